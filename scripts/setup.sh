@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package Tether needs to build, run, test and benchmark.
+# Idempotent; run as root (or with sudo). Skips apt entirely when all are present.
+set -euo pipefail
+
+PACKAGES=(
+  # build
+  build-essential cmake pkg-config git
+  # libraries (see docs/ARCHITECTURE.md for which folder uses which)
+  libcurl4-openssl-dev libcpp-httplib-dev libssl-dev libvncserver-dev
+  libboost-program-options-dev catch2 libfltk1.3-dev libx11-dev libxext-dev
+  libxtst-dev libxdamage-dev libxfixes-dev libpng-dev duktape-dev
+  nlohmann-json3-dev libhiredis-dev
+  # test intermediaries and displays
+  squid-openssl apache2-utils nginx redis-server xvfb xauth xdotool x11-utils
+  vncsnapshot iproute2 openssl procps curl
+  # benchmark baselines
+  socat httptunnel x11vnc
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+echo "setup: installing ${#missing[@]} packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# Services must not start at install time (tests start their own on ephemeral ports).
+printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+$SUDO chmod +x /usr/sbin/policy-rc.d
+trap '$SUDO rm -f /usr/sbin/policy-rc.d' EXIT
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,67 @@
+#include <catch2/catch.hpp>
+
+#include "wire/frame.h"
+
+using namespace wire;
+
+TEST_CASE("frames survive any slicing of the byte stream") {
+    std::string bytes;
+    append_data(bytes, 42, "hello", 5);
+    append_u64_frame(bytes, FrameType::ack, 7);
+    append_hello(bytes, 99);
+    append_end(bytes, EndReason::by_peer, "bye");
+    for (std::size_t slice = 1; slice <= bytes.size(); ++slice) {
+        FrameParser p;
+        std::vector<Frame> got;
+        for (std::size_t i = 0; i < bytes.size(); i += slice) {
+            p.feed(bytes.data() + i, std::min(slice, bytes.size() - i));
+            Frame f;
+            while (p.next(f)) got.push_back(f);
+        }
+        REQUIRE(got.size() == 4);
+        CHECK(payload_u64(got[0]) == 42);
+        CHECK(std::string(data_bytes(got[0]), data_size(got[0])) == "hello");
+        CHECK(payload_u64(got[1]) == 7);
+        CHECK(payload_hello(got[2]).version == kProtocolVersion);
+        CHECK(payload_hello(got[2]).epoch == 99);
+        CHECK(payload_end(got[3]).text == "bye");
+        CHECK(p.buffered() == 0);
+    }
+}
+
+TEST_CASE("malformed frames are rejected, not misread") {
+    struct Row { const char* name; std::string bytes; };
+    const Row rows[] = {
+        {"unknown type 0x00", std::string("\x00\x00\x00\x00\x00", 5)},
+        {"unknown type 0x7f", std::string("\x7f\x00\x00\x00\x01x", 6)},
+        {"length over the limit", std::string("\x01\x00\x10\x00\x01", 5)},
+        {"length 0xffffffff", std::string("\x01\xff\xff\xff\xff", 5)},
+    };
+    for (const auto& row : rows) {
+        INFO(row.name);
+        FrameParser p;
+        p.feed(row.bytes.data(), row.bytes.size());
+        Frame f;
+        CHECK_THROWS_AS(p.next(f), ProtocolError);
+    }
+}
+
+TEST_CASE("truncated payloads throw when read") {
+    Frame f{FrameType::ack, "abc"};
+    CHECK_THROWS_AS(payload_u64(f), ProtocolError);
+    Frame h{FrameType::hello, "\x00\x01"};
+    CHECK_THROWS_AS(payload_hello(h), ProtocolError);
+    Frame p{FrameType::peer, std::string("\x09", 1)};
+    CHECK_THROWS_AS(payload_peer(p), ProtocolError);
+}
+
+TEST_CASE("a partial frame waits for more bytes") {
+    std::string bytes;
+    append_data(bytes, 1, "abcdef", 6);
+    FrameParser p;
+    p.feed(bytes.data(), bytes.size() - 1);
+    Frame f;
+    CHECK_FALSE(p.next(f));
+    p.feed(bytes.data() + bytes.size() - 1, 1);
+    CHECK(p.next(f));
+}
