@@ -1,0 +1,70 @@
+#include "protocol.h"
+
+namespace files::proto {
+namespace {
+
+void put_be(char* out, std::uint64_t v, int bytes) {
+    for (int i = bytes - 1; i >= 0; --i, v >>= 8) out[i] = static_cast<char>(v & 0xff);
+}
+
+std::uint64_t get_be(const char* in, int bytes) {
+    std::uint64_t v = 0;
+    for (int i = 0; i < bytes; ++i) v = (v << 8) | static_cast<unsigned char>(in[i]);
+    return v;
+}
+
+// Largest payload allowed for a type: bounds what one message can make us buffer.
+std::size_t max_payload(Type t) {
+    if (t == Type::data) return kDataHeaderSize + kChunk;
+    if (t == Type::ack) return kDataHeaderSize;
+    return kMaxControl;
+}
+
+}  // namespace
+
+bool read_message(tunnel::ByteStream& s, Message& m) {
+    char header[kHeaderSize];
+    if (!tunnel::read_exact(s, header, sizeof header)) return false;
+    auto raw = static_cast<std::uint8_t>(header[0]);
+    if (raw < 1 || raw > static_cast<std::uint8_t>(Type::error))
+        throw ProtocolError("unknown message type " + std::to_string(raw));
+    m.type = static_cast<Type>(raw);
+    std::uint64_t len = get_be(header + 1, 4);
+    if (len > max_payload(m.type))
+        throw ProtocolError("message type " + std::to_string(raw) + " is too long (" + std::to_string(len) + " bytes)");
+    m.payload.resize(static_cast<std::size_t>(len));
+    if (len > 0 && !tunnel::read_exact(s, m.payload.data(), m.payload.size()))
+        throw ProtocolError("the channel ended in the middle of a message");
+    return true;
+}
+
+void put_header(char* out, Type type, std::uint32_t len) {
+    out[0] = static_cast<char>(type);
+    put_be(out + 1, len, 4);
+}
+
+void put_data_header(char* out, std::uint32_t id, std::uint64_t offset) {
+    put_be(out, id, 4);
+    put_be(out + 4, offset, 8);
+}
+
+std::string encode(Type type, const std::string& payload) {
+    std::string out(kHeaderSize, '\0');
+    put_header(out.data(), type, static_cast<std::uint32_t>(payload.size()));
+    return out + payload;
+}
+
+std::string encode_ack(std::uint32_t id, std::uint64_t offset) {
+    std::string out(kHeaderSize + kDataHeaderSize, '\0');
+    put_header(out.data(), Type::ack, kDataHeaderSize);
+    put_data_header(out.data() + kHeaderSize, id, offset);
+    return out;
+}
+
+Binary decode_binary(const Message& m) {
+    if (m.payload.size() < kDataHeaderSize)
+        throw ProtocolError("a data or ack message is shorter than its 12-byte header");
+    return {static_cast<std::uint32_t>(get_be(m.payload.data(), 4)), get_be(m.payload.data() + 4, 8)};
+}
+
+}  // namespace files::proto

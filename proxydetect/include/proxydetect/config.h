@@ -1,0 +1,79 @@
+// proxy.conf: the admin's word. One parser for everything the detector and
+// the tunnel need from it. Format: INI-like `key = value` lines, `#`
+// comments, blank lines ignored; unknown keys and bad values are errors
+// with a line number. conf/proxy.conf is the commented example and
+// docs/PROXYDETECT.md the reference.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "proxydetect/candidate.h"
+#include "proxydetect/no_proxy.h"
+
+namespace proxydetect {
+
+// Proxy authentication schemes, in the admin's order of preference.
+enum class AuthScheme { negotiate, ntlm, digest, basic };
+const char* to_string(AuthScheme scheme);
+
+// How the tunnel carries bytes (docs/ARCHITECTURE.md "One wire, many
+// carriers"): auto = probe, stream / poll = pinned by the admin.
+enum class Transport { automatic, stream, poll };
+const char* to_string(Transport transport);
+
+// What to do when a configured source (PAC file, PAC URL, WPAD script)
+// cannot be evaluated: try DIRECT (fail-open) or give no candidate at all
+// (fail-closed, for networks where DIRECT must never be attempted).
+enum class FailureMode { direct, fail };
+const char* to_string(FailureMode mode);
+
+struct Config {
+    std::string origin = "(built-in defaults)";  // file the values came from
+
+    // `proxy = http://host:port`: overrides all detection when set.
+    std::optional<Candidate> proxy;
+
+    // Credentials for the proxy. Either user+password inline or a file
+    // holding one line "user:password" (read at resolve time so it can be
+    // rotated). Empty user means: single sign-on (Negotiate/NTLM with the
+    // logged-in identity; curl wants ":" for that).
+    std::string proxy_user;
+    std::string proxy_password;
+    std::string proxy_credentials_file;
+
+    std::vector<AuthScheme> auth{AuthScheme::negotiate, AuthScheme::ntlm,
+                                 AuthScheme::digest, AuthScheme::basic};
+    // Basic sends the password in clear to a plain-http proxy: off unless
+    // the admin says so. (Basic to an HTTPS proxy is always allowed.)
+    bool allow_basic_over_http = false;
+
+    Transport transport = Transport::automatic;
+    // A relay URL starting with http:// is refused unless this is true.
+    bool allow_plain_http = false;
+
+    FailureMode on_detection_failure = FailureMode::direct;
+
+    std::string pac_url;   // explicit PAC script URL (http, https or file://)
+    std::string pac_file;  // explicit PAC script path
+    bool wpad = true;      // WPAD DNS discovery when nothing else is set
+    // WPAD never devolves past this domain (e.g. "corp.example.com"); when
+    // empty, only wpad.<search domain> itself is tried, never a parent.
+    std::string wpad_domain_limit;
+
+    std::string no_proxy_text;  // as written, for explain
+    NoProxyList no_proxy;       // applies to every source, PAC included
+};
+
+// Parses proxy.conf text. `origin` names the file in error messages.
+// Throws ConfigError("<origin>:<line>: ...") on the first problem.
+Config parse_config(const std::string& text, const std::string& origin);
+
+// Reads and parses a file. Throws ConfigError when it cannot be read.
+Config load_config_file(const std::string& path);
+
+// The keys parse_config accepts, in documentation order.
+const std::vector<std::string>& config_keys();
+
+}  // namespace proxydetect
