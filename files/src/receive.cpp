@@ -1,0 +1,235 @@
+// Our side of transfers the peer sends: check the offer (consent, name),
+// ask the user, write chunks to a partial file, verify, rename into place.
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "files/names.h"
+#include "impl.h"
+
+namespace files {
+
+using proto::ProtocolError;
+using proto::Type;
+
+namespace {
+
+bool is_sha256_hex(const std::string& s) {
+    return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+// The partial file's name: one transfer = (sha256, size, sanitised name).
+std::string transfer_key(const std::string& sha, std::uint64_t size, const std::string& name) {
+    Sha256 h;
+    std::string id = "tether-partial\n" + sha + "\n" + std::to_string(size) + "\n" + name;
+    h.update(id.data(), id.size());
+    return to_hex(h.finish()).substr(0, 32);
+}
+
+void pwrite_all(int fd, const char* p, std::size_t len, std::uint64_t offset) {
+    while (len > 0) {
+        ssize_t n = ::pwrite(fd, p, len, static_cast<off_t>(offset));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw std::runtime_error(std::string("cannot write the file: ") + std::strerror(errno));
+        p += n;
+        len -= static_cast<std::size_t>(n);
+        offset += static_cast<std::uint64_t>(n);
+    }
+}
+
+}  // namespace
+
+void EndpointImpl::on_offer(const json& j) {
+    std::uint32_t id = get_id(j);
+    std::string name = get_str(j, "name");
+    std::uint64_t size = get_u64(j, "size");
+    std::string sha = get_str(j, "sha256");
+    if (id <= max_in_id) throw ProtocolError("OFFER reuses transfer id " + std::to_string(id));
+    if (!is_sha256_hex(sha)) throw ProtocolError("OFFER sha256 is not 64 lowercase hex digits");
+    max_in_id = id;
+    auto refuse = [&](const std::string& reason, const char* code) {
+        enqueue(Type::decline, {{"id", id}, {"reason", reason}, {"code", code}});
+    };
+    if (!consent_allowed())
+        return refuse("file transfer is switched off on the customer's side (F12): ask them to switch it on", "consent");
+    SanitisedName safe = sanitise_name(name);
+    if (!safe.ok) return refuse(safe.reason, "name");
+    try {
+        if (!dir) dir = std::make_unique<DownloadDir>(opt.download_dir);
+    } catch (const std::exception& e) {
+        return refuse(std::string("the receiver cannot save files: ") + e.what(), "disk");
+    }
+    auto inc = std::make_shared<Incoming>();
+    inc->info = {id | kIncoming, name, safe.name, size, sha, 0};
+    inc->key = transfer_key(sha, size, safe.name);
+    bool busy = false;
+    {
+        std::lock_guard<std::mutex> lk(mu);
+        for (auto& kv : in) busy = busy || kv.second->key == inc->key;
+        if (!busy) in[id] = inc;
+    }
+    if (busy) return refuse("the receiver is already receiving this file", "busy");
+    Decision d = opt.on_offer ? opt.on_offer(inc->info) : Decision::accept;
+    if (d == Decision::accept) accept(id);
+    else if (d == Decision::decline) decline(id, "the receiver declined the file", "user");
+}
+
+std::shared_ptr<Incoming> EndpointImpl::take_in(std::uint32_t id) {
+    std::lock_guard<std::mutex> lk(mu);
+    auto it = in.find(id);
+    if (it == in.end()) return nullptr;
+    auto inc = it->second;
+    in.erase(it);
+    acks.erase(id);
+    return inc;
+}
+
+// Called with inc.io held. keep: leave the partial for a later resume.
+void EndpointImpl::close_partial(Incoming& inc, bool keep) {
+    bool had_file = inc.partial.fd.get() >= 0;
+    inc.partial.fd.reset();
+    inc.state = InState::finished;
+    if (!keep && had_file && dir) dir->remove(inc.key);
+}
+
+void EndpointImpl::accept(std::uint32_t id) {
+    std::shared_ptr<Incoming> inc;
+    {
+        std::lock_guard<std::mutex> lk(mu);
+        auto it = in.find(id);
+        if (it == in.end()) return;
+        inc = it->second;
+    }
+    std::unique_lock<std::mutex> lk(inc->io);
+    if (inc->state != InState::deciding) return;
+    try {
+        json meta = {{"name", inc->info.save_name}, {"size", inc->info.size}, {"sha256", inc->info.sha256}};
+        inc->partial = dir->open_partial(inc->key, meta.dump());
+        if (inc->partial.length > inc->info.size) {  // not ours after all: start over
+            if (::ftruncate(inc->partial.fd.get(), 0) != 0) throw std::runtime_error("cannot reset the temporary file");
+            inc->partial.length = 0;
+        }
+        hash_fd_prefix(inc->partial.fd.get(), inc->partial.length, inc->hash);  // rebuild the hash state
+    } catch (const std::exception& e) {
+        lk.unlock();
+        return decline(id, std::string("the receiver cannot save the file: ") + e.what(), "disk");
+    }
+    inc->written = inc->info.resume_from = inc->partial.length;
+    inc->state = InState::receiving;
+    enqueue(Type::accept, {{"id", id}, {"offset", inc->written}});
+    lk.unlock();
+    progress(inc->info.id, Direction::receive, inc->written, inc->info.size);
+    if (inc->written == inc->info.size) finalize(inc);
+}
+
+void EndpointImpl::decline(std::uint32_t id, const std::string& reason, const std::string& code) {
+    auto inc = take_in(id);
+    if (!inc) return;
+    {
+        std::lock_guard<std::mutex> lk(inc->io);
+        close_partial(*inc, true);
+    }
+    enqueue(Type::decline, {{"id", id}, {"reason", reason}, {"code", code}});
+    done({inc->info.id, Direction::receive, false, reason, false});
+}
+
+void EndpointImpl::on_data(const proto::Message& m) {
+    proto::Binary b = proto::decode_binary(m);
+    std::size_t len = m.payload.size() - proto::kDataHeaderSize;
+    std::shared_ptr<Incoming> inc;
+    {
+        std::lock_guard<std::mutex> lk(mu);
+        auto it = in.find(b.id);
+        if (it == in.end()) {
+            if (b.id == 0 || b.id > max_in_id) throw ProtocolError("DATA for transfer " + std::to_string(b.id) + ", which was never offered");
+            return;  // cancelled here while the chunk was on the wire
+        }
+        inc = it->second;
+    }
+    if (!consent_allowed()) return stop_all_for_consent();
+    std::unique_lock<std::mutex> lk(inc->io);
+    if (inc->state == InState::deciding) throw ProtocolError("DATA before ACCEPT for transfer " + std::to_string(b.id));
+    if (inc->state != InState::receiving) return;
+    if (len == 0) throw ProtocolError("empty DATA message");
+    if (b.offset != inc->written)
+        throw ProtocolError("DATA at offset " + std::to_string(b.offset) + ", expected " + std::to_string(inc->written) +
+                            " (chunks must be in order, without gaps or overlaps)");
+    if (b.offset + len > inc->info.size) throw ProtocolError("DATA goes beyond the offered size");
+    const char* bytes = m.payload.data() + proto::kDataHeaderSize;
+    try {
+        pwrite_all(inc->partial.fd.get(), bytes, len, b.offset);
+    } catch (const std::exception& e) {
+        lk.unlock();
+        return cancel_in(b.id, std::string("the receiver could not write the file: ") + e.what(), true, true);
+    }
+    inc->hash.update(bytes, len);
+    inc->written += len;
+    data_received += len;
+    {
+        std::lock_guard<std::mutex> g(mu);
+        acks[b.id] = inc->written;
+        cv.notify_all();
+    }
+    lk.unlock();
+    progress(inc->info.id, Direction::receive, inc->written, inc->info.size);
+    if (inc->written == inc->info.size) finalize(inc);
+}
+
+// All bytes are in: compare the SHA-256, then make the file durable and
+// rename it into place; on mismatch the partial is deleted (we cannot tell
+// which bytes were bad, so resuming from it would keep them).
+void EndpointImpl::finalize(const std::shared_ptr<Incoming>& inc) {
+    std::string name, error;
+    {
+        std::lock_guard<std::mutex> lk(inc->io);
+        if (inc->state != InState::receiving) return;
+        if (to_hex(inc->hash.finish()) != inc->info.sha256) {
+            error = "integrity check failed: the received data does not match the offered SHA-256; the file was discarded";
+        } else {
+            try {
+                if (::fdatasync(inc->partial.fd.get()) != 0) throw std::runtime_error(std::strerror(errno));
+                name = dir->commit(inc->key, inc->info.save_name);
+            } catch (const std::exception& e) {
+                error = std::string("the receiver could not store the file: ") + e.what();
+            }
+        }
+        close_partial(*inc, false);
+    }
+    if (!take_in(static_cast<std::uint32_t>(inc->info.id))) return;
+    bool ok = error.empty();
+    enqueue(Type::result, {{"id", static_cast<std::uint32_t>(inc->info.id)}, {"ok", ok}, {"text", ok ? name : error}});
+    done({inc->info.id, Direction::receive, ok, ok ? name : error, false});
+}
+
+void EndpointImpl::cancel_in(std::uint32_t id, const std::string& reason, bool keep, bool tell_peer) {
+    auto inc = take_in(id);
+    if (!inc) return;
+    bool started;
+    {
+        std::lock_guard<std::mutex> lk(inc->io);
+        started = inc->state == InState::receiving;
+        close_partial(*inc, keep);
+    }
+    if (tell_peer) enqueue(Type::cancel, {{"id", id}, {"by", "receiver"}, {"reason", reason}, {"keep", keep}});
+    done({inc->info.id, Direction::receive, false, reason, keep && started});
+}
+
+void EndpointImpl::on_cancel(const json& j) {
+    std::uint32_t id = get_id(j);
+    std::string by = get_str(j, "by");
+    std::string reason = get_str(j, "reason");
+    bool keep = get_bool(j, "keep");
+    if (by == "sender") {
+        if (id > max_in_id) throw ProtocolError("CANCEL for transfer " + std::to_string(id) + ", which was never offered");
+        return cancel_in(id, "the sender stopped the transfer: " + reason, keep, false);
+    }
+    if (by != "receiver") throw ProtocolError("CANCEL field \"by\" must be \"sender\" or \"receiver\"");
+    {
+        std::lock_guard<std::mutex> lk(mu);
+        if (!find_out(id, "CANCEL")) return;
+    }
+    cancel_out(id, "the receiver stopped the transfer: " + reason, keep, false);
+}
+
+}  // namespace files
