@@ -1,0 +1,69 @@
+// The customer's side of one screen session: serves the screen on the rfb
+// channel, enforces consent (hotkeys F11/F12 on the customer's display),
+// reports the consent state on the control channel. GUI-free: the window
+// and the headless runner both drive it through Events.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "screen/channels.h"
+#include "screen/consent.h"
+#include "screen/control_channel.h"
+#include "screen/input_gate.h"
+#include "screen/platform.h"
+#include "screen/vnc_server.h"
+
+namespace screen {
+
+// Platform pieces, borrowed for the session's lifetime.
+struct CustomerSide {
+    Capture& capture;
+    InputInjector& injector;
+    Hotkeys& hotkeys;
+};
+
+// All callbacks may run on any session thread; keep them short.
+struct ClientEvents {
+    std::function<void(const std::string&)> on_status;    // a sentence for the status line
+    std::function<void(const std::string&)> on_peer;      // the supporter's name (hello)
+    std::function<void(ConsentState)> on_consent;         // after every change
+};
+
+class ClientSession {
+public:
+    ClientSession(CustomerSide side, std::string name, ConsentState initial, ClientEvents ev);
+
+    // Blocks for the whole session; returns why it ended (a sentence).
+    // Hotkeys are grabbed inside run() and released before it returns.
+    std::string run(Channels ch);
+    // Ends the session from any thread (the customer clicked Disconnect).
+    void stop(const std::string& reason = "the customer ended the session");
+
+    ConsentState consent() const { return consent_.state(); }
+    // What the hotkeys do; also usable by a GUI button or a test.
+    void toggle(Hotkey k);
+
+private:
+    void on_consent_change(ConsentState s);
+    std::string read_control();
+    void handle(const Message& m);
+    void start_hotkeys();
+
+    CustomerSide side_;
+    std::string name_;
+    ClientEvents ev_;
+    Consent consent_;
+    InputGate gate_;
+    ScreenServer server_;
+    std::unique_ptr<ControlChannel> ctl_;  // during run()
+    Channels* ch_ = nullptr;               // during run()
+    std::mutex mu_;                        // guards ch_/ctl_ against stop()
+    std::atomic<bool> stopping_{false};
+    std::string end_reason_;
+};
+
+}  // namespace screen

@@ -1,0 +1,68 @@
+// The supporter's side of one screen session: views the customer's screen
+// on the rfb channel, shows the customer's consent and the link quality
+// from the control channel. GUI-free.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "screen/channels.h"
+#include "screen/consent.h"
+#include "screen/control_channel.h"
+#include "screen/vnc_viewer.h"
+
+namespace screen {
+
+// Round trip of the control channel, measured with ping/pong.
+struct Quality {
+    double rtt_ms = 0;
+    double kbit_per_s = 0;  // RFB bytes received over the last ping interval
+};
+
+// Callbacks run on session threads; keep them short.
+struct DeskEvents {
+    std::function<void(const std::string&)> on_peer;  // the customer's name
+    std::function<void(ConsentState)> on_consent;     // as reported by the customer
+    std::function<void(Quality)> on_quality;
+};
+
+// Interval between pings: often enough for a live quality display, rare
+// enough to cost nothing (one short line each way).
+constexpr std::chrono::milliseconds kPingInterval{1000};
+
+class DeskSession {
+public:
+    DeskSession(std::string name, ViewerOptions opts, ViewerCallbacks view, DeskEvents ev)
+        : name_(std::move(name)), viewer_(std::move(opts), std::move(view)), ev_(std::move(ev)) {}
+
+    // Blocks for the whole session; returns why it ended (a sentence).
+    std::string run(Channels ch);
+    void stop(const std::string& reason = "the supporter ended the session");  // any thread
+
+    Viewer& viewer() { return viewer_; }
+    // The customer's permissions as last reported (display only: the client enforces).
+    ConsentState consent() const;
+
+private:
+    std::string read_control();
+    void handle(const Message& m);
+    void ping_loop();
+
+    std::string name_;
+    Viewer viewer_;
+    DeskEvents ev_;
+    std::unique_ptr<ControlChannel> ctl_;
+    Channels* ch_ = nullptr;
+    mutable std::mutex mu_;
+    std::condition_variable cv_;  // wakes ping_loop on stop
+    ConsentState consent_;
+    std::uint64_t last_bytes_ = 0;
+    std::atomic<bool> stopping_{false};
+    std::string end_reason_;
+};
+
+}  // namespace screen

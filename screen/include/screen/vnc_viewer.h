@@ -1,0 +1,87 @@
+// Supporter side: an RFB viewer (libvncclient) over a ByteStream (the mux
+// `rfb` channel), producing a framebuffer and callbacks. No GUI here.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+
+#include "screen/platform.h"
+#include "screen/tile_diff.h"
+#include "tunnel/byte_stream.h"
+
+namespace screen {
+
+struct ViewerOptions {
+    // Lossless by default: Tight without JPEG is zlib, exact pixels.
+    // jpeg_quality 0..9 enables JPEG (lossy, fewer bytes on slow links).
+    int jpeg_quality = -1;  // -1: no JPEG
+    int compress_level = 6;  // zlib 0..9; 6 is zlib's own speed/size balance
+    std::string encodings = "tight zrle ultra copyrect hextile zlib corre rre raw";
+};
+
+// Called on the viewer thread. Between on_update calls the framebuffer
+// holds a consistent picture only after on_frame (end of one RFB update).
+struct ViewerCallbacks {
+    std::function<void(int w, int h)> on_resize;
+    std::function<void(Rect)> on_update;
+    std::function<void(std::uint64_t frame_no)> on_frame;  // 1 = first full frame
+};
+
+class Viewer {
+public:
+    Viewer(ViewerOptions opts, ViewerCallbacks cbs) : opts_(std::move(opts)), cbs_(std::move(cbs)) {}
+    ~Viewer();
+
+    // Blocks until the stream ends or stop(); closes `rfb`. Returns "" or why it failed.
+    std::string run(tunnel::ByteStream& rfb);
+    void stop();  // any thread
+
+    // Queued and sent by the viewer thread, in order. Any thread.
+    void send_pointer(int x, int y, int button_mask);
+    void send_key(std::uint32_t keysym, bool down);
+
+    // A copy of the current picture (pixels as in Frame), taken between two
+    // RFB messages. Empty before the server's first message.
+    Frame snapshot() const;
+    // The live pixel buffer (width*height, 0x00RRGGBB); stable from on_resize
+    // until the next resize or the end of run(). Readers may see a frame in
+    // the middle of an update: fine for display, use snapshot() for exactness.
+    const std::uint32_t* pixels() const { return fb_.pixels.data(); }
+    int width() const { return fb_.width; }
+    int height() const { return fb_.height; }
+    std::uint64_t frames() const { return frames_; }
+    // RFB bytes received from the server so far (compressed, as on the wire).
+    std::uint64_t bytes_received() const;
+
+    // Implementation hooks for the libvncclient C callbacks.
+    struct Hooks;
+
+private:
+    struct Input {
+        bool is_key;
+        int x, y, mask;
+        std::uint32_t keysym;
+        bool down;
+    };
+    void push(Input in);
+    void loop(void* client, int wake_fd);
+    void drain_input(void* client);
+
+    ViewerOptions opts_;
+    ViewerCallbacks cbs_;
+    mutable std::mutex fb_mu_;  // held while a server message is handled
+    Frame fb_;
+    std::atomic<std::uint64_t> frames_{0};
+    std::atomic<class CountingStream*> counted_{nullptr};  // during run()
+    std::uint64_t bytes_final_ = 0;                        // after run()
+    std::atomic<bool> stop_{false};
+    std::mutex in_mu_;
+    std::deque<Input> input_;
+    int wake_[2] = {-1, -1};
+};
+
+}  // namespace screen

@@ -1,0 +1,21 @@
+// X11 implementations of the platform seams. `display` is an X display name
+// (":1"); empty means $DISPLAY. Each object opens its own connection, so
+// they are independent of each other and of the GUI toolkit's connection.
+// All throw std::runtime_error when the display cannot be opened.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "screen/platform.h"
+
+namespace screen {
+
+// XShm when available (falls back to XGetImage), root window, 24/32-bit TrueColor.
+std::unique_ptr<Capture> make_x11_capture(const std::string& display);
+// XTest.
+std::unique_ptr<InputInjector> make_x11_injector(const std::string& display);
+// XGrabKey F11/F12 on the root window, with NumLock/CapsLock variants.
+std::unique_ptr<Hotkeys> make_x11_hotkeys(const std::string& display);
+
+}  // namespace screen

@@ -1,0 +1,100 @@
+#include "screen/client_session.h"
+
+#include <thread>
+
+namespace screen {
+
+ClientSession::ClientSession(CustomerSide side, std::string name, ConsentState initial, ClientEvents ev)
+    : side_(side), name_(std::move(name)), ev_(std::move(ev)), consent_(initial),
+      gate_(side.injector, consent_), server_(side.capture, gate_) {}
+
+void ClientSession::toggle(Hotkey k) {
+    if (k == Hotkey::control) consent_.toggle_control();
+    else consent_.toggle_files();
+}
+
+// Order matters: input is already blocked (state changed), then held keys
+// are released, then both screens learn the new state.
+void ClientSession::on_consent_change(ConsentState s) {
+    if (!s.control) gate_.revoke();
+    if (ev_.on_consent) ev_.on_consent(s);
+    std::lock_guard<std::mutex> lk(mu_);
+    try {
+        if (ctl_) ctl_->send(Message::consent_state(s));
+    } catch (const std::exception&) {
+        // The control channel is gone: the session is ending anyway.
+    }
+}
+
+void ClientSession::start_hotkeys() {
+    try {
+        side_.hotkeys.start([this](Hotkey k) { toggle(k); });
+    } catch (const std::exception& e) {
+        if (ev_.on_status) ev_.on_status(e.what());
+    }
+}
+
+std::string ClientSession::run(Channels ch) {
+    {
+        std::lock_guard<std::mutex> lk(mu_);
+        ch_ = &ch;
+        ctl_ = std::make_unique<ControlChannel>(ch.control);
+        ctl_->send(Message::hello("client", name_));
+        ctl_->send(Message::consent_state(consent_.state()));
+        if (stopping_) ch.control.close();  // stop() came before run()
+    }
+    consent_.on_change([this](ConsentState s) { on_consent_change(s); });
+    if (ev_.on_consent) ev_.on_consent(consent_.state());
+    start_hotkeys();
+    std::thread screen([&] {
+        std::string err = server_.serve(ch.rfb);
+        stop(err.empty() ? "the supporter closed the screen" : err);
+    });
+    std::string reason = read_control();
+    stop(reason);
+    screen.join();
+    consent_.end();  // rights die with the session
+    side_.hotkeys.stop();
+    std::lock_guard<std::mutex> lk(mu_);
+    ctl_.reset();
+    ch_ = nullptr;
+    return end_reason_;
+}
+
+std::string ClientSession::read_control() {
+    try {
+        while (auto m = ctl_->receive()) {
+            if (m->type == MessageType::bye) return "the supporter ended the session";
+            handle(*m);
+        }
+        return "the connection to the supporter ended";
+    } catch (const std::exception& e) {
+        return std::string("the connection to the supporter failed: ") + e.what();
+    }
+}
+
+void ClientSession::handle(const Message& m) {
+    if (m.type == MessageType::hello && ev_.on_peer) ev_.on_peer(m.name);
+    if (m.type == MessageType::ping) {
+        std::lock_guard<std::mutex> lk(mu_);
+        ctl_->send(Message::pong(m.stamp_ms));
+    }
+}
+
+// First caller wins the reason. Says bye (best effort), then closes both
+// channels, which ends the reader and the screen server.
+void ClientSession::stop(const std::string& reason) {
+    if (stopping_.exchange(true)) return;
+    end_reason_ = reason;
+    server_.stop();
+    std::lock_guard<std::mutex> lk(mu_);
+    if (!ch_) return;
+    try {
+        ctl_->send(Message::bye(reason));
+    } catch (const std::exception&) {
+    }
+    ch_->control.shutdown_write();
+    ch_->control.close();
+}
+
+}  // namespace screen

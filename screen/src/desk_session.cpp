@@ -1,0 +1,99 @@
+#include "screen/desk_session.h"
+
+#include <chrono>
+#include <thread>
+
+namespace screen {
+namespace {
+
+std::int64_t now_ms() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+ConsentState DeskSession::consent() const {
+    std::lock_guard<std::mutex> lk(mu_);
+    return consent_;
+}
+
+std::string DeskSession::run(Channels ch) {
+    {
+        std::lock_guard<std::mutex> lk(mu_);
+        ch_ = &ch;
+        ctl_ = std::make_unique<ControlChannel>(ch.control);
+        if (stopping_) ch.control.close();
+    }
+    ctl_->send(Message::hello("desk", name_));
+    std::thread view([&] {
+        std::string err = viewer_.run(ch.rfb);
+        stop(err.empty() ? "the customer's screen closed" : err);
+    });
+    std::thread pinger([this] { ping_loop(); });
+    std::string reason = read_control();
+    stop(reason);
+    view.join();
+    pinger.join();
+    std::lock_guard<std::mutex> lk(mu_);
+    ch_ = nullptr;
+    return end_reason_;
+}
+
+std::string DeskSession::read_control() {
+    try {
+        while (auto m = ctl_->receive()) {
+            if (m->type == MessageType::bye) return "the customer ended the session: " + m->reason;
+            handle(*m);
+        }
+        return "the connection to the customer ended";
+    } catch (const std::exception& e) {
+        return std::string("the connection to the customer failed: ") + e.what();
+    }
+}
+
+void DeskSession::handle(const Message& m) {
+    if (m.type == MessageType::hello && ev_.on_peer) ev_.on_peer(m.name);
+    if (m.type == MessageType::consent) {
+        {
+            std::lock_guard<std::mutex> lk(mu_);
+            consent_ = m.consent;
+        }
+        if (ev_.on_consent) ev_.on_consent(m.consent);
+    }
+    if (m.type == MessageType::pong && ev_.on_quality) {
+        std::uint64_t bytes = viewer_.bytes_received();
+        double secs = kPingInterval.count() / 1000.0;
+        Quality q{static_cast<double>(now_ms() - m.stamp_ms), (bytes - last_bytes_) * 8 / 1000.0 / secs};
+        last_bytes_ = bytes;
+        ev_.on_quality(q);
+    }
+}
+
+void DeskSession::ping_loop() {
+    std::unique_lock<std::mutex> lk(mu_);
+    while (!cv_.wait_for(lk, kPingInterval, [this] { return stopping_.load(); })) {
+        try {
+            ctl_->send(Message::ping(now_ms()));
+        } catch (const std::exception&) {
+            return;
+        }
+    }
+}
+
+void DeskSession::stop(const std::string& reason) {
+    if (stopping_.exchange(true)) return;
+    viewer_.stop();
+    std::lock_guard<std::mutex> lk(mu_);
+    end_reason_ = reason;
+    cv_.notify_all();
+    if (!ch_) return;
+    try {
+        ctl_->send(Message::bye(reason));
+    } catch (const std::exception&) {
+    }
+    ch_->control.shutdown_write();
+    ch_->control.close();
+}
+
+}  // namespace screen

@@ -1,0 +1,118 @@
+#include "screen/direct.h"
+
+#include <stdexcept>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace screen {
+namespace {
+
+sockaddr_in make_addr(const std::string& host_port) {
+    auto [host, port] = split_host_port(host_port);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<uint16_t>(port));
+    if (inet_pton(AF_INET, host == "localhost" ? "127.0.0.1" : host.c_str(), &a.sin_addr) != 1)
+        throw std::invalid_argument("not an IPv4 address: " + host);
+    return a;
+}
+
+// The RFB channel carries small interactive messages: no Nagle delay.
+void no_delay(int fd) {
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+}
+
+std::string read_line(tunnel::ByteStream& s) {
+    std::string line;
+    char c;
+    while (line.size() < 256 && s.read(&c, 1) == 1 && c != '\n') line += c;
+    return line;
+}
+
+void send_line(tunnel::ByteStream& s, const std::string& line) {
+    std::string l = line + "\n";
+    s.write(l.data(), l.size());
+}
+
+std::unique_ptr<tunnel::ByteStream> open_channel(const sockaddr_in& a, const std::string& name,
+                                                 const std::string& code) {
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) throw std::runtime_error("socket failed");
+    auto s = tunnel::make_fd_stream(fd);
+    if (::connect(fd, reinterpret_cast<const sockaddr*>(&a), sizeof a) != 0)
+        throw std::runtime_error("nobody is listening at the direct address (is the desk started?)");
+    no_delay(fd);
+    send_line(*s, "TETHER-DIRECT " + name + " " + code);
+    std::string answer = read_line(*s);
+    if (answer != "OK") throw std::runtime_error(answer.size() > 3 ? answer.substr(3) : "the desk refused");
+    return s;
+}
+
+}  // namespace
+
+std::pair<std::string, int> split_host_port(const std::string& hp) {
+    auto colon = hp.rfind(':');
+    if (colon == std::string::npos) throw std::invalid_argument("expected HOST:PORT, got " + hp);
+    int port = std::stoi(hp.substr(colon + 1));
+    if (port < 0 || port > 65535) throw std::invalid_argument("bad port in " + hp);
+    return {hp.substr(0, colon), port};
+}
+
+DirectListener::DirectListener(const std::string& host_port) {
+    sockaddr_in a = make_addr(host_port);
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int one = 1;
+    setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(fd_, 8) != 0) {
+        ::close(fd_);
+        throw std::runtime_error("cannot listen on " + host_port);
+    }
+    socklen_t len = sizeof a;
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+}
+
+DirectListener::~DirectListener() { ::close(fd_); }
+
+void DirectListener::cancel() {
+    cancelled_ = true;
+    ::shutdown(fd_, SHUT_RDWR);  // wakes accept()
+}
+
+std::unique_ptr<tunnel::ByteStream> DirectListener::accept_channel(const std::string& name,
+                                                                   const std::string& code) {
+    while (!cancelled_) {
+        int fd = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+        if (fd < 0) continue;
+        no_delay(fd);
+        auto s = tunnel::make_fd_stream(fd);
+        std::string hello = read_line(*s);
+        if (hello == "TETHER-DIRECT " + name + " " + code) {
+            send_line(*s, "OK");
+            return s;
+        }
+        send_line(*s, "NO this code is not the one shown by the supporter");
+    }
+    return nullptr;
+}
+
+std::unique_ptr<DirectLink> DirectListener::accept(const std::string& code) {
+    auto control = accept_channel("control", code);
+    auto rfb = control ? accept_channel("rfb", code) : nullptr;
+    if (!rfb) return nullptr;
+    return std::make_unique<DirectLink>(std::move(control), std::move(rfb));
+}
+
+std::unique_ptr<DirectLink> direct_connect(const std::string& host_port, const std::string& code) {
+    sockaddr_in a = make_addr(host_port);
+    auto control = open_channel(a, "control", code);
+    auto rfb = open_channel(a, "rfb", code);
+    return std::make_unique<DirectLink>(std::move(control), std::move(rfb));
+}
+
+}  // namespace screen

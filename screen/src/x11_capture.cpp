@@ -1,0 +1,107 @@
+#include <stdexcept>
+
+#include <X11/Xlib.h>
+#include <X11/Xutil.h>
+#include <X11/extensions/XShm.h>
+#include <sys/ipc.h>
+#include <sys/shm.h>
+
+#include "screen/x11.h"
+
+namespace screen {
+namespace {
+
+Display* open_display(const std::string& name) {
+    Display* d = XOpenDisplay(name.empty() ? nullptr : name.c_str());
+    if (!d) throw std::runtime_error("cannot open X display '" + name + "'");
+    return d;
+}
+
+class X11Capture : public Capture {
+public:
+    explicit X11Capture(const std::string& name) : dpy_(open_display(name)) {
+        int scr = DefaultScreen(dpy_);
+        root_ = RootWindow(dpy_, scr);
+        w_ = DisplayWidth(dpy_, scr);
+        h_ = DisplayHeight(dpy_, scr);
+        if (XShmQueryExtension(dpy_)) attach_shm(scr);
+    }
+    ~X11Capture() override {
+        if (shm_img_) {
+            XShmDetach(dpy_, &shm_);
+            XDestroyImage(shm_img_);
+            shmdt(shm_.shmaddr);
+        }
+        XCloseDisplay(dpy_);
+    }
+    int width() const override { return w_; }
+    int height() const override { return h_; }
+
+    bool grab(Frame& dst) override {
+        dst.width = w_;
+        dst.height = h_;
+        dst.pixels.resize(static_cast<std::size_t>(w_) * h_);
+        if (shm_img_) {
+            if (!XShmGetImage(dpy_, root_, shm_img_, 0, 0, AllPlanes)) return false;
+            convert(shm_img_, dst);
+            return true;
+        }
+        XImage* img = XGetImage(dpy_, root_, 0, 0, w_, h_, AllPlanes, ZPixmap);
+        if (!img) return false;
+        convert(img, dst);
+        XDestroyImage(img);
+        return true;
+    }
+
+private:
+    // The segment is removed at once (IPC_RMID) so it cannot leak if we crash;
+    // it lives until both we and the server detach.
+    void attach_shm(int scr) {
+        shm_img_ = XShmCreateImage(dpy_, DefaultVisual(dpy_, scr), DefaultDepth(dpy_, scr),
+                                   ZPixmap, nullptr, &shm_, w_, h_);
+        if (!shm_img_) return;
+        shm_.shmid = shmget(IPC_PRIVATE, shm_img_->bytes_per_line * h_, IPC_CREAT | 0600);
+        shm_.shmaddr = shm_img_->data = static_cast<char*>(shmat(shm_.shmid, nullptr, 0));
+        shm_.readOnly = False;
+        bool ok = shm_.shmaddr != reinterpret_cast<char*>(-1) && XShmAttach(dpy_, &shm_);
+        XSync(dpy_, False);
+        shmctl(shm_.shmid, IPC_RMID, nullptr);
+        if (!ok) {
+            shm_img_->data = nullptr;
+            XDestroyImage(shm_img_);
+            shm_img_ = nullptr;
+        }
+    }
+
+    static bool native(const XImage* img) {
+        return img->bits_per_pixel == 32 && img->red_mask == 0xff0000 &&
+               img->green_mask == 0xff00 && img->blue_mask == 0xff && img->byte_order == LSBFirst;
+    }
+
+    // Fast path: the X layout already is ours; else XGetPixel per pixel.
+    static void convert(XImage* img, Frame& dst) {
+        for (int y = 0; y < dst.height; ++y) {
+            std::uint32_t* out = &dst.pixels[static_cast<std::size_t>(y) * dst.width];
+            if (native(img)) {
+                auto* row = reinterpret_cast<const std::uint32_t*>(img->data + y * img->bytes_per_line);
+                for (int x = 0; x < dst.width; ++x) out[x] = row[x] & 0xffffff;
+                continue;
+            }
+            for (int x = 0; x < dst.width; ++x) out[x] = XGetPixel(img, x, y) & 0xffffff;
+        }
+    }
+
+    Display* dpy_;
+    Window root_;
+    int w_ = 0, h_ = 0;
+    XShmSegmentInfo shm_{};
+    XImage* shm_img_ = nullptr;
+};
+
+}  // namespace
+
+std::unique_ptr<Capture> make_x11_capture(const std::string& display) {
+    return std::make_unique<X11Capture>(display);
+}
+
+}  // namespace screen

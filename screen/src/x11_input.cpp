@@ -1,0 +1,58 @@
+#include <mutex>
+#include <stdexcept>
+
+#include <X11/Xlib.h>
+#include <X11/extensions/XTest.h>
+
+#include "screen/x11.h"
+
+namespace screen {
+namespace {
+
+// RFB button mask bits map to X buttons 1..5 (left, middle, right, wheel up, down).
+constexpr int kButtons = 5;
+
+class X11Injector : public InputInjector {
+public:
+    explicit X11Injector(const std::string& name)
+        : dpy_(XOpenDisplay(name.empty() ? nullptr : name.c_str())) {
+        if (!dpy_) throw std::runtime_error("cannot open X display '" + name + "'");
+        int ev, err, maj, min;
+        if (!XTestQueryExtension(dpy_, &ev, &err, &maj, &min))
+            throw std::runtime_error("the X server has no XTest extension: input cannot be injected");
+    }
+    ~X11Injector() override { XCloseDisplay(dpy_); }
+
+    void pointer(int x, int y, int mask) override {
+        std::lock_guard<std::mutex> lk(mu_);
+        XTestFakeMotionEvent(dpy_, -1, x, y, CurrentTime);
+        for (int b = 0; b < kButtons; ++b) {
+            bool was = buttons_ & (1 << b), now = mask & (1 << b);
+            if (was != now) XTestFakeButtonEvent(dpy_, b + 1, now, CurrentTime);
+        }
+        buttons_ = mask;
+        XFlush(dpy_);
+    }
+
+    // Keysyms without a keycode on this keyboard are dropped (no remapping yet).
+    void key(std::uint32_t keysym, bool down) override {
+        std::lock_guard<std::mutex> lk(mu_);
+        KeyCode code = XKeysymToKeycode(dpy_, keysym);
+        if (code == 0) return;
+        XTestFakeKeyEvent(dpy_, code, down, CurrentTime);
+        XFlush(dpy_);
+    }
+
+private:
+    std::mutex mu_;
+    Display* dpy_;
+    int buttons_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<InputInjector> make_x11_injector(const std::string& display) {
+    return std::make_unique<X11Injector>(display);
+}
+
+}  // namespace screen
