@@ -1,0 +1,142 @@
+// SecureStream as a ByteStream: data both ways, clean ends, half-close,
+// concurrency, close(), the SAS, handshake failures.
+#include <catch2/catch.hpp>
+
+#include <regex>
+#include <set>
+#include <thread>
+
+#include "secure_harness.h"
+#include "secure_tls.h"
+
+using namespace tunnel;
+using secure_test::connect;
+using secure_test::pattern;
+using secure_test::read_all;
+
+TEST_CASE("desk and client agree on a six-digit authentication string") {
+    auto [d, c] = make_stream_pair();
+    auto [desk, client] = connect(std::move(d), std::move(c));
+    CHECK(std::regex_match(desk->auth_string(), std::regex("[0-9]{3} [0-9]{3}")));
+    CHECK(desk->auth_string() == client->auth_string());
+}
+
+TEST_CASE("every session gets a fresh authentication string") {
+    std::set<std::string> seen;
+    for (int i = 0; i < 3; ++i) {
+        auto [d, c] = make_stream_pair();
+        seen.insert(connect(std::move(d), std::move(c)).first->auth_string());
+    }
+    CHECK(seen.size() > 1);  // all three equal: chance 10^-12
+}
+
+TEST_CASE("bytes cross both ways and each end is clean") {
+    auto [d, c] = make_stream_pair(1024);  // small: writers block and resume mid-record
+    auto [desk, client] = connect(std::move(d), std::move(c));
+    const std::string to_client = pattern(300000, 1), to_desk = pattern(200000, 2);
+    std::thread t1([&, &desk = desk] { desk->write(to_client.data(), to_client.size()); desk->shutdown_write(); });
+    std::thread t2([&, &client = client] { client->write(to_desk.data(), to_desk.size()); client->shutdown_write(); });
+    CHECK(read_all(*client) == to_client);
+    CHECK(read_all(*desk) == to_desk);
+    t1.join();
+    t2.join();
+}
+
+TEST_CASE("half-close: the peer keeps writing after our shutdown_write") {
+    auto [d, c] = make_stream_pair();
+    auto [desk, client] = connect(std::move(d), std::move(c));
+    desk->write("bye", 3);
+    desk->shutdown_write();
+    desk->shutdown_write();  // idempotent
+    CHECK(read_all(*client) == "bye");
+    const std::string late = pattern(100000, 3);
+    client->write(late.data(), late.size());
+    client->shutdown_write();
+    CHECK(read_all(*desk) == late);
+    CHECK_THROWS_AS(desk->write("x", 1), StreamError);
+}
+
+TEST_CASE("full duplex bulk transfer through a tiny buffer does not deadlock") {
+    auto [d, c] = make_stream_pair(4096);
+    auto [desk, client] = connect(std::move(d), std::move(c));
+    const std::string a = pattern(3 << 20, 4), b = pattern(3 << 20, 5);
+    std::string got_a, got_b;
+    std::thread r1([&, &client = client] { got_a = read_all(*client); });
+    std::thread r2([&, &desk = desk] { got_b = read_all(*desk); });
+    std::thread w([&, &client = client] { client->write(b.data(), b.size()); client->shutdown_write(); });
+    desk->write(a.data(), a.size());
+    desk->shutdown_write();
+    w.join();
+    r1.join();
+    r2.join();
+    CHECK(got_a == a);
+    CHECK(got_b == b);
+}
+
+TEST_CASE("close wakes a blocked reader, which sees a clean end; writes then fail") {
+    auto [d, c] = make_stream_pair();
+    auto [desk, client] = connect(std::move(d), std::move(c));
+    std::thread t([&, &client = client] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        client->close();
+    });
+    char buf[16];
+    CHECK(client->read(buf, sizeof buf) == 0);
+    t.join();
+    CHECK_THROWS_AS(client->write("x", 1), StreamError);
+    std::string error;
+    read_all(*desk, &error);  // the desk sees an abort, not a clean end
+    CHECK_THAT(error, Catch::Contains("cut off"));
+}
+
+TEST_CASE("a key update requested mid-session keeps both directions intact") {
+    auto [d, c] = make_stream_pair();
+    std::unique_ptr<TlsStream> desk, client;
+    std::thread t([&, c = std::move(c)]() mutable { client = tls_handshake(std::move(c), SecureRole::client); });
+    desk = tls_handshake(std::move(d), SecureRole::desk);
+    t.join();
+    const std::string one = pattern(50000, 6), two = pattern(50000, 7);
+    desk->request_key_update();   // the client must answer with its own update...
+    desk->write(one.data(), one.size());
+    char buf[50000];
+    REQUIRE(read_exact(*client, buf, one.size()));
+    CHECK(std::string(buf, one.size()) == one);
+    client->write(two.data(), two.size());  // ...ahead of this data
+    REQUIRE(read_exact(*desk, buf, two.size()));
+    CHECK(std::string(buf, two.size()) == two);
+    desk->write(one.data(), one.size());  // the desk's new keys work too
+    REQUIRE(read_exact(*client, buf, one.size()));
+    CHECK(std::string(buf, one.size()) == one);
+}
+
+TEST_CASE("a peer that is not TLS fails the handshake with a clear error") {
+    auto [d, c] = make_stream_pair();
+    std::thread t([&, d = std::move(d)] {
+        d->write("HTTP/1.1 200 OK\r\n\r\nhello", 24);
+        d->shutdown_write();
+        char buf[4096];
+        while (d->read(buf, sizeof buf) > 0) {}
+    });
+    try {
+        secure_handshake(std::move(c), SecureRole::client);
+        FAIL("handshake succeeded");
+    } catch (const StreamError& e) {
+        CHECK_THAT(e.what(), Catch::Contains("handshake failed") && Catch::Contains("not a compatible"));
+    }
+    t.join();
+}
+
+TEST_CASE("a peer that leaves during the handshake is reported as such") {
+    auto [d, c] = make_stream_pair();
+    d->shutdown_write();
+    CHECK_THROWS_WITH(secure_handshake(std::move(c), SecureRole::desk),
+                      Catch::Contains("ended during the end-to-end encryption handshake"));
+}
+
+TEST_CASE("two clients (a pairing bug) fail instead of talking in the clear") {
+    auto [a, b] = make_stream_pair();
+    auto other = std::async(std::launch::async, [b = std::move(b)]() mutable {
+        try { secure_handshake(std::move(b), SecureRole::client); } catch (const StreamError&) {}
+    });
+    CHECK_THROWS_AS(secure_handshake(std::move(a), SecureRole::client), StreamError);
+}

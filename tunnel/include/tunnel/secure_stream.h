@@ -1,0 +1,67 @@
+// End-to-end encryption between desk and client, inside the paired session
+// stream: the relay and every proxy on the way carry only ciphertext.
+//
+// Desk and client run their own TLS 1.3 session over the session stream.
+// Neither side has a certificate anyone vouches for: the desk makes a fresh
+// self-signed key per session and the client accepts it. Authentication is
+// the short authentication string (SAS), which both people compare on the
+// phone: a man in the middle ends up with two different TLS sessions and,
+// because of a commit-then-reveal exchange of nonces (see docs/SECURITY.md),
+// cannot make the two strings agree except by a 1 in 10^6 guess.
+//
+// No OpenSSL type appears here; the engine lives in tunnel/src/secure_*.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "tunnel/byte_stream.h"
+
+namespace tunnel {
+
+enum class SecureRole {
+    desk,    // TLS server: ephemeral EC P-256 key and self-signed certificate per session
+    client,  // TLS client: accepts any certificate; authentication is the SAS
+};
+
+// A ByteStream whose bytes travel encrypted and integrity-protected over an
+// inner ByteStream. Same threading contract as ByteStream (one reader thread
+// and one writer thread may run concurrently).
+// - read() returns 0 only after the peer's shutdown_write() (TLS close_notify)
+//   or after our own close(). If the inner stream ends without close_notify,
+//   read() throws StreamError (truncation), never a silent clean end.
+// - A byte altered in transit makes read() throw StreamError; no altered or
+//   unauthenticated byte is ever returned. After any failure the session is
+//   dead: the inner stream is closed and later calls throw the same error.
+class SecureStream : public ByteStream {
+public:
+    // `tls` is the established TLS layer (owned); `auth_string` its SAS.
+    SecureStream(std::unique_ptr<ByteStream> tls, std::string auth_string);
+
+    std::size_t read(void* buf, std::size_t len) override;
+    void write(const void* buf, std::size_t len) override;
+    void shutdown_write() override;
+    void close() override;
+
+    // The short authentication string, e.g. "123 456": six digits, equal on
+    // desk and client if and only if nobody sits in the middle (up to a
+    // 1 in 10^6 chance). It reveals nothing about the keys, so showing and
+    // printing it is safe; it only protects when a person compares it with
+    // the other side.
+    std::string auth_string() const { return auth_string_; }
+
+private:
+    std::unique_ptr<ByteStream> tls_;
+    std::string auth_string_;
+};
+
+// Runs the TLS 1.3 handshake and the SAS exchange over `inner`, blocking,
+// before any other byte of the session. Both sides must call it, one as desk
+// and one as client (two desks would wait for each other forever: the relay
+// assigns the roles). Throws StreamError with a sentence a person can act on
+// if the peer is not a compatible Tether endpoint, the stream ends, or the
+// bytes were altered. To abort a handshake in progress, close() the inner
+// stream from another thread (it stays alive until this function returns).
+std::unique_ptr<SecureStream> secure_handshake(std::unique_ptr<ByteStream> inner, SecureRole role);
+
+}  // namespace tunnel

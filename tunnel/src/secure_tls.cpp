@@ -1,0 +1,300 @@
+// The TLS engine of SecureStream: OpenSSL over memory BIOs, driven by a
+// blocking ByteStream.
+//
+// Threading. One SSL object is not safe for concurrent SSL_read/SSL_write, but
+// ByteStream allows one reader and one writer thread at once. So every call
+// into OpenSSL (SSL_*, and the BIOs) happens under mu_, and mu_ is never held
+// while blocking on the inner stream. Ciphertext order: OpenSSL appends
+// records to the write BIO in the order it produces them, and only the writer
+// thread (write, shutdown_write; or the one handshake thread) drains that BIO
+// and writes to the inner stream, one batch at a time. Records the reader
+// makes (a KeyUpdate reply) wait in the BIO and go out, in order, ahead of the
+// writer's next batch, which is what RFC 8446 4.6.3 asks for. The reader thus
+// never writes to the inner stream and can never block behind back-pressure
+// of the other direction (a deadlock when both sides send bulk data).
+#include "secure_tls.h"
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include "secure_context.h"
+
+namespace tunnel {
+namespace {
+
+// Plaintext per SSL_write call and so per inner write: four full records
+// (16 KiB each, the TLS maximum) amortise the inner stream's per-call cost
+// without holding mu_ for long (~10 us of AES-GCM).
+constexpr std::size_t kWriteBatchBytes = 64 * 1024;
+// Ciphertext read from the inner stream at once.
+constexpr std::size_t kReadChunkBytes = 64 * 1024;
+
+const char kTamperedPrefix[] =
+    "the end-to-end encrypted session was altered or corrupted in transit (";
+const char kTamperedSuffix[] =
+    "): something between desk and client (relay, proxy or network) changed the bytes, "
+    "so the session was stopped before any altered data was used; reconnect";
+const char kTruncated[] =
+    "the end-to-end encrypted session was cut off: the connection ended without the "
+    "peer's TLS close_notify (the peer aborted, or the relay, a proxy or the network cut "
+    "the stream); data may be missing, reconnect";
+const char kHandshakeEof[] =
+    "the connection ended during the end-to-end encryption handshake: the peer left, or it "
+    "is not a Tether endpoint with end-to-end encryption";
+
+class TlsStreamImpl final : public TlsStream {
+public:
+    TlsStreamImpl(std::unique_ptr<ByteStream> inner, SslCtxPtr ctx, SecureRole role);
+
+    void handshake();
+
+    std::size_t read(void* buf, std::size_t len) override;
+    void write(const void* buf, std::size_t len) override;
+    void shutdown_write() override;
+    void close() override;
+    std::vector<unsigned char> export_secret(const std::string& label,
+                                             std::size_t len) const override;
+    void request_key_update() override;
+
+private:
+    // Outcome of one SSL call, decided under mu_.
+    enum class Step { done, want_read, peer_finished, failed };
+
+    Step classify_locked(int ret);
+    void drain_output_locked();
+    void send_output();
+    bool feed_from_inner();
+    [[noreturn]] void fail(std::string message);
+    void throw_if_failed_locked() const;
+    void check_alpn_locked();
+
+    std::unique_ptr<ByteStream> inner_;
+    SslCtxPtr ctx_;
+
+    mutable std::mutex mu_;  // guards ssl_ (and its BIOs) and error_
+    SslPtr ssl_;
+    BIO* cipher_in_ = nullptr;   // inner -> OpenSSL; owned by ssl_
+    BIO* cipher_out_ = nullptr;  // OpenSSL -> inner; owned by ssl_
+    std::string error_;          // first fatal error; every later call rethrows it
+
+    std::atomic<bool> closed_{false};
+    bool peer_finished_ = false;         // reader thread: close_notify received
+    bool write_shut_ = false;            // writer thread: close_notify sent
+    std::vector<unsigned char> in_buf_;  // reader thread
+    std::vector<unsigned char> out_buf_; // writer thread: drained ciphertext
+};
+
+TlsStreamImpl::TlsStreamImpl(std::unique_ptr<ByteStream> inner, SslCtxPtr ctx, SecureRole role)
+    : inner_(std::move(inner)), ctx_(std::move(ctx)), in_buf_(kReadChunkBytes) {
+    ssl_.reset(SSL_new(ctx_.get()));
+    cipher_in_ = BIO_new(BIO_s_mem());
+    cipher_out_ = BIO_new(BIO_s_mem());
+    if (!ssl_ || !cipher_in_ || !cipher_out_) {
+        BIO_free(cipher_in_);
+        BIO_free(cipher_out_);
+        throw StreamError("cannot set up end-to-end encryption: out of memory");
+    }
+    // An empty input BIO means "not yet", not end of stream: the inner
+    // stream's end is reported separately (and is a truncation).
+    BIO_set_mem_eof_return(cipher_in_, -1);
+    SSL_set_bio(ssl_.get(), cipher_in_, cipher_out_);
+    if (role == SecureRole::desk)
+        SSL_set_accept_state(ssl_.get());
+    else
+        SSL_set_connect_state(ssl_.get());
+}
+
+TlsStreamImpl::Step TlsStreamImpl::classify_locked(int ret) {
+    if (ret == 1) return Step::done;
+    switch (SSL_get_error(ssl_.get(), ret)) {
+        case SSL_ERROR_WANT_READ: return Step::want_read;
+        case SSL_ERROR_ZERO_RETURN: return Step::peer_finished;
+        default: return Step::failed;
+    }
+}
+
+void TlsStreamImpl::drain_output_locked() {
+    std::size_t pending = BIO_ctrl_pending(cipher_out_);
+    std::size_t old = out_buf_.size();
+    if (pending == 0) return;
+    out_buf_.resize(old + pending);
+    BIO_read(cipher_out_, out_buf_.data() + old, static_cast<int>(pending));
+}
+
+// Writer thread only, without mu_: may block on back-pressure.
+void TlsStreamImpl::send_output() {
+    if (out_buf_.empty()) return;
+    try {
+        inner_->write(out_buf_.data(), out_buf_.size());
+    } catch (const StreamError& e) {
+        fail(closed_ ? "the end-to-end encrypted session is closed" : e.what());
+    }
+    out_buf_.clear();
+}
+
+// Reader (or handshake) thread, without mu_. False when the inner stream ended.
+bool TlsStreamImpl::feed_from_inner() {
+    std::size_t n = inner_->read(in_buf_.data(), in_buf_.size());
+    if (n == 0) return false;
+    std::lock_guard<std::mutex> lk(mu_);
+    BIO_write(cipher_in_, in_buf_.data(), static_cast<int>(n));  // memory BIO: never short
+    return true;
+}
+
+// Records the first fatal error, aborts the inner stream (waking the other
+// thread and telling the peer), and throws. Must not hold mu_.
+void TlsStreamImpl::fail(std::string message) {
+    {
+        std::lock_guard<std::mutex> lk(mu_);
+        if (error_.empty()) error_ = std::move(message);
+        message = error_;
+    }
+    inner_->close();
+    throw StreamError(message);
+}
+
+void TlsStreamImpl::throw_if_failed_locked() const {
+    if (!error_.empty()) throw StreamError(error_);
+}
+
+void TlsStreamImpl::check_alpn_locked() {
+    const unsigned char* name = nullptr;
+    unsigned int len = 0;
+    SSL_get0_alpn_selected(ssl_.get(), &name, &len);
+    if (std::string(reinterpret_cast<const char*>(name), name ? len : 0) != kSecureAlpn)
+        throw StreamError("the peer is not a compatible Tether endpoint (it did not agree on the "
+                          "end-to-end protocol " + std::string(kSecureAlpn) + ")");
+}
+
+void TlsStreamImpl::handshake() {
+    for (;;) {
+        Step step;
+        std::string reason;
+        {
+            std::lock_guard<std::mutex> lk(mu_);
+            ERR_clear_error();
+            step = classify_locked(SSL_do_handshake(ssl_.get()));
+            if (step == Step::failed || step == Step::peer_finished)
+                reason = take_openssl_reason("protocol error");
+            drain_output_locked();  // our next flight, or the alert on failure
+        }
+        if (!reason.empty()) {
+            try { send_output(); } catch (const StreamError&) {}  // best effort: tell the peer
+            fail("the end-to-end encryption handshake failed (" + reason +
+                 "): the peer is not a compatible Tether endpoint, or the relay, a proxy or the "
+                 "network altered the data");
+        }
+        send_output();
+        if (step == Step::done) break;
+        if (!feed_from_inner()) fail(kHandshakeEof);
+    }
+    std::lock_guard<std::mutex> lk(mu_);
+    check_alpn_locked();
+}
+
+std::size_t TlsStreamImpl::read(void* buf, std::size_t len) {
+    if (len == 0) return 0;
+    for (;;) {
+        std::string reason;
+        {
+            std::lock_guard<std::mutex> lk(mu_);
+            throw_if_failed_locked();
+            if (peer_finished_) return 0;
+            ERR_clear_error();
+            std::size_t got = 0;
+            Step step = classify_locked(SSL_read_ex(ssl_.get(), buf, len, &got));
+            if (step == Step::done) return got;
+            if (step == Step::peer_finished) {
+                peer_finished_ = true;
+                return 0;
+            }
+            if (step == Step::failed) reason = take_openssl_reason("integrity check failed");
+        }
+        if (!reason.empty()) fail(kTamperedPrefix + reason + kTamperedSuffix);
+        bool more;
+        try {
+            more = feed_from_inner();
+        } catch (const StreamError&) {
+            if (closed_) return 0;
+            throw;
+        }
+        if (!more) {
+            if (closed_) return 0;
+            fail(kTruncated);
+        }
+    }
+}
+
+void TlsStreamImpl::write(const void* buf, std::size_t len) {
+    const auto* p = static_cast<const unsigned char*>(buf);
+    while (len > 0) {
+        std::size_t n = std::min(len, kWriteBatchBytes);
+        std::string reason;
+        {
+            std::lock_guard<std::mutex> lk(mu_);
+            throw_if_failed_locked();
+            if (closed_) throw StreamError("the end-to-end encrypted session is closed");
+            if (write_shut_) throw StreamError("write after shutdown_write on the end-to-end session");
+            ERR_clear_error();
+            std::size_t written = 0;  // all of n: memory BIOs never push back
+            if (classify_locked(SSL_write_ex(ssl_.get(), p, n, &written)) != Step::done)
+                reason = take_openssl_reason("encryption failed");
+            drain_output_locked();
+        }
+        if (!reason.empty()) fail("end-to-end encryption failed (" + reason + ")");
+        send_output();
+        p += n;
+        len -= n;
+    }
+}
+
+void TlsStreamImpl::shutdown_write() {
+    if (write_shut_) return;
+    write_shut_ = true;
+    {
+        std::lock_guard<std::mutex> lk(mu_);
+        if (!error_.empty() || closed_) return;  // nothing left to end cleanly
+        ERR_clear_error();
+        SSL_shutdown(ssl_.get());  // queues close_notify; we do not wait for the peer's
+        ERR_clear_error();
+        drain_output_locked();
+    }
+    send_output();
+    inner_->shutdown_write();
+}
+
+void TlsStreamImpl::close() {
+    closed_ = true;
+    inner_->close();
+}
+
+std::vector<unsigned char> TlsStreamImpl::export_secret(const std::string& label,
+                                                        std::size_t len) const {
+    std::vector<unsigned char> out(len);
+    std::lock_guard<std::mutex> lk(mu_);
+    if (SSL_export_keying_material(ssl_.get(), out.data(), len, label.data(), label.size(),
+                                   nullptr, 0, 0) != 1)
+        throw StreamError("cannot derive the authentication string from the TLS session");
+    return out;
+}
+
+void TlsStreamImpl::request_key_update() {
+    std::lock_guard<std::mutex> lk(mu_);
+    throw_if_failed_locked();
+    if (SSL_key_update(ssl_.get(), SSL_KEY_UPDATE_REQUESTED) != 1)
+        throw StreamError("cannot schedule an end-to-end key update");
+}
+
+}  // namespace
+
+std::unique_ptr<TlsStream> tls_handshake(std::unique_ptr<ByteStream> inner, SecureRole role) {
+    auto stream = std::make_unique<TlsStreamImpl>(std::move(inner), make_secure_context(role), role);
+    stream->handshake();
+    return stream;
+}
+
+}  // namespace tunnel
