@@ -64,6 +64,12 @@ Partial DownloadDir::open_partial(const std::string& key, const std::string& met
     return p;
 }
 
+std::uint64_t DownloadDir::partial_length(const std::string& key) const {
+    struct stat st {};
+    if (::fstatat(dir_.get(), partial_name(key).c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) return 0;
+    return static_cast<std::uint64_t>(st.st_size);
+}
+
 // renameat2(RENAME_NOREPLACE) is atomic; file systems without it get
 // link + unlink, which also fails with EEXIST instead of replacing.
 bool DownloadDir::rename_no_replace(const std::string& from, const std::string& to) {

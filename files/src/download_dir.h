@@ -44,6 +44,9 @@ public:
     // metadata file. Refuses symlinks and non-regular files. Throws.
     Partial open_partial(const std::string& key, const std::string& meta_json);
 
+    // Bytes already in .tether-partial-<key> (0 if none): what a resume keeps.
+    std::uint64_t partial_length(const std::string& key) const;
+
     // Renames the partial to `name`, or to "name (n).ext" for the first n
     // that exists nowhere: never replaces a file. Returns the name used. Throws.
     std::string commit(const std::string& key, const std::string& name);

@@ -61,8 +61,9 @@ void EndpointImpl::on_offer(const json& j) {
         return refuse(std::string("the receiver cannot save files: ") + e.what(), "disk");
     }
     auto inc = std::make_shared<Incoming>();
-    inc->info = {id | kIncoming, name, safe.name, size, sha, 0};
     inc->key = transfer_key(sha, size, safe.name);
+    std::uint64_t partial = dir->partial_length(inc->key);
+    inc->info = {id | kIncoming, name, safe.name, size, sha, partial <= size ? partial : 0};
     bool busy = false;
     {
         std::lock_guard<std::mutex> lk(mu);
