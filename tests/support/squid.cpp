@@ -1,0 +1,131 @@
+#include "support/squid.h"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include "support/net.h"
+
+namespace test_support {
+namespace {
+
+constexpr auto kStartTimeout = std::chrono::seconds(20);
+
+std::string auth_section(const SquidOptions& o, const TempDir& dir) {
+    std::ostringstream c;
+    if (!o.basic_user.empty()) {
+        c << "auth_param basic program /usr/lib/squid/basic_ncsa_auth " << dir.file("htpasswd") << "\n"
+          << "auth_param basic realm tether-test\n"
+          << "auth_param basic children 2\n";
+    }
+    if (o.ntlm) {
+        c << "auth_param ntlm program /usr/lib/squid/ntlm_fake_auth\n"
+          << "auth_param ntlm children 2\n";
+    }
+    if (!o.basic_user.empty() || o.ntlm) c << "acl authed proxy_auth REQUIRED\n";
+    return c.str();
+}
+
+std::string access_section(const SquidOptions& o) {
+    std::ostringstream c;
+    c << "acl lo src 127.0.0.0/8\n"
+      << "acl CONNECT method CONNECT\n";
+    if (o.deny_connect) c << "http_access deny CONNECT\n";
+    if (!o.basic_user.empty() || o.ntlm) c << "http_access deny !authed\n";
+    c << "http_access allow lo\n"
+      << "http_access deny all\n";
+    return c.str();
+}
+
+std::string hosts_text(const SquidOptions& o) {
+    std::string t = "127.0.0.1 localhost\n";
+    for (auto& h : o.hosts) t += h.second + " " + h.first + "\n";
+    return t;
+}
+
+}  // namespace
+
+Squid::Squid(SquidOptions opts) : opts_(std::move(opts)), dir_("tether-squid"), port_(free_port()) {
+    write_config();
+    if (!opts_.basic_user.empty()) {
+        auto r = run({"htpasswd", "-b", "-c", "-m", dir_.file("htpasswd"), opts_.basic_user,
+                      opts_.basic_password});
+        if (r.code != 0) throw std::runtime_error("htpasswd failed: " + r.output);
+    }
+    chown_to_proxy();
+    start();
+}
+
+Squid::~Squid() { stop(); }
+
+void Squid::write_config() {
+    std::ostringstream c;
+    c << "http_port 127.0.0.1:" << port_ << "\n"
+      << "pid_filename " << dir_.file("squid.pid") << "\n"
+      << "cache_log " << dir_.file("cache.log") << "\n"
+      << "access_log stdio:" << dir_.file("access.log") << "\n"
+      << "cache_store_log none\n"
+      << "coredump_dir " << dir_.path() << "\n"
+      << "cache deny all\n"
+      << "cache_mem 8 MB\n"
+      << "shutdown_lifetime 0 seconds\n"
+      // Only names from hosts_file resolve; nothing answers on 127.0.0.1:53.
+      << "dns_nameservers 127.0.0.1\n"
+      << "hosts_file " << dir_.file("hosts") << "\n"
+      << auth_section(opts_, dir_) << access_section(opts_);
+    if (opts_.read_timeout_seconds > 0) c << "read_timeout " << opts_.read_timeout_seconds << " seconds\n";
+    dir_.write("squid.conf", c.str());
+    dir_.write("hosts", hosts_text(opts_));
+}
+
+void Squid::chown_to_proxy() {
+    if (::geteuid() != 0) return;  // not root: squid runs as us
+    passwd* pw = ::getpwnam("proxy");
+    if (!pw) return;
+    for (auto& e : std::filesystem::directory_iterator(dir_.path()))
+        (void)::chown(e.path().c_str(), pw->pw_uid, pw->pw_gid);
+    (void)::chown(dir_.path().c_str(), pw->pw_uid, pw->pw_gid);
+}
+
+void Squid::start() {
+    ProcessOptions o;
+    // -N: foreground, no SMP kids; -d 1: cache.log lines on stderr too.
+    o.argv = {"/usr/sbin/squid", "-N", "-d", "1", "-f", dir_.file("squid.conf")};
+    o.stdin_path = "/dev/null";
+    proc_ = std::make_unique<Process>(o);
+    try {
+        proc_->wait_for_line(Process::Stream::err, "Accepting HTTP Socket connections", kStartTimeout);
+    } catch (const std::exception& e) {
+        throw std::runtime_error(std::string("squid did not start: ") + e.what() + "\ncache.log:\n" + cache_log());
+    }
+}
+
+void Squid::stop() {
+    if (!proc_) return;
+    proc_->kill_group(std::chrono::seconds(5));
+    proc_->wait(std::chrono::seconds(10));
+    proc_.reset();
+}
+
+std::string Squid::url() const { return "http://" + host_port(); }
+std::string Squid::host_port() const { return "127.0.0.1:" + std::to_string(port_); }
+std::string Squid::access_log() const { return read_file(dir_.file("access.log")); }
+std::string Squid::cache_log() const { return read_file(dir_.file("cache.log")); }
+
+bool Squid::wait_for_log(const std::string& regex, std::chrono::milliseconds timeout) {
+    // squid appends to a file and cannot notify us: re-read every 50 ms.
+    const std::regex rx(regex);
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        if (std::regex_search(access_log(), rx)) return true;
+        if (std::chrono::steady_clock::now() >= deadline) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+}
+
+}  // namespace test_support

@@ -1,0 +1,61 @@
+// A real squid on 127.0.0.1:<free port> for end-to-end tests, configured in
+// its own temporary directory (squid.conf, logs, hosts file, htpasswd). Runs
+// in the foreground (-N) as a child; as root it drops to user `proxy`, so its
+// directory is chowned to that user. Nothing leaves the machine: squid
+// resolves names only from `hosts` (dns_nameservers 127.0.0.1, where nothing
+// answers).
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "support/process.h"
+#include "support/temp_dir.h"
+
+namespace test_support {
+
+struct SquidOptions {
+    bool deny_connect = false;       // answer every CONNECT with 403
+    std::string basic_user;          // non-empty: Basic auth required (basic_ncsa_auth)
+    std::string basic_password;
+    bool ntlm = false;               // NTLM required, via ntlm_fake_auth (accepts anyone)
+    int read_timeout_seconds = 0;    // 0: squid's default (15 min)
+    // name -> IPv4 address: names only the proxy can resolve (hosts_file).
+    std::vector<std::pair<std::string, std::string>> hosts;
+};
+
+class Squid {
+public:
+    // Starts squid and returns once it accepts connections (or throws with
+    // its cache.log).
+    explicit Squid(SquidOptions opts = {});
+    ~Squid();  // stop()
+
+    int port() const { return port_; }
+    std::string url() const;          // "http://127.0.0.1:<port>"
+    std::string host_port() const;    // "127.0.0.1:<port>"
+
+    // Every request squid logged so far. A CONNECT tunnel is logged when it
+    // closes, so wait_for_log() after the client is gone.
+    std::string access_log() const;
+    bool wait_for_log(const std::string& regex, std::chrono::milliseconds timeout);
+    std::string cache_log() const;
+
+    void stop();     // SIGTERM; tunnels are cut at once (shutdown_lifetime 0)
+    void start();    // again on the same port, same configuration
+    void restart() { stop(); start(); }
+
+private:
+    void write_config();
+    void chown_to_proxy();
+
+    SquidOptions opts_;
+    TempDir dir_;
+    int port_;
+    std::unique_ptr<Process> proc_;
+};
+
+}  // namespace test_support

@@ -1,0 +1,52 @@
+// How an endpoint reaches the relay over HTTP(S): relay URL, trust, proxy and
+// proxy credentials, heartbeat. One value is shared by every HTTP user in
+// tunnel/ (StreamCarrier, SessionClient, the probe) so they all take the same
+// way. No curl type appears here: the libcurl adapters live in tunnel/src/.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+namespace tunnel {
+
+struct EndpointConfig {
+    // Base URL of the relay, e.g. "https://relay.example.com/" (a trailing
+    // slash is optional). Through a proxy, even an http:// URL is tunnelled
+    // with CONNECT, so proxies never see the frames.
+    std::string relay_url;
+
+    // PEM file with the CA(s) that signed the relay's certificate; empty means
+    // the system store. The host name is always verified.
+    std::string ca_file;
+
+    // Explicit HTTP proxy, e.g. "http://10.0.0.1:3128"; empty means DIRECT
+    // (the *_proxy environment variables are deliberately ignored here: the
+    // caller, e.g. proxydetect, decides).
+    std::string proxy_url;
+    std::string proxy_user;      // empty: no credentials (Negotiate may still do SSO)
+    std::string proxy_password;
+
+    // Proxy authentication schemes we may use, comma separated: basic,
+    // digest, ntlm, negotiate, any, anysafe. "anysafe" (the default) never
+    // sends a password in clear, so a Basic-only proxy needs "basic" here.
+    std::string proxy_auth = "anysafe";
+
+    // Heartbeat interval: an idle uplink sends a ping this often, and a
+    // carrier that received nothing for 3 intervals is declared dead
+    // (docs/PROTOCOL.md 3). 2 s stays well inside proxy idle timeouts.
+    std::chrono::milliseconds heartbeat{2000};
+
+    // Bound on TCP connect + proxy CONNECT + TLS handshake of one request.
+    std::chrono::milliseconds connect_timeout{15000};
+};
+
+// "host:port" of the relay and of the proxy (empty when DIRECT), as shown to
+// people in messages. Default ports: 443 (https), 80 (http), 1080 (proxy).
+std::string relay_host_port(const EndpointConfig& cfg);
+std::string proxy_host_port(const EndpointConfig& cfg);
+
+// Parses a proxy_auth list ("basic,ntlm"); throws std::invalid_argument on an
+// unknown name. The result is opaque to callers (a libcurl bitmask).
+unsigned long parse_proxy_auth(const std::string& list);
+
+}  // namespace tunnel

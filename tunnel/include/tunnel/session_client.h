@@ -1,0 +1,59 @@
+// The relay's session API (docs/PROTOCOL.md 1): create a session (desk),
+// join one by code (client), end it (either). Blocking HTTPS requests with
+// the same proxy and trust settings as the carriers. Never logs codes or
+// tokens.
+#pragma once
+
+#include <chrono>
+#include <stdexcept>
+#include <string>
+
+#include "tunnel/http_settings.h"
+
+namespace tunnel {
+
+struct CreatedSession {
+    std::string code;   // 6 digits, to read out on the phone
+    std::string token;  // secret: authorises this side's carriers
+    std::chrono::seconds expires_in{0};  // until the code expires unused
+};
+
+struct JoinedSession {
+    std::string token;
+    std::string peer_name;  // the supporter's name, may be empty
+};
+
+// The relay refused a join. id() is the relay's error id (unknown_code,
+// expired_code, used_code, ended_session, rate_limited, bad_request);
+// what() says what happened and what to do.
+class JoinError : public std::runtime_error {
+public:
+    JoinError(std::string id, const std::string& what, long status)
+        : std::runtime_error(what), id_(std::move(id)), status_(status) {}
+    const std::string& id() const { return id_; }
+    long status() const { return status_; }
+
+private:
+    std::string id_;
+    long status_;
+};
+
+// Transport failures (proxy, TLS, relay down) throw CarrierError
+// (tunnel/carrier.h); other refusals of the relay throw std::runtime_error.
+class SessionClient {
+public:
+    explicit SessionClient(EndpointConfig cfg) : cfg_(std::move(cfg)) {}
+
+    CreatedSession create(const std::string& name);  // POST /v1/sessions
+    JoinedSession join(const std::string& code);     // POST /v1/sessions/join; JoinError
+    void end(const std::string& token);              // DELETE /v1/session
+
+private:
+    EndpointConfig cfg_;
+};
+
+// The sentence for a join error id (e.g. "used_code"); the relay's own
+// message is used for ids this version does not know.
+std::string join_error_text(const std::string& id, const std::string& relay_message);
+
+}  // namespace tunnel

@@ -1,0 +1,106 @@
+// libcurl easy-handle setup and error mapping (see http_easy.h).
+#include "http_easy.h"
+
+#include <nlohmann/json.hpp>
+
+#include <mutex>
+
+namespace tunnel::http {
+namespace {
+
+// TCP keepalive probes (seconds): the heartbeats find dead paths first; these
+// only stop NAT boxes and the kernel from keeping half-dead sockets forever.
+constexpr long kKeepIdleSeconds = 20;
+constexpr long kKeepIntervalSeconds = 10;
+
+void set_trust(CURL* h, const EndpointConfig& cfg) {
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (!cfg.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, cfg.ca_file.c_str());
+}
+
+void set_proxy(CURL* h, const EndpointConfig& cfg) {
+    // "" disables the environment's *_proxy: the configuration decides.
+    curl_easy_setopt(h, CURLOPT_PROXY, cfg.proxy_url.c_str());
+    if (cfg.proxy_url.empty()) return;
+    curl_easy_setopt(h, CURLOPT_HTTPPROXYTUNNEL, 1L);
+    // The proxy's CONNECT answer is not the relay's: keep it out of header callbacks.
+    curl_easy_setopt(h, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
+    unsigned long auth = parse_proxy_auth(cfg.proxy_auth);
+    curl_easy_setopt(h, CURLOPT_PROXYAUTH, auth);
+    if (!cfg.proxy_user.empty()) {
+        curl_easy_setopt(h, CURLOPT_PROXYUSERNAME, cfg.proxy_user.c_str());
+        curl_easy_setopt(h, CURLOPT_PROXYPASSWORD, cfg.proxy_password.c_str());
+    } else if (auth & CURLAUTH_NEGOTIATE) {
+        // Negotiate single sign-on uses the Kerberos ticket: empty credentials.
+        curl_easy_setopt(h, CURLOPT_PROXYUSERPWD, ":");
+    }
+}
+
+void set_socket(CURL* h, const EndpointConfig& cfg) {
+    curl_easy_setopt(h, CURLOPT_TCP_NODELAY, 1L);
+    curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(h, CURLOPT_TCP_KEEPIDLE, kKeepIdleSeconds);
+    curl_easy_setopt(h, CURLOPT_TCP_KEEPINTVL, kKeepIntervalSeconds);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(cfg.connect_timeout.count()));
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+}
+
+}  // namespace
+
+void global_init() {
+    static std::once_flag once;
+    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+Easy::Easy(const EndpointConfig& cfg, const std::string& path, const std::string& token) {
+    global_init();
+    h_ = curl_easy_init();
+    if (!h_) throw CarrierError("out of memory creating an HTTP request");
+    curl_easy_setopt(h_, CURLOPT_URL, join_url(cfg.relay_url, path).c_str());
+    curl_easy_setopt(h_, CURLOPT_ERRORBUFFER, err_);
+    // The relay speaks HTTP/1.1; chunked streams rely on it.
+    curl_easy_setopt(h_, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
+    // Headers set here go to the relay only, never in the CONNECT request.
+    curl_easy_setopt(h_, CURLOPT_HEADEROPT, CURLHEADER_SEPARATE);
+    set_trust(h_, cfg);
+    set_proxy(h_, cfg);
+    set_socket(h_, cfg);
+    if (!token.empty()) add_header("Authorization: Bearer " + token);
+}
+
+Easy::~Easy() {
+    if (h_) curl_easy_cleanup(h_);
+    curl_slist_free_all(headers_);
+}
+
+void Easy::add_header(const std::string& line) {
+    headers_ = curl_slist_append(headers_, line.c_str());
+    curl_easy_setopt(h_, CURLOPT_HTTPHEADER, headers_);
+}
+
+long Easy::response_code() const {
+    long code = 0;
+    curl_easy_getinfo(h_, CURLINFO_RESPONSE_CODE, &code);
+    return code;
+}
+
+long Easy::connect_code() const {
+    long code = 0;
+    curl_easy_getinfo(h_, CURLINFO_HTTP_CONNECTCODE, &code);
+    return code;
+}
+
+std::string join_url(const std::string& base, const std::string& path) {
+    std::string b = base;
+    while (!b.empty() && b.back() == '/') b.pop_back();
+    return path.empty() || path.front() == '/' ? b + path : b + "/" + path;
+}
+
+RelayError parse_relay_error(const std::string& body) {
+    auto j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+    if (!j.is_object()) return {};
+    return {j.value("error", std::string()), j.value("message", std::string())};
+}
+
+}  // namespace tunnel::http

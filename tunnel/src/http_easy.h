@@ -1,0 +1,76 @@
+// Private libcurl adapter shared by StreamCarrier, SessionClient and the
+// probe: one configured easy handle per request, and the one place where curl
+// results become sentences a person can act on. Not installed: curl types
+// stay out of tunnel/include.
+#pragma once
+
+#include <curl/curl.h>
+
+#include <string>
+
+#include "tunnel/carrier.h"
+#include "tunnel/http_settings.h"
+
+namespace tunnel::http {
+
+// Owns one easy handle, its header list and its error buffer. Not copyable.
+class Easy {
+public:
+    // Configures URL = relay_url + path, TLS trust, proxy (always CONNECT),
+    // proxy auth, TCP keepalive and TCP_NODELAY. `token`, when not empty,
+    // goes in "Authorization: Bearer" to the relay only (never to the proxy).
+    Easy(const EndpointConfig& cfg, const std::string& path, const std::string& token = "");
+    ~Easy();
+    Easy(const Easy&) = delete;
+    Easy& operator=(const Easy&) = delete;
+
+    CURL* get() const { return h_; }
+    void add_header(const std::string& line);  // before perform
+    const char* error_text() const { return err_; }
+    long response_code() const;  // 0 if no response from the relay yet
+    long connect_code() const;   // the proxy's answer to CONNECT, 0 if none
+
+private:
+    CURL* h_ = nullptr;
+    curl_slist* headers_ = nullptr;
+    char err_[CURL_ERROR_SIZE] = {0};
+};
+
+// libcurl needs one global init per process; cheap to call again.
+void global_init();
+
+// Turns a failed transfer into a CarrierError with a sentence for a person
+// (proxy refused CONNECT, bad proxy credentials, proxy down, certificate...).
+// `what` names the request, e.g. "the downlink".
+CarrierError describe_failure(const Easy& e, CURLcode rc, const EndpointConfig& cfg);
+
+// Turns an HTTP error answer of the relay (status, JSON body
+// {"error","message"}) into a CarrierError; 401 and 410 are fatal (the
+// session is gone).
+CarrierError describe_status(long status, const std::string& body);
+
+// The "error" and "message" fields of a relay error body ("" if absent).
+struct RelayError { std::string id, message; };
+RelayError parse_relay_error(const std::string& body);
+
+// relay_url + path with exactly one '/' between them.
+std::string join_url(const std::string& base, const std::string& path);
+
+}  // namespace tunnel::http
+
+namespace tunnel::http {
+
+// A whole (small) answer of the relay.
+struct Response {
+    long status = 0;
+    std::string body;         // first 64 KiB
+    std::string retry_after;  // the Retry-After header, if any
+};
+
+// One blocking request to the relay: `method` "GET"/"POST"/"DELETE", an
+// optional JSON body. Throws CarrierError (describe_failure) when no HTTP
+// answer came back; any HTTP status is returned.
+Response perform(const EndpointConfig& cfg, const std::string& method, const std::string& path,
+                 const std::string& json_body = "", const std::string& token = "");
+
+}  // namespace tunnel::http

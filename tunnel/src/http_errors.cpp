@@ -1,0 +1,84 @@
+// The one place where libcurl results and relay HTTP statuses become
+// sentences a person can act on. Each message names what failed, the party
+// that said so (proxy or relay) and what to check.
+#include "http_easy.h"
+
+namespace tunnel::http {
+namespace {
+
+// The proxy answered CONNECT with something other than 200.
+CarrierError connect_refused(long code, const EndpointConfig& cfg) {
+    std::string relay = relay_host_port(cfg), proxy = proxy_host_port(cfg);
+    std::string status = " (" + std::to_string(code) + ")";
+    if (code == 407 && cfg.proxy_user.empty())
+        return {"the proxy " + proxy + " requires authentication" + status +
+                    ": set proxy_user/proxy_password", true};
+    if (code == 407) {
+        std::string hint = (parse_proxy_auth(cfg.proxy_auth) & CURLAUTH_BASIC) ? ""
+            : " (if the proxy only offers Basic, add basic to proxy_auth)";
+        return {"the proxy rejected the credentials" + status +
+                    ": check proxy_user/proxy_password" + hint, true};
+    }
+    if (code == 403)
+        return {"the proxy refused CONNECT to " + relay + status +
+                    ": ask the proxy admin to allow CONNECT to this host and port", true};
+    return {"the proxy " + proxy + " could not open a tunnel to " + relay + status +
+                ": check that the proxy can resolve and reach the relay", false};
+}
+
+CarrierError tls_failure(CURLcode rc, const Easy& e, const EndpointConfig& cfg) {
+    std::string relay = relay_host_port(cfg);
+    if (rc == CURLE_SSL_CACERT_BADFILE)
+        return {"cannot read the CA file '" + cfg.ca_file + "': check the --ca path", true};
+    return {"the relay " + relay + " presented a certificate that cannot be verified (" +
+                e.error_text() + "): if the relay uses a private CA, pass its certificate "
+                "with --ca FILE; if a TLS-inspecting proxy is in the way, pass the proxy's CA",
+            true};
+}
+
+bool is_tls_failure(CURLcode rc) {
+    return rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
+           rc == CURLE_SSL_CONNECT_ERROR || rc == CURLE_SSL_CERTPROBLEM;
+}
+
+CarrierError unreachable(CURLcode rc, const Easy& e, const EndpointConfig& cfg) {
+    bool via_proxy = !cfg.proxy_url.empty();
+    std::string who = via_proxy ? "the proxy " + proxy_host_port(cfg)
+                                : "the relay " + relay_host_port(cfg);
+    if (rc == CURLE_COULDNT_RESOLVE_PROXY || rc == CURLE_COULDNT_RESOLVE_HOST)
+        return {"cannot resolve " + who + ": check the name and DNS", false};
+    if (rc == CURLE_OPERATION_TIMEDOUT)
+        return {"no answer from " + who + " in time (" + e.error_text() + ")", false};
+    return {"cannot reach " + who + " (" + e.error_text() + ")", false};
+}
+
+}  // namespace
+
+CarrierError describe_failure(const Easy& e, CURLcode rc, const EndpointConfig& cfg) {
+    long connect = e.connect_code();
+    if (!cfg.proxy_url.empty() && connect != 0 && connect != 200) return connect_refused(connect, cfg);
+    if (is_tls_failure(rc)) return tls_failure(rc, e, cfg);
+    switch (rc) {
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_OPERATION_TIMEDOUT:
+        return unreachable(rc, e, cfg);
+    default:
+        return {"the connection to the relay " + relay_host_port(cfg) + " failed (" +
+                    (e.error_text()[0] ? e.error_text() : curl_easy_strerror(rc)) + ")", false};
+    }
+}
+
+CarrierError describe_status(long status, const std::string& body) {
+    RelayError err = parse_relay_error(body);
+    std::string detail = err.message.empty() ? "" : ": " + err.message;
+    if (status == 401 || status == 410)
+        return {"the relay no longer knows this session (" + std::to_string(status) + ")" + detail,
+                true};
+    // 403 too: the relay refuses this token. Other answers may pass on retry.
+    bool fatal = status == 403;
+    return {"the relay answered " + std::to_string(status) + detail, fatal};
+}
+
+}  // namespace tunnel::http

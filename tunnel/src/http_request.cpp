@@ -1,0 +1,58 @@
+// Small blocking requests to the relay (session API, health checks).
+#include "http_easy.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace tunnel::http {
+namespace {
+
+constexpr std::size_t kBodyMax = 64 * 1024;  // answers of the session API are tiny
+constexpr long kRequestTimeoutMs = 30000;    // whole request, after connecting
+
+std::size_t body_cb(char* p, std::size_t size, std::size_t n, void* out) {
+    auto* r = static_cast<Response*>(out);
+    std::size_t len = size * n;
+    r->body.append(p, std::min(len, kBodyMax - std::min(kBodyMax, r->body.size())));
+    return len;
+}
+
+std::size_t header_cb(char* p, std::size_t size, std::size_t n, void* out) {
+    std::string line(p, size * n);
+    std::string lower = line;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (lower.rfind("retry-after:", 0) == 0) {
+        std::string v = line.substr(12);
+        v.erase(0, v.find_first_not_of(" \t"));
+        v.erase(v.find_last_not_of(" \t\r\n") + 1);
+        static_cast<Response*>(out)->retry_after = v;
+    }
+    return size * n;
+}
+
+}  // namespace
+
+Response perform(const EndpointConfig& cfg, const std::string& method, const std::string& path,
+                 const std::string& json_body, const std::string& token) {
+    Easy e(cfg, path, token);
+    Response r;
+    CURL* h = e.get();
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, body_cb);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &r);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, header_cb);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, &r);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, kRequestTimeoutMs + static_cast<long>(cfg.connect_timeout.count()));
+    if (method == "POST") {
+        e.add_header("Content-Type: application/json");
+        e.add_header("Expect:");
+        curl_easy_setopt(h, CURLOPT_COPYPOSTFIELDS, json_body.c_str());
+    } else if (method != "GET") {
+        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method.c_str());
+    }
+    CURLcode rc = curl_easy_perform(h);
+    if (rc != CURLE_OK) throw describe_failure(e, rc, cfg);
+    r.status = e.response_code();
+    return r;
+}
+
+}  // namespace tunnel::http

@@ -1,0 +1,85 @@
+// SessionClient: the relay's JSON session API over libcurl.
+#include "tunnel/session_client.h"
+
+#include <nlohmann/json.hpp>
+
+#include "http_easy.h"
+
+namespace tunnel {
+namespace {
+
+using nlohmann::json;
+
+json parse_object(const http::Response& r, const char* what) {
+    auto j = json::parse(r.body, nullptr, /*allow_exceptions=*/false);
+    if (!j.is_object())
+        throw std::runtime_error(std::string("the relay's answer to ") + what + " is not JSON");
+    return j;
+}
+
+std::string string_field(const json& j, const char* key, const char* what) {
+    auto it = j.find(key);
+    if (it == j.end() || !it->is_string())
+        throw std::runtime_error(std::string("the relay's answer to ") + what + " lacks '" + key + "'");
+    return it->get<std::string>();
+}
+
+// Any non-success answer outside join: one sentence with the relay's words.
+[[noreturn]] void refuse(const http::Response& r, const char* what) {
+    auto err = http::parse_relay_error(r.body);
+    std::string detail = err.message.empty() ? err.id : err.message;
+    throw std::runtime_error(std::string("the relay refused to ") + what + " (" +
+                             std::to_string(r.status) + (detail.empty() ? ")" : "): " + detail));
+}
+
+[[noreturn]] void refuse_join(const http::Response& r) {
+    auto err = http::parse_relay_error(r.body);
+    std::string id = err.id.empty() ? "http_" + std::to_string(r.status) : err.id;
+    std::string text = join_error_text(id, err.message);
+    if (id == "rate_limited" && !r.retry_after.empty())
+        text += " (retry in " + r.retry_after + " s)";
+    throw JoinError(id, text, r.status);
+}
+
+}  // namespace
+
+std::string join_error_text(const std::string& id, const std::string& relay_message) {
+    if (id == "unknown_code")
+        return "no session has this code: check the 6 digits with your supporter";
+    if (id == "expired_code")
+        return "this code expired before anyone joined: ask your supporter for a new code";
+    if (id == "used_code")
+        return "this code was already used (codes work once): ask your supporter for a new code";
+    if (id == "ended_session")
+        return "the session of this code has already ended: ask your supporter for a new code";
+    if (id == "rate_limited") return "too many attempts to join: wait a moment and try again";
+    if (id == "bad_request") return "a session code is exactly 6 digits";
+    return "the relay refused to join" + (relay_message.empty() ? "" : ": " + relay_message);
+}
+
+CreatedSession SessionClient::create(const std::string& name) {
+    auto r = http::perform(cfg_, "POST", "/v1/sessions", json{{"name", name}}.dump());
+    if (r.status != 201 && r.status != 200) refuse(r, "create a session");
+    auto j = parse_object(r, "create");
+    CreatedSession s;
+    s.code = string_field(j, "code", "create");
+    s.token = string_field(j, "token", "create");
+    s.expires_in = std::chrono::seconds(j.value("expires_in", 0));
+    return s;
+}
+
+JoinedSession SessionClient::join(const std::string& code) {
+    auto r = http::perform(cfg_, "POST", "/v1/sessions/join", json{{"code", code}}.dump());
+    if (r.status != 200) refuse_join(r);
+    auto j = parse_object(r, "join");
+    return {string_field(j, "token", "join"), j.value("name", std::string())};
+}
+
+void SessionClient::end(const std::string& token) {
+    auto r = http::perform(cfg_, "DELETE", "/v1/session", "", token);
+    // 401/410: already gone, which is what we wanted.
+    if (r.status != 204 && r.status != 200 && r.status != 401 && r.status != 410)
+        refuse(r, "end the session");
+}
+
+}  // namespace tunnel
