@@ -1,0 +1,34 @@
+// Every error the relay reports to an endpoint: one id, one HTTP status, one
+// sentence for a person (docs/PROTOCOL.md section 1).
+#pragma once
+
+#include <string>
+
+namespace relay {
+
+enum class ApiError {
+    bad_request,     // 400 body is not what the endpoint expects
+    unknown_code,    // 404 no session had this code (recently)
+    expired_code,    // 410 nobody joined before the code expired
+    used_code,       // 409 a client already joined with this code
+    ended_session,   // 410 the session of this code or token has ended
+    rate_limited,    // 429 too many join attempts
+    bad_token,       // 401 missing or unknown bearer token
+    protocol_error,  // 400 malformed frames
+    replaced,        // 409 a newer uplink/downlink of the same side took over
+    busy,            // 503 too many live sessions
+    not_found,       // 404 no such path
+    internal,        // 500 a bug
+};
+
+struct ErrorInfo {
+    int status;
+    const char* id;
+    const char* message;
+};
+
+ErrorInfo describe(ApiError e);
+// {"error": id, "message": sentence}
+std::string error_json(ApiError e);
+
+}  // namespace relay

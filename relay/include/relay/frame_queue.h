@@ -1,0 +1,66 @@
+// One direction of a session: the frames waiting for one side's downlink.
+// Bounded in bytes, so a slow reader slows its writer (back-pressure) and
+// memory per session stays bounded. Thread-safe: any number of pushers and
+// poppers; each call may be cancelled by a predicate that is re-checked
+// whenever wake() is called.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <vector>
+
+#include "wire/frame.h"
+
+namespace relay {
+
+enum class PushResult { ok, cancelled, closed };
+enum class PopResult { frames, timeout, cancelled, closed };
+
+// Bytes a frame occupies in a queue (and on the wire).
+inline std::size_t frame_bytes(const wire::Frame& f) { return wire::kHeaderSize + f.payload.size(); }
+
+class FrameQueue {
+public:
+    using Cancelled = std::function<bool()>;
+    // Control frames (pong, peer) may exceed `max_bytes` by this much; beyond
+    // that they are dropped, so a side that sends pings but never reads its
+    // downlink cannot grow the queue.
+    static constexpr std::size_t kControlSlack = 64 * 1024;
+
+    explicit FrameQueue(std::size_t max_bytes) : max_bytes_(max_bytes) {}
+
+    // Blocks while the queue is full. A frame larger than the bound is
+    // accepted once the queue is empty (otherwise it could never pass).
+    PushResult push(wire::Frame f, const Cancelled& cancelled);
+    // Never blocks. false: dropped (over the slack) or the queue is closed.
+    bool push_control(wire::Frame f);
+    // Waits up to `timeout` for at least one frame, then takes frames while
+    // their total stays within `max_batch` bytes (always at least one).
+    // Frames still queued when closed are handed out before `closed`.
+    PopResult pop(std::vector<wire::Frame>& out, std::size_t max_batch,
+                  std::chrono::milliseconds timeout, const Cancelled& cancelled);
+    // Appends `last` (ignoring the bound) and refuses every later push.
+    void close_with(wire::Frame last);
+    // Makes blocked calls re-check their cancel predicates.
+    void wake();
+    std::size_t bytes() const;
+    bool closed() const;
+
+private:
+    bool has_room(std::size_t incoming) const;
+    void take_batch(std::vector<wire::Frame>& out, std::size_t max_batch);
+
+    const std::size_t max_bytes_;
+    mutable std::mutex mutex_;
+    std::condition_variable not_full_;
+    std::condition_variable not_empty_;
+    std::deque<wire::Frame> frames_;
+    std::size_t bytes_ = 0;
+    bool closed_ = false;
+};
+
+}  // namespace relay

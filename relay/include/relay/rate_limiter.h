@@ -1,0 +1,60 @@
+// Join attempts are rate-limited per source address and globally (token
+// buckets), so that guessing a live code is hopeless: with the defaults an
+// attacker gets at most ~120 guesses a minute against 10^6 codes.
+#pragma once
+
+#include <chrono>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "relay/time_source.h"
+
+namespace relay {
+
+// `rate` tokens per second refill up to `burst`; one attempt takes one.
+class TokenBucket {
+public:
+    TokenBucket(double rate_per_second, double burst, TimePoint now);
+    bool available(TimePoint now);
+    void take() { tokens_ -= 1.0; }
+    // How long until one token is there (0 if one is there now).
+    std::chrono::seconds wait_time(TimePoint now);
+    bool full(TimePoint now);
+
+private:
+    void refill(TimePoint now);
+    double rate_, burst_, tokens_;
+    TimePoint last_;
+};
+
+struct RateLimits {
+    double per_ip_per_minute = 10;   // 0: unlimited
+    double global_per_minute = 120;  // 0: unlimited
+};
+
+struct Admission {
+    bool allowed;
+    std::chrono::seconds retry_after;  // when !allowed; at least 1 s
+};
+
+class RateLimiter {
+public:
+    RateLimiter(const TimeSource& time, RateLimits limits);
+    // Takes one token from the address's bucket and the global one, or none.
+    Admission admit(const std::string& address);
+    // Forgets addresses whose bucket is full again (bounds memory).
+    void sweep();
+    std::size_t tracked_addresses() const;
+
+private:
+    TokenBucket& bucket_for(const std::string& address, TimePoint now);
+
+    const TimeSource& time_;
+    const RateLimits limits_;
+    mutable std::mutex mutex_;
+    TokenBucket global_;
+    std::unordered_map<std::string, TokenBucket> per_ip_;
+};
+
+}  // namespace relay

@@ -1,0 +1,35 @@
+// tether-relay as a library: the HTTP(S) server with the session API, the
+// stream and poll carriers, /healthz and /metrics. Tests run it in-process.
+#pragma once
+
+#include <memory>
+
+#include "relay/config.h"
+#include "relay/log.h"
+
+namespace relay {
+
+class RelayServer {
+public:
+    // Loads the certificate (or makes the --dev one). Throws
+    // std::runtime_error with a sentence for the operator.
+    RelayServer(Config config, Log& log);
+    ~RelayServer();  // stop()s
+
+    // Binds and serves on background threads; returns the bound port.
+    int start();
+    // Ends every session (end(relay_shutdown)), stops serving, joins threads.
+    void stop();
+    // Blocks until stop() was called (from a signal thread, say).
+    void wait();
+    // The scheme, for "listening on https://HOST:PORT".
+    const char* scheme() const;
+    // The certificate endpoints should trust (--dev), else empty.
+    std::string dev_ca_file() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace relay

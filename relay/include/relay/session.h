@@ -1,0 +1,89 @@
+// The bridge between the two sides of one session: each side has an inbox
+// (the frames for its downlink) and generation counters, so that a newer
+// downlink or uplink of a side replaces the older one at once. Also tracks
+// which sides are present, for peer() frames and the grace period.
+// Thread-safe. Knows nothing about HTTP or about codes and tokens.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "relay/frame_queue.h"
+#include "relay/time_source.h"
+#include "wire/frame.h"
+
+namespace relay {
+
+enum class Side { desk = 0, client = 1 };
+inline Side other(Side s) { return s == Side::desk ? Side::client : Side::desk; }
+const char* side_name(Side s);
+
+// Session state as /metrics and GET /v1/session report it.
+enum class SessionState { waiting, connected, reconnecting };
+const char* state_name(SessionState s);
+
+class Session {
+public:
+    Session(std::string short_id, std::string name, const TimeSource& time, std::size_t buffer_bytes);
+
+    const std::string& short_id() const { return short_id_; }
+    const std::string& name() const { return name_; }
+
+    // Downlink: attach returns this downlink's generation; a later attach of
+    // the same side makes next_for() of the older one return `cancelled`.
+    std::uint64_t attach_downlink(Side side);
+    void detach_downlink(Side side, std::uint64_t generation);
+    PopResult next_for(Side side, std::uint64_t generation, std::vector<wire::Frame>& out,
+                       std::size_t max_batch, std::chrono::milliseconds timeout);
+
+    // Uplink: forward() blocks while the peer's inbox is full (back-pressure);
+    // it returns `cancelled` as soon as a newer uplink of `from` attached.
+    std::uint64_t attach_uplink(Side side);
+    PushResult forward(Side from, std::uint64_t generation, wire::Frame f);
+    // Relay-generated frames to `to` (pong, ...): never blocks, may drop.
+    void reply(Side to, wire::Frame f);
+
+    // The client joined: its absence now counts toward the grace period.
+    void mark_joined();
+    // Ends both directions: each side gets its end frame after what is queued.
+    // Idempotent: false if the session had already ended.
+    bool end(wire::EndReason to_desk, wire::EndReason to_client);
+    bool ended() const;
+
+    // The other side as `viewer` sees it (waiting: never attached a downlink).
+    wire::PeerState peer_state(Side viewer) const;
+    SessionState state() const;
+    // A side that must be present (desk; client once joined) has had no
+    // downlink for longer than `grace`.
+    std::optional<Side> absent_longer_than(TimePoint now, SteadyClock::duration grace) const;
+
+private:
+    struct SideState {
+        explicit SideState(std::size_t buffer_bytes) : inbox(buffer_bytes) {}
+        FrameQueue inbox;  // frames for this side's downlink
+        std::atomic<std::uint64_t> down_gen{0};
+        std::atomic<std::uint64_t> up_gen{0};
+        bool attached = false;       // a downlink is open
+        bool ever_attached = false;  // for peer(waiting)
+        TimePoint absent_since;      // valid while !attached
+    };
+    SideState& at(Side s) { return *sides_[static_cast<int>(s)]; }
+    const SideState& at(Side s) const { return *sides_[static_cast<int>(s)]; }
+    wire::PeerState peer_state_locked(Side viewer) const;
+    void tell_peer_state(Side viewer);
+
+    const std::string short_id_;
+    const std::string name_;
+    const TimeSource& time_;
+    mutable std::mutex mutex_;  // guards attached/ever_attached/absent_since/joined_/ended_
+    std::array<std::unique_ptr<SideState>, 2> sides_;
+    bool joined_ = false;
+    std::atomic<bool> ended_{false};
+};
+
+}  // namespace relay

@@ -1,0 +1,108 @@
+// Which sessions exist and who may talk to them: codes (6 digits, single
+// use, expire unused), tokens (one per side), tombstones (expired, used and
+// ended codes are remembered for tombstone_ttl so that joins get the right
+// error and the code is not handed out again meanwhile).
+// Thread-safe. Codes and tokens stay inside: nothing here logs them.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <variant>
+
+#include "relay/errors.h"
+#include "relay/log.h"
+#include "relay/random_source.h"
+#include "relay/session.h"
+#include "relay/time_source.h"
+
+namespace relay {
+
+struct DirectoryLimits {
+    std::chrono::seconds code_ttl{600};        // unused code expires (PROTOCOL.md: 10 min)
+    std::chrono::seconds grace{60};            // a side may be gone this long
+    std::chrono::seconds tombstone_ttl{3600};  // dead codes are remembered this long
+    std::size_t max_sessions = 100000;         // live sessions; beyond: `busy`
+    std::size_t buffer_bytes = 1 << 20;        // per direction, see FrameQueue
+};
+
+// Result of an operation: a value or the error to report.
+template <class T>
+using Result = std::variant<T, ApiError>;
+
+struct Created {
+    std::string code;
+    std::string token;
+    std::shared_ptr<Session> session;
+};
+
+struct Joined {
+    std::string token;
+    std::shared_ptr<Session> session;
+};
+
+struct Endpoint {
+    std::shared_ptr<Session> session;
+    Side side;
+};
+
+// Why a session ends; each maps to the end reason each side receives.
+enum class EndCause { by_desk, by_client, peer_timeout, expired, shutdown };
+
+struct DirectoryCounts {
+    std::size_t waiting = 0, connected = 0, reconnecting = 0, tombstones = 0;
+};
+
+class SessionDirectory {
+public:
+    SessionDirectory(const TimeSource& time, RandomSource& rng, DirectoryLimits limits, Log& log);
+
+    Result<Created> create(const std::string& name);
+    Result<Joined> join(const std::string& code);
+    // ended_session for a token of an ended session, bad_token otherwise.
+    Result<Endpoint> authenticate(const std::string& token) const;
+    // false if it had already ended.
+    bool end(const Session& session, EndCause cause);
+    // Expires unused codes, ends sessions whose side is gone past the grace
+    // period, forgets old tombstones. Call about once a second.
+    void sweep();
+    void end_all(EndCause cause);
+    DirectoryCounts counts() const;
+
+private:
+    struct Entry {
+        std::shared_ptr<Session> session;
+        std::string code, desk_token, client_token;
+        TimePoint code_expires;
+        bool joined = false;
+    };
+    struct Tombstone {
+        ApiError error;
+        TimePoint until;
+    };
+    using Entries = std::unordered_map<const Session*, Entry>;
+
+    std::string fresh_code_locked();
+    ApiError join_error_locked(const std::string& code) const;
+    void end_locked(Entries::iterator it, EndCause cause);
+    void expire_locked(TimePoint now);
+    void drop_old_tombstones_locked(TimePoint now);
+
+    const TimeSource& time_;
+    RandomSource& rng_;
+    const DirectoryLimits limits_;
+    Log& log_;
+    mutable std::mutex mutex_;
+    Entries entries_;                                         // live sessions
+    std::unordered_map<std::string, const Session*> codes_;   // live code -> session
+    std::unordered_map<std::string, Endpoint> tokens_;        // live token -> side
+    std::unordered_map<std::string, Tombstone> tombstones_;   // dead code -> why
+    std::unordered_map<std::string, TimePoint> dead_tokens_;  // token of an ended session -> until
+};
+
+bool valid_code_syntax(const std::string& code);
+
+}  // namespace relay

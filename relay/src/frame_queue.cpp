@@ -1,0 +1,81 @@
+#include "relay/frame_queue.h"
+
+namespace relay {
+
+bool FrameQueue::has_room(std::size_t incoming) const {
+    return frames_.empty() || bytes_ + incoming <= max_bytes_;
+}
+
+PushResult FrameQueue::push(wire::Frame f, const Cancelled& cancelled) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    const std::size_t size = frame_bytes(f);
+    not_full_.wait(lock, [&] { return closed_ || cancelled() || has_room(size); });
+    if (closed_) return PushResult::closed;
+    if (cancelled()) return PushResult::cancelled;
+    bytes_ += size;
+    frames_.push_back(std::move(f));
+    not_empty_.notify_all();
+    return PushResult::ok;
+}
+
+bool FrameQueue::push_control(wire::Frame f) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const std::size_t size = frame_bytes(f);
+    if (closed_ || bytes_ + size > max_bytes_ + kControlSlack) return false;
+    bytes_ += size;
+    frames_.push_back(std::move(f));
+    not_empty_.notify_all();
+    return true;
+}
+
+void FrameQueue::take_batch(std::vector<wire::Frame>& out, std::size_t max_batch) {
+    std::size_t taken = 0;
+    while (!frames_.empty() && (taken == 0 || taken + frame_bytes(frames_.front()) <= max_batch)) {
+        const std::size_t size = frame_bytes(frames_.front());
+        taken += size;
+        bytes_ -= size;
+        out.push_back(std::move(frames_.front()));
+        frames_.pop_front();
+    }
+    not_full_.notify_all();
+}
+
+PopResult FrameQueue::pop(std::vector<wire::Frame>& out, std::size_t max_batch,
+                          std::chrono::milliseconds timeout, const Cancelled& cancelled) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    bool ready = not_empty_.wait_for(lock, timeout, [&] { return closed_ || cancelled() || !frames_.empty(); });
+    if (cancelled()) return PopResult::cancelled;
+    if (!frames_.empty()) {
+        take_batch(out, max_batch);
+        return PopResult::frames;
+    }
+    return ready ? PopResult::closed : PopResult::timeout;
+}
+
+void FrameQueue::close_with(wire::Frame last) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (closed_) return;
+    bytes_ += frame_bytes(last);
+    frames_.push_back(std::move(last));
+    closed_ = true;
+    not_empty_.notify_all();
+    not_full_.notify_all();
+}
+
+void FrameQueue::wake() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    not_empty_.notify_all();
+    not_full_.notify_all();
+}
+
+std::size_t FrameQueue::bytes() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return bytes_;
+}
+
+bool FrameQueue::closed() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return closed_;
+}
+
+}  // namespace relay

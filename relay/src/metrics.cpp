@@ -1,0 +1,54 @@
+#include "relay/metrics.h"
+
+#include <sstream>
+
+namespace relay {
+namespace {
+
+void header(std::ostringstream& o, const char* name, const char* type, const char* help) {
+    o << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n';
+}
+
+const char* direction(int side) { return side == 0 ? "desk_to_client" : "client_to_desk"; }
+
+// The join failures worth a label (the others cannot come from a join).
+constexpr ApiError kJoinErrors[] = {ApiError::bad_request, ApiError::unknown_code, ApiError::expired_code,
+                                    ApiError::used_code, ApiError::ended_session, ApiError::rate_limited};
+
+}  // namespace
+
+std::string Metrics::render(const DirectoryCounts& s) const {
+    std::ostringstream o;
+    header(o, "tether_relay_sessions", "gauge", "Live sessions by state.");
+    o << "tether_relay_sessions{state=\"waiting\"} " << s.waiting << '\n'
+      << "tether_relay_sessions{state=\"connected\"} " << s.connected << '\n'
+      << "tether_relay_sessions{state=\"reconnecting\"} " << s.reconnecting << '\n';
+    header(o, "tether_relay_tombstones", "gauge", "Dead codes remembered.");
+    o << "tether_relay_tombstones " << s.tombstones << '\n';
+    header(o, "tether_relay_sessions_created_total", "counter", "Sessions created.");
+    o << "tether_relay_sessions_created_total " << sessions_created << '\n';
+    header(o, "tether_relay_joins_total", "counter", "Successful joins.");
+    o << "tether_relay_joins_total " << joins << '\n';
+    header(o, "tether_relay_join_failures_total", "counter", "Failed joins by reason.");
+    for (ApiError e : kJoinErrors)
+        o << "tether_relay_join_failures_total{reason=\"" << describe(e).id << "\"} "
+          << join_failures[static_cast<int>(e)] << '\n';
+    header(o, "tether_relay_rate_limited_total", "counter", "Join attempts refused with 429.");
+    o << "tether_relay_rate_limited_total " << rate_limited << '\n';
+    header(o, "tether_relay_protocol_errors_total", "counter", "Streams dropped for malformed frames.");
+    o << "tether_relay_protocol_errors_total " << protocol_errors << '\n';
+    header(o, "tether_relay_frames_forwarded_total", "counter", "End-to-end frames forwarded.");
+    for (int side = 0; side < 2; ++side)
+        o << "tether_relay_frames_forwarded_total{direction=\"" << direction(side) << "\"} "
+          << frames_forwarded[side] << '\n';
+    header(o, "tether_relay_bytes_forwarded_total", "counter", "End-to-end frame bytes forwarded.");
+    for (int side = 0; side < 2; ++side)
+        o << "tether_relay_bytes_forwarded_total{direction=\"" << direction(side) << "\"} "
+          << bytes_forwarded[side] << '\n';
+    header(o, "tether_relay_open_streams", "gauge", "Open carrier requests.");
+    o << "tether_relay_open_streams{kind=\"down\"} " << open_downlinks << '\n'
+      << "tether_relay_open_streams{kind=\"up\"} " << open_uplinks << '\n';
+    return o.str();
+}
+
+}  // namespace relay

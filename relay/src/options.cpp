@@ -1,0 +1,116 @@
+#include "relay/options.h"
+
+#include <boost/program_options.hpp>
+
+#include <cctype>
+#include <fstream>
+#include <stdexcept>
+
+#include "relay/dev_cert.h"
+
+namespace relay {
+namespace {
+
+namespace po = boost::program_options;
+
+po::options_description describe_options() {
+    po::options_description d("tether-relay options (command line, then TETHER_RELAY_* environment, then --config file)");
+    d.add_options()
+        ("help,h", "print this help")
+        ("config", po::value<std::string>(), "config file of `key = value` lines (keys as the long options)")
+        ("listen", po::value<std::string>()->default_value("0.0.0.0:8443"), "ADDR:PORT to listen on; port 0 picks one and prints it")
+        ("cert", po::value<std::string>(), "TLS certificate chain (PEM)")
+        ("key", po::value<std::string>(), "TLS private key (PEM)")
+        ("dev", po::bool_switch(), "make (once) and use a self-signed certificate in --state-dir")
+        ("state-dir", po::value<std::string>(), "state directory (default ~/.local/state/tether-relay)")
+        ("dev-names", po::value<std::string>()->default_value("relay.tether.test,localhost,127.0.0.1"), "--dev certificate names and IPs, comma-separated")
+        ("plain-http", po::bool_switch(), "serve plain HTTP, no TLS (tests only)")
+        ("code-ttl", po::value<long>()->default_value(600), "seconds an unused session code stays valid")
+        ("grace", po::value<long>()->default_value(60), "seconds a side may be gone before the session ends")
+        ("heartbeat", po::value<long>()->default_value(2000), "milliseconds between pings on idle downlinks")
+        ("tombstone-ttl", po::value<long>()->default_value(3600), "seconds dead codes are remembered (not reissued, precise join errors)")
+        ("join-rate-per-ip", po::value<double>()->default_value(10), "join attempts per minute per source address (0: unlimited)")
+        ("join-rate-global", po::value<double>()->default_value(120), "join attempts per minute in total (0: unlimited)")
+        ("buffer-bytes", po::value<std::size_t>()->default_value(1 << 20), "bytes buffered per session and direction")
+        ("max-sessions", po::value<std::size_t>()->default_value(100000), "live sessions at most")
+        ("log-level", po::value<std::string>()->default_value("info"), "debug, info, warn or error")
+        ("capture-dir", po::value<std::string>(), "TEST ONLY: append forwarded end-to-end payloads to files in DIR");
+    return d;
+}
+
+// TETHER_RELAY_CODE_TTL -> code-ttl; other variables are ignored.
+std::string env_to_option(const std::string& var, const po::options_description& d) {
+    static const std::string prefix = "TETHER_RELAY_";
+    if (var.compare(0, prefix.size(), prefix) != 0) return {};
+    std::string name;
+    for (char c : var.substr(prefix.size())) name.push_back(c == '_' ? '-' : static_cast<char>(std::tolower(c)));
+    if (name == "help" || !d.find_nothrow(name, false)) return {};
+    return name;
+}
+
+void split_listen(const std::string& listen, Config& c) {
+    const auto colon = listen.rfind(':');
+    if (colon == std::string::npos) throw std::runtime_error("--listen wants ADDR:PORT, got " + listen);
+    c.listen_host = listen.substr(0, colon);
+    if (c.listen_host.size() > 2 && c.listen_host.front() == '[') c.listen_host = c.listen_host.substr(1, c.listen_host.size() - 2);
+    c.listen_port = std::stoi(listen.substr(colon + 1));
+    if (c.listen_port < 0 || c.listen_port > 65535) throw std::runtime_error("--listen: bad port in " + listen);
+}
+
+template <class T>
+T positive(const po::variables_map& vm, const char* name) {
+    T v = vm[name].as<T>();
+    if (v <= 0) throw std::runtime_error(std::string("--") + name + " must be positive");
+    return v;
+}
+
+Config to_config(const po::variables_map& vm) {
+    Config c;
+    split_listen(vm["listen"].as<std::string>(), c);
+    if (vm.count("cert")) c.cert_file = vm["cert"].as<std::string>();
+    if (vm.count("key")) c.key_file = vm["key"].as<std::string>();
+    c.dev = vm["dev"].as<bool>();
+    c.state_dir = vm.count("state-dir") ? vm["state-dir"].as<std::string>() : default_state_dir();
+    c.dev_names = vm["dev-names"].as<std::string>();
+    c.plain_http = vm["plain-http"].as<bool>();
+    c.code_ttl = std::chrono::seconds(positive<long>(vm, "code-ttl"));
+    c.grace = std::chrono::seconds(positive<long>(vm, "grace"));
+    c.heartbeat = std::chrono::milliseconds(positive<long>(vm, "heartbeat"));
+    c.tombstone_ttl = std::chrono::seconds(positive<long>(vm, "tombstone-ttl"));
+    c.join_rate_per_ip = vm["join-rate-per-ip"].as<double>();
+    c.join_rate_global = vm["join-rate-global"].as<double>();
+    c.buffer_bytes = positive<std::size_t>(vm, "buffer-bytes");
+    c.max_sessions = positive<std::size_t>(vm, "max-sessions");
+    c.log_level = parse_log_level(vm["log-level"].as<std::string>());
+    if (vm.count("capture-dir")) c.capture_dir = vm["capture-dir"].as<std::string>();
+    return c;
+}
+
+}  // namespace
+
+std::optional<Config> parse_options(int argc, const char* const argv[], std::ostream& out) {
+    const po::options_description d = describe_options();
+    po::variables_map vm;
+    try {
+        po::store(po::parse_command_line(argc, argv, d), vm);
+        if (vm.count("help")) {
+            out << "tether-relay: pairs tether-desk and tether-client by session code and bridges them.\n\n" << d << '\n';
+            return std::nullopt;
+        }
+        po::store(po::parse_environment(d, [&d](const std::string& v) { return env_to_option(v, d); }), vm);
+        if (vm.count("config")) {
+            const std::string path = vm["config"].as<std::string>();
+            std::ifstream file(path);
+            if (!file) throw std::runtime_error("cannot read config file " + path);
+            po::store(po::parse_config_file(file, d), vm);
+        }
+        po::notify(vm);
+        return to_config(vm);
+    } catch (const po::error& e) {
+        throw std::runtime_error(e.what());
+    } catch (const std::invalid_argument& e) {
+        throw std::runtime_error(e.what());
+    }
+}
+
+}  // namespace relay

@@ -1,0 +1,80 @@
+#include "relay/rate_limiter.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace relay {
+namespace {
+
+// A rate of 0 means "unlimited": a bucket that never runs dry.
+constexpr double kUnlimited = 1e12;
+
+double per_second(double per_minute) { return per_minute > 0 ? per_minute / 60.0 : kUnlimited; }
+double burst_of(double per_minute) { return per_minute > 0 ? std::max(1.0, per_minute) : kUnlimited; }
+
+}  // namespace
+
+TokenBucket::TokenBucket(double rate_per_second, double burst, TimePoint now)
+    : rate_(rate_per_second), burst_(burst), tokens_(burst), last_(now) {}
+
+void TokenBucket::refill(TimePoint now) {
+    const double elapsed = std::chrono::duration<double>(now - last_).count();
+    if (elapsed > 0) tokens_ = std::min(burst_, tokens_ + elapsed * rate_);
+    last_ = std::max(last_, now);
+}
+
+bool TokenBucket::available(TimePoint now) {
+    refill(now);
+    return tokens_ >= 1.0;
+}
+
+std::chrono::seconds TokenBucket::wait_time(TimePoint now) {
+    refill(now);
+    if (tokens_ >= 1.0) return std::chrono::seconds(0);
+    return std::chrono::seconds(static_cast<long>(std::ceil((1.0 - tokens_) / rate_)));
+}
+
+bool TokenBucket::full(TimePoint now) {
+    refill(now);
+    return tokens_ >= burst_;
+}
+
+RateLimiter::RateLimiter(const TimeSource& time, RateLimits limits)
+    : time_(time), limits_(limits),
+      global_(per_second(limits.global_per_minute), burst_of(limits.global_per_minute), time.now()) {}
+
+TokenBucket& RateLimiter::bucket_for(const std::string& address, TimePoint now) {
+    auto it = per_ip_.find(address);
+    if (it == per_ip_.end())
+        it = per_ip_.emplace(address, TokenBucket(per_second(limits_.per_ip_per_minute),
+                                                  burst_of(limits_.per_ip_per_minute), now)).first;
+    return it->second;
+}
+
+Admission RateLimiter::admit(const std::string& address) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const TimePoint now = time_.now();
+    TokenBucket& mine = bucket_for(address, now);
+    const bool ok = mine.available(now) && global_.available(now);
+    if (ok) {
+        mine.take();
+        global_.take();
+        return {true, std::chrono::seconds(0)};
+    }
+    auto wait = std::max(mine.wait_time(now), global_.wait_time(now));
+    return {false, std::max(wait, std::chrono::seconds(1))};
+}
+
+void RateLimiter::sweep() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const TimePoint now = time_.now();
+    for (auto it = per_ip_.begin(); it != per_ip_.end();)
+        it = it->second.full(now) ? per_ip_.erase(it) : std::next(it);
+}
+
+std::size_t RateLimiter::tracked_addresses() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return per_ip_.size();
+}
+
+}  // namespace relay

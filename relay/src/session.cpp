@@ -1,0 +1,123 @@
+#include "relay/session.h"
+
+namespace relay {
+namespace {
+
+wire::Frame peer_frame(wire::PeerState s) {
+    return wire::Frame{wire::FrameType::peer, std::string(1, static_cast<char>(s))};
+}
+
+wire::Frame end_frame(wire::EndReason r) {
+    std::string bytes;
+    wire::append_end(bytes, r, "");
+    return wire::Frame{wire::FrameType::end, bytes.substr(wire::kHeaderSize)};
+}
+
+}  // namespace
+
+const char* side_name(Side s) { return s == Side::desk ? "desk" : "client"; }
+
+const char* state_name(SessionState s) {
+    switch (s) {
+    case SessionState::waiting: return "waiting";
+    case SessionState::connected: return "connected";
+    case SessionState::reconnecting: return "reconnecting";
+    }
+    return "?";
+}
+
+Session::Session(std::string short_id, std::string name, const TimeSource& time, std::size_t buffer_bytes)
+    : short_id_(std::move(short_id)), name_(std::move(name)), time_(time),
+      sides_{std::make_unique<SideState>(buffer_bytes), std::make_unique<SideState>(buffer_bytes)} {
+    at(Side::desk).absent_since = time_.now();
+}
+
+wire::PeerState Session::peer_state_locked(Side viewer) const {
+    const SideState& peer = at(other(viewer));
+    if (peer.attached) return wire::PeerState::connected;
+    return peer.ever_attached ? wire::PeerState::reconnecting : wire::PeerState::waiting;
+}
+
+void Session::tell_peer_state(Side viewer) {
+    at(viewer).inbox.push_control(peer_frame(peer_state_locked(viewer)));
+}
+
+std::uint64_t Session::attach_downlink(Side side) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    SideState& s = at(side);
+    const std::uint64_t gen = ++s.down_gen;
+    s.inbox.wake();  // the older downlink, if any, stops now
+    const bool was_attached = s.attached;
+    s.attached = s.ever_attached = true;
+    tell_peer_state(side);
+    if (!was_attached && (side == Side::client || joined_)) tell_peer_state(other(side));
+    return gen;
+}
+
+void Session::detach_downlink(Side side, std::uint64_t generation) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    SideState& s = at(side);
+    if (s.down_gen != generation || !s.attached) return;  // a newer downlink took over
+    s.attached = false;
+    s.absent_since = time_.now();
+    if (side == Side::desk ? joined_ : true) tell_peer_state(other(side));
+}
+
+PopResult Session::next_for(Side side, std::uint64_t generation, std::vector<wire::Frame>& out,
+                            std::size_t max_batch, std::chrono::milliseconds timeout) {
+    SideState& s = at(side);
+    return s.inbox.pop(out, max_batch, timeout, [&] { return s.down_gen != generation; });
+}
+
+std::uint64_t Session::attach_uplink(Side side) {
+    const std::uint64_t gen = ++at(side).up_gen;
+    at(other(side)).inbox.wake();  // the older uplink, if blocked in forward(), stops now
+    return gen;
+}
+
+PushResult Session::forward(Side from, std::uint64_t generation, wire::Frame f) {
+    const SideState& sender = at(from);
+    return at(other(from)).inbox.push(std::move(f), [&] { return sender.up_gen != generation; });
+}
+
+void Session::reply(Side to, wire::Frame f) { at(to).inbox.push_control(std::move(f)); }
+
+void Session::mark_joined() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    joined_ = true;
+    at(Side::client).absent_since = time_.now();
+}
+
+bool Session::end(wire::EndReason to_desk, wire::EndReason to_client) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (ended_.exchange(true)) return false;
+    at(Side::desk).inbox.close_with(end_frame(to_desk));
+    at(Side::client).inbox.close_with(end_frame(to_client));
+    return true;
+}
+
+bool Session::ended() const { return ended_; }
+
+wire::PeerState Session::peer_state(Side viewer) const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return peer_state_locked(viewer);
+}
+
+SessionState Session::state() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!joined_) return SessionState::waiting;
+    const bool both = at(Side::desk).attached && at(Side::client).attached;
+    return both ? SessionState::connected : SessionState::reconnecting;
+}
+
+std::optional<Side> Session::absent_longer_than(TimePoint now, SteadyClock::duration grace) const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (Side side : {Side::desk, Side::client}) {
+        if (side == Side::client && !joined_) continue;
+        const SideState& s = at(side);
+        if (!s.attached && now - s.absent_since > grace) return side;
+    }
+    return std::nullopt;
+}
+
+}  // namespace relay

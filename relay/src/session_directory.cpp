@@ -1,0 +1,174 @@
+#include "relay/session_directory.h"
+
+#include <vector>
+
+namespace relay {
+namespace {
+
+using wire::EndReason;
+
+struct EndReasons {
+    EndReason to_desk, to_client;
+};
+
+EndReasons reasons_for(EndCause cause) {
+    switch (cause) {
+    case EndCause::by_desk: return {EndReason::by_you, EndReason::by_peer};
+    case EndCause::by_client: return {EndReason::by_peer, EndReason::by_you};
+    case EndCause::peer_timeout: return {EndReason::peer_timeout, EndReason::peer_timeout};
+    case EndCause::expired: return {EndReason::expired, EndReason::expired};
+    case EndCause::shutdown: break;
+    }
+    return {EndReason::relay_shutdown, EndReason::relay_shutdown};
+}
+
+const char* cause_name(EndCause cause) {
+    switch (cause) {
+    case EndCause::by_desk: return "ended by the desk";
+    case EndCause::by_client: return "ended by the client";
+    case EndCause::peer_timeout: return "ended: a side was gone longer than the grace period";
+    case EndCause::expired: return "ended: nobody joined before the code expired";
+    case EndCause::shutdown: break;
+    }
+    return "ended: relay shutdown";
+}
+
+// Codes come from a CSPRNG; a collision with a live or tombstoned code is
+// redrawn. This many redraws in a row means the code space is exhausted.
+constexpr int kMaxCodeDraws = 1000;
+
+}  // namespace
+
+bool valid_code_syntax(const std::string& code) {
+    if (code.size() != 6) return false;
+    for (char c : code)
+        if (c < '0' || c > '9') return false;
+    return true;
+}
+
+SessionDirectory::SessionDirectory(const TimeSource& time, RandomSource& rng, DirectoryLimits limits, Log& log)
+    : time_(time), rng_(rng), limits_(limits), log_(log) {}
+
+std::string SessionDirectory::fresh_code_locked() {
+    for (int i = 0; i < kMaxCodeDraws; ++i) {
+        std::string code = random_code(rng_);
+        if (!codes_.count(code) && !tombstones_.count(code)) return code;
+    }
+    return {};
+}
+
+Result<Created> SessionDirectory::create(const std::string& name) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    expire_locked(time_.now());
+    if (entries_.size() >= limits_.max_sessions) return ApiError::busy;
+    std::string code = fresh_code_locked();
+    if (code.empty()) return ApiError::busy;
+    std::string token = random_token(rng_);
+    auto session = std::make_shared<Session>(short_session_id(token), name, time_, limits_.buffer_bytes);
+    Entry& e = entries_[session.get()];
+    e = Entry{session, code, token, {}, time_.now() + limits_.code_ttl, false};
+    codes_[code] = session.get();
+    tokens_[token] = Endpoint{session, Side::desk};
+    log_.info(session_prefix(session->short_id()), "created, waiting for the client");
+    return Created{code, token, session};
+}
+
+ApiError SessionDirectory::join_error_locked(const std::string& code) const {
+    auto t = tombstones_.find(code);
+    if (t != tombstones_.end()) return t->second.error;
+    return codes_.count(code) ? ApiError::used_code : ApiError::unknown_code;
+}
+
+Result<Joined> SessionDirectory::join(const std::string& code) {
+    if (!valid_code_syntax(code)) return ApiError::bad_request;
+    std::lock_guard<std::mutex> lock(mutex_);
+    expire_locked(time_.now());
+    auto c = codes_.find(code);
+    if (c == codes_.end()) return join_error_locked(code);
+    Entry& e = entries_.at(c->second);
+    if (e.joined) return ApiError::used_code;
+    e.joined = true;
+    e.client_token = random_token(rng_);
+    tokens_[e.client_token] = Endpoint{e.session, Side::client};
+    e.session->mark_joined();
+    log_.info(session_prefix(e.session->short_id()), "client joined");
+    return Joined{e.client_token, e.session};
+}
+
+Result<Endpoint> SessionDirectory::authenticate(const std::string& token) const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto t = tokens_.find(token);
+    if (t != tokens_.end()) return t->second;
+    return dead_tokens_.count(token) ? ApiError::ended_session : ApiError::bad_token;
+}
+
+void SessionDirectory::end_locked(Entries::iterator it, EndCause cause) {
+    Entry& e = it->second;
+    const TimePoint until = time_.now() + limits_.tombstone_ttl;
+    const EndReasons r = reasons_for(cause);
+    e.session->end(r.to_desk, r.to_client);
+    const bool expired = cause == EndCause::expired && !e.joined;
+    tombstones_[e.code] = Tombstone{expired ? ApiError::expired_code : ApiError::ended_session, until};
+    codes_.erase(e.code);
+    for (const std::string* token : {&e.desk_token, &e.client_token}) {
+        if (token->empty()) continue;
+        tokens_.erase(*token);
+        dead_tokens_[*token] = until;
+    }
+    log_.info(session_prefix(e.session->short_id()), cause_name(cause));
+    entries_.erase(it);
+}
+
+bool SessionDirectory::end(const Session& session, EndCause cause) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = entries_.find(&session);
+    if (it == entries_.end()) return false;
+    end_locked(it, cause);
+    return true;
+}
+
+void SessionDirectory::expire_locked(TimePoint now) {
+    std::vector<std::pair<Entries::iterator, EndCause>> doomed;
+    for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+        if (!it->second.joined && now >= it->second.code_expires)
+            doomed.emplace_back(it, EndCause::expired);
+        else if (it->second.session->absent_longer_than(now, limits_.grace))
+            doomed.emplace_back(it, EndCause::peer_timeout);
+    }
+    for (auto& d : doomed) end_locked(d.first, d.second);
+}
+
+void SessionDirectory::drop_old_tombstones_locked(TimePoint now) {
+    for (auto it = tombstones_.begin(); it != tombstones_.end();)
+        it = now >= it->second.until ? tombstones_.erase(it) : std::next(it);
+    for (auto it = dead_tokens_.begin(); it != dead_tokens_.end();)
+        it = now >= it->second ? dead_tokens_.erase(it) : std::next(it);
+}
+
+void SessionDirectory::sweep() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const TimePoint now = time_.now();
+    expire_locked(now);
+    drop_old_tombstones_locked(now);
+}
+
+void SessionDirectory::end_all(EndCause cause) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    while (!entries_.empty()) end_locked(entries_.begin(), cause);
+}
+
+DirectoryCounts SessionDirectory::counts() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    DirectoryCounts c;
+    c.tombstones = tombstones_.size();
+    for (const auto& e : entries_) {
+        switch (e.second.session->state()) {
+        case SessionState::waiting: ++c.waiting; break;
+        case SessionState::connected: ++c.connected; break;
+        case SessionState::reconnecting: ++c.reconnecting; break;
+        }
+    }
+    return c;
+}
+
+}  // namespace relay
