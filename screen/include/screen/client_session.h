@@ -44,6 +44,8 @@ public:
     void stop(const std::string& reason = "the customer ended the session");
 
     ConsentState consent() const { return consent_.state(); }
+    // Desk input events refused so far (control off or F11/F12).
+    std::uint64_t dropped_input() const { return gate_.dropped(); }
     // What the hotkeys do; also usable by a GUI button or a test.
     void toggle(Hotkey k);
 

@@ -1,0 +1,96 @@
+// Test fixtures for screen tests: a private Xvfb, child processes, drawing
+// known content with Xlib, an X window that records the input it receives,
+// and bounded waits. Everything is torn down by destructors.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <X11/Xlib.h>
+
+#include "screen/platform.h"
+
+namespace screentest {
+
+using namespace std::chrono_literals;
+
+// Polls `pred` every 5 ms until true or `limit` passed. Returns pred's last value.
+bool wait_until(const std::function<bool()>& pred, std::chrono::milliseconds limit = 10s);
+
+// Xvfb on a display number it picks itself (-displayfd), no TCP listener.
+class Xvfb {
+public:
+    explicit Xvfb(int width = 800, int height = 600);
+    ~Xvfb();
+    const std::string& name() const { return name_; }  // ":N"
+private:
+    int pid_ = -1;
+    std::string name_;
+};
+
+// A child process; killed (SIGTERM, then SIGKILL) by the destructor.
+class Process {
+public:
+    Process(const std::vector<std::string>& argv, const std::vector<std::string>& env = {});
+    ~Process();
+    // Waits for exit up to `limit`; returns the exit code, or -1 on timeout.
+    int wait(std::chrono::milliseconds limit = 10s);
+    bool running();
+    int pid() const { return pid_; }
+private:
+    int pid_ = -1;
+    int status_ = -1;
+};
+
+// Runs a command to completion (bounded); returns its exit code.
+int run(const std::vector<std::string>& argv, const std::vector<std::string>& env = {},
+        std::chrono::milliseconds limit = 20s);
+
+// A free TCP port on 127.0.0.1 (bound then released).
+int free_port();
+// Directory for artefacts (screenshots) under the build dir.
+std::string artefact_dir();
+// A fresh temporary directory.
+std::string temp_dir();
+
+// The known test picture: colored rectangles over a gradient; `seed`
+// changes colors so two pictures differ everywhere.
+screen::Frame make_pattern(int width, int height, int seed = 0);
+// Paints `f` onto the root window of `display` at (x, y) and waits (XSync).
+void paint(const std::string& display, const screen::Frame& f, int x = 0, int y = 0);
+// The root window's pixels through plain XGetImage (independent of screen::).
+screen::Frame grab(const std::string& display);
+// Number of pixels that differ (exact comparison); sizes must match.
+long count_diff(const screen::Frame& a, const screen::Frame& b);
+
+// An X window on `display` covering `w` x `h` at (x, y), with keyboard
+// focus, recording KeyPress/ButtonPress events it receives.
+class EventRecorder {
+public:
+    EventRecorder(const std::string& display, int x, int y, int w, int h);
+    ~EventRecorder();
+    struct Event {
+        int type;            // KeyPress or ButtonPress
+        unsigned long code;  // keysym for keys, button number for buttons
+        int x, y;            // window coordinates
+    };
+    std::vector<Event> events();
+    bool saw_key(unsigned long keysym);
+    bool saw_button(int button);
+    void clear();
+private:
+    void loop();
+    Display* dpy_;
+    Window win_;
+    bool stop_ = false;
+    std::mutex mu_;
+    std::vector<Event> events_;
+    std::thread thread_;
+    int wake_[2];
+};
+
+}  // namespace screentest

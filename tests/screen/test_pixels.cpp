@@ -1,0 +1,46 @@
+// Test 1: known content on the customer's display reaches the desk pixel
+// for pixel, and so do later changes. In-process pair over stream pairs.
+#include <catch2/catch.hpp>
+
+#include "harness.h"
+#include "pair.h"
+#include "screen/png.h"
+
+using namespace screentest;
+
+TEST_CASE("the desk's first frame equals the customer's display, then follows changes") {
+    Xvfb x;
+    paint(x.name(), make_pattern(800, 600));
+    screen::Frame expected = grab(x.name());
+    StreamChannels ch;
+    Pair pair(x.name(), ch.client(), ch.desk());
+    REQUIRE(wait_until([&] { return pair.viewer().frames() >= 1; }));
+    screen::Frame first = pair.viewer().snapshot();
+    screen::write_png(artefact_dir() + "/pixels-first-frame.png", first);
+    REQUIRE(first.width == 800);
+    REQUIRE(first.height == 600);
+    CHECK(count_diff(first, expected) == 0);
+
+    // A change in the middle of the screen (not tile-aligned) reaches the desk.
+    paint(x.name(), make_pattern(133, 77, 3), 301, 257);
+    screen::Frame changed = grab(x.name());
+    REQUIRE(count_diff(changed, expected) > 0);
+    CHECK(wait_until([&] { return count_diff(pair.viewer().snapshot(), changed) == 0; }));
+}
+
+TEST_CASE("with JPEG chosen the desk still gets a recognisable picture") {
+    Xvfb x;
+    paint(x.name(), make_pattern(800, 600));
+    screen::Frame expected = grab(x.name());
+    StreamChannels ch;
+    screen::ViewerOptions opts;
+    opts.jpeg_quality = 5;
+    Pair pair(x.name(), ch.client(), ch.desk(), opts);
+    REQUIRE(wait_until([&] { return pair.viewer().frames() >= 1; }));
+    screen::Frame got = pair.viewer().snapshot();
+    REQUIRE(got.width == 800);
+    // Lossy but recognisable: the middle of a solid green rectangle stays green.
+    std::uint32_t p = got.at(40, 90);
+    CHECK(((p >> 8) & 0xff) > 180);
+    CHECK(((p >> 16) & 0xff) < 80);
+}

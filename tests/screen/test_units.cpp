@@ -1,0 +1,140 @@
+// Pure units of screen/: control protocol, consent, input gate, tile diff.
+#include <catch2/catch.hpp>
+
+#include "screen/consent.h"
+#include "screen/control_channel.h"
+#include "screen/control_protocol.h"
+#include "screen/input_gate.h"
+#include "screen/tile_diff.h"
+
+using namespace screen;
+
+TEST_CASE("control messages decode, one row per edge case") {
+    struct Row {
+        const char* line;
+        bool ok;
+        MessageType type;
+    };
+    const Row rows[] = {
+        {R"({"type":"hello","version":1,"role":"desk","name":"Bob"})", true, MessageType::hello},
+        {R"({"type":"hello","version":1,"role":"desk"})", true, MessageType::hello},  // name optional
+        {R"({"type":"hello","role":"desk"})", false, MessageType::unknown},          // version required
+        {R"({"type":"consent","control":true,"files":false})", true, MessageType::consent},
+        {R"({"type":"consent","control":"yes","files":false})", false, MessageType::unknown},
+        {R"({"type":"ping","t":42})", true, MessageType::ping},
+        {R"({"type":"pong","t":-1})", true, MessageType::pong},
+        {R"({"type":"bye"})", true, MessageType::bye},
+        {R"({"type":"from-the-future","x":1})", true, MessageType::unknown},
+        {R"({"notype":1})", false, MessageType::unknown},
+        {R"([1,2])", false, MessageType::unknown},
+        {R"({"type":"hello",)", false, MessageType::unknown},
+        {"", false, MessageType::unknown},
+    };
+    for (const Row& r : rows) {
+        INFO(r.line);
+        auto m = decode(r.line);
+        REQUIRE(m.has_value() == r.ok);
+        if (m) CHECK(m->type == r.type);
+    }
+}
+
+TEST_CASE("control messages round-trip") {
+    auto m = decode(encode(Message::consent_state({true, false})));
+    REQUIRE(m);
+    CHECK(m->consent == ConsentState{true, false});
+    auto h = decode(encode(Message::hello("client", "Zoë \"q\"\n")));
+    REQUIRE(h);
+    CHECK(h->name == "Zoë \"q\"\n");
+    CHECK(h->version == kControlVersion);
+    CHECK(encode(Message::ping(7)).find('\n') == std::string::npos);
+}
+
+TEST_CASE("control channel reads lines split across reads and rejects garbage") {
+    auto [a, b] = tunnel::make_stream_pair();
+    ControlChannel in(*b);
+    std::string bytes = encode(Message::ping(1)) + "\n" + encode(Message::bye("x")) + "\nnot json\n";
+    for (char c : bytes) a->write(&c, 1);  // worst case: one byte per read
+    a->shutdown_write();
+    CHECK(in.receive()->type == MessageType::ping);
+    CHECK(in.receive()->type == MessageType::bye);
+    CHECK_THROWS_AS(in.receive(), ProtocolError);
+}
+
+TEST_CASE("consent: view-only by default, toggles, end drops every right") {
+    Consent c;
+    std::vector<ConsentState> seen;
+    c.on_change([&](ConsentState s) { seen.push_back(s); });
+    CHECK_FALSE(c.allows_control());
+    CHECK_FALSE(c.allows_files());
+    c.toggle_control();
+    CHECK(c.allows_control());
+    c.toggle_files();
+    c.toggle_control();
+    CHECK(c.state() == ConsentState{false, true});
+    c.end();
+    CHECK(c.state() == ConsentState{});
+    c.toggle_control();  // ignored after the end
+    CHECK_FALSE(c.allows_control());
+    REQUIRE(seen.size() == 4);
+    CHECK(seen.back() == ConsentState{});
+}
+
+namespace {
+struct FakeInjector : InputInjector {
+    std::vector<std::string> log;
+    void pointer(int x, int y, int mask) override {
+        log.push_back("p" + std::to_string(x) + "," + std::to_string(y) + "," + std::to_string(mask));
+    }
+    void key(std::uint32_t sym, bool down) override { log.push_back((down ? "k+" : "k-") + std::to_string(sym)); }
+};
+}  // namespace
+
+TEST_CASE("input gate: nothing passes without control; F11/F12 never pass") {
+    FakeInjector inj;
+    Consent c;
+    InputGate g(inj, c);
+    g.pointer(1, 2, 1);
+    g.key('a', true);
+    CHECK(inj.log.empty());
+    CHECK(g.dropped() == 2);
+    c.toggle_control();
+    g.key(0xffc8, true);  // F11
+    g.key(0xffc9, true);  // F12
+    CHECK(inj.log.empty());
+    g.pointer(3, 4, 1);
+    g.key('a', true);
+    CHECK(inj.log == std::vector<std::string>{"p3,4,1", "k+97"});
+}
+
+TEST_CASE("input gate: revoking releases held keys and buttons") {
+    FakeInjector inj;
+    Consent c({true, false});
+    InputGate g(inj, c);
+    g.pointer(5, 6, 4);
+    g.key('x', true);
+    inj.log.clear();
+    c.toggle_control();
+    g.revoke();
+    CHECK(inj.log == std::vector<std::string>{"k-120", "p5,6,0"});
+    g.key('x', false);  // the desk's late release is dropped
+    CHECK(inj.log.size() == 2);
+}
+
+TEST_CASE("tile diff reports only changed tiles and merges neighbours") {
+    Frame a, b;
+    a.width = b.width = 100;
+    a.height = b.height = 70;
+    a.pixels.assign(100 * 70, 0);
+    b.pixels = a.pixels;
+    b.pixels[5 * 100 + 40] = 1;  // tile (1,0)
+    b.pixels[5 * 100 + 70] = 1;  // tile (2,0): merged with (1,0)
+    b.pixels[69 * 100 + 99] = 1; // last partial tile (3,2)
+    std::vector<Rect> rects;
+    int n = update_changed_tiles(a, b, [&](Rect r) { rects.push_back(r); });
+    CHECK(n == 3);
+    REQUIRE(rects.size() == 2);
+    CHECK((rects[0].x == 32 && rects[0].w == 64 && rects[0].h == 32));
+    CHECK((rects[1].x == 96 && rects[1].y == 64 && rects[1].w == 4 && rects[1].h == 6));
+    CHECK(a.pixels == b.pixels);
+    CHECK(update_changed_tiles(a, b, [](Rect) {}) == 0);
+}
