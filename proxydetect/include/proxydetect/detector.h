@@ -1,0 +1,150 @@
+// The entry point: which ways out exist for a URL, in order, why, and how to
+// authenticate. Typical use in tunnel/:
+//
+//   auto det = proxydetect::Detector::from_system(
+//       proxydetect::load_config_file("/etc/tether/proxy.conf"), {});
+//   proxydetect::Decision d = det->resolve("https://relay.example.com/");
+//   for (const auto& c : d.candidates) {
+//       // CURLOPT_PROXY = c.curl_proxy_url(); auth = d.auth.schemes_for(c)
+//       if (connected) break;
+//       det->mark_failed(c);   // skipped for failure_retry next time
+//   }
+//   if (d.blocked()) report(d.failure);
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "proxydetect/auth.h"
+#include "proxydetect/candidate.h"
+#include "proxydetect/config.h"
+#include "proxydetect/pac.h"
+#include "proxydetect/system_proxy.h"
+#include "proxydetect/world.h"
+
+namespace proxydetect {
+
+// One source consulted, and what it said.
+struct TraceStep {
+    std::string source;   // "proxy.conf", "environment", "GNOME (GSettings)", "WPAD", ...
+    std::string verdict;  // "used", "not configured", "skipped", "error", "bypass", "note"
+    std::string detail;   // free text for humans
+};
+
+struct PacTrace {
+    std::string origin;  // "WPAD http://wpad.corp/wpad.dat", "proxy.conf pac_file /etc/..."
+    std::string url;     // URL argument given to FindProxyForURL
+    std::string host;
+    PacOutcome outcome;
+};
+
+struct Decision {
+    std::string url;
+    // In order of preference; candidates that failed recently are moved to
+    // the end (not removed: if all failed, trying again beats giving up).
+    // Empty only when detection failed and proxy.conf says fail-closed.
+    std::vector<Candidate> candidates;
+    std::vector<TraceStep> trace;
+    std::optional<PacTrace> pac;  // when a PAC script was evaluated
+    AuthPolicy auth;
+    Transport transport = Transport::automatic;
+    bool allow_plain_http = false;
+    std::string failure;  // why detection failed ("" if it did not)
+
+    bool blocked() const { return candidates.empty(); }
+};
+
+// Owns the world. Unique pointers: the Detector is their only user.
+// `desktop` and `pac` may be null (no desktop source / no PAC support: a
+// PAC configuration is then a detection failure).
+struct World {
+    std::unique_ptr<Environment> env;
+    std::unique_ptr<FileSystem> files;
+    std::unique_ptr<Resolver> dns;
+    std::unique_ptr<HttpFetcher> http;
+    std::unique_ptr<CommandRunner> commands;
+    std::unique_ptr<NetworkInfo> net;
+    std::unique_ptr<Clock> clock;
+    std::unique_ptr<SystemProxySource> desktop;
+    std::unique_ptr<PacEvaluator> pac;
+};
+
+struct DetectorOptions {
+    // Port of WPAD fetches (http://wpad.<domain>:<port>/wpad.dat); 80 in
+    // real networks, the test server's ephemeral port in tests.
+    uint16_t wpad_port = 80;
+    // PAC download budget: a slow PAC server must not stall connecting.
+    std::chrono::milliseconds fetch_timeout{5000};
+    // How long a failed candidate is moved to the end of the list
+    // (Chromium's bad-proxy retry time: 5 minutes).
+    std::chrono::seconds failure_retry{300};
+    // How long a downloaded PAC script is reused before it is fetched again.
+    std::chrono::seconds pac_cache{300};
+    // Pins the PAC time functions (tests); nullopt = real time.
+    std::optional<int64_t> pac_now_epoch;
+};
+
+// What from_system() needs besides the config.
+struct SystemOptions {
+    std::string pac_helper;  // tether-pac-eval path; "" = locate_pac_helper()
+    PacLimits pac_limits;
+    // Like curl --resolve: these names resolve to these addresses without
+    // asking DNS (others go to the system resolver).
+    std::map<std::string, std::vector<std::string>> resolve_overrides;
+    // Replaces resolv.conf's search domains when not empty.
+    std::vector<std::string> search_domains;
+    DetectorOptions detector;
+};
+
+class Detector {
+public:
+    Detector(Config config, World world, DetectorOptions options = {});
+
+    // The real world: environment, files, DNS, HTTP, gsettings, routes,
+    // helper-process PAC evaluator.
+    static std::unique_ptr<Detector> from_system(Config config, SystemOptions options = {});
+
+    // Thread-safe; may block for PAC download and evaluation (bounded by
+    // DetectorOptions::fetch_timeout and PacLimits::wall). Throws UrlError
+    // for a URL it cannot parse; every other problem is in the Decision.
+    Decision resolve(const std::string& url);
+
+    // `c` failed to connect: move it to the end for failure_retry.
+    void mark_failed(const Candidate& c);
+    // `c` worked: forget any failure.
+    void mark_succeeded(const Candidate& c);
+
+    const Config& config() const { return config_; }
+
+private:
+    struct Run;  // one resolve() in progress (detector.cpp)
+    bool try_proxy_conf(Run& run);
+    bool try_environment(Run& run);
+    bool try_desktop(Run& run);
+    bool try_wpad(Run& run);
+    bool run_pac_from(Run& run, const std::string& origin, const std::string& location);
+    std::optional<std::string> fetch_script(Run& run, const std::string& location);
+    void detection_failed(Run& run, const std::string& why);
+    void order_by_failures(Run& run);
+    AuthPolicy auth_policy(Run& run);
+
+    std::mutex mu_;  // serialises resolve() and the failure table
+    Config config_;
+    World world_;
+    DetectorOptions options_;
+    // pac_string() -> until when it counts as failed.
+    std::map<std::string, std::chrono::steady_clock::time_point> failed_until_;
+    struct CachedScript {
+        std::string text;
+        std::chrono::steady_clock::time_point fetched;
+    };
+    std::map<std::string, CachedScript> script_cache_;  // by location
+};
+
+}  // namespace proxydetect

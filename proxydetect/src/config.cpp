@@ -1,0 +1,201 @@
+#include "proxydetect/config.h"
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <sstream>
+
+#include "proxydetect/errors.h"
+
+namespace proxydetect {
+
+const char* to_string(AuthScheme s) {
+    switch (s) {
+    case AuthScheme::negotiate: return "negotiate";
+    case AuthScheme::ntlm: return "ntlm";
+    case AuthScheme::digest: return "digest";
+    case AuthScheme::basic: return "basic";
+    }
+    return "?";
+}
+
+const char* to_string(Transport t) {
+    switch (t) {
+    case Transport::automatic: return "auto";
+    case Transport::stream: return "stream";
+    case Transport::poll: return "poll";
+    }
+    return "?";
+}
+
+const char* to_string(FailureMode m) { return m == FailureMode::direct ? "direct" : "fail"; }
+
+namespace {
+
+std::string trim(const std::string& s) {
+    auto b = s.find_first_not_of(" \t\r");
+    if (b == std::string::npos) return "";
+    return s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
+}
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+    return s;
+}
+
+// Everything a key's parser needs to report an error at the right place.
+struct Line {
+    const std::string& origin;
+    int number;
+    const std::string& key;
+    const std::string& value;
+    [[noreturn]] void fail(const std::string& what) const {
+        throw ConfigError(origin, number, key + ": " + what);
+    }
+};
+
+bool parse_bool(const Line& l) {
+    auto v = lower(l.value);
+    if (v == "yes" || v == "true" || v == "on" || v == "1") return true;
+    if (v == "no" || v == "false" || v == "off" || v == "0") return false;
+    l.fail("'" + l.value + "' is not a boolean; use yes or no");
+}
+
+template <typename E>
+E parse_choice(const Line& l, const std::map<std::string, E>& choices) {
+    auto it = choices.find(lower(l.value));
+    if (it != choices.end()) return it->second;
+    std::string names;
+    for (const auto& [name, _] : choices) names += (names.empty() ? "" : ", ") + name;
+    l.fail("'" + l.value + "' is not one of: " + names);
+}
+
+std::vector<AuthScheme> parse_auth(const Line& l) {
+    static const std::map<std::string, AuthScheme> names{{"negotiate", AuthScheme::negotiate},
+                                                          {"ntlm", AuthScheme::ntlm},
+                                                          {"digest", AuthScheme::digest},
+                                                          {"basic", AuthScheme::basic}};
+    std::vector<AuthScheme> out;
+    std::stringstream ss(l.value);
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+        Line one{l.origin, l.number, l.key, trim(item)};
+        auto s = parse_choice(one, names);
+        if (std::find(out.begin(), out.end(), s) != out.end()) l.fail("'" + one.value + "' listed twice");
+        out.push_back(s);
+    }
+    if (out.empty()) l.fail("list at least one scheme, e.g. negotiate,ntlm,digest");
+    return out;
+}
+
+using Setter = std::function<void(Config&, const Line&)>;
+
+// The keys, in documentation order (config_keys() lists them from here).
+const std::vector<std::pair<std::string, Setter>>& setters() {
+    static const std::vector<std::pair<std::string, Setter>> table{
+        {"proxy", [](Config& c, const Line& l) {
+             try { c.proxy = parse_proxy_url(l.value, "proxy.conf proxy"); }
+             catch (const Error& e) { l.fail(e.what()); }
+             if (!c.proxy->username.empty()) l.fail("put credentials in proxy_user/proxy_password, not in the URL");
+         }},
+        {"proxy_user", [](Config& c, const Line& l) { c.proxy_user = l.value; }},
+        {"proxy_password", [](Config& c, const Line& l) { c.proxy_password = l.value; }},
+        {"proxy_credentials_file", [](Config& c, const Line& l) { c.proxy_credentials_file = l.value; }},
+        {"auth", [](Config& c, const Line& l) { c.auth = parse_auth(l); }},
+        {"allow_basic_over_http", [](Config& c, const Line& l) { c.allow_basic_over_http = parse_bool(l); }},
+        {"transport", [](Config& c, const Line& l) {
+             c.transport = parse_choice<Transport>(
+                 l, {{"auto", Transport::automatic}, {"stream", Transport::stream}, {"poll", Transport::poll}});
+         }},
+        {"allow_plain_http", [](Config& c, const Line& l) { c.allow_plain_http = parse_bool(l); }},
+        {"on_detection_failure", [](Config& c, const Line& l) {
+             c.on_detection_failure =
+                 parse_choice<FailureMode>(l, {{"direct", FailureMode::direct}, {"fail", FailureMode::fail}});
+         }},
+        {"pac_url", [](Config& c, const Line& l) {
+             auto v = lower(l.value);
+             if (v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0 && v.rfind("file://", 0) != 0)
+                 l.fail("'" + l.value + "' must start with http://, https:// or file://");
+             c.pac_url = l.value;
+         }},
+        {"pac_file", [](Config& c, const Line& l) {
+             if (l.value[0] != '/') l.fail("'" + l.value + "' must be an absolute path");
+             c.pac_file = l.value;
+         }},
+        {"wpad", [](Config& c, const Line& l) { c.wpad = parse_bool(l); }},
+        {"wpad_domain_limit", [](Config& c, const Line& l) {
+             auto v = normalise_host(l.value);
+             if (v.find('.') == std::string::npos)
+                 l.fail("'" + l.value + "' is a top-level domain; give your organisation's domain, e.g. corp.example.com");
+             c.wpad_domain_limit = v;
+         }},
+        {"no_proxy", [](Config& c, const Line& l) {
+             std::vector<std::string> errors;
+             c.no_proxy = NoProxyList::parse(l.value, &errors);
+             if (!errors.empty()) l.fail(errors.front());
+             c.no_proxy_text = l.value;
+         }},
+    };
+    return table;
+}
+
+// Rules that involve several keys, checked after the whole file is read.
+void check_consistency(const Config& c, const std::string& origin) {
+    if (!c.proxy_credentials_file.empty() && (!c.proxy_user.empty() || !c.proxy_password.empty()))
+        throw ConfigError(origin, 0, "use either proxy_credentials_file or proxy_user/proxy_password, not both");
+    if (!c.proxy_password.empty() && c.proxy_user.empty())
+        throw ConfigError(origin, 0, "proxy_password is set but proxy_user is not");
+    if (!c.pac_url.empty() && !c.pac_file.empty())
+        throw ConfigError(origin, 0, "set pac_url or pac_file, not both");
+}
+
+}  // namespace
+
+const std::vector<std::string>& config_keys() {
+    static const std::vector<std::string> keys = [] {
+        std::vector<std::string> k;
+        for (const auto& [name, _] : setters()) k.push_back(name);
+        return k;
+    }();
+    return keys;
+}
+
+Config parse_config(const std::string& text, const std::string& origin) {
+    Config c;
+    c.origin = origin;
+    std::istringstream in(text);
+    std::string raw;
+    std::map<std::string, int> seen;  // key -> line, to reject duplicates
+    for (int number = 1; std::getline(in, raw); ++number) {
+        std::string line = trim(raw);
+        if (line.empty() || line[0] == '#') continue;
+        auto eq = line.find('=');
+        if (eq == std::string::npos)
+            throw ConfigError(origin, number, "expected 'key = value', got '" + line + "'");
+        std::string key = lower(trim(line.substr(0, eq)));
+        std::string value = trim(line.substr(eq + 1));
+        auto& table = setters();
+        auto it = std::find_if(table.begin(), table.end(), [&](const auto& p) { return p.first == key; });
+        if (it == table.end())
+            throw ConfigError(origin, number, "unknown key '" + key + "' (see docs/PROXYDETECT.md for the keys)");
+        if (seen.count(key))
+            throw ConfigError(origin, number, key + ": already set on line " + std::to_string(seen[key]));
+        seen[key] = number;
+        if (value.empty()) throw ConfigError(origin, number, key + ": empty value; remove the line for the default");
+        it->second(c, Line{origin, number, key, value});
+    }
+    check_consistency(c, origin);
+    return c;
+}
+
+Config load_config_file(const std::string& path) {
+    std::ifstream f(path, std::ios::binary);
+    if (!f) throw ConfigError(path, 0, "cannot read the file; check that it exists and is readable");
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return parse_config(ss.str(), path);
+}
+
+}  // namespace proxydetect
