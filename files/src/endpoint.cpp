@@ -22,7 +22,8 @@ bool EndpointImpl::consent_allowed() const {
 }
 
 void EndpointImpl::enqueue_locked(Type type, const json& body) {
-    control.push_back(proto::encode(type, body.dump()));
+    // Local file names need not be valid UTF-8; JSON must be: invalid bytes become U+FFFD.
+    control.push_back(proto::encode(type, body.dump(-1, ' ', false, json::error_handler_t::replace)));
     cv.notify_all();
 }
 

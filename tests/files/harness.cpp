@@ -38,7 +38,7 @@ void write_prng_file(const fs::path& path, std::uint64_t size, std::uint64_t see
 
 std::vector<std::string> list_tree(const fs::path& root) {
     std::vector<std::string> out;
-    for (auto& e : fs::recursive_directory_iterator(root)) out.push_back(fs::relative(e.path(), root).string());
+    for (auto& e : fs::recursive_directory_iterator(root)) out.push_back(e.path().lexically_relative(root).string());  // no symlink resolution
     std::sort(out.begin(), out.end());
     return out;
 }
