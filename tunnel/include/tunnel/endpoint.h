@@ -1,0 +1,68 @@
+// The application's way into a session: open one (desk side) or join one by
+// code (client side) and get a ByteStream to the peer. Underneath: the
+// session API (SessionClient) and a SessionStream over stream-mode carriers
+// (StreamCarrier), with the proxy and trust settings of EndpointConfig.
+// Nothing here says how the bytes travel.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "tunnel/byte_stream.h"
+#include "tunnel/http_settings.h"
+#include "tunnel/session_client.h"
+#include "tunnel/session_stream.h"
+
+namespace tunnel {
+
+// One side of a live session: a ByteStream to the peer plus the session's
+// handle at the relay. Threading: as ByteStream; end() from any thread.
+// Destroying it closes the stream but leaves the session to the relay's
+// grace period; call end() to finish it for both sides at once.
+class EndpointSession : public ByteStream {
+public:
+    EndpointSession(EndpointConfig cfg, std::string code, std::string token,
+                    SessionOptions opts);
+    ~EndpointSession() override;
+
+    // Desk side: the 6-digit code to read out (empty on the client side).
+    const std::string& code() const { return code_; }
+
+    std::size_t read(void* buf, std::size_t len) override { return stream_->read(buf, len); }
+    void write(const void* buf, std::size_t len) override { stream_->write(buf, len); }
+    void shutdown_write() override { stream_->shutdown_write(); }
+    void close() override { stream_->close(); }
+
+    // Until the peer acknowledged all we wrote (true) or `timeout` passed.
+    bool drain(std::chrono::milliseconds timeout) { return stream_->drain(timeout); }
+    SessionStatus status() const { return stream_->status(); }
+    SessionStats stats() const { return stream_->stats(); }
+
+    // Ends the session at the relay (the peer is told) and closes the
+    // stream. Best effort: a relay that cannot be reached forgets the
+    // session after its grace period anyway. Idempotent.
+    void end();
+
+private:
+    EndpointConfig cfg_;
+    std::string code_;
+    std::string token_;  // secret; never logged
+    bool ended_ = false;
+    std::unique_ptr<SessionStream> stream_;
+};
+
+// Desk side: creates a session named `name` (shown to the customer) and
+// returns at once with the code; the stream connects in the background and
+// its reads wait for the peer. Throws CarrierError (cannot reach the relay)
+// or std::runtime_error (the relay refused).
+std::unique_ptr<EndpointSession> open_session(const EndpointConfig& cfg, const std::string& name,
+                                              StatusCallback on_status = {});
+
+// Client side: joins by code. Throws JoinError (wrong, expired, used code;
+// ended session; rate limited) with a sentence for the customer, or
+// CarrierError when the relay cannot be reached.
+std::unique_ptr<EndpointSession> join_session(const EndpointConfig& cfg, const std::string& code,
+                                              StatusCallback on_status = {});
+
+}  // namespace tunnel

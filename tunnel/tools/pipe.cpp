@@ -1,0 +1,159 @@
+// open / join: netcat through the relay. stdin goes to the peer, the peer's
+// bytes go to stdout; status lines and errors go to stderr.
+#include <unistd.h>
+
+#include <cerrno>
+#include <condition_variable>
+#include <iostream>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "commands.h"
+#include "tunnel/endpoint.h"
+
+namespace tether_tunnel {
+namespace {
+
+using namespace std::chrono_literals;
+constexpr std::size_t kCopyBytes = 256 * 1024;  // per read(): few syscalls in bulk transfers
+
+// Status changes, printed and remembered (the open side waits for the peer
+// to leave before ending the session).
+class StatusBoard {
+public:
+    explicit StatusBoard(bool verbose) : verbose_(verbose) {}
+
+    tunnel::StatusCallback callback() {
+        return [this](const tunnel::SessionStatus& s) { update(s); };
+    }
+
+    // True once the peer is gone (reconnecting or ended), false after `timeout`.
+    bool wait_peer_gone(std::chrono::milliseconds timeout) {
+        std::unique_lock<std::mutex> lk(mu_);
+        return cv_.wait_for(lk, timeout, [&] {
+            return state_ == tunnel::SessionState::reconnecting || state_ == tunnel::SessionState::ended;
+        });
+    }
+
+private:
+    void update(const tunnel::SessionStatus& s) {
+        std::lock_guard<std::mutex> lk(mu_);
+        if (s.state == state_) return;  // RTT samples: not worth a line
+        state_ = s.state;
+        if (verbose_ || s.state == tunnel::SessionState::connected)
+            std::cerr << "tether-tunnel: " << tunnel::to_string(s.state)
+                      << (s.detail.empty() ? "" : " (" + s.detail + ")") << std::endl;
+        cv_.notify_all();
+    }
+
+    bool verbose_;
+    std::mutex mu_;
+    std::condition_variable cv_;
+    tunnel::SessionState state_ = tunnel::SessionState::connecting;
+};
+
+bool write_all(int fd, const char* p, std::size_t n) {
+    while (n > 0) {
+        ssize_t w = ::write(fd, p, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return false;
+        p += w;
+        n -= static_cast<std::size_t>(w);
+    }
+    return true;
+}
+
+// stdin -> session, then end of stream. Runs on its own thread; returns the
+// error message or "".
+std::string copy_stdin(tunnel::ByteStream& s) {
+    std::vector<char> buf(kCopyBytes);
+    try {
+        for (;;) {
+            ssize_t n = ::read(0, buf.data(), buf.size());
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) break;
+            s.write(buf.data(), static_cast<std::size_t>(n));
+        }
+        s.shutdown_write();
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+    return "";
+}
+
+// session -> stdout until the peer's end of stream. Throws on failure.
+void copy_stdout(tunnel::ByteStream& s) {
+    std::vector<char> buf(kCopyBytes);
+    while (std::size_t n = s.read(buf.data(), buf.size()))
+        if (!write_all(1, buf.data(), n)) throw std::runtime_error("cannot write to stdout");
+}
+
+// Both directions; 0 when both ended cleanly and the peer confirmed our bytes.
+int run_stdio(tunnel::EndpointSession& s, const Options& o) {
+    std::string up_error;
+    std::thread up([&] { up_error = copy_stdin(s); });
+    try {
+        copy_stdout(s);
+    } catch (const std::exception& e) {
+        std::cerr << "tether-tunnel: " << e.what() << std::endl;
+        s.close();
+        up.detach();  // may sit in read(0); the process exits now
+        return 1;
+    }
+    up.join();  // netcat semantics: wait for our own stdin EOF too
+    if (!up_error.empty()) {
+        std::cerr << "tether-tunnel: " << up_error << std::endl;
+        return 1;
+    }
+    // The peer acks what its application consumed, at least every heartbeat.
+    if (!s.drain(10 * o.endpoint.heartbeat + 5s)) {
+        std::cerr << "tether-tunnel: the peer did not confirm our last bytes" << std::endl;
+        return 1;
+    }
+    return 0;
+}
+
+int fail(const std::exception& e, int code) {
+    std::cerr << "tether-tunnel: " << e.what() << std::endl;
+    return code;
+}
+
+}  // namespace
+
+int run_open(const Options& o) {
+    StatusBoard board(o.verbose);
+    std::unique_ptr<tunnel::EndpointSession> s;
+    try {
+        s = tunnel::open_session(o.endpoint, o.name, board.callback());
+    } catch (const std::exception& e) {
+        return fail(e, 1);
+    }
+    // For the person, then for scripts and tests.
+    std::cerr << "code: " << s->code() << "\nTETHER_CODE=" << s->code() << std::endl;
+    int rc = run_stdio(*s, o);
+    if (rc == 0) {
+        // Our peer may still be waiting for our last ack: let it leave first
+        // (bounded), then end the session so the code is dead at once.
+        board.wait_peer_gone(5 * o.endpoint.heartbeat + 2s);
+    }
+    s->end();
+    return rc;
+}
+
+int run_join(const Options& o) {
+    StatusBoard board(o.verbose);
+    std::unique_ptr<tunnel::EndpointSession> s;
+    try {
+        s = tunnel::join_session(o.endpoint, o.code, board.callback());
+    } catch (const tunnel::JoinError& e) {
+        return fail(e, 3);
+    } catch (const std::exception& e) {
+        return fail(e, 1);
+    }
+    int rc = run_stdio(*s, o);
+    s->close();
+    return rc;
+}
+
+}  // namespace tether_tunnel
