@@ -1,0 +1,34 @@
+// Poll-mode carrier (docs/PROTOCOL.md 3): bounded requests only, for proxies
+// that buffer or scan streamed bodies. Frames go up in `POST /v1/poll/up`
+// bodies with a Content-Length; they come down in answers to long-poll
+// `GET /v1/poll/down`, two of which are kept outstanding so that data never
+// waits for a round trip. Connections are kept alive between requests.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "tunnel/carrier.h"
+#include "tunnel/http_settings.h"
+
+namespace tunnel {
+
+struct PollOptions {
+    // A relay URL with http:// is refused unless this is set (proxy.conf
+    // `allow_plain_http = yes`); through a proxy such a URL is then sent as
+    // ordinary forward-proxy requests instead of a CONNECT tunnel.
+    bool allow_plain_http = false;
+};
+
+// Connects (one first poll answered at once, so that errors surface here) and
+// returns a running carrier. Throws CarrierError, `fatal` when retrying cannot
+// help (plain HTTP not allowed, proxy refused, session unknown).
+std::unique_ptr<Carrier> connect_poll_carrier(const EndpointConfig& cfg, const std::string& token,
+                                              PollOptions opts = {});
+
+CarrierFactory poll_carrier_factory(EndpointConfig cfg, std::string token, PollOptions opts = {});
+
+// True for an http:// relay URL (case-insensitive scheme).
+bool is_plain_http(const std::string& url);
+
+}  // namespace tunnel

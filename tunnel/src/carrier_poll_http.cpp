@@ -1,0 +1,149 @@
+// Poll-mode carrier: the HTTP requests and the threads that make them.
+#include "carrier_poll_impl.h"
+
+#include <algorithm>
+#include <cctype>
+#include <atomic>
+#include <chrono>
+
+namespace tunnel {
+namespace {
+
+// Whole-request bound beyond the long-poll wait: a proxy that holds an answer
+// longer than this is treated as a broken path.
+constexpr long kSlackMs = 10000;
+
+std::size_t append_body(char* p, std::size_t size, std::size_t n, void* out) {
+    auto* body = static_cast<std::string*>(out);
+    if (body->size() + size * n > wire::kMaxPayload + 64 * 1024) return 0;  // refuse oversized answers
+    body->append(p, size * n);
+    return size * n;
+}
+
+std::size_t seq_header(char* p, std::size_t size, std::size_t n, void* out) {
+    std::string line(p, size * n);
+    std::string lower = line;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    const std::string name = "x-tether-seq:";
+    if (lower.rfind(name, 0) == 0) *static_cast<long long*>(out) = std::atoll(line.c_str() + name.size());
+    return size * n;
+}
+
+// Called by libcurl about once a second and on activity: aborts the request
+// once the carrier is closed, so close() never waits out a long poll.
+int abort_if_closed(void* closed, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+    return static_cast<std::atomic<bool>*>(closed)->load() ? 1 : 0;
+}
+
+std::string ping_frame() {
+    using namespace std::chrono;
+    auto us = duration_cast<microseconds>(steady_clock::now().time_since_epoch()).count();
+    std::string f;
+    wire::append_u64_frame(f, wire::FrameType::ping, static_cast<std::uint64_t>(us) | PollCarrier::kOwnPingBit);
+    return f;
+}
+
+}  // namespace
+
+std::unique_ptr<http::Easy> PollCarrier::make_easy(const std::string& path) {
+    auto e = std::make_unique<http::Easy>(cfg_, path, token_);
+    if (is_plain_http(cfg_.relay_url)) {
+        // Plain HTTP was allowed: talk to the proxy as a forward proxy (the
+        // point is to get through proxies that refuse CONNECT).
+        curl_easy_setopt(e->get(), CURLOPT_HTTPPROXYTUNNEL, 0L);
+        curl_easy_setopt(e->get(), CURLOPT_HEADEROPT, CURLHEADER_UNIFIED);
+    }
+    curl_easy_setopt(e->get(), CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(e->get(), CURLOPT_XFERINFOFUNCTION, abort_if_closed);
+    curl_easy_setopt(e->get(), CURLOPT_XFERINFODATA, &stopping_);
+    return e;
+}
+
+PollCarrier::Answer PollCarrier::poll_once(http::Easy& e, long wait_s) {
+    Answer a;
+    long long seq = -1;
+    CURL* h = e.get();
+    curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, append_body);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &a.body);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, seq_header);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, &seq);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, wait_s * 1000 + kSlackMs + static_cast<long>(cfg_.connect_timeout.count()));
+    CURLcode rc = curl_easy_perform(h);
+    if (rc != CURLE_OK) throw http::describe_failure(e, rc, cfg_);
+    long status = e.response_code();
+    if (status != 200) throw http::describe_status(status, a.body);
+    if (seq < 0) throw CarrierError("the relay's poll answer had no X-Tether-Seq header "
+                                    "(is something between us rewriting answers?)");
+    a.seq = static_cast<std::uint64_t>(seq);
+    return a;
+}
+
+void PollCarrier::post_once(http::Easy& e, const std::string& body) {
+    std::string answer;
+    CURL* h = e.get();
+    curl_easy_setopt(h, CURLOPT_POST, 1L);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.data());
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, append_body);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &answer);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, kSlackMs + static_cast<long>(cfg_.connect_timeout.count()));
+    CURLcode rc = curl_easy_perform(h);
+    if (rc != CURLE_OK) throw http::describe_failure(e, rc, cfg_);
+    long status = e.response_code();
+    if (status != 200 && status != 204) throw http::describe_status(status, answer);
+}
+
+void PollCarrier::run_poller(int index) {
+    auto e = make_easy("/v1/poll/down?wait=" + std::to_string(wait_seconds()));
+    try {
+        for (;;) {
+            {
+                std::lock_guard<std::mutex> lk(mu_);
+                if (closed_ || error_) return;
+            }
+            deliver(index, poll_once(*e, wait_seconds()));
+        }
+    } catch (const CarrierError& err) {
+        fail(err);
+    } catch (const std::exception& err) {
+        fail(CarrierError(std::string("poll mode failed: ") + err.what()));
+    }
+}
+
+// Takes whole send() batches up to kMaxBody (at least one), or a heartbeat
+// ping when nothing was queued for one heartbeat interval.
+std::string PollCarrier::take_batch(std::unique_lock<std::mutex>& lk) {
+    cv_.wait_for(lk, cfg_.heartbeat, [&] { return !out_.empty() || closed_ || error_; });
+    if (out_.empty()) return ping_frame();
+    std::string body;
+    while (!out_.empty() && (body.empty() || body.size() + out_.front().size() <= kMaxBody)) {
+        body += out_.front();
+        out_bytes_ -= out_.front().size();
+        out_.pop_front();
+    }
+    cv_.notify_all();
+    return body;
+}
+
+void PollCarrier::run_uplink() {
+    auto e = make_easy("/v1/poll/up");
+    e->add_header("Content-Type: application/octet-stream");
+    e->add_header("Expect:");
+    try {
+        for (;;) {
+            std::string body;
+            {
+                std::unique_lock<std::mutex> lk(mu_);
+                if (closed_ || error_) return;
+                body = take_batch(lk);
+                if (closed_ || error_) return;
+            }
+            post_once(*e, body);
+        }
+    } catch (const CarrierError& err) {
+        fail(err);
+    }
+}
+
+}  // namespace tunnel
