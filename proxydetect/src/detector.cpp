@@ -60,7 +60,19 @@ Decision Detector::resolve(const std::string& url) {
     run.d.transport = config_.transport;
     run.d.allow_plain_http = config_.allow_plain_http;
     run.d.auth = auth_policy(run);
-    if (!try_proxy_conf(run) && !try_environment(run) && !try_desktop(run) && !try_wpad(run)) {
+    // The documented order; the first source that decides wins and the
+    // later ones are listed as skipped so that explain shows the whole chain.
+    const std::pair<const char*, bool (Detector::*)(Run&)> sources[] = {
+        {"proxy.conf", &Detector::try_proxy_conf},
+        {"environment", &Detector::try_environment},
+        {"desktop", &Detector::try_desktop},
+        {"WPAD", &Detector::try_wpad},
+    };
+    for (const auto& [name, fn] : sources) {
+        if (run.done) run.step(name, "skipped", "an earlier source decided");
+        else (this->*fn)(run);
+    }
+    if (!run.done) {
         run.step("default", "used", "no source configures a proxy: DIRECT");
         run.decide({direct("default (nothing configured)")});
     }
@@ -80,6 +92,9 @@ bool Detector::try_proxy_conf(Run& run) {
         run.decide({*config_.proxy});
         return true;
     }
+    if (!config_.pac_file.empty() || !config_.pac_url.empty())
+        run.step(src, "used", "PAC script " + (config_.pac_file.empty() ? config_.pac_url : config_.pac_file) +
+                                  " (" + config_.origin + ")");
     if (!config_.pac_file.empty())
         return run_pac_from(run, "proxy.conf pac_file " + config_.pac_file, config_.pac_file);
     if (!config_.pac_url.empty())
@@ -108,7 +123,10 @@ bool Detector::try_environment(Run& run) {
 }
 
 bool Detector::try_desktop(Run& run) {
-    if (!world_.desktop || !world_.env || !world_.files || !world_.commands) return false;
+    if (!world_.desktop || !world_.env || !world_.files || !world_.commands) {
+        run.step("desktop", "not configured", "no desktop settings source on this platform");
+        return false;
+    }
     SystemContext ctx{*world_.env, *world_.files, *world_.commands};
     SystemProxySettings s = world_.desktop->read(ctx);
     std::string src = world_.desktop->name();

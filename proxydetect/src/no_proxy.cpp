@@ -85,6 +85,10 @@ std::optional<Rule> parse_rule(const std::string& entry, std::string* err) {
         r.scheme = e.substr(0, sep);
         e = e.substr(sep + 3);
     }
+    if (std::count(e.begin(), e.end(), '[') != std::count(e.begin(), e.end(), ']')) {
+        *err = "unbalanced '[' ']'; write IPv6 as [::1] or [::1]:443";
+        return std::nullopt;
+    }
     if (!split_port(e, r.port, err)) return std::nullopt;
     if (parse_cidr(e, r, err)) return r;
     if (!err->empty()) return std::nullopt;

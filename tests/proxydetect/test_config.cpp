@@ -1,0 +1,128 @@
+// proxy.conf parsing: every key, and malformed files with line numbers.
+#include <catch2/catch.hpp>
+
+#include "proxydetect/auth.h"
+#include "proxydetect/config.h"
+#include "proxydetect/errors.h"
+
+using namespace proxydetect;
+
+TEST_CASE("proxy.conf: all keys parse", "[config]") {
+    const char* text = R"(# admin settings
+proxy = http://proxy.corp.example:3128
+proxy_user = CORP\alice
+proxy_password = p=ss # not a comment: values run to the end of the line
+auth = ntlm, negotiate
+allow_basic_over_http = yes
+transport = poll
+allow_plain_http = no
+on_detection_failure = fail
+pac_url = http://pac.corp.example/proxy.pac
+wpad = off
+wpad_domain_limit = Corp.Example.COM.
+no_proxy = localhost, 127.0.0.0/8, ::1, .corp.example
+)";
+    Config c = parse_config(text, "test.conf");
+    REQUIRE(c.proxy);
+    CHECK(c.proxy->curl_proxy_url() == "http://proxy.corp.example:3128");
+    CHECK(c.proxy_user == "CORP\\alice");
+    CHECK(c.proxy_password == "p=ss # not a comment: values run to the end of the line");
+    CHECK(c.auth == std::vector<AuthScheme>{AuthScheme::ntlm, AuthScheme::negotiate});
+    CHECK(c.allow_basic_over_http);
+    CHECK(c.transport == Transport::poll);
+    CHECK_FALSE(c.allow_plain_http);
+    CHECK(c.on_detection_failure == FailureMode::fail);
+    CHECK(c.pac_url == "http://pac.corp.example/proxy.pac");
+    CHECK_FALSE(c.wpad);
+    CHECK(c.wpad_domain_limit == "corp.example.com");
+    CHECK(c.no_proxy.size() == 4);
+    CHECK(c.no_proxy.matches(parse_url("https://relay.corp.example/")));
+}
+
+TEST_CASE("proxy.conf: defaults", "[config]") {
+    Config c = parse_config("# nothing\n\n", "empty.conf");
+    CHECK_FALSE(c.proxy);
+    CHECK(c.auth.size() == 4);
+    CHECK_FALSE(c.allow_basic_over_http);
+    CHECK(c.transport == Transport::automatic);
+    CHECK_FALSE(c.allow_plain_http);
+    CHECK(c.on_detection_failure == FailureMode::direct);
+    CHECK(c.wpad);
+}
+
+TEST_CASE("proxy.conf: malformed files give the line and what to do", "[config]") {
+    struct Row {
+        const char* text;
+        int line;
+        const char* says;
+    };
+    const Row rows[] = {
+        {"# ok\nthis line has no equals\n", 2, "expected 'key = value'"},
+        {"wpad = on\nproxy_server = x\n", 2, "unknown key 'proxy_server'"},
+        {"\n\nwpad = maybe\n", 3, "not a boolean"},
+        {"transport = carrier-pigeon\n", 1, "not one of: auto, poll, stream"},
+        {"auth = negotiate, kerberos\n", 1, "'kerberos' is not one of"},
+        {"auth = ntlm, ntlm\n", 1, "listed twice"},
+        {"on_detection_failure = maybe\n", 1, "not one of: direct, fail"},
+        {"proxy = ftp://p:21\n", 1, "use http://, https://"},
+        {"proxy = http://p:70000\n", 1, "out of range"},
+        {"proxy = http://u:pw@p:1\n", 1, "proxy_user/proxy_password"},
+        {"pac_url = proxy.pac\n", 1, "must start with http://"},
+        {"pac_file = relative.pac\n", 1, "absolute path"},
+        {"wpad_domain_limit = com\n", 1, "top-level domain"},
+        {"no_proxy = good.org, 10.0.0.0/40\n", 1, "10.0.0.0/40"},
+        {"wpad = on\nwpad = off\n", 2, "already set on line 1"},
+        {"proxy =\n", 1, "empty value"},
+    };
+    for (const auto& r : rows) {
+        INFO(r.text);
+        try {
+            parse_config(r.text, "bad.conf");
+            FAIL("accepted");
+        } catch (const ConfigError& e) {
+            CHECK(e.line() == r.line);
+            CHECK(std::string(e.what()).find("bad.conf:" + std::to_string(r.line) + ": ") == 0);
+            CHECK(std::string(e.what()).find(r.says) != std::string::npos);
+        }
+    }
+}
+
+TEST_CASE("proxy.conf: conflicting keys", "[config]") {
+    CHECK_THROWS_WITH(parse_config("pac_url = http://a/p.pac\npac_file = /p.pac\n", "c"),
+                      Catch::Contains("not both"));
+    CHECK_THROWS_WITH(parse_config("proxy_password = x\n", "c"), Catch::Contains("proxy_user is not"));
+    CHECK_THROWS_WITH(parse_config("proxy_user = a\nproxy_credentials_file = /f\n", "c"),
+                      Catch::Contains("either proxy_credentials_file"));
+}
+
+TEST_CASE("proxy.conf: missing file is a ConfigError that says so", "[config]") {
+    CHECK_THROWS_AS(load_config_file("/nonexistent/tether/proxy.conf"), ConfigError);
+    CHECK_THROWS_WITH(load_config_file("/nonexistent/tether/proxy.conf"), Catch::Contains("cannot read"));
+}
+
+TEST_CASE("proxy.conf: every documented key is known", "[config]") {
+    for (const char* k : {"proxy", "proxy_user", "proxy_password", "proxy_credentials_file", "auth",
+                          "allow_basic_over_http", "transport", "allow_plain_http", "on_detection_failure",
+                          "pac_url", "pac_file", "wpad", "wpad_domain_limit", "no_proxy"}) {
+        INFO(k);
+        CHECK(std::find(config_keys().begin(), config_keys().end(), k) != config_keys().end());
+    }
+}
+
+TEST_CASE("credentials file and auth policy", "[config]") {
+    auto c = parse_credentials_file("# comment\nbob:pa:ss\n", "/etc/tether/cred");
+    CHECK(c.user == "bob");
+    CHECK(c.password == "pa:ss");
+    CHECK_THROWS_AS(parse_credentials_file("no colon here\n", "/f"), ConfigError);
+
+    AuthPolicy a;
+    a.order = {AuthScheme::negotiate, AuthScheme::basic};
+    Candidate http = parse_proxy_url("http://p:3128", "t");
+    Candidate tls = parse_proxy_url("https://p:443", "t");
+    Candidate socks = parse_proxy_url("socks5://p:1080", "t");
+    CHECK(a.schemes_for(http) == std::vector<AuthScheme>{AuthScheme::negotiate});  // no Basic in clear
+    CHECK(a.schemes_for(tls) == std::vector<AuthScheme>{AuthScheme::negotiate, AuthScheme::basic});
+    CHECK(a.schemes_for(socks).empty());
+    a.allow_basic_over_http = true;
+    CHECK(a.schemes_for(http).size() == 2);
+}

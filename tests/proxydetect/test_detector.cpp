@@ -1,0 +1,171 @@
+// The order of sources, bypass, failover, fail-open/closed and auth, with fakes.
+#include <catch2/catch.hpp>
+
+#include "detector_fixture.h"
+#include "proxydetect/config.h"
+#include "proxydetect/errors.h"
+#include "proxydetect/explain.h"
+
+using namespace proxydetect;
+using pdtest::Fixture;
+using pdtest::pac_strings;
+using pdtest::verdict;
+using V = std::vector<std::string>;
+
+namespace {
+PacOutcome ok(const std::string& result) {
+    PacOutcome o;
+    o.ok = true;
+    o.result = result;
+    return o;
+}
+}  // namespace
+
+TEST_CASE("detector: proxy.conf proxy beats everything; later sources are skipped", "[detector]") {
+    Fixture f(parse_config("proxy = http://admin.proxy:3128\n", "proxy.conf"));
+    f.env->vars["https_proxy"] = "env.proxy:1";
+    auto d = f.detector->resolve("https://relay.example.com/");
+    CHECK(pac_strings(d) == V{"PROXY admin.proxy:3128"});
+    CHECK(verdict(d, "proxy.conf") == "used");
+    CHECK(verdict(d, "environment") == "skipped");
+    CHECK(verdict(d, "WPAD") == "skipped");
+}
+
+TEST_CASE("detector: environment beats desktop, desktop beats WPAD", "[detector]") {
+    Fixture f(Config{});
+    f.desktop->settings.mode = SystemProxySettings::Mode::manual;
+    f.desktop->settings.https = parse_proxy_url("desk.proxy:8080", "fake desktop https");
+    f.env->vars["https_proxy"] = "env.proxy:1";
+    CHECK(pac_strings(f.detector->resolve("https://r/")) == V{"PROXY env.proxy:1"});
+    f.env->vars.clear();
+    auto d = f.detector->resolve("https://r/");
+    CHECK(pac_strings(d) == V{"PROXY desk.proxy:8080"});
+    CHECK(verdict(d, "environment") == "not configured");
+    CHECK(verdict(d, "fake desktop") == "used");
+}
+
+TEST_CASE("detector: desktop ignore-hosts and proxy.conf no_proxy bypass", "[detector]") {
+    Fixture f(parse_config("no_proxy = .internal.example\n", "proxy.conf"));
+    f.desktop->settings.mode = SystemProxySettings::Mode::manual;
+    f.desktop->settings.http = parse_proxy_url("desk:3128", "d");
+    f.desktop->settings.ignore_hosts = "localhost,10.0.0.0/8";
+    CHECK(pac_strings(f.detector->resolve("http://10.2.3.4/")) == V{"DIRECT"});
+    CHECK(pac_strings(f.detector->resolve("http://example.org/")) == V{"PROXY desk:3128"});
+    f.env->vars["http_proxy"] = "env:1";
+    auto d = f.detector->resolve("http://wiki.internal.example/");
+    CHECK(pac_strings(d) == V{"DIRECT"});
+    CHECK(verdict(d, "proxy.conf") == "bypass");
+}
+
+TEST_CASE("detector: nothing configured means DIRECT, explained", "[detector]") {
+    Fixture f(Config{});
+    auto d = f.detector->resolve("https://relay.example.com/");
+    CHECK(pac_strings(d) == V{"DIRECT"});
+    CHECK(verdict(d, "default") == "used");
+    CHECK(explain_text(d).find("no source configures a proxy") != std::string::npos);
+}
+
+TEST_CASE("detector: WPAD devolves only down to wpad_domain_limit", "[detector]") {
+    Fixture f(parse_config("wpad_domain_limit = corp.example.com\n", "proxy.conf"));
+    f.net->domains = {"eng.lab.corp.example.com"};
+    f.dns->names["wpad.corp.example.com"] = {"10.0.0.5"};
+    f.http->bodies["http://wpad.corp.example.com/wpad.dat"] = "function FindProxyForURL(u,h){return 'PROXY p:1';}";
+    f.pac->outcome = ok("PROXY wpadproxy:8080; DIRECT");
+    auto d = f.detector->resolve("https://relay.example.com/some/path?q=1");
+    CHECK(pac_strings(d) == V{"PROXY wpadproxy:8080", "DIRECT"});
+    CHECK(f.dns->asked == V{"wpad.eng.lab.corp.example.com", "wpad.lab.corp.example.com", "wpad.corp.example.com"});
+    REQUIRE(f.pac->seen.size() == 1);
+    CHECK(f.pac->seen[0].url == "https://relay.example.com/");  // path of an https URL is not the PAC's business
+    CHECK(f.pac->seen[0].host == "relay.example.com");
+    REQUIRE(d.pac);
+    CHECK(d.pac->origin == "WPAD http://wpad.corp.example.com/wpad.dat");
+}
+
+TEST_CASE("detector: without a limit WPAD never devolves", "[detector]") {
+    Fixture f(Config{});
+    f.net->domains = {"lab.corp.example.com"};
+    f.dns->names["wpad.corp.example.com"] = {"10.0.0.5"};  // a parent: must not be used
+    auto d = f.detector->resolve("http://x/");
+    CHECK(f.dns->asked == V{"wpad.lab.corp.example.com"});
+    CHECK(pac_strings(d) == V{"DIRECT"});
+    CHECK(f.http->fetched.empty());
+}
+
+TEST_CASE("detector: wpad = off skips discovery", "[detector]") {
+    Fixture f(parse_config("wpad = off\n", "proxy.conf"));
+    f.net->domains = {"corp.example.com"};
+    auto d = f.detector->resolve("http://x/");
+    CHECK(f.dns->asked.empty());
+    CHECK(verdict(d, "WPAD") == "skipped");
+}
+
+TEST_CASE("detector: failed candidates go last for failure_retry, then come back", "[detector]") {
+    Fixture f(parse_config("pac_file = /etc/p.pac\n", "proxy.conf"));
+    f.files->files["/etc/p.pac"] = "function FindProxyForURL(u,h){}";
+    f.pac->outcome = ok("PROXY a:1; PROXY b:2; DIRECT");
+    auto d = f.detector->resolve("http://x/");
+    REQUIRE(pac_strings(d) == V{"PROXY a:1", "PROXY b:2", "DIRECT"});
+    f.detector->mark_failed(d.candidates[0]);
+    CHECK(pac_strings(f.detector->resolve("http://x/")) == V{"PROXY b:2", "DIRECT", "PROXY a:1"});
+    f.clock->t += std::chrono::seconds(299);
+    CHECK(pac_strings(f.detector->resolve("http://x/"))[0] == "PROXY b:2");
+    f.clock->t += std::chrono::seconds(2);  // 301 s after the failure
+    CHECK(pac_strings(f.detector->resolve("http://x/"))[0] == "PROXY a:1");
+    f.detector->mark_failed(d.candidates[1]);
+    f.detector->mark_succeeded(d.candidates[1]);
+    CHECK(pac_strings(f.detector->resolve("http://x/"))[1] == "PROXY b:2");
+}
+
+TEST_CASE("detector: detection failure is fail-open or fail-closed as configured", "[detector]") {
+    SECTION("on_detection_failure = direct (default)") {
+        Fixture f(parse_config("pac_url = http://pac.corp/p.pac\n", "proxy.conf"));  // 404 in the fake
+        auto d = f.detector->resolve("https://r/");
+        CHECK(pac_strings(d) == V{"DIRECT"});
+        CHECK(d.failure.empty());
+        CHECK(verdict(d, "detection") == "error");
+    }
+    SECTION("on_detection_failure = fail") {
+        Fixture f(parse_config("pac_url = http://pac.corp/p.pac\non_detection_failure = fail\n", "proxy.conf"));
+        auto d = f.detector->resolve("https://r/");
+        CHECK(d.blocked());
+        CHECK(d.failure.find("could not be loaded") != std::string::npos);
+        CHECK(d.failure.find("on_detection_failure") != std::string::npos);
+    }
+    SECTION("a PAC that returns garbage is a detection failure too") {
+        Fixture f(parse_config("pac_file = /p.pac\non_detection_failure = fail\n", "proxy.conf"));
+        f.files->files["/p.pac"] = "x";
+        f.pac->outcome = ok("NONSENSE");
+        auto d = f.detector->resolve("https://r/");
+        CHECK(d.blocked());
+        CHECK(d.failure.find("no usable entry") != std::string::npos);
+    }
+}
+
+TEST_CASE("detector: auth preferences and credentials reach the decision", "[detector]") {
+    Fixture f(parse_config("proxy = http://p:3128\nauth = ntlm,basic\nproxy_credentials_file = /etc/c\n", "pc"));
+    f.files->files["/etc/c"] = "svc-tether:pw\n";
+    auto d = f.detector->resolve("https://r/");
+    CHECK(d.auth.credentials.user == "svc-tether");
+    CHECK(d.auth.schemes_for(d.candidates[0]) == std::vector<AuthScheme>{AuthScheme::ntlm});
+    auto text = explain_text(d);
+    CHECK(text.find("svc-tether") != std::string::npos);
+    CHECK(text.find("pw\n") == std::string::npos);  // never the password
+    CHECK(explain_json(d).find("\"pw\"") == std::string::npos);
+}
+
+TEST_CASE("detector: PAC scripts are fetched once per cache period", "[detector]") {
+    Fixture f(parse_config("pac_url = http://pac.corp/p.pac\n", "proxy.conf"));
+    f.http->bodies["http://pac.corp/p.pac"] = "function FindProxyForURL(u,h){}";
+    f.pac->outcome = ok("DIRECT");
+    f.detector->resolve("http://a/");
+    f.detector->resolve("http://b/");
+    CHECK(f.http->fetched.size() == 1);
+    f.clock->t += std::chrono::minutes(6);
+    f.detector->resolve("http://c/");
+    CHECK(f.http->fetched.size() == 2);
+}
+
+TEST_CASE("detector: a malformed URL is a UrlError", "[detector]") {
+    Fixture f(Config{});
+    CHECK_THROWS_AS(f.detector->resolve("relay.example.com"), UrlError);
+}
