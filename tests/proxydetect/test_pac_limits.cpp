@@ -35,7 +35,9 @@ const char* const kEndless = "function FindProxyForURL(u, h) { while (true) {} }
 const char* const kHuge =
     "function FindProxyForURL(u, h) { var s = 'x'; while (true) { s = s + s; } }";
 const char* const kArrays =
-    "function FindProxyForURL(u, h) { var a = []; while (true) { a.push(new Array(100000).join('y') + a.length); } }";
+    "function FindProxyForURL(u, h) { var s = 'y', a = [];\n"
+    "  for (var i = 0; i < 20; i++) s += s;  /* 1 MiB */\n"
+    "  while (true) a.push(s + a.length); }";
 const char* const kSyntax = "function FindProxyForURL(u, h) { return 'DIRECT' ";
 
 }  // namespace
