@@ -64,7 +64,8 @@ std::string ClientSession::run(Channels ch) {
 std::string ClientSession::read_control() {
     try {
         while (auto m = ctl_->receive()) {
-            if (m->type == MessageType::bye) return "the supporter ended the session";
+            if (m->type == MessageType::bye)
+                return m->reason.empty() ? "the supporter ended the session" : m->reason;
             handle(*m);
         }
         return "the connection to the supporter ended";

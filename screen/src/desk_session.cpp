@@ -43,7 +43,8 @@ std::string DeskSession::run(Channels ch) {
 std::string DeskSession::read_control() {
     try {
         while (auto m = ctl_->receive()) {
-            if (m->type == MessageType::bye) return "the customer ended the session: " + m->reason;
+            if (m->type == MessageType::bye)
+                return m->reason.empty() ? "the customer ended the session" : m->reason;
             handle(*m);
         }
         return "the connection to the customer ended";

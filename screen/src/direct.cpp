@@ -116,3 +116,37 @@ std::unique_ptr<DirectLink> direct_connect(const std::string& host_port, const s
 }
 
 }  // namespace screen
+
+#include <random>
+
+namespace screen {
+
+std::unique_ptr<SessionLink> DirectClientConnector::connect(const std::string& code, const StatusFn& status) {
+    status("connecting directly to " + host_port_ + " (test mode, no relay)");
+    return direct_connect(host_port_, code);
+}
+
+std::unique_ptr<SessionLink> DirectDeskConnector::open(const StatusFn& on_code, const StatusFn& status) {
+    DirectListener listener(host_port_);
+    std::random_device rd;
+    std::string code = std::to_string(100000 + rd() % 900000);
+    {
+        std::lock_guard<std::mutex> lk(mu_);
+        if (cancelled_) return nullptr;
+        listener_ = &listener;
+    }
+    on_code(code);
+    status("waiting for the customer (direct test mode on port " + std::to_string(listener.port()) + ")");
+    auto link = listener.accept(code);
+    std::lock_guard<std::mutex> lk(mu_);
+    listener_ = nullptr;
+    return link;
+}
+
+void DirectDeskConnector::cancel() {
+    std::lock_guard<std::mutex> lk(mu_);
+    cancelled_ = true;
+    if (listener_) listener_->cancel();
+}
+
+}  // namespace screen

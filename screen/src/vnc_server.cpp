@@ -50,6 +50,7 @@ void capture_changes(Capture& cap, Frame& fb, Frame& scratch, rfbScreenInfoPtr s
 }  // namespace
 
 std::string ScreenServer::serve(tunnel::ByteStream& rfb) {
+    quiet_libvnc_logs();
     Frame fb, scratch;
     if (!capture_.grab(fb)) return "the screen could not be read";
     auto [vnc_fd, pump_fd] = make_socketpair();

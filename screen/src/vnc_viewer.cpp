@@ -23,18 +23,23 @@ struct Viewer::Hooks {
         v->fb_.width = c->width;
         v->fb_.height = c->height;
         v->fb_.pixels.assign(static_cast<std::size_t>(c->width) * c->height, 0);
+        v->covered_ = 0;
         c->frameBuffer = reinterpret_cast<uint8_t*>(v->fb_.pixels.data());
         if (v->cbs_.on_resize) v->cbs_.on_resize(c->width, c->height);
         return TRUE;
     }
     static void update(rfbClient* c, int x, int y, int w, int h) {
         Viewer* v = of(c);
+        v->covered_ += static_cast<std::uint64_t>(w) * h;
         if (v->cbs_.on_update) v->cbs_.on_update(Rect{x, y, w, h});
     }
+    // Updates before the first one that painted the whole screen (e.g. a
+    // lone desktop-size message) do not count as frames.
     static void finished(rfbClient* c) {
         Viewer* v = of(c);
+        if (v->frames_ == 0 && v->covered_ < static_cast<std::uint64_t>(c->width) * c->height) return;
         std::uint64_t n = ++v->frames_;
-        if (v->cbs_.on_frame) v->cbs_.on_frame(n);
+        if (v->cbs_.on_frame) v->cbs_.on_frame(n, v->fb_);
     }
 };
 

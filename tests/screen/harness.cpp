@@ -5,6 +5,7 @@
 #include <fstream>
 #include <stdexcept>
 
+#include <X11/Xlib.h>
 #include <X11/Xutil.h>
 #include <fcntl.h>
 #include <netinet/in.h>

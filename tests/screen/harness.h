@@ -10,9 +10,11 @@
 #include <thread>
 #include <vector>
 
-#include <X11/Xlib.h>
 
 #include "screen/platform.h"
+
+// Xlib stays out of this header: its macros (None, Always) break Catch2.
+typedef struct _XDisplay Display;
 
 namespace screentest {
 
@@ -74,7 +76,7 @@ public:
     EventRecorder(const std::string& display, int x, int y, int w, int h);
     ~EventRecorder();
     struct Event {
-        int type;            // KeyPress or ButtonPress
+        int type;            // Xlib's KeyPress or ButtonPress
         unsigned long code;  // keysym for keys, button number for buttons
         int x, y;            // window coordinates
     };
@@ -85,7 +87,7 @@ public:
 private:
     void loop();
     Display* dpy_;
-    Window win_;
+    unsigned long win_;  // Xlib Window
     bool stop_ = false;
     std::mutex mu_;
     std::vector<Event> events_;

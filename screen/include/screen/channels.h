@@ -3,6 +3,10 @@
 // and Channel::rfb); in tests, a make_stream_pair() or the direct link.
 #pragma once
 
+#include <functional>
+#include <memory>
+#include <string>
+
 #include "tunnel/byte_stream.h"
 
 namespace screen {
@@ -11,6 +15,40 @@ namespace screen {
 struct Channels {
     tunnel::ByteStream& control;
     tunnel::ByteStream& rfb;
+};
+
+// A connected session as the screen sees it: owns whatever carries the
+// channels (relay session + TLS + Mux, or the direct test link).
+class SessionLink {
+public:
+    virtual ~SessionLink() = default;
+    virtual Channels channels() = 0;
+    // Aborts the channels now (any thread); the sessions then end.
+    virtual void close() = 0;
+};
+
+using StatusFn = std::function<void(const std::string&)>;
+
+// How tether-client reaches the supporter. The relay implementation
+// (join_session + secure_handshake + Mux) is plugged in by main().
+class ClientConnector {
+public:
+    virtual ~ClientConnector() = default;
+    // Blocks until connected; reports progress ("connecting through proxy X")
+    // through `status`. Throws std::runtime_error with a sentence for a person.
+    // Returns nullptr if cancel() was called.
+    virtual std::unique_ptr<SessionLink> connect(const std::string& code, const StatusFn& status) = 0;
+    virtual void cancel() = 0;  // any thread
+};
+
+// How tether-desk opens a session and waits for the customer.
+class DeskConnector {
+public:
+    virtual ~DeskConnector() = default;
+    // Gets a code (passed to `on_code` for display at once), then blocks until
+    // the customer joined. Throws std::runtime_error; nullptr after cancel().
+    virtual std::unique_ptr<SessionLink> open(const StatusFn& on_code, const StatusFn& status) = 0;
+    virtual void cancel() = 0;
 };
 
 }  // namespace screen

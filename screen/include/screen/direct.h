@@ -10,18 +10,19 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "screen/channels.h"
 
 namespace screen {
 
-class DirectLink {
+class DirectLink : public SessionLink {
 public:
     DirectLink(std::unique_ptr<tunnel::ByteStream> control, std::unique_ptr<tunnel::ByteStream> rfb)
         : control_(std::move(control)), rfb_(std::move(rfb)) {}
-    Channels channels() { return Channels{*control_, *rfb_}; }
-    void close() {
+    Channels channels() override { return Channels{*control_, *rfb_}; }
+    void close() override {
         control_->close();
         rfb_->close();
     }
@@ -53,5 +54,28 @@ private:
 
 // Throws std::runtime_error with a sentence for a person (refused, wrong code).
 std::unique_ptr<DirectLink> direct_connect(const std::string& host_port, const std::string& code);
+
+// The direct path behind the connector interfaces (test/dev only).
+class DirectClientConnector : public ClientConnector {
+public:
+    explicit DirectClientConnector(std::string host_port) : host_port_(std::move(host_port)) {}
+    std::unique_ptr<SessionLink> connect(const std::string& code, const StatusFn& status) override;
+    void cancel() override {}  // connecting on loopback does not hang
+private:
+    std::string host_port_;
+};
+
+// Makes a random 6-digit code per session, like the relay would.
+class DirectDeskConnector : public DeskConnector {
+public:
+    explicit DirectDeskConnector(std::string host_port) : host_port_(std::move(host_port)) {}
+    std::unique_ptr<SessionLink> open(const StatusFn& on_code, const StatusFn& status) override;
+    void cancel() override;
+private:
+    std::string host_port_;
+    std::mutex mu_;
+    DirectListener* listener_ = nullptr;  // during open()
+    bool cancelled_ = false;
+};
 
 }  // namespace screen

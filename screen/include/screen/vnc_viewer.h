@@ -28,7 +28,9 @@ struct ViewerOptions {
 struct ViewerCallbacks {
     std::function<void(int w, int h)> on_resize;
     std::function<void(Rect)> on_update;
-    std::function<void(std::uint64_t frame_no)> on_frame;  // 1 = first full frame
+    // 1 = first full frame. `fb` is consistent during the call (read it here,
+    // do not call Viewer::snapshot() from callbacks: that would deadlock).
+    std::function<void(std::uint64_t frame_no, const Frame& fb)> on_frame;
 };
 
 class Viewer {
@@ -75,7 +77,8 @@ private:
     ViewerCallbacks cbs_;
     mutable std::mutex fb_mu_;  // held while a server message is handled
     Frame fb_;
-    std::atomic<std::uint64_t> frames_{0};
+    std::atomic<std::uint64_t> frames_{0};  // complete updates since the first full one
+    std::uint64_t covered_ = 0;             // pixels painted so far (until the first full frame)
     std::atomic<class CountingStream*> counted_{nullptr};  // during run()
     std::uint64_t bytes_final_ = 0;                        // after run()
     std::atomic<bool> stop_{false};

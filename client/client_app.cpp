@@ -1,0 +1,94 @@
+#include "client_app.h"
+
+#include "screen/status.h"
+#include "screen/x11.h"
+
+namespace client {
+
+App::App(Config cfg, std::unique_ptr<screen::ClientConnector> connector)
+    : cfg_(std::move(cfg)), connector_(std::move(connector)) {
+    update([](View&) {});  // first status file
+}
+
+App::~App() {
+    disconnect();
+    wait();
+}
+
+void App::update(const std::function<void(View&)>& f) {
+    std::lock_guard<std::mutex> lk(mu_);
+    f(view_);
+    screen::write_status_file(cfg_.status_file, {{"status", view_.status},
+                                                 {"peer", view_.peer},
+                                                 {"control", view_.consent.control ? "on" : "off"},
+                                                 {"files", view_.consent.files ? "on" : "off"},
+                                                 {"active", view_.active ? "yes" : "no"}});
+    if (notify_) notify_();
+}
+
+View App::view() const {
+    std::lock_guard<std::mutex> lk(mu_);
+    return view_;
+}
+
+void App::connect(const std::string& code) {
+    {
+        std::lock_guard<std::mutex> lk(mu_);
+        if (view_.active) return;
+        view_.active = true;
+    }
+    if (worker_.joinable()) worker_.join();
+    worker_ = std::thread([this, code] { run_session(code); });
+}
+
+void App::wait() {
+    if (worker_.joinable()) worker_.join();
+}
+
+void App::toggle(screen::Hotkey k) {
+    std::lock_guard<std::mutex> lk(session_mu_);
+    if (session_) session_->toggle(k);
+}
+
+void App::disconnect() {
+    std::lock_guard<std::mutex> lk(session_mu_);
+    if (session_) session_->stop();
+    else if (view().active) connector_->cancel();
+}
+
+// One session from connect to end, on the worker thread.
+void App::run_session(const std::string& code) {
+    auto status = [this](const std::string& s) { update([&](View& v) { v.status = s; }); };
+    std::string end;
+    try {
+        auto link = connector_->connect(code, status);
+        if (!link) throw std::runtime_error("cancelled");
+        auto capture = screen::make_x11_capture(cfg_.display);
+        auto injector = screen::make_x11_injector(cfg_.display);
+        auto hotkeys = screen::make_x11_hotkeys(cfg_.display);
+        screen::ClientEvents ev;
+        ev.on_status = status;
+        ev.on_peer = [this](const std::string& n) {
+            update([&](View& v) { v.peer = n; v.status = "Connected to " + (n.empty() ? "your supporter" : n); });
+        };
+        ev.on_consent = [this](screen::ConsentState s) { update([&](View& v) { v.consent = s; }); };
+        screen::ClientSession session({*capture, *injector, *hotkeys}, cfg_.name, cfg_.initial, ev);
+        {
+            std::lock_guard<std::mutex> lk(session_mu_);
+            session_ = &session;
+        }
+        status("Connected, waiting for the supporter...");
+        end = session.run(link->channels());
+        std::lock_guard<std::mutex> lk(session_mu_);
+        session_ = nullptr;
+    } catch (const std::exception& e) {
+        end = e.what();
+    }
+    update([&](View& v) {
+        v.active = false;
+        v.consent = {};
+        v.status = "Session ended: " + end;
+    });
+}
+
+}  // namespace client

@@ -1,0 +1,83 @@
+#include "client_window.h"
+
+#include <FL/Fl.H>
+#include <cctype>
+
+#include "screen/status.h"
+
+namespace client {
+namespace {
+
+Fl_Color rgb(unsigned c) { return fl_rgb_color((c >> 16) & 0xff, (c >> 8) & 0xff, c & 0xff); }
+
+void style_permission(Fl_Box& b) {
+    b.box(FL_FLAT_BOX);
+    b.labelsize(16);
+    b.align(FL_ALIGN_LEFT | FL_ALIGN_INSIDE);
+}
+
+}  // namespace
+
+Window::Window(App& app, const std::string& code)
+    : Fl_Window(440, 290, "Tether customer"),
+      app_(app),
+      code_(150, 20, 120, 34, "Code:"),
+      connect_(290, 20, 130, 34, "Connect"),
+      status_(20, 70, 400, 60),
+      control_(20, 140, 400, 34),
+      files_(20, 184, 400, 34),
+      disconnect_(290, 236, 130, 34, "Disconnect") {
+    code_.textsize(22);
+    code_.labelsize(18);
+    code_.maximum_size(6);
+    code_.value(code.c_str());
+    code_.when(FL_WHEN_CHANGED);
+    code_.callback(on_code_edit, this);
+    connect_.callback(on_connect, this);
+    disconnect_.callback(on_disconnect, this);
+    status_.align(FL_ALIGN_LEFT | FL_ALIGN_INSIDE | FL_ALIGN_WRAP);
+    status_.labelsize(15);
+    style_permission(control_);
+    style_permission(files_);
+    end();
+    refresh();
+}
+
+bool Window::code_complete() const { return std::string(code_.value()).size() == 6; }
+
+// Digits only: anything else typed or pasted is removed at once.
+void Window::on_code_edit(Fl_Widget*, void* p) {
+    auto* w = static_cast<Window*>(p);
+    std::string digits;
+    for (const char* c = w->code_.value(); *c; ++c)
+        if (std::isdigit(static_cast<unsigned char>(*c))) digits += *c;
+    if (digits != w->code_.value()) w->code_.value(digits.c_str());
+    w->refresh();
+}
+
+void Window::on_connect(Fl_Widget*, void* p) {
+    auto* w = static_cast<Window*>(p);
+    if (w->code_complete()) w->app_.connect(w->code_.value());
+}
+
+void Window::on_disconnect(Fl_Widget*, void* p) { static_cast<Window*>(p)->app_.disconnect(); }
+
+void Window::refresh() {
+    View v = app_.view();
+    status_.copy_label(v.status.c_str());
+    control_.copy_label(screen::control_label(v.consent.control).c_str());
+    files_.copy_label(screen::files_label(v.consent.files).c_str());
+    control_.color(rgb(v.consent.control ? kColorControlOn : kColorOff));
+    files_.color(rgb(v.consent.files ? kColorFilesOn : kColorOff));
+    control_.labelcolor(v.consent.control ? FL_WHITE : FL_BLACK);
+    files_.labelcolor(v.consent.files ? FL_WHITE : FL_BLACK);
+    if (v.active) code_.deactivate();
+    else code_.activate();
+    if (!v.active && code_complete()) connect_.activate();
+    else connect_.deactivate();
+    if (v.active) disconnect_.activate();
+    else disconnect_.deactivate();
+    redraw();
+}
+
+}  // namespace client

@@ -1,0 +1,131 @@
+// tether-client: lets a supporter see this screen; the customer keeps
+// control with F11 (remote control) and F12 (file transfer).
+//
+// Options: command line, then environment (TETHER_<OPTION>, dashes as
+// underscores), then --config FILE. Where the channels come from: a
+// screen::ClientConnector. Today only the direct test/dev connector exists;
+// the relay connector (tunnel::join_session + secure_handshake + Mux) plugs
+// in at make_connector() below.
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+#include <FL/Fl.H>
+#include <boost/program_options.hpp>
+
+#include "client_app.h"
+#include "client_window.h"
+#include "screen/direct.h"
+
+namespace po = boost::program_options;
+
+namespace {
+
+struct Options {
+    client::Config cfg;
+    std::string code, direct_connect, config_file;
+    bool headless = false;
+};
+
+po::options_description describe(Options& o) {
+    po::options_description d("tether-client options");
+    d.add_options()
+        ("help,h", "show this help")
+        ("config", po::value(&o.config_file), "read options from FILE (key = value lines)")
+        ("code", po::value(&o.code), "the 6-digit code from the supporter (prefills the window)")
+        ("headless", po::bool_switch(&o.headless), "no window: connect with --code and serve until the session ends")
+        ("allow-control", po::bool_switch(&o.cfg.initial.control), "start with remote control on (headless scripts)")
+        ("allow-files", po::bool_switch(&o.cfg.initial.files), "start with file transfer on (headless scripts)")
+        ("display", po::value(&o.cfg.display), "X display to share (default: $DISPLAY)")
+        ("name", po::value(&o.cfg.name)->default_value("Customer"), "your name, shown to the supporter")
+        ("status-file", po::value(&o.cfg.status_file), "keep the visible status in FILE (key: value lines)")
+        ("direct-connect", po::value(&o.direct_connect),
+         "TEST/DEV ONLY: connect to a desk's --direct-listen HOST:PORT, no relay, no encryption");
+    return d;
+}
+
+// TETHER_DIRECT_CONNECT -> direct-connect; unknown variables are ignored.
+std::string env_name(const po::options_description& d, const std::string& var) {
+    const std::string prefix = "TETHER_";
+    if (var.compare(0, prefix.size(), prefix) != 0) return "";
+    std::string name;
+    for (char c : var.substr(prefix.size())) name += c == '_' ? '-' : static_cast<char>(std::tolower(c));
+    return d.find_nothrow(name, false) ? name : "";
+}
+
+// Returns false when the program should exit now (help shown).
+bool parse(int argc, char** argv, Options& o) {
+    auto d = describe(o);
+    po::variables_map vm;
+    po::store(po::parse_command_line(argc, argv, d), vm);
+    po::store(po::parse_environment(d, [&](const std::string& v) { return env_name(d, v); }), vm);
+    if (vm.count("config")) po::store(po::parse_config_file<char>(vm["config"].as<std::string>().c_str(), d), vm);
+    if (vm.count("help")) {
+        std::cout << "Usage: tether-client [options]\n\n" << d << "\n";
+        return false;
+    }
+    po::notify(vm);
+    return true;
+}
+
+std::unique_ptr<screen::ClientConnector> make_connector(const Options& o) {
+    if (!o.direct_connect.empty()) return std::make_unique<screen::DirectClientConnector>(o.direct_connect);
+    // The relay path (tunnel::join_session through the proxy) is wired here by the lead.
+    throw std::runtime_error("no relay connector yet: use --direct-connect HOST:PORT (test/dev)");
+}
+
+// SIGINT/SIGTERM end the session cleanly (hotkeys released) in headless mode.
+void on_signals(client::App& app) {
+    std::thread([&app] {
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, SIGINT);
+        sigaddset(&set, SIGTERM);
+        int sig;
+        sigwait(&set, &sig);
+        app.disconnect();
+    }).detach();
+}
+
+int run_headless(client::App& app, const Options& o) {
+    if (o.code.size() != 6) throw std::runtime_error("--headless needs --code with 6 digits");
+    on_signals(app);
+    app.connect(o.code);
+    app.wait();
+    std::cerr << "tether-client: " << app.view().status << "\n";
+    return 0;
+}
+
+void awake_refresh(void* w) { static_cast<client::Window*>(w)->refresh(); }
+
+int run_window(client::App& app, const Options& o) {
+    Fl::lock();  // enables Fl::awake from session threads
+    client::Window w(app, o.code);
+    app.on_change([&w] { Fl::awake(awake_refresh, &w); });
+    w.show();
+    int rc = Fl::run();
+    app.on_change(nullptr);
+    return rc;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    try {
+        Options o;
+        if (!parse(argc, argv, o)) return 0;
+        client::App app(o.cfg, make_connector(o));
+        if (o.headless) {
+            pthread_sigmask(SIG_BLOCK, &set, nullptr);  // before any thread starts
+            return run_headless(app, o);
+        }
+        return run_window(app, o);
+    } catch (const std::exception& e) {
+        std::cerr << "tether-client: " << e.what() << "\n";
+        return 1;
+    }
+}

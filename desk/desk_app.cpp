@@ -1,0 +1,152 @@
+#include "desk_app.h"
+
+#include <iostream>
+
+#include "screen/direct.h"
+#include "screen/png.h"
+#include "screen/status.h"
+
+namespace desk {
+namespace {
+
+const char* phase_name(Phase p) {
+    switch (p) {
+    case Phase::idle: return "idle";
+    case Phase::waiting: return "waiting";
+    case Phase::connected: return "connected";
+    case Phase::ended: return "ended";
+    }
+    return "?";
+}
+
+}  // namespace
+
+App::App(Config cfg, std::unique_ptr<screen::DeskConnector> connector)
+    : cfg_(std::move(cfg)), connector_(std::move(connector)) {
+    update([](View&) {});
+}
+
+App::~App() {
+    end();
+    wait();
+}
+
+void App::on_pixels(std::function<void(int, int)> resize,
+                    std::function<void(const std::uint32_t*, screen::Rect)> update) {
+    on_resize_ = std::move(resize);
+    on_update_ = std::move(update);
+}
+
+void App::update(const std::function<void(View&)>& f) {
+    std::lock_guard<std::mutex> lk(mu_);
+    f(view_);
+    char rtt[32];
+    snprintf(rtt, sizeof rtt, "%.1f", view_.quality.rtt_ms);
+    screen::write_status_file(cfg_.status_file, {{"phase", phase_name(view_.phase)},
+                                                 {"code", view_.code},
+                                                 {"status", view_.status},
+                                                 {"peer", view_.peer},
+                                                 {"control", view_.consent.control ? "on" : "off"},
+                                                 {"files", view_.consent.files ? "on" : "off"},
+                                                 {"frames", std::to_string(view_.frames)},
+                                                 {"rtt_ms", rtt}});
+    if (notify_) notify_();
+}
+
+View App::view() const {
+    std::lock_guard<std::mutex> lk(mu_);
+    return view_;
+}
+
+void App::start() {
+    {
+        std::lock_guard<std::mutex> lk(mu_);
+        if (view_.phase == Phase::waiting || view_.phase == Phase::connected) return;
+    }
+    update([](View& v) { v = View{}; v.phase = Phase::waiting; v.status = "Getting a code..."; });
+    if (worker_.joinable()) worker_.join();
+    worker_ = std::thread([this] { run_session(); });
+}
+
+void App::wait() {
+    if (worker_.joinable()) worker_.join();
+}
+
+void App::end() {
+    std::lock_guard<std::mutex> lk(session_mu_);
+    if (session_) session_->stop();
+    else connector_->cancel();
+}
+
+void App::send_pointer(int x, int y, int mask) {
+    std::lock_guard<std::mutex> lk(session_mu_);
+    if (session_ && view().consent.control) session_->viewer().send_pointer(x, y, mask);
+}
+
+void App::send_key(std::uint32_t keysym, bool down) {
+    std::lock_guard<std::mutex> lk(session_mu_);
+    if (session_ && view().consent.control) session_->viewer().send_key(keysym, down);
+}
+
+// On the viewer thread, after the first complete update.
+void App::first_frame(const screen::Frame& fb) {
+    std::lock_guard<std::mutex> lk(session_mu_);
+    if (!session_) return;
+    if (!cfg_.snapshot.empty()) screen::write_png(cfg_.snapshot, fb);
+    if (cfg_.vnc_listen.empty()) return;
+    auto [host, port] = screen::split_host_port(cfg_.vnc_listen);
+    bridge_ = std::make_unique<screen::VncBridge>(session_->viewer());
+    bridge_->start(host, port);
+}
+
+screen::ViewerCallbacks App::viewer_callbacks() {
+    screen::ViewerCallbacks cb;
+    cb.on_resize = [this](int w, int h) { if (on_resize_) on_resize_(w, h); };
+    cb.on_update = [this](screen::Rect r) {
+        // session_ is set before the viewer thread starts and cleared after it ends.
+        if (on_update_) on_update_(session_->viewer().pixels(), r);
+        if (bridge_) bridge_->changed(r);
+    };
+    cb.on_frame = [this](std::uint64_t n, const screen::Frame& fb) {
+        if (n == 1) first_frame(fb);
+        // The status file is rewritten on the first frame and then once a
+        // second or so (60 Hz), not for every update.
+        if (n == 1 || n % 60 == 0) update([&](View& v) { v.frames = n; });
+    };
+    return cb;
+}
+
+void App::run_session() {
+    auto status = [this](const std::string& s) { update([&](View& v) { v.status = s; }); };
+    std::string end;
+    try {
+        auto on_code = [this](const std::string& c) { update([&](View& v) { v.code = c; }); };
+        auto link = connector_->open(on_code, status);
+        if (!link) throw std::runtime_error("cancelled");
+        screen::DeskEvents ev;
+        ev.on_peer = [this](const std::string& n) {
+            update([&](View& v) { v.peer = n; v.status = "Connected to " + (n.empty() ? "the customer" : n); });
+        };
+        ev.on_consent = [this](screen::ConsentState s) { update([&](View& v) { v.consent = s; }); };
+        ev.on_quality = [this](screen::Quality q) { update([&](View& v) { v.quality = q; }); };
+        screen::DeskSession session(cfg_.name, cfg_.viewer, viewer_callbacks(), ev);
+        {
+            std::lock_guard<std::mutex> lk(session_mu_);
+            session_ = &session;
+        }
+        update([](View& v) { v.phase = Phase::connected; v.status = "Customer connected, loading the screen..."; });
+        end = session.run(link->channels());
+        std::lock_guard<std::mutex> lk(session_mu_);
+        bridge_.reset();
+        session_ = nullptr;
+    } catch (const std::exception& e) {
+        end = e.what();
+    }
+    update([&](View& v) {
+        v.phase = Phase::ended;
+        v.consent = {};
+        v.status = "Session ended: " + end;
+    });
+}
+
+}  // namespace desk

@@ -1,0 +1,75 @@
+// tether-desk without its window: opens a session, shows the code, runs one
+// DeskSession, keeps the visible state, writes --snapshot after the first
+// full frame, runs the --vnc-listen bridge, mirrors state to --status-file.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "screen/channels.h"
+#include "screen/desk_session.h"
+#include "screen/vnc_bridge.h"
+
+namespace desk {
+
+struct Config {
+    std::string name;          // supporter's name, shown to the customer
+    std::string status_file;   // optional
+    std::string snapshot;      // optional PNG path, written after the first full frame
+    std::string vnc_listen;    // optional HOST:PORT for other VNC viewers
+    screen::ViewerOptions viewer;
+};
+
+enum class Phase { idle, waiting, connected, ended };
+
+struct View {
+    Phase phase = Phase::idle;
+    std::string code;  // shown large while waiting
+    std::string status = "Click \"Start session\" to get a code for your customer.";
+    std::string peer;
+    screen::ConsentState consent;  // as the customer reports it
+    screen::Quality quality;
+    std::uint64_t frames = 0;
+};
+
+class App {
+public:
+    App(Config cfg, std::unique_ptr<screen::DeskConnector> connector);
+    ~App();
+
+    void on_change(std::function<void()> f) { notify_ = std::move(f); }
+    // Screen callbacks on the viewer thread (the window copies pixels there).
+    // `update` gets the viewer's live buffer (width*height, 0x00RRGGBB) and the changed area.
+    void on_pixels(std::function<void(int w, int h)> resize,
+                   std::function<void(const std::uint32_t*, screen::Rect)> update);
+    void start();  // begins a session in the background; ignored if one is active
+    void end();    // any thread
+    void wait();
+    View view() const;
+    // Sends input only while the customer allows control (the client checks again).
+    void send_pointer(int x, int y, int mask);
+    void send_key(std::uint32_t keysym, bool down);
+
+private:
+    void run_session();
+    void update(const std::function<void(View&)>& f);
+    screen::ViewerCallbacks viewer_callbacks();
+    void first_frame(const screen::Frame& fb);
+
+    Config cfg_;
+    std::unique_ptr<screen::DeskConnector> connector_;
+    std::function<void()> notify_;
+    std::function<void(int, int)> on_resize_;
+    std::function<void(const std::uint32_t*, screen::Rect)> on_update_;
+    mutable std::mutex mu_;
+    View view_;
+    std::mutex session_mu_;                   // taken before mu_, never after
+    screen::DeskSession* session_ = nullptr;  // during a session
+    std::unique_ptr<screen::VncBridge> bridge_;
+    std::thread worker_;
+};
+
+}  // namespace desk

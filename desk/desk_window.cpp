@@ -1,0 +1,108 @@
+#include "desk_window.h"
+
+#include <FL/Fl.H>
+#include <cstdio>
+
+#include "screen/status.h"
+
+namespace desk {
+namespace {
+
+constexpr int kBar = 110;  // px: height of the top bar
+
+Fl_Color rgb(unsigned c) { return fl_rgb_color((c >> 16) & 0xff, (c >> 8) & 0xff, c & 0xff); }
+
+void style_permission(Fl_Box& b) {
+    b.box(FL_FLAT_BOX);
+    b.labelsize(14);
+    b.align(FL_ALIGN_LEFT | FL_ALIGN_INSIDE);
+}
+
+std::string quality_text(const View& v) {
+    if (v.phase != Phase::connected) return "";
+    char buf[96];
+    snprintf(buf, sizeof buf, "Link: %.0f ms round trip, %.0f kbit/s", v.quality.rtt_ms, v.quality.kbit_per_s);
+    return buf;
+}
+
+}  // namespace
+
+Window::Window(App& app)
+    : Fl_Double_Window(1024, 768, "Tether desk"),
+      app_(app),
+      start_(10, 10, 140, 40, "Start session"),
+      code_(160, 5, 300, 60),
+      status_(10, 70, 450, 34),
+      control_(470, 10, 260, 28),
+      files_(470, 42, 260, 28),
+      quality_(470, 74, 420, 28),
+      scale_(740, 10, 70, 28, "1:1"),
+      end_(820, 10, 190, 40, "End session"),
+      scroll_(0, kBar, 1024, 768 - kBar),
+      viewer_(app, 0, kBar, 1024, 768 - kBar) {
+    code_.labelsize(44);
+    code_.labelfont(FL_COURIER_BOLD);
+    status_.align(FL_ALIGN_LEFT | FL_ALIGN_INSIDE | FL_ALIGN_WRAP);
+    quality_.align(FL_ALIGN_LEFT | FL_ALIGN_INSIDE);
+    style_permission(control_);
+    style_permission(files_);
+    start_.callback(on_start, this);
+    end_.callback(on_end, this);
+    scale_.callback(on_scale, this);
+    scroll_.end();
+    scroll_.box(FL_FLAT_BOX);
+    scroll_.color(FL_BLACK);
+    end();
+    resizable(scroll_);
+    refresh();
+}
+
+void Window::on_start(Fl_Widget*, void* p) { static_cast<Window*>(p)->app_.start(); }
+void Window::on_end(Fl_Widget*, void* p) { static_cast<Window*>(p)->app_.end(); }
+
+void Window::on_scale(Fl_Widget*, void* p) {
+    auto* w = static_cast<Window*>(p);
+    w->viewer_.set_fit(!w->viewer_.fit());
+    w->scale_.label(w->viewer_.fit() ? "1:1" : "Fit");
+    w->layout_viewer();
+}
+
+// Fit: the viewer fills the scroll area. 1:1: it has the frame's size and
+// the scroll area shows scrollbars.
+void Window::layout_viewer() {
+    int fw = viewer_.frame_w(), fh = viewer_.frame_h();
+    if (viewer_.fit() || fw == 0) viewer_.resize(scroll_.x(), scroll_.y(), scroll_.w(), scroll_.h());
+    else viewer_.resize(scroll_.x() - scroll_.xposition(), scroll_.y() - scroll_.yposition(), fw, fh);
+    scroll_.redraw();
+}
+
+void Window::resize(int x, int y, int w, int h) {
+    Fl_Double_Window::resize(x, y, w, h);
+    layout_viewer();
+}
+
+void Window::frame_changed() {
+    if (!viewer_.fit() && viewer_.w() != viewer_.frame_w()) layout_viewer();
+    viewer_.redraw();
+}
+
+void Window::refresh() {
+    View v = app_.view();
+    bool live = v.phase == Phase::waiting || v.phase == Phase::connected;
+    code_.copy_label(v.phase == Phase::waiting ? v.code.c_str() : "");
+    status_.copy_label(v.status.c_str());
+    control_.copy_label(screen::control_label(v.consent.control).c_str());
+    files_.copy_label(screen::files_label(v.consent.files).c_str());
+    control_.color(rgb(v.consent.control ? kColorControlOn : kColorOff));
+    files_.color(rgb(v.consent.files ? kColorFilesOn : kColorOff));
+    control_.labelcolor(v.consent.control ? FL_WHITE : FL_BLACK);
+    files_.labelcolor(v.consent.files ? FL_WHITE : FL_BLACK);
+    quality_.copy_label(quality_text(v).c_str());
+    if (live) start_.deactivate();
+    else start_.activate();
+    if (live) end_.activate();
+    else end_.deactivate();
+    redraw();
+}
+
+}  // namespace desk

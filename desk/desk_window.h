@@ -1,0 +1,48 @@
+// The supporter's window: a bar (Start session / the code, large / status /
+// the customer's permissions / quality / Fit-1:1 / End session) above the
+// customer's screen.
+#pragma once
+
+#include <FL/Fl_Box.H>
+#include <FL/Fl_Button.H>
+#include <FL/Fl_Double_Window.H>
+#include <FL/Fl_Scroll.H>
+
+#include "desk_app.h"
+#include "viewer_widget.h"
+
+namespace desk {
+
+// Known colors of the permission boxes (same meaning as on the customer's window).
+constexpr unsigned kColorOff = 0xDDDDDD;
+constexpr unsigned kColorControlOn = 0xE05A00;
+constexpr unsigned kColorFilesOn = 0x1E78C8;
+
+class Window : public Fl_Double_Window {
+public:
+    explicit Window(App& app);
+    void refresh();  // FLTK thread: View -> widgets
+    void frame_changed();  // FLTK thread: redraw the screen area
+    ViewerWidget& viewer() { return viewer_; }
+    void resize(int x, int y, int w, int h) override;
+
+private:
+    static void on_start(Fl_Widget*, void* self);
+    static void on_end(Fl_Widget*, void* self);
+    static void on_scale(Fl_Widget*, void* self);
+    void layout_viewer();
+
+    App& app_;
+    Fl_Button start_;
+    Fl_Box code_;
+    Fl_Box status_;
+    Fl_Box control_;
+    Fl_Box files_;
+    Fl_Box quality_;
+    Fl_Button scale_;
+    Fl_Button end_;
+    Fl_Scroll scroll_;
+    ViewerWidget viewer_;
+};
+
+}  // namespace desk

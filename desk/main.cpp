@@ -1,0 +1,147 @@
+// tether-desk: the supporter's side. Opens a session, shows the code, shows
+// the customer's screen, sends input when the customer allows it.
+//
+// Options: command line, then environment (TETHER_<OPTION>), then --config
+// FILE. Where the channels come from: a screen::DeskConnector. Today only the
+// direct test/dev connector exists; the relay connector (tunnel::open_session
+// + secure_handshake + Mux) plugs in at make_connector() below.
+#include <atomic>
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+#include <FL/Fl.H>
+#include <boost/program_options.hpp>
+
+#include "desk_app.h"
+#include "desk_window.h"
+#include "screen/direct.h"
+
+namespace po = boost::program_options;
+
+namespace {
+
+struct Options {
+    desk::Config cfg;
+    std::string direct_listen, config_file;
+    int quality = -1;
+    bool headless = false, start = false;
+};
+
+po::options_description describe(Options& o) {
+    po::options_description d("tether-desk options");
+    d.add_options()
+        ("help,h", "show this help")
+        ("config", po::value(&o.config_file), "read options from FILE (key = value lines)")
+        ("headless", po::bool_switch(&o.headless), "no window: start a session, serve --snapshot/--vnc-listen, exit when it ends")
+        ("start", po::bool_switch(&o.start), "window: start a session at once")
+        ("name", po::value(&o.cfg.name)->default_value("Supporter"), "your name, shown to the customer")
+        ("status-file", po::value(&o.cfg.status_file), "keep the visible status in FILE (key: value lines)")
+        ("snapshot", po::value(&o.cfg.snapshot), "write the first full frame to FILE.png")
+        ("vnc-listen", po::value(&o.cfg.vnc_listen), "serve the customer's screen to any VNC viewer on HOST:PORT (no password: keep it on 127.0.0.1)")
+        ("quality", po::value(&o.quality), "JPEG quality 0-9 for slow links (default: lossless)")
+        ("direct-listen", po::value(&o.direct_listen),
+         "TEST/DEV ONLY: wait for a client's --direct-connect on HOST:PORT, no relay, no encryption");
+    return d;
+}
+
+std::string env_name(const po::options_description& d, const std::string& var) {
+    const std::string prefix = "TETHER_";
+    if (var.compare(0, prefix.size(), prefix) != 0) return "";
+    std::string name;
+    for (char c : var.substr(prefix.size())) name += c == '_' ? '-' : static_cast<char>(std::tolower(c));
+    return d.find_nothrow(name, false) ? name : "";
+}
+
+bool parse(int argc, char** argv, Options& o) {
+    auto d = describe(o);
+    po::variables_map vm;
+    po::store(po::parse_command_line(argc, argv, d), vm);
+    po::store(po::parse_environment(d, [&](const std::string& v) { return env_name(d, v); }), vm);
+    if (vm.count("config")) po::store(po::parse_config_file<char>(vm["config"].as<std::string>().c_str(), d), vm);
+    if (vm.count("help")) {
+        std::cout << "Usage: tether-desk [options]\n\n" << d << "\n";
+        return false;
+    }
+    po::notify(vm);
+    if (o.quality > 9) throw std::runtime_error("--quality is 0 (smallest) to 9 (best)");
+    o.cfg.viewer.jpeg_quality = o.quality;
+    return true;
+}
+
+std::unique_ptr<screen::DeskConnector> make_connector(const Options& o) {
+    if (!o.direct_listen.empty()) return std::make_unique<screen::DirectDeskConnector>(o.direct_listen);
+    // The relay path (tunnel::open_session through the proxy) is wired here by the lead.
+    throw std::runtime_error("no relay connector yet: use --direct-listen HOST:PORT (test/dev)");
+}
+
+void on_signals(desk::App& app) {
+    std::thread([&app] {
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, SIGINT);
+        sigaddset(&set, SIGTERM);
+        int sig;
+        sigwait(&set, &sig);
+        app.end();
+    }).detach();
+}
+
+int run_headless(desk::App& app) {
+    on_signals(app);
+    app.start();
+    app.wait();
+    std::cerr << "tether-desk: " << app.view().status << "\n";
+    return 0;
+}
+
+// Session threads post at most one pending refresh/redraw each to FLTK.
+std::atomic<bool> g_refresh_pending{false}, g_frame_pending{false};
+void awake_refresh(void* w) {
+    g_refresh_pending = false;
+    static_cast<desk::Window*>(w)->refresh();
+}
+void awake_frame(void* w) {
+    g_frame_pending = false;
+    static_cast<desk::Window*>(w)->frame_changed();
+}
+
+int run_window(desk::App& app, const Options& o) {
+    Fl::lock();
+    desk::Window w(app);
+    app.on_change([&w] { if (!g_refresh_pending.exchange(true)) Fl::awake(awake_refresh, &w); });
+    app.on_pixels([&w](int fw, int fh) { w.viewer().resize_frame(fw, fh); },
+                  [&w](const std::uint32_t* px, screen::Rect r) {
+                      w.viewer().copy_rect(px, r);
+                      if (!g_frame_pending.exchange(true)) Fl::awake(awake_frame, &w);
+                  });
+    w.show();
+    if (o.start) app.start();
+    int rc = Fl::run();
+    app.on_change(nullptr);
+    app.end();
+    app.wait();
+    return rc;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        Options o;
+        if (!parse(argc, argv, o)) return 0;
+        desk::App app(o.cfg, make_connector(o));
+        if (o.headless) {
+            sigset_t set;
+            sigemptyset(&set);
+            sigaddset(&set, SIGINT);
+            sigaddset(&set, SIGTERM);
+            pthread_sigmask(SIG_BLOCK, &set, nullptr);  // before any thread starts
+            return run_headless(app);
+        }
+        return run_window(app, o);
+    } catch (const std::exception& e) {
+        std::cerr << "tether-desk: " << e.what() << "\n";
+        return 1;
+    }
+}

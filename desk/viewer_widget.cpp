@@ -1,0 +1,119 @@
+#include "viewer_widget.h"
+
+#include <FL/Fl.H>
+#include <FL/fl_draw.H>
+#include <algorithm>
+
+namespace desk {
+namespace {
+
+// FLTK's key numbers for special keys are X keysyms already (FL_Escape is
+// XK_Escape...); printable keys are taken from the typed text (so Shift+a
+// gives 'A', as RFB expects) when it is a single Latin-1 character.
+std::uint32_t keysym_of(int key, const char* text) {
+    if (text && text[0] && !text[1] && static_cast<unsigned char>(text[0]) >= 0x20) return static_cast<unsigned char>(text[0]);
+    if (key >= FL_KP && key <= FL_KP_Last) return 0xff80 + (key - FL_KP);  // XK_KP_*
+    return static_cast<std::uint32_t>(key);
+}
+
+int rfb_buttons() {
+    int s = Fl::event_state();
+    return (s & FL_BUTTON1 ? 1 : 0) | (s & FL_BUTTON2 ? 2 : 0) | (s & FL_BUTTON3 ? 4 : 0);
+}
+
+}  // namespace
+
+ViewerWidget::ViewerWidget(App& app, int x, int y, int w, int h) : Fl_Widget(x, y, w, h), app_(app) {}
+
+void ViewerWidget::resize_frame(int w, int h) {
+    std::lock_guard<std::mutex> lk(mu_);
+    fw_ = w;
+    fh_ = h;
+    rgb_.assign(static_cast<std::size_t>(w) * h * 3, 0);
+}
+
+void ViewerWidget::copy_rect(const std::uint32_t* src, screen::Rect r) {
+    std::lock_guard<std::mutex> lk(mu_);
+    for (int y = r.y; y < r.y + r.h && y < fh_; ++y)
+        for (int x = r.x; x < r.x + r.w && x < fw_; ++x) {
+            std::uint32_t p = src[static_cast<std::size_t>(y) * fw_ + x];
+            unsigned char* d = &rgb_[(static_cast<std::size_t>(y) * fw_ + x) * 3];
+            d[0] = (p >> 16) & 0xff;
+            d[1] = (p >> 8) & 0xff;
+            d[2] = p & 0xff;
+        }
+}
+
+void ViewerWidget::draw() {
+    fl_rectf(x(), y(), w(), h(), FL_BLACK);
+    std::lock_guard<std::mutex> lk(mu_);
+    if (fw_ == 0) return;
+    if (!fit_) {
+        fl_draw_image(rgb_.data(), x(), y(), fw_, fh_, 3);
+        return;
+    }
+    draw_scaled();
+}
+
+// Nearest neighbour into the widget, keeping the aspect ratio.
+void ViewerWidget::draw_scaled() {
+    double s = std::min(static_cast<double>(w()) / fw_, static_cast<double>(h()) / fh_);
+    int dw = std::max(1, static_cast<int>(fw_ * s)), dh = std::max(1, static_cast<int>(fh_ * s));
+    scaled_.resize(static_cast<std::size_t>(dw) * dh * 3);
+    for (int y = 0; y < dh; ++y) {
+        int sy = std::min(fh_ - 1, static_cast<int>(y / s));
+        for (int x = 0; x < dw; ++x) {
+            int sx = std::min(fw_ - 1, static_cast<int>(x / s));
+            std::copy_n(&rgb_[(static_cast<std::size_t>(sy) * fw_ + sx) * 3], 3, &scaled_[(static_cast<std::size_t>(y) * dw + x) * 3]);
+        }
+    }
+    fl_draw_image(scaled_.data(), x(), y(), dw, dh, 3);
+}
+
+bool ViewerWidget::to_frame(int ex, int ey, int& fx, int& fy) const {
+    if (fw_ == 0) return false;
+    double s = fit_ ? std::min(static_cast<double>(w()) / fw_, static_cast<double>(h()) / fh_) : 1.0;
+    fx = static_cast<int>((ex - x()) / s);
+    fy = static_cast<int>((ey - y()) / s);
+    return fx >= 0 && fy >= 0 && fx < fw_ && fy < fh_;
+}
+
+void ViewerWidget::send_pointer_event() {
+    int fx, fy;
+    if (to_frame(Fl::event_x(), Fl::event_y(), fx, fy)) app_.send_pointer(fx, fy, rfb_buttons());
+}
+
+int ViewerWidget::handle(int event) {
+    switch (event) {
+    case FL_ENTER:
+    case FL_FOCUS:
+    case FL_UNFOCUS: return 1;
+    case FL_PUSH: Fl::focus(this); send_pointer_event(); return 1;
+    case FL_RELEASE:
+    case FL_DRAG:
+    case FL_MOVE: send_pointer_event(); return 1;
+    case FL_MOUSEWHEEL: {
+        int fx, fy, bit = Fl::event_dy() < 0 ? 8 : 16;  // RFB buttons 4/5
+        if (!to_frame(Fl::event_x(), Fl::event_y(), fx, fy)) return 1;
+        app_.send_pointer(fx, fy, rfb_buttons() | bit);
+        app_.send_pointer(fx, fy, rfb_buttons());
+        return 1;
+    }
+    case FL_KEYDOWN: {
+        // The release must carry the same keysym as the press (Shift may be up by then).
+        std::uint32_t sym = keysym_of(Fl::event_key(), Fl::event_text());
+        keys_down_[Fl::event_key()] = sym;
+        app_.send_key(sym, true);
+        return 1;
+    }
+    case FL_KEYUP: {
+        auto it = keys_down_.find(Fl::event_key());
+        app_.send_key(it != keys_down_.end() ? it->second : keysym_of(Fl::event_key(), nullptr), false);
+        if (it != keys_down_.end()) keys_down_.erase(it);
+        return 1;
+    }
+    }
+    return Fl_Widget::handle(event);
+}
+
+}  // namespace desk

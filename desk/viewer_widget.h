@@ -1,0 +1,45 @@
+// Draws the customer's screen scaled to the widget (fit) or 1:1 (inside an
+// Fl_Scroll), and turns mouse and keyboard events into RFB input.
+#pragma once
+
+#include <FL/Fl_Widget.H>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <vector>
+
+#include "desk_app.h"
+
+namespace desk {
+
+class ViewerWidget : public Fl_Widget {
+public:
+    ViewerWidget(App& app, int x, int y, int w, int h);
+
+    // Viewer thread: keep our own RGB copy so drawing never waits for the network.
+    void resize_frame(int w, int h);
+    void copy_rect(const std::uint32_t* src, screen::Rect r);
+
+    void set_fit(bool fit) { fit_ = fit; }
+    bool fit() const { return fit_; }
+    int frame_w() const { return fw_; }
+    int frame_h() const { return fh_; }
+
+    void draw() override;
+    int handle(int event) override;
+
+private:
+    bool to_frame(int ex, int ey, int& fx, int& fy) const;
+    void send_pointer_event();
+    void draw_scaled();
+
+    App& app_;
+    std::mutex mu_;
+    std::vector<unsigned char> rgb_;  // fw_ * fh_ * 3
+    int fw_ = 0, fh_ = 0;
+    bool fit_ = true;
+    std::vector<unsigned char> scaled_;  // scratch for draw_scaled
+    std::map<int, std::uint32_t> keys_down_;  // FLTK key -> keysym sent on press
+};
+
+}  // namespace desk
