@@ -1,0 +1,169 @@
+// Mux: the reader thread (parse, validate, dispatch) and serialised frame
+// writes onto the base stream. Channel behaviour is in mux_channel.cpp.
+#include "tunnel/mux.h"
+
+namespace tunnel {
+namespace {
+
+std::uint32_t get_u32(const char* p) {
+    std::uint32_t v = 0;
+    for (int i = 0; i < 4; ++i) v = (v << 8) | static_cast<unsigned char>(p[i]);
+    return v;
+}
+
+void put_u32(std::string& out, std::uint32_t v) {
+    for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>(v >> shift));
+}
+
+StreamError malformed(const std::string& what) { return StreamError("malformed mux frame: " + what); }
+
+// Like read_exact, but an end inside a frame is reported as a mux error.
+bool read_whole(ByteStream& s, char* p, std::size_t len) {
+    for (std::size_t got = 0; got < len;) {
+        std::size_t n = s.read(p + got, len - got);
+        if (n == 0 && got == 0) return false;
+        if (n == 0) throw malformed("the stream ended inside a frame");
+        got += n;
+    }
+    return true;
+}
+
+}  // namespace
+
+const char* to_string(Channel c) {
+    switch (c) {
+    case Channel::control: return "control";
+    case Channel::rfb: return "rfb";
+    case Channel::file: return "file";
+    case Channel::raw: return "raw";
+    }
+    return "?";
+}
+
+Mux::Mux(ByteStream& base) : base_(base) {
+    for (std::size_t i = 0; i < kMuxChannels; ++i)
+        channels_[i] = std::make_unique<MuxChannel>(*this, static_cast<Channel>(i));
+    reader_ = std::thread([this] { reader_loop(); });
+}
+
+Mux::~Mux() {
+    close();
+    reader_.join();
+}
+
+ByteStream& Mux::channel(Channel c) { return *channels_.at(static_cast<std::size_t>(c)); }
+
+void Mux::shutdown_write() {
+    for (auto& c : channels_) c->shutdown_write();
+}
+
+void Mux::close() {
+    for (auto& c : channels_) c->abort_locally();
+    base_.close();
+}
+
+void Mux::reader_loop() {
+    try {
+        while (!base_ended_) read_frame();
+    } catch (const StreamError& e) {
+        fail_all(e.what());
+        return;
+    }
+    for (auto& c : channels_) c->on_base_end();
+}
+
+// One frame: header, validation, payload, dispatch. Sets base_ended_ when the
+// base stream ended cleanly between frames.
+void Mux::read_frame() {
+    char h[kMuxHeaderSize];
+    if (!read_whole(base_, h, sizeof h)) {
+        base_ended_ = true;
+        return;
+    }
+    auto ch = static_cast<std::uint8_t>(h[0]);
+    auto kind = static_cast<std::uint8_t>(h[1]);
+    std::uint32_t len = get_u32(h + 2);
+    if (ch >= kMuxChannels) throw malformed("unknown channel " + std::to_string(ch));
+    if (kind > static_cast<std::uint8_t>(MuxKind::reset)) throw malformed("unknown kind " + std::to_string(kind));
+    if (len > kMuxMaxPayload) throw malformed("length " + std::to_string(len) + " over the 64 KiB limit");
+    std::string payload(len, '\0');
+    if (len > 0 && !read_whole(base_, &payload[0], len)) throw malformed("the stream ended inside a frame");
+    dispatch(ch, kind, payload);
+}
+
+void Mux::dispatch(std::uint8_t ch, std::uint8_t kind, const std::string& payload) {
+    MuxChannel& c = *channels_[ch];
+    switch (static_cast<MuxKind>(kind)) {
+    case MuxKind::data: return c.on_data(payload.data(), payload.size());
+    case MuxKind::credit:
+        if (payload.size() != 4) throw malformed("credit payload of " + std::to_string(payload.size()) + " bytes");
+        return c.on_credit(get_u32(payload.data()));
+    case MuxKind::fin: c.on_fin(); break;
+    case MuxKind::reset: c.on_reset(); break;
+    }
+    maybe_finish_base();
+}
+
+void Mux::send_frame(Channel c, MuxKind k, const char* p, std::size_t n) {
+    std::lock_guard<std::mutex> lk(write_mu_);
+    send_frame_locked(c, k, p, n);
+}
+
+void Mux::send_frame_locked(Channel c, MuxKind k, const char* p, std::size_t n) {
+    flush_resets_locked();
+    std::string frame;
+    frame.reserve(kMuxHeaderSize + n);
+    frame.push_back(static_cast<char>(c));
+    frame.push_back(static_cast<char>(k));
+    put_u32(frame, static_cast<std::uint32_t>(n));
+    frame.append(p, n);
+    try {
+        base_.write(frame.data(), frame.size());
+    } catch (const StreamError& e) {
+        fail_all(e.what());
+        throw;
+    }
+}
+
+// close() may come from any thread while a writer is blocked in base_.write:
+// then the reset goes out right after that writer's frame.
+void Mux::send_reset(Channel c) {
+    pending_resets_ |= 1u << static_cast<unsigned>(c);
+    std::unique_lock<std::mutex> lk(write_mu_, std::try_to_lock);
+    if (!lk.owns_lock()) return;
+    try {
+        flush_resets_locked();
+    } catch (const StreamError&) {
+        // fail_all() already told every channel
+    }
+}
+
+void Mux::flush_resets_locked() {
+    unsigned bits = pending_resets_.exchange(0);
+    for (unsigned i = 0; i < kMuxChannels; ++i)
+        if (bits & (1u << i)) {
+            char frame[kMuxHeaderSize] = {static_cast<char>(i), static_cast<char>(MuxKind::reset), 0, 0, 0, 0};
+            base_.write(frame, sizeof frame);
+        }
+}
+
+void Mux::fail_all(const std::string& why) {
+    for (auto& c : channels_) c->fail(why);
+    base_.close();  // after a malformed frame the byte stream is desynchronised
+}
+
+// Once no channel will send or need credit any more, the base stream's
+// write side ends too, so the peer's reader sees a clean end.
+void Mux::maybe_finish_base() {
+    for (auto& c : channels_)
+        if (!c->done_both_ways()) return;
+    if (base_finished_.exchange(true)) return;
+    std::lock_guard<std::mutex> lk(write_mu_);
+    try {
+        flush_resets_locked();
+        base_.shutdown_write();
+    } catch (const StreamError&) {
+    }
+}
+
+}  // namespace tunnel
