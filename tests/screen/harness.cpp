@@ -240,3 +240,33 @@ void EventRecorder::clear() {
 }
 
 }  // namespace screentest
+
+namespace screentest {
+
+bool find_window(const std::string& display, const std::string& title, int& x, int& y) {
+    Display* d = XOpenDisplay(display.c_str());
+    if (!d) return false;
+    Window root = DefaultRootWindow(d), parent, *kids = nullptr, child;
+    unsigned n = 0;
+    bool found = false;
+    XQueryTree(d, root, &root, &parent, &kids, &n);
+    for (unsigned i = 0; i < n && !found; ++i) {
+        char* name = nullptr;
+        XWindowAttributes wa;
+        if (XFetchName(d, kids[i], &name) && name && title == name && XGetWindowAttributes(d, kids[i], &wa) &&
+            wa.map_state == IsViewable)
+            found = XTranslateCoordinates(d, kids[i], root, 0, 0, &x, &y, &child);
+        if (name) XFree(name);
+    }
+    if (kids) XFree(kids);
+    XCloseDisplay(d);
+    return found;
+}
+
+int xdotool(const std::string& display, const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {"xdotool"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run(argv, {"DISPLAY=" + display});
+}
+
+}  // namespace screentest

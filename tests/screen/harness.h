@@ -69,6 +69,11 @@ screen::Frame grab(const std::string& display);
 // Number of pixels that differ (exact comparison); sizes must match.
 long count_diff(const screen::Frame& a, const screen::Frame& b);
 
+// Finds a top-level window titled `title`; gives its position on the root.
+bool find_window(const std::string& display, const std::string& title, int& x, int& y);
+// xdotool on `display` (bounded); returns its exit code.
+int xdotool(const std::string& display, const std::vector<std::string>& args);
+
 // An X window on `display` covering `w` x `h` at (x, y), with keyboard
 // focus, recording KeyPress/ButtonPress events it receives.
 class EventRecorder {

@@ -1,0 +1,108 @@
+// Test 6: both windows under Xvfb in each state. The customer types the code
+// and clicks Connect with xdotool; F11/F12 are pressed on the customer's
+// display. Checks: window titles, --status-file text, known pixel colors of
+// the permission boxes, and the desk's 1:1 view equal to the customer's
+// screen. Screenshots are kept under the build dir (artefacts/).
+#include <catch2/catch.hpp>
+
+#include "programs.h"
+#include "screen/png.h"
+
+using namespace screentest;
+
+namespace {
+
+// Widget positions inside the windows (client/client_window.cpp, desk/desk_window.cpp).
+struct Spot {
+    int x, y;
+};
+constexpr Spot kClientCode{210, 37}, kClientControl{415, 145}, kClientFiles{415, 189}, kClientDisconnect{355, 253};
+constexpr Spot kDeskControl{725, 14}, kDeskFiles{725, 46}, kDeskScale{775, 24};
+constexpr int kDeskBar = 110;
+constexpr std::uint32_t kOff = 0xDDDDDD, kControlOn = 0xE05A00, kFilesOn = 0x1E78C8;
+
+struct Win {
+    std::string display, title;
+    int x = 0, y = 0;
+    void locate() { REQUIRE(wait_until([&] { return find_window(display, title, x, y); })); }
+    std::uint32_t pixel(Spot s) const { return grab(display).at(x + s.x, y + s.y); }
+    bool pixel_is(Spot s, std::uint32_t rgb) const {
+        return wait_until([&] { return pixel(s) == rgb; }, 5s);
+    }
+    void click(Spot s) const {
+        REQUIRE(xdotool(display, {"mousemove", std::to_string(x + s.x), std::to_string(y + s.y), "click", "1"}) == 0);
+    }
+};
+
+void screenshot(const std::string& display, const std::string& name) {
+    screen::write_png(artefact_dir() + "/" + name + ".png", grab(display));
+}
+
+}  // namespace
+
+TEST_CASE("GUI: code shown, connected, permissions toggled, disconnected") {
+    Xvfb customer(800, 600), supporter(1100, 860);
+    paint(customer.name(), make_pattern(800, 600, 5));
+    std::string dir = temp_dir(), ds = dir + "/desk.status", cs = dir + "/client.status";
+    std::string addr = "127.0.0.1:" + std::to_string(free_port());
+
+    Process desk({desk_binary(), "--start", "--direct-listen", addr, "--status-file", ds},
+                 {"DISPLAY=" + supporter.name()});
+    Win dw{supporter.name(), "Tether desk"};
+    dw.locate();
+    REQUIRE(wait_until([&] { return read_status(ds)["code"].size() == 6; }));
+    std::string code = read_status(ds)["code"];
+    CHECK(dw.pixel_is(kDeskControl, kOff));
+    screenshot(supporter.name(), "desk-1-code-shown");
+
+    Process client({client_binary(), "--direct-connect", addr, "--status-file", cs, "--name", "Alice"},
+                   {"DISPLAY=" + customer.name()});
+    Win cw{customer.name(), "Tether customer"};
+    cw.locate();
+    screenshot(customer.name(), "client-1-start");
+    cw.click(kClientCode);
+    REQUIRE(xdotool(customer.name(), {"type", "--delay", "20", "x" + code}) == 0);  // 'x' is filtered out
+    REQUIRE(xdotool(customer.name(), {"key", "Return"}) == 0);
+    REQUIRE(wait_status(ds, "status", "Connected to Alice"));
+    REQUIRE(wait_status(cs, "status", "Connected to Supporter"));
+    REQUIRE(wait_until([&] { return std::stoi(read_status(ds)["frames"]) >= 1; }));
+    CHECK(cw.pixel_is(kClientControl, kOff));
+    CHECK(cw.pixel_is(kClientFiles, kOff));
+    screenshot(customer.name(), "client-2-connected");
+    screenshot(supporter.name(), "desk-2-connected");
+
+    SECTION("1:1 view shows the customer's screen exactly") {
+        dw.click(kDeskScale);
+        // A region of the pattern that the client window does not cover.
+        CHECK(wait_until([&] {
+            screen::Frame c = grab(customer.name()), d = grab(supporter.name());
+            for (int y = 450; y < 580; y += 7)
+                for (int x = 500; x < 780; x += 7)
+                    if (d.at(dw.x + x, dw.y + kDeskBar + y) != c.at(x, y)) return false;
+            return true;
+        }));
+        screenshot(supporter.name(), "desk-3-one-to-one");
+    }
+
+    SECTION("F11 and F12 on the customer's display show on both windows") {
+        REQUIRE(xdotool(customer.name(), {"key", "F11"}) == 0);
+        REQUIRE(wait_status(ds, "control", "on"));
+        CHECK(wait_status(cs, "control", "on"));
+        CHECK(cw.pixel_is(kClientControl, kControlOn));
+        CHECK(dw.pixel_is(kDeskControl, kControlOn));
+        REQUIRE(xdotool(customer.name(), {"key", "F12"}) == 0);
+        REQUIRE(wait_status(ds, "files", "on"));
+        CHECK(cw.pixel_is(kClientFiles, kFilesOn));
+        CHECK(dw.pixel_is(kDeskFiles, kFilesOn));
+        screenshot(customer.name(), "client-3-control-and-files-on");
+        screenshot(supporter.name(), "desk-4-control-and-files-on");
+
+        cw.click(kClientDisconnect);
+        REQUIRE(wait_status(ds, "phase", "ended"));
+        CHECK(wait_status(cs, "active", "no"));
+        CHECK(cw.pixel_is(kClientControl, kOff));
+        CHECK(dw.pixel_is(kDeskControl, kOff));
+        screenshot(customer.name(), "client-4-ended");
+        screenshot(supporter.name(), "desk-5-ended");
+    }
+}
