@@ -1,0 +1,44 @@
+// Proxy authentication: Basic with the right and the wrong password.
+#include <catch2/catch.hpp>
+
+#include "tunnel_fixture.h"
+
+using namespace std::chrono_literals;
+using test_support::read_file;
+
+TEST_CASE("CONNECT with Basic proxy auth; a wrong password is a clear 407", "[basic_auth]") {
+    test_support::TempDir dir;
+    test_support::SquidOptions so;
+    so.basic_user = "alice";
+    so.basic_password = "correct horse";
+    test_support::Squid squid(so);
+    test_support::Relay relay;
+    e2e::Route route = e2e::via(squid, relay);
+    route.proxy_user = "alice";
+    route.proxy_password = "correct horse";
+    route.proxy_auth = "basic";
+
+    e2e::transfer(route, dir, dir.write("desk.in", "desk says hi\n"),
+                  dir.write("client.in", "client says hi\n"), 30s);
+    CHECK(read_file(dir.file("client.out")) == "desk says hi\n");
+    CHECK(read_file(dir.file("desk.out")) == "client says hi\n");
+    // squid logs the authenticated user of each tunnel.
+    CHECK(squid.wait_for_log("CONNECT 127\\.0\\.0\\.1:[0-9]+ alice ", 10s));
+
+    SECTION("wrong password") {
+        route.proxy_password = "wrong";
+        auto r = e2e::run_tunnel(route, {"open"});
+        INFO(r.err);
+        CHECK(r.code == 1);
+        CHECK(r.err.find("the proxy rejected the credentials (407): check proxy_user/proxy_password") !=
+              std::string::npos);
+    }
+    SECTION("no credentials") {
+        route.proxy_user.clear();
+        route.proxy_password.clear();
+        auto r = e2e::run_tunnel(route, {"join", "123456"});
+        INFO(r.err);
+        CHECK(r.code == 1);
+        CHECK(r.err.find("requires authentication (407)") != std::string::npos);
+    }
+}

@@ -1,0 +1,80 @@
+#include "tunnel_fixture.h"
+
+#include <catch2/catch.hpp>
+
+namespace e2e {
+
+Route via(const test_support::Squid& squid, const test_support::Relay& relay) {
+    Route r;
+    r.relay_url = relay.url("127.0.0.1");
+    r.ca_file = relay.ca_file();
+    r.proxy_url = squid.url();
+    return r;
+}
+
+std::string tunnel_binary() { return TETHER_TUNNEL_BIN; }
+
+std::vector<std::string> tunnel_argv(const Route& r, const std::vector<std::string>& args) {
+    std::vector<std::string> a = {tunnel_binary(), "--relay", r.relay_url};
+    auto opt = [&](const char* name, const std::string& v) {
+        if (!v.empty()) a.insert(a.end(), {name, v});
+    };
+    opt("--ca", r.ca_file);
+    opt("--proxy", r.proxy_url);
+    opt("--proxy-user", r.proxy_user);
+    opt("--proxy-password", r.proxy_password);
+    opt("--proxy-auth", r.proxy_auth);
+    if (r.heartbeat_ms) opt("--heartbeat-ms", std::to_string(r.heartbeat_ms));
+    a.push_back("-v");
+    a.insert(a.end(), args.begin(), args.end());
+    return a;
+}
+
+namespace {
+
+test_support::ProcessOptions options(const Route& r, const std::vector<std::string>& args,
+                                     const std::string& in, const std::string& out) {
+    test_support::ProcessOptions o;
+    o.argv = tunnel_argv(r, args);
+    o.stdin_path = in;
+    o.stdout_path = out;
+    // The route is explicit: no proxy from our environment may interfere.
+    o.unset_env = {"http_proxy", "https_proxy", "HTTPS_PROXY", "ALL_PROXY", "all_proxy", "no_proxy",
+                   "NO_PROXY", "TETHER_PROXY", "TETHER_RELAY", "TETHER_CONFIG"};
+    return o;
+}
+
+}  // namespace
+
+Opened start_open(const Route& r, const std::string& stdin_path, const std::string& stdout_path) {
+    Opened o;
+    o.proc = std::make_unique<Process>(options(r, {"open"}, stdin_path, stdout_path));
+    o.code = o.proc->wait_for_line(Process::Stream::err, "^TETHER_CODE=([0-9]{6})$").at(1);
+    return o;
+}
+
+std::unique_ptr<Process> start_join(const Route& r, const std::string& code,
+                                    const std::string& stdin_path, const std::string& stdout_path) {
+    return std::make_unique<Process>(options(r, {"join", code}, stdin_path, stdout_path));
+}
+
+Outcome run_tunnel(const Route& r, const std::vector<std::string>& args,
+                   std::chrono::milliseconds timeout) {
+    Process p(options(r, args, "/dev/null", ""));
+    int code = p.wait(timeout);
+    return {code, p.err() + p.out()};
+}
+
+void transfer(const Route& r, const test_support::TempDir& dir, const std::string& desk_in,
+              const std::string& client_in, std::chrono::milliseconds timeout) {
+    Opened desk = start_open(r, desk_in, dir.file("desk.out"));
+    auto client = start_join(r, desk.code, client_in, dir.file("client.out"));
+    int client_rc = client->wait(timeout);
+    INFO("client stderr:\n" << client->err());
+    CHECK(client_rc == 0);
+    int desk_rc = desk.proc->wait(timeout);
+    INFO("desk stderr:\n" << desk.proc->err());
+    CHECK(desk_rc == 0);
+}
+
+}  // namespace e2e

@@ -1,0 +1,60 @@
+// Shared pieces of the tether-tunnel end-to-end tests: the command line of
+// tether-tunnel for a relay (and proxy), and running an open/join pair to
+// completion with files on stdin and stdout.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "support/process.h"
+#include "support/relay_fixture.h"
+#include "support/squid.h"
+#include "support/temp_dir.h"
+
+namespace e2e {
+
+using test_support::Process;
+
+// How tether-tunnel reaches the relay.
+struct Route {
+    std::string relay_url;
+    std::string ca_file;
+    std::string proxy_url;  // empty: direct
+    std::string proxy_user, proxy_password, proxy_auth;
+    int heartbeat_ms = 0;   // 0: the default
+};
+
+// Through `squid` to `relay` by the relay's IP (the simplest route).
+Route via(const test_support::Squid& squid, const test_support::Relay& relay);
+
+std::string tunnel_binary();
+// tether-tunnel <route options> <args...>
+std::vector<std::string> tunnel_argv(const Route& r, const std::vector<std::string>& args);
+
+// Starts `tether-tunnel open`, returns it once it printed the code.
+struct Opened {
+    std::unique_ptr<Process> proc;
+    std::string code;
+};
+Opened start_open(const Route& r, const std::string& stdin_path, const std::string& stdout_path);
+
+// `tether-tunnel join CODE`.
+std::unique_ptr<Process> start_join(const Route& r, const std::string& code,
+                                    const std::string& stdin_path, const std::string& stdout_path);
+
+// Runs a short tether-tunnel command (stdin /dev/null) to completion.
+struct Outcome {
+    int code;
+    std::string err;
+};
+Outcome run_tunnel(const Route& r, const std::vector<std::string>& args,
+                   std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+// Both ends with the given input files; waits for both to exit (exit codes
+// 0 expected) and returns the outputs' paths in `dir`: "desk.out" (what the
+// desk received) and "client.out".
+void transfer(const Route& r, const test_support::TempDir& dir, const std::string& desk_in,
+              const std::string& client_in, std::chrono::milliseconds timeout);
+
+}  // namespace e2e
