@@ -39,15 +39,15 @@ void send_line(tunnel::ByteStream& s, const std::string& line) {
     s.write(l.data(), l.size());
 }
 
-std::unique_ptr<tunnel::ByteStream> open_channel(const sockaddr_in& a, const std::string& name,
-                                                 const std::string& code) {
+// Connects, says the code, waits for the answer. Throws with a sentence.
+std::unique_ptr<tunnel::ByteStream> open_socket(const sockaddr_in& a, const std::string& code) {
     int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) throw std::runtime_error("socket failed");
     auto s = tunnel::make_fd_stream(fd);
     if (::connect(fd, reinterpret_cast<const sockaddr*>(&a), sizeof a) != 0)
         throw std::runtime_error("nobody is listening at the direct address (is the desk started?)");
     no_delay(fd);
-    send_line(*s, "TETHER-DIRECT " + name + " " + code);
+    send_line(*s, "TETHER-DIRECT " + code);
     std::string answer = read_line(*s);
     if (answer != "OK") throw std::runtime_error(answer.size() > 3 ? answer.substr(3) : "the desk refused");
     return s;
@@ -84,35 +84,24 @@ void DirectListener::cancel() {
     ::shutdown(fd_, SHUT_RDWR);  // wakes accept()
 }
 
-std::unique_ptr<tunnel::ByteStream> DirectListener::accept_channel(const std::string& name,
-                                                                   const std::string& code) {
+// Connections with a wrong code are answered "NO" and dropped; we keep waiting.
+std::unique_ptr<SessionLink> DirectListener::accept(const std::string& code) {
     while (!cancelled_) {
         int fd = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
         if (fd < 0) continue;
         no_delay(fd);
         auto s = tunnel::make_fd_stream(fd);
-        std::string hello = read_line(*s);
-        if (hello == "TETHER-DIRECT " + name + " " + code) {
+        if (read_line(*s) == "TETHER-DIRECT " + code) {
             send_line(*s, "OK");
-            return s;
+            return std::make_unique<MuxLink>(std::move(s));
         }
         send_line(*s, "NO this code is not the one shown by the supporter");
     }
     return nullptr;
 }
 
-std::unique_ptr<DirectLink> DirectListener::accept(const std::string& code) {
-    auto control = accept_channel("control", code);
-    auto rfb = control ? accept_channel("rfb", code) : nullptr;
-    if (!rfb) return nullptr;
-    return std::make_unique<DirectLink>(std::move(control), std::move(rfb));
-}
-
-std::unique_ptr<DirectLink> direct_connect(const std::string& host_port, const std::string& code) {
-    sockaddr_in a = make_addr(host_port);
-    auto control = open_channel(a, "control", code);
-    auto rfb = open_channel(a, "rfb", code);
-    return std::make_unique<DirectLink>(std::move(control), std::move(rfb));
+std::unique_ptr<SessionLink> direct_connect(const std::string& host_port, const std::string& code) {
+    return std::make_unique<MuxLink>(open_socket(make_addr(host_port), code));
 }
 
 }  // namespace screen

@@ -23,6 +23,9 @@ class SessionLink {
 public:
     virtual ~SessionLink() = default;
     virtual Channels channels() = 0;
+    // The short authentication string both people compare (empty: none,
+    // e.g. the unencrypted direct test link).
+    virtual std::string auth_string() const { return ""; }
     // Aborts the channels now (any thread); the sessions then end.
     virtual void close() = 0;
 };

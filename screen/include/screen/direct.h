@@ -1,11 +1,11 @@
-// TEST/DEV PATH ONLY. Connects a desk and a client directly over plain TCP,
-// without relay, proxy, TLS or mux, so screen tests run end to end before
-// the tunnel exists. Not encrypted, not authenticated beyond the code:
-// never expose it beyond loopback. Production uses tunnel's session + Mux.
+// TEST/DEV PATH ONLY. Connects a desk and a client directly over one plain
+// TCP connection, without relay, proxy or TLS, so screen tests run end to
+// end without a relay. Not encrypted, not authenticated beyond the code:
+// never expose it beyond loopback. Production: tunnel's session + TLS + Mux.
 //
-// Each channel is its own TCP connection. The client opens `control` first,
-// then `rfb`, each starting with the line "TETHER-DIRECT <channel> <code>\n";
-// the desk answers "OK\n" or "NO <reason>\n" and closes.
+// The client sends the line "TETHER-DIRECT <code>\n"; the desk answers
+// "OK\n" (then both run the tunnel::Mux over the socket, as over the secure
+// stream in production) or "NO <reason>\n" and closes.
 #pragma once
 
 #include <atomic>
@@ -14,22 +14,9 @@
 #include <string>
 
 #include "screen/channels.h"
+#include "screen/mux_link.h"
 
 namespace screen {
-
-class DirectLink : public SessionLink {
-public:
-    DirectLink(std::unique_ptr<tunnel::ByteStream> control, std::unique_ptr<tunnel::ByteStream> rfb)
-        : control_(std::move(control)), rfb_(std::move(rfb)) {}
-    Channels channels() override { return Channels{*control_, *rfb_}; }
-    void close() override {
-        control_->close();
-        rfb_->close();
-    }
-
-private:
-    std::unique_ptr<tunnel::ByteStream> control_, rfb_;
-};
 
 // Splits "host:port" (IPv4 literal or "localhost"). Throws std::invalid_argument.
 std::pair<std::string, int> split_host_port(const std::string& hp);
@@ -42,18 +29,17 @@ public:
     int port() const { return port_; }
     // Blocks until a client with `code` opened both channels, or cancel()
     // (then returns nullptr). Connections with a wrong code are refused.
-    std::unique_ptr<DirectLink> accept(const std::string& code);
+    std::unique_ptr<SessionLink> accept(const std::string& code);
     void cancel();  // any thread
 
 private:
-    std::unique_ptr<tunnel::ByteStream> accept_channel(const std::string& name, const std::string& code);
     int fd_ = -1;
     int port_ = 0;
     std::atomic<bool> cancelled_{false};
 };
 
 // Throws std::runtime_error with a sentence for a person (refused, wrong code).
-std::unique_ptr<DirectLink> direct_connect(const std::string& host_port, const std::string& code);
+std::unique_ptr<SessionLink> direct_connect(const std::string& host_port, const std::string& code);
 
 // The direct path behind the connector interfaces (test/dev only).
 class DirectClientConnector : public ClientConnector {

@@ -1,0 +1,40 @@
+// A SessionLink made of a tunnel::Mux over one base ByteStream (the secure
+// stream in production, a TCP socket in the direct test path).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "screen/channels.h"
+#include "tunnel/mux.h"
+
+namespace screen {
+
+class MuxLink : public SessionLink {
+public:
+    // Owns `base`. `on_close` runs once on close() (e.g. end the relay session).
+    MuxLink(std::unique_ptr<tunnel::ByteStream> base, std::string auth = "", std::function<void()> on_close = {})
+        : base_(std::move(base)), mux_(std::make_unique<tunnel::Mux>(*base_)), auth_(std::move(auth)),
+          on_close_(std::move(on_close)) {}
+    ~MuxLink() override {
+        close();
+        mux_.reset();  // joins the mux reader before the base goes away
+    }
+    Channels channels() override {
+        return Channels{mux_->channel(tunnel::Channel::control), mux_->channel(tunnel::Channel::rfb)};
+    }
+    std::string auth_string() const override { return auth_; }
+    void close() override {
+        mux_->close();
+        if (auto f = std::exchange(on_close_, nullptr)) f();
+    }
+
+private:
+    std::unique_ptr<tunnel::ByteStream> base_;
+    std::unique_ptr<tunnel::Mux> mux_;
+    std::string auth_;
+    std::function<void()> on_close_;
+};
+
+}  // namespace screen
