@@ -48,6 +48,7 @@ std::string EndpointImpl::run() {
     bool flush = false;
     try {
         reason = read_loop();
+        flush = true;  // the peer finished writing: still send what is queued (e.g. a DECLINE)
     } catch (const ProtocolError& e) {
         reason = std::string("protocol error from the peer: ") + e.what();
         enqueue(Type::error, {{"message", reason}});
@@ -172,7 +173,7 @@ void EndpointImpl::writer_loop() {
         }
     } catch (const std::exception& e) {
         std::lock_guard<std::mutex> lk(mu);
-        writer_error = std::string("the file channel failed: ") + e.what();
+        if (!stopping) writer_error = std::string("the file channel failed: ") + e.what();
         channel.close();  // wakes the reader: the channel is unusable
     }
 }

@@ -78,7 +78,15 @@ TEST_CASE("switching consent off mid-transfer stops both directions; partials ke
             client_ep->consent_changed(false);  // ... and the client tells the library
         }
     };
-    Side desk(*streams.first, options_for(desk_down)), client(*streams.second, co);
+    // The desk holds the client's upload at a quarter, so that both directions
+    // are surely in progress when F12 goes off.
+    files::FileEndpoint* desk_ep = nullptr;
+    files::Options dopt = options_for(desk_down);
+    dopt.on_progress = [&](files::TransferId id, files::Direction d, std::uint64_t b, std::uint64_t total) {
+        if (d == files::Direction::receive && b >= total / 4) desk_ep->pause(id);
+    };
+    Side desk(*streams.first, dopt), client(*streams.second, co);
+    desk_ep = &desk.endpoint();
     client_ep = &client.endpoint();
     client.endpoint().send_file((client_src / "to-desk.bin").string());
     desk.endpoint().send_file((fx.src / "to-client.bin").string());
@@ -94,6 +102,7 @@ TEST_CASE("switching consent off mid-transfer stops both directions; partials ke
         CHECK(o.resumable);
     }
     CHECK(partials(fx.down).size() == 2);  // data + metadata, kept for a resume
+    CHECK(partials(desk_down).size() == 2);  // the desk keeps its partial too
     CHECK_FALSE(fs::exists(fx.down / "to-client.bin"));
     CHECK_FALSE(fs::exists(desk_down / "to-desk.bin"));
 
