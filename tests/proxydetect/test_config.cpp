@@ -1,6 +1,10 @@
 // proxy.conf parsing: every key, and malformed files with line numbers.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
 #include "proxydetect/auth.h"
 #include "proxydetect/config.h"
 #include "proxydetect/errors.h"
@@ -125,4 +129,16 @@ TEST_CASE("credentials file and auth policy", "[config]") {
     CHECK(a.schemes_for(socks).empty());
     a.allow_basic_over_http = true;
     CHECK(a.schemes_for(http).size() == 2);
+}
+
+TEST_CASE("conf/proxy.conf: the example parses and documents every key", "[config]") {
+    std::string path = std::string(PROXYDETECT_SOURCE_DIR) + "/conf/proxy.conf";
+    CHECK_NOTHROW(load_config_file(path));
+    std::ifstream f(path);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    for (const auto& key : config_keys()) {
+        INFO(key);
+        CHECK(ss.str().find("\n#" + key + " = ") != std::string::npos);
+    }
 }
