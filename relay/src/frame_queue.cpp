@@ -18,6 +18,20 @@ PushResult FrameQueue::push(wire::Frame f, const Cancelled& cancelled) {
     return PushResult::ok;
 }
 
+PushResult FrameQueue::push_until(wire::Frame f, const Cancelled& cancelled,
+                                  std::chrono::steady_clock::time_point deadline) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    const std::size_t size = frame_bytes(f);
+    if (!not_full_.wait_until(lock, deadline, [&] { return closed_ || cancelled() || has_room(size); }))
+        return PushResult::timeout;
+    if (closed_) return PushResult::closed;
+    if (cancelled()) return PushResult::cancelled;
+    bytes_ += size;
+    frames_.push_back(std::move(f));
+    not_empty_.notify_all();
+    return PushResult::ok;
+}
+
 bool FrameQueue::push_control(wire::Frame f) {
     std::lock_guard<std::mutex> lock(mutex_);
     const std::size_t size = frame_bytes(f);
@@ -50,6 +64,11 @@ PopResult FrameQueue::pop(std::vector<wire::Frame>& out, std::size_t max_batch,
         return PopResult::frames;
     }
     return ready ? PopResult::closed : PopResult::timeout;
+}
+
+bool FrameQueue::wait_for_frames(std::chrono::milliseconds timeout) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    return not_empty_.wait_for(lock, timeout, [&] { return closed_ || !frames_.empty(); });
 }
 
 void FrameQueue::close_with(wire::Frame last) {

@@ -22,6 +22,9 @@ constexpr int kListenBacklog = 4096;
 constexpr std::chrono::seconds kSweepInterval{1};
 // Requests per kept-alive connection; poll mode sends many on one connection.
 constexpr std::size_t kKeepAliveMaxCount = 1000000;
+// Bodies read whole (JSON, poll-mode uploads of <= 1 MiB of frames) are
+// bounded by this; 413 beyond. Chunked stream uplinks are read incrementally.
+constexpr std::size_t kMaxRequestBody = (1 << 20) + 64 * 1024;
 
 // Exposes httplib's listening socket to set a real backlog.
 template <class Base>
@@ -112,6 +115,7 @@ void RelayServer::Impl::configure() {
     s.set_socket_options([hb = config.heartbeat](socket_t fd) { socket_options(fd, hb); });
     s.set_keep_alive_max_count(kKeepAliveMaxCount);
     s.set_read_timeout(read_timeout(config.heartbeat));
+    s.set_payload_max_length(kMaxRequestBody);
     s.set_error_handler([](const httplib::Request&, httplib::Response& res) {
         if (res.body.empty() && res.status == 404) send_error(res, ApiError::not_found);
     });

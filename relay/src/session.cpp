@@ -34,7 +34,7 @@ Session::Session(std::string short_id, std::string name, const TimeSource& time,
 
 wire::PeerState Session::peer_state_locked(Side viewer) const {
     const SideState& peer = at(other(viewer));
-    if (peer.attached) return wire::PeerState::connected;
+    if (peer.present()) return wire::PeerState::connected;
     return peer.ever_attached ? wire::PeerState::reconnecting : wire::PeerState::waiting;
 }
 
@@ -42,15 +42,24 @@ void Session::tell_peer_state(Side viewer) {
     at(viewer).inbox.push_control(peer_frame(peer_state_locked(viewer)));
 }
 
+void Session::presence_changed(Side side, bool was_present) {
+    SideState& s = at(side);
+    if (s.present() == was_present) return;
+    if (s.present()) s.ever_attached = true;
+    else s.absent_since = time_.now();
+    // The client learns about the desk only once it joined.
+    if (side == Side::client || joined_) tell_peer_state(other(side));
+}
+
 std::uint64_t Session::attach_downlink(Side side) {
     std::lock_guard<std::mutex> lock(mutex_);
     SideState& s = at(side);
     const std::uint64_t gen = ++s.down_gen;
     s.inbox.wake();  // the older downlink, if any, stops now
-    const bool was_attached = s.attached;
-    s.attached = s.ever_attached = true;
+    const bool was_present = s.present();
+    s.attached = true;
+    presence_changed(side, was_present);
     tell_peer_state(side);
-    if (!was_attached && (side == Side::client || joined_)) tell_peer_state(other(side));
     return gen;
 }
 
@@ -58,9 +67,43 @@ void Session::detach_downlink(Side side, std::uint64_t generation) {
     std::lock_guard<std::mutex> lock(mutex_);
     SideState& s = at(side);
     if (s.down_gen != generation || !s.attached) return;  // a newer downlink took over
+    const bool was_present = s.present();
     s.attached = false;
-    s.absent_since = time_.now();
-    if (side == Side::desk ? joined_ : true) tell_peer_state(other(side));
+    presence_changed(side, was_present);
+}
+
+void Session::attach_poller(Side side) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    SideState& s = at(side);
+    const bool was_present = s.present();
+    ++s.pollers;
+    presence_changed(side, was_present);
+}
+
+void Session::detach_poller(Side side) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    SideState& s = at(side);
+    const bool was_present = s.present();
+    --s.pollers;
+    presence_changed(side, was_present);
+}
+
+std::uint64_t Session::poll_for(Side side, std::vector<wire::Frame>& out, std::size_t max_batch,
+                                std::chrono::milliseconds wait) {
+    SideState& s = at(side);
+    const auto deadline = SteadyClock::now() + wait;
+    auto never = [] { return false; };
+    for (;;) {
+        {
+            std::lock_guard<std::mutex> lock(s.poll_mutex);
+            const bool last_chance = SteadyClock::now() >= deadline;
+            if (s.inbox.pop(out, max_batch, std::chrono::milliseconds(0), never) == PopResult::frames ||
+                last_chance || s.inbox.closed())
+                return ++s.poll_seq;
+        }
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now());
+        s.inbox.wait_for_frames(std::max(left, std::chrono::milliseconds(0)));
+    }
 }
 
 PopResult Session::next_for(Side side, std::uint64_t generation, std::vector<wire::Frame>& out,
@@ -78,6 +121,12 @@ std::uint64_t Session::attach_uplink(Side side) {
 PushResult Session::forward(Side from, std::uint64_t generation, wire::Frame f) {
     const SideState& sender = at(from);
     return at(other(from)).inbox.push(std::move(f), [&] { return sender.up_gen != generation; });
+}
+
+PushResult Session::forward_until(Side from, std::uint64_t generation, wire::Frame f,
+                                  SteadyClock::time_point deadline) {
+    const SideState& sender = at(from);
+    return at(other(from)).inbox.push_until(std::move(f), [&] { return sender.up_gen != generation; }, deadline);
 }
 
 void Session::reply(Side to, wire::Frame f) { at(to).inbox.push_control(std::move(f)); }
@@ -106,7 +155,7 @@ wire::PeerState Session::peer_state(Side viewer) const {
 SessionState Session::state() const {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!joined_) return SessionState::waiting;
-    const bool both = at(Side::desk).attached && at(Side::client).attached;
+    const bool both = at(Side::desk).present() && at(Side::client).present();
     return both ? SessionState::connected : SessionState::reconnecting;
 }
 
@@ -115,7 +164,7 @@ std::optional<Side> Session::absent_longer_than(TimePoint now, SteadyClock::dura
     for (Side side : {Side::desk, Side::client}) {
         if (side == Side::client && !joined_) continue;
         const SideState& s = at(side);
-        if (!s.attached && now - s.absent_since > grace) return side;
+        if (!s.present() && now - s.absent_since > grace) return side;
     }
     return std::nullopt;
 }

@@ -65,13 +65,16 @@ void DownlinkPump::release() {
     cx_.log.info(session_prefix(ep_.session->short_id()), std::string(side_name(ep_.side)) + " downlink closed");
 }
 
-UplinkPump::UplinkPump(HttpContext& cx, Endpoint ep)
-    : cx_(cx), ep_(std::move(ep)), generation_(ep_.session->attach_uplink(ep_.side)) {
+UplinkPump::UplinkPump(HttpContext& cx, Endpoint ep, std::optional<SteadyClock::time_point> deadline)
+    : cx_(cx), ep_(std::move(ep)), generation_(ep_.session->attach_uplink(ep_.side)), deadline_(deadline) {
     ++cx_.metrics.open_uplinks;
-    cx_.log.info(session_prefix(ep_.session->short_id()), std::string(side_name(ep_.side)) + " uplink open");
+    cx_.log.debug(session_prefix(ep_.session->short_id()), std::string(side_name(ep_.side)) + " uplink open");
 }
 
-UplinkPump::~UplinkPump() { --cx_.metrics.open_uplinks; }
+UplinkPump::~UplinkPump() {
+    --cx_.metrics.open_uplinks;
+    cx_.log.debug(session_prefix(ep_.session->short_id()), std::string(side_name(ep_.side)) + " uplink closed");
+}
 
 bool UplinkPump::feed(const char* data, std::size_t len) {
     if (outcome_ != Outcome::open) return false;
@@ -93,13 +96,16 @@ bool UplinkPump::feed(const char* data, std::size_t len) {
 bool UplinkPump::forward(wire::Frame f) {
     const std::size_t bytes = frame_bytes(f);
     cx_.capture.record(ep_.session->short_id(), ep_.side, f);
-    switch (ep_.session->forward(ep_.side, generation_, std::move(f))) {
+    const PushResult r = deadline_ ? ep_.session->forward_until(ep_.side, generation_, std::move(f), *deadline_)
+                                   : ep_.session->forward(ep_.side, generation_, std::move(f));
+    switch (r) {
     case PushResult::ok:
         ++cx_.metrics.frames_forwarded[static_cast<int>(ep_.side)];
         cx_.metrics.bytes_forwarded[static_cast<int>(ep_.side)] += bytes;
         return true;
     case PushResult::cancelled: outcome_ = Outcome::replaced; break;
     case PushResult::closed: outcome_ = Outcome::session_ended; break;
+    case PushResult::timeout: outcome_ = Outcome::busy; break;
     }
     return false;
 }
@@ -120,16 +126,27 @@ bool UplinkPump::handle(wire::Frame f) {
     }
 }
 
-void UplinkPump::answer(httplib::Response& res, bool body_complete) {
+void UplinkPump::feed_whole(const std::string& body) {
+    if (!feed(body.data(), body.size()) || parser_.buffered() == 0) return;
+    outcome_ = Outcome::protocol_error;
+    ++cx_.metrics.protocol_errors;
+    cx_.log.warn(session_prefix(ep_.session->short_id()), std::string(side_name(ep_.side)) + " poll: partial frame");
+}
+
+void UplinkPump::answer(httplib::Response& res, bool body_complete, int ok_status) {
     switch (outcome_) {
     case Outcome::open:
         if (body_complete) {
-            res.status = 200;
+            res.status = ok_status;
             return;
         }
         res.status = 400;  // the body broke off (timeout, reset): nobody reads this answer
         break;
-    case Outcome::ended_by_frame: res.status = 200; break;
+    case Outcome::ended_by_frame: res.status = ok_status; break;
+    case Outcome::busy:
+        res.set_header("Retry-After", "1");
+        send_error(res, ApiError::busy);
+        break;
     case Outcome::protocol_error: send_error(res, ApiError::protocol_error); break;
     case Outcome::replaced: send_error(res, ApiError::replaced); break;
     case Outcome::session_ended: send_error(res, ApiError::ended_session); break;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 
 #include "http_context.h"
@@ -42,21 +43,26 @@ private:
 
 class UplinkPump {
 public:
-    UplinkPump(HttpContext& cx, Endpoint ep);
+    // Stream mode: forwarding blocks while the peer's inbox is full. Poll
+    // mode passes a deadline: then the request is answered 503 at the deadline.
+    UplinkPump(HttpContext& cx, Endpoint ep, std::optional<SteadyClock::time_point> deadline = std::nullopt);
     ~UplinkPump();
     // Content receiver: false stops reading the body.
     bool feed(const char* data, std::size_t len);
-    // Sets the response: 200 after a clean end, else the error.
-    void answer(httplib::Response& res, bool body_complete);
+    // Sets the response: `ok_status` after a clean end, else the error.
+    void answer(httplib::Response& res, bool body_complete, int ok_status = 200);
+    // Poll mode: the whole body must be whole frames.
+    void feed_whole(const std::string& body);
 
 private:
-    enum class Outcome { open, ended_by_frame, protocol_error, replaced, session_ended };
+    enum class Outcome { open, ended_by_frame, protocol_error, replaced, session_ended, busy };
     bool handle(wire::Frame f);
     bool forward(wire::Frame f);
 
     HttpContext& cx_;
     Endpoint ep_;
     std::uint64_t generation_;
+    std::optional<SteadyClock::time_point> deadline_;
     wire::FrameParser parser_;
     Outcome outcome_ = Outcome::open;
 };

@@ -164,7 +164,7 @@ TEST_CASE("stream mode forwards exact bytes in both directions") {
     Uplink client_up(h, p.client_token);
 
     std::string to_client, to_desk;
-    std::string big(200000, '\0');
+    std::string big(3 << 20, '\0');
     for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>(i * 7 + 3);
     std::uint64_t offset = 0;
     for (std::size_t i = 0; i < big.size(); i += 60000) {

@@ -17,7 +17,7 @@
 
 namespace relay {
 
-enum class PushResult { ok, cancelled, closed };
+enum class PushResult { ok, cancelled, closed, timeout };
 enum class PopResult { frames, timeout, cancelled, closed };
 
 // Bytes a frame occupies in a queue (and on the wire).
@@ -36,6 +36,9 @@ public:
     // Blocks while the queue is full. A frame larger than the bound is
     // accepted once the queue is empty (otherwise it could never pass).
     PushResult push(wire::Frame f, const Cancelled& cancelled);
+    // Same, but gives up (`timeout`) at `deadline`: poll mode answers the
+    // endpoint instead of holding its request forever.
+    PushResult push_until(wire::Frame f, const Cancelled& cancelled, std::chrono::steady_clock::time_point deadline);
     // Never blocks. false: dropped (over the slack) or the queue is closed.
     bool push_control(wire::Frame f);
     // Waits up to `timeout` for at least one frame, then takes frames while
@@ -43,6 +46,9 @@ public:
     // Frames still queued when closed are handed out before `closed`.
     PopResult pop(std::vector<wire::Frame>& out, std::size_t max_batch,
                   std::chrono::milliseconds timeout, const Cancelled& cancelled);
+    // Waits up to `timeout` until a frame is queued or the queue closed;
+    // takes nothing. true: pop() would not wait.
+    bool wait_for_frames(std::chrono::milliseconds timeout);
     // Appends `last` (ignoring the bound) and refuses every later push.
     void close_with(wire::Frame last);
     // Makes blocked calls re-check their cancel predicates.

@@ -41,10 +41,21 @@ public:
     PopResult next_for(Side side, std::uint64_t generation, std::vector<wire::Frame>& out,
                        std::size_t max_batch, std::chrono::milliseconds timeout);
 
+    // Poll mode: a side with a poll outstanding is present. poll_for() waits
+    // up to `wait` for frames and numbers the answer (X-Tether-Seq): frames
+    // are taken and numbered under one lock, so a higher number never holds
+    // earlier frames. Empty `out` after `wait`: nothing came (or ended).
+    void attach_poller(Side side);
+    void detach_poller(Side side);
+    std::uint64_t poll_for(Side side, std::vector<wire::Frame>& out, std::size_t max_batch,
+                           std::chrono::milliseconds wait);
+
     // Uplink: forward() blocks while the peer's inbox is full (back-pressure);
     // it returns `cancelled` as soon as a newer uplink of `from` attached.
     std::uint64_t attach_uplink(Side side);
     PushResult forward(Side from, std::uint64_t generation, wire::Frame f);
+    // Same, giving up at `deadline` (poll mode).
+    PushResult forward_until(Side from, std::uint64_t generation, wire::Frame f, SteadyClock::time_point deadline);
     // Relay-generated frames to `to` (pong, ...): never blocks, may drop.
     void reply(Side to, wire::Frame f);
 
@@ -68,14 +79,20 @@ private:
         FrameQueue inbox;  // frames for this side's downlink
         std::atomic<std::uint64_t> down_gen{0};
         std::atomic<std::uint64_t> up_gen{0};
-        bool attached = false;       // a downlink is open
+        bool attached = false;       // a stream downlink is open
+        int pollers = 0;             // poll-mode downlink requests outstanding
         bool ever_attached = false;  // for peer(waiting)
-        TimePoint absent_since;      // valid while !attached
+        TimePoint absent_since;      // valid while !present()
+        std::mutex poll_mutex;       // takes frames and numbers poll answers together
+        std::uint64_t poll_seq = 0;  // X-Tether-Seq of the last poll answer
+        bool present() const { return attached || pollers > 0; }
     };
     SideState& at(Side s) { return *sides_[static_cast<int>(s)]; }
     const SideState& at(Side s) const { return *sides_[static_cast<int>(s)]; }
     wire::PeerState peer_state_locked(Side viewer) const;
     void tell_peer_state(Side viewer);
+    // After a presence change of `side`: absence clock and peer() frames.
+    void presence_changed(Side side, bool was_present);
 
     const std::string short_id_;
     const std::string name_;

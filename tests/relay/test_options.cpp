@@ -1,0 +1,65 @@
+// Options: command line beats TETHER_RELAY_* environment beats --config file.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "relay/options.h"
+#include "relay_harness.h"
+
+using namespace relay;
+
+namespace {
+
+Config parse(std::vector<const char*> args) {
+    args.insert(args.begin(), "tether-relay");
+    std::ostringstream out;
+    auto c = parse_options(static_cast<int>(args.size()), args.data(), out);
+    REQUIRE(c);
+    return *c;
+}
+
+}  // namespace
+
+TEST_CASE("defaults match docs/RELAY.md") {
+    Config c = parse({});
+    CHECK(c.listen_host == "0.0.0.0");
+    CHECK(c.listen_port == 8443);
+    CHECK(c.code_ttl == std::chrono::seconds(600));
+    CHECK(c.grace == std::chrono::seconds(60));
+    CHECK(c.heartbeat == std::chrono::milliseconds(2000));
+    CHECK(c.buffer_bytes == 1u << 20);
+    CHECK_FALSE(c.dev);
+}
+
+TEST_CASE("command line, then environment, then config file") {
+    relay_test::TempDir dir;
+    const std::string conf = dir.path() + "/relay.conf";
+    std::ofstream(conf) << "# comment\ncode-ttl = 30\ngrace = 31\nheartbeat = 500\nlisten = 127.0.0.1:0\n";
+    ::setenv("TETHER_RELAY_GRACE", "41", 1);
+    ::setenv("TETHER_RELAY_HEARTBEAT", "700", 1);
+    Config c = parse({"--config", conf.c_str(), "--heartbeat", "900"});
+    ::unsetenv("TETHER_RELAY_GRACE");
+    ::unsetenv("TETHER_RELAY_HEARTBEAT");
+    CHECK(c.code_ttl == std::chrono::seconds(30));          // file
+    CHECK(c.grace == std::chrono::seconds(41));             // environment beats file
+    CHECK(c.heartbeat == std::chrono::milliseconds(900));   // command line beats both
+    CHECK(c.listen_host == "127.0.0.1");
+    CHECK(c.listen_port == 0);
+}
+
+TEST_CASE("--help answers and bad values are refused with a sentence") {
+    std::ostringstream out;
+    const char* help[] = {"tether-relay", "--help"};
+    CHECK_FALSE(parse_options(2, help, out));
+    CHECK(out.str().find("--code-ttl") != std::string::npos);
+    const char* bad_port[] = {"tether-relay", "--listen", "1.2.3.4:99999"};
+    CHECK_THROWS_AS(parse_options(3, bad_port, out), std::runtime_error);
+    const char* bad_level[] = {"tether-relay", "--log-level", "loud"};
+    CHECK_THROWS_AS(parse_options(3, bad_level, out), std::runtime_error);
+    const char* bad_ttl[] = {"tether-relay", "--code-ttl", "-1"};
+    CHECK_THROWS_AS(parse_options(3, bad_ttl, out), std::runtime_error);
+    const char* unknown[] = {"tether-relay", "--frobnicate"};
+    CHECK_THROWS_AS(parse_options(2, unknown, out), std::runtime_error);
+}

@@ -1,0 +1,150 @@
+// Poll mode over the real relay: bounded requests, X-Tether-Seq numbering,
+// ping(0) on an idle poll, presence while a poll waits, mixing with stream mode.
+#include <catch2/catch.hpp>
+
+#include <future>
+
+#include "relay_harness.h"
+
+using namespace relay_test;
+using nlohmann::json;
+
+namespace {
+
+struct Polled {
+    int status = 0;
+    std::uint64_t seq = 0;
+    std::vector<wire::Frame> frames;
+    std::string error;
+};
+
+Polled poll_down(Harness& h, const std::string& token, int wait_s) {
+    auto res = h.client()->Get(("/v1/poll/down?wait=" + std::to_string(wait_s)).c_str(), Harness::bearer(token));
+    REQUIRE(res);
+    Polled p;
+    p.status = res->status;
+    if (res->status != 200) {
+        p.error = json::parse(res->body)["error"];
+        return p;
+    }
+    p.seq = std::stoull(res->get_header_value("X-Tether-Seq"));
+    wire::FrameParser parser;
+    parser.feed(res->body.data(), res->body.size());
+    wire::Frame f;
+    while (parser.next(f)) p.frames.push_back(f);
+    CHECK(parser.buffered() == 0);
+    return p;
+}
+
+int poll_up(Harness& h, const std::string& token, const std::string& body) {
+    auto res = h.client()->Post("/v1/poll/up", Harness::bearer(token), body, "application/octet-stream");
+    REQUIRE(res);
+    return res->status;
+}
+
+std::string e2e_bytes(const std::vector<wire::Frame>& frames) {
+    std::string out;
+    for (auto& f : frames)
+        if (wire::is_end_to_end(f.type)) out += f.payload;
+    return out;
+}
+
+struct PolledPair {
+    explicit PolledPair(Harness& h) : created(h.create()), desk(created["token"]), client(h.join(created["code"])) {}
+    json created;
+    std::string desk, client;
+};
+
+}  // namespace
+
+TEST_CASE("poll up then poll down carries exact bytes, numbered by X-Tether-Seq") {
+    Harness h;
+    PolledPair p(h);
+    const std::string frames = data_frame(0, "first") + data_frame(5, "second");
+    CHECK(poll_up(h, p.desk, frames) == 204);
+    Polled got = poll_down(h, p.client, 5);
+    REQUIRE(got.status == 200);
+    CHECK(got.seq == 1);
+    CHECK(e2e_bytes(got.frames) == std::string(8, '\0') + "first" + std::string(7, '\0') + "\5" + "second");
+    Polled idle = poll_down(h, p.client, 0);
+    CHECK(idle.seq == 2);
+    REQUIRE(idle.frames.size() == 1);
+    CHECK(idle.frames[0].type == wire::FrameType::ping);
+    CHECK(wire::payload_u64(idle.frames[0]) == 0);
+}
+
+TEST_CASE("a waiting poll returns as soon as frames arrive; the spare poll gets the next number") {
+    Harness h;
+    PolledPair p(h);
+    auto first = std::async(std::launch::async, [&] { return poll_down(h, p.client, 20); });
+    auto spare = std::async(std::launch::async, [&] { return poll_down(h, p.client, 20); });
+    // While the polls wait, the client counts as connected for the desk.
+    bool connected = false;
+    for (int i = 0; i < 100 && !connected; ++i) {
+        auto res = h.client()->Get("/v1/session", Harness::bearer(p.desk));
+        connected = res && json::parse(res->body)["state"] == "connected";
+        if (!connected) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    CHECK(connected);
+    CHECK(poll_up(h, p.desk, data_frame(0, "a")) == 204);
+    CHECK(poll_up(h, p.desk, data_frame(1, "b")) == 204);
+    Polled a = first.get(), b = spare.get();
+    const Polled& lo = a.seq < b.seq ? a : b;
+    const Polled& hi = a.seq < b.seq ? b : a;
+    CHECK(hi.seq == lo.seq + 1);
+    // In seq order, the bytes are in the order they were sent.
+    std::string all = e2e_bytes(lo.frames) + e2e_bytes(hi.frames);
+    CHECK(all.find('a') < all.find('b'));
+}
+
+TEST_CASE("a ping on poll up is answered on the next poll down") {
+    Harness h;
+    PolledPair p(h);
+    std::string ping;
+    wire::append_u64_frame(ping, wire::FrameType::ping, 99);
+    CHECK(poll_up(h, p.client, ping) == 204);
+    Polled got = poll_down(h, p.client, 5);
+    REQUIRE(!got.frames.empty());
+    bool pong = false;
+    for (auto& f : got.frames) pong |= f.type == wire::FrameType::pong && wire::payload_u64(f) == 99;
+    CHECK(pong);
+}
+
+TEST_CASE("stream uplink to poll downlink, and poll uplink to stream downlink") {
+    Harness h;
+    PolledPair p(h);
+    Downlink desk_down(h, p.desk);
+    CHECK(poll_up(h, p.client, data_frame(0, "to desk")) == 204);
+    CHECK(desk_down.wait_bytes(std::string(8, '\0') + "to desk"));
+    Uplink desk_up(h, p.desk);
+    desk_up.send(data_frame(0, "to client"));
+    std::string got;
+    for (int i = 0; i < 20 && got.empty(); ++i) got = e2e_bytes(poll_down(h, p.client, 1).frames);
+    CHECK(got == std::string(8, '\0') + "to client");
+}
+
+TEST_CASE("malformed poll uploads answer 400 protocol_error") {
+    Harness h;
+    PolledPair p(h);
+    const std::string partial = data_frame(0, "whole").substr(0, 9);
+    for (const std::string& body : {std::string("\x7f\0\0\0\0", 5), partial}) {
+        auto res = h.client()->Post("/v1/poll/up", Harness::bearer(p.desk), body, "application/octet-stream");
+        REQUIRE(res);
+        CHECK(res->status == 400);
+        CHECK(json::parse(res->body)["error"] == "protocol_error");
+    }
+}
+
+TEST_CASE("after the end a poll delivers end, then 410 ended_session") {
+    Harness h;
+    PolledPair p(h);
+    REQUIRE(h.client()->Delete("/v1/session", Harness::bearer(p.desk))->status == 204);
+    Polled last = poll_down(h, p.client, 0);
+    if (last.status == 200) {  // the token may already be dead: both are correct
+        REQUIRE(!last.frames.empty());
+        CHECK(last.frames.back().type == wire::FrameType::end);
+    }
+    Polled after = poll_down(h, p.client, 0);
+    CHECK(after.status == 410);
+    CHECK(after.error == "ended_session");
+}
