@@ -202,8 +202,8 @@ FileEndpoint::~FileEndpoint() {
     }
 }
 
-TransferId FileEndpoint::send_file(const std::string& path, const std::string& offered_name) {
-    return impl_->send_file(path, offered_name);
+TransferId FileEndpoint::send_file(const std::string& path, const std::string& offered_name, bool start_paused) {
+    return impl_->send_file(path, offered_name, start_paused);
 }
 
 void FileEndpoint::accept(TransferId id) { impl_->accept(static_cast<std::uint32_t>(id)); }

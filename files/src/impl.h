@@ -99,7 +99,7 @@ struct EndpointImpl {
     void stop_all_for_consent();
 
     // send.cpp
-    TransferId send_file(const std::string& path, const std::string& offered_name);
+    TransferId send_file(const std::string& path, const std::string& offered_name, bool start_paused);
     std::shared_ptr<Outgoing> find_out(std::uint32_t id, const char* what);
     std::shared_ptr<Outgoing> take_out(std::uint32_t id);
     void on_accept(const json& j);

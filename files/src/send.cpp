@@ -34,7 +34,7 @@ Fd open_regular(const std::string& path, std::uint64_t& size) {
 
 }  // namespace
 
-TransferId EndpointImpl::send_file(const std::string& path, const std::string& offered_name) {
+TransferId EndpointImpl::send_file(const std::string& path, const std::string& offered_name, bool start_paused) {
     if (!consent_allowed()) throw std::runtime_error("file transfer is switched off (F12): switch it on to send files");
     auto o = std::make_shared<Outgoing>();
     o->fd = open_regular(path, o->size);
@@ -42,6 +42,7 @@ TransferId EndpointImpl::send_file(const std::string& path, const std::string& o
     hash_fd_prefix(o->fd.get(), o->size, h);
     o->sha256 = to_hex(h.finish());
     o->name = offered_name.empty() ? last_component(path) : offered_name;
+    o->paused = start_paused;
     std::lock_guard<std::mutex> lk(mu);
     o->wire = next_out_id++;
     out[o->wire] = o;

@@ -131,14 +131,13 @@ TEST_CASE("cancel by the receiver mid-transfer: both sides told, the partial fil
     CHECK(list_tree(fx.down).empty());
 }
 
-TEST_CASE("a paused transfer sends nothing while another one completes, then resumes") {
+TEST_CASE("a transfer started paused sends nothing while another one completes, then resumes") {
     Fixture fx;
     write_prng_file(fx.src / "held.bin", 4 << 20, 6);
     write_prng_file(fx.src / "quick.bin", 1 << 20, 7);
     auto streams = tunnel::make_stream_pair();
     Side sender(*streams.first, options_for(fx.src)), receiver(*streams.second, options_for(fx.down));
-    auto held = sender.endpoint().send_file((fx.src / "held.bin").string());
-    sender.endpoint().pause(held);
+    auto held = sender.endpoint().send_file((fx.src / "held.bin").string(), "", true);
     sender.endpoint().send_file((fx.src / "quick.bin").string());
     auto first = sender.wait_outcomes(1).at(0);
     CHECK(first.text == "quick.bin");

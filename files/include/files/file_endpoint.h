@@ -94,8 +94,9 @@ public:
     // Offers a regular file to the peer under `offered_name` (default: the
     // path's last component). Hashes the whole file first, on the calling
     // thread (about 0.5 s per GiB): call it from a worker, not a GUI thread.
+    // With `start_paused`, the offer goes out but no data until resume(id).
     // Throws std::runtime_error if consent is off or the file is unreadable.
-    TransferId send_file(const std::string& path, const std::string& offered_name = "");
+    TransferId send_file(const std::string& path, const std::string& offered_name = "", bool start_paused = false);
 
     // Answers an offer deferred by on_offer.
     void accept(TransferId id);
