@@ -190,6 +190,16 @@ Config parse_config(const std::string& text, const std::string& origin) {
     return c;
 }
 
+void check_relay_url(const Config& config, const std::string& relay_url) {
+    auto scheme = lower(relay_url.substr(0, relay_url.find("://")));
+    if (scheme == "https") return;
+    if (scheme == "http" && config.allow_plain_http) return;
+    if (scheme == "http")
+        throw UrlError("relay URL '" + relay_url + "' is plain HTTP; use https://, or set allow_plain_http = yes in " +
+                       config.origin + " (test setups only)");
+    throw UrlError("relay URL '" + relay_url + "' must start with https://");
+}
+
 Config load_config_file(const std::string& path) {
     std::ifstream f(path, std::ios::binary);
     if (!f) throw ConfigError(path, 0, "cannot read the file; check that it exists and is readable");

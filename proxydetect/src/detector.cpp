@@ -203,6 +203,7 @@ std::optional<std::string> Detector::fetch_script(Run& run, const std::string& l
 }
 
 bool Detector::run_pac_from(Run& run, const std::string& origin, const std::string& location) {
+    if (location.empty()) { detection_failed(run, origin + ": no PAC URL given"); return true; }
     auto script = fetch_script(run, location);
     if (!script) { detection_failed(run, origin + ": the PAC script could not be loaded"); return true; }
     if (!world_.pac) { detection_failed(run, origin + ": no PAC evaluator"); return true; }

@@ -146,7 +146,10 @@ public:
         }
         bool timed_out = !converse(child.fd, request_json(req), dns, start, out);
         close(child.fd);
-        if (timed_out) kill(child.pid, SIGKILL);
+        // Always: after a timeout it stops the script; after EOF the helper
+        // has exited or is exiting (its status is already set), and this
+        // bounds waitpid() even if it closed the socket and kept running.
+        kill(child.pid, SIGKILL);
         int status = 0;
         while (waitpid(child.pid, &status, 0) < 0 && errno == EINTR) {}
         out.elapsed = std::chrono::duration_cast<Ms>(SteadyClock::now() - start);

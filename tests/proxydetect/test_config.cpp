@@ -142,3 +142,12 @@ TEST_CASE("conf/proxy.conf: the example parses and documents every key", "[confi
         CHECK(ss.str().find("\n#" + key + " = ") != std::string::npos);
     }
 }
+
+TEST_CASE("allow_plain_http guards the relay URL", "[config]") {
+    Config c;
+    CHECK_NOTHROW(check_relay_url(c, "https://relay.example.com/"));
+    CHECK_THROWS_WITH(check_relay_url(c, "http://relay.example.com/"), Catch::Contains("allow_plain_http = yes"));
+    CHECK_THROWS_AS(check_relay_url(c, "ftp://relay/"), UrlError);
+    c = parse_config("allow_plain_http = yes\n", "t");
+    CHECK_NOTHROW(check_relay_url(c, "http://127.0.0.1:8080/"));
+}

@@ -169,3 +169,22 @@ TEST_CASE("detector: a malformed URL is a UrlError", "[detector]") {
     Fixture f(Config{});
     CHECK_THROWS_AS(f.detector->resolve("relay.example.com"), UrlError);
 }
+
+TEST_CASE("detector: desktop PAC mode without a URL is a detection failure", "[detector]") {
+    Fixture f(parse_config("on_detection_failure = fail\n", "proxy.conf"));
+    f.desktop->settings.mode = SystemProxySettings::Mode::pac_url;
+    auto d = f.detector->resolve("https://r/");
+    CHECK(d.blocked());
+    CHECK(d.failure.find("no PAC URL") != std::string::npos);
+}
+
+TEST_CASE("detector: desktop PAC URL is fetched and evaluated", "[detector]") {
+    Fixture f(Config{});
+    f.desktop->settings.mode = SystemProxySettings::Mode::pac_url;
+    f.desktop->settings.pac_url = "http://pac.corp/desk.pac";
+    f.http->bodies["http://pac.corp/desk.pac"] = "function FindProxyForURL(u,h){}";
+    f.pac->outcome = ok("HTTPS tls.proxy:443");
+    auto d = f.detector->resolve("https://r/");
+    CHECK(pdtest::pac_strings(d) == V{"HTTPS tls.proxy:443"});
+    CHECK(d.auth.schemes_for(d.candidates[0]).back() == AuthScheme::basic);  // Basic is fine over TLS
+}

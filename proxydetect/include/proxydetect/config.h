@@ -73,6 +73,11 @@ Config parse_config(const std::string& text, const std::string& origin);
 // Reads and parses a file. Throws ConfigError when it cannot be read.
 Config load_config_file(const std::string& path);
 
+// Enforces allow_plain_http for the relay URL: throws UrlError, saying
+// what to change, when `relay_url` is http:// and plain HTTP is not
+// allowed, or when it is neither http:// nor https://.
+void check_relay_url(const Config& config, const std::string& relay_url);
+
 // The keys parse_config accepts, in documentation order.
 const std::vector<std::string>& config_keys();
 
