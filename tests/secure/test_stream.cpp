@@ -140,3 +140,17 @@ TEST_CASE("two clients (a pairing bug) fail instead of talking in the clear") {
     });
     CHECK_THROWS_AS(secure_handshake(std::move(a), SecureRole::client), StreamError);
 }
+
+TEST_CASE("close() while our writer is blocked: the write throws, our reader still ends cleanly") {
+    auto [d, c] = make_stream_pair(4096);
+    auto [desk, client] = connect(std::move(d), std::move(c));
+    const std::string big = pattern(1 << 20, 15);  // the client never reads: the write blocks
+    std::thread closer([&, &desk = desk] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        desk->close();
+    });
+    CHECK_THROWS_AS(desk->write(big.data(), big.size()), StreamError);
+    closer.join();
+    char buf[16];
+    CHECK(desk->read(buf, sizeof buf) == 0);
+}

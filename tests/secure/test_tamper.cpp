@@ -106,11 +106,12 @@ TEST_CASE("a stream cut without close_notify is an error, after the intact prefi
     auto [desk, client] = connect(std::move(wire.desk_end), std::move(wire.client_end));
     const std::size_t record = kRecordHeader + 100 + kRecordTrailer;
     wire.to_client->arm_cut(record + 3);  // one whole record, then 3 bytes of the next
-    desk->write("a hundred bytes follow ..........................................................................", 100);
+    const std::string hundred = pattern(100, 14);
+    desk->write(hundred.data(), hundred.size());
     desk->write("more", 4);
     std::string error;
     std::string got = read_all(*client, &error);
-    CHECK(got.size() == 100);
+    CHECK(got == hundred);
     CHECK_THAT(error, Catch::Contains("cut off") && Catch::Contains("close_notify"));
 }
 

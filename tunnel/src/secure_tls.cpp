@@ -128,7 +128,10 @@ void TlsStreamImpl::send_output() {
     try {
         inner_->write(out_buf_.data(), out_buf_.size());
     } catch (const StreamError& e) {
-        fail(closed_ ? "the end-to-end encrypted session is closed" : e.what());
+        // After our own close() this is no failure of the session: the
+        // reader must still see a clean end, so nothing is recorded.
+        if (closed_) throw StreamError("the end-to-end encrypted session is closed");
+        fail(e.what());
     }
     out_buf_.clear();
 }

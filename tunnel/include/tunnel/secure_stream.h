@@ -61,7 +61,9 @@ private:
 // assigns the roles). Throws StreamError with a sentence a person can act on
 // if the peer is not a compatible Tether endpoint, the stream ends, or the
 // bytes were altered. To abort a handshake in progress, close() the inner
-// stream from another thread (it stays alive until this function returns).
+// stream from another thread; that thread must not touch the inner stream
+// once this function has returned or thrown (it then belongs to the
+// SecureStream, or is destroyed).
 std::unique_ptr<SecureStream> secure_handshake(std::unique_ptr<ByteStream> inner, SecureRole role);
 
 }  // namespace tunnel
