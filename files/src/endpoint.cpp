@@ -65,8 +65,9 @@ std::string EndpointImpl::run() {
 }
 
 std::string EndpointImpl::read_loop() {
+    proto::MessageReader reader(channel);
     proto::Message m;
-    while (proto::read_message(channel, m)) dispatch(m);
+    while (reader.next(m)) dispatch(m);
     return "";
 }
 

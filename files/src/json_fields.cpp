@@ -5,7 +5,7 @@ namespace files {
 using proto::ProtocolError;
 
 json parse_control(const proto::Message& m) {
-    json j = json::parse(m.payload.begin(), m.payload.end(), nullptr, false);
+    json j = json::parse(m.payload, m.payload + m.size, nullptr, false);
     if (j.is_discarded() || !j.is_object())
         throw ProtocolError("control message type " + std::to_string(static_cast<int>(m.type)) + " is not a JSON object");
     return j;

@@ -1,5 +1,7 @@
 #include "protocol.h"
 
+#include <algorithm>
+
 namespace files::proto {
 namespace {
 
@@ -22,9 +24,32 @@ std::size_t max_payload(Type t) {
 
 }  // namespace
 
-bool read_message(tunnel::ByteStream& s, Message& m) {
-    char header[kHeaderSize];
-    if (!tunnel::read_exact(s, header, sizeof header)) return false;
+// Room for a few whole chunks: one read() usually brings several messages.
+constexpr std::size_t kReadBuffer = 256 * 1024;
+
+MessageReader::MessageReader(tunnel::ByteStream& s)
+    : s_(s), buf_(kReadBuffer + kHeaderSize + kDataHeaderSize + kChunk) {}
+
+bool MessageReader::fill(std::size_t need) {
+    if (begin_ + need > buf_.size()) {  // no room behind: move the unparsed bytes to the front
+        std::copy(buf_.begin() + static_cast<long>(begin_), buf_.begin() + static_cast<long>(end_), buf_.begin());
+        end_ -= begin_;
+        begin_ = 0;
+    }
+    while (end_ - begin_ < need) {
+        std::size_t n = s_.read(buf_.data() + end_, buf_.size() - end_);
+        if (n == 0) {
+            if (end_ == begin_) return false;
+            throw ProtocolError("the channel ended in the middle of a message");
+        }
+        end_ += n;
+    }
+    return true;
+}
+
+bool MessageReader::next(Message& m) {
+    if (!fill(kHeaderSize)) return false;
+    const char* header = buf_.data() + begin_;
     auto raw = static_cast<std::uint8_t>(header[0]);
     if (raw < 1 || raw > static_cast<std::uint8_t>(Type::error))
         throw ProtocolError("unknown message type " + std::to_string(raw));
@@ -32,9 +57,10 @@ bool read_message(tunnel::ByteStream& s, Message& m) {
     std::uint64_t len = get_be(header + 1, 4);
     if (len > max_payload(m.type))
         throw ProtocolError("message type " + std::to_string(raw) + " is too long (" + std::to_string(len) + " bytes)");
-    m.payload.resize(static_cast<std::size_t>(len));
-    if (len > 0 && !tunnel::read_exact(s, m.payload.data(), m.payload.size()))
-        throw ProtocolError("the channel ended in the middle of a message");
+    if (!fill(kHeaderSize + len)) throw ProtocolError("the channel ended in the middle of a message");
+    m.payload = buf_.data() + begin_ + kHeaderSize;
+    m.size = static_cast<std::size_t>(len);
+    begin_ += kHeaderSize + m.size;
     return true;
 }
 
@@ -62,9 +88,9 @@ std::string encode_ack(std::uint32_t id, std::uint64_t offset) {
 }
 
 Binary decode_binary(const Message& m) {
-    if (m.payload.size() < kDataHeaderSize)
+    if (m.size < kDataHeaderSize)
         throw ProtocolError("a data or ack message is shorter than its 12-byte header");
-    return {static_cast<std::uint32_t>(get_be(m.payload.data(), 4)), get_be(m.payload.data() + 4, 8)};
+    return {static_cast<std::uint32_t>(get_be(m.payload, 4)), get_be(m.payload + 4, 8)};
 }
 
 }  // namespace files::proto

@@ -44,17 +44,31 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// One message; `payload` points into the reader's buffer and stays valid
+// until the next call to MessageReader::next().
 struct Message {
     Type type{};
-    std::vector<char> payload;  // reused between messages: no allocation per chunk
+    const char* payload = nullptr;
+    std::size_t size = 0;  // bytes of payload
 };
 
-// Reads whole messages from a blocking stream. The stream blocks for us, so
-// reading the 5-byte header then the payload is the simplest correct parser.
-// Returns false when the stream ended cleanly between messages.
-// Throws ProtocolError for unknown types and oversized lengths (checked
-// before any payload is read, so memory stays bounded).
-bool read_message(tunnel::ByteStream& s, Message& m);
+// Incremental reader: fills a buffer with large reads (few wakeups of the
+// writer on the other side) and cuts whole messages out of it; "not enough
+// bytes yet" just means read more. Memory: one fixed buffer.
+// Throws ProtocolError for unknown types and lengths over the limit of
+// their type (checked on the header, before buffering the payload).
+class MessageReader {
+public:
+    explicit MessageReader(tunnel::ByteStream& s);
+    // false: the stream ended cleanly between two messages.
+    bool next(Message& m);
+
+private:
+    bool fill(std::size_t need);  // false: clean end with nothing buffered
+    tunnel::ByteStream& s_;
+    std::vector<char> buf_;
+    std::size_t begin_ = 0, end_ = 0;  // unparsed bytes are buf_[begin_, end_)
+};
 
 // Encoders return a whole message ready for ByteStream::write.
 std::string encode(Type type, const std::string& payload);

@@ -137,7 +137,7 @@ void EndpointImpl::decline(std::uint32_t id, const std::string& reason, const st
 
 void EndpointImpl::on_data(const proto::Message& m) {
     proto::Binary b = proto::decode_binary(m);
-    std::size_t len = m.payload.size() - proto::kDataHeaderSize;
+    std::size_t len = m.size - proto::kDataHeaderSize;
     std::shared_ptr<Incoming> inc;
     {
         std::lock_guard<std::mutex> lk(mu);
@@ -157,7 +157,7 @@ void EndpointImpl::on_data(const proto::Message& m) {
         throw ProtocolError("DATA at offset " + std::to_string(b.offset) + ", expected " + std::to_string(inc->written) +
                             " (chunks must be in order, without gaps or overlaps)");
     if (b.offset + len > inc->info.size) throw ProtocolError("DATA goes beyond the offered size");
-    const char* bytes = m.payload.data() + proto::kDataHeaderSize;
+    const char* bytes = m.payload + proto::kDataHeaderSize;
     try {
         pwrite_all(inc->partial.fd.get(), bytes, len, b.offset);
     } catch (const std::exception& e) {

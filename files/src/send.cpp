@@ -97,7 +97,7 @@ void EndpointImpl::on_decline(const json& j) {
 
 void EndpointImpl::on_ack(const proto::Message& m) {
     proto::Binary b = proto::decode_binary(m);
-    if (m.payload.size() != proto::kDataHeaderSize) throw ProtocolError("ACK has trailing bytes");
+    if (m.size != proto::kDataHeaderSize) throw ProtocolError("ACK has trailing bytes");
     std::shared_ptr<Outgoing> o;
     {
         std::lock_guard<std::mutex> lk(mu);
