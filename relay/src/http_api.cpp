@@ -85,7 +85,9 @@ void session_state(HttpContext& cx, const httplib::Request& req, httplib::Respon
     if (!ep) return;
     const wire::PeerState peer = ep->session->peer_state(ep->side);
     const char* names[] = {"waiting", "connected", "reconnecting"};
-    send_json(res, 200, {{"state", names[static_cast<int>(peer)]}, {"peer_name", ep->session->name()}});
+    // Only the desk has a name (the supporter's); the client has none.
+    const std::string peer_name = ep->side == Side::client ? ep->session->name() : "";
+    send_json(res, 200, {{"state", names[static_cast<int>(peer)]}, {"peer_name", peer_name}});
 }
 
 std::optional<std::string> bearer_token(const httplib::Request& req) {

@@ -1,6 +1,10 @@
 #include "relay/rate_limiter.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <algorithm>
+#include <cstring>
 #include <cmath>
 
 namespace relay {
@@ -13,6 +17,16 @@ double per_second(double per_minute) { return per_minute > 0 ? per_minute / 60.0
 double burst_of(double per_minute) { return per_minute > 0 ? std::max(1.0, per_minute) : kUnlimited; }
 
 }  // namespace
+
+std::string rate_key(const std::string& address) {
+    in6_addr a{};
+    if (address.find(':') == std::string::npos || inet_pton(AF_INET6, address.c_str(), &a) != 1) return address;
+    if (IN6_IS_ADDR_V4MAPPED(&a)) return address;
+    std::memset(a.s6_addr + 8, 0, 8);  // one /64 = one subscriber
+    char buf[INET6_ADDRSTRLEN];
+    inet_ntop(AF_INET6, &a, buf, sizeof buf);
+    return std::string(buf) + "/64";
+}
 
 TokenBucket::TokenBucket(double rate_per_second, double burst, TimePoint now)
     : rate_(rate_per_second), burst_(burst), tokens_(burst), last_(now) {}
@@ -54,8 +68,12 @@ TokenBucket& RateLimiter::bucket_for(const std::string& address, TimePoint now) 
 Admission RateLimiter::admit(const std::string& address) {
     std::lock_guard<std::mutex> lock(mutex_);
     const TimePoint now = time_.now();
-    TokenBucket& mine = bucket_for(address, now);
-    const bool ok = mine.available(now) && global_.available(now);
+    // Global first: while it refuses, no per-address bucket is created, so a
+    // flood from many addresses cannot grow the table.
+    if (!global_.available(now)) return {false, std::max(global_.wait_time(now), std::chrono::seconds(1))};
+    if (per_ip_.size() >= kMaxTrackedAddresses) sweep_locked(now);
+    TokenBucket& mine = bucket_for(rate_key(address), now);
+    const bool ok = mine.available(now);
     if (ok) {
         mine.take();
         global_.take();
@@ -67,7 +85,10 @@ Admission RateLimiter::admit(const std::string& address) {
 
 void RateLimiter::sweep() {
     std::lock_guard<std::mutex> lock(mutex_);
-    const TimePoint now = time_.now();
+    sweep_locked(time_.now());
+}
+
+void RateLimiter::sweep_locked(TimePoint now) {
     for (auto it = per_ip_.begin(); it != per_ip_.end();)
         it = it->second.full(now) ? per_ip_.erase(it) : std::next(it);
 }

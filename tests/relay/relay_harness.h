@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 #include <httplib.h>
+#include <signal.h>
 #include <stdlib.h>
 
 #include <condition_variable>
@@ -41,6 +42,7 @@ private:
 class Harness {
 public:
     explicit Harness(const std::function<void(relay::Config&)>& tweak = {}) {
+        ::signal(SIGPIPE, SIG_IGN);  // as tether-relay's main does: a vanished peer must not kill us
         relay::Config c;
         c.listen_host = "127.0.0.1";
         c.listen_port = 0;

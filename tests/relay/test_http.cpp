@@ -3,6 +3,8 @@
 // malformed frames, and no code or token in any log line.
 #include <catch2/catch.hpp>
 
+#include <fstream>
+
 #include "relay_harness.h"
 
 using namespace relay_test;
@@ -309,4 +311,58 @@ TEST_CASE("no code or token appears in any log line") {
             INFO(line);
             CHECK(line.find(secret) == std::string::npos);
         }
+}
+
+TEST_CASE("a newer uplink of a side replaces the older: 409 replaced, forwarding continues") {
+    Harness h;
+    Pair p(h);
+    Uplink older(h, p.desk_token);
+    older.send(data_frame(0, "a"));
+    REQUIRE(p.client_down.wait_bytes(std::string(8, '\0') + "a"));
+    Uplink newer(h, p.desk_token);
+    newer.send(data_frame(1, "b"));
+    REQUIRE(p.client_down.wait_bytes(std::string(8, '\0') + "a" + std::string(7, '\0') + "\1b"));
+    older.send(data_frame(2, "c"));  // not forwarded: the older uplink is over
+    CHECK(older.finish() == 409);
+    CHECK(json::parse(older.body())["error"] == "replaced");
+    newer.send(data_frame(2, "d"));
+    CHECK(p.client_down.wait_bytes(std::string(8, '\0') + "a" + std::string(7, '\0') + "\1b" + std::string(7, '\0') + "\2d"));
+}
+
+TEST_CASE("--capture-dir records forwarded end-to-end payloads per direction") {
+    TempDir capture;
+    Harness h([&](relay::Config& c) { c.capture_dir = capture.path(); });
+    Pair p(h);
+    Uplink up(h, p.client_token);
+    up.send(data_frame(0, "secret?"));
+    REQUIRE(p.desk_down.wait_bytes(std::string(8, '\0') + "secret?"));
+    std::vector<std::string> files;
+    for (auto& e : std::filesystem::directory_iterator(capture.path())) files.push_back(e.path().filename());
+    REQUIRE(files.size() == 1);
+    CHECK(files[0].size() == std::string("12345678.client-to-desk").size());
+    CHECK(files[0].substr(8) == ".client-to-desk");
+    std::ifstream in(capture.path() + "/" + files[0], std::ios::binary);
+    std::string got((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(got == std::string(8, '\0') + "secret?");
+}
+
+TEST_CASE("a vanished side: the peer gets peer(reconnecting), then end(peer_timeout) after the grace") {
+    Harness h([](relay::Config& c) { c.grace = std::chrono::seconds(1); });
+    json j = h.create();
+    std::string client = h.join(j["code"]);
+    Downlink desk(h, j["token"]);
+    auto has_peer = [](wire::PeerState s) {
+        return [s](const std::vector<wire::Frame>& f) {
+            for (auto& x : f)
+                if (x.type == wire::FrameType::peer && wire::payload_peer(x) == s) return true;
+            return false;
+        };
+    };
+    {
+        Downlink gone(h, client);
+        REQUIRE(desk.wait_for(has_peer(wire::PeerState::connected)));
+    }  // the client's connection closes here
+    CHECK(desk.wait_for(has_peer(wire::PeerState::reconnecting)));
+    CHECK(desk.wait_for([](auto& f) { return has_end(f, wire::EndReason::peer_timeout); }));
+    CHECK(outcome(h.join_raw(json{{"code", j["code"]}}.dump())).second == "ended_session");
 }

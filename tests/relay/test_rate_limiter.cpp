@@ -67,3 +67,27 @@ TEST_CASE("sweep forgets addresses whose bucket refilled") {
     limiter.sweep();
     CHECK(limiter.tracked_addresses() == 0);
 }
+
+TEST_CASE("IPv6 addresses count by their /64, IPv4 by the address") {
+    const std::vector<std::pair<std::string, std::string>> rows = {
+        {"192.0.2.7", "192.0.2.7"},
+        {"2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"},
+        {"2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64"},
+        {"::ffff:192.0.2.7", "::ffff:192.0.2.7"},
+        {"not an address", "not an address"},
+    };
+    for (auto& [address, key] : rows) CHECK(rate_key(address) == key);
+    FakeTime time;
+    RateLimiter limiter(time, {1, 0});
+    CHECK(limiter.admit("2001:db8::1").allowed);
+    CHECK_FALSE(limiter.admit("2001:db8::2").allowed);  // same /64
+    CHECK(limiter.admit("2001:db8:0:1::1").allowed);    // another /64
+}
+
+TEST_CASE("while the global bucket refuses, no address is tracked") {
+    FakeTime time;
+    RateLimiter limiter(time, {5, 1});
+    CHECK(limiter.admit("a").allowed);
+    for (int i = 0; i < 1000; ++i) CHECK_FALSE(limiter.admit("10.0." + std::to_string(i / 250) + "." + std::to_string(i % 250)).allowed);
+    CHECK(limiter.tracked_addresses() == 1);
+}

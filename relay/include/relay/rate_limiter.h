@@ -38,8 +38,15 @@ struct Admission {
     std::chrono::seconds retry_after;  // when !allowed; at least 1 s
 };
 
+// The bucket an address counts against: IPv4 addresses as they are, IPv6
+// addresses by their /64 (one subscriber usually holds a whole /64).
+std::string rate_key(const std::string& address);
+
 class RateLimiter {
 public:
+    // Above this many tracked addresses, admit() sweeps first (memory bound).
+    static constexpr std::size_t kMaxTrackedAddresses = 100000;
+
     RateLimiter(const TimeSource& time, RateLimits limits);
     // Takes one token from the address's bucket and the global one, or none.
     Admission admit(const std::string& address);
@@ -49,6 +56,7 @@ public:
 
 private:
     TokenBucket& bucket_for(const std::string& address, TimePoint now);
+    void sweep_locked(TimePoint now);
 
     const TimeSource& time_;
     const RateLimits limits_;
