@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <future>
+#include <random>
 
 #include "relay_harness.h"
 
@@ -147,4 +148,29 @@ TEST_CASE("after the end a poll delivers end, then 410 ended_session") {
     Polled after = poll_down(h, p.client, 0);
     CHECK(after.status == 410);
     CHECK(after.error == "ended_session");
+}
+
+TEST_CASE("random bytes on poll up and stream up never crash the relay") {
+    Harness h;
+    PolledPair p(h);
+    std::mt19937 rng(7);
+    int ok = 0, refused = 0;
+    for (int i = 0; i < 200; ++i) {
+        std::string body(rng() % 64, '\0');
+        for (auto& c : body) c = static_cast<char>(rng() % 4 == 0 ? rng() % 0x14 : rng());
+        auto res = h.client()->Post("/v1/poll/up", Harness::bearer(p.desk), body, "application/octet-stream");
+        REQUIRE(res);
+        CHECK((res->status == 204 || res->status == 400));
+        (res->status == 204 ? ok : refused)++;
+    }
+    CHECK(refused > 0);
+    for (int i = 0; i < 20; ++i) {
+        Uplink up(h, p.client);
+        std::string body(rng() % 4096, '\0');
+        for (auto& c : body) c = static_cast<char>(rng());
+        up.send(body);
+        const int status = up.finish();
+        CHECK((status == 200 || status == 400));
+    }
+    CHECK(h.client()->Get("/healthz")->status == 200);
 }
