@@ -28,6 +28,10 @@ using json = nlohmann::json;
 // reconnect re-sends little (docs/FILES.md, "Flow control").
 constexpr std::uint64_t kSendWindow = 2 * 1024 * 1024;
 
+// The receiver acknowledges every this many bytes (and at the end): fewer
+// wakeups than one ACK per chunk, still 8 ACKs per send window.
+constexpr std::uint64_t kAckEvery = 256 * 1024;
+
 // Outgoing state machine: offered -> sending -> awaiting_result -> (gone).
 enum class OutState { offered, sending, awaiting_result };
 
@@ -58,6 +62,7 @@ struct Incoming {
     Partial partial;
     Sha256 hash;
     std::uint64_t written = 0;  // bytes; also the offset the next chunk must have
+    std::uint64_t acked = 0;    // bytes announced to the sender with ACK
 };
 
 struct EndpointImpl {

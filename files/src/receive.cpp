@@ -116,7 +116,7 @@ void EndpointImpl::accept(std::uint32_t id) {
         lk.unlock();
         return decline(id, std::string("the receiver cannot save the file: ") + e.what(), "disk");
     }
-    inc->written = inc->info.resume_from = inc->partial.length;
+    inc->written = inc->acked = inc->info.resume_from = inc->partial.length;
     inc->state = InState::receiving;
     enqueue(Type::accept, {{"id", id}, {"offset", inc->written}});
     lk.unlock();
@@ -167,7 +167,8 @@ void EndpointImpl::on_data(const proto::Message& m) {
     inc->hash.update(bytes, len);
     inc->written += len;
     data_received += len;
-    {
+    if (inc->written - inc->acked >= kAckEvery || inc->written == inc->info.size) {
+        inc->acked = inc->written;
         std::lock_guard<std::mutex> g(mu);
         acks[b.id] = inc->written;
         cv.notify_all();
