@@ -42,6 +42,9 @@ json candidate_json(const Candidate& c, const AuthPolicy& a) {
         json schemes = json::array();
         for (auto s : a.schemes_for(c)) schemes.push_back(to_string(s));
         j["auth"] = schemes;
+        auto cred = a.credentials_for(c);
+        j["user"] = cred.user;
+        j["credentials_source"] = cred.source;
     }
     return j;
 }
@@ -73,7 +76,9 @@ std::string explain_text(const Decision& d) {
     n = 1;
     for (const auto& c : d.candidates) {
         o << "  " << n++ << ". " << c.pac_string() << "   (from " << c.source << ")\n";
-        if (!c.is_direct()) o << "     proxy auth: " << schemes_text(d.auth.schemes_for(c)) << "\n";
+        if (!c.is_direct())
+            o << "     proxy auth: " << schemes_text(d.auth.schemes_for(c)) << "; "
+              << credentials_text(d.auth.credentials_for(c)) << "\n";
     }
     o << "\nAuthentication order: " << schemes_text(d.auth.order)
       << (d.auth.allow_basic_over_http ? "" : " (basic only to https:// proxies)") << "\n"

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <nlohmann/json.hpp>
 
@@ -63,7 +64,11 @@ struct Child {
 };
 
 // Between fork and exec only async-signal-safe calls (setrlimit, dup2, close).
-[[noreturn]] void exec_child(const std::string& path, int fd, int devnull, const PacLimits& lim) {
+// `envp` is prepared before fork (no allocation after it): only TZ, so
+// that the PAC time functions see local time, and nothing else of ours
+// (proxy passwords in http_proxy, tokens) reaches the untrusted script's process.
+[[noreturn]] void exec_child(const std::string& path, int fd, int devnull, const PacLimits& lim,
+                             char* const* envp) {
     dup2(fd, 0);
     dup2(fd, 1);
     dup2(devnull, 2);
@@ -76,8 +81,10 @@ struct Child {
     r = {0, 0};
     setrlimit(RLIMIT_CORE, &r);
     setrlimit(RLIMIT_FSIZE, &r);  // the helper writes no files
+    r = {16, 16};                 // stdio and /etc/localtime; nothing else to open
+    setrlimit(RLIMIT_NOFILE, &r);
     char* argv[] = {const_cast<char*>(path.c_str()), nullptr};
-    execv(path.c_str(), argv);
+    execve(path.c_str(), argv, envp);
     _exit(127);
 }
 
@@ -88,8 +95,11 @@ Child spawn(const std::string& path, const PacLimits& lim, std::string& error) {
         return {};
     }
     int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    const char* tz = std::getenv("TZ");
+    std::string tz_entry = tz ? std::string("TZ=") + tz : "";
+    char* envp[] = {tz ? const_cast<char*>(tz_entry.c_str()) : nullptr, nullptr};
     pid_t pid = fork();
-    if (pid == 0) exec_child(path, sv[1], devnull, lim);
+    if (pid == 0) exec_child(path, sv[1], devnull, lim, envp);
     close(sv[1]);
     if (devnull >= 0) close(devnull);
     if (pid < 0) {

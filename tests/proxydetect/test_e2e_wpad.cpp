@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "proxydetect/config.h"
 #include "proxydetect/detector.h"
 #include "proxydetect/explain.h"
 #include "proxydetect/fakes.h"
@@ -61,18 +62,21 @@ std::string corporate_pac(int proxy_port) {
 }
 
 struct Network {
+    // The script wpad.dat serves; empty = corporate_pac(proxy port).
+    std::string pac_override;
     // Stands for the corporate proxy: only its port matters here.
     LoopbackServer proxy{[](httplib::Server& s) {
         s.Get("/", [](const httplib::Request&, httplib::Response& r) { r.set_content("proxy", "text/plain"); });
     }};
     LoopbackServer wpad{[this](httplib::Server& s) {
         s.Get("/wpad.dat", [this](const httplib::Request&, httplib::Response& r) {
-            r.set_content(corporate_pac(proxy.port()), "application/x-ns-proxy-autoconfig");
+            r.set_content(pac_override.empty() ? corporate_pac(proxy.port()) : pac_override,
+                          "application/x-ns-proxy-autoconfig");
         });
     }};
 };
 
-std::unique_ptr<Detector> detector_for(const Network& net, Config config) {
+std::unique_ptr<Detector> detector_for(const Network& net, Config config, PacLimits limits = {}) {
     World w;
     w.env = std::make_unique<fake::Environment>();
     w.files = std::make_unique<fake::FileSystem>();
@@ -87,7 +91,7 @@ std::unique_ptr<Detector> detector_for(const Network& net, Config config) {
     w.net = std::move(info);
     w.clock = std::make_unique<fake::Clock>();
     w.desktop = std::make_unique<fake::SystemProxySource>();  // mode unavailable
-    w.pac = make_helper_evaluator(PAC_EVAL_PATH);
+    w.pac = make_helper_evaluator(PAC_EVAL_PATH, limits);
     DetectorOptions o;
     o.wpad_port = static_cast<uint16_t>(net.wpad.port());
     return std::make_unique<Detector>(std::move(config), std::move(w), o);
@@ -163,4 +167,22 @@ TEST_CASE("WPAD end to end: tether-proxydetect explain shows the chain", "[e2e_w
 
     CHECK(run_tool("--help", &status).find("explain URL") != std::string::npos);
     CHECK(status == 0);
+}
+
+TEST_CASE("WPAD end to end: a hostile served PAC is stopped; fail-closed honoured", "[e2e_wpad]") {
+    Network net;
+    net.pac_override = "function FindProxyForURL(u, h) { for (;;) {} }";
+    PacLimits limits;
+    limits.cpu = std::chrono::seconds(1);
+    limits.wall = std::chrono::milliseconds(3000);
+    auto det = detector_for(net, parse_config("on_detection_failure = fail\n", "proxy.conf"), limits);
+    Decision d = det->resolve("https://relay.corp.test/");
+    CHECK(d.blocked());
+    INFO(d.failure);
+    CHECK(d.failure.find("WPAD http://wpad.corp.test:") != std::string::npos);
+    std::string json_text = explain_json(d);
+    auto j = nlohmann::json::parse(json_text);
+    CHECK(j["candidates"].empty());
+    CHECK(j["pac"]["ok"] == false);
+    CHECK(j["failure"].get<std::string>().find("on_detection_failure = fail") != std::string::npos);
 }

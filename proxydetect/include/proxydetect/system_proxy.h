@@ -55,6 +55,10 @@ std::unique_ptr<SystemProxySource> make_kde_source();
 // time (default GNOME, like Chromium); "unavailable" when neither answers.
 std::unique_ptr<SystemProxySource> make_linux_desktop_source();
 
+// Windows (WinHTTP) / macOS (SystemConfiguration): defined only in
+// platform/windows or platform/macos, which are not built on Linux.
+std::unique_ptr<SystemProxySource> make_platform_source();
+
 // Parsers, exposed for tests.
 SystemProxySettings parse_kioslaverc(const std::string& text);
 // `gsettings get` prints GVariant text: 'str', 8080, ['a', 'b'], @as [].
