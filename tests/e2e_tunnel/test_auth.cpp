@@ -42,3 +42,20 @@ TEST_CASE("CONNECT with Basic proxy auth; a wrong password is a clear 407", "[ba
         CHECK(r.err.find("requires authentication (407)") != std::string::npos);
     }
 }
+
+TEST_CASE("CONNECT with NTLM proxy auth", "[ntlm_auth]") {
+    test_support::TempDir dir;
+    test_support::SquidOptions so;
+    so.ntlm = true;  // ntlm_fake_auth: the handshake is real, any password passes
+    test_support::Squid squid(so);
+    test_support::Relay relay;
+    e2e::Route route = e2e::via(squid, relay);
+    route.proxy_user = "bob";
+    route.proxy_password = "any";
+    route.proxy_auth = "ntlm";
+
+    e2e::transfer(route, dir, dir.write("desk.in", "over ntlm\n"), dir.write("client.in", "and back\n"), 30s);
+    CHECK(read_file(dir.file("client.out")) == "over ntlm\n");
+    CHECK(read_file(dir.file("desk.out")) == "and back\n");
+    CHECK(squid.wait_for_log("CONNECT 127\\.0\\.0\\.1:[0-9]+ [^ ]*bob[^ ]* ", 10s));
+}

@@ -65,6 +65,17 @@ Outcome run_tunnel(const Route& r, const std::vector<std::string>& args,
     return {code, p.err() + p.out()};
 }
 
+Outcome run_plain(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
+    Route none;
+    auto o = options(none, {}, "/dev/null", "");
+    o.argv = {tunnel_binary()};
+    o.argv.insert(o.argv.end(), args.begin(), args.end());
+    o.env = env;
+    Process p(o);
+    int code = p.wait(std::chrono::seconds(30));
+    return {code, p.err() + p.out()};
+}
+
 void transfer(const Route& r, const test_support::TempDir& dir, const std::string& desk_in,
               const std::string& client_in, std::chrono::milliseconds timeout) {
     Opened desk = start_open(r, desk_in, dir.file("desk.out"));

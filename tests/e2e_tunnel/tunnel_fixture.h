@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,10 @@ struct Outcome {
 };
 Outcome run_tunnel(const Route& r, const std::vector<std::string>& args,
                    std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+// tether-tunnel with exactly `args` (no route options) and `env` on top of
+// a proxy-free environment: for testing option precedence.
+Outcome run_plain(const std::vector<std::string>& args, const std::map<std::string, std::string>& env);
 
 // Both ends with the given input files; waits for both to exit (exit codes
 // 0 expected) and returns the outputs' paths in `dir`: "desk.out" (what the

@@ -63,9 +63,16 @@ bool StreamCarrier::receive(wire::Frame& out, std::chrono::milliseconds timeout)
     return false;
 }
 
+// A healthy carrier first hands what is queued to the network (the last
+// ack of a finished session often is), bounded; a broken one stops at once.
 void StreamCarrier::close() {
     {
-        std::lock_guard<std::mutex> lk(mu_);
+        std::unique_lock<std::mutex> lk(mu_);
+        auto bound = std::min<std::chrono::milliseconds>(cfg_.heartbeat, kFlushMax);
+        // Paused with nothing queued: curl asked for more, so it sent the rest.
+        cv_.wait_for(lk, bound, [&] {
+            return closed_ || error_ || !up_ready_ || (out_pos_ == out_.size() && up_paused_);
+        });
         closed_ = true;
     }
     cv_.notify_all();

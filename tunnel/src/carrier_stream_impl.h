@@ -46,6 +46,8 @@ private:
     // and frame bytes received but not yet taken before the downlink pauses.
     static constexpr std::size_t kOutCap = 1 << 20;
     static constexpr std::size_t kInCap = 4 << 20;
+    // close() waits at most this long (or a heartbeat) to flush queued frames.
+    static constexpr std::chrono::milliseconds kFlushMax{1000};
 
     // downlink (carrier_stream_down.cpp), on down_thread_
     void setup_down();

@@ -61,14 +61,13 @@ void StreamCarrier::run_up() {
 // then whenever curl wants more body.
 std::size_t StreamCarrier::on_up_read(char* buf, std::size_t len) {
     std::unique_lock<std::mutex> lk(mu_);
-    bool first = !up_ready_;
     up_ready_ = true;
     if (closed_ || error_) return CURL_READFUNC_ABORT;
     std::size_t n = std::min(len, out_.size() - out_pos_);
     if (n == 0) {
         up_paused_ = true;
         lk.unlock();
-        if (first) cv_.notify_all();
+        cv_.notify_all();  // "ready" the first time; "flushed" for close()
         return CURL_READFUNC_PAUSE;
     }
     std::memcpy(buf, out_.data() + out_pos_, n);

@@ -114,6 +114,14 @@ int run_stdio(tunnel::EndpointSession& s, const Options& o) {
     return 0;
 }
 
+// For scripts and tests (-v): how many carriers the session needed.
+void print_stats(const tunnel::EndpointSession& s, const Options& o) {
+    if (!o.verbose) return;
+    tunnel::SessionStats st = s.stats();
+    std::cerr << "tether-tunnel: stats: carriers=" << st.carriers << " written=" << st.written
+              << " received=" << st.received << std::endl;
+}
+
 int fail(const std::exception& e, int code) {
     std::cerr << "tether-tunnel: " << e.what() << std::endl;
     return code;
@@ -137,6 +145,7 @@ int run_open(const Options& o) {
         // (bounded), then end the session so the code is dead at once.
         board.wait_peer_gone(5 * o.endpoint.heartbeat + 2s);
     }
+    print_stats(*s, o);
     s->end();
     return rc;
 }
@@ -152,6 +161,7 @@ int run_join(const Options& o) {
         return fail(e, 1);
     }
     int rc = run_stdio(*s, o);
+    print_stats(*s, o);
     s->close();
     return rc;
 }
