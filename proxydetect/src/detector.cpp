@@ -174,13 +174,14 @@ bool Detector::try_wpad(Run& run) {
         if (options_.wpad_port != 80) url += ":" + std::to_string(options_.wpad_port);
         url += "/wpad.dat";
         run.step("WPAD", "note", host + " resolves to " + addrs.front() + ": fetching " + url);
-        if (fetch_script(run, url)) return run_pac_from(run, "WPAD " + url, url);
+        if (fetch_script(run, url, "WPAD")) return run_pac_from(run, "WPAD " + url, url);
     }
     run.step("WPAD", "not configured", w.hosts.empty() ? "no search domain to try" : "no PAC script found");
     return false;
 }
 
-std::optional<std::string> Detector::fetch_script(Run& run, const std::string& location) {
+std::optional<std::string> Detector::fetch_script(Run& run, const std::string& location,
+                                                  const std::string& label) {
     auto now = world_.clock ? world_.clock->now() : std::chrono::steady_clock::now();
     auto cached = script_cache_.find(location);
     if (cached != script_cache_.end() && now - cached->second.fetched < options_.pac_cache)
@@ -190,12 +191,12 @@ std::optional<std::string> Detector::fetch_script(Run& run, const std::string& l
     if (is_file) {
         std::string path = location[0] == '/' ? location : location.substr(7);
         auto content = world_.files ? world_.files->read(path, &error) : std::nullopt;
-        if (!content) { run.step("PAC", "error", "cannot read " + path + ": " + error); return std::nullopt; }
+        if (!content) { run.step(label, "error", "cannot read " + path + ": " + error); return std::nullopt; }
         text = *content;
     } else {
         if (!world_.http) return std::nullopt;
         auto r = world_.http->get(location, options_.fetch_timeout, PacLimits{}.max_script_bytes);
-        if (!r.ok) { run.step("PAC", "error", "cannot fetch " + location + ": " + r.error); return std::nullopt; }
+        if (!r.ok) { run.step(label, "error", "cannot fetch " + location + ": " + r.error); return std::nullopt; }
         text = r.body;
     }
     script_cache_[location] = {text, now};
@@ -204,7 +205,7 @@ std::optional<std::string> Detector::fetch_script(Run& run, const std::string& l
 
 bool Detector::run_pac_from(Run& run, const std::string& origin, const std::string& location) {
     if (location.empty()) { detection_failed(run, origin + ": no PAC URL given"); return true; }
-    auto script = fetch_script(run, location);
+    auto script = fetch_script(run, location, "PAC");
     if (!script) { detection_failed(run, origin + ": the PAC script could not be loaded"); return true; }
     if (!world_.pac) { detection_failed(run, origin + ": no PAC evaluator"); return true; }
     PacRequest req;

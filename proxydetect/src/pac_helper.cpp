@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -196,6 +197,10 @@ private:
     // the wall-clock budget ran out first.
     bool converse(int fd, const json& request, Resolver& dns, SteadyClock::time_point start,
                   PacOutcome& out) {
+        // A helper that stops reading must not block us past the budget.
+        timeval tv{static_cast<time_t>(limits_.wall.count() / 1000),
+                   static_cast<suseconds_t>((limits_.wall.count() % 1000) * 1000)};
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
         send_line(fd, request);  // failure shows up as EOF + exit status
         std::string buf;
         char chunk[4096];
@@ -222,8 +227,15 @@ private:
     }
 
     void handle(int fd, const std::string& line, Resolver& dns, PacOutcome& out) {
-        json m = json::parse(line, nullptr, false);
-        if (m.is_discarded() || !m.is_object()) return;
+        try {
+            dispatch(fd, json::parse(line), dns, out);
+        } catch (const json::exception&) {
+            add(out, {PacEvent::Kind::error, "PAC helper sent a malformed message (ignored)", {}});
+        }
+    }
+
+    void dispatch(int fd, const json& m, Resolver& dns, PacOutcome& out) {
+        if (!m.is_object()) return;
         std::string t = m.value("t", "");
         if (t == "alert") add(out, {PacEvent::Kind::alert, m.value("msg", ""), {}});
         else if (t == "dns") answer_dns(fd, m.value("name", ""), dns, out);

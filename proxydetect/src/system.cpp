@@ -115,7 +115,7 @@ public:
             return true;
         });
         if (too_big) { r.error = "response larger than " + std::to_string(max_bytes) + " bytes"; return r; }
-        if (!res) { r.error = httplib::to_string(res.error()); return r; }
+        if (!res) { r.error = describe(res.error(), timeout); return r; }
         r.status = res->status;
         r.ok = res->status >= 200 && res->status < 300;
         if (!r.ok) r.error = "HTTP status " + std::to_string(res->status);
@@ -124,6 +124,15 @@ public:
     }
 
 private:
+    static std::string describe(httplib::Error e, std::chrono::milliseconds timeout) {
+        switch (e) {
+        case httplib::Error::Connection: return "could not connect (nothing listening, or filtered)";
+        case httplib::Error::Read: return "no complete answer within " + std::to_string(timeout.count()) + " ms";
+        case httplib::Error::SSLConnection: return "TLS handshake failed";
+        case httplib::Error::SSLServerVerification: return "the server's certificate is not trusted";
+        default: return "request failed (" + httplib::to_string(e) + ")";
+        }
+    }
     Resolver& dns_;
 };
 

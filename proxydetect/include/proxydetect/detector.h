@@ -129,7 +129,8 @@ private:
     bool try_desktop(Run& run);
     bool try_wpad(Run& run);
     bool run_pac_from(Run& run, const std::string& origin, const std::string& location);
-    std::optional<std::string> fetch_script(Run& run, const std::string& location);
+    // `label` names the source in the trace ("PAC", "WPAD").
+    std::optional<std::string> fetch_script(Run& run, const std::string& location, const std::string& label);
     void detection_failed(Run& run, const std::string& why);
     void order_by_failures(Run& run);
     AuthPolicy auth_policy(Run& run);
