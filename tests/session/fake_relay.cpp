@@ -59,15 +59,20 @@ void FakeCarrier::close() {
 void FakeCarrier::deliver(const wire::Frame& f) {
     std::unique_lock<std::mutex> lk(mu_);
     cv_.wait(lk, [&] { return closed_ || inbox_bytes_ < kInboxBytes; });
-    if (closed_) return;  // lost in flight, like on a broken connection
+    if (closed_ || muted_) return;  // lost in flight, like on a broken connection
     inbox_.push_back(f);
     inbox_bytes_ += f.payload.size();
     cv_.notify_all();
 }
 
+void FakeCarrier::mute() {
+    std::lock_guard<std::mutex> lk(mu_);
+    muted_ = true;
+}
+
 void FakeCarrier::push(const wire::Frame& f) {
     std::lock_guard<std::mutex> lk(mu_);
-    if (closed_) return;
+    if (closed_ || muted_) return;
     inbox_.push_back(f);
     inbox_bytes_ += f.payload.size();
     cv_.notify_all();
@@ -123,6 +128,11 @@ void FakeRelay::inject(int side, const wire::Frame& f) {
         c = current_[side];
     }
     if (c) c->push(f);
+}
+
+void FakeRelay::mute(int side) {
+    std::lock_guard<std::mutex> lk(mu_);
+    if (current_[side]) current_[side]->mute();
 }
 
 void FakeRelay::drop_data_toward(int side, int n) {

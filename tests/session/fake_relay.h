@@ -36,6 +36,9 @@ public:
     // Relay side. deliver() blocks while the inbox is full; push() never does.
     void deliver(const wire::Frame& f);
     void push(const wire::Frame& f);
+    // From now on nothing reaches this endpoint, yet nothing fails: a
+    // connection silently stalled by a proxy.
+    void mute();
 
 private:
     FakeRelay& relay_;
@@ -46,6 +49,7 @@ private:
     std::deque<wire::Frame> inbox_;
     std::size_t inbox_bytes_ = 0;
     bool closed_ = false;
+    bool muted_ = false;
 };
 
 // What the relay does to the traffic. All off by default.
@@ -73,6 +77,8 @@ public:
     // Puts a frame straight into the inbox of `side`'s current carrier, as
     // the relay would send it (peer, end, or malformed frames).
     void inject(int side, const wire::Frame& f);
+    // Silences the current carrier of `side` (see FakeCarrier::mute).
+    void mute(int side);
     // Drops the next `n` data frames sent toward `side`, without a kill.
     void drop_data_toward(int side, int n);
 

@@ -110,6 +110,11 @@ void Mux::send_frame(Channel c, MuxKind k, const char* p, std::size_t n) {
 }
 
 void Mux::send_frame_locked(Channel c, MuxKind k, const char* p, std::size_t n) {
+    // After the base stream finished, a reader may still return credit or a
+    // channel reset: the peer finished every channel and needs neither.
+    if (base_finished_ && (k == MuxKind::credit || k == MuxKind::reset)) return;
+    if (base_finished_) throw StreamError(std::string("the mux already finished; cannot send on the ") +
+                                          to_string(c) + " channel");
     flush_resets_locked();
     std::string frame;
     frame.reserve(kMuxHeaderSize + n);
@@ -139,6 +144,7 @@ void Mux::send_reset(Channel c) {
 }
 
 void Mux::flush_resets_locked() {
+    if (base_finished_) return;
     unsigned bits = pending_resets_.exchange(0);
     for (unsigned i = 0; i < kMuxChannels; ++i)
         if (bits & (1u << i)) {
@@ -157,10 +163,11 @@ void Mux::fail_all(const std::string& why) {
 void Mux::maybe_finish_base() {
     for (auto& c : channels_)
         if (!c->done_both_ways()) return;
-    if (base_finished_.exchange(true)) return;
     std::lock_guard<std::mutex> lk(write_mu_);
+    if (base_finished_) return;
     try {
         flush_resets_locked();
+        base_finished_ = true;
         base_.shutdown_write();
     } catch (const StreamError&) {
     }

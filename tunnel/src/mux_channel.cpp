@@ -90,6 +90,10 @@ void MuxChannel::shutdown_write() {
     } catch (const StreamError&) {
         return;  // every channel has the error now
     }
+    {
+        std::lock_guard<std::mutex> lk(mu_);
+        fin_written_ = true;  // only now may the base stream finish
+    }
     mux_.maybe_finish_base();
 }
 
@@ -161,7 +165,7 @@ void MuxChannel::abort_locally() {
 
 bool MuxChannel::done_both_ways() {
     std::lock_guard<std::mutex> lk(mu_);
-    return (fin_sent_ || closed_ || failed_) && (peer_fin_ || reset_by_peer_ || failed_);
+    return (fin_written_ || closed_ || failed_) && (peer_fin_ || reset_by_peer_ || failed_);
 }
 
 }  // namespace tunnel

@@ -225,8 +225,10 @@ void SessionStream::on_hello(const wire::Frame& f) {
                           ", we speak " + std::to_string(wire::kProtocolVersion) + "; update both programs");
     if (peer_epoch_known_ && h.epoch != peer_epoch_)
         throw StreamError("the other side restarted and lost the session; start a new session");
+    if (!peer_epoch_known_) wire::append_hello(control_, epoch_);
     peer_epoch_known_ = true;
     peer_epoch_ = h.epoch;
+    ++stats_.peer_hellos;
     wire::append_u64_frame(control_, FrameType::resend, received_);
     ack_due_ = true;
     send_cv_.notify_all();

@@ -79,7 +79,8 @@ private:
     std::size_t credit_ = kMuxChannelWindow;  // bytes we may still send
     std::size_t unreturned_ = 0;     // bytes read but not yet credited back
     bool peer_fin_ = false;
-    bool fin_sent_ = false;
+    bool fin_sent_ = false;          // shutdown_write() was called
+    bool fin_written_ = false;       // ... and its frame is on the base stream
     bool closed_ = false;
     bool reset_by_peer_ = false;
     bool failed_ = false;
@@ -120,7 +121,7 @@ private:
     std::array<std::unique_ptr<MuxChannel>, kMuxChannels> channels_;
     std::mutex write_mu_;                  // one whole frame at a time on base_
     std::atomic<unsigned> pending_resets_{0};  // bit per channel
-    std::atomic<bool> base_finished_{false};
+    std::atomic<bool> base_finished_{false};  // set under write_mu_
     std::atomic<bool> base_ended_{false};  // the reader saw the end of base_
     std::thread reader_;
 };

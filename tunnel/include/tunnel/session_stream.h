@@ -10,7 +10,10 @@
 // the application consumed. After every carrier (re)connect we send
 // hello/resend/ack and resume sending from the last ack. When we see the
 // peer's hello (it reconnected) we answer with resend/ack, so that acks lost
-// on its broken downlink cannot leave its writer waiting forever.
+// on its broken downlink cannot leave its writer waiting forever; and with
+// our own hello if we did not know its epoch yet (our first hello may have
+// reached the relay before the peer did), so both sides learn both epochs
+// and a restarted peer is always detected.
 //
 // Threads: one receive thread (connects carriers, reads frames, runs the
 // status callback) and one send thread (data, acks, fin, heartbeats). The
@@ -86,6 +89,7 @@ struct SessionStats {
     std::uint64_t carriers = 0;     // carriers made by the factory
     std::uint64_t resends_sent = 0; // resend frames we sent for gaps
     std::uint64_t bad_frames = 0;   // malformed frames that cost a carrier
+    std::uint64_t peer_hellos = 0;  // hello frames from the peer (its reconnects)
 };
 
 // ByteStream to the peer. Threading: as ByteStream. The constructor returns
