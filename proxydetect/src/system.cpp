@@ -17,6 +17,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <future>
+#include <thread>
 #include <httplib.h>
 #include <sstream>
 
@@ -71,6 +73,21 @@ public:
         std::string host = normalise_host(raw);
         auto it = overrides_.find(host);
         if (it != overrides_.end()) return it->second;
+        // getaddrinfo has no timeout of its own (a dead DNS server costs
+        // timeout x attempts x servers): run it aside and stop waiting after
+        // kLookupBudget, so that a PAC's dnsResolve cannot stall the wall budget.
+        auto result = std::make_shared<std::promise<std::vector<std::string>>>();
+        auto answer = result->get_future();
+        std::thread([host, result] { result->set_value(lookup(host)); }).detach();
+        if (answer.wait_for(kLookupBudget) != std::future_status::ready) return {};
+        return answer.get();
+    }
+
+private:
+    // Longer than any healthy DNS answer, short next to the 5 s PAC budget.
+    static constexpr std::chrono::milliseconds kLookupBudget{2000};
+
+    static std::vector<std::string> lookup(const std::string& host) {
         addrinfo hints{};
         hints.ai_family = AF_UNSPEC;
         hints.ai_socktype = SOCK_STREAM;
@@ -85,7 +102,6 @@ public:
         return out;
     }
 
-private:
     std::map<std::string, std::vector<std::string>> overrides_;
 };
 
