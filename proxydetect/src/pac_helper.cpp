@@ -19,6 +19,7 @@
 
 #include "proxydetect/pac.h"
 #include "proxydetect/url.h"
+#include "process.h"
 
 namespace proxydetect {
 
@@ -58,6 +59,9 @@ using SteadyClock = std::chrono::steady_clock;
 constexpr std::size_t kMaxEvents = 200;
 // One protocol line (an alert, mostly) may not exceed this.
 constexpr std::size_t kMaxLine = 64 * 1024;
+
+// How long a helper that closed its socket may take to exit.
+constexpr Ms kExitGrace{1000};
 
 struct Child {
     pid_t pid = -1;
@@ -157,12 +161,9 @@ public:
         }
         bool timed_out = !converse(child.fd, request_json(req), dns, start, out);
         close(child.fd);
-        // Always: after a timeout it stops the script; after EOF the helper
-        // has exited or is exiting (its status is already set), and this
-        // bounds waitpid() even if it closed the socket and kept running.
-        kill(child.pid, SIGKILL);
-        int status = 0;
-        while (waitpid(child.pid, &status, 0) < 0 && errno == EINTR) {}
+        // After a timeout: kill now. After EOF the helper is exiting; give it
+        // a moment so that its exit status (SIGXCPU, 127...) is the real one.
+        int status = reap_within(child.pid, timed_out ? Ms(0) : kExitGrace);
         out.elapsed = std::chrono::duration_cast<Ms>(SteadyClock::now() - start);
         finish(out, timed_out, status);
         return out;

@@ -24,6 +24,7 @@
 
 #include "proxydetect/detector.h"
 #include "proxydetect/url.h"
+#include "process.h"
 
 extern char** environ;
 
@@ -170,11 +171,11 @@ public:
         posix_spawn_file_actions_destroy(&fa);
         close(fds[1]);
         if (rc != 0) { close(fds[0]); return std::nullopt; }
-        std::string out = read_all(fds[0]);
+        bool eof = false;
+        std::string out = read_all(fds[0], eof);
         close(fds[0]);
-        kill(pid, SIGKILL);  // no-op when it already exited; stops a hung one
-        int status = 0;
-        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+        // Closed its output: it is exiting, let it. Timed out: stop it now.
+        int status = reap_within(pid, std::chrono::milliseconds(eof ? kTimeoutMs : 0));
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return std::nullopt;
         return out;
     }
@@ -183,14 +184,14 @@ private:
     // A desktop settings tool answers in milliseconds; 2 s means it is stuck
     // (e.g. waiting for a D-Bus session that does not exist).
     static constexpr int kTimeoutMs = 2000;
-    static std::string read_all(int fd) {
+    static std::string read_all(int fd, bool& eof) {
         std::string out;
         char buf[4096];
         for (;;) {
             pollfd p{fd, POLLIN, 0};
             if (poll(&p, 1, kTimeoutMs) <= 0) break;
             ssize_t n = read(fd, buf, sizeof buf);
-            if (n <= 0) break;
+            if (n <= 0) { eof = n == 0; break; }
             out.append(buf, static_cast<std::size_t>(n));
         }
         return out;
