@@ -320,6 +320,7 @@ TEST_CASE("session: status reports connecting and waiting and connected and rtt 
     o.on_status = log_a.callback();
     auto a = std::make_unique<SessionStream>(relay.factory(0), o);
     REQUIRE(fake::eventually([&] { return log_a.saw(tunnel::SessionState::waiting_for_peer); }, 10s));
+    CHECK(log_a.saw(tunnel::SessionState::connecting));
     CHECK(log_a.last_detail().find("fake carrier") != std::string::npos);
 
     SessionStream b(relay.factory(1), quick_options());

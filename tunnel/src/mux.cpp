@@ -68,6 +68,9 @@ void Mux::reader_loop() {
     } catch (const StreamError& e) {
         fail_all(e.what());
         return;
+    } catch (const std::exception& e) {  // a base stream breaking its contract
+        fail_all(std::string("the stream under the mux failed: ") + e.what());
+        return;
     }
     for (auto& c : channels_) c->on_base_end();
 }

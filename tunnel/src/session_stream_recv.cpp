@@ -3,6 +3,7 @@
 #include "tunnel/session_stream.h"
 
 #include <algorithm>
+#include <sstream>
 
 namespace tunnel {
 namespace {
@@ -34,13 +35,21 @@ SessionState state_for(wire::PeerState p) {
 }
 
 std::string seconds(std::chrono::milliseconds d) {
-    return std::to_string(d.count() / 1000.0).substr(0, 4) + " s";
+    std::ostringstream out;
+    out << d.count() / 1000.0 << " s";  // "60 s", "0.3 s"
+    return out.str();
 }
 
 }  // namespace
 
 void SessionStream::receive_loop() {
     int attempt = 0;  // consecutive carriers that did not work
+    {
+        std::lock_guard<std::mutex> lk(mu_);
+        status_.detail = "connecting to the relay";
+        status_queue_.push_back(status_);
+    }
+    flush_status();
     try {
         while (auto c = connect_with_backoff(attempt)) {
             bool worked = receive_until_broken(*c, install(c));
@@ -51,6 +60,9 @@ void SessionStream::receive_loop() {
     } catch (const StreamError& e) {
         std::lock_guard<std::mutex> lk(mu_);
         fail(e.what());
+    } catch (const std::exception& e) {  // e.g. a factory throwing something else
+        std::lock_guard<std::mutex> lk(mu_);
+        fail(std::string("internal error in the session stream: ") + e.what());
     }
     {
         std::lock_guard<std::mutex> lk(mu_);
@@ -118,40 +130,61 @@ std::uint64_t SessionStream::install(const std::shared_ptr<Carrier>& c) {
 
 // Reads frames until the carrier breaks or goes silent for too long.
 bool SessionStream::receive_until_broken(Carrier& c, std::uint64_t gen) {
-    const auto dead_after = opts_.heartbeat * opts_.dead_after_heartbeats;
     auto last_rx = Clock::now();
     bool worked = false;
     wire::Frame f;
     for (;;) {
-        bool got = false;
-        try {
-            got = c.receive(f, opts_.heartbeat);
-        } catch (const CarrierError& e) {
-            std::lock_guard<std::mutex> lk(mu_);
-            mark_broken(gen, e.what(), e.fatal);
-        }
+        bool got = receive_one(c, f, gen);
         {
             std::lock_guard<std::mutex> lk(mu_);
-            auto now = Clock::now();
             if (got) {
-                last_rx = now;
+                last_rx = Clock::now();
                 worked = true;
-                outage_since_ = now;  // an outage starts when the last carrier heard anything
-                try {
-                    handle(f);
-                } catch (const wire::ProtocolError& e) {
-                    ++stats_.bad_frames;
-                    mark_broken(gen, std::string("malformed frame from the relay: ") + e.what(), false);
-                }
-            } else if (now - last_rx >= dead_after) {
-                mark_broken(gen, "nothing received for " + seconds(
-                    std::chrono::duration_cast<std::chrono::milliseconds>(dead_after)), false);
+                take_frame(f, gen);
+            } else {
+                check_liveness(last_rx, gen);
             }
             if (broken_ || stopping()) break;
         }
         flush_status();
     }
     return worked;
+}
+
+// carrier->receive() without mu_ held; any failure marks the carrier broken.
+bool SessionStream::receive_one(Carrier& c, wire::Frame& f, std::uint64_t gen) {
+    try {
+        return c.receive(f, opts_.heartbeat);
+    } catch (const CarrierError& e) {
+        std::lock_guard<std::mutex> lk(mu_);
+        mark_broken(gen, e.what(), e.fatal);
+    } catch (const wire::ProtocolError& e) {  // the carrier's parser gave up
+        std::lock_guard<std::mutex> lk(mu_);
+        ++stats_.bad_frames;
+        mark_broken(gen, std::string("malformed traffic from the relay: ") + e.what(), false);
+    } catch (const std::exception& e) {  // a carrier bug must not end the process
+        std::lock_guard<std::mutex> lk(mu_);
+        mark_broken(gen, e.what(), false);
+    }
+    return false;
+}
+
+// Any frame proves the carrier works; a malformed one costs the carrier
+// (PROTOCOL.md section 2: the endpoint reconnects).
+void SessionStream::take_frame(const wire::Frame& f, std::uint64_t gen) {
+    outage_since_ = Clock::now();  // an outage starts when the last carrier heard anything
+    try {
+        handle(f);
+    } catch (const wire::ProtocolError& e) {
+        ++stats_.bad_frames;
+        mark_broken(gen, std::string("malformed frame from the relay: ") + e.what(), false);
+    }
+}
+
+void SessionStream::check_liveness(Clock::time_point last_rx, std::uint64_t gen) {
+    const auto dead_after = opts_.heartbeat * opts_.dead_after_heartbeats;
+    if (Clock::now() - last_rx < dead_after) return;
+    mark_broken(gen, "nothing received for " + seconds(dead_after), false);
 }
 
 void SessionStream::after_break() {

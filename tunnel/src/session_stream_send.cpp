@@ -32,6 +32,7 @@ void SessionStream::send_loop() {
             continue;
         }
         std::string batch = build_batch(Clock::now());
+        if (batch.empty()) continue;  // a tick with data already flowing
         std::shared_ptr<Carrier> c = carrier_;
         std::uint64_t gen = gen_;
         lk.unlock();
@@ -41,6 +42,9 @@ void SessionStream::send_loop() {
         } catch (const CarrierError& e) {
             lk.lock();
             mark_broken(gen, e.what(), e.fatal);
+        } catch (const std::exception& e) {  // a carrier bug must not end the process
+            lk.lock();
+            mark_broken(gen, e.what(), false);
         }
     }
 }

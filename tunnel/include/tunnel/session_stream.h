@@ -137,6 +137,9 @@ private:
     std::shared_ptr<Carrier> connect_with_backoff(int& attempt);
     std::uint64_t install(const std::shared_ptr<Carrier>& c);
     bool receive_until_broken(Carrier& c, std::uint64_t gen);  // true: it worked
+    bool receive_one(Carrier& c, wire::Frame& f, std::uint64_t gen);
+    void take_frame(const wire::Frame& f, std::uint64_t gen);
+    void check_liveness(Clock::time_point last_rx, std::uint64_t gen);
     void after_break();
     void handle(const wire::Frame& f);
     void on_data(const wire::Frame& f);
