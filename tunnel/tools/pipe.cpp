@@ -161,6 +161,10 @@ int run_join(const Options& o) {
         return fail(e, 1);
     }
     int rc = run_stdio(*s, o);
+    // Our ack of the desk's last bytes goes out with the next heartbeat at
+    // the latest; the desk's drain() waits for it. Linger that long (the
+    // TIME_WAIT of this protocol), then close.
+    if (rc == 0) std::this_thread::sleep_for(o.endpoint.heartbeat + 100ms);
     print_stats(*s, o);
     s->close();
     return rc;
