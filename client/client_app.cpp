@@ -20,6 +20,7 @@ void App::update(const std::function<void(View&)>& f) {
     f(view_);
     screen::write_status_file(cfg_.status_file, {{"status", view_.status},
                                                  {"peer", view_.peer},
+                                                 {"auth", view_.auth},
                                                  {"control", view_.consent.control ? "on" : "off"},
                                                  {"files", view_.consent.files ? "on" : "off"},
                                                  {"active", view_.active ? "yes" : "no"}});
@@ -63,6 +64,7 @@ void App::run_session(const std::string& code) {
     try {
         auto link = connector_->connect(code, status);
         if (!link) throw std::runtime_error("cancelled");
+        update([&](View& v) { v.auth = link->auth_string(); });
         auto capture = screen::make_x11_capture(cfg_.display);
         auto injector = screen::make_x11_injector(cfg_.display);
         auto hotkeys = screen::make_x11_hotkeys(cfg_.display);
@@ -87,6 +89,7 @@ void App::run_session(const std::string& code) {
     update([&](View& v) {
         v.active = false;
         v.consent = {};
+        v.auth.clear();
         v.status = "Session ended: " + end;
     });
 }

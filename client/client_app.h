@@ -26,6 +26,7 @@ struct Config {
 struct View {
     std::string status = "Type the code your supporter gave you, then Connect.";
     std::string peer;
+    std::string auth;  // short authentication string to compare on the phone
     screen::ConsentState consent;
     bool active = false;  // connecting or connected
 };

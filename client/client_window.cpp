@@ -64,7 +64,8 @@ void Window::on_disconnect(Fl_Widget*, void* p) { static_cast<Window*>(p)->app_.
 
 void Window::refresh() {
     View v = app_.view();
-    status_.copy_label(v.status.c_str());
+    std::string sas = v.auth.empty() ? "" : "\nSecurity code " + v.auth + ": your supporter must read you the same.";
+    status_.copy_label((v.status + sas).c_str());
     control_.copy_label(screen::control_label(v.consent.control).c_str());
     files_.copy_label(screen::files_label(v.consent.files).c_str());
     control_.color(rgb(v.consent.control ? kColorControlOn : kColorOff));

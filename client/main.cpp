@@ -3,9 +3,10 @@
 //
 // Options: command line, then environment (TETHER_<OPTION>, dashes as
 // underscores), then --config FILE. Where the channels come from: a
-// screen::ClientConnector. Today only the direct test/dev connector exists;
-// the relay connector (tunnel::join_session + secure_handshake + Mux) plugs
-// in at make_connector() below.
+// screen::ClientConnector, chosen in make_connector(): the relay (session
+// through the proxy, end-to-end TLS, Mux), or the direct test/dev link.
+// Which proxy to use is given explicitly (--proxy) for now; proxydetect
+// plugs in there too.
 #include <csignal>
 #include <iostream>
 #include <thread>
@@ -16,6 +17,7 @@
 #include "client_app.h"
 #include "client_window.h"
 #include "screen/direct.h"
+#include "screen/relay_connector.h"
 
 namespace po = boost::program_options;
 
@@ -24,6 +26,7 @@ namespace {
 struct Options {
     client::Config cfg;
     std::string code, direct_connect, config_file;
+    tunnel::EndpointConfig endpoint;
     bool headless = false;
 };
 
@@ -31,6 +34,12 @@ po::options_description describe(Options& o) {
     po::options_description d("tether-client options");
     d.add_options()
         ("help,h", "show this help")
+        ("relay", po::value(&o.endpoint.relay_url), "relay base URL, e.g. https://relay.example.com/")
+        ("ca", po::value(&o.endpoint.ca_file), "PEM file of the CA that signed the relay's certificate (default: system store)")
+        ("proxy", po::value(&o.endpoint.proxy_url), "HTTP proxy URL, e.g. http://10.0.0.1:3128 (default: direct)")
+        ("proxy-user", po::value(&o.endpoint.proxy_user), "proxy user name")
+        ("proxy-password", po::value(&o.endpoint.proxy_password), "proxy password")
+        ("proxy-auth", po::value(&o.endpoint.proxy_auth)->default_value("anysafe"), "proxy auth schemes: basic,digest,ntlm,negotiate,any,anysafe")
         ("config", po::value(&o.config_file), "read options from FILE (key = value lines)")
         ("code", po::value(&o.code), "the 6-digit code from the supporter (prefills the window)")
         ("headless", po::bool_switch(&o.headless), "no window: connect with --code and serve until the session ends")
@@ -70,8 +79,9 @@ bool parse(int argc, char** argv, Options& o) {
 
 std::unique_ptr<screen::ClientConnector> make_connector(const Options& o) {
     if (!o.direct_connect.empty()) return std::make_unique<screen::DirectClientConnector>(o.direct_connect);
-    // The relay path (tunnel::join_session through the proxy) is wired here by the lead.
-    throw std::runtime_error("no relay connector yet: use --direct-connect HOST:PORT (test/dev)");
+    if (o.endpoint.relay_url.empty())
+        throw std::runtime_error("no relay given: use --relay URL, TETHER_RELAY or relay = in --config");
+    return std::make_unique<screen::RelayClientConnector>(o.endpoint);
 }
 
 // SIGINT/SIGTERM end the session cleanly (hotkeys released) in headless mode.

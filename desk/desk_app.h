@@ -30,6 +30,7 @@ struct View {
     std::string code;  // shown large while waiting
     std::string status = "Click \"Start session\" to get a code for your customer.";
     std::string peer;
+    std::string auth;  // short authentication string to compare on the phone
     screen::ConsentState consent;  // as the customer reports it
     screen::Quality quality;
     std::uint64_t frames = 0;

@@ -90,7 +90,8 @@ void Window::refresh() {
     View v = app_.view();
     bool live = v.phase == Phase::waiting || v.phase == Phase::connected;
     code_.copy_label(v.phase == Phase::waiting ? v.code.c_str() : "");
-    status_.copy_label(v.status.c_str());
+    std::string sas = v.auth.empty() ? "" : "  |  Security code " + v.auth + " (the customer sees the same?)";
+    status_.copy_label((v.status + sas).c_str());
     control_.copy_label(screen::control_label(v.consent.control).c_str());
     files_.copy_label(screen::files_label(v.consent.files).c_str());
     control_.color(rgb(v.consent.control ? kColorControlOn : kColorOff));

@@ -2,9 +2,9 @@
 // the customer's screen, sends input when the customer allows it.
 //
 // Options: command line, then environment (TETHER_<OPTION>), then --config
-// FILE. Where the channels come from: a screen::DeskConnector. Today only the
-// direct test/dev connector exists; the relay connector (tunnel::open_session
-// + secure_handshake + Mux) plugs in at make_connector() below.
+// FILE. Where the channels come from: a screen::DeskConnector, chosen in
+// make_connector(): the relay (session through the proxy, end-to-end TLS,
+// Mux), or the direct test/dev link. proxydetect plugs in there too.
 #include <atomic>
 #include <csignal>
 #include <iostream>
@@ -16,6 +16,7 @@
 #include "desk_app.h"
 #include "desk_window.h"
 #include "screen/direct.h"
+#include "screen/relay_connector.h"
 
 namespace po = boost::program_options;
 
@@ -24,6 +25,7 @@ namespace {
 struct Options {
     desk::Config cfg;
     std::string direct_listen, config_file;
+    tunnel::EndpointConfig endpoint;
     int quality = -1;
     bool headless = false, start = false;
 };
@@ -32,6 +34,12 @@ po::options_description describe(Options& o) {
     po::options_description d("tether-desk options");
     d.add_options()
         ("help,h", "show this help")
+        ("relay", po::value(&o.endpoint.relay_url), "relay base URL, e.g. https://relay.example.com/")
+        ("ca", po::value(&o.endpoint.ca_file), "PEM file of the CA that signed the relay's certificate (default: system store)")
+        ("proxy", po::value(&o.endpoint.proxy_url), "HTTP proxy URL, e.g. http://10.0.0.1:3128 (default: direct)")
+        ("proxy-user", po::value(&o.endpoint.proxy_user), "proxy user name")
+        ("proxy-password", po::value(&o.endpoint.proxy_password), "proxy password")
+        ("proxy-auth", po::value(&o.endpoint.proxy_auth)->default_value("anysafe"), "proxy auth schemes: basic,digest,ntlm,negotiate,any,anysafe")
         ("config", po::value(&o.config_file), "read options from FILE (key = value lines)")
         ("headless", po::bool_switch(&o.headless), "no window: start a session, serve --snapshot/--vnc-listen, exit when it ends")
         ("start", po::bool_switch(&o.start), "window: start a session at once")
@@ -71,8 +79,9 @@ bool parse(int argc, char** argv, Options& o) {
 
 std::unique_ptr<screen::DeskConnector> make_connector(const Options& o) {
     if (!o.direct_listen.empty()) return std::make_unique<screen::DirectDeskConnector>(o.direct_listen);
-    // The relay path (tunnel::open_session through the proxy) is wired here by the lead.
-    throw std::runtime_error("no relay connector yet: use --direct-listen HOST:PORT (test/dev)");
+    if (o.endpoint.relay_url.empty())
+        throw std::runtime_error("no relay given: use --relay URL, TETHER_RELAY or relay = in --config");
+    return std::make_unique<screen::RelayDeskConnector>(o.endpoint, o.cfg.name);
 }
 
 void on_signals(desk::App& app) {

@@ -42,16 +42,25 @@ std::string ClientSession::run(Channels ch) {
         ctl_->send(Message::hello("client", name_));
         ctl_->send(Message::consent_state(consent_.state()));
         if (stopping_) ch.control.close();  // stop() came before run()
+        reader_done_ = false;
     }
     consent_.on_change([this](ConsentState s) { on_consent_change(s); });
     if (ev_.on_consent) ev_.on_consent(consent_.state());
     start_hotkeys();
     std::thread screen([&] {
         std::string err = server_.serve(ch.rfb);
+        wait_reader(kReasonGrace);  // a bye may be on its way: prefer its reason
         stop(err.empty() ? "the supporter closed the screen" : err);
     });
+    std::thread closer([&] { close_after_grace(ch); });
     std::string reason = read_control();
+    {
+        std::lock_guard<std::mutex> lk(mu_);
+        reader_done_ = true;
+    }
+    cv_.notify_all();
     stop(reason);
+    closer.join();
     screen.join();
     consent_.end();  // rights die with the session
     side_.hotkeys.stop();
@@ -82,20 +91,39 @@ void ClientSession::handle(const Message& m) {
     }
 }
 
-// First caller wins the reason. Says bye (best effort), then closes both
-// channels, which ends the reader and the screen server.
+// First caller wins the reason. Says bye (best effort) before the screen
+// stops, so the peer reads the reason before it sees the screen end; then
+// half-closes control (close_after_grace aborts it if the peer is silent).
 void ClientSession::stop(const std::string& reason) {
+    std::lock_guard<std::mutex> lk(mu_);
     if (stopping_.exchange(true)) return;
     end_reason_ = reason;
-    server_.stop();
-    std::lock_guard<std::mutex> lk(mu_);
-    if (!ch_) return;
-    try {
-        ctl_->send(Message::bye(reason));
-    } catch (const std::exception&) {
+    if (ch_) {
+        try {
+            ctl_->send(Message::bye(reason));
+            ch_->control.shutdown_write();
+        } catch (const std::exception&) {
+        }
     }
-    ch_->control.shutdown_write();
-    ch_->control.close();
+    server_.stop();
+    cv_.notify_all();
+}
+
+}  // namespace screen
+
+namespace screen {
+
+// Runs on its own thread: once stop() said bye and half-closed, gives the
+// peer kByeGrace to answer, then aborts the control channel (ends the reader).
+void ClientSession::close_after_grace(Channels& ch) {
+    std::unique_lock<std::mutex> lk(mu_);
+    cv_.wait(lk, [this] { return stopping_.load() || reader_done_; });
+    if (!cv_.wait_for(lk, kByeGrace, [this] { return reader_done_; })) ch.control.close();
+}
+
+void ClientSession::wait_reader(std::chrono::milliseconds limit) {
+    std::unique_lock<std::mutex> lk(mu_);
+    cv_.wait_for(lk, limit, [this] { return reader_done_; });
 }
 
 }  // namespace screen

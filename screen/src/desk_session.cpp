@@ -28,11 +28,19 @@ std::string DeskSession::run(Channels ch) {
     ctl_->send(Message::hello("desk", name_));
     std::thread view([&] {
         std::string err = viewer_.run(ch.rfb);
+        wait_reader(kReasonGrace);  // a bye may be on its way: prefer its reason
         stop(err.empty() ? "the customer's screen closed" : err);
     });
     std::thread pinger([this] { ping_loop(); });
+    std::thread closer([&] { close_after_grace(ch); });
     std::string reason = read_control();
+    {
+        std::lock_guard<std::mutex> lk(mu_);
+        reader_done_ = true;
+    }
+    cv_.notify_all();
     stop(reason);
+    closer.join();
     view.join();
     pinger.join();
     std::lock_guard<std::mutex> lk(mu_);
@@ -82,19 +90,37 @@ void DeskSession::ping_loop() {
     }
 }
 
+// Like ClientSession::stop: bye first, then the screen, then a half-close.
 void DeskSession::stop(const std::string& reason) {
-    if (stopping_.exchange(true)) return;
-    viewer_.stop();
     std::lock_guard<std::mutex> lk(mu_);
+    if (stopping_.exchange(true)) return;
     end_reason_ = reason;
-    cv_.notify_all();
-    if (!ch_) return;
-    try {
-        ctl_->send(Message::bye(reason));
-    } catch (const std::exception&) {
+    if (ch_) {
+        try {
+            ctl_->send(Message::bye(reason));
+            ch_->control.shutdown_write();
+        } catch (const std::exception&) {
+        }
     }
-    ch_->control.shutdown_write();
-    ch_->control.close();
+    viewer_.stop();
+    cv_.notify_all();
+}
+
+}  // namespace screen
+
+namespace screen {
+
+// Runs on its own thread: once stop() said bye and half-closed, gives the
+// peer kByeGrace to answer, then aborts the control channel (ends the reader).
+void DeskSession::close_after_grace(Channels& ch) {
+    std::unique_lock<std::mutex> lk(mu_);
+    cv_.wait(lk, [this] { return stopping_.load() || reader_done_; });
+    if (!cv_.wait_for(lk, kByeGrace, [this] { return reader_done_; })) ch.control.close();
+}
+
+void DeskSession::wait_reader(std::chrono::milliseconds limit) {
+    std::unique_lock<std::mutex> lk(mu_);
+    cv_.wait_for(lk, limit, [this] { return reader_done_; });
 }
 
 }  // namespace screen

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -54,6 +56,8 @@ private:
     std::string read_control();
     void handle(const Message& m);
     void start_hotkeys();
+    void close_after_grace(Channels& ch);
+    void wait_reader(std::chrono::milliseconds limit);
 
     CustomerSide side_;
     std::string name_;
@@ -65,6 +69,8 @@ private:
     Channels* ch_ = nullptr;               // during run()
     std::mutex mu_;                        // guards ch_/ctl_ against stop()
     std::atomic<bool> stopping_{false};
+    std::condition_variable cv_;  // stopping_ or reader_done_ changed
+    bool reader_done_ = false;    // guarded by mu_
     std::string end_reason_;
 };
 

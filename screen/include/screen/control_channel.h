@@ -1,6 +1,7 @@
 // Messages over a ByteStream (normally mux channel `control`).
 #pragma once
 
+#include <chrono>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -9,6 +10,14 @@
 #include "tunnel/byte_stream.h"
 
 namespace screen {
+
+// After saying bye we half-close the control channel and wait this long for
+// the peer's own end before aborting it: long enough for a bye to cross a
+// relay and a proxy, short enough that a dead peer does not hold us.
+constexpr std::chrono::milliseconds kByeGrace{3000};
+// When the screen channel ends first, the reader gets this long to see a
+// bye on the control channel, so the person is told the real reason.
+constexpr std::chrono::milliseconds kReasonGrace{500};
 
 class ProtocolError : public std::runtime_error {
 public:

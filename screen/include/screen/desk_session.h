@@ -51,6 +51,8 @@ private:
     std::string read_control();
     void handle(const Message& m);
     void ping_loop();
+    void close_after_grace(Channels& ch);
+    void wait_reader(std::chrono::milliseconds limit);
 
     std::string name_;
     Viewer viewer_;
@@ -62,6 +64,7 @@ private:
     ConsentState consent_;
     std::uint64_t last_bytes_ = 0;
     std::atomic<bool> stopping_{false};
+    bool reader_done_ = false;  // guarded by mu_; cv_ signals it too
     std::string end_reason_;
 };
 
