@@ -266,6 +266,12 @@ void Detector::mark_succeeded(const Candidate& c) {
     failed_until_.erase(c.pac_string());
 }
 
+void Detector::network_changed() {
+    std::lock_guard<std::mutex> lock(mu_);
+    failed_until_.clear();
+    script_cache_.clear();
+}
+
 AuthPolicy Detector::auth_policy(Run& run) {
     AuthPolicy a;
     a.order = config_.auth;

@@ -188,3 +188,15 @@ TEST_CASE("detector: desktop PAC URL is fetched and evaluated", "[detector]") {
     CHECK(pdtest::pac_strings(d) == V{"HTTPS tls.proxy:443"});
     CHECK(d.auth.schemes_for(d.candidates[0]).back() == AuthScheme::basic);  // Basic is fine over TLS
 }
+
+TEST_CASE("detector: network_changed forgets failures and cached scripts", "[detector]") {
+    Fixture f(parse_config("pac_url = http://pac.corp/p.pac\n", "proxy.conf"));
+    f.http->bodies["http://pac.corp/p.pac"] = "function FindProxyForURL(u,h){}";
+    f.pac->outcome = ok("PROXY a:1; DIRECT");
+    auto d = f.detector->resolve("http://x/");
+    f.detector->mark_failed(d.candidates[0]);
+    CHECK(pdtest::pac_strings(f.detector->resolve("http://x/"))[0] == "DIRECT");
+    f.detector->network_changed();
+    CHECK(pdtest::pac_strings(f.detector->resolve("http://x/"))[0] == "PROXY a:1");
+    CHECK(f.http->fetched.size() == 2);
+}

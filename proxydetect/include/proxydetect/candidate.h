@@ -42,6 +42,7 @@ struct Candidate {
     // Also the identity used for failover bookkeeping.
     std::string pac_string() const;
 
+    // Same way out (kind, host, port); source and credentials do not count.
     bool operator==(const Candidate& o) const {
         return kind == o.kind && host == o.host && port == o.port;
     }

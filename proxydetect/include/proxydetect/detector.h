@@ -120,6 +120,10 @@ public:
     // `c` worked: forget any failure.
     void mark_succeeded(const Candidate& c);
 
+    // The network changed (new interface, VPN up/down): forget downloaded
+    // PAC scripts and failed candidates, so the next resolve starts afresh.
+    void network_changed();
+
     const Config& config() const { return config_; }
 
 private:
