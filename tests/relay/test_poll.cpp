@@ -19,10 +19,14 @@ struct Polled {
     std::string error;
 };
 
+// No Catch2 assertions in here: it also runs on other threads (not thread-safe).
 Polled poll_down(Harness& h, const std::string& token, int wait_s) {
     auto res = h.client()->Get(("/v1/poll/down?wait=" + std::to_string(wait_s)).c_str(), Harness::bearer(token));
-    REQUIRE(res);
     Polled p;
+    if (!res) {
+        p.status = -1;
+        return p;
+    }
     p.status = res->status;
     if (res->status != 200) {
         p.error = json::parse(res->body)["error"];
@@ -33,7 +37,7 @@ Polled poll_down(Harness& h, const std::string& token, int wait_s) {
     parser.feed(res->body.data(), res->body.size());
     wire::Frame f;
     while (parser.next(f)) p.frames.push_back(f);
-    CHECK(parser.buffered() == 0);
+    if (parser.buffered() != 0) p.status = -2;  // a partial frame: fails the status checks
     return p;
 }
 
@@ -90,6 +94,8 @@ TEST_CASE("a waiting poll returns as soon as frames arrive; the spare poll gets 
     CHECK(poll_up(h, p.desk, data_frame(0, "a")) == 204);
     CHECK(poll_up(h, p.desk, data_frame(1, "b")) == 204);
     Polled a = first.get(), b = spare.get();
+    REQUIRE(a.status == 200);
+    REQUIRE(b.status == 200);
     const Polled& lo = a.seq < b.seq ? a : b;
     const Polled& hi = a.seq < b.seq ? b : a;
     CHECK(hi.seq == lo.seq + 1);
