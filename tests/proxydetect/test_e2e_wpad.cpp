@@ -186,3 +186,16 @@ TEST_CASE("WPAD end to end: a hostile served PAC is stopped; fail-closed honoure
     CHECK(j["pac"]["ok"] == false);
     CHECK(j["failure"].get<std::string>().find("on_detection_failure = fail") != std::string::npos);
 }
+
+TEST_CASE("WPAD end to end: an oversized wpad.dat is refused, detection continues", "[e2e_wpad]") {
+    Network net;
+    net.pac_override = std::string(2u << 20, '/');  // 2 MiB, over the 1 MiB script limit
+    auto det = detector_for(net, Config{});
+    Decision d = det->resolve("https://relay.corp.test/");
+    CHECK(d.candidates.at(0).is_direct());
+    std::string text = explain_text(d);
+    INFO(text);
+    CHECK(text.find("[WPAD] error: cannot fetch http://wpad.corp.test:") != std::string::npos);
+    CHECK(text.find("larger than 1048576 bytes") != std::string::npos);
+    CHECK(text.find("[default] used") != std::string::npos);
+}
