@@ -135,7 +135,7 @@ SessionStats SessionStream::stats() const {
 }
 
 bool SessionStream::finished_reading() const {
-    return (peer_fin_set_ && consumed_ == peer_fin_) || ended_clean_;
+    return (peer_fin_set_ && consumed_ >= peer_fin_) || ended_clean_;
 }
 
 // A carrier stopped working: close it so that the thread blocked on it
