@@ -102,6 +102,7 @@ void EndpointImpl::end_all(const std::string& reason) {
     std::map<std::uint32_t, std::shared_ptr<Incoming>> ins;
     {
         std::lock_guard<std::mutex> lk(mu);
+        ended = true;  // from now on send_file refuses: nobody would answer
         outs.swap(out);
         ins.swap(in);
     }
@@ -109,9 +110,12 @@ void EndpointImpl::end_all(const std::string& reason) {
                        "); offering the same file again resumes it";
     for (auto& [id, o] : outs) done({id, Direction::send, false, text, o->state != OutState::offered});
     for (auto& [id, i] : ins) {
-        std::lock_guard<std::mutex> lk(i->io);
-        bool started = i->state == InState::receiving;
-        close_partial(*i, true);
+        bool started;
+        {
+            std::lock_guard<std::mutex> lk(i->io);
+            started = i->state == InState::receiving;
+            close_partial(*i, true);
+        }
         done({id | kIncoming, Direction::receive, false, text, started});
     }
 }

@@ -81,6 +81,7 @@ struct EndpointImpl {
     std::uint32_t max_in_id = 0;    // highest id the peer offered (ids only grow)
     std::uint32_t last_picked = 0;  // round-robin cursor over `out`
     bool stopping = false;          // writer: flush control messages, then exit
+    bool ended = false;             // run() is over: no new transfers
     std::string writer_error;
 
     std::unique_ptr<DownloadDir> dir;  // opened at the first offer

@@ -44,6 +44,7 @@ TransferId EndpointImpl::send_file(const std::string& path, const std::string& o
     o->name = offered_name.empty() ? last_component(path) : offered_name;
     o->paused = start_paused;
     std::lock_guard<std::mutex> lk(mu);
+    if (ended) throw std::runtime_error("the file channel is closed: reconnect, then send the file again");
     o->wire = next_out_id++;
     out[o->wire] = o;
     enqueue_locked(Type::offer, {{"id", o->wire}, {"name", o->name}, {"size", o->size}, {"sha256", o->sha256}});

@@ -170,3 +170,24 @@ TEST_CASE("the receiver can pause the sender") {
     receiver.endpoint().resume(held | files::kIncoming);
     CHECK(receiver.wait_outcomes(2).at(1).text == "held.bin");
 }
+
+TEST_CASE("an empty file arrives, and send_file after the channel ended is refused") {
+    Fixture fx;
+    { std::ofstream(fx.src / "empty.txt"); }
+    auto streams = tunnel::make_stream_pair();
+    Side sender(*streams.first, options_for(fx.src)), receiver(*streams.second, options_for(fx.down));
+    sender.endpoint().send_file((fx.src / "empty.txt").string());
+    CHECK(sender.wait_outcomes(1).at(0).text == "empty.txt");
+    CHECK(fs::file_size(fx.down / "empty.txt") == 0);
+    sender.endpoint().close();
+    CHECK(sender.wait_run().empty());
+    CHECK_THROWS_WITH(sender.endpoint().send_file((fx.src / "empty.txt").string()), Catch::Contains("closed"));
+}
+
+TEST_CASE("send_file refuses what it cannot read") {
+    Fixture fx;
+    auto streams = tunnel::make_stream_pair();
+    Side sender(*streams.first, options_for(fx.src)), receiver(*streams.second, options_for(fx.down));
+    CHECK_THROWS_WITH(sender.endpoint().send_file((fx.src / "missing").string()), Catch::Contains("cannot open"));
+    CHECK_THROWS_WITH(sender.endpoint().send_file(fx.src.string()), Catch::Contains("not a regular file"));
+}

@@ -95,7 +95,8 @@ public:
     // path's last component). Hashes the whole file first, on the calling
     // thread (about 0.5 s per GiB): call it from a worker, not a GUI thread.
     // With `start_paused`, the offer goes out but no data until resume(id).
-    // Throws std::runtime_error if consent is off or the file is unreadable.
+    // Throws std::runtime_error if consent is off, the file is unreadable,
+    // or run() has already returned (the channel is over).
     TransferId send_file(const std::string& path, const std::string& offered_name = "", bool start_paused = false);
 
     // Answers an offer deferred by on_offer.
@@ -112,8 +113,11 @@ public:
     // transfer in both directions now; partial files are kept, resumable.
     void consent_changed(bool allowed);
 
-    // Reader loop; see the threading contract. Returns "" when the channel
-    // ended cleanly, else the reason (stream failure, protocol error).
+    // Reader loop; see the threading contract; call it once. Returns "" when
+    // the channel ended cleanly, else the reason (stream failure, protocol
+    // error). Every transfer still running then gets its on_done.
+    // Accepting an offer whose partial exists re-reads that partial (about
+    // 0.5 s per GiB) on the thread that accepts: run()'s, unless deferred.
     std::string run();
 
     // Ends the channel now (ByteStream::close): run() returns soon after.
