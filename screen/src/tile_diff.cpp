@@ -27,6 +27,26 @@ Rect tile_at(const Frame& f, int tx, int ty) {
     return r;
 }
 
+bool row_differs(const Frame& a, const Frame& b, const Rect& r, int y) {
+    return std::memcmp(&a.pixels[offset(a, r.x, y)], &b.pixels[offset(b, r.x, y)], r.w * 4u) != 0;
+}
+
+bool column_differs(const Frame& a, const Frame& b, const Rect& r, int x) {
+    for (int y = r.y; y < r.y + r.h; ++y)
+        if (a.pixels[offset(a, x, y)] != b.pixels[offset(b, x, y)]) return true;
+    return false;
+}
+
+// Shrinks a changed area to the bounding box of the pixels that changed:
+// a caret or a typed letter then costs its own size, not whole tiles.
+Rect exact_bounds(const Frame& a, const Frame& b, Rect r) {
+    while (r.h > 1 && !row_differs(a, b, r, r.y)) ++r.y, --r.h;
+    while (r.h > 1 && !row_differs(a, b, r, r.y + r.h - 1)) --r.h;
+    while (r.w > 1 && !column_differs(a, b, r, r.x)) ++r.x, --r.w;
+    while (r.w > 1 && !column_differs(a, b, r, r.x + r.w - 1)) --r.w;
+    return r;
+}
+
 }  // namespace
 
 int update_changed_tiles(Frame& cur, const Frame& next, const std::function<void(Rect)>& mark) {
@@ -38,12 +58,13 @@ int update_changed_tiles(Frame& cur, const Frame& next, const std::function<void
             bool diff = tx < tiles_x && tile_differs(cur, next, tile_at(cur, tx, ty));
             if (diff) {
                 Rect t = tile_at(cur, tx, ty);
-                copy_rect(cur, next, t);
                 ++changed;
                 if (run.w == 0) run = t;
                 else run.w += t.w;
             } else if (run.w > 0) {
-                mark(run);
+                Rect exact = exact_bounds(cur, next, run);
+                copy_rect(cur, next, exact);
+                mark(exact);
                 run = Rect{};
             }
         }

@@ -3,6 +3,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include <poll.h>
+
 #include <rfb/rfb.h>
 
 #include "screen/socket_util.h"
@@ -49,6 +51,32 @@ void capture_changes(Capture& cap, Frame& fb, Frame& scratch, rfbScreenInfoPtr s
 
 }  // namespace
 
+// Sleeps until the viewer sends something, the screen changed (XDamage) or
+// the grab interval passed; then lets libvncserver read and send at once
+// (rfbProcessEvents with 0: it would otherwise sleep in its own select()).
+void ScreenServer::loop(void* screen, int vnc_fd, Frame& fb, Frame& scratch) {
+    auto* s = static_cast<rfbScreenInfoPtr>(screen);
+    const int change_fd = capture_.change_fd();
+    const auto interval = change_fd >= 0 ? kSafetyInterval : kCaptureInterval;
+    auto last_grab = Clock::now() - interval;
+    bool pending = false;  // a change was notified and not grabbed yet
+    while (!stop_ && s->clientHead) {
+        auto since = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - last_grab);
+        auto timeout = (pending ? kMinGrabGap : interval) - since;
+        pollfd fds[2] = {{vnc_fd, POLLIN, 0}, {change_fd, POLLIN, 0}};
+        poll(fds, change_fd >= 0 && !pending ? 2 : 1, std::max<int>(0, timeout.count()));
+        rfbProcessEvents(s, 0);
+        if (fds[1].revents && !pending) pending = capture_.take_changes();
+        since = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - last_grab);
+        if (since < interval && !(pending && since >= kMinGrabGap)) continue;
+        capture_changes(capture_, fb, scratch, s);
+        last_grab = Clock::now();
+        // Xlib may have queued notifications while waiting for the image.
+        pending = change_fd >= 0 && capture_.take_changes();
+        rfbProcessEvents(s, 0);
+    }
+}
+
 std::string ScreenServer::serve(tunnel::ByteStream& rfb) {
     quiet_libvnc_logs();
     Frame fb, scratch;
@@ -60,14 +88,7 @@ std::string ScreenServer::serve(tunnel::ByteStream& rfb) {
 
     rfbScreenInfoPtr s = make_screen(fb, gate_);
     rfbNewClient(s, vnc_fd);  // owns vnc_fd from here
-    auto next_grab = Clock::now();
-    while (!stop_ && s->clientHead) {
-        auto wait = std::chrono::duration_cast<std::chrono::microseconds>(next_grab - Clock::now());
-        rfbProcessEvents(s, std::max<long>(0, wait.count()));
-        if (Clock::now() < next_grab) continue;
-        capture_changes(capture_, fb, scratch, s);
-        next_grab = Clock::now() + kCaptureInterval;
-    }
+    loop(s, vnc_fd, fb, scratch);
     rfbShutdownServer(s, TRUE);
     rfbScreenCleanup(s);
     pump_end->close();

@@ -3,6 +3,7 @@
 #include <X11/Xlib.h>
 #include <X11/Xutil.h>
 #include <X11/extensions/XShm.h>
+#include <X11/extensions/Xdamage.h>
 #include <sys/ipc.h>
 #include <sys/shm.h>
 
@@ -25,6 +26,10 @@ public:
         w_ = DisplayWidth(dpy_, scr);
         h_ = DisplayHeight(dpy_, scr);
         if (XShmQueryExtension(dpy_)) attach_shm(scr);
+        int err;
+        if (XDamageQueryExtension(dpy_, &damage_event_, &err))
+            damage_ = XDamageCreate(dpy_, root_, XDamageReportNonEmpty);
+        XFlush(dpy_);
     }
     ~X11Capture() override {
         if (shm_img_) {
@@ -34,6 +39,23 @@ public:
         }
         XCloseDisplay(dpy_);
     }
+    int change_fd() const override { return damage_ ? ConnectionNumber(dpy_) : -1; }
+
+    // Drains the X queue; any DamageNotify means "changed". Subtracting the
+    // damage re-arms the NonEmpty report for the next change.
+    bool take_changes() override {
+        if (!damage_) return true;
+        bool changed = false;
+        while (XPending(dpy_)) {
+            XEvent ev;
+            XNextEvent(dpy_, &ev);
+            if (ev.type == damage_event_ + XDamageNotify) changed = true;
+        }
+        if (changed) XDamageSubtract(dpy_, damage_, None, None);
+        XFlush(dpy_);
+        return changed;
+    }
+
     int width() const override { return w_; }
     int height() const override { return h_; }
 
@@ -95,6 +117,8 @@ private:
     Window root_;
     int w_ = 0, h_ = 0;
     XShmSegmentInfo shm_{};
+    int damage_event_ = 0;
+    Damage damage_ = 0;  // 0: no XDamage, grab periodically
     XImage* shm_img_ = nullptr;
 };
 

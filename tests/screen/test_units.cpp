@@ -133,8 +133,9 @@ TEST_CASE("tile diff reports only changed tiles and merges neighbours") {
     int n = update_changed_tiles(a, b, [&](Rect r) { rects.push_back(r); });
     CHECK(n == 3);
     REQUIRE(rects.size() == 2);
-    CHECK((rects[0].x == 32 && rects[0].w == 64 && rects[0].h == 32));
-    CHECK((rects[1].x == 96 && rects[1].y == 64 && rects[1].w == 4 && rects[1].h == 6));
+    // Neighbour tiles (1,0) and (2,0) merged, then shrunk to the changed pixels.
+    CHECK((rects[0].x == 40 && rects[0].y == 5 && rects[0].w == 31 && rects[0].h == 1));
+    CHECK((rects[1].x == 99 && rects[1].y == 69 && rects[1].w == 1 && rects[1].h == 1));
     CHECK(a.pixels == b.pixels);
     CHECK(update_changed_tiles(a, b, [](Rect) {}) == 0);
 }

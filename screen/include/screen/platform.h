@@ -27,6 +27,13 @@ public:
     // Copies the whole screen into `dst` (resized to width x height).
     // Returns false if the screen could not be read this time.
     virtual bool grab(Frame& dst) = 0;
+    // Change notification (X11: XDamage). A file descriptor that becomes
+    // readable when the screen may have changed, or -1 if the platform has
+    // none (then the caller grabs periodically).
+    virtual int change_fd() const { return -1; }
+    // Drains pending notifications; true if the screen changed since the
+    // last call (always true without notifications).
+    virtual bool take_changes() { return true; }
 };
 
 // Injects input into the customer's session. Thread-safe. Coordinates in

@@ -13,9 +13,16 @@
 
 namespace screen {
 
-// How often the screen is grabbed and compared: 60 Hz keeps the update
-// latency well under the 50 ms target; a grab+compare of 800x600 costs ~2 ms.
+// Without change notifications the screen is grabbed and compared this
+// often: 60 Hz keeps the update latency well under the 50 ms target; a
+// grab+compare of 800x600 costs ~2 ms. With notifications (XDamage) it is
+// the upper bound between a change and its grab (a safety net).
 constexpr std::chrono::milliseconds kCaptureInterval{16};
+// With notifications, a grab this often anyway (in case one was missed).
+constexpr std::chrono::milliseconds kSafetyInterval{1000};
+// With notifications, the shortest time between two grabs: a burst of
+// drawing is sent as one update instead of many small ones.
+constexpr std::chrono::milliseconds kMinGrabGap{4};
 
 class ScreenServer {
 public:
@@ -29,6 +36,8 @@ public:
     void stop() { stop_ = true; }
 
 private:
+    void loop(void* screen, int vnc_fd, Frame& fb, Frame& scratch);
+
     Capture& capture_;
     InputGate& gate_;
     std::atomic<bool> stop_{false};
