@@ -18,6 +18,18 @@
 // Threads: one receive thread (connects carriers, reads frames, runs the
 // status callback) and one send thread (data, acks, fin, heartbeats). The
 // application's read()/write() only touch buffers under one mutex.
+//
+// Details PROTOCOL.md section 4 leaves open, as implemented here:
+// - hello answer: see above (resend + ack, plus hello if the epoch was new).
+// - a resend for a gap is repeated once per heartbeat while the gap lasts.
+// - the receiver acks at once when its reader reaches the peer's fin, so the
+//   peer's drain() returns without waiting for a heartbeat.
+// - the receiver buffers at most its own `window` of unconsumed bytes.
+// - epoch: random per SessionStream (a new stream is a new peer state).
+// - the outage clock runs from the last frame any carrier received; the
+//   first connect counts as an outage too.
+// - a malformed frame from the relay costs the carrier (reconnect), not the
+//   stream; hello with another version or epoch fails the stream.
 #pragma once
 
 #include <chrono>
