@@ -262,6 +262,7 @@ void SessionStream::on_hello(const wire::Frame& f) {
     peer_epoch_known_ = true;
     peer_epoch_ = h.epoch;
     ++stats_.peer_hellos;
+    on_peer(wire::PeerState::connected);  // its hello proves it, whatever the relay said last
     wire::append_u64_frame(control_, FrameType::resend, received_);
     ack_due_ = true;
     send_cv_.notify_all();
