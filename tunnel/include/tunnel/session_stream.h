@@ -68,8 +68,9 @@ struct SessionStatus {
 };
 
 // Called on every state change and every new RTT sample, always from the
-// stream's receive thread. Must return quickly and must not call read() or
-// write() of the same stream (status() is fine).
+// stream's receive thread. Must return quickly, must not call read() or
+// write() of the same stream (status(), stats() and close() are fine) and
+// must not destroy it.
 using StatusCallback = std::function<void(const SessionStatus&)>;
 
 struct SessionOptions {
