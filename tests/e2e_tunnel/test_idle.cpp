@@ -61,11 +61,38 @@ TEST_CASE("heartbeats keep an idle session through squid's read_timeout", "[idle
         CHECK(carriers(err, "desk") == 1);
         CHECK(carriers(err, "client") == 1);
     }
-    SECTION("heartbeat 20 s (control): squid cuts the idle uplinks, the session recovers") {
+    SECTION("heartbeat 6 s (control): squid cuts the idle uplinks, the session recovers") {
         test_support::TempDir dir;
-        route.heartbeat_ms = 20000;
+        route.heartbeat_ms = 6000;
         std::string err = idle_session(route, dir);
         INFO(err);
         CHECK(carriers(err, "desk") + carriers(err, "client") > 2);
     }
+}
+
+TEST_CASE("a silently stalled path is detected by heartbeats and replaced", "[stall]") {
+    test_support::TempDir dir;
+    test_support::Squid squid;
+    test_support::Relay relay;
+    e2e::Route route = e2e::via(squid, relay);
+    route.heartbeat_ms = 500;  // dead after 3 silent heartbeats: 1.5 s
+
+    e2e::Opened desk = e2e::start_open(route, "", dir.file("desk.out"));
+    auto client = e2e::start_join(route, desk.code, "", dir.file("client.out"));
+    desk.proc->write_stdin("before the stall\n");
+    client->wait_for_line(e2e::Process::Stream::err, "connected");
+    squid.freeze();  // no FIN, no RST: the tunnels just go quiet
+    std::this_thread::sleep_for(4s);
+    squid.thaw();
+    desk.proc->write_stdin("after the stall\n");
+    desk.proc->close_stdin();
+    client->close_stdin();
+    int client_rc = client->wait(40s), desk_rc = desk.proc->wait(40s);
+    std::string err = "desk:\n" + desk.proc->err() + "\nclient:\n" + client->err();
+    INFO(err);
+    CHECK(client_rc == 0);
+    CHECK(desk_rc == 0);
+    CHECK(test_support::read_file(dir.file("client.out")) == "before the stall\nafter the stall\n");
+    CHECK(carriers(err, "desk") > 1);
+    CHECK(carriers(err, "client") > 1);
 }

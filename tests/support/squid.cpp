@@ -1,6 +1,7 @@
 #include "support/squid.h"
 
 #include <pwd.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -111,6 +112,9 @@ void Squid::stop() {
     proc_->wait(std::chrono::seconds(10));
     proc_.reset();
 }
+
+void Squid::freeze() { proc_->signal(SIGSTOP); }
+void Squid::thaw() { proc_->signal(SIGCONT); }
 
 std::string Squid::url() const { return "http://" + host_port(); }
 std::string Squid::host_port() const { return "127.0.0.1:" + std::to_string(port_); }

@@ -47,6 +47,10 @@ public:
     void stop();     // SIGTERM; tunnels are cut at once (shutdown_lifetime 0)
     void start();    // again on the same port, same configuration
     void restart() { stop(); start(); }
+    // SIGSTOP / SIGCONT: tunnels stay open but go silent, like a stalled
+    // network path (no FIN, no RST): only heartbeats can tell.
+    void freeze();
+    void thaw();
 
 private:
     void write_config();
