@@ -59,6 +59,7 @@ TEST_CASE("GUI: code shown, connected, permissions toggled, disconnected") {
                    {"DISPLAY=" + customer.name()});
     Win cw{customer.name(), "Tether customer"};
     cw.locate();
+    CHECK(cw.pixel_is(kClientControl, kOff));  // drawn
     screenshot(customer.name(), "client-1-start");
     cw.click(kClientCode);
     REQUIRE(xdotool(customer.name(), {"type", "--delay", "20", "x" + code}) == 0);  // 'x' is filtered out
