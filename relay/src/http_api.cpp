@@ -41,7 +41,18 @@ void send_json(httplib::Response& res, int status, const json& body) {
     res.set_content(body.dump(), "application/json");
 }
 
+// 429 with Retry-After unless `limiter` admits one more attempt from this address.
+bool admitted(RateLimiter& limiter, Metrics& metrics, const httplib::Request& req, httplib::Response& res) {
+    const Admission admission = limiter.admit(req.remote_addr);
+    if (admission.allowed) return true;
+    ++metrics.rate_limited;
+    res.set_header("Retry-After", std::to_string(admission.retry_after.count()));
+    send_error(res, ApiError::rate_limited);
+    return false;
+}
+
 void create_session(HttpContext& cx, const httplib::Request& req, httplib::Response& res) {
+    if (!admitted(cx.create_limiter, cx.metrics, req, res)) return;
     auto name = parse_name(req.body);
     if (!name) return send_error(res, ApiError::bad_request);
     auto result = cx.directory.create(*name);
@@ -58,11 +69,9 @@ void refuse_join(HttpContext& cx, const httplib::Request& req, httplib::Response
 }
 
 void join_session(HttpContext& cx, const httplib::Request& req, httplib::Response& res) {
-    const Admission admission = cx.limiter.admit(req.remote_addr);
-    if (!admission.allowed) {
-        ++cx.metrics.rate_limited;
-        res.set_header("Retry-After", std::to_string(admission.retry_after.count()));
-        return refuse_join(cx, req, res, ApiError::rate_limited);
+    if (!admitted(cx.limiter, cx.metrics, req, res)) {
+        cx.metrics.join_failed(ApiError::rate_limited);
+        return;
     }
     auto code = parse_code(req.body);
     if (!code) return refuse_join(cx, req, res, ApiError::bad_request);

@@ -20,7 +20,8 @@ struct HttpContext {
     Log& log;
     Metrics& metrics;
     SessionDirectory& directory;
-    RateLimiter& limiter;
+    RateLimiter& limiter;         // join attempts
+    RateLimiter& create_limiter;  // session creations
     Capture& capture;
 };
 

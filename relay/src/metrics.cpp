@@ -33,7 +33,7 @@ std::string Metrics::render(const DirectoryCounts& s) const {
     for (ApiError e : kJoinErrors)
         o << "tether_relay_join_failures_total{reason=\"" << describe(e).id << "\"} "
           << join_failures[static_cast<int>(e)] << '\n';
-    header(o, "tether_relay_rate_limited_total", "counter", "Join attempts refused with 429.");
+    header(o, "tether_relay_rate_limited_total", "counter", "Join attempts and session creations refused with 429.");
     o << "tether_relay_rate_limited_total " << rate_limited << '\n';
     header(o, "tether_relay_protocol_errors_total", "counter", "Streams dropped for malformed frames.");
     o << "tether_relay_protocol_errors_total " << protocol_errors << '\n';

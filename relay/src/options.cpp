@@ -31,6 +31,7 @@ po::options_description describe_options() {
         ("tombstone-ttl", po::value<long>()->default_value(3600), "seconds dead codes are remembered (not reissued, precise join errors)")
         ("join-rate-per-ip", po::value<double>()->default_value(10), "join attempts per minute per source address (0: unlimited)")
         ("join-rate-global", po::value<double>()->default_value(120), "join attempts per minute in total (0: unlimited)")
+        ("create-rate-per-ip", po::value<double>()->default_value(30), "session creations per minute per source address (0: unlimited)")
         ("buffer-bytes", po::value<std::size_t>()->default_value(1 << 20), "bytes buffered per session and direction")
         ("max-sessions", po::value<std::size_t>()->default_value(100000), "live sessions at most")
         ("log-level", po::value<std::string>()->default_value("info"), "debug, info, warn or error")
@@ -79,6 +80,7 @@ Config to_config(const po::variables_map& vm) {
     c.tombstone_ttl = std::chrono::seconds(positive<long>(vm, "tombstone-ttl"));
     c.join_rate_per_ip = vm["join-rate-per-ip"].as<double>();
     c.join_rate_global = vm["join-rate-global"].as<double>();
+    c.create_rate_per_ip = vm["create-rate-per-ip"].as<double>();
     c.buffer_bytes = positive<std::size_t>(vm, "buffer-bytes");
     c.max_sessions = positive<std::size_t>(vm, "max-sessions");
     c.log_level = parse_log_level(vm["log-level"].as<std::string>());

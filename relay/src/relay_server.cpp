@@ -55,8 +55,9 @@ std::chrono::seconds read_timeout(std::chrono::milliseconds heartbeat) {
 struct RelayServer::Impl {
     Impl(Config c, Log& l)
         : config(std::move(c)), log(l), directory(time, rng, limits(config), log),
-          limiter(time, {config.join_rate_per_ip, config.join_rate_global}), capture(config.capture_dir),
-          cx{config, log, metrics, directory, limiter, capture} {}
+          limiter(time, {config.join_rate_per_ip, config.join_rate_global}),
+          create_limiter(time, {config.create_rate_per_ip, 0}), capture(config.capture_dir),
+          cx{config, log, metrics, directory, limiter, create_limiter, capture} {}
 
     static DirectoryLimits limits(const Config& c) {
         return {c.code_ttl, c.grace, c.tombstone_ttl, c.max_sessions, c.buffer_bytes};
@@ -74,6 +75,7 @@ struct RelayServer::Impl {
     Metrics metrics;
     SessionDirectory directory;
     RateLimiter limiter;
+    RateLimiter create_limiter;
     Capture capture;
     HttpContext cx;
     std::string dev_ca;
@@ -147,6 +149,7 @@ void RelayServer::Impl::sweep_loop() {
         lock.unlock();
         directory.sweep();
         limiter.sweep();
+        create_limiter.sweep();
         lock.lock();
     }
 }

@@ -51,6 +51,7 @@ public:
         c.heartbeat = 200ms;
         c.join_rate_per_ip = 0;
         c.join_rate_global = 0;
+        c.create_rate_per_ip = 0;
         if (tweak) tweak(c);
         server_ = std::make_unique<relay::RelayServer>(c, log_);
         port_ = server_->start();

@@ -366,3 +366,12 @@ TEST_CASE("a vanished side: the peer gets peer(reconnecting), then end(peer_time
     CHECK(desk.wait_for([](auto& f) { return has_end(f, wire::EndReason::peer_timeout); }));
     CHECK(outcome(h.join_raw(json{{"code", j["code"]}}.dump())).second == "ended_session");
 }
+
+TEST_CASE("session creations beyond the rate answer 429 rate_limited") {
+    Harness h([](relay::Config& c) { c.create_rate_per_ip = 2; });
+    h.create();
+    h.create();
+    auto res = h.client()->Post("/v1/sessions", "{}", "application/json");
+    CHECK(outcome(res) == std::pair<int, std::string>{429, "rate_limited"});
+    CHECK(std::stoi(res->get_header_value("Retry-After")) >= 1);
+}

@@ -24,6 +24,9 @@ struct Config {
     std::chrono::milliseconds heartbeat{2000};
     double join_rate_per_ip = 10;   // attempts per minute, 0: unlimited
     double join_rate_global = 120;  // attempts per minute, 0: unlimited
+    // Creating sessions holds codes for code_ttl: limited so that one address
+    // cannot use up the live-session limit or the code space.
+    double create_rate_per_ip = 30;  // per minute, 0: unlimited
     std::size_t buffer_bytes = 1 << 20;  // per direction per session
     std::size_t max_sessions = 100000;
     LogLevel log_level = LogLevel::info;
