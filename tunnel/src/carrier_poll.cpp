@@ -3,24 +3,11 @@
 #include "carrier_poll_impl.h"
 
 #include <algorithm>
-#include <cctype>
 
 namespace tunnel {
 
-bool is_plain_http(const std::string& url) {
-    std::string head = url.substr(0, 7);
-    std::transform(head.begin(), head.end(), head.begin(), [](unsigned char c) { return std::tolower(c); });
-    return head == "http://";
-}
-
-PollCarrier::PollCarrier(const EndpointConfig& cfg, const std::string& token, PollOptions opts)
-    : cfg_(cfg), token_(token), opts_(opts) {
-    if (is_plain_http(cfg_.relay_url) && !opts_.allow_plain_http)
-        throw CarrierError("the relay URL " + cfg_.relay_url + " is plain HTTP, which proxy.conf "
-                           "does not allow (allow_plain_http = no): use an https:// relay URL, "
-                           "or ask the admin to allow plain HTTP (the session stays end-to-end "
-                           "encrypted, but the proxy sees session metadata)", true);
-}
+PollCarrier::PollCarrier(const EndpointConfig& cfg, const std::string& token)
+    : cfg_(cfg), token_(token) {}
 
 PollCarrier::~PollCarrier() {
     close();
@@ -133,17 +120,14 @@ void PollCarrier::drain_in_order() {
     }
 }
 
-std::unique_ptr<Carrier> connect_poll_carrier(const EndpointConfig& cfg, const std::string& token,
-                                              PollOptions opts) {
-    auto c = std::make_unique<PollCarrier>(cfg, token, opts);
+std::unique_ptr<Carrier> connect_poll_carrier(const EndpointConfig& cfg, const std::string& token) {
+    auto c = std::make_unique<PollCarrier>(cfg, token);
     c->start();
     return c;
 }
 
-CarrierFactory poll_carrier_factory(EndpointConfig cfg, std::string token, PollOptions opts) {
-    return [cfg = std::move(cfg), token = std::move(token), opts] {
-        return connect_poll_carrier(cfg, token, opts);
-    };
+CarrierFactory poll_carrier_factory(EndpointConfig cfg, std::string token) {
+    return [cfg = std::move(cfg), token = std::move(token)] { return connect_poll_carrier(cfg, token); };
 }
 
 }  // namespace tunnel

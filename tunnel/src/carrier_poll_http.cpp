@@ -47,12 +47,6 @@ std::string ping_frame() {
 
 std::unique_ptr<http::Easy> PollCarrier::make_easy(const std::string& path) {
     auto e = std::make_unique<http::Easy>(cfg_, path, token_);
-    if (is_plain_http(cfg_.relay_url)) {
-        // Plain HTTP was allowed: talk to the proxy as a forward proxy (the
-        // point is to get through proxies that refuse CONNECT).
-        curl_easy_setopt(e->get(), CURLOPT_HTTPPROXYTUNNEL, 0L);
-        curl_easy_setopt(e->get(), CURLOPT_HEADEROPT, CURLHEADER_UNIFIED);
-    }
     curl_easy_setopt(e->get(), CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(e->get(), CURLOPT_XFERINFOFUNCTION, abort_if_closed);
     curl_easy_setopt(e->get(), CURLOPT_XFERINFODATA, &stopping_);

@@ -23,7 +23,7 @@ class PollCarrier : public Carrier {
 public:
     using Clock = std::chrono::steady_clock;
 
-    PollCarrier(const EndpointConfig& cfg, const std::string& token, PollOptions opts);
+    PollCarrier(const EndpointConfig& cfg, const std::string& token);
     ~PollCarrier() override;
 
     void start();  // first poll (wait=0) on the caller's thread; then the threads
@@ -57,7 +57,6 @@ private:
 
     const EndpointConfig cfg_;
     const std::string token_;  // secret; never logged
-    const PollOptions opts_;
 
     mutable std::mutex mu_;
     std::condition_variable cv_;

@@ -23,9 +23,16 @@ void set_proxy(CURL* h, const EndpointConfig& cfg) {
     // "" disables the environment's *_proxy: the configuration decides.
     curl_easy_setopt(h, CURLOPT_PROXY, cfg.proxy_url.c_str());
     if (cfg.proxy_url.empty()) return;
-    curl_easy_setopt(h, CURLOPT_HTTPPROXYTUNNEL, 1L);
-    // The proxy's CONNECT answer is not the relay's: keep it out of header callbacks.
-    curl_easy_setopt(h, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
+    if (is_plain_http(cfg.relay_url)) {
+        // Allowed plain HTTP (checked in Easy): forward-proxy requests, the
+        // way through proxies that refuse CONNECT. Our headers then go in
+        // the one request the proxy forwards.
+        curl_easy_setopt(h, CURLOPT_HEADEROPT, CURLHEADER_UNIFIED);
+    } else {
+        curl_easy_setopt(h, CURLOPT_HTTPPROXYTUNNEL, 1L);
+        // The proxy's CONNECT answer is not the relay's: keep it out of header callbacks.
+        curl_easy_setopt(h, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
+    }
     unsigned long auth = parse_proxy_auth(cfg.proxy_auth);
     curl_easy_setopt(h, CURLOPT_PROXYAUTH, auth);
     if (!cfg.proxy_user.empty()) {
@@ -55,6 +62,10 @@ void global_init() {
 
 Easy::Easy(const EndpointConfig& cfg, const std::string& path, const std::string& token) {
     global_init();
+    if (is_plain_http(cfg.relay_url) && !cfg.allow_plain_http)
+        throw CarrierError("the relay URL " + cfg.relay_url + " is plain HTTP, which is not allowed "
+                           "(proxy.conf allow_plain_http = no): use an https:// relay URL, or ask "
+                           "the admin to allow plain HTTP for proxies that refuse CONNECT", true);
     h_ = curl_easy_init();
     if (!h_) throw CarrierError("out of memory creating an HTTP request");
     curl_easy_setopt(h_, CURLOPT_URL, join_url(cfg.relay_url, path).c_str());

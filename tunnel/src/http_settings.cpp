@@ -1,6 +1,9 @@
 // EndpointConfig helpers: host:port for messages, proxy_auth lists.
 #include "tunnel/http_settings.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include <curl/curl.h>
 
 #include <memory>
@@ -65,6 +68,12 @@ unsigned long parse_proxy_auth(const std::string& list) {
         if (!name.empty()) bits |= auth_bit(name);
     }
     return bits ? bits : CURLAUTH_ANYSAFE;
+}
+
+bool is_plain_http(const std::string& url) {
+    std::string head = url.substr(0, 7);
+    std::transform(head.begin(), head.end(), head.begin(), [](unsigned char c) { return std::tolower(c); });
+    return head == "http://";
 }
 
 }  // namespace tunnel

@@ -126,7 +126,7 @@ struct Chooser {
         return std::make_unique<ProbedCarrier>(std::move(carrier), std::move(early));
     }
 
-    std::unique_ptr<Carrier> poll() { return connect_poll_carrier(cfg, token, policy.poll); }
+    std::unique_ptr<Carrier> poll() { return connect_poll_carrier(cfg, token); }
 
     std::unique_ptr<Carrier> next() {
         if (policy.mode == TransportMode::stream) return connect_stream_carrier(cfg, token);
@@ -195,8 +195,8 @@ std::chrono::microseconds probe_stream_echo(const EndpointConfig& cfg, const std
 }
 
 std::chrono::microseconds probe_poll_echo(const EndpointConfig& cfg, const std::string& token,
-                                          PollOptions opts, std::chrono::milliseconds echo_timeout) {
-    auto c = connect_poll_carrier(cfg, token, opts);
+                                          std::chrono::milliseconds echo_timeout) {
+    auto c = connect_poll_carrier(cfg, token);
     std::deque<wire::Frame> early;
     return echo(*c, echo_timeout, early);
 }

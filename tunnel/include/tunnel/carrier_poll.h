@@ -13,22 +13,11 @@
 
 namespace tunnel {
 
-struct PollOptions {
-    // A relay URL with http:// is refused unless this is set (proxy.conf
-    // `allow_plain_http = yes`); through a proxy such a URL is then sent as
-    // ordinary forward-proxy requests instead of a CONNECT tunnel.
-    bool allow_plain_http = false;
-};
-
 // Connects (one first poll answered at once, so that errors surface here) and
 // returns a running carrier. Throws CarrierError, `fatal` when retrying cannot
-// help (plain HTTP not allowed, proxy refused, session unknown).
-std::unique_ptr<Carrier> connect_poll_carrier(const EndpointConfig& cfg, const std::string& token,
-                                              PollOptions opts = {});
+// help (proxy refused, session unknown).
+std::unique_ptr<Carrier> connect_poll_carrier(const EndpointConfig& cfg, const std::string& token);
 
-CarrierFactory poll_carrier_factory(EndpointConfig cfg, std::string token, PollOptions opts = {});
-
-// True for an http:// relay URL (case-insensitive scheme).
-bool is_plain_http(const std::string& url);
+CarrierFactory poll_carrier_factory(EndpointConfig cfg, std::string token);
 
 }  // namespace tunnel

@@ -31,6 +31,12 @@ struct EndpointConfig {
     // sends a password in clear, so a Basic-only proxy needs "basic" here.
     std::string proxy_auth = "anysafe";
 
+    // A plain http:// relay URL is refused unless this is set (proxy.conf
+    // `allow_plain_http = yes`, for proxies that refuse CONNECT). Through a
+    // proxy such a URL goes as ordinary forward-proxy requests, and only poll
+    // mode is used. The session stays end-to-end encrypted (docs/SECURITY.md).
+    bool allow_plain_http = false;
+
     // Heartbeat interval: an idle uplink sends a ping this often, and a
     // carrier that received nothing for 3 intervals is declared dead
     // (docs/PROTOCOL.md 3). 2 s stays well inside proxy idle timeouts.
@@ -43,6 +49,9 @@ struct EndpointConfig {
 // "host:port" of the relay and of the proxy (empty when DIRECT), as shown to
 // people in messages. Default ports: 443 (https), 80 (http), 1080 (proxy).
 std::string relay_host_port(const EndpointConfig& cfg);
+
+// True for an http:// URL (scheme compared case-insensitively).
+bool is_plain_http(const std::string& url);
 std::string proxy_host_port(const EndpointConfig& cfg);
 
 // Parses a proxy_auth list ("basic,ntlm"); throws std::invalid_argument on an

@@ -23,7 +23,6 @@ const char* to_string(TransportMode mode);
 
 struct TransportPolicy {
     TransportMode mode = TransportMode::automatic;
-    PollOptions poll;
     // Where the choice per (proxy, relay) is remembered between runs; empty:
     // not remembered. A remembered "poll" skips the stream probe for a day.
     std::string memory_file;
@@ -55,6 +54,6 @@ std::chrono::microseconds probe_stream_echo(const EndpointConfig& cfg, const std
                                             std::chrono::milliseconds echo_timeout);
 // The same in poll mode.
 std::chrono::microseconds probe_poll_echo(const EndpointConfig& cfg, const std::string& token,
-                                          PollOptions opts, std::chrono::milliseconds echo_timeout);
+                                          std::chrono::milliseconds echo_timeout);
 
 }  // namespace tunnel

@@ -1,0 +1,47 @@
+// Shared pieces of the poll-mode end-to-end tests (issue 3): a desk and a
+// client session stream paired through a real relay, with a given way to
+// reach it (transport policy), and exact-bytes transfers both ways.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "support/process.h"
+#include "support/temp_dir.h"
+#include "tunnel/session_stream.h"
+#include "tunnel/transport.h"
+
+namespace e2e_poll {
+
+// Both ends of one session. Status lines of each side are recorded.
+struct Pair {
+    std::unique_ptr<tunnel::SessionStream> desk, client;
+    std::shared_ptr<std::vector<std::string>> desk_log, client_log;
+    std::string desk_detail() const { return desk->status().detail; }
+    std::string client_detail() const { return client->status().detail; }
+};
+
+// Creates a session at the relay and connects both sides with `policy`.
+// Returns once both sides report `connected` (bounded; throws otherwise).
+Pair make_pair(const tunnel::EndpointConfig& cfg, const tunnel::TransportPolicy& policy);
+
+// Sends `bytes` desk -> client and `bytes` (other content) client -> desk at
+// the same time; returns true when both sides received exactly what was sent.
+// `midway` runs once when about half has crossed (e.g. restart the proxy).
+bool exchange(Pair& p, std::size_t bytes, const std::function<void()>& midway = {});
+
+// A self-signed certificate and key for relay.tether.test / 127.0.0.1, for
+// intermediaries that terminate TLS (nginx). Returns {cert, key}.
+std::pair<std::string, std::string> make_cert(const test_support::TempDir& dir);
+
+// A tether-relay serving plain HTTP on 127.0.0.1:<port> (poll over plain HTTP).
+struct PlainRelay {
+    PlainRelay();
+    std::string url() const;
+    test_support::TempDir dir{"tether-relay-plain"};
+    std::unique_ptr<test_support::Process> proc;
+    int port = 0;
+};
+
+}  // namespace e2e_poll

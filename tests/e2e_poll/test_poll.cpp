@@ -1,0 +1,155 @@
+// Issue 3 end to end: poll mode, the automatic choice, and sessions that
+// survive the network, through real nginx and squid instances.
+#include <catch2/catch.hpp>
+
+#include "poll_fixture.h"
+#include "support/nginx.h"
+#include "support/relay_fixture.h"
+#include "support/squid.h"
+#include "tunnel/session_client.h"
+
+#include <thread>
+
+using namespace e2e_poll;
+using namespace test_support;
+using tunnel::TransportMode;
+
+namespace {
+
+constexpr std::size_t MiB = 1024 * 1024;
+
+tunnel::EndpointConfig config(const std::string& url, const std::string& ca) {
+    tunnel::EndpointConfig c;
+    c.relay_url = url;
+    c.ca_file = ca;
+    return c;
+}
+
+tunnel::TransportPolicy policy(TransportMode m) {
+    tunnel::TransportPolicy p;
+    p.mode = m;
+    return p;
+}
+
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("behind a buffering nginx, stream mode fails and the session runs in poll mode", "[nginx_buffering]") {
+    Relay relay;
+    TempDir dir("tether-nginx-cert");
+    auto [cert, key] = make_cert(dir);
+    Nginx nginx({relay.port(), cert, key, /*buffering=*/true});
+    auto cfg = config(nginx.url(), cert);
+
+    // The probe proves that nginx holds streamed data...
+    tunnel::SessionClient api(cfg);
+    auto probe_session = api.create("probe");
+    CHECK_THROWS_AS(tunnel::probe_stream_echo(cfg, probe_session.token, std::chrono::milliseconds(2500)),
+                    tunnel::CarrierError);
+    // ...while polling through it works.
+    CHECK(tunnel::probe_poll_echo(cfg, probe_session.token, std::chrono::milliseconds(5000)).count() > 0);
+
+    auto pair = make_pair(cfg, policy(TransportMode::automatic));
+    CHECK(contains(pair.desk_detail(), "poll mode"));
+    CHECK(contains(pair.client_detail(), "poll mode"));
+    CHECK(exchange(pair, 4 * MiB));
+    // What crossed nginx: bounded poll requests, never a stream that worked.
+    CHECK(contains(nginx.access_log(), "POST /v1/poll/up"));
+    CHECK(contains(nginx.access_log(), "GET /v1/poll/down"));
+}
+
+TEST_CASE("squid refusing CONNECT: plain-HTTP poll works only when allowed", "[plain_http]") {
+    PlainRelay relay;
+    Squid squid({/*deny_connect=*/true});
+    auto cfg = config(relay.url(), "");
+    cfg.proxy_url = squid.url();
+
+    SECTION("not allowed: a clear refusal, nothing sent") {
+        try {
+            tunnel::SessionClient(cfg).create("not allowed");
+            FAIL("a plain-HTTP relay URL was accepted without allow_plain_http");
+        } catch (const tunnel::CarrierError& e) {
+            CHECK(e.fatal);
+            CHECK(contains(e.what(), "allow_plain_http"));
+        }
+        CHECK_FALSE(contains(squid.access_log(), "/v1/"));
+    }
+    SECTION("allowed: the session works as forward-proxy requests") {
+        cfg.allow_plain_http = true;
+        auto pair = make_pair(cfg, policy(TransportMode::automatic));
+        CHECK(contains(pair.desk_detail(), "plain HTTP"));
+        CHECK(exchange(pair, 2 * MiB));
+        CHECK(squid.wait_for_log("POST http://127.0.0.1:[0-9]+/v1/poll/up", std::chrono::seconds(5)));
+        CHECK_FALSE(contains(squid.access_log(), "CONNECT"));
+    }
+}
+
+TEST_CASE("idle sessions stay up through a squid with a 3 s read_timeout", "[short_read_timeout]") {
+    Relay relay;
+    SquidOptions so;
+    so.read_timeout_seconds = 3;
+    Squid squid(so);
+    auto cfg = config(relay.url(), relay.ca_file());
+    cfg.proxy_url = squid.url();
+    for (auto mode : {TransportMode::stream, TransportMode::poll}) {
+        INFO(tunnel::to_string(mode));
+        auto pair = make_pair(cfg, policy(mode));
+        auto carriers_before = pair.desk->stats().carriers + pair.client->stats().carriers;
+        std::this_thread::sleep_for(std::chrono::seconds(9));  // three squid timeouts, idle
+        CHECK(pair.desk->stats().carriers + pair.client->stats().carriers == carriers_before);
+        CHECK(exchange(pair, 256 * 1024));
+    }
+}
+
+TEST_CASE("proxy killed and restarted mid-transfer: 50 MiB arrive intact", "[proxy_restart]") {
+    Relay relay;
+    Squid squid;
+    auto cfg = config(relay.url(), relay.ca_file());
+    cfg.proxy_url = squid.url();
+    for (auto mode : {TransportMode::poll, TransportMode::stream}) {
+        INFO(tunnel::to_string(mode));
+        auto pair = make_pair(cfg, policy(mode));
+        CHECK(exchange(pair, 50 * MiB, [&] { squid.restart(); }));
+        // The fault really happened: a side replaced its carrier.
+        INFO("desk carriers " << pair.desk->stats().carriers << ", client carriers "
+                              << pair.client->stats().carriers);
+        CHECK(pair.desk->stats().carriers + pair.client->stats().carriers >= 3);
+    }
+}
+
+TEST_CASE("stream mode breaking mid-transfer moves the session to poll mode without loss", "[stream_to_poll]") {
+    Relay relay;
+    TempDir dir("tether-nginx-cert");
+    auto [cert, key] = make_cert(dir);
+    Nginx nginx({relay.port(), cert, key, /*buffering=*/false});
+    auto cfg = config(nginx.url(), cert);
+    auto pair = make_pair(cfg, policy(TransportMode::automatic));
+    REQUIRE(contains(pair.desk_detail(), "stream mode"));
+    // Mid-transfer the path starts buffering (nginx restarted with defaults).
+    CHECK(exchange(pair, 50 * MiB, [&] { nginx.restart(/*buffering=*/true); }));
+    CHECK(contains(pair.desk_detail(), "poll mode"));
+    CHECK(contains(pair.client_detail(), "poll mode"));
+}
+
+TEST_CASE("squid with NTLM: sessions work in both modes", "[ntlm]") {
+    Relay relay;
+    SquidOptions so;
+    so.ntlm = true;
+    Squid squid(so);
+    auto cfg = config(relay.url(), relay.ca_file());
+    cfg.proxy_url = squid.url();
+    cfg.proxy_user = "alice";
+    cfg.proxy_password = "secret";
+    cfg.proxy_auth = "ntlm";
+    for (auto mode : {TransportMode::stream, TransportMode::poll}) {
+        INFO(tunnel::to_string(mode));
+        auto pair = make_pair(cfg, policy(mode));
+        CHECK(contains(pair.desk_detail(), mode == TransportMode::poll ? "poll mode" : "stream mode"));
+        CHECK(exchange(pair, 4 * MiB));
+    }
+    // ntlm_fake_auth logs the NTLM user oddly decorated (e.g. a\\alicew).
+    CHECK(squid.wait_for_log("TCP_TUNNEL/200 [0-9]+ CONNECT [^ ]+ [^ ]*alice", std::chrono::seconds(5)));
+}
