@@ -77,6 +77,9 @@ UplinkPump::~UplinkPump() {
 }
 
 bool UplinkPump::feed(const char* data, std::size_t len) {
+    // An ended session also stops an uplink that only pings (no frame to forward
+    // would tell it), so that stop() never waits for a chatty endpoint.
+    if (outcome_ == Outcome::open && ep_.session->ended()) outcome_ = Outcome::session_ended;
     if (outcome_ != Outcome::open) return false;
     try {
         parser_.feed(data, len);

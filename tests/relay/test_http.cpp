@@ -375,3 +375,21 @@ TEST_CASE("session creations beyond the rate answer 429 rate_limited") {
     CHECK(outcome(res) == std::pair<int, std::string>{429, "rate_limited"});
     CHECK(std::stoi(res->get_header_value("Retry-After")) >= 1);
 }
+
+TEST_CASE("after the end an uplink that only pings is answered 410 ended_session") {
+    Harness h;
+    Pair p(h);
+    Uplink up(h, p.desk_token);
+    std::string ping;
+    wire::append_u64_frame(ping, wire::FrameType::ping, 5);
+    up.send(ping);
+    REQUIRE(p.desk_down.wait_for([](auto& f) {
+        for (auto& x : f)
+            if (x.type == wire::FrameType::pong) return true;
+        return false;
+    }));
+    REQUIRE(h.client()->Delete("/v1/session", Harness::bearer(p.client_token))->status == 204);
+    up.send(ping);
+    CHECK(up.finish() == 410);
+    CHECK(json::parse(up.body())["error"] == "ended_session");
+}
