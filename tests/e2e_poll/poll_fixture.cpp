@@ -110,6 +110,17 @@ std::pair<std::string, std::string> make_cert(const test_support::TempDir& dir) 
     return {cert, key};
 }
 
+std::pair<std::string, std::string> make_ca(const test_support::TempDir& dir) {
+    std::string cert = dir.file("ca.pem"), key = dir.file("ca.key");
+    auto r = test_support::run({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                                "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", cert,
+                                "-days", "2", "-subj", "/CN=Tether test inspection CA", "-addext",
+                                "basicConstraints=critical,CA:TRUE", "-addext",
+                                "keyUsage=critical,keyCertSign,cRLSign"});
+    if (r.code != 0) throw std::runtime_error("openssl req (CA) failed: " + r.output);
+    return {cert, key};
+}
+
 PlainRelay::PlainRelay() {
     test_support::ProcessOptions o;
     o.argv = {test_support::relay_binary(), "--plain-http", "--listen", "127.0.0.1:0",

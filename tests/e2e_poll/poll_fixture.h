@@ -35,6 +35,10 @@ bool exchange(Pair& p, std::size_t bytes, const std::function<void()>& midway = 
 // intermediaries that terminate TLS (nginx). Returns {cert, key}.
 std::pair<std::string, std::string> make_cert(const test_support::TempDir& dir);
 
+// A CA certificate and key, as a TLS-inspecting corporate proxy has (squid
+// ssl-bump signs its forged server certificates with it). Returns {cert, key}.
+std::pair<std::string, std::string> make_ca(const test_support::TempDir& dir);
+
 // A tether-relay serving plain HTTP on 127.0.0.1:<port> (poll over plain HTTP).
 struct PlainRelay {
     PlainRelay();

@@ -153,3 +153,34 @@ TEST_CASE("squid with NTLM: sessions work in both modes", "[ntlm]") {
     // ntlm_fake_auth logs the NTLM user oddly decorated (e.g. a\\alicew).
     CHECK(squid.wait_for_log("TCP_TUNNEL/200 [0-9]+ CONNECT [^ ]+ [^ ]*alice", std::chrono::seconds(5)));
 }
+
+TEST_CASE("squid with ssl-bump (TLS interception): a session works when its CA is trusted", "[ssl_bump]") {
+    Relay relay;
+    TempDir dir("tether-bump-ca");
+    auto [ca_cert, ca_key] = make_ca(dir);
+    SquidOptions so;
+    so.bump_ca_cert = ca_cert;
+    so.bump_ca_key = ca_key;
+    so.hosts = {{"relay.tether.test", "127.0.0.1"}};
+    Squid squid(so);
+    // The endpoint trusts the proxy's CA, as corporate machines do.
+    auto cfg = config(relay.url("relay.tether.test"), ca_cert);
+    cfg.proxy_url = squid.url();
+
+    auto pair = make_pair(cfg, policy(TransportMode::automatic));
+    CHECK(exchange(pair, 4 * MiB));
+    // squid saw inside the tunnel: it logged the relay's request paths.
+    CHECK(squid.wait_for_log("https://relay.tether.test:[0-9]+/v1/", std::chrono::seconds(5)));
+
+    SECTION("without the inspection CA: a clear certificate error") {
+        auto untrusting = cfg;
+        untrusting.ca_file = relay.ca_file();
+        try {
+            tunnel::SessionClient(untrusting).create("no trust");
+            FAIL("a forged certificate was accepted");
+        } catch (const tunnel::CarrierError& e) {
+            CHECK(contains(e.what(), "certificate"));
+            CHECK(contains(e.what(), "--ca"));
+        }
+    }
+}

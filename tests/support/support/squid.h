@@ -25,6 +25,10 @@ struct SquidOptions {
     int read_timeout_seconds = 0;    // 0: squid's default (15 min)
     // name -> IPv4 address: names only the proxy can resolve (hosts_file).
     std::vector<std::pair<std::string, std::string>> hosts;
+    // TLS interception (squid-openssl ssl-bump): a CA the test made; squid
+    // signs a certificate for every host with it and decrypts the tunnel.
+    // Endpoints must trust bump_ca_cert. The relay behind is not verified.
+    std::string bump_ca_cert, bump_ca_key;
 };
 
 class Squid {
