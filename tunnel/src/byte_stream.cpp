@@ -128,6 +128,18 @@ private:
     std::atomic<bool> closed_{false};
 };
 
+class Borrowed : public ByteStream {
+public:
+    explicit Borrowed(ByteStream& t) : t_(t) {}
+    std::size_t read(void* buf, std::size_t len) override { return t_.read(buf, len); }
+    void write(const void* buf, std::size_t len) override { t_.write(buf, len); }
+    void shutdown_write() override { t_.shutdown_write(); }
+    void close() override { t_.close(); }
+
+private:
+    ByteStream& t_;
+};
+
 // Copies src to dst until src ends; returns "" or the error message.
 std::string copy_until_end(ByteStream& src, ByteStream& dst) {
     char buf[64 * 1024];
@@ -154,6 +166,8 @@ make_stream_pair(std::size_t capacity) {
     auto ba = std::make_shared<Pipe>(capacity);
     return {std::make_unique<PairEnd>(ba, ab), std::make_unique<PairEnd>(ab, ba)};
 }
+
+std::unique_ptr<ByteStream> borrow(ByteStream& target) { return std::make_unique<Borrowed>(target); }
 
 std::unique_ptr<ByteStream> make_fd_stream(int fd) { return std::make_unique<FdStream>(fd); }
 

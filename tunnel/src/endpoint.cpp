@@ -1,7 +1,6 @@
-// open_session / join_session: SessionClient + SessionStream over StreamCarriers.
+// open_session / join_session: SessionClient + SessionStream over the
+// carriers of a TransportPolicy; route failover; the end-to-end layer.
 #include "tunnel/endpoint.h"
-
-#include "tunnel/carrier_stream.h"
 
 namespace tunnel {
 namespace {
@@ -16,9 +15,10 @@ SessionOptions options_for(const EndpointConfig& cfg, StatusCallback on_status) 
 }  // namespace
 
 EndpointSession::EndpointSession(EndpointConfig cfg, std::string code, std::string token,
-                                 SessionOptions opts)
+                                 SessionOptions opts, TransportPolicy policy)
     : cfg_(std::move(cfg)), code_(std::move(code)), token_(std::move(token)) {
-    stream_ = std::make_unique<SessionStream>(stream_carrier_factory(cfg_, token_), std::move(opts));
+    stream_ = std::make_unique<SessionStream>(transport_factory(cfg_, token_, std::move(policy)),
+                                              std::move(opts));
 }
 
 EndpointSession::~EndpointSession() { stream_->close(); }
@@ -35,16 +35,37 @@ void EndpointSession::end() {
 }
 
 std::unique_ptr<EndpointSession> open_session(const EndpointConfig& cfg, const std::string& name,
-                                              StatusCallback on_status) {
+                                              StatusCallback on_status, TransportPolicy policy) {
     CreatedSession s = SessionClient(cfg).create(name);
     return std::make_unique<EndpointSession>(cfg, s.code, s.token,
-                                             options_for(cfg, std::move(on_status)));
+                                             options_for(cfg, std::move(on_status)), std::move(policy));
 }
 
 std::unique_ptr<EndpointSession> join_session(const EndpointConfig& cfg, const std::string& code,
-                                              StatusCallback on_status) {
+                                              StatusCallback on_status, TransportPolicy policy) {
     JoinedSession s = SessionClient(cfg).join(code);
-    return std::make_unique<EndpointSession>(cfg, "", s.token, options_for(cfg, std::move(on_status)));
+    return std::make_unique<EndpointSession>(cfg, "", s.token, options_for(cfg, std::move(on_status)),
+                                             std::move(policy));
+}
+
+using SessionPtr = std::unique_ptr<EndpointSession>;
+
+SessionPtr open_session(proxydetect::Detector& detector, const RoutePlan& plan, const std::string& name,
+                        StatusCallback on_status) {
+    return first_working_route<SessionPtr>(detector, plan, [&](const Route& r) {
+        return open_session(r.cfg, name, on_status, plan.policy);
+    });
+}
+
+SessionPtr join_session(proxydetect::Detector& detector, const RoutePlan& plan, const std::string& code,
+                        StatusCallback on_status) {
+    return first_working_route<SessionPtr>(detector, plan, [&](const Route& r) {
+        return join_session(r.cfg, code, on_status, plan.policy);
+    });
+}
+
+std::unique_ptr<SecureStream> secure_session(EndpointSession& session, SecureRole role) {
+    return secure_handshake(borrow(session), role);
 }
 
 }  // namespace tunnel

@@ -60,6 +60,11 @@ make_stream_pair(std::size_t capacity = 256 * 1024);
 // `fd` (closed by the destructor).
 std::unique_ptr<ByteStream> make_fd_stream(int fd);
 
+// A non-owning ByteStream that forwards to `target` (which must outlive it),
+// for layers that take ownership of what they wrap (secure_handshake) when
+// the caller keeps the real stream (e.g. to end the session at the relay).
+std::unique_ptr<ByteStream> borrow(ByteStream& target);
+
 // Copies bytes both ways between `a` and `b` until both directions ended or
 // one failed; propagates end of stream with shutdown_write(). Blocks; uses
 // one extra thread. Returns the error message of the first failure, or "".

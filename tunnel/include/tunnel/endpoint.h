@@ -1,8 +1,10 @@
 // The application's way into a session: open one (desk side) or join one by
 // code (client side) and get a ByteStream to the peer. Underneath: the
-// session API (SessionClient) and a SessionStream over stream-mode carriers
-// (StreamCarrier), with the proxy and trust settings of EndpointConfig.
-// Nothing here says how the bytes travel.
+// session API (SessionClient) and a SessionStream over carriers chosen by
+// the TransportPolicy (stream or poll mode, tunnel/transport.h), with the
+// proxy and trust settings of EndpointConfig, or of the first working Route.
+// secure_session() then runs the end-to-end TLS layer over it. Nothing here
+// says how the bytes travel.
 #pragma once
 
 #include <chrono>
@@ -11,8 +13,11 @@
 
 #include "tunnel/byte_stream.h"
 #include "tunnel/http_settings.h"
+#include "tunnel/routes.h"
+#include "tunnel/secure_stream.h"
 #include "tunnel/session_client.h"
 #include "tunnel/session_stream.h"
+#include "tunnel/transport.h"
 
 namespace tunnel {
 
@@ -23,7 +28,7 @@ namespace tunnel {
 class EndpointSession : public ByteStream {
 public:
     EndpointSession(EndpointConfig cfg, std::string code, std::string token,
-                    SessionOptions opts);
+                    SessionOptions opts, TransportPolicy policy = {});
     ~EndpointSession() override;
 
     // Desk side: the 6-digit code to read out (empty on the client side).
@@ -57,12 +62,28 @@ private:
 // its reads wait for the peer. Throws CarrierError (cannot reach the relay)
 // or std::runtime_error (the relay refused).
 std::unique_ptr<EndpointSession> open_session(const EndpointConfig& cfg, const std::string& name,
-                                              StatusCallback on_status = {});
+                                              StatusCallback on_status = {},
+                                              TransportPolicy policy = {});
 
 // Client side: joins by code. Throws JoinError (wrong, expired, used code;
 // ended session; rate limited) with a sentence for the customer, or
 // CarrierError when the relay cannot be reached.
 std::unique_ptr<EndpointSession> join_session(const EndpointConfig& cfg, const std::string& code,
-                                              StatusCallback on_status = {});
+                                              StatusCallback on_status = {},
+                                              TransportPolicy policy = {});
+
+// The same over the routes of a plan (tunnel/routes.h): the first route
+// whose session request works is used for the whole session; routes that
+// cannot connect are marked failed in `detector` and skipped.
+std::unique_ptr<EndpointSession> open_session(proxydetect::Detector& detector, const RoutePlan& plan,
+                                              const std::string& name, StatusCallback on_status = {});
+std::unique_ptr<EndpointSession> join_session(proxydetect::Detector& detector, const RoutePlan& plan,
+                                              const std::string& code, StatusCallback on_status = {});
+
+// Runs the end-to-end TLS handshake over `session` (blocking until the peer
+// is there and the handshake is done) and returns the secure stream; compare
+// its auth_string() on the phone. `session` must outlive the result. Throws
+// StreamError when the handshake fails.
+std::unique_ptr<SecureStream> secure_session(EndpointSession& session, SecureRole role);
 
 }  // namespace tunnel

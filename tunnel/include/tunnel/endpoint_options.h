@@ -1,0 +1,49 @@
+// The options every endpoint program shares (tether-desk, tether-client,
+// tether-tunnel): where the relay is, whom to trust, and how to get out. The
+// way out comes from proxydetect (the admin's proxy.conf, then environment,
+// desktop settings, PAC/WPAD); command-line values override proxy.conf.
+#pragma once
+
+#include <boost/program_options.hpp>
+
+#include <memory>
+#include <string>
+
+#include "proxydetect/detector.h"
+#include "tunnel/http_settings.h"
+#include "tunnel/routes.h"
+
+namespace tunnel {
+
+// The admin's proxy.conf, used when it exists and --proxy-conf is not given.
+constexpr const char* kDefaultProxyConf = "/etc/tether/proxy.conf";
+
+struct EndpointOptions {
+    EndpointConfig base;        // relay_url, ca_file, heartbeat
+    std::string proxy_conf;     // "" = kDefaultProxyConf if it exists, else built-in defaults
+    // Overrides of proxy.conf (empty = not given).
+    std::string proxy, proxy_user, proxy_password, proxy_auth, transport;
+    bool allow_plain_http = false;
+    long heartbeat_ms = 2000;
+};
+
+// Declares --relay, --ca, --proxy-conf, --proxy, --proxy-user,
+// --proxy-password, --proxy-auth, --transport, --allow-plain-http and
+// --heartbeat-ms, bound to `o` (which must outlive parsing).
+boost::program_options::options_description endpoint_options(EndpointOptions& o);
+
+// What a program needs to connect: the detector (keeps failover state
+// across attempts) and the routes it proposes for the relay URL.
+struct Egress {
+    std::unique_ptr<proxydetect::Detector> detector;
+    RoutePlan plan;
+};
+
+// Loads proxy.conf, applies the overrides, asks the detector. Throws
+// std::runtime_error with a sentence naming the file and line, or the option.
+Egress prepare_egress(const EndpointOptions& o);
+
+// proxy.conf with the command-line overrides applied (for explain/probe).
+proxydetect::Config effective_proxy_config(const EndpointOptions& o);
+
+}  // namespace tunnel

@@ -1,0 +1,98 @@
+// Shared endpoint options -> proxy.conf + overrides -> detector and routes.
+#include "tunnel/endpoint_options.h"
+
+#include <sstream>
+#include <sys/stat.h>
+
+namespace tunnel {
+namespace po = boost::program_options;
+namespace {
+
+bool file_exists(const std::string& path) {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0;
+}
+
+// "negotiate,ntlm" (also "any", "anysafe") -> proxy.conf's scheme order.
+std::vector<proxydetect::AuthScheme> parse_schemes(const std::string& list) {
+    using proxydetect::AuthScheme;
+    std::vector<AuthScheme> out;
+    std::istringstream in(list);
+    std::string name;
+    while (std::getline(in, name, ',')) {
+        if (name == "any" || name == "anysafe") {
+            out.insert(out.end(), {AuthScheme::negotiate, AuthScheme::ntlm, AuthScheme::digest});
+            if (name == "any") out.push_back(AuthScheme::basic);
+        } else if (name == "negotiate") out.push_back(AuthScheme::negotiate);
+        else if (name == "ntlm") out.push_back(AuthScheme::ntlm);
+        else if (name == "digest") out.push_back(AuthScheme::digest);
+        else if (name == "basic") out.push_back(AuthScheme::basic);
+        else throw std::runtime_error("--proxy-auth: unknown scheme '" + name +
+                                      "' (use negotiate, ntlm, digest, basic, any or anysafe)");
+    }
+    return out;
+}
+
+proxydetect::Transport parse_transport(const std::string& t) {
+    switch (parse_transport_mode(t)) {
+    case TransportMode::stream: return proxydetect::Transport::stream;
+    case TransportMode::poll: return proxydetect::Transport::poll;
+    default: return proxydetect::Transport::automatic;
+    }
+}
+
+void apply_overrides(proxydetect::Config& c, const EndpointOptions& o) {
+    if (!o.proxy.empty()) c.proxy = proxydetect::parse_proxy_url(o.proxy, "command line --proxy");
+    if (!o.proxy_user.empty()) {
+        c.proxy_user = o.proxy_user;
+        c.proxy_password = o.proxy_password;
+        c.proxy_credentials_file.clear();
+    }
+    if (!o.proxy_auth.empty()) {
+        c.auth = parse_schemes(o.proxy_auth);
+        // Naming basic on the command line is the user's explicit choice.
+        for (auto s : c.auth) c.allow_basic_over_http |= s == proxydetect::AuthScheme::basic;
+    }
+    if (!o.transport.empty()) c.transport = parse_transport(o.transport);
+    if (o.allow_plain_http) c.allow_plain_http = true;
+}
+
+}  // namespace
+
+po::options_description endpoint_options(EndpointOptions& o) {
+    po::options_description d("Connection (relay, trust, proxy)");
+    d.add_options()
+        ("relay", po::value(&o.base.relay_url), "relay base URL, e.g. https://relay.example.com/")
+        ("ca", po::value(&o.base.ca_file), "PEM file of the CA that signed the relay's certificate "
+                                           "(default: the system store; behind a TLS-inspecting proxy, its CA)")
+        ("proxy-conf", po::value(&o.proxy_conf), "the admin's proxy.conf (default: /etc/tether/proxy.conf if present)")
+        ("proxy", po::value(&o.proxy), "use this HTTP proxy, e.g. http://10.0.0.1:3128, instead of detecting one")
+        ("proxy-user", po::value(&o.proxy_user), "proxy user name (empty: single sign-on)")
+        ("proxy-password", po::value(&o.proxy_password), "proxy password")
+        ("proxy-auth", po::value(&o.proxy_auth), "proxy auth schemes in order: negotiate,ntlm,digest,basic,any,anysafe")
+        ("transport", po::value(&o.transport), "auto (probe), stream or poll (default: proxy.conf, else auto)")
+        ("allow-plain-http", po::bool_switch(&o.allow_plain_http), "allow an http:// relay URL (proxies that refuse CONNECT)")
+        ("heartbeat-ms", po::value(&o.heartbeat_ms)->default_value(2000), "heartbeat interval in ms (keep it inside proxy idle timeouts)");
+    return d;
+}
+
+proxydetect::Config effective_proxy_config(const EndpointOptions& o) {
+    std::string path = o.proxy_conf.empty() && file_exists(kDefaultProxyConf) ? kDefaultProxyConf : o.proxy_conf;
+    proxydetect::Config c = path.empty() ? proxydetect::Config{} : proxydetect::load_config_file(path);
+    apply_overrides(c, o);
+    return c;
+}
+
+Egress prepare_egress(const EndpointOptions& o) {
+    if (o.base.relay_url.empty())
+        throw std::runtime_error("no relay given: use --relay URL, TETHER_RELAY or relay = in --config");
+    if (o.heartbeat_ms < 50) throw std::runtime_error("--heartbeat-ms must be at least 50");
+    EndpointConfig base = o.base;
+    base.heartbeat = std::chrono::milliseconds(o.heartbeat_ms);
+    Egress e;
+    e.detector = proxydetect::Detector::from_system(effective_proxy_config(o));
+    e.plan = plan_routes(*e.detector, base);
+    return e;
+}
+
+}  // namespace tunnel

@@ -1,0 +1,57 @@
+// proxydetect's decision -> ordered EndpointConfigs (see tunnel/routes.h).
+#include "tunnel/routes.h"
+
+namespace tunnel {
+namespace {
+
+TransportMode mode_of(proxydetect::Transport t) {
+    switch (t) {
+    case proxydetect::Transport::stream: return TransportMode::stream;
+    case proxydetect::Transport::poll: return TransportMode::poll;
+    default: return TransportMode::automatic;
+    }
+}
+
+std::string describe(const proxydetect::Candidate& c) {
+    std::string what = c.is_direct() ? "DIRECT" : std::string(proxydetect::to_string(c.kind)) +
+                                                      " proxy " + c.host + ":" + std::to_string(c.port);
+    return what + (c.source.empty() ? "" : " (from " + c.source + ")");
+}
+
+Route route_for(const proxydetect::Candidate& c, const proxydetect::AuthPolicy& auth,
+                const EndpointConfig& base, bool allow_plain_http) {
+    Route r{base, c, describe(c)};
+    r.cfg.allow_plain_http = allow_plain_http;
+    r.cfg.proxy_url = c.curl_proxy_url();
+    r.cfg.proxy_user.clear();
+    r.cfg.proxy_password.clear();
+    if (c.is_direct()) return r;
+    auto creds = auth.credentials_for(c);
+    r.cfg.proxy_user = creds.user;
+    r.cfg.proxy_password = creds.password;
+    auto schemes = auth.schemes_for(c);
+    if (!schemes.empty()) r.cfg.proxy_auth = auth_list(schemes);
+    return r;
+}
+
+}  // namespace
+
+std::string auth_list(const std::vector<proxydetect::AuthScheme>& schemes) {
+    std::string list;
+    for (auto s : schemes) list += (list.empty() ? "" : ",") + std::string(proxydetect::to_string(s));
+    return list;
+}
+
+RoutePlan plan_routes(proxydetect::Detector& detector, const EndpointConfig& base) {
+    proxydetect::Decision d = detector.resolve(base.relay_url);
+    RoutePlan plan;
+    plan.policy.mode = mode_of(d.transport);
+    if (d.blocked())
+        plan.blocked = "proxy detection failed and proxy.conf says on_detection_failure = fail: " +
+                       (d.failure.empty() ? std::string("no candidate") : d.failure) +
+                       " (run tether-proxydetect explain " + base.relay_url + ")";
+    for (const auto& c : d.candidates) plan.routes.push_back(route_for(c, d.auth, base, d.allow_plain_http));
+    return plan;
+}
+
+}  // namespace tunnel
