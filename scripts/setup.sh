@@ -13,7 +13,7 @@ PACKAGES=(
   nlohmann-json3-dev libhiredis-dev
   # test intermediaries and displays
   squid-openssl apache2-utils nginx redis-server xvfb xauth xdotool x11-utils
-  vncsnapshot iproute2 openssl procps curl
+  vncsnapshot iproute2 openssl procps curl gdb
   # benchmark baselines
   socat httptunnel x11vnc
 )

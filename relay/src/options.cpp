@@ -35,7 +35,8 @@ po::options_description describe_options() {
         ("buffer-bytes", po::value<std::size_t>()->default_value(1 << 20), "bytes buffered per session and direction")
         ("max-sessions", po::value<std::size_t>()->default_value(100000), "live sessions at most")
         ("log-level", po::value<std::string>()->default_value("info"), "debug, info, warn or error")
-        ("capture-dir", po::value<std::string>(), "TEST ONLY: append forwarded end-to-end payloads to files in DIR");
+        ("capture-dir", po::value<std::string>(), "TEST ONLY: append forwarded end-to-end payloads to files in DIR")
+        ("tamper-offset", po::value<long long>(), "TEST ONLY: flip one bit of the desk's session-stream byte at this offset, once per session");
     return d;
 }
 
@@ -85,6 +86,7 @@ Config to_config(const po::variables_map& vm) {
     c.max_sessions = positive<std::size_t>(vm, "max-sessions");
     c.log_level = parse_log_level(vm["log-level"].as<std::string>());
     if (vm.count("capture-dir")) c.capture_dir = vm["capture-dir"].as<std::string>();
+    if (vm.count("tamper-offset")) c.tamper_offset = vm["tamper-offset"].as<long long>();
     return c;
 }
 

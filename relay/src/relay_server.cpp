@@ -56,7 +56,7 @@ struct RelayServer::Impl {
     Impl(Config c, Log& l)
         : config(std::move(c)), log(l), directory(time, rng, limits(config), log),
           limiter(time, {config.join_rate_per_ip, config.join_rate_global}),
-          create_limiter(time, {config.create_rate_per_ip, 0}), capture(config.capture_dir),
+          create_limiter(time, {config.create_rate_per_ip, 0}), capture(config.capture_dir, config.tamper_offset),
           cx{config, log, metrics, directory, limiter, create_limiter, capture} {}
 
     static DirectoryLimits limits(const Config& c) {

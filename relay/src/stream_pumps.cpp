@@ -98,6 +98,7 @@ bool UplinkPump::feed(const char* data, std::size_t len) {
 
 bool UplinkPump::forward(wire::Frame f) {
     const std::size_t bytes = frame_bytes(f);
+    cx_.capture.tamper(ep_.session->short_id(), ep_.side, f);
     cx_.capture.record(ep_.session->short_id(), ep_.side, f);
     const PushResult r = deadline_ ? ep_.session->forward_until(ep_.side, generation_, std::move(f), *deadline_)
                                    : ep_.session->forward(ep_.side, generation_, std::move(f));

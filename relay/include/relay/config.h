@@ -31,6 +31,7 @@ struct Config {
     std::size_t max_sessions = 100000;
     LogLevel log_level = LogLevel::info;
     std::string capture_dir;  // test-only: dumps forwarded end-to-end payloads
+    long long tamper_offset = -1;  // test-only: flips a bit of the desk's stream there (-1: never)
 };
 
 }  // namespace relay
