@@ -120,6 +120,8 @@ struct EndpointImpl {
     // receive.cpp
     void on_offer(const json& j);
     void on_data(const proto::Message& m);
+    std::shared_ptr<Incoming> find_in(std::uint32_t id, const char* what);
+    std::string write_chunk(Incoming& inc, const char* bytes, std::size_t len);
     void accept(std::uint32_t id);
     void decline(std::uint32_t id, const std::string& reason, const std::string& code);
     void cancel_in(std::uint32_t id, const std::string& reason, bool keep, bool tell_peer);

@@ -27,15 +27,17 @@ std::string transfer_key(const std::string& sha, std::uint64_t size, const std::
     return to_hex(h.finish()).substr(0, 32);
 }
 
-void pwrite_all(int fd, const char* p, std::size_t len, std::uint64_t offset) {
+// Writes all of `len` bytes at `offset`; false with errno set on failure.
+bool pwrite_all(int fd, const char* p, std::size_t len, std::uint64_t offset) {
     while (len > 0) {
         ssize_t n = ::pwrite(fd, p, len, static_cast<off_t>(offset));
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) throw std::runtime_error(std::string("cannot write the file: ") + std::strerror(errno));
+        if (n < 0) return false;
         p += n;
         len -= static_cast<std::size_t>(n);
         offset += static_cast<std::uint64_t>(n);
     }
+    return true;
 }
 
 }  // namespace
@@ -135,47 +137,61 @@ void EndpointImpl::decline(std::uint32_t id, const std::string& reason, const st
     done({inc->info.id, Direction::receive, false, reason, false});
 }
 
+// The transfer a DATA message is for; null if it was cancelled here while
+// the chunk was on the wire.
+std::shared_ptr<Incoming> EndpointImpl::find_in(std::uint32_t id, const char* what) {
+    std::lock_guard<std::mutex> lk(mu);
+    auto it = in.find(id);
+    if (it != in.end()) return it->second;
+    if (id == 0 || id > max_in_id) throw ProtocolError(std::string(what) + " for transfer " + std::to_string(id) + ", which was never offered");
+    return nullptr;
+}
+
+namespace {
+// Chunks must continue exactly where the file stands and stay inside it.
+void check_chunk(const Incoming& inc, std::uint32_t id, std::uint64_t offset, std::size_t len) {
+    if (inc.state == InState::deciding) throw ProtocolError("DATA before ACCEPT for transfer " + std::to_string(id));
+    if (len == 0) throw ProtocolError("empty DATA message");
+    if (offset != inc.written)
+        throw ProtocolError("DATA at offset " + std::to_string(offset) + ", expected " + std::to_string(inc.written) +
+                            " (chunks must be in order, without gaps or overlaps)");
+    if (offset + len > inc.info.size) throw ProtocolError("DATA goes beyond the offered size");
+}
+}  // namespace
+
 void EndpointImpl::on_data(const proto::Message& m) {
     proto::Binary b = proto::decode_binary(m);
     std::size_t len = m.size - proto::kDataHeaderSize;
-    std::shared_ptr<Incoming> inc;
-    {
-        std::lock_guard<std::mutex> lk(mu);
-        auto it = in.find(b.id);
-        if (it == in.end()) {
-            if (b.id == 0 || b.id > max_in_id) throw ProtocolError("DATA for transfer " + std::to_string(b.id) + ", which was never offered");
-            return;  // cancelled here while the chunk was on the wire
-        }
-        inc = it->second;
-    }
+    std::shared_ptr<Incoming> inc = find_in(b.id, "DATA");
+    if (!inc) return;
     if (!consent_allowed()) return stop_all_for_consent();
     std::unique_lock<std::mutex> lk(inc->io);
-    if (inc->state == InState::deciding) throw ProtocolError("DATA before ACCEPT for transfer " + std::to_string(b.id));
-    if (inc->state != InState::receiving) return;
-    if (len == 0) throw ProtocolError("empty DATA message");
-    if (b.offset != inc->written)
-        throw ProtocolError("DATA at offset " + std::to_string(b.offset) + ", expected " + std::to_string(inc->written) +
-                            " (chunks must be in order, without gaps or overlaps)");
-    if (b.offset + len > inc->info.size) throw ProtocolError("DATA goes beyond the offered size");
-    const char* bytes = m.payload + proto::kDataHeaderSize;
-    try {
-        pwrite_all(inc->partial.fd.get(), bytes, len, b.offset);
-    } catch (const std::exception& e) {
+    if (inc->state == InState::finished) return;  // cancelled while the chunk was on the wire
+    check_chunk(*inc, b.id, b.offset, len);
+    std::string error = write_chunk(*inc, m.payload + proto::kDataHeaderSize, len);
+    if (!error.empty()) {
         lk.unlock();
-        return cancel_in(b.id, std::string("the receiver could not write the file: ") + e.what(), true, true);
-    }
-    inc->hash.update(bytes, len);
-    inc->written += len;
-    data_received += len;
-    if (inc->written - inc->acked >= kAckEvery || inc->written == inc->info.size) {
-        inc->acked = inc->written;
-        std::lock_guard<std::mutex> g(mu);
-        acks[b.id] = inc->written;
-        cv.notify_all();
+        return cancel_in(b.id, "the receiver could not write the file: " + error, true, true);
     }
     lk.unlock();
     progress(inc->info.id, Direction::receive, inc->written, inc->info.size);
     if (inc->written == inc->info.size) finalize(inc);
+}
+
+// Called with inc.io held: writes and hashes the chunk, queues an ACK every
+// kAckEvery bytes. Returns "" or why the file could not be written.
+std::string EndpointImpl::write_chunk(Incoming& inc, const char* bytes, std::size_t len) {
+    if (!pwrite_all(inc.partial.fd.get(), bytes, len, inc.written)) return std::strerror(errno);
+    inc.hash.update(bytes, len);
+    inc.written += len;
+    data_received += len;
+    if (inc.written - inc.acked >= kAckEvery || inc.written == inc.info.size) {
+        inc.acked = inc.written;
+        std::lock_guard<std::mutex> g(mu);
+        acks[static_cast<std::uint32_t>(inc.info.id)] = inc.written;
+        cv.notify_all();
+    }
+    return "";
 }
 
 // All bytes are in: compare the SHA-256, then make the file durable and
