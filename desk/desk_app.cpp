@@ -93,11 +93,13 @@ void App::send_key(std::uint32_t keysym, bool down) {
 void App::first_frame(const screen::Frame& fb) {
     std::lock_guard<std::mutex> lk(session_mu_);
     if (!session_) return;
+    // The bridge first: once the snapshot exists, scripts may connect to it.
+    if (!cfg_.vnc_listen.empty()) {
+        auto [host, port] = screen::split_host_port(cfg_.vnc_listen);
+        bridge_ = std::make_unique<screen::VncBridge>(session_->viewer());
+        bridge_->start(host, port);
+    }
     if (!cfg_.snapshot.empty()) screen::write_png(cfg_.snapshot, fb);
-    if (cfg_.vnc_listen.empty()) return;
-    auto [host, port] = screen::split_host_port(cfg_.vnc_listen);
-    bridge_ = std::make_unique<screen::VncBridge>(session_->viewer());
-    bridge_->start(host, port);
 }
 
 screen::ViewerCallbacks App::viewer_callbacks() {
@@ -108,8 +110,17 @@ screen::ViewerCallbacks App::viewer_callbacks() {
         if (on_update_) on_update_(session_->viewer().pixels(), r);
         if (bridge_) bridge_->changed(r);
     };
+    cb.on_cursor = [this] {
+        if (on_cursor_) on_cursor_(session_->viewer().cursor());
+    };
     cb.on_frame = [this](std::uint64_t n, const screen::Frame& fb) {
-        if (n == 1) first_frame(fb);
+        if (n == 1) {
+            try {  // never let an exception cross libvncclient's C frames
+                first_frame(fb);
+            } catch (const std::exception& e) {
+                update([&](View& v) { v.status = e.what(); });
+            }
+        }
         // The status file is rewritten on the first frame and then once a
         // second or so (60 Hz), not for every update.
         if (n == 1 || n % 60 == 0) update([&](View& v) { v.frames = n; });

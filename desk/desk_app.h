@@ -46,6 +46,8 @@ public:
     // `update` gets the viewer's live buffer (width*height, 0x00RRGGBB) and the changed area.
     void on_pixels(std::function<void(int w, int h)> resize,
                    std::function<void(const std::uint32_t*, screen::Rect)> update);
+    // The customer's pointer moved or changed shape (viewer thread).
+    void on_cursor(std::function<void(const screen::RemoteCursor&)> f) { on_cursor_ = std::move(f); }
     void start();  // begins a session in the background; ignored if one is active
     void end();    // any thread
     void wait();
@@ -65,6 +67,7 @@ private:
     std::function<void()> notify_;
     std::function<void(int, int)> on_resize_;
     std::function<void(const std::uint32_t*, screen::Rect)> on_update_;
+    std::function<void(const screen::RemoteCursor&)> on_cursor_;
     mutable std::mutex mu_;
     View view_;
     std::mutex session_mu_;                   // taken before mu_, never after

@@ -124,6 +124,10 @@ int run_window(desk::App& app, const Options& o) {
                       w.viewer().copy_rect(px, r);
                       if (!g_frame_pending.exchange(true)) Fl::awake(awake_frame, &w);
                   });
+    app.on_cursor([&w](const screen::RemoteCursor& c) {
+        w.viewer().set_cursor(c);
+        if (!g_frame_pending.exchange(true)) Fl::awake(awake_frame, &w);
+    });
     w.show();
     if (o.start) app.start();
     int rc = Fl::run();

@@ -1,6 +1,7 @@
 #include "viewer_widget.h"
 
 #include <FL/Fl.H>
+#include <FL/Fl_RGB_Image.H>
 #include <FL/fl_draw.H>
 #include <algorithm>
 
@@ -44,15 +45,37 @@ void ViewerWidget::copy_rect(const std::uint32_t* src, screen::Rect r) {
         }
 }
 
+void ViewerWidget::set_cursor(const screen::RemoteCursor& c) {
+    std::lock_guard<std::mutex> lk(mu_);
+    bool new_shape = c.shape.argb.size() != cursor_.shape.argb.size() || c.shape.argb != cursor_.shape.argb;
+    cursor_ = c;
+    if (!new_shape) return;
+    cursor_rgba_.resize(c.shape.argb.size() * 4);
+    for (std::size_t i = 0; i < c.shape.argb.size(); ++i) {
+        std::uint32_t p = c.shape.argb[i];
+        unsigned char* d = &cursor_rgba_[i * 4];
+        d[0] = p >> 16 & 0xff;
+        d[1] = p >> 8 & 0xff;
+        d[2] = p & 0xff;
+        d[3] = p >> 24 & 0xff;
+    }
+}
+
 void ViewerWidget::draw() {
     fl_rectf(x(), y(), w(), h(), FL_BLACK);
     std::lock_guard<std::mutex> lk(mu_);
     if (fw_ == 0) return;
-    if (!fit_) {
-        fl_draw_image(rgb_.data(), x(), y(), fw_, fh_, 3);
-        return;
-    }
-    draw_scaled();
+    if (!fit_) fl_draw_image(rgb_.data(), x(), y(), fw_, fh_, 3);
+    else draw_scaled();
+    draw_cursor(fit_ ? std::min(static_cast<double>(w()) / fw_, static_cast<double>(h()) / fh_) : 1.0);
+}
+
+// The shape at its own size, its hot spot on the scaled position.
+void ViewerWidget::draw_cursor(double scale) {
+    const auto& s = cursor_.shape;
+    if (s.width == 0 || cursor_.x < 0) return;
+    Fl_RGB_Image img(cursor_rgba_.data(), s.width, s.height, 4);
+    img.draw(x() + static_cast<int>(cursor_.x * scale) - s.xhot, y() + static_cast<int>(cursor_.y * scale) - s.yhot);
 }
 
 // Nearest neighbour into the widget, keeping the aspect ratio.

@@ -20,6 +20,8 @@ public:
     void resize_frame(int w, int h);
     void copy_rect(const std::uint32_t* src, screen::Rect r);
 
+    // Viewer thread: the customer's pointer (drawn over the picture).
+    void set_cursor(const screen::RemoteCursor& c);
     void set_fit(bool fit) { fit_ = fit; }
     bool fit() const { return fit_; }
     int frame_w() const { return fw_; }
@@ -32,6 +34,7 @@ private:
     bool to_frame(int ex, int ey, int& fx, int& fy) const;
     void send_pointer_event();
     void draw_scaled();
+    void draw_cursor(double scale);
 
     App& app_;
     std::mutex mu_;
@@ -39,7 +42,9 @@ private:
     int fw_ = 0, fh_ = 0;
     bool fit_ = true;
     std::vector<unsigned char> scaled_;  // scratch for draw_scaled
-    std::map<int, std::uint32_t> keys_down_;  // FLTK key -> keysym sent on press
+    std::map<int, std::uint32_t> keys_down_;
+    screen::RemoteCursor cursor_;           // guarded by mu_
+    std::vector<unsigned char> cursor_rgba_;  // shape as RGBA bytes for Fl_RGB_Image  // FLTK key -> keysym sent on press
 };
 
 }  // namespace desk

@@ -35,6 +35,8 @@ void ClientSession::start_hotkeys() {
 }
 
 std::string ClientSession::run(Channels ch) {
+    // Our own window first: it must never show less than the desk already does.
+    if (ev_.on_consent) ev_.on_consent(consent_.state());
     {
         std::lock_guard<std::mutex> lk(mu_);
         ch_ = &ch;
@@ -45,7 +47,6 @@ std::string ClientSession::run(Channels ch) {
         reader_done_ = false;
     }
     consent_.on_change([this](ConsentState s) { on_consent_change(s); });
-    if (ev_.on_consent) ev_.on_consent(consent_.state());
     start_hotkeys();
     std::thread screen([&] {
         std::string err = server_.serve(ch.rfb);

@@ -42,6 +42,45 @@ rfbScreenInfoPtr make_screen(Frame& fb, InputGate& gate) {
     return s;
 }
 
+// The customer's pointer as an RFB rich cursor: pixels in the server format
+// (0x00RRGGBB), a 1-bit mask from alpha >= 50%, a 1-bit source (light pixels)
+// for viewers that only take two-color cursors. libvncserver frees it.
+rfbCursorPtr make_cursor(const PointerShape& c) {
+    auto* cur = static_cast<rfbCursorPtr>(calloc(1, sizeof(rfbCursor)));
+    int row = (c.width + 7) / 8;
+    cur->width = c.width;
+    cur->height = c.height;
+    cur->xhot = c.xhot;
+    cur->yhot = c.yhot;
+    cur->source = static_cast<unsigned char*>(calloc(row * c.height, 1));
+    cur->mask = static_cast<unsigned char*>(calloc(row * c.height, 1));
+    cur->richSource = static_cast<unsigned char*>(malloc(static_cast<std::size_t>(c.width) * c.height * 4));
+    auto* rich = reinterpret_cast<std::uint32_t*>(cur->richSource);
+    for (int y = 0; y < c.height; ++y)
+        for (int x = 0; x < c.width; ++x) {
+            std::uint32_t p = c.argb[static_cast<std::size_t>(y) * c.width + x];
+            rich[y * c.width + x] = p & 0xffffff;
+            unsigned char bit = 0x80 >> (x % 8);
+            if ((p >> 24) >= 0x80) cur->mask[y * row + x / 8] |= bit;
+            if (((p >> 16 & 0xff) + (p >> 8 & 0xff) + (p & 0xff)) / 3 > 0x7f) cur->source[y * row + x / 8] |= bit;
+        }
+    cur->foreRed = cur->foreGreen = cur->foreBlue = 0xffff;
+    cur->cleanup = cur->cleanupSource = cur->cleanupMask = cur->cleanupRichSource = TRUE;
+    return cur;
+}
+
+// Viewers that asked for cursor updates get shape and position separately;
+// the cursor is never painted into the picture.
+void update_cursor(Capture& cap, rfbScreenInfoPtr s) {
+    PointerShape shape;
+    if (cap.cursor_shape(shape) && shape.width > 0 && shape.height > 0) rfbSetCursor(s, make_cursor(shape));
+    int x, y;
+    if (!cap.pointer_position(x, y) || (x == s->cursorX && y == s->cursorY)) return;
+    s->cursorX = x;
+    s->cursorY = y;
+    for (rfbClientPtr cl = s->clientHead; cl; cl = cl->next) cl->cursorWasMoved = TRUE;
+}
+
 void capture_changes(Capture& cap, Frame& fb, Frame& scratch, rfbScreenInfoPtr s) {
     if (!cap.grab(scratch) || scratch.width != fb.width || scratch.height != fb.height) return;
     update_changed_tiles(fb, scratch, [&](Rect r) {
@@ -58,11 +97,15 @@ void ScreenServer::loop(void* screen, int vnc_fd, Frame& fb, Frame& scratch) {
     auto* s = static_cast<rfbScreenInfoPtr>(screen);
     const int change_fd = capture_.change_fd();
     const auto interval = change_fd >= 0 ? kSafetyInterval : kCaptureInterval;
-    auto last_grab = Clock::now() - interval;
+    auto last_grab = Clock::now() - interval, last_pointer = last_grab;
     bool pending = false;  // a change was notified and not grabbed yet
     while (!stop_ && s->clientHead) {
+        if (Clock::now() - last_pointer >= kPointerInterval) {
+            update_cursor(capture_, s);
+            last_pointer = Clock::now();
+        }
         auto since = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - last_grab);
-        auto timeout = (pending ? kMinGrabGap : interval) - since;
+        auto timeout = std::min((pending ? kMinGrabGap : interval) - since, kPointerInterval);
         pollfd fds[2] = {{vnc_fd, POLLIN, 0}, {change_fd, POLLIN, 0}};
         poll(fds, change_fd >= 0 && !pending ? 2 : 1, std::max<int>(0, timeout.count()));
         rfbProcessEvents(s, 0);

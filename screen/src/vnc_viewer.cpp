@@ -33,6 +33,31 @@ struct Viewer::Hooks {
         v->covered_ += static_cast<std::uint64_t>(w) * h;
         if (v->cbs_.on_update) v->cbs_.on_update(Rect{x, y, w, h});
     }
+    // rcSource: pixels in our format; rcMask: one byte per pixel, 1 = opaque.
+    static void cursor_shape(rfbClient* c, int xhot, int yhot, int w, int h, int bpp) {
+        Viewer* v = of(c);
+        PointerShape s{w, h, xhot, yhot, {}};
+        s.argb.resize(static_cast<std::size_t>(w) * h);
+        auto* src = reinterpret_cast<const std::uint32_t*>(c->rcSource);
+        for (std::size_t i = 0; i < s.argb.size() && bpp == 4; ++i)
+            s.argb[i] = (src[i] & 0xffffff) | (c->rcMask && c->rcMask[i] ? 0xff000000u : 0);
+        {
+            std::lock_guard<std::mutex> lk(v->cursor_mu_);
+            v->cursor_.shape = std::move(s);
+        }
+        if (v->cbs_.on_cursor) v->cbs_.on_cursor();
+    }
+    static rfbBool cursor_pos(rfbClient* c, int x, int y) {
+        Viewer* v = of(c);
+        {
+            std::lock_guard<std::mutex> lk(v->cursor_mu_);
+            v->cursor_.x = x;
+            v->cursor_.y = y;
+        }
+        if (v->cbs_.on_cursor) v->cbs_.on_cursor();
+        return TRUE;
+    }
+
     // Updates before the first one that painted the whole screen (e.g. a
     // lone desktop-size message) do not count as frames.
     static void finished(rfbClient* c) {
@@ -57,7 +82,7 @@ void apply_options(rfbClient* c, const ViewerOptions& o) {
     c->appData.compressLevel = o.compress_level;
     c->appData.enableJPEG = o.jpeg_quality >= 0 ? TRUE : FALSE;
     c->appData.qualityLevel = o.jpeg_quality >= 0 ? o.jpeg_quality : 9;
-    c->appData.useRemoteCursor = FALSE;
+    c->appData.useRemoteCursor = TRUE;  // shape and position apart, never painted in
     c->canHandleNewFBSize = TRUE;
 }
 
@@ -85,6 +110,8 @@ std::string Viewer::run(tunnel::ByteStream& rfb) {
     c->MallocFrameBuffer = Hooks::alloc;
     c->GotFrameBufferUpdate = Hooks::update;
     c->FinishedFrameBufferUpdate = Hooks::finished;
+    c->GotCursorShape = Hooks::cursor_shape;
+    c->HandleCursorPos = Hooks::cursor_pos;
     c->sock = vnc_fd;
     c->listenSpecified = TRUE;  // use our socket, do not connect anywhere
     std::string result;
@@ -149,6 +176,11 @@ void Viewer::stop() {
     stop_ = true;
     char b = 0;
     if (wake_[1] >= 0) (void)!write(wake_[1], &b, 1);
+}
+
+RemoteCursor Viewer::cursor() const {
+    std::lock_guard<std::mutex> lk(cursor_mu_);
+    return cursor_;
 }
 
 Frame Viewer::snapshot() const {

@@ -4,6 +4,7 @@
 #include <X11/Xutil.h>
 #include <X11/extensions/XShm.h>
 #include <X11/extensions/Xdamage.h>
+#include <X11/extensions/Xfixes.h>
 #include <sys/ipc.h>
 #include <sys/shm.h>
 
@@ -27,6 +28,8 @@ public:
         h_ = DisplayHeight(dpy_, scr);
         if (XShmQueryExtension(dpy_)) attach_shm(scr);
         int err;
+        int fixes_event, major = 4, minor = 0;
+        if (XFixesQueryExtension(dpy_, &fixes_event, &err)) fixes_ = XFixesQueryVersion(dpy_, &major, &minor);
         if (XDamageQueryExtension(dpy_, &damage_event_, &err))
             damage_ = XDamageCreate(dpy_, root_, XDamageReportNonEmpty);
         XFlush(dpy_);
@@ -54,6 +57,31 @@ public:
         if (changed) XDamageSubtract(dpy_, damage_, None, None);
         XFlush(dpy_);
         return changed;
+    }
+
+    // XFixes gives the shape with a serial that changes with the shape.
+    bool cursor_shape(PointerShape& out) override {
+        if (!fixes_) return false;
+        XFixesCursorImage* ci = XFixesGetCursorImage(dpy_);
+        if (!ci) return false;
+        bool changed = ci->cursor_serial != cursor_serial_;
+        cursor_serial_ = ci->cursor_serial;
+        if (changed) {
+            out.width = ci->width;
+            out.height = ci->height;
+            out.xhot = ci->xhot;
+            out.yhot = ci->yhot;
+            out.argb.assign(ci->pixels, ci->pixels + ci->width * ci->height);  // longs -> 32 bits
+        }
+        XFree(ci);
+        return changed;
+    }
+
+    bool pointer_position(int& x, int& y) override {
+        Window r, child;
+        int wx, wy;
+        unsigned mask;
+        return XQueryPointer(dpy_, root_, &r, &child, &x, &y, &wx, &wy, &mask);
     }
 
     int width() const override { return w_; }
@@ -117,6 +145,8 @@ private:
     Window root_;
     int w_ = 0, h_ = 0;
     XShmSegmentInfo shm_{};
+    bool fixes_ = false;
+    unsigned long cursor_serial_ = ~0ul;
     int damage_event_ = 0;
     Damage damage_ = 0;  // 0: no XDamage, grab periodically
     XImage* shm_img_ = nullptr;

@@ -44,3 +44,20 @@ TEST_CASE("with JPEG chosen the desk still gets a recognisable picture") {
     CHECK(((p >> 8) & 0xff) > 180);
     CHECK(((p >> 16) & 0xff) < 80);
 }
+
+TEST_CASE("the customer's pointer reaches the desk as shape and position, never painted in") {
+    Xvfb x;
+    paint(x.name(), make_pattern(800, 600, 6));
+    screen::Frame expected = grab(x.name());
+    REQUIRE(run({"xdotool", "mousemove", "123", "77"}, {"DISPLAY=" + x.name()}) == 0);
+    StreamChannels ch;
+    Pair pair(x.name(), ch.client(), ch.desk());
+    REQUIRE(wait_until([&] { return pair.viewer().frames() >= 1; }));
+    CHECK(wait_until([&] {
+        auto c = pair.viewer().cursor();
+        return c.shape.width > 0 && c.x == 123 && c.y == 77;
+    }));
+    REQUIRE(run({"xdotool", "mousemove", "456", "321"}, {"DISPLAY=" + x.name()}) == 0);
+    CHECK(wait_until([&] { return pair.viewer().cursor().x == 456 && pair.viewer().cursor().y == 321; }));
+    CHECK(count_diff(pair.viewer().snapshot(), expected) == 0);
+}

@@ -18,6 +18,13 @@ struct Frame {
     std::uint32_t at(int x, int y) const { return pixels[static_cast<std::size_t>(y) * width + x]; }
 };
 
+// The pointer's shape (not "CursorShape": X.h defines that as a macro). Pixels 0xAARRGGBB (alpha not premultiplied), rows of
+// `width`; the hot spot is the pixel that points.
+struct PointerShape {
+    int width = 0, height = 0, xhot = 0, yhot = 0;
+    std::vector<std::uint32_t> argb;
+};
+
 // Reads the screen. Called from one thread.
 class Capture {
 public:
@@ -34,6 +41,11 @@ public:
     // Drains pending notifications; true if the screen changed since the
     // last call (always true without notifications).
     virtual bool take_changes() { return true; }
+    // The pointer, which screen grabs do not contain. cursor_shape() fills
+    // `out` and returns true only when the shape changed since the last call;
+    // pointer_position() returns false if it is unknown.
+    virtual bool cursor_shape(PointerShape& out) { return false; }
+    virtual bool pointer_position(int& x, int& y) { return false; }
 };
 
 // Injects input into the customer's session. Thread-safe. Coordinates in

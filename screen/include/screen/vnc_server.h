@@ -18,6 +18,9 @@ namespace screen {
 // grab+compare of 800x600 costs ~2 ms. With notifications (XDamage) it is
 // the upper bound between a change and its grab (a safety net).
 constexpr std::chrono::milliseconds kCaptureInterval{16};
+// The pointer's position and shape are polled this often (no damage event
+// tells about them): 30 ms looks fluid for a pointer someone else moves.
+constexpr std::chrono::milliseconds kPointerInterval{30};
 // With notifications, a grab this often anyway (in case one was missed).
 constexpr std::chrono::milliseconds kSafetyInterval{1000};
 // With notifications, the shortest time between two grabs: a burst of

@@ -31,6 +31,14 @@ struct ViewerCallbacks {
     // 1 = first full frame. `fb` is consistent during the call (read it here,
     // do not call Viewer::snapshot() from callbacks: that would deadlock).
     std::function<void(std::uint64_t frame_no, const Frame& fb)> on_frame;
+    // The customer's pointer moved or changed shape (read cursor()).
+    std::function<void()> on_cursor;
+};
+
+// The remote pointer as last reported by the server.
+struct RemoteCursor {
+    PointerShape shape;  // empty until the server sent one
+    int x = -1, y = -1;  // position of the hot spot; -1: unknown
 };
 
 class Viewer {
@@ -56,6 +64,7 @@ public:
     int width() const { return fb_.width; }
     int height() const { return fb_.height; }
     std::uint64_t frames() const { return frames_; }
+    RemoteCursor cursor() const;
     // RFB bytes received from the server so far (compressed, as on the wire).
     std::uint64_t bytes_received() const;
 
@@ -82,6 +91,8 @@ private:
     std::atomic<class CountingStream*> counted_{nullptr};  // during run()
     std::uint64_t bytes_final_ = 0;                        // after run()
     std::atomic<bool> stop_{false};
+    mutable std::mutex cursor_mu_;
+    RemoteCursor cursor_;
     std::mutex in_mu_;
     std::deque<Input> input_;
     int wake_[2] = {-1, -1};
