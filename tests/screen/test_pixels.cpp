@@ -2,6 +2,8 @@
 // for pixel, and so do later changes. In-process pair over stream pairs.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "harness.h"
 #include "pair.h"
 #include "screen/png.h"
@@ -57,6 +59,8 @@ TEST_CASE("the customer's pointer reaches the desk as shape and position, never 
         auto c = pair.viewer().cursor();
         return c.shape.width > 0 && c.x == 123 && c.y == 77;
     }));
+    auto shape = pair.viewer().cursor().shape;
+    CHECK(std::count_if(shape.argb.begin(), shape.argb.end(), [](std::uint32_t p) { return p >> 24; }) > 0);
     REQUIRE(run({"xdotool", "mousemove", "456", "321"}, {"DISPLAY=" + x.name()}) == 0);
     CHECK(wait_until([&] { return pair.viewer().cursor().x == 456 && pair.viewer().cursor().y == 321; }));
     CHECK(count_diff(pair.viewer().snapshot(), expected) == 0);
