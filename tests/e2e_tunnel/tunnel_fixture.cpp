@@ -2,6 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <regex>
+#include <sstream>
+
 namespace e2e {
 
 Route via(const test_support::Squid& squid, const test_support::Relay& relay) {
@@ -74,6 +77,19 @@ Outcome run_plain(const std::vector<std::string>& args, const std::map<std::stri
     Process p(o);
     int code = p.wait(std::chrono::seconds(30));
     return {code, p.err() + p.out()};
+}
+
+std::vector<long> tunnel_durations_ms(const std::string& access_log, int port) {
+    // time elapsed client status bytes method url ...
+    const std::regex line("^\\S+\\s+([0-9]+) \\S+ TCP_TUNNEL/200 [0-9]+ CONNECT [^ ]+:" +
+                          std::to_string(port) + " ");
+    std::vector<long> out;
+    std::istringstream in(access_log);
+    std::string l;
+    std::smatch m;
+    while (std::getline(in, l))
+        if (std::regex_search(l, m, line)) out.push_back(std::stol(m[1]));
+    return out;
 }
 
 void transfer(const Route& r, const test_support::TempDir& dir, const std::string& desk_in,

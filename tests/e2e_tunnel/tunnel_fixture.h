@@ -56,6 +56,10 @@ Outcome run_tunnel(const Route& r, const std::vector<std::string>& args,
 // a proxy-free environment: for testing option precedence.
 Outcome run_plain(const std::vector<std::string>& args, const std::map<std::string, std::string>& env);
 
+// How long (ms) each CONNECT tunnel to the relay's `port` lasted, from
+// squid's access.log (a tunnel is logged when it closes).
+std::vector<long> tunnel_durations_ms(const std::string& access_log, int port);
+
 // Both ends with the given input files; waits for both to exit (exit codes
 // 0 expected) and returns the outputs' paths in `dir`: "desk.out" (what the
 // desk received) and "client.out".

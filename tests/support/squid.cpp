@@ -143,6 +143,13 @@ void Squid::stop() {
     proc_.reset();
 }
 
+void Squid::crash() {
+    if (!proc_) return;
+    proc_->kill_group(std::chrono::milliseconds(0));  // SIGTERM and SIGKILL at once
+    proc_->wait(std::chrono::seconds(10));
+    proc_.reset();
+}
+
 void Squid::freeze() { proc_->signal(SIGSTOP); }
 void Squid::thaw() { proc_->signal(SIGCONT); }
 
@@ -151,12 +158,13 @@ std::string Squid::host_port() const { return "127.0.0.1:" + std::to_string(port
 std::string Squid::access_log() const { return read_file(dir_.file("access.log")); }
 std::string Squid::cache_log() const { return read_file(dir_.file("cache.log")); }
 
-bool Squid::wait_for_log(const std::string& regex, std::chrono::milliseconds timeout) {
+bool Squid::wait_for_log(const std::string& regex, std::chrono::milliseconds timeout, std::size_t from) {
     // squid appends to a file and cannot notify us: re-read every 50 ms.
     const std::regex rx(regex);
     auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
-        if (std::regex_search(access_log(), rx)) return true;
+        std::string log = access_log();
+        if (log.size() > from && std::regex_search(log.substr(from), rx)) return true;
         if (std::chrono::steady_clock::now() >= deadline) return false;
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }

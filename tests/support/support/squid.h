@@ -45,12 +45,14 @@ public:
     // Every request squid logged so far. A CONNECT tunnel is logged when it
     // closes, so wait_for_log() after the client is gone.
     std::string access_log() const;
-    bool wait_for_log(const std::string& regex, std::chrono::milliseconds timeout);
+    // True once access.log, from byte `from` on, matches `regex`.
+    bool wait_for_log(const std::string& regex, std::chrono::milliseconds timeout, std::size_t from = 0);
     std::string cache_log() const;
 
-    void stop();     // SIGTERM; tunnels are cut at once (shutdown_lifetime 0)
+    void stop();     // SIGTERM: squid logs its tunnels, then exits (about 1 s)
+    void crash();    // SIGKILL: every tunnel is cut at once, nothing is logged
     void start();    // again on the same port, same configuration
-    void restart() { stop(); start(); }
+    void restart() { crash(); start(); }  // a proxy crash and its comeback
     // SIGSTOP / SIGCONT: tunnels stay open but go silent, like a stalled
     // network path (no FIN, no RST): only heartbeats can tell.
     void freeze();
