@@ -1,0 +1,302 @@
+// bench_poll (issue 3): Tether poll mode versus GNU httptunnel (hts/htc)
+// through the same squid, with Tether stream mode alongside, in one run:
+//   - bulk: N MiB one way, far -> near, timed until the near end has every
+//     byte (MiB/s, MiB = 2^20 bytes); the bytes are compared exactly;
+//   - round trip: 1-byte ping-pongs near -> far -> near, echoed by us at the
+//     far end (median and p90, ms).
+// Prints a table and the ratios against the targets: poll throughput >= 1.0x
+// httptunnel (which does no encryption), poll RTT <= 2.0x stream RTT. The
+// targets are printed as PASS/MISS, never asserted: the exit code is 1 only
+// when a way failed to run or bytes did not arrive intact.
+//
+//   bench_poll [--mib N (64)] [--rtt-count N (200)]
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "support/relay_fixture.h"
+#include "support/squid.h"
+#include "ways.h"
+
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+using bench_poll::Link;
+using bench_poll::Way;
+
+constexpr std::size_t kMiB = 1024 * 1024;
+constexpr std::size_t kWriteChunk = 256 * 1024;  // bytes per write() of the bulk sender
+constexpr int kWarmup = 5;                       // ping-pongs before the counted ones
+
+struct Args {
+    int mib = 64;
+    int rtt_count = 200;
+};
+
+// One row of the table. Throughput in MiB/s, round trips in ms.
+struct Result {
+    std::string name;
+    std::string detail;   // what carried the bytes, or why it failed
+    bool ran = false;     // both measurements completed
+    bool intact = false;  // every byte arrived exactly as sent
+    double mib_per_s = 0;
+    double rtt_median_ms = 0, rtt_p90_ms = 0;
+};
+
+// Calls `on_expiry` once unless destroyed within `timeout`: makes every
+// blocking read/write of a measurement a bounded wait (abort() wakes them).
+class Watchdog {
+public:
+    Watchdog(std::chrono::milliseconds timeout, std::function<void()> on_expiry)
+        : thread_([this, timeout, f = std::move(on_expiry)] {
+              std::unique_lock<std::mutex> lk(mu_);
+              if (!cv_.wait_for(lk, timeout, [this] { return done_; })) {
+                  fired_ = true;
+                  f();
+              }
+          }) {}
+    ~Watchdog() {
+        {
+            std::lock_guard<std::mutex> lk(mu_);
+            done_ = true;
+        }
+        cv_.notify_all();
+        thread_.join();
+    }
+    bool fired() {
+        std::lock_guard<std::mutex> lk(mu_);
+        return fired_;
+    }
+
+private:
+    std::mutex mu_;
+    std::condition_variable cv_;
+    bool done_ = false, fired_ = false;
+    std::thread thread_;  // last: starts after the members it uses
+};
+
+// Reproducible pseudo-random bytes (xorshift), incompressible.
+std::string pattern(std::size_t n) {
+    std::string s(n, '\0');
+    std::uint64_t x = 0x9e3779b97f4a7c15ULL;
+    for (auto& c : s) {
+        x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+        c = static_cast<char>(x);
+    }
+    return s;
+}
+
+void abort_both(Way& w) {
+    w.near().abort();
+    w.far().abort();
+}
+
+// Writes `data` far -> near while reading and comparing it at the near end.
+// Why far -> near: it is the screen's direction in Tether (client -> desk),
+// and in httptunnel the hts -> htc direction (one long GET response), the
+// only one that completes through squid here (see README.md).
+// Returns MiB/s from the first write to the last byte read; sets `intact`.
+// Throws when the bytes stop short (stream failed or the time limit passed).
+double bulk(Way& w, const std::string& data, std::chrono::seconds limit, bool& intact) {
+    Watchdog dog(limit, [&] { abort_both(w); });
+    std::string write_error;
+    auto t0 = Clock::now();
+    std::thread writer([&] {
+        try {
+            for (std::size_t i = 0; i < data.size(); i += kWriteChunk)
+                w.far().write(data.data() + i, std::min(kWriteChunk, data.size() - i));
+            // No half-close: htc and hts end the whole tunnel on EOF from
+            // their side and drop what they have not forwarded yet. Timing
+            // stops at the last byte read anyway.
+        } catch (const std::exception& e) {
+            write_error = e.what();
+        }
+    });
+    std::vector<char> buf(kWriteChunk);
+    std::size_t got = 0;
+    bool same = true;
+    std::string read_error;
+    try {
+        while (got < data.size()) {
+            std::size_t n = w.near().read(buf.data(), buf.size());
+            if (n == 0) break;
+            same = same && got + n <= data.size() && std::memcmp(buf.data(), data.data() + got, n) == 0;
+            got += n;
+        }
+    } catch (const std::exception& e) {
+        read_error = e.what();
+    }
+    double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+    if (got < data.size()) abort_both(w);  // let a writer stuck on back-pressure go
+    writer.join();
+    if (got < data.size())
+        throw std::runtime_error("bulk: " + std::to_string(got) + " of " + std::to_string(data.size()) +
+                                 " bytes arrived" + (dog.fired() ? " (time limit)" : "") +
+                                 (read_error.empty() ? "" : "; read: " + read_error) +
+                                 (write_error.empty() ? "" : "; write: " + write_error));
+    intact = same && got == data.size();
+    return static_cast<double>(data.size()) / static_cast<double>(kMiB) / secs;
+}
+
+// Echoes everything the far end reads until it ends or is aborted.
+void echo(Link& far) {
+    try {
+        char b[4096];
+        while (std::size_t n = far.read(b, sizeof b)) far.write(b, n);
+    } catch (const std::exception&) {
+        // aborted at the end of the measurement
+    }
+}
+
+// Value at fraction q (0..1) of sorted samples, nearest rank.
+double percentile(std::vector<double> v, double q) {
+    std::sort(v.begin(), v.end());
+    std::size_t rank = static_cast<std::size_t>(q * static_cast<double>(v.size()) + 0.999999);
+    return v[std::min(v.size(), std::max<std::size_t>(rank, 1)) - 1];
+}
+
+// `count` 1-byte ping-pongs (after kWarmup uncounted ones); returns the
+// samples in ms. Sets `intact` when every echo was the byte sent.
+std::vector<double> round_trips(Way& w, int count, std::chrono::seconds limit, bool& intact) {
+    std::thread echoer([&] { echo(w.far()); });
+    std::vector<double> ms;
+    std::string error;
+    intact = true;
+    {
+        Watchdog dog(limit, [&] { abort_both(w); });
+        try {
+            for (int i = 0; i < kWarmup + count; ++i) {
+                char ping = static_cast<char>('a' + i % 26), pong = 0;
+                auto t0 = Clock::now();
+                w.near().write(&ping, 1);
+                if (w.near().read(&pong, 1) != 1) throw std::runtime_error("the way ended");
+                double t = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+                intact = intact && pong == ping;
+                if (i >= kWarmup) ms.push_back(t);
+            }
+        } catch (const std::exception& e) {
+            error = std::string(e.what()) + (dog.fired() ? " (time limit)" : "");
+        }
+    }
+    w.far().abort();  // ends the echo thread
+    echoer.join();
+    if (!error.empty())
+        throw std::runtime_error("round trip " + std::to_string(ms.size()) + ": " + error);
+    return ms;
+}
+
+using MakeWay = std::function<std::unique_ptr<Way>()>;
+
+// Bulk and round trips, each on a fresh way so neither inherits the other's
+// state (windows, queued acks, half-closed tunnels).
+Result measure(const std::string& name, const MakeWay& make, const std::string& data, const Args& args) {
+    Result r;
+    r.name = name;
+    std::fprintf(stderr, "bench_poll: %s...\n", name.c_str());
+    try {
+        bool bulk_ok = false, rtt_ok = false;
+        {
+            auto w = make();
+            r.detail = w->describe();
+            auto limit = std::chrono::seconds(60 + 4 * args.mib);  // 0.25 MiB/s at worst
+            r.mib_per_s = bulk(*w, data, limit, bulk_ok);
+        }
+        {
+            auto w = make();
+            auto ms = round_trips(*w, args.rtt_count, std::chrono::seconds(60 + args.rtt_count / 4), rtt_ok);
+            r.rtt_median_ms = percentile(ms, 0.5);
+            r.rtt_p90_ms = percentile(ms, 0.9);
+        }
+        r.ran = true;
+        r.intact = bulk_ok && rtt_ok;
+    } catch (const std::exception& e) {
+        r.detail = std::string("FAILED: ") + e.what();
+    }
+    return r;
+}
+
+void print_row(const Result& r) {
+    if (!r.ran) {
+        std::printf("%-15s %10s %10s %10s %7s  %s\n", r.name.c_str(), "-", "-", "-", "NO", r.detail.c_str());
+        return;
+    }
+    std::printf("%-15s %10.1f %10.3f %10.3f %7s  %s\n", r.name.c_str(), r.mib_per_s, r.rtt_median_ms,
+                r.rtt_p90_ms, r.intact ? "yes" : "NO", r.detail.c_str());
+}
+
+// "ratio (target) PASS|MISS", or n/a when a side did not run.
+void print_ratio(const char* what, bool valid, double ratio, const char* cmp, double target, bool pass) {
+    if (!valid) {
+        std::printf("%-34s   n/a (target %s %.2f)\n", what, cmp, target);
+        return;
+    }
+    std::printf("%-34s %5.2f (target %s %.2f) %s\n", what, ratio, cmp, target, pass ? "PASS" : "MISS");
+}
+
+void report(const Result& poll, const Result& stream, const Result& ht, const Args& a,
+            const test_support::Squid& squid) {
+    std::printf("\nbench_poll: %d MiB bulk one way, %d round trips of 1 byte (after %d warm-up), "
+                "all through squid %s\n",
+                a.mib, a.rtt_count, kWarmup, squid.host_port().c_str());
+    std::printf("%-15s %10s %10s %10s %7s  %s\n", "way", "bulk MiB/s", "RTT med ms", "RTT p90 ms",
+                "intact", "carried by");
+    for (const Result* r : {&poll, &stream, &ht}) print_row(*r);
+    double tp = poll.mib_per_s / ht.mib_per_s, rt = poll.rtt_median_ms / stream.rtt_median_ms;
+    print_ratio("poll / httptunnel throughput", poll.ran && ht.ran, tp, ">=", 1.0, tp >= 1.0);
+    print_ratio("poll / stream RTT (median)", poll.ran && stream.ran, rt, "<=", 2.0, rt <= 2.0);
+    // For information only: no target.
+    if (poll.ran && stream.ran)
+        std::printf("%-34s %5.2f (information)\n", "poll / stream RTT (p90)", poll.rtt_p90_ms / stream.rtt_p90_ms);
+    if (poll.ran && ht.ran)
+        std::printf("%-34s %5.2f (information)\n", "poll / httptunnel RTT (median)", poll.rtt_median_ms / ht.rtt_median_ms);
+}
+
+Args parse(int argc, char** argv) {
+    Args a;
+    for (int i = 1; i < argc; ++i) {
+        std::string opt = argv[i];
+        if (opt == "--help" || opt == "-h") {
+            std::printf("usage: bench_poll [--mib N (64)] [--rtt-count N (200)]\n");
+            std::exit(0);
+        }
+        if (i + 1 >= argc) throw std::runtime_error("missing value after " + opt);
+        if (opt == "--mib") a.mib = std::atoi(argv[++i]);
+        else if (opt == "--rtt-count") a.rtt_count = std::atoi(argv[++i]);
+        else throw std::runtime_error("unknown option " + opt);
+    }
+    if (a.mib < 1 || a.rtt_count < 1) throw std::runtime_error("--mib and --rtt-count must be positive");
+    return a;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        Args args = parse(argc, argv);
+        const std::string data = pattern(std::size_t(args.mib) * kMiB);
+        test_support::Squid squid;
+        test_support::Relay relay;
+        auto tether = [&](tunnel::TransportMode m) {
+            return [&squid, &relay, m] { return bench_poll::tether_way(squid, relay, m); };
+        };
+        Result poll = measure("tether poll", tether(tunnel::TransportMode::poll), data, args);
+        Result stream = measure("tether stream", tether(tunnel::TransportMode::stream), data, args);
+        Result ht = measure("httptunnel", [&] { return bench_poll::httptunnel_way(squid); }, data, args);
+        report(poll, stream, ht, args, squid);
+        bool ok = poll.ran && stream.ran && ht.ran && poll.intact && stream.intact && ht.intact;
+        return ok ? 0 : 1;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "bench_poll: %s\n", e.what());
+        return 1;
+    }
+}
