@@ -1,7 +1,8 @@
 // bench_poll (issue 3): Tether poll mode versus GNU httptunnel (hts/htc)
 // through the same squid, with Tether stream mode alongside, in one run:
-//   - bulk: N MiB one way, far -> near, timed until the near end has every
-//     byte (MiB/s, MiB = 2^20 bytes); the bytes are compared exactly;
+//   - bulk: N MiB one way (Tether client -> desk, httptunnel hts -> htc;
+//     --upload: the other way), timed until the receiver has every byte
+//     (MiB/s, MiB = 2^20 bytes); the bytes are compared exactly;
 //   - round trip: 1-byte ping-pongs near -> far -> near, echoed by us at the
 //     far end (median and p90, ms).
 // Prints a table and the ratios against the targets: poll throughput >= 1.0x
@@ -9,7 +10,7 @@
 // targets are printed as PASS/MISS, never asserted: the exit code is 1 only
 // when a way failed to run or bytes did not arrive intact.
 //
-//   bench_poll [--mib N (64)] [--rtt-count N (200)]
+//   bench_poll [--mib N (64)] [--rtt-count N (200)] [--upload]
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -37,34 +38,35 @@ using bench_poll::Way;
 constexpr std::size_t kMiB = 1024 * 1024;
 constexpr std::size_t kWriteChunk = 256 * 1024;  // bytes per write() of the bulk sender
 constexpr int kWarmup = 5;                       // ping-pongs before the counted ones
+constexpr auto kStall = 10s;  // no byte (bulk) or no echo (RTT) for this long: the way is stuck
 
 struct Args {
     int mib = 64;
     int rtt_count = 200;
+    // Bulk near -> far instead: Tether desk -> client; httptunnel htc -> hts,
+    // which stalls through squid here (see README.md).
+    bool upload = false;
 };
 
 // One row of the table. Throughput in MiB/s, round trips in ms.
 struct Result {
     std::string name;
-    std::string detail;   // what carried the bytes, or why it failed
-    bool ran = false;     // both measurements completed
-    bool intact = false;  // every byte arrived exactly as sent
+    std::string detail;             // what carried the bytes, and what failed
+    bool bulk_ran = false, rtt_ran = false;  // the measurement completed
+    bool intact = false;            // every byte of both arrived exactly as sent
     double mib_per_s = 0;
     double rtt_median_ms = 0, rtt_p90_ms = 0;
+    bool ran() const { return bulk_ran && rtt_ran; }
 };
 
-// Calls `on_expiry` once unless destroyed within `timeout`: makes every
-// blocking read/write of a measurement a bounded wait (abort() wakes them).
+// Calls `on_expiry` once when nothing kicked it for `idle`, or `total`
+// passed, unless destroyed first: makes every blocking read/write of a
+// measurement a bounded wait (abort() wakes them).
 class Watchdog {
 public:
-    Watchdog(std::chrono::milliseconds timeout, std::function<void()> on_expiry)
-        : thread_([this, timeout, f = std::move(on_expiry)] {
-              std::unique_lock<std::mutex> lk(mu_);
-              if (!cv_.wait_for(lk, timeout, [this] { return done_; })) {
-                  fired_ = true;
-                  f();
-              }
-          }) {}
+    Watchdog(std::chrono::milliseconds idle, std::chrono::milliseconds total, std::function<void()> on_expiry)
+        : idle_(idle), end_(Clock::now() + total), last_kick_(Clock::now()),
+          thread_([this, f = std::move(on_expiry)] { run(f); }) {}
     ~Watchdog() {
         {
             std::lock_guard<std::mutex> lk(mu_);
@@ -73,15 +75,39 @@ public:
         cv_.notify_all();
         thread_.join();
     }
-    bool fired() {
+    void kick() {
         std::lock_guard<std::mutex> lk(mu_);
-        return fired_;
+        last_kick_ = Clock::now();
+    }
+    // Why it fired ("" if it did not), for error messages.
+    std::string fired() {
+        std::lock_guard<std::mutex> lk(mu_);
+        return why_;
     }
 
 private:
+    void run(const std::function<void()>& f) {
+        std::unique_lock<std::mutex> lk(mu_);
+        while (!done_) {
+            auto now = Clock::now();
+            if (now >= end_ || now >= last_kick_ + idle_) {
+                why_ = now >= end_ ? " (time limit)" : " (nothing moved for " +
+                       std::to_string(std::chrono::duration_cast<std::chrono::seconds>(idle_).count()) + " s)";
+                lk.unlock();
+                f();
+                return;
+            }
+            cv_.wait_until(lk, std::min(end_, last_kick_ + idle_));
+        }
+    }
+
+    const std::chrono::milliseconds idle_;
+    const Clock::time_point end_;
     std::mutex mu_;
     std::condition_variable cv_;
-    bool done_ = false, fired_ = false;
+    Clock::time_point last_kick_;
+    bool done_ = false;
+    std::string why_;
     std::thread thread_;  // last: starts after the members it uses
 };
 
@@ -101,20 +127,18 @@ void abort_both(Way& w) {
     w.far().abort();
 }
 
-// Writes `data` far -> near while reading and comparing it at the near end.
-// Why far -> near: it is the screen's direction in Tether (client -> desk),
-// and in httptunnel the hts -> htc direction (one long GET response), the
-// only one that completes through squid here (see README.md).
+// Writes `data` into `from` while reading and comparing it at `to`.
 // Returns MiB/s from the first write to the last byte read; sets `intact`.
-// Throws when the bytes stop short (stream failed or the time limit passed).
-double bulk(Way& w, const std::string& data, std::chrono::seconds limit, bool& intact) {
-    Watchdog dog(limit, [&] { abort_both(w); });
+// Throws when the bytes stop short (stream failed, stalled for kStall, or
+// the time limit passed).
+double bulk(Way& w, Link& from, Link& to, const std::string& data, std::chrono::seconds limit, bool& intact) {
+    Watchdog dog(kStall, limit, [&] { abort_both(w); });
     std::string write_error;
     auto t0 = Clock::now();
     std::thread writer([&] {
         try {
             for (std::size_t i = 0; i < data.size(); i += kWriteChunk)
-                w.far().write(data.data() + i, std::min(kWriteChunk, data.size() - i));
+                from.write(data.data() + i, std::min(kWriteChunk, data.size() - i));
             // No half-close: htc and hts end the whole tunnel on EOF from
             // their side and drop what they have not forwarded yet. Timing
             // stops at the last byte read anyway.
@@ -128,8 +152,9 @@ double bulk(Way& w, const std::string& data, std::chrono::seconds limit, bool& i
     std::string read_error;
     try {
         while (got < data.size()) {
-            std::size_t n = w.near().read(buf.data(), buf.size());
+            std::size_t n = to.read(buf.data(), buf.size());
             if (n == 0) break;
+            dog.kick();
             same = same && got + n <= data.size() && std::memcmp(buf.data(), data.data() + got, n) == 0;
             got += n;
         }
@@ -141,7 +166,7 @@ double bulk(Way& w, const std::string& data, std::chrono::seconds limit, bool& i
     writer.join();
     if (got < data.size())
         throw std::runtime_error("bulk: " + std::to_string(got) + " of " + std::to_string(data.size()) +
-                                 " bytes arrived" + (dog.fired() ? " (time limit)" : "") +
+                                 " bytes arrived" + dog.fired() +
                                  (read_error.empty() ? "" : "; read: " + read_error) +
                                  (write_error.empty() ? "" : "; write: " + write_error));
     intact = same && got == data.size();
@@ -173,7 +198,7 @@ std::vector<double> round_trips(Way& w, int count, std::chrono::seconds limit, b
     std::string error;
     intact = true;
     {
-        Watchdog dog(limit, [&] { abort_both(w); });
+        Watchdog dog(kStall, limit, [&] { abort_both(w); });
         try {
             for (int i = 0; i < kWarmup + count; ++i) {
                 char ping = static_cast<char>('a' + i % 26), pong = 0;
@@ -183,9 +208,10 @@ std::vector<double> round_trips(Way& w, int count, std::chrono::seconds limit, b
                 double t = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
                 intact = intact && pong == ping;
                 if (i >= kWarmup) ms.push_back(t);
+                dog.kick();
             }
         } catch (const std::exception& e) {
-            error = std::string(e.what()) + (dog.fired() ? " (time limit)" : "");
+            error = e.what() + dog.fired();
         }
     }
     w.far().abort();  // ends the echo thread
@@ -199,39 +225,56 @@ using MakeWay = std::function<std::unique_ptr<Way>()>;
 
 // Bulk and round trips, each on a fresh way so neither inherits the other's
 // state (windows, queued acks, half-closed tunnels).
+// Runs `part` on a fresh way (so that no measurement inherits another's
+// state: windows, queued acks, half-closed tunnels). False, with the reason
+// added to r.detail, when it threw.
+bool on_fresh_way(const MakeWay& make, Result& r, const char* what, const std::function<void(Way&)>& part) {
+    try {
+        auto w = make();
+        if (r.detail.empty()) r.detail = w->describe();
+        part(*w);
+        return true;
+    } catch (const std::exception& e) {
+        r.detail += std::string(r.detail.empty() ? "" : "; ") + what + " FAILED: " + e.what();
+        return false;
+    }
+}
+
+// Bulk, then round trips; one failing does not skip the other.
 Result measure(const std::string& name, const MakeWay& make, const std::string& data, const Args& args) {
     Result r;
     r.name = name;
     std::fprintf(stderr, "bench_poll: %s...\n", name.c_str());
-    try {
-        bool bulk_ok = false, rtt_ok = false;
-        {
-            auto w = make();
-            r.detail = w->describe();
-            auto limit = std::chrono::seconds(60 + 4 * args.mib);  // 0.25 MiB/s at worst
-            r.mib_per_s = bulk(*w, data, limit, bulk_ok);
-        }
-        {
-            auto w = make();
-            auto ms = round_trips(*w, args.rtt_count, std::chrono::seconds(60 + args.rtt_count / 4), rtt_ok);
-            r.rtt_median_ms = percentile(ms, 0.5);
-            r.rtt_p90_ms = percentile(ms, 0.9);
-        }
-        r.ran = true;
-        r.intact = bulk_ok && rtt_ok;
-    } catch (const std::exception& e) {
-        r.detail = std::string("FAILED: ") + e.what();
-    }
+    bool bulk_ok = false, rtt_ok = false;
+    r.bulk_ran = on_fresh_way(make, r, "bulk", [&](Way& w) {
+        auto limit = std::chrono::seconds(60 + 4 * args.mib);  // 0.25 MiB/s at worst
+        // Default far -> near: the screen's direction in Tether (client ->
+        // desk), and hts -> htc (one long GET response) in httptunnel.
+        Link& from = args.upload ? w.near() : w.far();
+        Link& to = args.upload ? w.far() : w.near();
+        r.mib_per_s = bulk(w, from, to, data, limit, bulk_ok);
+    });
+    r.rtt_ran = on_fresh_way(make, r, "round trips", [&](Way& w) {
+        auto ms = round_trips(w, args.rtt_count, std::chrono::seconds(60 + args.rtt_count / 4), rtt_ok);
+        r.rtt_median_ms = percentile(ms, 0.5);
+        r.rtt_p90_ms = percentile(ms, 0.9);
+    });
+    r.intact = bulk_ok && rtt_ok;
     return r;
 }
 
+// A number, or "-" when its measurement did not complete.
+std::string cell(bool ran, double v, int decimals) {
+    if (!ran) return "-";
+    char b[32];
+    std::snprintf(b, sizeof b, "%.*f", decimals, v);
+    return b;
+}
+
 void print_row(const Result& r) {
-    if (!r.ran) {
-        std::printf("%-15s %10s %10s %10s %7s  %s\n", r.name.c_str(), "-", "-", "-", "NO", r.detail.c_str());
-        return;
-    }
-    std::printf("%-15s %10.1f %10.3f %10.3f %7s  %s\n", r.name.c_str(), r.mib_per_s, r.rtt_median_ms,
-                r.rtt_p90_ms, r.intact ? "yes" : "NO", r.detail.c_str());
+    std::printf("%-15s %10s %10s %10s %7s  %s\n", r.name.c_str(), cell(r.bulk_ran, r.mib_per_s, 1).c_str(),
+                cell(r.rtt_ran, r.rtt_median_ms, 3).c_str(), cell(r.rtt_ran, r.rtt_p90_ms, 3).c_str(),
+                r.intact ? "yes" : "NO", r.detail.c_str());
 }
 
 // "ratio (target) PASS|MISS", or n/a when a side did not run.
@@ -245,19 +288,20 @@ void print_ratio(const char* what, bool valid, double ratio, const char* cmp, do
 
 void report(const Result& poll, const Result& stream, const Result& ht, const Args& a,
             const test_support::Squid& squid) {
-    std::printf("\nbench_poll: %d MiB bulk one way, %d round trips of 1 byte (after %d warm-up), "
+    std::printf("\nbench_poll: %d MiB bulk one way (%s), %d round trips of 1 byte (after %d warm-up), "
                 "all through squid %s\n",
-                a.mib, a.rtt_count, kWarmup, squid.host_port().c_str());
+                a.mib, a.upload ? "desk -> client, htc -> hts" : "client -> desk, hts -> htc", a.rtt_count,
+                kWarmup, squid.host_port().c_str());
     std::printf("%-15s %10s %10s %10s %7s  %s\n", "way", "bulk MiB/s", "RTT med ms", "RTT p90 ms",
                 "intact", "carried by");
     for (const Result* r : {&poll, &stream, &ht}) print_row(*r);
     double tp = poll.mib_per_s / ht.mib_per_s, rt = poll.rtt_median_ms / stream.rtt_median_ms;
-    print_ratio("poll / httptunnel throughput", poll.ran && ht.ran, tp, ">=", 1.0, tp >= 1.0);
-    print_ratio("poll / stream RTT (median)", poll.ran && stream.ran, rt, "<=", 2.0, rt <= 2.0);
+    print_ratio("poll / httptunnel throughput", poll.bulk_ran && ht.bulk_ran, tp, ">=", 1.0, tp >= 1.0);
+    print_ratio("poll / stream RTT (median)", poll.rtt_ran && stream.rtt_ran, rt, "<=", 2.0, rt <= 2.0);
     // For information only: no target.
-    if (poll.ran && stream.ran)
+    if (poll.rtt_ran && stream.rtt_ran)
         std::printf("%-34s %5.2f (information)\n", "poll / stream RTT (p90)", poll.rtt_p90_ms / stream.rtt_p90_ms);
-    if (poll.ran && ht.ran)
+    if (poll.rtt_ran && ht.rtt_ran)
         std::printf("%-34s %5.2f (information)\n", "poll / httptunnel RTT (median)", poll.rtt_median_ms / ht.rtt_median_ms);
 }
 
@@ -266,8 +310,12 @@ Args parse(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         std::string opt = argv[i];
         if (opt == "--help" || opt == "-h") {
-            std::printf("usage: bench_poll [--mib N (64)] [--rtt-count N (200)]\n");
+            std::printf("usage: bench_poll [--mib N (64)] [--rtt-count N (200)] [--upload]\n");
             std::exit(0);
+        }
+        if (opt == "--upload") {
+            a.upload = true;
+            continue;
         }
         if (i + 1 >= argc) throw std::runtime_error("missing value after " + opt);
         if (opt == "--mib") a.mib = std::atoi(argv[++i]);
@@ -293,7 +341,7 @@ int main(int argc, char** argv) {
         Result stream = measure("tether stream", tether(tunnel::TransportMode::stream), data, args);
         Result ht = measure("httptunnel", [&] { return bench_poll::httptunnel_way(squid); }, data, args);
         report(poll, stream, ht, args, squid);
-        bool ok = poll.ran && stream.ran && ht.ran && poll.intact && stream.intact && ht.intact;
+        bool ok = poll.ran() && stream.ran() && ht.ran() && poll.intact && stream.intact && ht.intact;
         return ok ? 0 : 1;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "bench_poll: %s\n", e.what());
