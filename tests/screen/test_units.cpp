@@ -139,3 +139,30 @@ TEST_CASE("tile diff reports only changed tiles and merges neighbours") {
     CHECK(a.pixels == b.pixels);
     CHECK(update_changed_tiles(a, b, [](Rect) {}) == 0);
 }
+
+#include "screen/relay_connector.h"
+
+TEST_CASE("relay session states become status lines once per change") {
+    using tunnel::SessionState;
+    struct Row {
+        SessionState now, before;
+        const char* detail;
+        std::string want;
+    };
+    const Row rows[] = {
+        {SessionState::connecting, SessionState::connecting, "stream mode through proxy 10.0.0.1:3128",
+         "Connecting (stream mode through proxy 10.0.0.1:3128)..."},
+        {SessionState::waiting_for_peer, SessionState::connecting, "", "Waiting for the supporter..."},
+        {SessionState::waiting_for_peer, SessionState::waiting_for_peer, "", ""},  // RTT sample only
+        {SessionState::connected, SessionState::waiting_for_peer, "", ""},          // the hello says more
+        {SessionState::reconnecting, SessionState::connected, "carrier broke", "Reconnecting... (carrier broke)"},
+        {SessionState::connected, SessionState::reconnecting, "poll mode", "Connected again (poll mode)"},
+        {SessionState::ended, SessionState::connected, "the peer left", "Ended (the peer left)"},
+    };
+    for (const Row& r : rows) {
+        tunnel::SessionStatus s;
+        s.state = r.now;
+        s.detail = r.detail;
+        CHECK(describe_status(s, r.before, "the supporter") == r.want);
+    }
+}

@@ -27,7 +27,7 @@ public:
     explicit DirectListener(const std::string& host_port);
     ~DirectListener();
     int port() const { return port_; }
-    // Blocks until a client with `code` opened both channels, or cancel()
+    // Blocks until a client with `code` connected, or cancel()
     // (then returns nullptr). Connections with a wrong code are refused.
     std::unique_ptr<SessionLink> accept(const std::string& code);
     void cancel();  // any thread
