@@ -15,7 +15,7 @@ PACKAGES=(
   squid-openssl apache2-utils nginx redis-server xvfb xauth xdotool x11-utils
   vncsnapshot iproute2 openssl procps curl gdb
   # benchmark baselines
-  socat httptunnel x11vnc
+  socat httptunnel x11vnc openssh-server openssh-client
 )
 
 missing=()
