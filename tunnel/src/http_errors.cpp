@@ -36,9 +36,11 @@ CarrierError tls_failure(CURLcode rc, const Easy& e, const EndpointConfig& cfg) 
             true};
 }
 
+// Trust failures: retrying cannot help. A handshake that merely broke
+// (CURLE_SSL_CONNECT_ERROR, e.g. a reset mid-handshake) is not one of them.
 bool is_tls_failure(CURLcode rc) {
     return rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
-           rc == CURLE_SSL_CONNECT_ERROR || rc == CURLE_SSL_CERTPROBLEM;
+           rc == CURLE_SSL_CERTPROBLEM;
 }
 
 CarrierError unreachable(CURLcode rc, const Easy& e, const EndpointConfig& cfg) {
@@ -58,6 +60,9 @@ CarrierError describe_failure(const Easy& e, CURLcode rc, const EndpointConfig& 
     long connect = e.connect_code();
     if (!cfg.proxy_url.empty() && connect != 0 && connect != 200) return connect_refused(connect, cfg);
     if (is_tls_failure(rc)) return tls_failure(rc, e, cfg);
+    if (rc == CURLE_SSL_CONNECT_ERROR)
+        return {"the TLS handshake with the relay " + relay_host_port(cfg) + " broke off (" +
+                    e.error_text() + ")", false};
     switch (rc) {
     case CURLE_COULDNT_CONNECT:
     case CURLE_COULDNT_RESOLVE_PROXY:
