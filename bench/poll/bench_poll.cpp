@@ -139,9 +139,9 @@ double bulk(Way& w, Link& from, Link& to, const std::string& data, std::chrono::
         try {
             for (std::size_t i = 0; i < data.size(); i += kWriteChunk)
                 from.write(data.data() + i, std::min(kWriteChunk, data.size() - i));
-            // No half-close: htc and hts end the whole tunnel on EOF from
-            // their side and drop what they have not forwarded yet. Timing
-            // stops at the last byte read anyway.
+            // No half-close: timing stops at the last byte read anyway, and
+            // from htc's side it ends the whole tunnel, which would turn
+            // httptunnel's upload stall into a misleading early EOF.
         } catch (const std::exception& e) {
             write_error = e.what();
         }
