@@ -12,7 +12,6 @@
 //
 //   bench_poll [--mib N (64)] [--rtt-count N (200)] [--upload]
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -223,8 +222,6 @@ std::vector<double> round_trips(Way& w, int count, std::chrono::seconds limit, b
 
 using MakeWay = std::function<std::unique_ptr<Way>()>;
 
-// Bulk and round trips, each on a fresh way so neither inherits the other's
-// state (windows, queued acks, half-closed tunnels).
 // Runs `part` on a fresh way (so that no measurement inherits another's
 // state: windows, queued acks, half-closed tunnels). False, with the reason
 // added to r.detail, when it threw.
