@@ -4,7 +4,10 @@
 // targets (throughput >= 0.8x socat, RTT <= 1.5x socat). Exit 1 if bytes
 // did not arrive intact; the numbers themselves never fail the run.
 //
-//   bench_tunnel [--megabytes N (200)] [--round-trips N (200)]
+//   bench_tunnel [--megabytes N (200)] [--round-trips N (200)] [--repeat N (3)]
+//
+// With --repeat, the two ways alternate (tether, socat, tether, ...) and the
+// medians are reported: the machine's load then hits both alike.
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -78,6 +81,7 @@ double round_trip(Path& p, int n, bool& intact) {
 struct Args {
     int megabytes = 200;
     int round_trips = 200;
+    int repeat = 3;
 };
 
 Args parse(int argc, char** argv) {
@@ -85,9 +89,10 @@ Args parse(int argc, char** argv) {
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!std::strcmp(argv[i], "--megabytes")) a.megabytes = std::atoi(argv[i + 1]);
         else if (!std::strcmp(argv[i], "--round-trips")) a.round_trips = std::atoi(argv[i + 1]);
+        else if (!std::strcmp(argv[i], "--repeat")) a.repeat = std::atoi(argv[i + 1]);
         else throw std::runtime_error(std::string("unknown option ") + argv[i]);
     }
-    if (a.megabytes < 1 || a.round_trips < 1) throw std::runtime_error("sizes must be positive");
+    if (a.megabytes < 1 || a.round_trips < 1 || a.repeat < 1) throw std::runtime_error("sizes must be positive");
     return a;
 }
 
@@ -111,9 +116,23 @@ Result measure(const MakePath& make, const test_support::TempDir& dir, const std
     return r;
 }
 
+// Median throughput and RTT of the runs; intact only if every run was.
+Result median(std::vector<Result> runs) {
+    Result m;
+    m.intact = std::all_of(runs.begin(), runs.end(), [](const Result& r) { return r.intact; });
+    auto mid = runs.size() / 2;
+    std::nth_element(runs.begin(), runs.begin() + mid, runs.end(),
+                     [](const Result& a, const Result& b) { return a.mib_per_s < b.mib_per_s; });
+    m.mib_per_s = runs[mid].mib_per_s;
+    std::nth_element(runs.begin(), runs.begin() + mid, runs.end(),
+                     [](const Result& a, const Result& b) { return a.rtt_ms < b.rtt_ms; });
+    m.rtt_ms = runs[mid].rtt_ms;
+    return m;
+}
+
 void report(const Result& t, const Result& s, const Args& a) {
-    std::printf("tether-tunnel vs socat, TLS on both legs through squid; %d MiB bulk, %d round trips\n",
-                a.megabytes, a.round_trips);
+    std::printf("tether-tunnel vs socat, TLS on both legs through squid; %d MiB bulk, %d round trips, "
+                "median of %d alternating runs\n", a.megabytes, a.round_trips, a.repeat);
     std::printf("%-15s %14s %14s %8s\n", "", "bulk MiB/s", "RTT median ms", "intact");
     std::printf("%-15s %14.1f %14.3f %8s\n", "tether-tunnel", t.mib_per_s, t.rtt_ms, t.intact ? "yes" : "NO");
     std::printf("%-15s %14.1f %14.3f %8s\n", "socat", s.mib_per_s, s.rtt_ms, s.intact ? "yes" : "NO");
@@ -130,10 +149,14 @@ int main(int argc, char** argv) {
         test_support::write_random_file(dir.file("bulk.in"), std::uint64_t(args.megabytes) << 20, 7);
         test_support::Squid squid;
         test_support::Relay relay;
-        Result t = measure([&](const std::string& out) { return bench::tether_path(squid, relay, out); },
-                           dir, "tether", args);
-        Result s = measure([&](const std::string& out) { return bench::socat_path(squid, dir, out); },
-                           dir, "socat", args);
+        std::vector<Result> tether, socat;
+        for (int i = 0; i < args.repeat; ++i) {
+            tether.push_back(measure([&](const std::string& out) { return bench::tether_path(squid, relay, out); },
+                                     dir, "tether", args));
+            socat.push_back(measure([&](const std::string& out) { return bench::socat_path(squid, dir, out); },
+                                    dir, "socat", args));
+        }
+        Result t = median(tether), s = median(socat);
         report(t, s, args);
         return t.intact && s.intact ? 0 : 1;
     } catch (const std::exception& e) {
