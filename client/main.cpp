@@ -4,9 +4,8 @@
 // Options: command line, then environment (TETHER_<OPTION>, dashes as
 // underscores), then --config FILE. Where the channels come from: a
 // screen::ClientConnector, chosen in make_connector(): the relay (session
-// through the proxy, end-to-end TLS, Mux), or the direct test/dev link.
-// Which proxy to use is given explicitly (--proxy) for now; proxydetect
-// plugs in there too.
+// over the routes proxydetect proposes: proxy.conf, --proxy, environment,
+// PAC/WPAD, with failover; end-to-end TLS; Mux), or the direct test/dev link.
 #include <csignal>
 #include <iostream>
 #include <thread>
@@ -18,6 +17,7 @@
 #include "client_window.h"
 #include "screen/direct.h"
 #include "screen/relay_connector.h"
+#include "tunnel/endpoint_options.h"
 
 namespace po = boost::program_options;
 
@@ -26,7 +26,7 @@ namespace {
 struct Options {
     client::Config cfg;
     std::string code, direct_connect, config_file;
-    tunnel::EndpointConfig endpoint;
+    tunnel::EndpointOptions endpoint;  // --relay, --ca, --proxy..., see endpoint_options.h
     bool headless = false;
 };
 
@@ -34,12 +34,6 @@ po::options_description describe(Options& o) {
     po::options_description d("tether-client options");
     d.add_options()
         ("help,h", "show this help")
-        ("relay", po::value(&o.endpoint.relay_url), "relay base URL, e.g. https://relay.example.com/")
-        ("ca", po::value(&o.endpoint.ca_file), "PEM file of the CA that signed the relay's certificate (default: system store)")
-        ("proxy", po::value(&o.endpoint.proxy_url), "HTTP proxy URL, e.g. http://10.0.0.1:3128 (default: direct)")
-        ("proxy-user", po::value(&o.endpoint.proxy_user), "proxy user name")
-        ("proxy-password", po::value(&o.endpoint.proxy_password), "proxy password")
-        ("proxy-auth", po::value(&o.endpoint.proxy_auth)->default_value("anysafe"), "proxy auth schemes: basic,digest,ntlm,negotiate,any,anysafe")
         ("config", po::value(&o.config_file), "read options from FILE (key = value lines)")
         ("code", po::value(&o.code), "the 6-digit code from the supporter (prefills the window)")
         ("headless", po::bool_switch(&o.headless), "no window: connect with --code and serve until the session ends")
@@ -50,6 +44,8 @@ po::options_description describe(Options& o) {
         ("status-file", po::value(&o.cfg.status_file), "keep the visible status in FILE (key: value lines)")
         ("direct-connect", po::value(&o.direct_connect),
          "TEST/DEV ONLY: connect to a desk's --direct-listen HOST:PORT, no relay, no encryption");
+    // --relay, --ca, --proxy-conf, --proxy..., --transport, --heartbeat-ms.
+    d.add(tunnel::endpoint_options(o.endpoint));
     return d;
 }
 
@@ -79,7 +75,7 @@ bool parse(int argc, char** argv, Options& o) {
 
 std::unique_ptr<screen::ClientConnector> make_connector(const Options& o) {
     if (!o.direct_connect.empty()) return std::make_unique<screen::DirectClientConnector>(o.direct_connect);
-    if (o.endpoint.relay_url.empty())
+    if (o.endpoint.base.relay_url.empty())
         throw std::runtime_error("no relay given: use --relay URL, TETHER_RELAY or relay = in --config");
     return std::make_unique<screen::RelayClientConnector>(o.endpoint);
 }

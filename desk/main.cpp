@@ -3,8 +3,9 @@
 //
 // Options: command line, then environment (TETHER_<OPTION>), then --config
 // FILE. Where the channels come from: a screen::DeskConnector, chosen in
-// make_connector(): the relay (session through the proxy, end-to-end TLS,
-// Mux), or the direct test/dev link. proxydetect plugs in there too.
+// make_connector(): the relay (session over the routes proxydetect proposes:
+// proxy.conf, --proxy, environment, PAC/WPAD, with failover; end-to-end TLS;
+// Mux), or the direct test/dev link.
 #include <atomic>
 #include <csignal>
 #include <iostream>
@@ -17,6 +18,7 @@
 #include "desk_window.h"
 #include "screen/direct.h"
 #include "screen/relay_connector.h"
+#include "tunnel/endpoint_options.h"
 
 namespace po = boost::program_options;
 
@@ -25,7 +27,7 @@ namespace {
 struct Options {
     desk::Config cfg;
     std::string direct_listen, config_file;
-    tunnel::EndpointConfig endpoint;
+    tunnel::EndpointOptions endpoint;  // --relay, --ca, --proxy..., see endpoint_options.h
     int quality = -1;
     bool headless = false, start = false;
 };
@@ -34,12 +36,6 @@ po::options_description describe(Options& o) {
     po::options_description d("tether-desk options");
     d.add_options()
         ("help,h", "show this help")
-        ("relay", po::value(&o.endpoint.relay_url), "relay base URL, e.g. https://relay.example.com/")
-        ("ca", po::value(&o.endpoint.ca_file), "PEM file of the CA that signed the relay's certificate (default: system store)")
-        ("proxy", po::value(&o.endpoint.proxy_url), "HTTP proxy URL, e.g. http://10.0.0.1:3128 (default: direct)")
-        ("proxy-user", po::value(&o.endpoint.proxy_user), "proxy user name")
-        ("proxy-password", po::value(&o.endpoint.proxy_password), "proxy password")
-        ("proxy-auth", po::value(&o.endpoint.proxy_auth)->default_value("anysafe"), "proxy auth schemes: basic,digest,ntlm,negotiate,any,anysafe")
         ("config", po::value(&o.config_file), "read options from FILE (key = value lines)")
         ("headless", po::bool_switch(&o.headless), "no window: start a session, serve --snapshot/--vnc-listen, exit when it ends")
         ("start", po::bool_switch(&o.start), "window: start a session at once")
@@ -50,6 +46,8 @@ po::options_description describe(Options& o) {
         ("quality", po::value(&o.quality), "JPEG quality 0-9 for slow links (default: lossless)")
         ("direct-listen", po::value(&o.direct_listen),
          "TEST/DEV ONLY: wait for a client's --direct-connect on HOST:PORT, no relay, no encryption");
+    // --relay, --ca, --proxy-conf, --proxy..., --transport, --heartbeat-ms.
+    d.add(tunnel::endpoint_options(o.endpoint));
     return d;
 }
 
@@ -79,7 +77,7 @@ bool parse(int argc, char** argv, Options& o) {
 
 std::unique_ptr<screen::DeskConnector> make_connector(const Options& o) {
     if (!o.direct_listen.empty()) return std::make_unique<screen::DirectDeskConnector>(o.direct_listen);
-    if (o.endpoint.relay_url.empty())
+    if (o.endpoint.base.relay_url.empty())
         throw std::runtime_error("no relay given: use --relay URL, TETHER_RELAY or relay = in --config");
     return std::make_unique<screen::RelayDeskConnector>(o.endpoint, o.cfg.name);
 }

@@ -1,6 +1,7 @@
 #include "screen/relay_connector.h"
 
 #include <atomic>
+#include <functional>
 
 #include "screen/mux_link.h"
 #include "tunnel/secure_stream.h"
@@ -8,10 +9,7 @@
 namespace screen {
 namespace {
 
-std::string route(const tunnel::EndpointConfig& cfg) {
-    std::string proxy = tunnel::proxy_host_port(cfg);
-    return "the relay " + tunnel::relay_host_port(cfg) + (proxy.empty() ? "" : " through proxy " + proxy);
-}
+using SessionPtr = std::unique_ptr<tunnel::EndpointSession>;
 
 // Turns SessionStatus callbacks into status lines, once per state change.
 tunnel::StatusCallback status_adapter(const StatusFn& status, const std::string& waiting_for) {
@@ -22,6 +20,18 @@ tunnel::StatusCallback status_adapter(const StatusFn& status, const std::string&
     };
 }
 
+// The plan's routes in order with failover (what tunnel::open_session /
+// join_session over a plan do), saying which route is being tried; `used`
+// gets the description of the one that worked.
+SessionPtr over_routes(tunnel::Egress& e, const std::string& doing, const StatusFn& status, std::string& used,
+                       const std::function<SessionPtr(const tunnel::Route&)>& attempt) {
+    return tunnel::first_working_route<SessionPtr>(*e.detector, e.plan, [&](const tunnel::Route& r) {
+        used = describe_route(r);
+        status(doing + " " + used + "...");
+        return attempt(r);
+    });
+}
+
 std::unique_ptr<SessionLink> secure_link(std::unique_ptr<tunnel::EndpointSession> session, tunnel::SecureRole role) {
     tunnel::EndpointSession* raw = session.get();  // owned by the secure stream from here
     auto secure = tunnel::secure_handshake(std::move(session), role);
@@ -30,6 +40,24 @@ std::unique_ptr<SessionLink> secure_link(std::unique_ptr<tunnel::EndpointSession
 }
 
 }  // namespace
+
+tunnel::Egress& RelayEgress::prepare() {
+    if (!egress_) {
+        egress_ = std::make_unique<tunnel::Egress>(tunnel::prepare_egress(opts_));
+        return *egress_;
+    }
+    // Same base as prepare_egress builds; the detector keeps its failover marks.
+    tunnel::EndpointConfig base = opts_.base;
+    base.heartbeat = std::chrono::milliseconds(opts_.heartbeat_ms);
+    egress_->plan = tunnel::plan_routes(*egress_->detector, base);
+    return *egress_;
+}
+
+std::string describe_route(const tunnel::Route& r) {
+    std::string relay = "the relay " + tunnel::relay_host_port(r.cfg);
+    if (!r.candidate.is_direct()) return relay + " through " + r.why;
+    return relay + " directly" + (r.candidate.source.empty() ? "" : " (from " + r.candidate.source + ")");
+}
 
 std::string describe_status(const tunnel::SessionStatus& s, tunnel::SessionState previous,
                             const std::string& waiting_for) {
@@ -51,14 +79,18 @@ std::unique_ptr<SessionLink> RelayClientConnector::connect(const std::string& co
         std::lock_guard<std::mutex> lk(mu_);
         cancelled_ = false;
     }
-    status("Connecting to " + route(cfg_) + "...");
-    auto session = tunnel::join_session(cfg_, code, status_adapter(status, "the supporter"));
+    status("Looking for the way to the relay...");
+    tunnel::Egress& egress = egress_.prepare();
+    std::string route;
+    auto session = over_routes(egress, "Connecting to", status, route, [&](const tunnel::Route& r) {
+        return tunnel::join_session(r.cfg, code, status_adapter(status, "the supporter"), egress.plan.policy);
+    });
     {
         std::lock_guard<std::mutex> lk(mu_);
         if (cancelled_) return nullptr;
         pending_ = session.get();
     }
-    status("Securing the connection (" + route(cfg_) + ")...");
+    status("Securing the connection (" + route + ")...");
     std::unique_ptr<SessionLink> link;
     try {
         link = secure_link(std::move(session), tunnel::SecureRole::client);
@@ -84,15 +116,19 @@ std::unique_ptr<SessionLink> RelayDeskConnector::open(const StatusFn& on_code, c
         std::lock_guard<std::mutex> lk(mu_);
         cancelled_ = false;
     }
-    status("Getting a code from " + route(cfg_) + "...");
-    auto session = tunnel::open_session(cfg_, name_, status_adapter(status, "the customer"));
+    status("Looking for the way to the relay...");
+    tunnel::Egress& egress = egress_.prepare();
+    std::string route;
+    auto session = over_routes(egress, "Getting a code from", status, route, [&](const tunnel::Route& r) {
+        return tunnel::open_session(r.cfg, name_, status_adapter(status, "the customer"), egress.plan.policy);
+    });
     {
         std::lock_guard<std::mutex> lk(mu_);
         if (cancelled_) return nullptr;
         pending_ = session.get();
     }
     on_code(session->code());
-    status("Waiting for the customer (" + route(cfg_) + ")...");
+    status("Waiting for the customer (" + route + ")...");
     std::unique_ptr<SessionLink> link;
     try {
         link = secure_link(std::move(session), tunnel::SecureRole::desk);
