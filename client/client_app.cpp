@@ -4,9 +4,26 @@
 #include "screen/x11.h"
 
 namespace client {
+namespace {
+
+// The file channel obeys F12 of the session being served: the predicate is
+// checked for every offer and chunk (files::Options::consent).
+screen::FileServiceOptions file_options(const Config& cfg, std::atomic<screen::ClientSession*>& live) {
+    screen::FileServiceOptions o;
+    o.download_dir = cfg.download_dir;
+    o.rate_limit = cfg.file_rate_limit;
+    o.consent = [&live] {
+        screen::ClientSession* s = live.load();
+        return s != nullptr && s->consent().files;
+    };
+    return o;
+}
+
+}  // namespace
 
 App::App(Config cfg, std::unique_ptr<screen::ClientConnector> connector)
-    : cfg_(std::move(cfg)), connector_(std::move(connector)) {
+    : cfg_(std::move(cfg)), connector_(std::move(connector)),
+      files_(file_options(cfg_, consent_of_), [this] { update([](View&) {}); }) {
     update([](View&) {});  // first status file
 }
 
@@ -18,12 +35,16 @@ App::~App() {
 void App::update(const std::function<void(View&)>& f) {
     std::lock_guard<std::mutex> lk(mu_);
     f(view_);
-    screen::write_status_file(cfg_.status_file, {{"status", view_.status},
-                                                 {"peer", view_.peer},
-                                                 {"auth", view_.auth},
-                                                 {"control", view_.consent.control ? "on" : "off"},
-                                                 {"files", view_.consent.files ? "on" : "off"},
-                                                 {"active", view_.active ? "yes" : "no"}});
+    std::vector<std::pair<std::string, std::string>> kv{{"status", view_.status},
+                                                        {"peer", view_.peer},
+                                                        {"auth", view_.auth},
+                                                        {"control", view_.consent.control ? "on" : "off"},
+                                                        {"files", view_.consent.files ? "on" : "off"},
+                                                        {"active", view_.active ? "yes" : "no"},
+                                                        {"download_dir", cfg_.download_dir}};
+    auto transfers = screen::transfer_status_lines(files_.rows());
+    kv.insert(kv.end(), transfers.begin(), transfers.end());
+    screen::write_status_file(cfg_.status_file, kv);
     if (notify_) notify_();
 }
 
@@ -73,14 +94,17 @@ void App::run_session(const std::string& code) {
         ev.on_peer = [this](const std::string& n) {
             update([&](View& v) { v.peer = n; v.status = "Connected to " + (n.empty() ? "your supporter" : n); });
         };
-        ev.on_consent = [this](screen::ConsentState s) { update([&](View& v) { v.consent = s; }); };
+        ev.on_consent = [this](screen::ConsentState s) {
+            update([&](View& v) { v.consent = s; });
+            files_.consent_changed(s.files);  // off: every transfer stops now, both ways
+        };
         screen::ClientSession session({*capture, *injector, *hotkeys}, cfg_.name, cfg_.initial, ev);
         {
             std::lock_guard<std::mutex> lk(session_mu_);
             session_ = &session;
         }
         status("Connected, waiting for the supporter...");
-        end = session.run(link->channels());
+        end = serve(session, link->channels());
         std::lock_guard<std::mutex> lk(session_mu_);
         session_ = nullptr;
     } catch (const std::exception& e) {
@@ -92,6 +116,48 @@ void App::run_session(const std::string& code) {
         v.auth.clear();
         v.status = "Session ended: " + end;
     });
+}
+
+namespace {
+
+// File transfer on the session's file channel for as long as this lives.
+class FilesRunning {
+public:
+    FilesRunning(screen::FileService& files, std::atomic<screen::ClientSession*>& live,
+                 screen::ClientSession& session, tunnel::ByteStream& channel)
+        : files_(files), live_(live) {
+        live_ = &session;  // before start(): the first offer may come at once
+        try {
+            files_.start(channel);
+        } catch (...) {
+            live_ = nullptr;
+            throw;
+        }
+    }
+    ~FilesRunning() {
+        files_.stop();
+        live_ = nullptr;  // only now: the endpoint's threads are gone
+    }
+
+private:
+    screen::FileService& files_;
+    std::atomic<screen::ClientSession*>& live_;
+};
+
+}  // namespace
+
+// The screen session and file transfer over one link, until the session ends.
+std::string App::serve(screen::ClientSession& session, screen::Channels ch) {
+    std::unique_ptr<FilesRunning> files;
+    if (ch.file) {
+        try {
+            files = std::make_unique<FilesRunning>(files_, consent_of_, session, *ch.file);
+            for (const auto& path : cfg_.send_files) files_.send(path);
+        } catch (const std::exception& e) {
+            update([&](View& v) { v.status = std::string("File transfer is unavailable: ") + e.what(); });
+        }
+    }
+    return session.run(ch);
 }
 
 }  // namespace client

@@ -1,17 +1,22 @@
 // tether-client without its window: connects, runs one ClientSession at a
-// time, keeps the visible state (status line, supporter, permissions) and
-// mirrors it to --status-file. The FLTK window and the headless mode both
-// drive this class; it never touches FLTK.
+// time with file transfer beside it (screen::FileService on the file
+// channel, allowed only while F12 is on), keeps the visible state (status
+// line, supporter, permissions, transfers) and mirrors it to --status-file.
+// The FLTK window and the headless mode both drive this class; it never
+// touches FLTK.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "screen/channels.h"
 #include "screen/client_session.h"
+#include "screen/file_service.h"
 
 namespace client {
 
@@ -20,6 +25,9 @@ struct Config {
     std::string name;         // shown to the supporter
     std::string status_file;  // optional
     screen::ConsentState initial;  // --allow-control / --allow-files
+    std::string download_dir;      // received files (--download-dir)
+    std::vector<std::string> send_files;  // offered once connected (--send-file)
+    std::uint64_t file_rate_limit = 0;    // bytes/s on the file channel, 0 = none
 };
 
 // What the window shows. Copied out under the lock.
@@ -45,10 +53,15 @@ public:
     // A customer-side toggle (GUI button); same effect as the hotkey.
     void toggle(screen::Hotkey k);
     View view() const;
+    // Offers a file to the supporter (any thread; hashing runs on a worker).
+    // Refused by the library while F12 is off; the row says why.
+    void send_file(const std::string& path) { files_.send(path); }
+    std::vector<screen::TransferRow> transfers() const { return files_.rows(); }
 
 private:
     void run_session(const std::string& code);
     void update(const std::function<void(View&)>& f);
+    std::string serve(screen::ClientSession& session, screen::Channels ch);
 
     Config cfg_;
     std::unique_ptr<screen::ClientConnector> connector_;
@@ -57,6 +70,10 @@ private:
     View view_;
     std::mutex session_mu_;                     // guards session_; taken before mu_, never after
     screen::ClientSession* session_ = nullptr;  // during a session
+    // The session whose F12 state the file channel obeys; set while
+    // files_ runs on its channel (cleared only after files_.stop()).
+    std::atomic<screen::ClientSession*> consent_of_{nullptr};
+    screen::FileService files_;  // after consent_of_: its predicate reads it
     std::thread worker_;
 };
 

@@ -1,6 +1,7 @@
 #include "client_window.h"
 
 #include <FL/Fl.H>
+#include <FL/Fl_Native_File_Chooser.H>
 #include <cctype>
 
 #include "screen/status.h"
@@ -19,14 +20,16 @@ void style_permission(Fl_Box& b) {
 }  // namespace
 
 Window::Window(App& app, const std::string& code)
-    : Fl_Window(440, 290, "Tether customer"),
+    : Fl_Window(440, 450, "Tether customer"),
       app_(app),
       code_(150, 20, 120, 34, "Code:"),
       connect_(290, 20, 130, 34, "Connect"),
       status_(20, 70, 400, 60),
       control_(20, 140, 400, 34),
       files_(20, 184, 400, 34),
-      disconnect_(290, 236, 130, 34, "Disconnect") {
+      disconnect_(290, 236, 130, 34, "Disconnect"),
+      send_(20, 236, 250, 34, "Send file to supporter..."),
+      transfers_(20, 306, 400, 124, "Files (sent and received):") {
     code_.textsize(22);
     code_.labelsize(18);
     code_.maximum_size(6);
@@ -35,6 +38,9 @@ Window::Window(App& app, const std::string& code)
     code_.callback(on_code_edit, this);
     connect_.callback(on_connect, this);
     disconnect_.callback(on_disconnect, this);
+    send_.callback(on_send, this);
+    transfers_.align(FL_ALIGN_TOP_LEFT);
+    transfers_.format_char(0);  // names are the peer's: no @-formatting
     status_.align(FL_ALIGN_LEFT | FL_ALIGN_INSIDE | FL_ALIGN_WRAP);
     status_.labelsize(15);
     style_permission(control_);
@@ -62,6 +68,24 @@ void Window::on_connect(Fl_Widget*, void* p) {
 
 void Window::on_disconnect(Fl_Widget*, void* p) { static_cast<Window*>(p)->app_.disconnect(); }
 
+// The chooser runs its own loop; the app hashes and sends on a worker thread.
+void Window::on_send(Fl_Widget*, void* p) {
+    auto* w = static_cast<Window*>(p);
+    Fl_Native_File_Chooser chooser;
+    chooser.title("Send file to supporter");
+    chooser.type(Fl_Native_File_Chooser::BROWSE_MULTI_FILE);
+    if (chooser.show() != 0) return;  // cancelled or failed
+    for (int i = 0; i < chooser.count(); ++i) w->app_.send_file(chooser.filename(i));
+}
+
+// Newest at the bottom, kept in view.
+void Window::refresh_transfers() {
+    auto rows = app_.transfers();
+    transfers_.clear();
+    for (const auto& r : rows) transfers_.add(screen::transfer_line(r, "supporter").c_str());
+    if (!rows.empty()) transfers_.bottomline(transfers_.size());
+}
+
 void Window::refresh() {
     View v = app_.view();
     std::string sas = v.auth.empty() ? "" : "\nSecurity code " + v.auth + ": your supporter must read you the same.";
@@ -78,6 +102,9 @@ void Window::refresh() {
     else connect_.deactivate();
     if (v.active) disconnect_.activate();
     else disconnect_.deactivate();
+    if (v.active) send_.activate();
+    else send_.deactivate();
+    refresh_transfers();
     redraw();
 }
 

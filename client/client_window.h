@@ -1,8 +1,10 @@
 // The customer's small FLTK window: code field, Connect, status, the
-// current permissions (with their hotkeys), Disconnect.
+// current permissions (with their hotkeys), Disconnect, "Send file to
+// supporter..." and the list of files sent and received, with progress.
 #pragma once
 
 #include <FL/Fl_Box.H>
+#include <FL/Fl_Browser.H>
 #include <FL/Fl_Button.H>
 #include <FL/Fl_Input.H>
 #include <FL/Fl_Return_Button.H>
@@ -28,7 +30,9 @@ private:
     static void on_code_edit(Fl_Widget*, void* self);
     static void on_connect(Fl_Widget*, void* self);
     static void on_disconnect(Fl_Widget*, void* self);
+    static void on_send(Fl_Widget*, void* self);
     bool code_complete() const;
+    void refresh_transfers();
 
     App& app_;
     Fl_Input code_;
@@ -37,6 +41,8 @@ private:
     Fl_Box control_;
     Fl_Box files_;
     Fl_Button disconnect_;
+    Fl_Button send_;
+    Fl_Browser transfers_;
 };
 
 }  // namespace client

@@ -7,6 +7,7 @@
 // over the routes proxydetect proposes: proxy.conf, --proxy, environment,
 // PAC/WPAD, with failover; end-to-end TLS; Mux), or the direct test/dev link.
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <thread>
 
@@ -28,6 +29,7 @@ struct Options {
     std::string code, direct_connect, config_file;
     tunnel::EndpointOptions endpoint;  // --relay, --ca, --proxy..., see endpoint_options.h
     bool headless = false;
+    std::uint64_t file_rate_kib = 0;  // KiB/s, 0 = no limit
 };
 
 po::options_description describe(Options& o) {
@@ -42,6 +44,10 @@ po::options_description describe(Options& o) {
         ("display", po::value(&o.cfg.display), "X display to share (default: $DISPLAY)")
         ("name", po::value(&o.cfg.name)->default_value("Customer"), "your name, shown to the supporter")
         ("status-file", po::value(&o.cfg.status_file), "keep the visible status in FILE (key: value lines)")
+        ("download-dir", po::value(&o.cfg.download_dir), "where files from the supporter are saved (default: ~/Downloads/Tether)")
+        ("send-file", po::value(&o.cfg.send_files)->composing(),
+         "offer FILE to the supporter once connected (repeatable; needs file transfer on: F12 or --allow-files)")
+        ("file-rate-limit", po::value(&o.file_rate_kib), "limit file transfer to N KiB/s so the screen stays responsive (default: no limit)")
         ("direct-connect", po::value(&o.direct_connect),
          "TEST/DEV ONLY: connect to a desk's --direct-listen HOST:PORT, no relay, no encryption");
     // --relay, --ca, --proxy-conf, --proxy..., --transport, --heartbeat-ms.
@@ -58,6 +64,12 @@ std::string env_name(const po::options_description& d, const std::string& var) {
     return d.find_nothrow(name, false) ? name : "";
 }
 
+// ~/Downloads/Tether ($HOME unset: ./Tether-downloads, never the filesystem root).
+std::string default_download_dir() {
+    const char* home = std::getenv("HOME");
+    return home && *home ? std::string(home) + "/Downloads/Tether" : "Tether-downloads";
+}
+
 // Returns false when the program should exit now (help shown).
 bool parse(int argc, char** argv, Options& o) {
     auto d = describe(o);
@@ -70,6 +82,8 @@ bool parse(int argc, char** argv, Options& o) {
         return false;
     }
     po::notify(vm);
+    if (o.cfg.download_dir.empty()) o.cfg.download_dir = default_download_dir();
+    o.cfg.file_rate_limit = o.file_rate_kib * 1024;
     return true;
 }
 

@@ -21,8 +21,10 @@ const char* phase_name(Phase p) {
 
 }  // namespace
 
+// The desk passes no consent predicate: the customer's side enforces F12.
 App::App(Config cfg, std::unique_ptr<screen::DeskConnector> connector)
-    : cfg_(std::move(cfg)), connector_(std::move(connector)) {
+    : cfg_(std::move(cfg)), connector_(std::move(connector)),
+      files_({cfg_.download_dir, {}, cfg_.file_rate_limit}, [this] { update([](View&) {}); }) {
     update([](View&) {});
 }
 
@@ -42,15 +44,19 @@ void App::update(const std::function<void(View&)>& f) {
     f(view_);
     char rtt[32];
     snprintf(rtt, sizeof rtt, "%.1f", view_.quality.rtt_ms);
-    screen::write_status_file(cfg_.status_file, {{"phase", phase_name(view_.phase)},
-                                                 {"code", view_.code},
-                                                 {"status", view_.status},
-                                                 {"peer", view_.peer},
-                                                 {"auth", view_.auth},
-                                                 {"control", view_.consent.control ? "on" : "off"},
-                                                 {"files", view_.consent.files ? "on" : "off"},
-                                                 {"frames", std::to_string(view_.frames)},
-                                                 {"rtt_ms", rtt}});
+    std::vector<std::pair<std::string, std::string>> kv{{"phase", phase_name(view_.phase)},
+                                                        {"code", view_.code},
+                                                        {"status", view_.status},
+                                                        {"peer", view_.peer},
+                                                        {"auth", view_.auth},
+                                                        {"control", view_.consent.control ? "on" : "off"},
+                                                        {"files", view_.consent.files ? "on" : "off"},
+                                                        {"frames", std::to_string(view_.frames)},
+                                                        {"rtt_ms", rtt},
+                                                        {"download_dir", cfg_.download_dir}};
+    auto transfers = screen::transfer_status_lines(files_.rows());
+    kv.insert(kv.end(), transfers.begin(), transfers.end());
+    screen::write_status_file(cfg_.status_file, kv);
     if (notify_) notify_();
 }
 
@@ -148,7 +154,7 @@ void App::run_session() {
             session_ = &session;
         }
         update([](View& v) { v.phase = Phase::connected; v.status = "Customer connected, loading the screen..."; });
-        end = session.run(link->channels());
+        end = serve(session, link->channels());
         std::lock_guard<std::mutex> lk(session_mu_);
         bridge_.reset();
         session_ = nullptr;
@@ -160,6 +166,24 @@ void App::run_session() {
         v.consent = {};
         v.status = "Session ended: " + end;
     });
+}
+
+// The screen session and file transfer over one link, until the session
+// ends; transfers still running then end as failed (resumable).
+std::string App::serve(screen::DeskSession& session, screen::Channels ch) {
+    bool files = false;
+    if (ch.file) {
+        try {
+            files_.start(*ch.file);
+            files = true;
+            for (const auto& path : cfg_.send_files) files_.send(path);
+        } catch (const std::exception& e) {
+            update([&](View& v) { v.status = std::string("File transfer is unavailable: ") + e.what(); });
+        }
+    }
+    std::string end = session.run(ch);
+    if (files) files_.stop();
+    return end;
 }
 
 }  // namespace desk

@@ -1,6 +1,8 @@
 // tether-desk without its window: opens a session, shows the code, runs one
-// DeskSession, keeps the visible state, writes --snapshot after the first
-// full frame, runs the --vnc-listen bridge, mirrors state to --status-file.
+// DeskSession with file transfer beside it (screen::FileService on the file
+// channel), keeps the visible state, writes --snapshot after the first full
+// frame, runs the --vnc-listen bridge, mirrors state and transfers to
+// --status-file.
 #pragma once
 
 #include <functional>
@@ -8,9 +10,11 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "screen/channels.h"
 #include "screen/desk_session.h"
+#include "screen/file_service.h"
 #include "screen/vnc_bridge.h"
 
 namespace desk {
@@ -21,6 +25,9 @@ struct Config {
     std::string snapshot;      // optional PNG path, written after the first full frame
     std::string vnc_listen;    // optional HOST:PORT for other VNC viewers
     screen::ViewerOptions viewer;
+    std::string download_dir;             // files from the customer (--download-dir)
+    std::vector<std::string> send_files;  // offered once the customer is connected (--send-file)
+    std::uint64_t file_rate_limit = 0;    // bytes/s on the file channel, 0 = none
 };
 
 enum class Phase { idle, waiting, connected, ended };
@@ -55,9 +62,14 @@ public:
     // Sends input only while the customer allows control (the client checks again).
     void send_pointer(int x, int y, int mask);
     void send_key(std::uint32_t keysym, bool down);
+    // Offers a file to the customer (any thread; hashing runs on a worker).
+    // The customer's side refuses it while their F12 is off; the row says so.
+    void send_file(const std::string& path) { files_.send(path); }
+    std::vector<screen::TransferRow> transfers() const { return files_.rows(); }
 
 private:
     void run_session();
+    std::string serve(screen::DeskSession& session, screen::Channels ch);
     void update(const std::function<void(View&)>& f);
     screen::ViewerCallbacks viewer_callbacks();
     void first_frame(const screen::Frame& fb);
@@ -73,6 +85,7 @@ private:
     std::mutex session_mu_;                   // taken before mu_, never after
     screen::DeskSession* session_ = nullptr;  // during a session
     std::unique_ptr<screen::VncBridge> bridge_;
+    screen::FileService files_;
     std::thread worker_;
 };
 

@@ -1,6 +1,7 @@
 #include "desk_window.h"
 
 #include <FL/Fl.H>
+#include <FL/Fl_Native_File_Chooser.H>
 #include <cstdio>
 
 #include "screen/status.h"
@@ -8,7 +9,10 @@
 namespace desk {
 namespace {
 
-constexpr int kBar = 110;  // px: height of the top bar
+constexpr int kBar = 110;    // px: height of the top bar
+constexpr int kPanel = 130;  // px: transfer panel at the bottom, message line included
+constexpr int kMessage = 26; // px: the message line
+constexpr unsigned kColorProblem = 0xB00020;  // dark red: a refused or failed transfer
 
 Fl_Color rgb(unsigned c) { return fl_rgb_color((c >> 16) & 0xff, (c >> 8) & 0xff, c & 0xff); }
 
@@ -38,8 +42,11 @@ Window::Window(App& app)
       quality_(470, 74, 420, 28),
       scale_(740, 10, 70, 28, "1:1"),
       end_(820, 10, 190, 40, "End session"),
+      send_(900, 60, 110, 40, "Send file..."),
       scroll_(0, kBar, 1024, 768 - kBar),
-      viewer_(app, 0, kBar, 1024, 768 - kBar) {
+      viewer_(app, 0, kBar, 1024, 768 - kBar),
+      transfers_(0, 768 - kPanel, 1024, kPanel - kMessage),
+      message_(0, 768 - kMessage, 1024, kMessage) {
     code_.labelsize(44);
     code_.labelfont(FL_COURIER_BOLD);
     status_.align(FL_ALIGN_LEFT | FL_ALIGN_INSIDE | FL_ALIGN_WRAP);
@@ -49,9 +56,17 @@ Window::Window(App& app)
     start_.callback(on_start, this);
     end_.callback(on_end, this);
     scale_.callback(on_scale, this);
+    send_.callback(on_send, this);
     scroll_.end();
     scroll_.box(FL_FLAT_BOX);
     scroll_.color(FL_BLACK);
+    transfers_.format_char(0);  // names come from the customer: no @-formatting
+    message_.box(FL_FLAT_BOX);
+    message_.align(FL_ALIGN_LEFT | FL_ALIGN_INSIDE);
+    message_.labelcolor(rgb(kColorProblem));
+    message_.labelfont(FL_HELVETICA_BOLD);
+    transfers_.hide();
+    message_.hide();
     end();
     resizable(scroll_);
     refresh();
@@ -59,6 +74,16 @@ Window::Window(App& app)
 
 void Window::on_start(Fl_Widget*, void* p) { static_cast<Window*>(p)->app_.start(); }
 void Window::on_end(Fl_Widget*, void* p) { static_cast<Window*>(p)->app_.end(); }
+
+// The chooser runs its own loop; the app hashes and sends on a worker thread.
+void Window::on_send(Fl_Widget*, void* p) {
+    auto* w = static_cast<Window*>(p);
+    Fl_Native_File_Chooser chooser;
+    chooser.title("Send file to the customer");
+    chooser.type(Fl_Native_File_Chooser::BROWSE_MULTI_FILE);
+    if (chooser.show() != 0) return;  // cancelled or failed
+    for (int i = 0; i < chooser.count(); ++i) w->app_.send_file(chooser.filename(i));
+}
 
 void Window::on_scale(Fl_Widget*, void* p) {
     auto* w = static_cast<Window*>(p);
@@ -76,9 +101,36 @@ void Window::layout_viewer() {
     scroll_.redraw();
 }
 
+void Window::layout_panel() {
+    int panel = panel_ ? kPanel : 0;
+    scroll_.resize(0, kBar, w(), h() - kBar - panel);
+    transfers_.resize(0, h() - panel, w(), kPanel - kMessage);
+    message_.resize(0, h() - kMessage, w(), kMessage);
+    layout_viewer();
+    redraw();
+}
+
 void Window::resize(int x, int y, int w, int h) {
     Fl_Double_Window::resize(x, y, w, h);
-    layout_viewer();
+    layout_panel();
+}
+
+void Window::refresh_transfers() {
+    auto rows = app_.transfers();
+    if (!rows.empty() && !panel_) {
+        panel_ = true;
+        transfers_.show();
+        message_.show();
+        layout_panel();
+    }
+    transfers_.clear();
+    std::string problem;
+    for (const auto& r : rows) {
+        transfers_.add(screen::transfer_line(r, "customer").c_str());
+        if (r.state == screen::TransferState::failed) problem = r.name + ": " + r.text;
+    }
+    if (!rows.empty()) transfers_.bottomline(transfers_.size());
+    message_.copy_label(problem.c_str());
 }
 
 void Window::frame_changed() {
@@ -103,6 +155,9 @@ void Window::refresh() {
     else start_.activate();
     if (live) end_.activate();
     else end_.deactivate();
+    if (v.phase == Phase::connected) send_.activate();
+    else send_.deactivate();
+    refresh_transfers();
     redraw();
 }
 

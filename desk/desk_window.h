@@ -1,9 +1,12 @@
 // The supporter's window: a bar (Start session / the code, large / status /
-// the customer's permissions / quality / Fit-1:1 / End session) above the
-// customer's screen.
+// the customer's permissions / quality / Fit-1:1 / End session / Send
+// file...) above the customer's screen; below it, once there is a transfer,
+// the list of transfers and the last refusal. Files dropped onto the screen
+// area are sent (ViewerWidget).
 #pragma once
 
 #include <FL/Fl_Box.H>
+#include <FL/Fl_Browser.H>
 #include <FL/Fl_Button.H>
 #include <FL/Fl_Double_Window.H>
 #include <FL/Fl_Scroll.H>
@@ -30,7 +33,10 @@ private:
     static void on_start(Fl_Widget*, void* self);
     static void on_end(Fl_Widget*, void* self);
     static void on_scale(Fl_Widget*, void* self);
+    static void on_send(Fl_Widget*, void* self);
     void layout_viewer();
+    void layout_panel();  // screen area above, transfer panel (if shown) below
+    void refresh_transfers();
 
     App& app_;
     Fl_Button start_;
@@ -41,8 +47,12 @@ private:
     Fl_Box quality_;
     Fl_Button scale_;
     Fl_Button end_;
+    Fl_Button send_;
     Fl_Scroll scroll_;
     ViewerWidget viewer_;
+    Fl_Browser transfers_;
+    Fl_Box message_;  // the last failure, e.g. the customer's F12 is off
+    bool panel_ = false;  // shown from the first transfer on
 };
 
 }  // namespace desk

@@ -8,6 +8,7 @@
 // Mux), or the direct test/dev link.
 #include <atomic>
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <thread>
 
@@ -30,6 +31,7 @@ struct Options {
     tunnel::EndpointOptions endpoint;  // --relay, --ca, --proxy..., see endpoint_options.h
     int quality = -1;
     bool headless = false, start = false;
+    std::uint64_t file_rate_kib = 0;  // KiB/s, 0 = no limit
 };
 
 po::options_description describe(Options& o) {
@@ -44,6 +46,10 @@ po::options_description describe(Options& o) {
         ("snapshot", po::value(&o.cfg.snapshot), "write the first full frame to FILE.png")
         ("vnc-listen", po::value(&o.cfg.vnc_listen), "serve the customer's screen to any VNC viewer on HOST:PORT (no password: keep it on 127.0.0.1)")
         ("quality", po::value(&o.quality), "JPEG quality 0-9 for slow links (default: lossless)")
+        ("download-dir", po::value(&o.cfg.download_dir), "where files from the customer are saved (default: ~/Downloads/Tether)")
+        ("send-file", po::value(&o.cfg.send_files)->composing(),
+         "offer FILE to the customer once connected (repeatable; the customer must have file transfer on, F12)")
+        ("file-rate-limit", po::value(&o.file_rate_kib), "limit file transfer to N KiB/s so the screen stays responsive (default: no limit)")
         ("direct-listen", po::value(&o.direct_listen),
          "TEST/DEV ONLY: wait for a client's --direct-connect on HOST:PORT, no relay, no encryption");
     // --relay, --ca, --proxy-conf, --proxy..., --transport, --heartbeat-ms.
@@ -59,6 +65,12 @@ std::string env_name(const po::options_description& d, const std::string& var) {
     return d.find_nothrow(name, false) ? name : "";
 }
 
+// ~/Downloads/Tether ($HOME unset: ./Tether-downloads, never the filesystem root).
+std::string default_download_dir() {
+    const char* home = std::getenv("HOME");
+    return home && *home ? std::string(home) + "/Downloads/Tether" : "Tether-downloads";
+}
+
 bool parse(int argc, char** argv, Options& o) {
     auto d = describe(o);
     po::variables_map vm;
@@ -72,6 +84,8 @@ bool parse(int argc, char** argv, Options& o) {
     po::notify(vm);
     if (o.quality > 9) throw std::runtime_error("--quality is 0 (smallest) to 9 (best)");
     o.cfg.viewer.jpeg_quality = o.quality;
+    if (o.cfg.download_dir.empty()) o.cfg.download_dir = default_download_dir();
+    o.cfg.file_rate_limit = o.file_rate_kib * 1024;
     return true;
 }
 

@@ -1,5 +1,7 @@
 #include "viewer_widget.h"
 
+#include "dropped_files.h"
+
 #include <FL/Fl.H>
 #include <FL/Fl_RGB_Image.H>
 #include <FL/fl_draw.H>
@@ -135,6 +137,17 @@ int ViewerWidget::handle(int event) {
         if (it != keys_down_.end()) keys_down_.erase(it);
         return 1;
     }
+    // Files dragged onto the customer's screen are sent to the customer.
+    // Accepting ENTER/DRAG/RELEASE makes FLTK fetch the data (XdndSelection
+    // on X11) and deliver it as FL_PASTE to this widget.
+    case FL_DND_ENTER:
+    case FL_DND_DRAG:
+    case FL_DND_LEAVE:
+    case FL_DND_RELEASE: return 1;
+    case FL_PASTE:
+        for (const auto& path : dropped_paths(std::string(Fl::event_text(), Fl::event_length())))
+            app_.send_file(path);
+        return 1;
     }
     return Fl_Widget::handle(event);
 }

@@ -1,6 +1,7 @@
-// The channels a screen session uses. In production they are mux channels
-// of the end-to-end secure session (tunnel::Mux::channel(Channel::control)
-// and Channel::rfb); in tests, a make_stream_pair() or the direct link.
+// The channels a session uses. In production they are mux channels of the
+// end-to-end secure session (tunnel::Mux::channel(Channel::control),
+// Channel::rfb and Channel::file); in tests, a make_stream_pair() or the
+// direct link.
 #pragma once
 
 #include <functional>
@@ -15,6 +16,10 @@ namespace screen {
 struct Channels {
     tunnel::ByteStream& control;
     tunnel::ByteStream& rfb;
+    // File transfer (files::FileEndpoint, docs/FILES.md); nullptr when the
+    // carrier has none (in-memory screen tests). The screen sessions never
+    // touch it: the programs run a FileEndpoint on it beside them.
+    tunnel::ByteStream* file = nullptr;
 };
 
 // A connected session as the screen sees it: owns whatever carries the

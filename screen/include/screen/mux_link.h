@@ -22,7 +22,8 @@ public:
         mux_.reset();  // joins the mux reader before the base goes away
     }
     Channels channels() override {
-        return Channels{mux_->channel(tunnel::Channel::control), mux_->channel(tunnel::Channel::rfb)};
+        return Channels{mux_->channel(tunnel::Channel::control), mux_->channel(tunnel::Channel::rfb),
+                        &mux_->channel(tunnel::Channel::file)};
     }
     std::string auth_string() const override { return auth_; }
     void close() override {

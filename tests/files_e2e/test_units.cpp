@@ -1,0 +1,78 @@
+// Pure pieces of the file-transfer integration: what a drop onto the desk
+// window carries -> local paths; the status-file lines of a transfer list;
+// the rate-limited file channel keeps every byte and wakes on close().
+#include <catch2/catch.hpp>
+
+#include <thread>
+
+#include "dropped_files.h"
+#include "screen/file_service.h"
+#include "screen/rate_limited_stream.h"
+
+TEST_CASE("dropped text/uri-list and plain paths become local paths") {
+    struct Row {
+        std::string text;
+        std::vector<std::string> want;
+    };
+    std::vector<Row> rows = {
+        {"file:///tmp/a%20b.txt\r\nfile:///tmp/c\r\n", {"/tmp/a b.txt", "/tmp/c"}},
+        {"# a comment\r\nfile://localhost/x/y\r\n", {"/x/y"}},
+        {"file://otherhost/x\r\n", {}},                   // another machine's file
+        {"http://example.com/x\r\n", {}},                 // not a file
+        {"/plain/path\n/second one\n", {"/plain/path", "/second one"}},
+        {"relative/path\n", {}},
+        {"file:///bad%zzname", {"/bad%zzname"}},          // broken escape kept as is
+        {"file:///t%C3%A9st%25", {"/t\xC3\xA9st%"}},      // UTF-8 and a literal %
+        {"file:///no-newline", {"/no-newline"}},
+        {"", {}},
+        {std::string("file:///nul\0", 12), {"/nul"}},      // some sources add a NUL
+    };
+    for (const auto& r : rows) {
+        INFO(r.text);
+        CHECK(desk::dropped_paths(r.text) == r.want);
+    }
+}
+
+TEST_CASE("transfer rows become status lines and list lines") {
+    screen::TransferRow sent;
+    sent.name = "a.bin";
+    sent.size = 200;
+    sent.bytes = 50;
+    sent.state = screen::TransferState::running;
+    screen::TransferRow refused = sent;
+    refused.name = "b.bin";
+    refused.state = screen::TransferState::failed;
+    refused.text = "the other side refused the file";
+    auto kv = screen::transfer_status_lines({sent, refused});
+    std::map<std::string, std::string> m(kv.begin(), kv.end());
+    CHECK(m["files_count"] == "2");
+    CHECK(m["file.1.state"] == "running");
+    CHECK(m["file.1.percent"] == "25");
+    CHECK(m["file.1.direction"] == "send");
+    CHECK(m["file.2.state"] == "failed");
+    CHECK(m["files_message"] == "b.bin: the other side refused the file");
+    CHECK(screen::transfer_line(sent, "customer") == "to customer   a.bin   25%  sending");
+    screen::TransferRow empty;
+    empty.state = screen::TransferState::done;
+    CHECK(empty.percent() == 100);  // a 0-byte file that arrived
+}
+
+TEST_CASE("the rate-limited file channel delivers every byte in order, and close() wakes a paced writer") {
+    auto [a, b] = tunnel::make_stream_pair(1 << 20);
+    screen::RateLimitedStream limited(*a, 4 * 1024 * 1024);  // 4 MiB/s: 256 KiB take ~60 ms
+    std::string sent(256 * 1024, '\0');
+    for (std::size_t i = 0; i < sent.size(); ++i) sent[i] = static_cast<char>(i * 7 + i / 251);
+    limited.write(sent.data(), sent.size());
+    std::string got(sent.size(), '\0');
+    REQUIRE(tunnel::read_exact(*b, got.data(), got.size()));
+    CHECK(got == sent);
+
+    screen::RateLimitedStream slow(*a, 1);  // one byte per second: the writer waits
+    std::thread closer([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        slow.close();
+    });
+    std::string big(64 * 1024, 'x');
+    CHECK_THROWS_AS(slow.write(big.data(), big.size()), tunnel::StreamError);
+    closer.join();
+}
