@@ -38,6 +38,7 @@ void App::update(const std::function<void(View&)>& f) {
     std::vector<std::pair<std::string, std::string>> kv{{"status", view_.status},
                                                         {"peer", view_.peer},
                                                         {"auth", view_.auth},
+                                                        {"route", view_.route},
                                                         {"control", view_.consent.control ? "on" : "off"},
                                                         {"files", view_.consent.files ? "on" : "off"},
                                                         {"active", view_.active ? "yes" : "no"},
@@ -85,7 +86,10 @@ void App::run_session(const std::string& code) {
     try {
         auto link = connector_->connect(code, status);
         if (!link) throw std::runtime_error("cancelled");
-        update([&](View& v) { v.auth = link->auth_string(); });
+        update([&](View& v) {
+            v.auth = link->auth_string();
+            v.route = link->route();
+        });
         auto capture = screen::make_x11_capture(cfg_.display);
         auto injector = screen::make_x11_injector(cfg_.display);
         auto hotkeys = screen::make_x11_hotkeys(cfg_.display);
@@ -114,6 +118,7 @@ void App::run_session(const std::string& code) {
         v.active = false;
         v.consent = {};
         v.auth.clear();
+        v.route.clear();
         v.status = "Session ended: " + end;
     });
 }

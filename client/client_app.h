@@ -35,6 +35,7 @@ struct View {
     std::string status = "Type the code your supporter gave you, then Connect.";
     std::string peer;
     std::string auth;  // short authentication string to compare on the phone
+    std::string route;  // how the session reaches the peer (SessionLink::route)
     screen::ConsentState consent;
     bool active = false;  // connecting or connected
 };

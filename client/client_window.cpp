@@ -90,6 +90,7 @@ void Window::refresh() {
     View v = app_.view();
     std::string sas = v.auth.empty() ? "" : "\nSecurity code " + v.auth + ": your supporter must read you the same.";
     status_.copy_label((v.status + sas).c_str());
+    status_.copy_tooltip(v.route.empty() ? nullptr : ("Connected through " + v.route).c_str());
     control_.copy_label(screen::control_label(v.consent.control).c_str());
     files_.copy_label(screen::files_label(v.consent.files).c_str());
     control_.color(rgb(v.consent.control ? kColorControlOn : kColorOff));

@@ -49,6 +49,7 @@ void App::update(const std::function<void(View&)>& f) {
                                                         {"status", view_.status},
                                                         {"peer", view_.peer},
                                                         {"auth", view_.auth},
+                                                        {"route", view_.route},
                                                         {"control", view_.consent.control ? "on" : "off"},
                                                         {"files", view_.consent.files ? "on" : "off"},
                                                         {"frames", std::to_string(view_.frames)},
@@ -141,7 +142,10 @@ void App::run_session() {
         auto on_code = [this](const std::string& c) { update([&](View& v) { v.code = c; }); };
         auto link = connector_->open(on_code, status);
         if (!link) throw std::runtime_error("cancelled");
-        update([&](View& v) { v.auth = link->auth_string(); });
+        update([&](View& v) {
+            v.auth = link->auth_string();
+            v.route = link->route();
+        });
         screen::DeskEvents ev;
         ev.on_peer = [this](const std::string& n) {
             update([&](View& v) { v.peer = n; v.status = "Connected to " + (n.empty() ? "the customer" : n); });

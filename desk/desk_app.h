@@ -38,6 +38,7 @@ struct View {
     std::string status = "Click \"Start session\" to get a code for your customer.";
     std::string peer;
     std::string auth;  // short authentication string to compare on the phone
+    std::string route;  // how the session reaches the peer (SessionLink::route)
     screen::ConsentState consent;  // as the customer reports it
     screen::Quality quality;
     std::uint64_t frames = 0;

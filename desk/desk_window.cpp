@@ -58,6 +58,9 @@ Window::Window(App& app)
     scale_.callback(on_scale, this);
     send_.callback(on_send, this);
     scroll_.end();
+    // Constructed while scroll_ was the current group: move them to the window.
+    add(transfers_);
+    add(message_);
     scroll_.box(FL_FLAT_BOX);
     scroll_.color(FL_BLACK);
     transfers_.format_char(0);  // names come from the customer: no @-formatting
@@ -144,6 +147,7 @@ void Window::refresh() {
     code_.copy_label(v.phase == Phase::waiting ? v.code.c_str() : "");
     std::string sas = v.auth.empty() ? "" : "  |  Security code " + v.auth + " (the customer sees the same?)";
     status_.copy_label((v.status + sas).c_str());
+    status_.copy_tooltip(v.route.empty() ? nullptr : ("Connected through " + v.route).c_str());
     control_.copy_label(screen::control_label(v.consent.control).c_str());
     files_.copy_label(screen::files_label(v.consent.files).c_str());
     control_.color(rgb(v.consent.control ? kColorControlOn : kColorOff));

@@ -93,7 +93,7 @@ std::unique_ptr<SessionLink> DirectListener::accept(const std::string& code) {
         auto s = tunnel::make_fd_stream(fd);
         if (read_line(*s) == "TETHER-DIRECT " + code) {
             send_line(*s, "OK");
-            return std::make_unique<MuxLink>(std::move(s));
+            return std::make_unique<MuxLink>(std::move(s), "", nullptr, "direct test link (no relay, no encryption)");
         }
         send_line(*s, "NO this code is not the one shown by the supporter");
     }
@@ -101,7 +101,8 @@ std::unique_ptr<SessionLink> DirectListener::accept(const std::string& code) {
 }
 
 std::unique_ptr<SessionLink> direct_connect(const std::string& host_port, const std::string& code) {
-    return std::make_unique<MuxLink>(open_socket(make_addr(host_port), code));
+    return std::make_unique<MuxLink>(open_socket(make_addr(host_port), code), "", nullptr,
+                                     "direct test link to " + host_port + " (no relay, no encryption)");
 }
 
 }  // namespace screen

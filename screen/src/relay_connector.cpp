@@ -32,11 +32,12 @@ SessionPtr over_routes(tunnel::Egress& e, const std::string& doing, const Status
     });
 }
 
-std::unique_ptr<SessionLink> secure_link(std::unique_ptr<tunnel::EndpointSession> session, tunnel::SecureRole role) {
+std::unique_ptr<SessionLink> secure_link(std::unique_ptr<tunnel::EndpointSession> session, tunnel::SecureRole role,
+                                         const std::string& route) {
     tunnel::EndpointSession* raw = session.get();  // owned by the secure stream from here
     auto secure = tunnel::secure_handshake(std::move(session), role);
     std::string sas = secure->auth_string();
-    return std::make_unique<MuxLink>(std::move(secure), sas, [raw] { raw->end(); });
+    return std::make_unique<MuxLink>(std::move(secure), sas, [raw] { raw->end(); }, route);
 }
 
 }  // namespace
@@ -93,7 +94,7 @@ std::unique_ptr<SessionLink> RelayClientConnector::connect(const std::string& co
     status("Securing the connection (" + route + ")...");
     std::unique_ptr<SessionLink> link;
     try {
-        link = secure_link(std::move(session), tunnel::SecureRole::client);
+        link = secure_link(std::move(session), tunnel::SecureRole::client, route);
     } catch (...) {
         std::lock_guard<std::mutex> lk(mu_);
         pending_ = nullptr;
@@ -131,7 +132,7 @@ std::unique_ptr<SessionLink> RelayDeskConnector::open(const StatusFn& on_code, c
     status("Waiting for the customer (" + route + ")...");
     std::unique_ptr<SessionLink> link;
     try {
-        link = secure_link(std::move(session), tunnel::SecureRole::desk);
+        link = secure_link(std::move(session), tunnel::SecureRole::desk, route);
     } catch (...) {
         std::lock_guard<std::mutex> lk(mu_);
         pending_ = nullptr;

@@ -42,6 +42,9 @@ TEST_CASE("files both ways through squid and the relay arrive with the same SHA-
     REQUIRE(wait_named_state(ds, "setup.bin", "done", 120s));
     REQUIRE(wait_named_state(cs, "setup.bin", "done", 120s));
     CHECK(read_status(ds)["auth"] == read_status(cs)["auth"]);  // really the end-to-end TLS session
+    // The route proxydetect chose (here the explicit --proxy) is reported.
+    CHECK(read_status(ds)["route"].find("through http proxy " + squid.host_port()) != std::string::npos);
+    CHECK(read_status(cs)["route"] == read_status(ds)["route"]);
     CHECK(listing(client_in) == std::vector<std::string>{"setup.bin"});
     CHECK(sha256_file(client_in + "/setup.bin") == sha256_file(to_customer));
     REQUIRE(wait_named_state(ds, "crash.log", "done", 120s));

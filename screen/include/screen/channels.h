@@ -31,6 +31,9 @@ public:
     // The short authentication string both people compare (empty: none,
     // e.g. the unencrypted direct test link).
     virtual std::string auth_string() const { return ""; }
+    // How the link reaches the peer, for the status line and --status-file,
+    // e.g. "the relay R:443 through http proxy P:3128 (from PAC ...)".
+    virtual std::string route() const { return ""; }
     // Aborts the channels now (any thread); the sessions then end.
     virtual void close() = 0;
 };

@@ -14,9 +14,10 @@ namespace screen {
 class MuxLink : public SessionLink {
 public:
     // Owns `base`. `on_close` runs once on close() (e.g. end the relay session).
-    MuxLink(std::unique_ptr<tunnel::ByteStream> base, std::string auth = "", std::function<void()> on_close = {})
+    MuxLink(std::unique_ptr<tunnel::ByteStream> base, std::string auth = "", std::function<void()> on_close = {},
+            std::string route = "")
         : base_(std::move(base)), mux_(std::make_unique<tunnel::Mux>(*base_)), auth_(std::move(auth)),
-          on_close_(std::move(on_close)) {}
+          on_close_(std::move(on_close)), route_(std::move(route)) {}
     ~MuxLink() override {
         close();
         mux_.reset();  // joins the mux reader before the base goes away
@@ -26,6 +27,7 @@ public:
                         &mux_->channel(tunnel::Channel::file)};
     }
     std::string auth_string() const override { return auth_; }
+    std::string route() const override { return route_; }
     void close() override {
         mux_->close();
         if (auto f = std::exchange(on_close_, nullptr)) f();
@@ -36,6 +38,7 @@ private:
     std::unique_ptr<tunnel::Mux> mux_;
     std::string auth_;
     std::function<void()> on_close_;
+    std::string route_;
 };
 
 }  // namespace screen
