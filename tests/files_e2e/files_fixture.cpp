@@ -1,12 +1,22 @@
 #include "files_fixture.h"
 
 #include <dirent.h>
+#include <ftw.h>
+#include <stdio.h>
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <cstdlib>
 
 namespace filestest {
+
+Scratch::Scratch() : path_(temp_dir()) {}
+
+Scratch::~Scratch() {
+    // Depth first, without following symlinks: children before their folder.
+    nftw(path_.c_str(), [](const char* p, const struct stat*, int, FTW*) { return ::remove(p); }, 16,
+         FTW_DEPTH | FTW_PHYS);
+}
 
 std::vector<std::string> listing(const std::string& dir) {
     std::vector<std::string> names;

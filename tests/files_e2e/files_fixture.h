@@ -13,6 +13,21 @@ namespace filestest {
 using namespace screentest;
 constexpr std::uint64_t MiB = 1024 * 1024;
 
+// A fresh temporary folder, removed with everything in it by the
+// destructor: these tests write tens of MiB per run.
+class Scratch {
+public:
+    Scratch();
+    ~Scratch();
+    Scratch(const Scratch&) = delete;
+    Scratch& operator=(const Scratch&) = delete;
+    const std::string& path() const { return path_; }
+    std::string operator/(const std::string& name) const { return path_ + "/" + name; }
+
+private:
+    std::string path_;
+};
+
 // Names in `dir` (no "." / ".."), sorted; empty if it does not exist.
 std::vector<std::string> listing(const std::string& dir);
 // Size of a file in bytes, -1 if missing.

@@ -13,10 +13,11 @@ using test_support::write_random_file;
 
 TEST_CASE("desk --send-file with F12 on: the file arrives at the customer with the same SHA-256") {
     Xvfb x;
-    std::string src = temp_dir(), in = temp_dir() + "/customer-downloads";  // created by the client
-    std::string file = src + "/report.bin";
+    Scratch src, got, unused;
+    std::string in = got / "customer-downloads";  // created by the client
+    std::string file = src / "report.bin";
     write_random_file(file, 3 * MiB + 123, 1);
-    HeadlessPair p(x.name(), {"--send-file", file, "--download-dir", temp_dir()},
+    HeadlessPair p(x.name(), {"--send-file", file, "--download-dir", unused.path()},
                    {"--allow-files", "--download-dir", in});
     REQUIRE(wait_state(p.desk_status, 1, "done"));
     CHECK(field(p.desk_status, 1, "direction") == "send");
@@ -30,12 +31,13 @@ TEST_CASE("desk --send-file with F12 on: the file arrives at the customer with t
 
 TEST_CASE("client --send-file with F12 on: the file arrives at the supporter with the same SHA-256") {
     Xvfb x;
-    std::string src = temp_dir(), in = temp_dir();
-    std::string a = src + "/screenshot one.png", b = src + "/log.txt";
+    Scratch src, got, unused;
+    std::string in = got.path();
+    std::string a = src / "screenshot one.png", b = src / "log.txt";
     write_random_file(a, 2 * MiB + 7, 2);
     write_random_file(b, 1000, 3);
     HeadlessPair p(x.name(), {"--download-dir", in},
-                   {"--allow-files", "--send-file", a, "--send-file", b, "--download-dir", temp_dir()});
+                   {"--allow-files", "--send-file", a, "--send-file", b, "--download-dir", unused.path()});
     REQUIRE(wait_state(p.client_status, 1, "done"));
     REQUIRE(wait_state(p.client_status, 2, "done"));
     CHECK(wait_state(p.desk_status, 2, "done"));
@@ -46,8 +48,9 @@ TEST_CASE("client --send-file with F12 on: the file arrives at the supporter wit
 
 TEST_CASE("F12 off: the desk shows the customer's refusal and nothing is written on either side") {
     Xvfb x;
-    std::string src = temp_dir(), client_in = temp_dir(), desk_in = temp_dir();
-    std::string file = src + "/tool.bin", mine = src + "/mine.bin";
+    Scratch src, client_dir, desk_dir;
+    std::string client_in = client_dir.path(), desk_in = desk_dir.path();
+    std::string file = src / "tool.bin", mine = src / "mine.bin";
     write_random_file(file, 1 * MiB, 4);
     write_random_file(mine, 1000, 5);
     HeadlessPair p(x.name(), {"--send-file", file, "--download-dir", desk_in},
@@ -71,12 +74,13 @@ TEST_CASE("F12 off: the desk shows the customer's refusal and nothing is written
 // file; offering the same file again after F12 on would resume it.
 TEST_CASE("F12 switched off mid-transfer on the customer's display stops it: no completed file") {
     Xvfb x;
-    std::string src = temp_dir(), in = temp_dir();
-    std::string file = src + "/big.bin";
+    Scratch src, got, unused;
+    std::string in = got.path();
+    std::string file = src / "big.bin";
     const std::uint64_t size = 48 * MiB;
     write_random_file(file, size, 6);
     // 2 MiB/s: the transfer would take 24 s, so F12 certainly lands in the middle.
-    HeadlessPair p(x.name(), {"--send-file", file, "--file-rate-limit", "2048", "--download-dir", temp_dir()},
+    HeadlessPair p(x.name(), {"--send-file", file, "--file-rate-limit", "2048", "--download-dir", unused.path()},
                    {"--allow-files", "--download-dir", in});
     REQUIRE(wait_state(p.client_status, 1, "running"));
     REQUIRE(wait_until([&] { return std::stoi("0" + field(p.client_status, 1, "percent")) >= 2; }, 30s));

@@ -24,7 +24,8 @@ constexpr std::uint32_t kProblemRed = 0xB00020;
 struct Session {
     Xvfb customer{800, 600}, supporter{1100, 860};
     std::string dir = temp_dir(), ds = dir + "/desk.status", cs = dir + "/client.status";
-    std::string in = temp_dir();  // the customer's download folder
+    Scratch in_dir, desk_dir, src;
+    std::string in = in_dir.path();  // the customer's download folder
     std::unique_ptr<Process> desk, client;
     int dx = 0, dy = 0;  // desk window on the supporter's screen
 
@@ -33,7 +34,7 @@ struct Session {
         std::string addr = "127.0.0.1:" + std::to_string(free_port());
         desk = std::make_unique<Process>(
             std::vector<std::string>{desk_binary(), "--start", "--direct-listen", addr, "--status-file", ds,
-                                     "--download-dir", temp_dir()},
+                                     "--download-dir", desk_dir.path()},
             std::vector<std::string>{"DISPLAY=" + supporter.name()});
         REQUIRE(wait_until([&] { return read_status(ds)["code"].size() == 6; }));
         client = std::make_unique<Process>(
@@ -72,7 +73,7 @@ TEST_CASE("F12 on: a file dropped onto the desk window arrives at the customer w
     Session s;
     REQUIRE(xdotool(s.customer.name(), {"key", "F12"}) == 0);
     REQUIRE(wait_status(s.ds, "files", "on"));
-    std::string file = temp_dir() + "/dropped 100% file.bin";  // space and % travel %-encoded in the URI
+    std::string file = s.src / "dropped 100% file.bin";  // space and % travel %-encoded in the URI
     write_random_file(file, 2 * MiB + 99, 7);
 
     // Default drop point: the window's centre, inside the customer's screen area.
@@ -89,7 +90,7 @@ TEST_CASE("F12 on: a file dropped onto the desk window arrives at the customer w
 
 TEST_CASE("F12 off: a dropped file is refused, the desk window says why in red, nothing is written") {
     Session s;
-    std::string file = temp_dir() + "/setup.exe";
+    std::string file = s.src / "setup.exe";
     write_random_file(file, 100 * 1024, 8);
     REQUIRE(s.drop(file) == 0);  // the desk takes the drop; the customer's side refuses the offer
 

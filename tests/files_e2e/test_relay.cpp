@@ -22,8 +22,9 @@ TEST_CASE("files both ways through squid and the relay arrive with the same SHA-
     std::vector<std::string> route = {"--relay", relay.url("relay.tether.test"), "--ca", relay.ca_file(),
                                       "--proxy", squid.url()};
     std::string dir = temp_dir(), ds = dir + "/desk", cs = dir + "/client";
-    std::string src = temp_dir(), desk_in = temp_dir(), client_in = temp_dir();
-    std::string to_customer = src + "/setup.bin", to_supporter = src + "/crash.log";
+    Scratch src, desk_dir, client_dir;
+    std::string desk_in = desk_dir.path(), client_in = client_dir.path();
+    std::string to_customer = src / "setup.bin", to_supporter = src / "crash.log";
     write_random_file(to_customer, 4 * MiB + 1, 8);
     write_random_file(to_supporter, 3 * MiB + 5, 9);
 
