@@ -73,6 +73,10 @@ std::size_t SessionStream::read(void* buf, std::size_t len) {
     recv_head_ += n;
     consumed_ += n;
     stats_.consumed = consumed_;
+    if (ack_deadline_ == Clock::time_point::max()) {
+        ack_deadline_ = Clock::now() + opts_.ack_delay;
+        send_cv_.notify_one();  // the send loop sleeps until this deadline at most
+    }
     if (recv_head_ == recvbuf_.size() || recv_head_ > kCompactAfter) {
         recvbuf_.erase(0, recv_head_);
         recv_head_ = 0;

@@ -28,7 +28,8 @@ void SessionStream::send_loop() {
             continue;
         }
         if (!has_work(Clock::now())) {
-            send_cv_.wait_until(lk, next_tick_, [&] { return stopping() || broken_ || has_work(Clock::now()); });
+            send_cv_.wait_until(lk, std::min(next_tick_, ack_deadline_),
+                                [&] { return stopping() || broken_ || has_work(Clock::now()); });
             continue;
         }
         std::string batch = build_batch(Clock::now());
@@ -62,7 +63,7 @@ bool SessionStream::ack_due(bool tick) const {
     if (ack_due_) return true;
     if (consumed_ == ack_sent_) return false;
     return tick || consumed_ - ack_sent_ >= std::max<std::size_t>(opts_.window / 4, 1) ||
-           finished_reading();
+           finished_reading() || Clock::now() >= ack_deadline_;
 }
 
 std::string SessionStream::build_batch(Clock::time_point now) {
@@ -80,6 +81,7 @@ void SessionStream::append_ack(std::string& out, bool tick) {
     wire::append_u64_frame(out, FrameType::ack, consumed_);
     ack_sent_ = consumed_;
     ack_due_ = false;
+    ack_deadline_ = Clock::time_point::max();
 }
 
 // Data frames of at most 64 KiB from send_pos_, then fin once every byte
@@ -121,6 +123,7 @@ void SessionStream::queue_recovery_frames() {
     wire::append_u64_frame(control_, FrameType::ack, consumed_);
     ack_sent_ = consumed_;
     ack_due_ = false;
+    ack_deadline_ = Clock::time_point::max();
 }
 
 // resend(received_) for a gap, at most once per offset per heartbeat.

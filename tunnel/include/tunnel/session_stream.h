@@ -89,6 +89,11 @@ struct SessionOptions {
     // Fail the stream when no carrier has worked for this long (the relay's
     // grace period for the peer is 60 s too, so waiting longer is pointless).
     std::chrono::milliseconds outage_limit{60000};
+    // Bytes the application read are acknowledged at the latest this long
+    // afterwards (a delayed ack, as in TCP): the writer's window and drain()
+    // wait for acks, so they must not wait for a heartbeat, while 40 ms still
+    // folds the acks of a busy stream into few frames.
+    std::chrono::milliseconds ack_delay{40};
     StatusCallback on_status;
 };
 
@@ -216,6 +221,9 @@ private:
     std::uint64_t consumed_ = 0;
     std::uint64_t ack_sent_ = 0;  // last ack value we sent
     bool ack_due_ = false;        // send an ack even if unchanged (peer hello)
+    // When the oldest unacknowledged consumption must be acked (delayed
+    // ack); max() while everything consumed was acked.
+    Clock::time_point ack_deadline_ = Clock::time_point::max();
     bool peer_fin_set_ = false;
     std::uint64_t peer_fin_ = 0;
     bool gap_open_ = false;       // we dropped data beyond received_
