@@ -89,18 +89,20 @@ void Mux::read_frame() {
     if (ch >= kMuxChannels) throw malformed("unknown channel " + std::to_string(ch));
     if (kind > static_cast<std::uint8_t>(MuxKind::reset)) throw malformed("unknown kind " + std::to_string(kind));
     if (len > kMuxMaxPayload) throw malformed("length " + std::to_string(len) + " over the 64 KiB limit");
-    std::string payload(len, '\0');
-    if (len > 0 && !read_whole(base_, &payload[0], len)) throw malformed("the stream ended inside a frame");
-    dispatch(ch, kind, payload);
+    // One buffer for every frame: no allocation or zero-fill per 64 KiB
+    // (this path carries every byte of the screen and of file transfers).
+    if (!rx_) rx_.reset(new char[kMuxMaxPayload]);
+    if (len > 0 && !read_whole(base_, rx_.get(), len)) throw malformed("the stream ended inside a frame");
+    dispatch(ch, kind, rx_.get(), len);
 }
 
-void Mux::dispatch(std::uint8_t ch, std::uint8_t kind, const std::string& payload) {
+void Mux::dispatch(std::uint8_t ch, std::uint8_t kind, const char* payload, std::size_t len) {
     MuxChannel& c = *channels_[ch];
     switch (static_cast<MuxKind>(kind)) {
-    case MuxKind::data: return c.on_data(payload.data(), payload.size());
+    case MuxKind::data: return c.on_data(payload, len);
     case MuxKind::credit:
-        if (payload.size() != 4) throw malformed("credit payload of " + std::to_string(payload.size()) + " bytes");
-        return c.on_credit(get_u32(payload.data()));
+        if (len != 4) throw malformed("credit payload of " + std::to_string(len) + " bytes");
+        return c.on_credit(get_u32(payload));
     case MuxKind::fin: c.on_fin(); break;
     case MuxKind::reset: c.on_reset(); break;
     }
@@ -119,14 +121,14 @@ void Mux::send_frame_locked(Channel c, MuxKind k, const char* p, std::size_t n) 
     if (base_finished_) throw StreamError(std::string("the mux already finished; cannot send on the ") +
                                           to_string(c) + " channel");
     flush_resets_locked();
-    std::string frame;
-    frame.reserve(kMuxHeaderSize + n);
-    frame.push_back(static_cast<char>(c));
-    frame.push_back(static_cast<char>(k));
-    put_u32(frame, static_cast<std::uint32_t>(n));
-    frame.append(p, n);
+    // Header and payload in one write: one TLS record per frame below us.
+    tx_.clear();
+    tx_.push_back(static_cast<char>(c));
+    tx_.push_back(static_cast<char>(k));
+    put_u32(tx_, static_cast<std::uint32_t>(n));
+    tx_.append(p, n);
     try {
-        base_.write(frame.data(), frame.size());
+        base_.write(tx_.data(), tx_.size());
     } catch (const StreamError& e) {
         fail_all(e.what());
         throw;

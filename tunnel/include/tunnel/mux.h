@@ -108,7 +108,7 @@ private:
     friend class MuxChannel;
     void reader_loop();
     void read_frame();  // throws StreamError; returns normally after dispatch
-    void dispatch(std::uint8_t ch, std::uint8_t kind, const std::string& payload);
+    void dispatch(std::uint8_t ch, std::uint8_t kind, const char* payload, std::size_t len);
     // Writes one whole frame; on failure fails every channel and throws.
     void send_frame(Channel c, MuxKind k, const char* p, std::size_t n);
     void send_frame_locked(Channel c, MuxKind k, const char* p, std::size_t n);
@@ -120,6 +120,8 @@ private:
     ByteStream& base_;
     std::array<std::unique_ptr<MuxChannel>, kMuxChannels> channels_;
     std::mutex write_mu_;                  // one whole frame at a time on base_
+    std::string tx_;                       // frame being written (under write_mu_), reused
+    std::unique_ptr<char[]> rx_;           // kMuxMaxPayload bytes: the reader's frame buffer
     std::atomic<unsigned> pending_resets_{0};  // bit per channel
     std::atomic<bool> base_finished_{false};  // set under write_mu_
     std::atomic<bool> base_ended_{false};  // the reader saw the end of base_
