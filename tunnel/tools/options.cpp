@@ -21,10 +21,14 @@ struct Setting {
 const std::vector<Setting> kSettings = {
     {"relay", "relay base URL, e.g. https://relay.example.com/"},
     {"ca", "PEM file of the CA that signed the relay's certificate (default: system store)"},
-    {"proxy", "HTTP proxy URL, e.g. http://10.0.0.1:3128 (default: direct)"},
-    {"proxy-user", "proxy user name"},
+    {"proxy-conf", "the admin's proxy.conf (default: /etc/tether/proxy.conf if present)"},
+    {"proxy", "use this HTTP proxy, e.g. http://10.0.0.1:3128 (default: detect, see tether-proxydetect)"},
+    {"proxy-user", "proxy user name (default: proxy.conf; empty: single sign-on)"},
     {"proxy-password", "proxy password"},
-    {"proxy-auth", "proxy auth schemes: basic,digest,ntlm,negotiate,any,anysafe (default anysafe)"},
+    {"proxy-auth", "proxy auth schemes in order: negotiate,ntlm,digest,basic,any,anysafe (default: proxy.conf)"},
+    {"transport", "auto (probe), stream or poll (default: proxy.conf, else auto)"},
+    {"allow-plain-http", "yes: allow an http:// relay URL, for proxies that refuse CONNECT (default no)"},
+    {"e2e", "end-to-end encryption: yes (default) or no (diagnostics only: the relay then sees the bytes)"},
     {"name", "open: your name, shown to the peer"},
     {"heartbeat-ms", "heartbeat interval in ms (default 2000)"},
 };
@@ -83,20 +87,32 @@ std::string pick(const po::variables_map& vm, const std::map<std::string, std::s
     return it != file.end() ? it->second : fallback;
 }
 
+bool yes_no(const std::string& v, const char* name) {
+    if (v == "yes" || v == "true" || v == "1" || v == "on") return true;
+    if (v == "no" || v == "false" || v == "0" || v == "off") return false;
+    throw std::runtime_error(std::string("--") + name + " takes yes or no, not '" + v + "'");
+}
+
 Options to_options(const po::variables_map& vm, const std::map<std::string, std::string>& file) {
     Options o;
     o.command = vm["command"].as<std::string>();
     if (vm.count("code")) o.code = vm["code"].as<std::string>();
     o.verbose = vm.count("verbose") > 0;
-    tunnel::EndpointConfig& e = o.endpoint;
-    e.relay_url = pick(vm, file, "relay", "");
-    e.ca_file = pick(vm, file, "ca", "");
-    e.proxy_url = pick(vm, file, "proxy", "");
+    tunnel::EndpointOptions& e = o.endpoint;
+    e.base.relay_url = pick(vm, file, "relay", "");
+    e.base.ca_file = pick(vm, file, "ca", "");
+    e.proxy_conf = pick(vm, file, "proxy-conf", "");
+    e.proxy = pick(vm, file, "proxy", "");
     e.proxy_user = pick(vm, file, "proxy-user", "");
     e.proxy_password = pick(vm, file, "proxy-password", "");
-    e.proxy_auth = pick(vm, file, "proxy-auth", "anysafe");
-    tunnel::parse_proxy_auth(e.proxy_auth);  // rejects unknown names now
-    e.heartbeat = std::chrono::milliseconds(std::stol(pick(vm, file, "heartbeat-ms", "2000")));
+    e.proxy_auth = pick(vm, file, "proxy-auth", "");
+    if (!e.proxy_auth.empty()) tunnel::parse_proxy_auth(e.proxy_auth);  // rejects unknown names now
+    e.transport = pick(vm, file, "transport", "");
+    if (!e.transport.empty()) tunnel::parse_transport_mode(e.transport);
+    e.allow_plain_http = yes_no(pick(vm, file, "allow-plain-http", "no"), "allow-plain-http");
+    e.heartbeat_ms = std::stol(pick(vm, file, "heartbeat-ms", "2000"));
+    e.base.heartbeat = std::chrono::milliseconds(e.heartbeat_ms);
+    o.e2e = yes_no(pick(vm, file, "e2e", "yes"), "e2e");
     o.name = pick(vm, file, "name", "");
     return o;
 }
@@ -105,9 +121,9 @@ void validate(const Options& o) {
     if (o.command != "open" && o.command != "join" && o.command != "probe")
         throw std::runtime_error("unknown command '" + o.command + "' (open, join CODE or probe)");
     if (o.command == "join" && o.code.empty()) throw std::runtime_error("join needs the session CODE");
-    if (o.endpoint.relay_url.empty())
+    if (o.endpoint.base.relay_url.empty())
         throw std::runtime_error("no relay given: use --relay URL, TETHER_RELAY or relay = in --config");
-    if (o.endpoint.heartbeat.count() < 50) throw std::runtime_error("--heartbeat-ms must be at least 50");
+    if (o.endpoint.heartbeat_ms < 50) throw std::runtime_error("--heartbeat-ms must be at least 50");
 }
 
 }  // namespace

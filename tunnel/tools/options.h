@@ -6,7 +6,7 @@
 #include <ostream>
 #include <string>
 
-#include "tunnel/http_settings.h"
+#include "tunnel/endpoint_options.h"
 
 namespace tether_tunnel {
 
@@ -14,7 +14,8 @@ struct Options {
     std::string command;  // open | join | probe
     std::string code;     // join
     std::string name;     // open: the name shown to the peer
-    tunnel::EndpointConfig endpoint;
+    tunnel::EndpointOptions endpoint;  // relay, trust, proxy.conf and overrides
+    bool e2e = true;                   // end-to-end TLS + mux raw channel (--e2e no: raw session)
     bool verbose = false;
 };
 

@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "tunnel/endpoint.h"
+#include "tunnel/mux.h"
 
 namespace tether_tunnel {
 namespace {
@@ -89,12 +90,40 @@ void copy_stdout(tunnel::ByteStream& s) {
         if (!write_all(1, buf.data(), n)) throw std::runtime_error("cannot write to stdout");
 }
 
+// The bytes' way to the peer: the session at the relay and, inside it
+// (unless --e2e no), the end-to-end TLS layer and the mux's raw channel, the
+// same stack tether-desk and tether-client use (docs/PROTOCOL.md).
+// Members are destroyed mux first, session last.
+struct Link {
+    std::unique_ptr<tunnel::EndpointSession> session;
+    std::unique_ptr<tunnel::SecureStream> secure;
+    std::unique_ptr<tunnel::Mux> mux;
+
+    tunnel::ByteStream& stream() { return mux ? mux->channel(tunnel::Channel::raw) : *session; }
+};
+
+// Runs the end-to-end handshake (it waits for the peer) and prints the
+// security code both sides must show; throws StreamError when it fails.
+void secure_link(Link& l, tunnel::SecureRole role, const Options& o) {
+    if (!o.e2e) {
+        std::cerr << "tether-tunnel: end-to-end encryption is OFF (--e2e no): the relay sees these bytes"
+                  << std::endl;
+        return;
+    }
+    l.secure = tunnel::secure_session(*l.session, role);
+    std::cerr << "security code: " << l.secure->auth_string() << " (the peer must show the same)\n"
+              << "TETHER_AUTH=" << l.secure->auth_string() << std::endl;
+    l.mux = std::make_unique<tunnel::Mux>(*l.secure);
+}
+
 // Both directions; 0 when both ended cleanly and the peer confirmed our bytes.
-int run_stdio(tunnel::EndpointSession& s, const Options& o) {
+int run_stdio(Link& l, const Options& o) {
+    tunnel::EndpointSession& s = *l.session;
+    tunnel::ByteStream& bytes = l.stream();
     std::string up_error;
-    std::thread up([&] { up_error = copy_stdin(s); });
+    std::thread up([&] { up_error = copy_stdin(bytes); });
     try {
-        copy_stdout(s);
+        copy_stdout(bytes);
     } catch (const std::exception& e) {
         std::cerr << "tether-tunnel: " << e.what() << std::endl;
         s.close();
@@ -106,8 +135,12 @@ int run_stdio(tunnel::EndpointSession& s, const Options& o) {
         std::cerr << "tether-tunnel: " << up_error << std::endl;
         return 1;
     }
+    // Both directions are done: finish every mux channel, so that the mux
+    // ends the secure layer and the session stream sends its fin, which the
+    // peer acknowledges at once (not only with its next heartbeat).
+    if (l.mux) l.mux->shutdown_write();
     // The peer acks what its application consumed, at least every heartbeat.
-    if (!s.drain(10 * o.endpoint.heartbeat + 5s)) {
+    if (!s.drain(10 * o.endpoint.base.heartbeat + 5s)) {
         std::cerr << "tether-tunnel: the peer did not confirm our last bytes" << std::endl;
         return 1;
     }
@@ -129,42 +162,55 @@ int fail(const std::exception& e, int code) {
 
 }  // namespace
 
+// Where the bytes go out (proxy.conf, environment, desktop, PAC/WPAD).
+void print_route(const tunnel::Egress& e, const Options& o) {
+    if (!o.verbose || e.plan.routes.empty()) return;
+    std::cerr << "tether-tunnel: route: " << e.plan.routes.front().why << std::endl;
+}
+
 int run_open(const Options& o) {
     StatusBoard board(o.verbose);
-    std::unique_ptr<tunnel::EndpointSession> s;
+    Link l;
     try {
-        s = tunnel::open_session(o.endpoint, o.name, board.callback());
+        tunnel::Egress egress = tunnel::prepare_egress(o.endpoint);
+        print_route(egress, o);
+        l.session = tunnel::open_session(*egress.detector, egress.plan, o.name, board.callback());
+        // For the person, then for scripts and tests.
+        std::cerr << "code: " << l.session->code() << "\nTETHER_CODE=" << l.session->code() << std::endl;
+        secure_link(l, tunnel::SecureRole::desk, o);
     } catch (const std::exception& e) {
         return fail(e, 1);
     }
-    // For the person, then for scripts and tests.
-    std::cerr << "code: " << s->code() << "\nTETHER_CODE=" << s->code() << std::endl;
-    int rc = run_stdio(*s, o);
+    int rc = run_stdio(l, o);
     if (rc == 0) {
         // Our peer may still be waiting for our last ack: let it leave first
         // (bounded), then end the session so the code is dead at once.
-        board.wait_peer_gone(5 * o.endpoint.heartbeat + 2s);
+        board.wait_peer_gone(5 * o.endpoint.base.heartbeat + 2s);
     }
-    print_stats(*s, o);
-    s->end();
+    print_stats(*l.session, o);
+    l.session->end();
     return rc;
 }
 
 int run_join(const Options& o) {
     StatusBoard board(o.verbose);
-    std::unique_ptr<tunnel::EndpointSession> s;
+    Link l;
     try {
-        s = tunnel::join_session(o.endpoint, o.code, board.callback());
+        tunnel::Egress egress = tunnel::prepare_egress(o.endpoint);
+        print_route(egress, o);
+        l.session = tunnel::join_session(*egress.detector, egress.plan, o.code, board.callback());
+        secure_link(l, tunnel::SecureRole::client, o);
     } catch (const tunnel::JoinError& e) {
         return fail(e, 3);
     } catch (const std::exception& e) {
         return fail(e, 1);
     }
-    int rc = run_stdio(*s, o);
+    tunnel::EndpointSession* s = l.session.get();
+    int rc = run_stdio(l, o);
     // Our ack of the desk's last bytes goes out with the next heartbeat at
     // the latest; the desk's drain() waits for it. Linger that long (the
     // TIME_WAIT of this protocol), then close.
-    if (rc == 0) std::this_thread::sleep_for(o.endpoint.heartbeat + 100ms);
+    if (rc == 0) std::this_thread::sleep_for(o.endpoint.base.heartbeat + 100ms);
     print_stats(*s, o);
     s->close();
     return rc;
