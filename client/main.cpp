@@ -17,6 +17,7 @@
 #include "client_app.h"
 #include "client_window.h"
 #include "screen/direct.h"
+#include "screen/program.h"
 #include "screen/relay_connector.h"
 #include "tunnel/endpoint_options.h"
 
@@ -55,34 +56,11 @@ po::options_description describe(Options& o) {
     return d;
 }
 
-// TETHER_DIRECT_CONNECT -> direct-connect; unknown variables are ignored.
-std::string env_name(const po::options_description& d, const std::string& var) {
-    const std::string prefix = "TETHER_";
-    if (var.compare(0, prefix.size(), prefix) != 0) return "";
-    std::string name;
-    for (char c : var.substr(prefix.size())) name += c == '_' ? '-' : static_cast<char>(std::tolower(c));
-    return d.find_nothrow(name, false) ? name : "";
-}
-
-// ~/Downloads/Tether ($HOME unset: ./Tether-downloads, never the filesystem root).
-std::string default_download_dir() {
-    const char* home = std::getenv("HOME");
-    return home && *home ? std::string(home) + "/Downloads/Tether" : "Tether-downloads";
-}
-
 // Returns false when the program should exit now (help shown).
 bool parse(int argc, char** argv, Options& o) {
     auto d = describe(o);
-    po::variables_map vm;
-    po::store(po::parse_command_line(argc, argv, d), vm);
-    po::store(po::parse_environment(d, [&](const std::string& v) { return env_name(d, v); }), vm);
-    if (vm.count("config")) po::store(po::parse_config_file<char>(vm["config"].as<std::string>().c_str(), d), vm);
-    if (vm.count("help")) {
-        std::cout << "Usage: tether-client [options]\n\n" << d << "\n";
-        return false;
-    }
-    po::notify(vm);
-    if (o.cfg.download_dir.empty()) o.cfg.download_dir = default_download_dir();
+    if (!tunnel::parse_layered(argc, argv, d, "Usage: tether-client [options]", std::cout)) return false;
+    if (o.cfg.download_dir.empty()) o.cfg.download_dir = screen::default_download_dir();
     o.cfg.file_rate_limit = o.file_rate_kib * 1024;
     return true;
 }
@@ -94,22 +72,8 @@ std::unique_ptr<screen::ClientConnector> make_connector(const Options& o) {
     return std::make_unique<screen::RelayClientConnector>(o.endpoint);
 }
 
-// SIGINT/SIGTERM end the session cleanly (hotkeys released) in headless mode.
-void on_signals(client::App& app) {
-    std::thread([&app] {
-        sigset_t set;
-        sigemptyset(&set);
-        sigaddset(&set, SIGINT);
-        sigaddset(&set, SIGTERM);
-        int sig;
-        sigwait(&set, &sig);
-        app.disconnect();
-    }).detach();
-}
-
 int run_headless(client::App& app, const Options& o) {
     if (o.code.size() != 6) throw std::runtime_error("--headless needs --code with 6 digits");
-    on_signals(app);
     app.connect(o.code);
     app.wait();
     std::cerr << "tether-client: " << app.view().status << "\n";
@@ -131,16 +95,13 @@ int run_window(client::App& app, const Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
     try {
         Options o;
         if (!parse(argc, argv, o)) return 0;
         client::App app(o.cfg, make_connector(o));
         if (o.headless) {
-            pthread_sigmask(SIG_BLOCK, &set, nullptr);  // before any thread starts
+            // SIGINT/SIGTERM end the session cleanly (hotkeys released).
+            screen::stop_on_signals([&app] { app.disconnect(); });  // before any thread starts
             return run_headless(app, o);
         }
         return run_window(app, o);

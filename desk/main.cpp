@@ -18,6 +18,7 @@
 #include "desk_app.h"
 #include "desk_window.h"
 #include "screen/direct.h"
+#include "screen/program.h"
 #include "screen/relay_connector.h"
 #include "tunnel/endpoint_options.h"
 
@@ -57,34 +58,12 @@ po::options_description describe(Options& o) {
     return d;
 }
 
-std::string env_name(const po::options_description& d, const std::string& var) {
-    const std::string prefix = "TETHER_";
-    if (var.compare(0, prefix.size(), prefix) != 0) return "";
-    std::string name;
-    for (char c : var.substr(prefix.size())) name += c == '_' ? '-' : static_cast<char>(std::tolower(c));
-    return d.find_nothrow(name, false) ? name : "";
-}
-
-// ~/Downloads/Tether ($HOME unset: ./Tether-downloads, never the filesystem root).
-std::string default_download_dir() {
-    const char* home = std::getenv("HOME");
-    return home && *home ? std::string(home) + "/Downloads/Tether" : "Tether-downloads";
-}
-
 bool parse(int argc, char** argv, Options& o) {
     auto d = describe(o);
-    po::variables_map vm;
-    po::store(po::parse_command_line(argc, argv, d), vm);
-    po::store(po::parse_environment(d, [&](const std::string& v) { return env_name(d, v); }), vm);
-    if (vm.count("config")) po::store(po::parse_config_file<char>(vm["config"].as<std::string>().c_str(), d), vm);
-    if (vm.count("help")) {
-        std::cout << "Usage: tether-desk [options]\n\n" << d << "\n";
-        return false;
-    }
-    po::notify(vm);
+    if (!tunnel::parse_layered(argc, argv, d, "Usage: tether-desk [options]", std::cout)) return false;
     if (o.quality > 9) throw std::runtime_error("--quality is 0 (smallest) to 9 (best)");
     o.cfg.viewer.jpeg_quality = o.quality;
-    if (o.cfg.download_dir.empty()) o.cfg.download_dir = default_download_dir();
+    if (o.cfg.download_dir.empty()) o.cfg.download_dir = screen::default_download_dir();
     o.cfg.file_rate_limit = o.file_rate_kib * 1024;
     return true;
 }
@@ -96,20 +75,7 @@ std::unique_ptr<screen::DeskConnector> make_connector(const Options& o) {
     return std::make_unique<screen::RelayDeskConnector>(o.endpoint, o.cfg.name);
 }
 
-void on_signals(desk::App& app) {
-    std::thread([&app] {
-        sigset_t set;
-        sigemptyset(&set);
-        sigaddset(&set, SIGINT);
-        sigaddset(&set, SIGTERM);
-        int sig;
-        sigwait(&set, &sig);
-        app.end();
-    }).detach();
-}
-
 int run_headless(desk::App& app) {
-    on_signals(app);
     app.start();
     app.wait();
     std::cerr << "tether-desk: " << app.view().status << "\n";
@@ -157,11 +123,8 @@ int main(int argc, char** argv) {
         if (!parse(argc, argv, o)) return 0;
         desk::App app(o.cfg, make_connector(o));
         if (o.headless) {
-            sigset_t set;
-            sigemptyset(&set);
-            sigaddset(&set, SIGINT);
-            sigaddset(&set, SIGTERM);
-            pthread_sigmask(SIG_BLOCK, &set, nullptr);  // before any thread starts
+            // SIGINT/SIGTERM end the session cleanly (the relay told).
+            screen::stop_on_signals([&app] { app.end(); });  // before any thread starts
             return run_headless(app);
         }
         return run_window(app, o);

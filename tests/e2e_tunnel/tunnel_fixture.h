@@ -24,6 +24,7 @@ struct Route {
     std::string proxy_url;  // empty: direct
     std::string proxy_user, proxy_password, proxy_auth;
     int heartbeat_ms = 0;   // 0: the default
+    std::string transport;  // --transport: empty = auto (probe), "stream", "poll"
 };
 
 // Through `squid` to `relay` by the relay's IP (the simplest route).

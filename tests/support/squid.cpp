@@ -128,11 +128,21 @@ void Squid::start() {
     // -N: foreground, no SMP kids; -d 1: cache.log lines on stderr too.
     o.argv = {"/usr/sbin/squid", "-N", "-d", "1", "-f", dir_.file("squid.conf")};
     o.stdin_path = "/dev/null";
-    proc_ = std::make_unique<Process>(o);
-    try {
-        proc_->wait_for_line(Process::Stream::err, "Accepting (SSL bumped )?HTTP Socket connections", kStartTimeout);
-    } catch (const std::exception& e) {
-        throw std::runtime_error(std::string("squid did not start: ") + e.what() + "\ncache.log:\n" + cache_log());
+    // Seen under parallel test load: squid logged "Accepting" but nothing
+    // answered on its port a moment later. Check that the port accepts, and
+    // give squid one more start if it does not.
+    for (int attempt = 1;; ++attempt) {
+        proc_ = std::make_unique<Process>(o);
+        try {
+            proc_->wait_for_line(Process::Stream::err, "Accepting (SSL bumped )?HTTP Socket connections", kStartTimeout);
+        } catch (const std::exception& e) {
+            throw std::runtime_error(std::string("squid did not start: ") + e.what() + "\ncache.log:\n" + cache_log());
+        }
+        if (wait_for_port(port_, std::chrono::seconds(3))) return;
+        if (attempt == 2)
+            throw std::runtime_error("squid logged that it accepts connections, but port " +
+                                     std::to_string(port_) + " does not answer\ncache.log:\n" + cache_log());
+        proc_->kill_group(std::chrono::seconds(2));
     }
 }
 

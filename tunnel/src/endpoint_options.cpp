@@ -1,6 +1,7 @@
 // Shared endpoint options -> proxy.conf + overrides -> detector and routes.
 #include "tunnel/endpoint_options.h"
 
+#include <cctype>
 #include <sstream>
 #include <sys/stat.h>
 
@@ -57,7 +58,31 @@ void apply_overrides(proxydetect::Config& c, const EndpointOptions& o) {
     if (o.allow_plain_http) c.allow_plain_http = true;
 }
 
+// TETHER_PROXY_USER -> "proxy-user" when `d` has it; other variables: "".
+std::string env_name(const po::options_description& d, const std::string& var) {
+    const std::string prefix = "TETHER_";
+    if (var.compare(0, prefix.size(), prefix) != 0) return "";
+    std::string name;
+    for (char c : var.substr(prefix.size()))
+        name += c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return d.find_nothrow(name, false) ? name : "";
+}
+
 }  // namespace
+
+bool parse_layered(int argc, const char* const argv[], const po::options_description& d,
+                   const std::string& usage, std::ostream& out) {
+    po::variables_map vm;
+    po::store(po::parse_command_line(argc, argv, d), vm);
+    po::store(po::parse_environment(d, [&](const std::string& v) { return env_name(d, v); }), vm);
+    if (vm.count("config")) po::store(po::parse_config_file<char>(vm["config"].as<std::string>().c_str(), d), vm);
+    if (vm.count("help")) {
+        out << usage << "\n\n" << d << "\n";
+        return false;
+    }
+    po::notify(vm);
+    return true;
+}
 
 po::options_description endpoint_options(EndpointOptions& o) {
     po::options_description d("Connection (relay, trust, proxy)");

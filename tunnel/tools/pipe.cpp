@@ -160,13 +160,13 @@ int fail(const std::exception& e, int code) {
     return code;
 }
 
-}  // namespace
-
 // Where the bytes go out (proxy.conf, environment, desktop, PAC/WPAD).
 void print_route(const tunnel::Egress& e, const Options& o) {
     if (!o.verbose || e.plan.routes.empty()) return;
     std::cerr << "tether-tunnel: route: " << e.plan.routes.front().why << std::endl;
 }
+
+}  // namespace
 
 int run_open(const Options& o) {
     StatusBoard board(o.verbose);
@@ -207,9 +207,10 @@ int run_join(const Options& o) {
     }
     tunnel::EndpointSession* s = l.session.get();
     int rc = run_stdio(l, o);
-    // Our ack of the desk's last bytes goes out with the next heartbeat at
-    // the latest; the desk's drain() waits for it. Linger that long (the
-    // TIME_WAIT of this protocol), then close.
+    // Our ack of the desk's last bytes leaves within the ack delay (40 ms),
+    // unless the carrier is being replaced right then; the desk's drain()
+    // waits for it. Linger one heartbeat (the TIME_WAIT of this protocol),
+    // then close.
     if (rc == 0) std::this_thread::sleep_for(o.endpoint.base.heartbeat + 100ms);
     print_stats(*s, o);
     s->close();

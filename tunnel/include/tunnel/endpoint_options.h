@@ -7,6 +7,7 @@
 #include <boost/program_options.hpp>
 
 #include <memory>
+#include <ostream>
 #include <string>
 
 #include "proxydetect/detector.h"
@@ -31,6 +32,14 @@ struct EndpointOptions {
 // --proxy-password, --proxy-auth, --transport, --allow-plain-http and
 // --heartbeat-ms, bound to `o` (which must outlive parsing).
 boost::program_options::options_description endpoint_options(EndpointOptions& o);
+
+// Parses `d` from the command line, then TETHER_<NAME> environment variables
+// (TETHER_PROXY_USER -> --proxy-user), then the key = value file named by
+// --config when `d` declares it: the first source that sets an option wins.
+// Returns false after printing `usage` and `d` on `out` for --help; otherwise
+// stores into the bound variables. Throws boost::program_options::error.
+bool parse_layered(int argc, const char* const argv[], const boost::program_options::options_description& d,
+                   const std::string& usage, std::ostream& out);
 
 // What a program needs to connect: the detector (keeps failover state
 // across attempts) and the routes it proposes for the relay URL.
