@@ -39,7 +39,7 @@ wait_for() {
 }
 
 echo "== relay"
-build/relay/tether-relay --dev --listen 127.0.0.1:0 --state-dir "$WORK/relay" >"$WORK/relay.log" 2>&1 &
+build/bin/tether-relay --dev --listen 127.0.0.1:0 --state-dir "$WORK/relay" >"$WORK/relay.log" 2>&1 &
 PIDS+=($!)
 RELAY=$(wait_for "$WORK/relay.log" 20 'https://127\.0\.0\.1:[0-9]+')/
 CA="$WORK/relay/dev-cert.pem"
@@ -63,9 +63,9 @@ echo "customer display $CUSTOMER_DISPLAY"
 echo "== desk (supporter)"
 DESK_ARGS=(--relay "$RELAY" --ca "$CA" --name "Demo supporter" --status-file "$WORK/desk.status")
 if [ $GUI -eq 1 ]; then
-  build/desk/tether-desk "${DESK_ARGS[@]}" --start >"$WORK/desk.log" 2>&1 &
+  build/bin/tether-desk "${DESK_ARGS[@]}" --start >"$WORK/desk.log" 2>&1 &
 else
-  build/desk/tether-desk "${DESK_ARGS[@]}" --headless --snapshot "$WORK/first-frame.png" >"$WORK/desk.log" 2>&1 &
+  build/bin/tether-desk "${DESK_ARGS[@]}" --headless --snapshot "$WORK/first-frame.png" >"$WORK/desk.log" 2>&1 &
 fi
 PIDS+=($!)
 CODE=$(wait_for "$WORK/desk.status" 20 'code: [0-9]{6}' | grep -Eo '[0-9]{6}')
@@ -76,9 +76,9 @@ CLIENT_ARGS=(--relay "$RELAY" --ca "$CA" --name "Demo customer" --status-file "$
              --display "$CUSTOMER_DISPLAY" --code "$CODE")
 if [ $GUI -eq 1 ]; then
   echo "type nothing: the code is prefilled; click Connect in the customer's window"
-  build/client/tether-client "${CLIENT_ARGS[@]}" >"$WORK/client.log" 2>&1 &
+  build/bin/tether-client "${CLIENT_ARGS[@]}" >"$WORK/client.log" 2>&1 &
 else
-  DISPLAY=$CUSTOMER_DISPLAY build/client/tether-client "${CLIENT_ARGS[@]}" --headless >"$WORK/client.log" 2>&1 &
+  DISPLAY=$CUSTOMER_DISPLAY build/bin/tether-client "${CLIENT_ARGS[@]}" --headless >"$WORK/client.log" 2>&1 &
 fi
 PIDS+=($!)
 
