@@ -58,6 +58,7 @@ std::uint64_t Session::attach_downlink(Side side) {
     s.inbox.wake();  // the older downlink, if any, stops now
     const bool was_present = s.present();
     s.attached = true;
+    s.polling = false;  // back in stream mode
     presence_changed(side, was_present);
     tell_peer_state(side);
     return gen;
@@ -76,7 +77,16 @@ void Session::attach_poller(Side side) {
     std::lock_guard<std::mutex> lock(mutex_);
     SideState& s = at(side);
     const bool was_present = s.present();
+    // A side that polls has given up its stream downlink (a session moving
+    // to poll mode): one still attached, e.g. held open by a buffering
+    // reverse proxy, would take frames from the inbox and lose them there.
+    if (s.attached) {
+        ++s.down_gen;
+        s.attached = false;
+        s.inbox.wake();
+    }
     ++s.pollers;
+    s.polling = true;
     presence_changed(side, was_present);
 }
 
@@ -84,8 +94,8 @@ void Session::detach_poller(Side side) {
     std::lock_guard<std::mutex> lock(mutex_);
     SideState& s = at(side);
     const bool was_present = s.present();
-    --s.pollers;
-    presence_changed(side, was_present);
+    if (--s.pollers == 0) s.last_poll_end = time_.now();
+    presence_changed(side, was_present);  // still present: `polling` holds until settle_polling()
 }
 
 std::uint64_t Session::poll_for(Side side, std::vector<wire::Frame>& out, std::size_t max_batch,
@@ -157,6 +167,23 @@ SessionState Session::state() const {
     if (!joined_) return SessionState::waiting;
     const bool both = at(Side::desk).present() && at(Side::client).present();
     return both ? SessionState::connected : SessionState::reconnecting;
+}
+
+// An endpoint in poll mode asks again right after every answer and keeps two
+// polls outstanding: when none arrived for this long (well above a round
+// trip through slow proxies), it is gone. Without the hold, the peer would
+// see "reconnecting" flicker whenever both polls were answered at once.
+constexpr std::chrono::seconds kPollHold{5};
+
+void Session::settle_polling(TimePoint now) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (Side side : {Side::desk, Side::client}) {
+        SideState& s = at(side);
+        if (!s.polling || s.pollers > 0 || now - s.last_poll_end < kPollHold) continue;
+        s.polling = false;
+        presence_changed(side, /*was_present=*/true);
+        if (!s.present()) s.absent_since = s.last_poll_end;  // gone since its last poll, not since now
+    }
 }
 
 std::optional<Side> Session::absent_longer_than(TimePoint now, SteadyClock::duration grace) const {

@@ -130,6 +130,7 @@ bool SessionDirectory::end(const Session& session, EndCause cause) {
 void SessionDirectory::expire_locked(TimePoint now) {
     std::vector<std::pair<Entries::iterator, EndCause>> doomed;
     for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+        it->second.session->settle_polling(now);
         if (!it->second.joined && now >= it->second.code_expires)
             doomed.emplace_back(it, EndCause::expired);
         else if (it->second.session->absent_longer_than(now, limits_.grace))

@@ -52,13 +52,32 @@ TEST_CASE("behind a buffering nginx, stream mode fails and the session runs in p
     // ...while polling through it works.
     CHECK(tunnel::probe_poll_echo(cfg, probe_session.token, std::chrono::milliseconds(5000)).count() > 0);
 
-    auto pair = make_pair(cfg, policy(TransportMode::automatic));
-    CHECK(contains(pair.desk_detail(), "poll mode"));
-    CHECK(contains(pair.client_detail(), "poll mode"));
-    CHECK(exchange(pair, 4 * MiB));
+    TempDir cache("tether-transport-memory");
+    auto auto_policy = policy(TransportMode::automatic);
+    auto_policy.memory_file = cache.file("transport");
+    {
+        auto pair = make_pair(cfg, auto_policy);
+        CHECK_THAT(pair.desk_detail(), Catch::Contains("poll mode"));
+        CHECK_THAT(pair.client_detail(), Catch::Contains("poll mode"));
+        CHECK(exchange(pair, 4 * MiB));
+    }
     // What crossed nginx: bounded poll requests, never a stream that worked.
     CHECK(contains(nginx.access_log(), "POST /v1/poll/up"));
     CHECK(contains(nginx.access_log(), "GET /v1/poll/down"));
+
+    // The choice is remembered for this path: the next session does not
+    // probe stream mode again (no new stream request reaches nginx).
+    auto stream_requests = [&] {
+        std::string log = nginx.access_log();
+        std::size_t n = 0;
+        for (std::size_t at = log.find("/v1/stream/"); at != std::string::npos; at = log.find("/v1/stream/", at + 1)) ++n;
+        return n;
+    };
+    std::size_t before = stream_requests();
+    auto again = make_pair(cfg, auto_policy);
+    CHECK_THAT(again.desk_detail(), Catch::Contains("poll mode"));
+    CHECK(exchange(again, 256 * 1024));
+    CHECK(stream_requests() == before);
 }
 
 TEST_CASE("squid refusing CONNECT: plain-HTTP poll works only when allowed", "[plain_http]") {
@@ -130,8 +149,8 @@ TEST_CASE("stream mode breaking mid-transfer moves the session to poll mode with
     REQUIRE(contains(pair.desk_detail(), "stream mode"));
     // Mid-transfer the path starts buffering (nginx restarted with defaults).
     CHECK(exchange(pair, 50 * MiB, [&] { nginx.restart(/*buffering=*/true); }));
-    CHECK(contains(pair.desk_detail(), "poll mode"));
-    CHECK(contains(pair.client_detail(), "poll mode"));
+    CHECK_THAT(pair.desk_detail(), Catch::Contains("poll mode"));
+    CHECK_THAT(pair.client_detail(), Catch::Contains("poll mode"));
 }
 
 TEST_CASE("squid with NTLM: sessions work in both modes", "[ntlm]") {

@@ -2,12 +2,19 @@
 #include "tunnel/endpoint_options.h"
 
 #include <cctype>
+#include <cstdlib>
 #include <sstream>
 #include <sys/stat.h>
 
 namespace tunnel {
 namespace po = boost::program_options;
 namespace {
+
+// mkdir -p for the cache folder; failures surface later as "not remembered".
+void make_dirs(const std::string& path) {
+    for (std::size_t i = 1; i <= path.size(); ++i)
+        if (i == path.size() || path[i] == '/') ::mkdir(path.substr(0, i).c_str(), 0700);
+}
 
 bool file_exists(const std::string& path) {
     struct stat st {};
@@ -101,6 +108,16 @@ po::options_description endpoint_options(EndpointOptions& o) {
     return d;
 }
 
+std::string default_transport_memory() {
+    const char* xdg = std::getenv("XDG_CACHE_HOME");
+    const char* home = std::getenv("HOME");
+    std::string dir = xdg && *xdg ? std::string(xdg) + "/tether"
+                    : home && *home ? std::string(home) + "/.cache/tether" : "";
+    if (dir.empty()) return "";
+    make_dirs(dir);
+    return dir + "/transport";
+}
+
 proxydetect::Config effective_proxy_config(const EndpointOptions& o) {
     std::string path = o.proxy_conf.empty() && file_exists(kDefaultProxyConf) ? kDefaultProxyConf : o.proxy_conf;
     proxydetect::Config c = path.empty() ? proxydetect::Config{} : proxydetect::load_config_file(path);
@@ -117,6 +134,8 @@ Egress prepare_egress(const EndpointOptions& o) {
     Egress e;
     e.detector = proxydetect::Detector::from_system(effective_proxy_config(o));
     e.plan = plan_routes(*e.detector, base);
+    e.plan.policy.memory_file = o.transport_memory == "none" ? ""
+                              : o.transport_memory.empty() ? default_transport_memory() : o.transport_memory;
     return e;
 }
 

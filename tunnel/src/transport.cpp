@@ -146,7 +146,9 @@ struct Chooser {
                 if (++stream_failures < 2 && !first) throw;
                 say("stream mode failed (" + std::string(e.what()) + "): using poll mode");
                 use_poll = true;
-                remember(policy.memory_file, memory_key(cfg), "poll");
+                // Only a path that fails the probe at session start is
+                // remembered: a break mid-session may be a passing fault.
+                if (first) remember(policy.memory_file, memory_key(cfg), "poll");
             }
         }
         return poll();

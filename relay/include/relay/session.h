@@ -72,6 +72,10 @@ public:
     // A side that must be present (desk; client once joined) has had no
     // downlink for longer than `grace`.
     std::optional<Side> absent_longer_than(TimePoint now, SteadyClock::duration grace) const;
+    // A poll-mode side stays present for kPollHold after its last poll
+    // answer (its next poll is on the way); once that passed with no poll,
+    // it is absent from the end of that last poll. Called by the sweep.
+    void settle_polling(TimePoint now);
 
 private:
     struct SideState {
@@ -81,11 +85,13 @@ private:
         std::atomic<std::uint64_t> up_gen{0};
         bool attached = false;       // a stream downlink is open
         int pollers = 0;             // poll-mode downlink requests outstanding
+        bool polling = false;        // in poll mode: present between polls too (kPollHold)
+        TimePoint last_poll_end;     // when the last outstanding poll was answered
         bool ever_attached = false;  // for peer(waiting)
         TimePoint absent_since;      // valid while !present()
         std::mutex poll_mutex;       // takes frames and numbers poll answers together
         std::uint64_t poll_seq = 0;  // X-Tether-Seq of the last poll answer
-        bool present() const { return attached || pollers > 0; }
+        bool present() const { return attached || pollers > 0 || polling; }
     };
     SideState& at(Side s) { return *sides_[static_cast<int>(s)]; }
     const SideState& at(Side s) const { return *sides_[static_cast<int>(s)]; }

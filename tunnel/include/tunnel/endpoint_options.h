@@ -26,7 +26,14 @@ struct EndpointOptions {
     std::string proxy, proxy_user, proxy_password, proxy_auth, transport;
     bool allow_plain_http = false;
     long heartbeat_ms = 2000;
+    // Where the transport choice is remembered per (proxy, relay):
+    // "" = default_transport_memory(); "none" = not remembered.
+    std::string transport_memory;
 };
+
+// $XDG_CACHE_HOME/tether/transport, else ~/.cache/tether/transport (the
+// folder is created); "" when neither variable is set.
+std::string default_transport_memory();
 
 // Declares --relay, --ca, --proxy-conf, --proxy, --proxy-user,
 // --proxy-password, --proxy-auth, --transport, --allow-plain-http and

@@ -24,7 +24,8 @@ const char* to_string(TransportMode mode);
 struct TransportPolicy {
     TransportMode mode = TransportMode::automatic;
     // Where the choice per (proxy, relay) is remembered between runs; empty:
-    // not remembered. A remembered "poll" skips the stream probe for a day.
+    // not remembered. A path whose stream probe failed at session start is
+    // remembered as "poll" and skips the probe for a day.
     std::string memory_file;
     // A stream-mode ping whose pong is not back within this time means the
     // path buffers (ms). Loopback answers in < 1 ms; intercontinental paths
