@@ -75,79 +75,75 @@ std::string describe_status(const tunnel::SessionStatus& s, tunnel::SessionState
     return "";
 }
 
-std::unique_ptr<SessionLink> RelayClientConnector::connect(const std::string& code, const StatusFn& status) {
+void PendingSession::begin() {
+    std::lock_guard<std::mutex> lk(mu_);
+    cancelled_ = false;
+}
+
+bool PendingSession::still_wanted() {
+    std::lock_guard<std::mutex> lk(mu_);
+    return !cancelled_;
+}
+
+std::unique_ptr<SessionLink> PendingSession::secure(std::unique_ptr<tunnel::EndpointSession> session,
+                                                    tunnel::SecureRole role, const std::string& route) {
     {
         std::lock_guard<std::mutex> lk(mu_);
-        cancelled_ = false;
+        if (cancelled_) {
+            ((*session).*abort_)();  // cancelled while the code was being shown
+            return nullptr;
+        }
+        pending_ = session.get();
     }
+    std::unique_ptr<SessionLink> link;
+    try {
+        link = secure_link(std::move(session), role, route);
+    } catch (...) {
+        std::lock_guard<std::mutex> lk(mu_);
+        pending_ = nullptr;
+        if (cancelled_) return nullptr;
+        throw;
+    }
+    std::lock_guard<std::mutex> lk(mu_);
+    pending_ = nullptr;
+    return link;
+}
+
+void PendingSession::cancel() {
+    std::lock_guard<std::mutex> lk(mu_);
+    cancelled_ = true;
+    if (pending_) (pending_->*abort_)();  // aborts the handshake (secure_stream.h)
+}
+
+std::unique_ptr<SessionLink> RelayClientConnector::connect(const std::string& code, const StatusFn& status) {
+    pending_.begin();
     status("Looking for the way to the relay...");
     tunnel::Egress& egress = egress_.prepare();
     std::string route;
     auto session = over_routes(egress, "Connecting to", status, route, [&](const tunnel::Route& r) {
         return tunnel::join_session(r.cfg, code, status_adapter(status, "the supporter"), egress.plan.policy);
     });
-    {
-        std::lock_guard<std::mutex> lk(mu_);
-        if (cancelled_) return nullptr;
-        pending_ = session.get();
-    }
+    if (!pending_.still_wanted()) return nullptr;
     status("Securing the connection (" + route + ")...");
-    std::unique_ptr<SessionLink> link;
-    try {
-        link = secure_link(std::move(session), tunnel::SecureRole::client, route);
-    } catch (...) {
-        std::lock_guard<std::mutex> lk(mu_);
-        pending_ = nullptr;
-        if (cancelled_) return nullptr;
-        throw;
-    }
-    std::lock_guard<std::mutex> lk(mu_);
-    pending_ = nullptr;
-    return link;
+    return pending_.secure(std::move(session), tunnel::SecureRole::client, route);
 }
 
-void RelayClientConnector::cancel() {
-    std::lock_guard<std::mutex> lk(mu_);
-    cancelled_ = true;
-    if (pending_) pending_->close();  // aborts the handshake (secure_stream.h)
-}
+void RelayClientConnector::cancel() { pending_.cancel(); }
 
 std::unique_ptr<SessionLink> RelayDeskConnector::open(const StatusFn& on_code, const StatusFn& status) {
-    {
-        std::lock_guard<std::mutex> lk(mu_);
-        cancelled_ = false;
-    }
+    pending_.begin();
     status("Looking for the way to the relay...");
     tunnel::Egress& egress = egress_.prepare();
     std::string route;
     auto session = over_routes(egress, "Getting a code from", status, route, [&](const tunnel::Route& r) {
         return tunnel::open_session(r.cfg, name_, status_adapter(status, "the customer"), egress.plan.policy);
     });
-    {
-        std::lock_guard<std::mutex> lk(mu_);
-        if (cancelled_) return nullptr;
-        pending_ = session.get();
-    }
+    if (!pending_.still_wanted()) return nullptr;
     on_code(session->code());
     status("Waiting for the customer (" + route + ")...");
-    std::unique_ptr<SessionLink> link;
-    try {
-        link = secure_link(std::move(session), tunnel::SecureRole::desk, route);
-    } catch (...) {
-        std::lock_guard<std::mutex> lk(mu_);
-        pending_ = nullptr;
-        if (cancelled_) return nullptr;
-        throw;
-    }
-    std::lock_guard<std::mutex> lk(mu_);
-    pending_ = nullptr;
-    return link;
+    return pending_.secure(std::move(session), tunnel::SecureRole::desk, route);
 }
 
-void RelayDeskConnector::cancel() {
-    std::lock_guard<std::mutex> lk(mu_);
-    cancelled_ = true;
-    if (pending_) pending_->end();  // the code dies with it
-}
+void RelayDeskConnector::cancel() { pending_.cancel(); }
 
 }  // namespace screen

@@ -30,6 +30,31 @@ private:
     std::unique_ptr<tunnel::Egress> egress_;
 };
 
+// A session between its creation and the end of its end-to-end handshake
+// (which waits for the peer), that cancel() from any thread aborts.
+class PendingSession {
+public:
+    // How cancel() aborts a session: close() (just leave) or end() (the
+    // code dies with it).
+    using Abort = void (tunnel::EndpointSession::*)();
+    explicit PendingSession(Abort abort) : abort_(abort) {}
+
+    void begin();  // a new attempt: not cancelled
+    // Runs the handshake on `session`; nullptr when cancelled before or
+    // during it. Throws what the handshake throws otherwise.
+    std::unique_ptr<SessionLink> secure(std::unique_ptr<tunnel::EndpointSession> session,
+                                        tunnel::SecureRole role, const std::string& route);
+    // false once cancelled: the caller stops before it shows anything more.
+    bool still_wanted();
+    void cancel();
+
+private:
+    const Abort abort_;
+    std::mutex mu_;
+    tunnel::EndpointSession* pending_ = nullptr;  // during the handshake
+    bool cancelled_ = false;
+};
+
 class RelayClientConnector : public ClientConnector {
 public:
     explicit RelayClientConnector(tunnel::EndpointOptions opts) : egress_(std::move(opts)) {}
@@ -38,9 +63,7 @@ public:
 
 private:
     RelayEgress egress_;  // used by connect() only (one at a time)
-    std::mutex mu_;
-    tunnel::EndpointSession* pending_ = nullptr;  // during the TLS handshake
-    bool cancelled_ = false;
+    PendingSession pending_{&tunnel::EndpointSession::close};
 };
 
 class RelayDeskConnector : public DeskConnector {
@@ -53,9 +76,7 @@ public:
 private:
     RelayEgress egress_;  // used by open() only (one at a time)
     std::string name_;
-    std::mutex mu_;
-    tunnel::EndpointSession* pending_ = nullptr;  // while waiting for the customer
-    bool cancelled_ = false;
+    PendingSession pending_{&tunnel::EndpointSession::end};  // the code dies with a cancel
 };
 
 // A status line for a session state change ("Reconnecting... (why)"); empty
