@@ -10,9 +10,9 @@ PACKAGES=(
   libcurl4-openssl-dev libcpp-httplib-dev libssl-dev libvncserver-dev
   libboost-program-options-dev catch2 libfltk1.3-dev libx11-dev libxext-dev
   libxtst-dev libxdamage-dev libxfixes-dev libpng-dev duktape-dev
-  nlohmann-json3-dev libhiredis-dev
+  nlohmann-json3-dev
   # test intermediaries and displays
-  squid-openssl apache2-utils nginx redis-server xvfb xauth xdotool x11-utils
+  squid-openssl apache2-utils nginx xvfb xauth xdotool x11-utils
   vncsnapshot iproute2 openssl procps curl gdb
   # benchmark baselines
   socat httptunnel x11vnc openssh-server openssh-client
