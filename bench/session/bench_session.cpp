@@ -146,7 +146,11 @@ std::string load_average() {
 // (hashing 256 MiB on the reading thread would slow the stream under test).
 class Pattern {
 public:
-    static constexpr std::size_t kPeriod = 65521;
+    // Prime, and above kChunk: the tail copy below must not overlap its
+    // source (with 65521 < kChunk its last 15 bytes stayed zero, and any run
+    // past ~280 MiB reported a false mismatch).
+    static constexpr std::size_t kPeriod = 131071;
+    static_assert(kPeriod >= kChunk, "the tail copy would overlap");
     Pattern() : bytes_(kPeriod + kChunk) {
         std::uint64_t x = 0x9e3779b97f4a7c15ull;
         for (std::size_t i = 0; i < kPeriod; ++i) {
