@@ -20,6 +20,7 @@
 #include "screen/program.h"
 #include "screen/relay_connector.h"
 #include "tunnel/endpoint_options.h"
+#include "wire/allocator.h"
 
 namespace po = boost::program_options;
 
@@ -95,6 +96,7 @@ int run_window(client::App& app, const Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    wire::tune_allocator_for_streaming();  // before any thread starts
     try {
         Options o;
         if (!parse(argc, argv, o)) return 0;

@@ -5,6 +5,7 @@
 
 #include "relay/options.h"
 #include "relay/relay_server.h"
+#include "wire/allocator.h"
 
 namespace {
 
@@ -26,6 +27,7 @@ std::thread stop_on_signal(relay::RelayServer& server) {
 }  // namespace
 
 int main(int argc, char* argv[]) {
+    wire::tune_allocator_for_streaming();  // before any thread starts
     std::signal(SIGPIPE, SIG_IGN);  // a vanished peer must not kill the relay
     try {
         auto config = relay::parse_options(argc, argv, std::cout);

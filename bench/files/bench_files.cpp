@@ -21,6 +21,7 @@
 #include "files/sha256.h"
 #include "tunnel/byte_stream.h"
 #include "tunnel/secure_stream.h"
+#include "wire/allocator.h"
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
@@ -143,6 +144,7 @@ FileRun file_run(const std::string& kind, const fs::path& src, const fs::path& d
 }  // namespace
 
 int main(int argc, char** argv) {
+    wire::tune_allocator_for_streaming();  // before any thread starts
     std::uint64_t mib = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1024;
     fs::path base = argc > 2 ? fs::path(argv[2]) : fs::temp_directory_path();
     fs::path dir = base / ("tether-bench-files-" + std::to_string(::getpid()));

@@ -26,6 +26,7 @@
 
 #include "tunnel/byte_stream.h"
 #include "tunnel/secure_stream.h"
+#include "wire/allocator.h"
 
 using namespace tunnel;
 using Clock = std::chrono::steady_clock;
@@ -200,6 +201,7 @@ void bench_transport(const char* name, const std::function<StreamPair()>& make, 
 }  // namespace
 
 int main(int argc, char** argv) {
+    wire::tune_allocator_for_streaming();  // before any thread starts
     Options o = parse(argc, argv);
     std::printf("bench_secure: %zu MB bulk, %zu round trips, best of %d\n", o.megabytes, o.round_trips,
                 o.repeat);

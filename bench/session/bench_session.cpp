@@ -51,6 +51,7 @@
 #include "support/temp_dir.h"
 #include "tunnel/endpoint.h"
 #include "tunnel/mux.h"
+#include "wire/allocator.h"
 
 namespace fs = std::filesystem;
 using namespace test_support;
@@ -687,6 +688,7 @@ void print_ratio(const char* what, const Row& a, const Row& b, double target, co
 }  // namespace
 
 int main(int argc, char** argv) {
+    wire::tune_allocator_for_streaming();  // before any thread starts
     Options o = parse(argc, argv);
     try {
         TempDir work(o.dir.empty() ? "tether-bench-session" : (fs::path(o.dir) / "tether-bench-session").string());

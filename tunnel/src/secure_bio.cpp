@@ -12,7 +12,10 @@ CipherQueues* queues(BIO* b) { return static_cast<CipherQueues*>(BIO_get_data(b)
 int queue_write(BIO* b, const char* data, size_t len, size_t* written) {
     BIO_clear_retry_flags(b);
     auto& out = queues(b)->out;
-    out.insert(out.end(), data, data + len);
+    // As unsigned char, so the insert is one memcpy (from const char* it
+    // converted element by element: 7% of an E2E endpoint's CPU).
+    const auto* p = reinterpret_cast<const unsigned char*>(data);
+    out.insert(out.end(), p, p + len);
     *written = len;
     return 1;
 }

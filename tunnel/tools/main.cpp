@@ -4,8 +4,10 @@
 
 #include "commands.h"
 #include "options.h"
+#include "wire/allocator.h"
 
 int main(int argc, char** argv) {
+    wire::tune_allocator_for_streaming();  // before any thread starts
     using namespace tether_tunnel;
     std::optional<Options> o;
     try {
