@@ -12,7 +12,8 @@
 namespace test_support {
 
 TempDir::TempDir(const std::string& prefix) {
-    std::string tmpl = "/tmp/" + prefix + "-XXXXXX";
+    // A prefix that is an absolute path chooses the parent directory too.
+    std::string tmpl = (!prefix.empty() && prefix[0] == '/' ? prefix : "/tmp/" + prefix) + "-XXXXXX";
     std::vector<char> buf(tmpl.begin(), tmpl.end());
     buf.push_back('\0');
     if (!mkdtemp(buf.data())) throw std::runtime_error("mkdtemp failed for " + tmpl);

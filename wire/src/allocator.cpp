@@ -1,5 +1,7 @@
 #include "wire/allocator.h"
 
+#include <cstddef>  // defines __GLIBC__ on glibc (via <features.h>): test it only after this
+
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
