@@ -66,16 +66,19 @@ const BIO_METHOD* queue_method() {
 
 }  // namespace
 
-void CipherQueues::push_in(const unsigned char* p, std::size_t n) {
-    if (in_pos == in.size()) {
-        in.clear();
-        in_pos = 0;
+unsigned char* CipherQueues::reserve_in(std::size_t n) {
+    if (in_pos == in_end) {
+        in_pos = in_end = 0;
     } else if (in_pos > 0) {
-        in.erase(in.begin(), in.begin() + static_cast<long>(in_pos));
+        std::memmove(in.data(), in.data() + in_pos, in_end - in_pos);
+        in_end -= in_pos;
         in_pos = 0;
     }
-    in.insert(in.end(), p, p + n);
+    if (in.size() < in_end + n) in.resize(in_end + n);
+    return in.data() + in_end;
 }
+
+void CipherQueues::commit_in(std::size_t n) { in_end += n; }
 
 BIO* make_queue_bio(CipherQueues* q) {
     const BIO_METHOD* m = queue_method();

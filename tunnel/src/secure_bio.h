@@ -12,13 +12,23 @@ namespace tunnel {
 
 // Ciphertext waiting between OpenSSL and the inner stream. The owner guards
 // it with the same mutex as the SSL object that uses the BIO.
+//
+// Incoming ciphertext is read from the inner stream straight into `in`, with
+// no staging copy: reserve_in() (under the mutex) makes room at the end and
+// returns where to write; the reader thread fills it WITHOUT the mutex; then
+// commit_in() (under the mutex) makes those bytes visible. Safe because only
+// the reader thread calls reserve_in/commit_in, so `in` is never reallocated
+// or compacted while it writes, and the BIO only reads [in_pos, in_end),
+// which that write does not touch.
 struct CipherQueues {
-    std::vector<unsigned char> in;   // from the peer, not yet read by OpenSSL
+    std::vector<unsigned char> in;   // storage; bytes [in_pos, in_end) are pending
     std::size_t in_pos = 0;          // bytes of `in` OpenSSL already consumed
+    std::size_t in_end = 0;          // end of the ciphertext received so far
     std::vector<unsigned char> out;  // produced by OpenSSL, not yet sent
 
-    std::size_t in_pending() const { return in.size() - in_pos; }
-    void push_in(const unsigned char* p, std::size_t n);  // compacts consumed bytes first
+    std::size_t in_pending() const { return in_end - in_pos; }
+    unsigned char* reserve_in(std::size_t n);  // compacts consumed bytes, makes room for n
+    void commit_in(std::size_t n);             // n bytes written at the reserved place
 };
 
 // A BIO reading `q->in` and appending to `q->out`. Reading an empty queue

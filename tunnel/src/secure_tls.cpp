@@ -85,12 +85,11 @@ private:
     std::atomic<bool> closed_{false};
     bool peer_finished_ = false;         // reader thread: close_notify received
     bool write_shut_ = false;            // writer thread: close_notify sent
-    std::vector<unsigned char> in_buf_;  // reader thread
     std::vector<unsigned char> out_buf_; // writer thread: ciphertext taken from queues_.out
 };
 
 TlsStreamImpl::TlsStreamImpl(std::unique_ptr<ByteStream> inner, SslCtxPtr ctx, SecureRole role)
-    : inner_(std::move(inner)), ctx_(std::move(ctx)), in_buf_(kReadChunkBytes) {
+    : inner_(std::move(inner)), ctx_(std::move(ctx)) {
     ssl_.reset(SSL_new(ctx_.get()));
     BIO* bio = ssl_ ? make_queue_bio(&queues_) : nullptr;
     if (!bio) throw StreamError("cannot set up end-to-end encryption: out of memory");
@@ -137,12 +136,19 @@ void TlsStreamImpl::send_output() {
     out_buf_.clear();
 }
 
-// Reader (or handshake) thread, without mu_. False when the inner stream ended.
+// Reader (or handshake) thread: reads straight into the cipher queue (see
+// CipherQueues), holding mu_ only to reserve and to commit, never while
+// blocked on the inner stream. False when the inner stream ended.
 bool TlsStreamImpl::feed_from_inner() {
-    std::size_t n = inner_->read(in_buf_.data(), in_buf_.size());
+    unsigned char* dst;
+    {
+        std::lock_guard<std::mutex> lk(mu_);
+        dst = queues_.reserve_in(kReadChunkBytes);
+    }
+    std::size_t n = inner_->read(dst, kReadChunkBytes);
     if (n == 0) return false;
     std::lock_guard<std::mutex> lk(mu_);
-    queues_.push_in(in_buf_.data(), n);
+    queues_.commit_in(n);
     return true;
 }
 
