@@ -52,6 +52,7 @@
 #include "tunnel/endpoint.h"
 #include "tunnel/mux.h"
 #include "wire/allocator.h"
+#include "paced_link.h"
 
 namespace fs = std::filesystem;
 using namespace test_support;
@@ -71,12 +72,13 @@ struct Options {
     bool scp = true;
     int repeat = 3;   // rounds of every phase, interleaved; the best is shown
     std::string dir;  // where the test files go; empty: system temp
+    double link_mbps = 0;  // > 0: endpoints reach the relay through a PacedLink
 };
 
 [[noreturn]] void usage(const std::string& why) {
     std::fprintf(stderr,
                  "bench_session: %s\nusage: bench_session [--mib N] [--file-mib N] [--rtt-count N] [--repeat N] "
-                 "[--no-scp] [--dir PATH]\n",
+                 "[--no-scp] [--dir PATH] [--link-mbps N]\n",
                  why.c_str());
     std::exit(2);
 }
@@ -96,6 +98,7 @@ Options parse(int argc, char** argv) {
         else if (k == "--file-mib") o.file_mib = n;
         else if (k == "--rtt-count") o.rtt_count = static_cast<int>(n);
         else if (k == "--repeat") o.repeat = static_cast<int>(n);
+        else if (k == "--link-mbps") o.link_mbps = static_cast<double>(n);
         else usage("unknown option " + k);
     }
     return o;
@@ -239,9 +242,11 @@ struct Row {
     double cpu_per_gib(double s) const { return bytes ? s * kGiB / static_cast<double>(bytes) : 0; }
 };
 
-tunnel::EndpointConfig config(const Relay& relay) {
+// With a paced link, the endpoints reach the relay through it (the relay's
+// certificate names 127.0.0.1, so TLS verifies the same either way).
+tunnel::EndpointConfig config(const Relay& relay, const bench::PacedLink* link) {
     tunnel::EndpointConfig c;
-    c.relay_url = relay.url();
+    c.relay_url = link ? "https://127.0.0.1:" + std::to_string(link->port()) + "/" : relay.url();
     c.ca_file = relay.ca_file();
     return c;
 }
@@ -694,11 +699,17 @@ int main(int argc, char** argv) {
         TempDir work(o.dir.empty() ? "tether-bench-session" : (fs::path(o.dir) / "tether-bench-session").string());
         Relay relay;
         const pid_t relay_pid = relay.process().pid();
-        const auto cfg = config(relay);
+        std::unique_ptr<bench::PacedLink> link;
+        if (o.link_mbps > 0) link = std::make_unique<bench::PacedLink>(relay.port(), o.link_mbps);
+        const auto cfg = config(relay, link.get());
         std::printf("bench_session: one tether-relay at %s (direct, stream mode); bulk %llu MiB, %d round trips "
                     "(+%d warm-up), file %llu MiB\n",
                     relay.url().c_str(), static_cast<unsigned long long>(o.mib), o.rtt_count, kWarmupPings,
                     static_cast<unsigned long long>(o.file_mib));
+        if (link)
+            std::printf("link: every endpoint connection to the relay paced to %.0f Mbit/s per direction "
+                        "(127.0.0.1:%d -> relay); scp is not paced\n",
+                        o.link_mbps, link->port());
         std::printf("load average at start: %s (%ld CPUs)\n", load_average().c_str(), ::sysconf(_SC_NPROCESSORS_ONLN));
         std::fflush(stdout);
 
