@@ -82,7 +82,9 @@ TEST_CASE("behind a buffering nginx, stream mode fails and the session runs in p
 
 TEST_CASE("squid refusing CONNECT: plain-HTTP poll works only when allowed", "[plain_http]") {
     PlainRelay relay;
-    Squid squid({/*deny_connect=*/true});
+    SquidOptions refusing;
+    refusing.deny_connect = true;
+    Squid squid(refusing);
     auto cfg = config(relay.url(), "");
     cfg.proxy_url = squid.url();
 

@@ -14,7 +14,7 @@ class Handle : public tunnel::Carrier {
 public:
     explicit Handle(std::shared_ptr<FakeCarrier> c) : c_(std::move(c)) {}
     ~Handle() override { c_->close(); }
-    void send(const std::string& frames) override { c_->send(frames); }
+    void send(std::string frames) override { c_->send(std::move(frames)); }
     bool receive(wire::Frame& out, std::chrono::milliseconds t) override { return c_->receive(out, t); }
     void close() override { c_->close(); }
     std::string describe() const override { return c_->describe(); }
@@ -25,7 +25,7 @@ private:
 
 }  // namespace
 
-void FakeCarrier::send(const std::string& frames) {
+void FakeCarrier::send(std::string frames) {
     {
         std::lock_guard<std::mutex> lk(mu_);
         if (closed_) throw tunnel::CarrierError("the fake relay broke this carrier");

@@ -28,7 +28,7 @@ class FakeCarrier : public tunnel::Carrier {
 public:
     FakeCarrier(FakeRelay& relay, int side, int id) : relay_(relay), side_(side), id_(id) {}
 
-    void send(const std::string& frames) override;
+    void send(std::string frames) override;
     bool receive(wire::Frame& out, std::chrono::milliseconds timeout) override;
     void close() override;
     std::string describe() const override { return "fake carrier #" + std::to_string(id_); }

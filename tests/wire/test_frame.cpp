@@ -65,3 +65,59 @@ TEST_CASE("a partial frame waits for more bytes") {
     p.feed(bytes.data() + bytes.size() - 1, 1);
     CHECK(p.next(f));
 }
+
+// Big payloads are filled in place as bytes arrive (FrameParser's streaming
+// path); small frames around them must come out whole and in order.
+TEST_CASE("big and small frames survive slicing, big ones filled in place") {
+    auto pattern = [](std::size_t n, unsigned seed) {
+        std::string s(n, '\0');
+        for (std::size_t i = 0; i < n; ++i) s[i] = static_cast<char>((i * 131 + seed * 7) >> 3);
+        return s;
+    };
+    const std::string big1 = pattern(64 * 1024, 1), big2 = pattern(4096, 2), small = pattern(4095, 3);
+    std::string bytes;
+    append_data(bytes, 0, big1.data(), big1.size());
+    append_u64_frame(bytes, FrameType::ack, 5);
+    append_data(bytes, 1, big2.data(), big2.size());
+    append_data(bytes, 2, small.data(), small.size());
+    append_data(bytes, 3, big1.data(), big1.size());
+    for (std::size_t slice : {1ul, 7ul, 4099ul, 16384ul, 65536ul, 65549ul, bytes.size()}) {
+        INFO("slice " << slice);
+        FrameParser p;
+        std::vector<Frame> got;
+        std::size_t fed = 0, returned = 0;
+        for (std::size_t i = 0; i < bytes.size(); i += slice) {
+            std::size_t n = std::min(slice, bytes.size() - i);
+            p.feed(bytes.data() + i, n);
+            fed += n;
+            Frame f;
+            while (p.next(f)) {
+                returned += kHeaderSize + f.payload.size();
+                got.push_back(f);
+            }
+            REQUIRE(p.buffered() == fed - returned);  // whether in buf_ or filling in place
+        }
+        REQUIRE(got.size() == 5);
+        CHECK(std::string(data_bytes(got[0]), data_size(got[0])) == big1);
+        CHECK(payload_u64(got[1]) == 5);
+        CHECK(std::string(data_bytes(got[2]), data_size(got[2])) == big2);
+        CHECK(std::string(data_bytes(got[3]), data_size(got[3])) == small);
+        CHECK(payload_u64(got[4]) == 3);
+        CHECK(std::string(data_bytes(got[4]), data_size(got[4])) == big1);
+        CHECK(p.buffered() == 0);
+    }
+}
+
+TEST_CASE("a big frame cut short stays counted as buffered") {
+    std::string big(10000, 'x'), bytes;
+    append_data(bytes, 9, big.data(), big.size());
+    FrameParser p;
+    p.feed(bytes.data(), bytes.size() - 1);
+    Frame f;
+    CHECK_FALSE(p.next(f));
+    CHECK(p.buffered() == bytes.size() - 1);
+    p.feed(bytes.data() + bytes.size() - 1, 1);
+    REQUIRE(p.next(f));
+    CHECK(data_size(f) == big.size());
+    CHECK(p.buffered() == 0);
+}

@@ -38,13 +38,13 @@ void PollCarrier::start() {
     uplink_ = std::thread([this] { run_uplink(); });
 }
 
-void PollCarrier::send(const std::string& frames) {
+void PollCarrier::send(std::string frames) {
     std::unique_lock<std::mutex> lk(mu_);
     cv_.wait(lk, [&] { return out_bytes_ < kOutCap || closed_ || error_; });
     if (error_) throw *error_;
     if (closed_) throw CarrierError("the carrier is closed");
-    out_.push_back(frames);
     out_bytes_ += frames.size();
+    out_.push_back(std::move(frames));
     cv_.notify_all();
 }
 

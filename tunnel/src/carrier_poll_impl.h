@@ -27,7 +27,7 @@ public:
     ~PollCarrier() override;
 
     void start();  // first poll (wait=0) on the caller's thread; then the threads
-    void send(const std::string& frames) override;
+    void send(std::string frames) override;
     bool receive(wire::Frame& out, std::chrono::milliseconds timeout) override;
     void close() override;
     std::string describe() const override;

@@ -35,12 +35,17 @@ void StreamCarrier::wait_ready() {
         throw CarrierError("the relay " + relay_host_port(cfg_) + " did not answer in time");
 }
 
-void StreamCarrier::send(const std::string& frames) {
+void StreamCarrier::send(std::string frames) {
     std::unique_lock<std::mutex> lk(mu_);
     cv_.wait(lk, [&] { return closed_ || error_ || out_.size() - out_pos_ < kOutCap; });
     if (error_) throw *error_;
     if (closed_) throw CarrierError("the carrier is closed");
-    out_.append(frames);
+    if (out_pos_ == out_.size()) {  // all sent: take the batch over, no copy
+        out_ = std::move(frames);
+        out_pos_ = 0;
+    } else {
+        out_.append(frames);
+    }
     bool wake = up_paused_;
     lk.unlock();
     if (wake) up_loop_.wakeup();

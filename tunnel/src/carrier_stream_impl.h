@@ -26,7 +26,7 @@ public:
     ~StreamCarrier() override;
 
     void wait_ready();  // throws CarrierError if either direction fails to come up
-    void send(const std::string& frames) override;
+    void send(std::string frames) override;
     bool receive(wire::Frame& out, std::chrono::milliseconds timeout) override;
     void close() override;
     std::string describe() const override;

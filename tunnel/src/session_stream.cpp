@@ -16,7 +16,6 @@ std::uint64_t random_epoch() {
 }
 
 // Consumed receive-buffer bytes are dropped in bulk, not per read().
-constexpr std::size_t kCompactAfter = 256 * 1024;  // bytes
 
 }  // namespace
 
@@ -29,19 +28,6 @@ const char* to_string(SessionState s) {
     case SessionState::ended: return "ended";
     }
     return "?";
-}
-
-void SessionStream::SendBuffer::trim_to(std::uint64_t offset) {
-    if (offset <= base_) return;
-    head_ += static_cast<std::size_t>(offset - base_);
-    base_ = offset;
-    if (head_ == bytes_.size()) {
-        bytes_.clear();
-        head_ = 0;
-    } else if (head_ > kCompactAfter && head_ > bytes_.size() / 2) {
-        bytes_.erase(0, head_);
-        head_ = 0;
-    }
 }
 
 SessionStream::SessionStream(CarrierFactory factory, SessionOptions opts)
@@ -60,26 +46,19 @@ SessionStream::~SessionStream() {
 std::size_t SessionStream::read(void* buf, std::size_t len) {
     std::unique_lock<std::mutex> lk(mu_);
     app_cv_.wait(lk, [&] {
-        return recv_head_ < recvbuf_.size() || finished_reading() || failed_ || closed_;
+        return !recvbuf_.empty() || finished_reading() || failed_ || closed_;
     });
     if (closed_) return 0;
-    std::size_t avail = recvbuf_.size() - recv_head_;
-    if (avail == 0) {
+    if (recvbuf_.empty()) {
         if (failed_) throw StreamError(error_);
         return 0;  // the peer's fin, or the session ended by us
     }
-    std::size_t n = std::min(len, avail);
-    std::memcpy(buf, recvbuf_.data() + recv_head_, n);
-    recv_head_ += n;
+    std::size_t n = recvbuf_.read(static_cast<char*>(buf), len);
     consumed_ += n;
     stats_.consumed = consumed_;
     if (ack_deadline_ == Clock::time_point::max()) {
         ack_deadline_ = Clock::now() + opts_.ack_delay;
         send_cv_.notify_one();  // the send loop sleeps until this deadline at most
-    }
-    if (recv_head_ == recvbuf_.size() || recv_head_ > kCompactAfter) {
-        recvbuf_.erase(0, recv_head_);
-        recv_head_ = 0;
     }
     if (ack_due(false)) send_cv_.notify_one();
     return n;

@@ -171,7 +171,7 @@ bool SessionStream::receive_one(Carrier& c, wire::Frame& f, std::uint64_t gen) {
 
 // Any frame proves the carrier works; a malformed one costs the carrier
 // (PROTOCOL.md section 2: the endpoint reconnects).
-void SessionStream::take_frame(const wire::Frame& f, std::uint64_t gen) {
+void SessionStream::take_frame(wire::Frame& f, std::uint64_t gen) {
     outage_since_ = Clock::now();  // an outage starts when the last carrier heard anything
     try {
         handle(f);
@@ -195,7 +195,7 @@ void SessionStream::after_break() {
     set_state(SessionState::reconnecting, broken_why_);
 }
 
-void SessionStream::handle(const wire::Frame& f) {
+void SessionStream::handle(wire::Frame& f) {
     switch (f.type) {
     case FrameType::data: on_data(f); break;
     case FrameType::ack: on_ack(wire::payload_u64(f)); break;
@@ -215,9 +215,8 @@ void SessionStream::handle(const wire::Frame& f) {
 
 // Accepts the part of the frame at received_ and within our window; a frame
 // beyond received_ is a gap: dropped, answered with resend(received_).
-void SessionStream::on_data(const wire::Frame& f) {
+void SessionStream::on_data(wire::Frame& f) {
     std::uint64_t off = wire::payload_u64(f);
-    const char* bytes = wire::data_bytes(f);
     std::uint64_t end = off + wire::data_size(f);
     if (off > received_) {
         gap_open_ = true;
@@ -226,7 +225,11 @@ void SessionStream::on_data(const wire::Frame& f) {
     }
     std::uint64_t limit = std::min(end, consumed_ + opts_.window);  // a peer with a bigger window
     if (limit <= received_) return;                                   // duplicate (or no room)
-    recvbuf_.append(bytes + (received_ - off), static_cast<std::size_t>(limit - received_));
+    // The payload is [offset (8 bytes), data...]: queue the new part of it,
+    // taking the frame's string over rather than copying it.
+    const std::size_t from = 8 + static_cast<std::size_t>(received_ - off);
+    const std::size_t to = 8 + static_cast<std::size_t>(limit - off);
+    recvbuf_.push(std::move(f.payload), from, to);
     received_ = limit;
     gap_open_ = limit < end;
     stats_.received = received_;

@@ -38,7 +38,7 @@ void SessionStream::send_loop() {
         std::uint64_t gen = gen_;
         lk.unlock();
         try {
-            c->send(batch);  // may block on the carrier's buffer: never under mu_
+            c->send(std::move(batch));  // may block on the carrier's buffer: never under mu_
             lk.lock();
         } catch (const CarrierError& e) {
             lk.lock();
@@ -89,8 +89,9 @@ void SessionStream::append_ack(std::string& out, bool tick) {
 void SessionStream::append_data(std::string& out) {
     const std::uint64_t end = sendbuf_.end();
     while (send_pos_ < end && out.size() < kBatchBytes) {
-        auto n = static_cast<std::size_t>(std::min<std::uint64_t>(wire::kMaxDataChunk, end - send_pos_));
-        wire::append_data(out, send_pos_, sendbuf_.at(send_pos_), n);
+        auto [bytes, contiguous] = sendbuf_.span(send_pos_);
+        std::size_t n = std::min(wire::kMaxDataChunk, contiguous);
+        wire::append_data(out, send_pos_, bytes, n);
         send_pos_ += n;
         sent_since_tick_ = true;
     }

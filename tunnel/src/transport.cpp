@@ -29,7 +29,7 @@ class ProbedCarrier : public Carrier {
 public:
     ProbedCarrier(std::unique_ptr<Carrier> inner, std::deque<wire::Frame> early)
         : inner_(std::move(inner)), early_(std::move(early)) {}
-    void send(const std::string& frames) override { inner_->send(frames); }
+    void send(std::string frames) override { inner_->send(std::move(frames)); }
     bool receive(wire::Frame& out, std::chrono::milliseconds timeout) override {
         if (!early_.empty()) {
             out = std::move(early_.front());

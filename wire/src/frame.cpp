@@ -1,5 +1,6 @@
 #include "wire/frame.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace wire {
@@ -103,6 +104,13 @@ End payload_end(const Frame& f) {
 }
 
 void FrameParser::feed(const char* bytes, std::size_t len) {
+    if (filling_) {  // the rest of a big frame's payload first, in place
+        std::size_t k = std::min(len, big_len_ - big_.payload.size());
+        big_.payload.append(bytes, k);
+        bytes += k;
+        len -= k;
+        if (len == 0) return;
+    }
     if (pos_ > 0 && pos_ == buf_.size()) {
         buf_.clear();
         pos_ = 0;
@@ -114,13 +122,31 @@ void FrameParser::feed(const char* bytes, std::size_t len) {
 }
 
 bool FrameParser::next(Frame& out) {
-    if (buffered() < kHeaderSize) return false;
+    if (filling_) {
+        if (big_.payload.size() < big_len_) return false;
+        out = std::move(big_);
+        big_ = Frame{};
+        filling_ = false;
+        return true;  // bytes fed after this frame wait in buf_
+    }
+    if (buf_.size() - pos_ < kHeaderSize) return false;
     const char* h = buf_.data() + pos_;
     auto type = static_cast<std::uint8_t>(h[0]);
     auto len = static_cast<std::size_t>(get_be(h + 1, 4));
     if (!is_known(type)) throw ProtocolError("unknown frame type " + std::to_string(type));
     if (len > kMaxPayload) throw ProtocolError("frame of " + std::to_string(len) + " bytes exceeds the limit");
-    if (buffered() < kHeaderSize + len) return false;
+    std::size_t have = buf_.size() - pos_ - kHeaderSize;
+    if (have < len) {
+        if (len >= kStreamPayloadFrom) {  // take what is here; feed() appends the rest
+            filling_ = true;
+            big_.type = static_cast<FrameType>(type);
+            big_len_ = len;
+            big_.payload.reserve(len);
+            big_.payload.assign(h + kHeaderSize, have);
+            pos_ = buf_.size();
+        }
+        return false;
+    }
     out.type = static_cast<FrameType>(type);
     out.payload.assign(h + kHeaderSize, len);
     pos_ += kHeaderSize + len;

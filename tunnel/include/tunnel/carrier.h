@@ -32,7 +32,8 @@ public:
 
     // Queues whole encoded frames (wire::append_*) for the relay. Blocks while
     // the carrier's outgoing buffer is full. Throws CarrierError when broken.
-    virtual void send(const std::string& frames) = 0;
+    // By value: a caller that moves its batch in saves a copy of every byte.
+    virtual void send(std::string frames) = 0;
 
     // Waits up to `timeout` for the next frame from the relay. Returns false
     // on timeout. Throws CarrierError when broken (including "nothing

@@ -44,6 +44,7 @@
 
 #include "tunnel/byte_stream.h"
 #include "tunnel/carrier.h"
+#include "tunnel/stream_buffers.h"
 
 namespace tunnel {
 
@@ -135,20 +136,6 @@ public:
 private:
     using Clock = std::chrono::steady_clock;
 
-    // Bytes [base, base + size) that the peer has not acknowledged yet.
-    // Trimming from the front is amortised O(1) (compacts when half is dead).
-    class SendBuffer {
-    public:
-        std::uint64_t end() const { return base_ + (bytes_.size() - head_); }
-        void append(const char* p, std::size_t n) { bytes_.append(p, n); }
-        void trim_to(std::uint64_t offset);
-        const char* at(std::uint64_t offset) const { return bytes_.data() + head_ + (offset - base_); }
-
-    private:
-        std::string bytes_;
-        std::size_t head_ = 0;     // index in bytes_ of offset base_
-        std::uint64_t base_ = 0;   // offset of the first byte kept
-    };
 
     // --- receive thread (session_stream_recv.cpp) ---
     void receive_loop();
@@ -156,11 +143,11 @@ private:
     std::uint64_t install(const std::shared_ptr<Carrier>& c);
     bool receive_until_broken(Carrier& c, std::uint64_t gen);  // true: it worked
     bool receive_one(Carrier& c, wire::Frame& f, std::uint64_t gen);
-    void take_frame(const wire::Frame& f, std::uint64_t gen);
+    void take_frame(wire::Frame& f, std::uint64_t gen);  // may take f's payload
     void check_liveness(Clock::time_point last_rx, std::uint64_t gen);
     void after_break();
-    void handle(const wire::Frame& f);
-    void on_data(const wire::Frame& f);
+    void handle(wire::Frame& f);
+    void on_data(wire::Frame& f);
     void on_ack(std::uint64_t offset);
     void on_resend(std::uint64_t offset);
     void on_hello(const wire::Frame& f);
@@ -215,8 +202,7 @@ private:
     std::string control_;         // frames queued for the send thread (hello, resend...)
 
     // Receiving side.
-    std::string recvbuf_;         // received, not yet consumed
-    std::size_t recv_head_ = 0;   // consumed part of recvbuf_
+    RecvQueue recvbuf_;           // received, not yet consumed
     std::uint64_t received_ = 0;
     std::uint64_t consumed_ = 0;
     std::uint64_t ack_sent_ = 0;  // last ack value we sent

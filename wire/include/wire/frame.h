@@ -86,13 +86,24 @@ End payload_end(const Frame& f);
 // desynchronised). Memory: at most one partial frame is buffered.
 class FrameParser {
 public:
+    // Never throws; a malformed header is reported by the next call to next().
     void feed(const char* bytes, std::size_t len);
     bool next(Frame& out);  // true: `out` holds the next whole frame
-    std::size_t buffered() const { return buf_.size() - pos_; }
+    // Bytes fed and not yet returned as frames (0 between whole frames).
+    std::size_t buffered() const { return buf_.size() - pos_ + (filling_ ? kHeaderSize + big_.payload.size() : 0); }
 
 private:
+    // A frame whose payload is at least this long and not yet complete is
+    // filled straight from feed() into its own payload (one copy, not two:
+    // libcurl hands over at most 16 KiB at a time, so every 64 KiB data
+    // frame arrives in pieces).
+    static constexpr std::size_t kStreamPayloadFrom = 4096;
+
     std::string buf_;
     std::size_t pos_ = 0;
+    bool filling_ = false;     // big_ is a validated header whose payload is arriving
+    Frame big_;
+    std::size_t big_len_ = 0;  // big_'s full payload length
 };
 
 }  // namespace wire
