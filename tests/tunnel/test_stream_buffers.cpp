@@ -1,4 +1,4 @@
-// SendBuffer and RecvQueue (tunnel/stream_buffers.h): byte-exact contents
+// SendBuffer and ChunkQueue (tunnel/stream_buffers.h): byte-exact contents
 // across block boundaries, trimming and reuse, against a plain string model.
 #include <catch2/catch.hpp>
 
@@ -7,7 +7,7 @@
 
 #include "tunnel/stream_buffers.h"
 
-using tunnel::RecvQueue;
+using tunnel::ChunkQueue;
 using tunnel::SendBuffer;
 
 namespace {
@@ -65,8 +65,8 @@ TEST_CASE("SendBuffer span ends at a block boundary and at the end") {
     CHECK(std::string(b.span(a.size()).first, 3) == "xyz");
 }
 
-TEST_CASE("RecvQueue returns the pushed ranges in order, in any read sizes") {
-    RecvQueue q;
+TEST_CASE("ChunkQueue returns the pushed ranges in order, in any read sizes") {
+    ChunkQueue q;
     std::string model;
     std::mt19937 rng(3);
     for (int i = 0; i < 200; ++i) {

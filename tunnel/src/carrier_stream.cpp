@@ -37,15 +37,11 @@ void StreamCarrier::wait_ready() {
 
 void StreamCarrier::send(std::string frames) {
     std::unique_lock<std::mutex> lk(mu_);
-    cv_.wait(lk, [&] { return closed_ || error_ || out_.size() - out_pos_ < kOutCap; });
+    cv_.wait(lk, [&] { return closed_ || error_ || out_.size() < kOutCap; });
     if (error_) throw *error_;
     if (closed_) throw CarrierError("the carrier is closed");
-    if (out_pos_ == out_.size()) {  // all sent: take the batch over, no copy
-        out_ = std::move(frames);
-        out_pos_ = 0;
-    } else {
-        out_.append(frames);
-    }
+    const std::size_t n = frames.size();
+    out_.push(std::move(frames), 0, n);
     bool wake = up_paused_;
     lk.unlock();
     if (wake) up_loop_.wakeup();
@@ -76,7 +72,7 @@ void StreamCarrier::close() {
         auto bound = std::min<std::chrono::milliseconds>(cfg_.heartbeat, kFlushMax);
         // Paused with nothing queued: curl asked for more, so it sent the rest.
         cv_.wait_for(lk, bound, [&] {
-            return closed_ || error_ || !up_ready_ || (out_pos_ == out_.size() && up_paused_);
+            return closed_ || error_ || !up_ready_ || (out_.empty() && up_paused_);
         });
         closed_ = true;
     }

@@ -14,6 +14,7 @@
 #include "http_loop.h"
 #include "tunnel/carrier.h"
 #include "tunnel/http_settings.h"
+#include "tunnel/stream_buffers.h"
 #include "wire/frame.h"
 
 namespace tunnel {
@@ -79,8 +80,7 @@ private:
     bool down_paused_ = false;
     Clock::time_point last_rx_;
     // uplink state
-    std::string out_;
-    std::size_t out_pos_ = 0;
+    ChunkQueue out_;  // frames queued for the uplink, taken over from send()
     bool up_paused_ = false;
     Clock::time_point last_tx_;
 

@@ -63,23 +63,14 @@ std::size_t StreamCarrier::on_up_read(char* buf, std::size_t len) {
     std::unique_lock<std::mutex> lk(mu_);
     up_ready_ = true;
     if (closed_ || error_) return CURL_READFUNC_ABORT;
-    std::size_t n = std::min(len, out_.size() - out_pos_);
+    std::size_t n = out_.read(buf, len);
     if (n == 0) {
         up_paused_ = true;
         lk.unlock();
         cv_.notify_all();  // "ready" the first time; "flushed" for close()
         return CURL_READFUNC_PAUSE;
     }
-    std::memcpy(buf, out_.data() + out_pos_, n);
-    out_pos_ += n;
     up_sent_ += n;
-    if (out_pos_ == out_.size()) {
-        out_.clear();
-        out_pos_ = 0;
-    } else if (out_pos_ >= kOutCap) {  // keep the buffer bounded while streaming
-        out_.erase(0, out_pos_);
-        out_pos_ = 0;
-    }
     last_tx_ = Clock::now();
     lk.unlock();
     cv_.notify_all();  // room for send(), and maybe "ready"
@@ -97,12 +88,13 @@ void StreamCarrier::up_tick() {
     bool resume = false;
     {
         std::lock_guard<std::mutex> lk(mu_);
-        bool idle = out_pos_ == out_.size();
-        if (up_ready_ && idle && Clock::now() - last_tx_ >= cfg_.heartbeat) {
-            wire::append_u64_frame(out_, wire::FrameType::ping, ping_stamp());
+        if (up_ready_ && out_.empty() && Clock::now() - last_tx_ >= cfg_.heartbeat) {
+            std::string ping;
+            wire::append_u64_frame(ping, wire::FrameType::ping, ping_stamp());
+            out_.push(std::move(ping), 0, wire::kHeaderSize + 8);
             last_tx_ = Clock::now();
         }
-        if (up_paused_ && out_pos_ < out_.size()) {
+        if (up_paused_ && !out_.empty()) {
             up_paused_ = false;
             resume = true;
         }

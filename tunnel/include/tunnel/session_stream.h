@@ -202,7 +202,7 @@ private:
     std::string control_;         // frames queued for the send thread (hello, resend...)
 
     // Receiving side.
-    RecvQueue recvbuf_;           // received, not yet consumed
+    ChunkQueue recvbuf_;           // received, not yet consumed
     std::uint64_t received_ = 0;
     std::uint64_t consumed_ = 0;
     std::uint64_t ack_sent_ = 0;  // last ack value we sent

@@ -32,15 +32,17 @@ private:
     std::unique_ptr<char[]> new_block();
 
     std::deque<std::unique_ptr<char[]>> blocks_;
-    std::vector<std::unique_ptr<char[]>> spare_;  // freed blocks, at most kSpare
+    std::vector<std::unique_ptr<char[]>> spare_;  // freed blocks kept for reuse (a few)
     std::uint64_t first_ = 0;  // stream offset of blocks_[0][0]
     std::uint64_t base_ = 0;   // first byte kept
     std::uint64_t end_ = 0;    // one past the last byte appended
 };
 
-// Received bytes not yet read by the application: a queue of chunks, each a
-// string taken over from a data frame (no copy) plus the range still unread.
-class RecvQueue {
+// Bytes waiting to be read, as a queue of chunks: each a string taken over
+// without copying (a received data frame's payload; a batch of frames to
+// send) plus the range still unread. SessionStream's receive buffer and the
+// stream carrier's outgoing queue.
+class ChunkQueue {
 public:
     std::size_t size() const { return size_; }
     bool empty() const { return size_ == 0; }
