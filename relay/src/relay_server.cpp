@@ -130,9 +130,11 @@ void RelayServer::Impl::configure() {
         }
         send_error(res, ApiError::internal);
     });
-    register_api(cx, s);
-    register_stream(cx, s);
+    // httplib tries routes in registration order, one std::regex_match each:
+    // the per-request routes of poll mode first, then streams, then the rest.
     register_poll(cx, s);
+    register_stream(cx, s);
+    register_api(cx, s);
     register_ops(cx, s);
 }
 

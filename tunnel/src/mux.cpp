@@ -89,8 +89,16 @@ void Mux::read_frame() {
     if (ch >= kMuxChannels) throw malformed("unknown channel " + std::to_string(ch));
     if (kind > static_cast<std::uint8_t>(MuxKind::reset)) throw malformed("unknown kind " + std::to_string(kind));
     if (len > kMuxMaxPayload) throw malformed("length " + std::to_string(len) + " over the 64 KiB limit");
-    // One buffer for every frame: no allocation or zero-fill per 64 KiB
-    // (this path carries every byte of the screen and of file transfers).
+    if (static_cast<MuxKind>(kind) == MuxKind::data) {
+        // Data goes straight into the string the channel keeps until it is
+        // read: one copy less than staging it (this path carries every byte
+        // of the screen and of file transfers).
+        std::string payload(len, '\0');
+        if (len > 0 && !read_whole(base_, &payload[0], len)) throw malformed("the stream ended inside a frame");
+        channels_[ch]->on_data(std::move(payload));
+        return;
+    }
+    // Control frames (credit, fin, reset: a few bytes) share one buffer.
     if (!rx_) rx_.reset(new char[kMuxMaxPayload]);
     if (len > 0 && !read_whole(base_, rx_.get(), len)) throw malformed("the stream ended inside a frame");
     dispatch(ch, kind, rx_.get(), len);
@@ -99,7 +107,7 @@ void Mux::read_frame() {
 void Mux::dispatch(std::uint8_t ch, std::uint8_t kind, const char* payload, std::size_t len) {
     MuxChannel& c = *channels_[ch];
     switch (static_cast<MuxKind>(kind)) {
-    case MuxKind::data: return c.on_data(payload, len);
+    case MuxKind::data: return c.on_data(std::string(payload, len));
     case MuxKind::credit:
         if (len != 4) throw malformed("credit payload of " + std::to_string(len) + " bytes");
         return c.on_credit(get_u32(payload));

@@ -17,21 +17,14 @@ std::string channel_name(Channel c) { return std::string("the ") + to_string(c) 
 
 std::size_t MuxChannel::read(void* buf, std::size_t len) {
     std::unique_lock<std::mutex> lk(mu_);
-    cv_.wait(lk, [&] { return in_head_ < in_.size() || peer_fin_ || stopped(); });
+    cv_.wait(lk, [&] { return !in_.empty() || peer_fin_ || stopped(); });
     if (closed_) return 0;
     if (reset_by_peer_) throw StreamError("the other side reset " + channel_name(id_));
-    std::size_t avail = in_.size() - in_head_;
-    if (avail == 0) {
+    if (in_.empty()) {
         if (failed_) throw StreamError(error_);
         return 0;  // the peer's fin
     }
-    std::size_t n = std::min(len, avail);
-    std::memcpy(buf, in_.data() + in_head_, n);
-    in_head_ += n;
-    if (in_head_ == in_.size() || in_head_ > kCreditStep) {
-        in_.erase(0, in_head_);
-        in_head_ = 0;
-    }
+    std::size_t n = in_.read(static_cast<char*>(buf), len);
     unreturned_ += n;
     std::size_t credit = take_credit_to_return();
     lk.unlock();
@@ -109,13 +102,14 @@ void MuxChannel::close() {
     mux_.maybe_finish_base();
 }
 
-void MuxChannel::on_data(const char* p, std::size_t n) {
+void MuxChannel::on_data(std::string payload) {
+    const std::size_t n = payload.size();
     std::lock_guard<std::mutex> lk(mu_);
     if (closed_ || reset_by_peer_) return;  // the peer learns from our reset
     if (peer_fin_) throw StreamError("malformed mux frame: data after fin on " + channel_name(id_));
-    if (in_.size() - in_head_ + n > kMuxChannelWindow)
+    if (in_.size() + n > kMuxChannelWindow)
         throw StreamError("malformed mux frame: the other side overran its credit on " + channel_name(id_));
-    in_.append(p, n);
+    in_.push(std::move(payload), 0, n);
     cv_.notify_all();
 }
 
@@ -134,8 +128,7 @@ void MuxChannel::on_fin() {
 void MuxChannel::on_reset() {
     std::lock_guard<std::mutex> lk(mu_);
     reset_by_peer_ = true;
-    in_.clear();
-    in_head_ = 0;
+    in_ = ChunkQueue{};
     cv_.notify_all();
 }
 

@@ -28,6 +28,7 @@
 #include <thread>
 
 #include "tunnel/byte_stream.h"
+#include "tunnel/stream_buffers.h"
 
 namespace tunnel {
 
@@ -56,7 +57,7 @@ public:
 
     // Called by the Mux reader thread. on_data throws StreamError when the
     // peer overran its credit.
-    void on_data(const char* p, std::size_t n);
+    void on_data(std::string payload);  // taken over, not copied
     void on_credit(std::uint32_t n);
     void on_fin();
     void on_reset();
@@ -74,8 +75,7 @@ private:
     const Channel id_;
     std::mutex mu_;
     std::condition_variable cv_;
-    std::string in_;                 // received, not yet read
-    std::size_t in_head_ = 0;        // bytes of in_ already read
+    ChunkQueue in_;                  // received, not yet read (frames' payloads, no compaction)
     std::size_t credit_ = kMuxChannelWindow;  // bytes we may still send
     std::size_t unreturned_ = 0;     // bytes read but not yet credited back
     bool peer_fin_ = false;
