@@ -1,5 +1,6 @@
 // Our side of transfers the peer sends: check the offer (consent, name),
 // ask the user, write chunks to a partial file, verify, rename into place.
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -17,6 +18,23 @@ namespace {
 
 bool is_sha256_hex(const std::string& s) {
     return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+// Reserves the disk blocks for the rest of the file before accepting it, so
+// that a full disk is a clear refusal now rather than a failure at 90%, and
+// the file system allocates in one go (fewer, larger extents). KEEP_SIZE:
+// the file's length stays the count of bytes written, which resuming relies
+// on. File systems without fallocate just skip this. Throws on ENOSPC/EDQUOT.
+void reserve_space(int fd, std::uint64_t have, std::uint64_t size) {
+#ifdef FALLOC_FL_KEEP_SIZE
+    if (size <= have) return;
+    if (::fallocate(fd, FALLOC_FL_KEEP_SIZE, static_cast<off_t>(have), static_cast<off_t>(size - have)) == 0) return;
+    if (errno == ENOSPC || errno == EDQUOT)
+        throw std::runtime_error("not enough free space in the download folder for " + std::to_string(size - have) +
+                                 " more bytes");
+#else
+    (void)fd, (void)have, (void)size;
+#endif
 }
 
 // The partial file's name: one transfer = (sha256, size, sanitised name).
@@ -114,7 +132,11 @@ void EndpointImpl::accept(std::uint32_t id) {
             inc->partial.length = 0;
         }
         hash_fd_prefix(inc->partial.fd.get(), inc->partial.length, inc->hash);  // rebuild the hash state
+        reserve_space(inc->partial.fd.get(), inc->partial.length, inc->info.size);
     } catch (const std::exception& e) {
+        // A partial that holds no byte yet is litter: remove it. One with
+        // bytes from an earlier attempt stays, to resume once there is room.
+        if (inc->partial.fd.get() >= 0 && inc->partial.length == 0) close_partial(*inc, false);
         lk.unlock();
         return decline(id, std::string("the receiver cannot save the file: ") + e.what(), "disk");
     }
