@@ -154,3 +154,33 @@ TEST_CASE("close() while our writer is blocked: the write throws, our reader sti
     char buf[16];
     CHECK(desk->read(buf, sizeof buf) == 0);
 }
+
+TEST_CASE("a peer that is connected but never answers the handshake: a clear timeout, no hang") {
+    for (auto role : {SecureRole::desk, SecureRole::client}) {
+        auto [ours, silent] = make_stream_pair();  // `silent` stays open and never writes
+        auto t0 = std::chrono::steady_clock::now();
+        try {
+            secure_handshake(std::move(ours), role, std::chrono::milliseconds(300));
+            FAIL("the handshake succeeded without a peer");
+        } catch (const StreamError& e) {
+            CHECK_THAT(e.what(), Catch::Contains("did not finish setting up end-to-end encryption within 300 ms"));
+        }
+        // Ended by the watchdog, not by anything else (generous bound: no timing assert on speed).
+        CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(20));
+        (void)silent;
+    }
+}
+
+TEST_CASE("a handshake that finishes in time is not disturbed by its watchdog") {
+    auto [d, c] = make_stream_pair();
+    std::unique_ptr<SecureStream> desk;
+    std::thread t([&, d = std::move(d)]() mutable {
+        desk = secure_handshake(std::move(d), SecureRole::desk, std::chrono::seconds(20));
+    });
+    auto client = secure_handshake(std::move(c), SecureRole::client, std::chrono::seconds(20));
+    t.join();
+    REQUIRE(desk);
+    client->write("ping", 4);
+    client->shutdown_write();
+    CHECK(read_all(*desk) == "ping");
+}

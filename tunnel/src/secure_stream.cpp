@@ -1,6 +1,10 @@
 // SecureStream: the TLS layer plus the agreed authentication string.
 #include "tunnel/secure_stream.h"
 
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
 #include "secure_sas.h"
 #include "secure_tls.h"
 
@@ -17,9 +21,79 @@ void SecureStream::shutdown_write() { tls_->shutdown_write(); }
 
 void SecureStream::close() { tls_->close(); }
 
-std::unique_ptr<SecureStream> secure_handshake(std::unique_ptr<ByteStream> inner, SecureRole role) {
-    std::unique_ptr<TlsStream> tls = tls_handshake(std::move(inner), role);
-    std::string sas = exchange_sas(*tls, role);
+namespace {
+
+// The inner stream, owned jointly by the TLS layer and the handshake
+// watchdog, so that the watchdog may close() it from its thread even while
+// a failing handshake is destroying the TLS layer.
+class SharedInner final : public ByteStream {
+public:
+    explicit SharedInner(std::shared_ptr<ByteStream> s) : s_(std::move(s)) {}
+    std::size_t read(void* buf, std::size_t len) override { return s_->read(buf, len); }
+    void write(const void* buf, std::size_t len) override { s_->write(buf, len); }
+    void shutdown_write() override { s_->shutdown_write(); }
+    void close() override { s_->close(); }
+
+private:
+    std::shared_ptr<ByteStream> s_;
+};
+
+// Closes the stream if the handshake is still running after `timeout`.
+class HandshakeWatchdog {
+public:
+    HandshakeWatchdog(std::shared_ptr<ByteStream> s, std::chrono::milliseconds timeout)
+        : s_(std::move(s)), thread_([this, timeout] {
+              std::unique_lock<std::mutex> lk(mu_);
+              if (cv_.wait_for(lk, timeout, [this] { return done_; })) return;
+              fired_ = true;
+              lk.unlock();
+              s_->close();  // the handshake's blocked read returns, and it throws
+          }) {}
+    ~HandshakeWatchdog() { disarm(); }
+    // Returns true if the watchdog fired (now or before).
+    bool disarm() {
+        {
+            std::lock_guard<std::mutex> lk(mu_);
+            done_ = true;
+        }
+        cv_.notify_all();
+        if (thread_.joinable()) thread_.join();
+        return fired_;
+    }
+
+private:
+    std::shared_ptr<ByteStream> s_;
+    std::mutex mu_;
+    std::condition_variable cv_;
+    bool done_ = false;
+    bool fired_ = false;
+    std::thread thread_;  // last: starts once the members above exist
+};
+
+StreamError handshake_timeout(std::chrono::milliseconds timeout) {
+    const auto ms = timeout.count();
+    const std::string took = ms % 1000 == 0 ? std::to_string(ms / 1000) + " s" : std::to_string(ms) + " ms";
+    return StreamError("the other side did not finish setting up end-to-end encryption within " + took +
+                       " (is it an old or incompatible Tether version, or stuck?); reconnect");
+}
+
+}  // namespace
+
+std::unique_ptr<SecureStream> secure_handshake(std::unique_ptr<ByteStream> inner, SecureRole role,
+                                               std::chrono::milliseconds timeout) {
+    std::shared_ptr<ByteStream> shared(std::move(inner));
+    HandshakeWatchdog dog(shared, timeout);
+    std::unique_ptr<TlsStream> tls;
+    std::string sas;
+    try {
+        tls = tls_handshake(std::make_unique<SharedInner>(shared), role);
+        sas = exchange_sas(*tls, role);
+    } catch (const StreamError&) {
+        if (dog.disarm()) throw handshake_timeout(timeout);
+        throw;
+    }
+    // It may have fired just as the handshake finished: the stream is closed.
+    if (dog.disarm()) throw handshake_timeout(timeout);
     return std::make_unique<SecureStream>(std::move(tls), std::move(sas));
 }
 

@@ -12,6 +12,7 @@
 // No OpenSSL type appears here; the engine lives in tunnel/src/secure_*.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -33,6 +34,10 @@ enum class SecureRole {
 // - A byte altered in transit makes read() throw StreamError; no altered or
 //   unauthenticated byte is ever returned. After any failure the session is
 //   dead: the inner stream is closed and later calls throw the same error.
+// Longest a handshake (TLS 1.3 plus the SAS exchange) may take: about 2 ms
+// on loopback, a few round trips on a slow path; 30 s is far beyond both.
+constexpr std::chrono::milliseconds kSecureHandshakeTimeout{30000};
+
 class SecureStream : public ByteStream {
 public:
     // `tls` is the established TLS layer (owned); `auth_string` its SAS.
@@ -57,13 +62,16 @@ private:
 
 // Runs the TLS 1.3 handshake and the SAS exchange over `inner`, blocking,
 // before any other byte of the session. Both sides must call it, one as desk
-// and one as client (two desks would wait for each other forever: the relay
+// and one as client (two desks would wait for each other until the timeout: the relay
 // assigns the roles). Throws StreamError with a sentence a person can act on
 // if the peer is not a compatible Tether endpoint, the stream ends, or the
 // bytes were altered. To abort a handshake in progress, close() the inner
 // stream from another thread; that thread must not touch the inner stream
 // once this function has returned or thrown (it then belongs to the
-// SecureStream, or is destroyed).
-std::unique_ptr<SecureStream> secure_handshake(std::unique_ptr<ByteStream> inner, SecureRole role);
+// SecureStream, or is destroyed). A handshake not finished within `timeout`
+// (a peer that is connected but never answers) closes the inner stream and
+// throws StreamError saying so.
+std::unique_ptr<SecureStream> secure_handshake(std::unique_ptr<ByteStream> inner, SecureRole role,
+                                               std::chrono::milliseconds timeout = kSecureHandshakeTimeout);
 
 }  // namespace tunnel
