@@ -92,39 +92,13 @@ void ClientSession::handle(const Message& m) {
     }
 }
 
-// First caller wins the reason. Says bye (best effort) before the screen
-// stops, so the peer reads the reason before it sees the screen end; then
-// half-closes control (close_after_grace aborts it if the peer is silent).
+// Bye first (ControlEnding: the first caller's reason wins), so the peer
+// reads the reason before it sees the screen end; then the server stops.
 void ClientSession::stop(const std::string& reason) {
     std::lock_guard<std::mutex> lk(mu_);
-    if (stopping_.exchange(true)) return;
-    end_reason_ = reason;
-    if (ch_) {
-        try {
-            ctl_->send(Message::bye(reason));
-            ch_->control.shutdown_write();
-        } catch (const std::exception&) {
-        }
-    }
+    if (!say_bye_locked(reason)) return;
     server_.stop();
     cv_.notify_all();
-}
-
-}  // namespace screen
-
-namespace screen {
-
-// Runs on its own thread: once stop() said bye and half-closed, gives the
-// peer kByeGrace to answer, then aborts the control channel (ends the reader).
-void ClientSession::close_after_grace(Channels& ch) {
-    std::unique_lock<std::mutex> lk(mu_);
-    cv_.wait(lk, [this] { return stopping_.load() || reader_done_; });
-    if (!cv_.wait_for(lk, kByeGrace, [this] { return reader_done_; })) ch.control.close();
-}
-
-void ClientSession::wait_reader(std::chrono::milliseconds limit) {
-    std::unique_lock<std::mutex> lk(mu_);
-    cv_.wait_for(lk, limit, [this] { return reader_done_; });
 }
 
 }  // namespace screen

@@ -90,37 +90,12 @@ void DeskSession::ping_loop() {
     }
 }
 
-// Like ClientSession::stop: bye first, then the screen, then a half-close.
+// Bye first (ControlEnding), then the viewer stops.
 void DeskSession::stop(const std::string& reason) {
     std::lock_guard<std::mutex> lk(mu_);
-    if (stopping_.exchange(true)) return;
-    end_reason_ = reason;
-    if (ch_) {
-        try {
-            ctl_->send(Message::bye(reason));
-            ch_->control.shutdown_write();
-        } catch (const std::exception&) {
-        }
-    }
+    if (!say_bye_locked(reason)) return;
     viewer_.stop();
     cv_.notify_all();
-}
-
-}  // namespace screen
-
-namespace screen {
-
-// Runs on its own thread: once stop() said bye and half-closed, gives the
-// peer kByeGrace to answer, then aborts the control channel (ends the reader).
-void DeskSession::close_after_grace(Channels& ch) {
-    std::unique_lock<std::mutex> lk(mu_);
-    cv_.wait(lk, [this] { return stopping_.load() || reader_done_; });
-    if (!cv_.wait_for(lk, kByeGrace, [this] { return reader_done_; })) ch.control.close();
-}
-
-void DeskSession::wait_reader(std::chrono::milliseconds limit) {
-    std::unique_lock<std::mutex> lk(mu_);
-    cv_.wait_for(lk, limit, [this] { return reader_done_; });
 }
 
 }  // namespace screen

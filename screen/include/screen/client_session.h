@@ -15,6 +15,7 @@
 #include "screen/channels.h"
 #include "screen/consent.h"
 #include "screen/control_channel.h"
+#include "screen/control_ending.h"
 #include "screen/input_gate.h"
 #include "screen/platform.h"
 #include "screen/vnc_server.h"
@@ -35,7 +36,7 @@ struct ClientEvents {
     std::function<void(ConsentState)> on_consent;         // after every change
 };
 
-class ClientSession {
+class ClientSession : private ControlEnding {
 public:
     ClientSession(CustomerSide side, std::string name, ConsentState initial, ClientEvents ev);
 
@@ -56,8 +57,6 @@ private:
     std::string read_control();
     void handle(const Message& m);
     void start_hotkeys();
-    void close_after_grace(Channels& ch);
-    void wait_reader(std::chrono::milliseconds limit);
 
     CustomerSide side_;
     std::string name_;
@@ -65,13 +64,6 @@ private:
     Consent consent_;
     InputGate gate_;
     ScreenServer server_;
-    std::unique_ptr<ControlChannel> ctl_;  // during run()
-    Channels* ch_ = nullptr;               // during run()
-    std::mutex mu_;                        // guards ch_/ctl_ against stop()
-    std::atomic<bool> stopping_{false};
-    std::condition_variable cv_;  // stopping_ or reader_done_ changed
-    bool reader_done_ = false;    // guarded by mu_
-    std::string end_reason_;
 };
 
 }  // namespace screen

@@ -13,6 +13,7 @@
 #include "screen/channels.h"
 #include "screen/consent.h"
 #include "screen/control_channel.h"
+#include "screen/control_ending.h"
 #include "screen/vnc_viewer.h"
 
 namespace screen {
@@ -34,7 +35,7 @@ struct DeskEvents {
 // enough to cost nothing (one short line each way).
 constexpr std::chrono::milliseconds kPingInterval{1000};
 
-class DeskSession {
+class DeskSession : private ControlEnding {
 public:
     DeskSession(std::string name, ViewerOptions opts, ViewerCallbacks view, DeskEvents ev)
         : name_(std::move(name)), viewer_(std::move(opts), std::move(view)), ev_(std::move(ev)) {}
@@ -51,21 +52,12 @@ private:
     std::string read_control();
     void handle(const Message& m);
     void ping_loop();
-    void close_after_grace(Channels& ch);
-    void wait_reader(std::chrono::milliseconds limit);
 
     std::string name_;
     Viewer viewer_;
     DeskEvents ev_;
-    std::unique_ptr<ControlChannel> ctl_;
-    Channels* ch_ = nullptr;
-    mutable std::mutex mu_;
-    std::condition_variable cv_;  // wakes ping_loop on stop
-    ConsentState consent_;
+    ConsentState consent_;         // guarded by mu_
     std::uint64_t last_bytes_ = 0;
-    std::atomic<bool> stopping_{false};
-    bool reader_done_ = false;  // guarded by mu_; cv_ signals it too
-    std::string end_reason_;
 };
 
 }  // namespace screen

@@ -1,0 +1,40 @@
+// How a session's control channel ends, the same on the desk and the client:
+// the first stop() wins the reason and says bye (so the peer reads why
+// before its screen ends), then half-closes; the peer gets kByeGrace to
+// answer before the channel is aborted. DeskSession and ClientSession
+// derive from it; the members are theirs to use under mu_.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "screen/channels.h"
+#include "screen/control_channel.h"
+
+namespace screen {
+
+class ControlEnding {
+protected:
+    // With mu_ held. False if a stop came first (its reason stands); true if
+    // this call ended the session: the reason is kept and bye went out (best
+    // effort) with the control channel half-closed.
+    bool say_bye_locked(const std::string& reason);
+    // Runs on its own thread: once stopping, gives the peer kByeGrace to
+    // answer, then aborts the control channel (which ends the reader).
+    void close_after_grace(Channels& ch);
+    void wait_reader(std::chrono::milliseconds limit);
+
+    std::unique_ptr<ControlChannel> ctl_;  // during run()
+    Channels* ch_ = nullptr;               // during run()
+    mutable std::mutex mu_;                // guards the members here against stop()
+    std::condition_variable cv_;           // stopping_ or reader_done_ changed
+    std::atomic<bool> stopping_{false};
+    bool reader_done_ = false;             // guarded by mu_
+    std::string end_reason_;
+};
+
+}  // namespace screen
