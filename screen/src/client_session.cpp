@@ -39,12 +39,10 @@ std::string ClientSession::run(Channels ch) {
     if (ev_.on_consent) ev_.on_consent(consent_.state());
     {
         std::lock_guard<std::mutex> lk(mu_);
-        ch_ = &ch;
-        ctl_ = std::make_unique<ControlChannel>(ch.control);
-        ctl_->send(Message::hello("client", name_));
-        ctl_->send(Message::consent_state(consent_.state()));
-        if (stopping_) ch.control.close();  // stop() came before run()
-        reader_done_ = false;
+        if (attach_locked(ch)) {
+            ctl_->send(Message::hello("client", name_));
+            ctl_->send(Message::consent_state(consent_.state()));
+        }
     }
     consent_.on_change([this](ConsentState s) { on_consent_change(s); });
     start_hotkeys();
@@ -54,13 +52,7 @@ std::string ClientSession::run(Channels ch) {
         stop(err.empty() ? "the supporter closed the screen" : err);
     });
     std::thread closer([&] { close_after_grace(ch); });
-    std::string reason = read_control();
-    {
-        std::lock_guard<std::mutex> lk(mu_);
-        reader_done_ = true;
-    }
-    cv_.notify_all();
-    stop(reason);
+    stop(read_until_bye("the supporter", [this](const Message& m) { handle(m); }));
     closer.join();
     screen.join();
     consent_.end();  // rights die with the session
@@ -69,19 +61,6 @@ std::string ClientSession::run(Channels ch) {
     ctl_.reset();
     ch_ = nullptr;
     return end_reason_;
-}
-
-std::string ClientSession::read_control() {
-    try {
-        while (auto m = ctl_->receive()) {
-            if (m->type == MessageType::bye)
-                return m->reason.empty() ? "the supporter ended the session" : m->reason;
-            handle(*m);
-        }
-        return "the connection to the supporter ended";
-    } catch (const std::exception& e) {
-        return std::string("the connection to the supporter failed: ") + e.what();
-    }
 }
 
 void ClientSession::handle(const Message& m) {

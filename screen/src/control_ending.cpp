@@ -2,6 +2,42 @@
 
 namespace screen {
 
+bool ControlEnding::attach_locked(Channels& ch) {
+    ch_ = &ch;
+    ctl_ = std::make_unique<ControlChannel>(ch.control);
+    reader_done_ = false;
+    if (!stopping_) return true;
+    ch.control.close();
+    return false;
+}
+
+std::string ControlEnding::read_until_bye(const std::string& peer,
+                                          const std::function<void(const Message&)>& handle) {
+    std::string reason;
+    try {
+        for (;;) {
+            auto m = ctl_->receive();
+            if (!m) {
+                reason = "the connection to " + peer + " ended";
+                break;
+            }
+            if (m->type == MessageType::bye) {
+                reason = m->reason.empty() ? peer + " ended the session" : m->reason;
+                break;
+            }
+            handle(*m);
+        }
+    } catch (const std::exception& e) {
+        reason = "the connection to " + peer + " failed: " + e.what();
+    }
+    {
+        std::lock_guard<std::mutex> lk(mu_);
+        reader_done_ = true;
+    }
+    cv_.notify_all();
+    return reason;
+}
+
 bool ControlEnding::say_bye_locked(const std::string& reason) {
     if (stopping_.exchange(true)) return false;
     end_reason_ = reason;

@@ -21,11 +21,8 @@ ConsentState DeskSession::consent() const {
 std::string DeskSession::run(Channels ch) {
     {
         std::lock_guard<std::mutex> lk(mu_);
-        ch_ = &ch;
-        ctl_ = std::make_unique<ControlChannel>(ch.control);
-        if (stopping_) ch.control.close();
+        if (attach_locked(ch)) ctl_->send(Message::hello("desk", name_));
     }
-    ctl_->send(Message::hello("desk", name_));
     std::thread view([&] {
         std::string err = viewer_.run(ch.rfb);
         wait_reader(kReasonGrace);  // a bye may be on its way: prefer its reason
@@ -33,32 +30,13 @@ std::string DeskSession::run(Channels ch) {
     });
     std::thread pinger([this] { ping_loop(); });
     std::thread closer([&] { close_after_grace(ch); });
-    std::string reason = read_control();
-    {
-        std::lock_guard<std::mutex> lk(mu_);
-        reader_done_ = true;
-    }
-    cv_.notify_all();
-    stop(reason);
+    stop(read_until_bye("the customer", [this](const Message& m) { handle(m); }));
     closer.join();
     view.join();
     pinger.join();
     std::lock_guard<std::mutex> lk(mu_);
     ch_ = nullptr;
     return end_reason_;
-}
-
-std::string DeskSession::read_control() {
-    try {
-        while (auto m = ctl_->receive()) {
-            if (m->type == MessageType::bye)
-                return m->reason.empty() ? "the customer ended the session" : m->reason;
-            handle(*m);
-        }
-        return "the connection to the customer ended";
-    } catch (const std::exception& e) {
-        return std::string("the connection to the customer failed: ") + e.what();
-    }
 }
 
 void DeskSession::handle(const Message& m) {

@@ -54,7 +54,6 @@ public:
 
 private:
     void on_consent_change(ConsentState s);
-    std::string read_control();
     void handle(const Message& m);
     void start_hotkeys();
 

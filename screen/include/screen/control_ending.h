@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -19,6 +20,15 @@ namespace screen {
 
 class ControlEnding {
 protected:
+    // With mu_ held, at the start of run(): the control channel of `ch`.
+    // False when a stop() came before run(): the channel is closed at once
+    // and nothing may be sent on it.
+    bool attach_locked(Channels& ch);
+    // Reads control messages until bye or the end of the channel, passing
+    // every other message to `handle`; returns why the session ended, naming
+    // the other side (`peer`: "the supporter", "the customer"). Then marks the
+    // reader done (which close_after_grace and wait_reader wait for).
+    std::string read_until_bye(const std::string& peer, const std::function<void(const Message&)>& handle);
     // With mu_ held. False if a stop came first (its reason stands); true if
     // this call ended the session: the reason is kept and bye went out (best
     // effort) with the control channel half-closed.

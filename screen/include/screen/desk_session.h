@@ -49,7 +49,6 @@ public:
     ConsentState consent() const;
 
 private:
-    std::string read_control();
     void handle(const Message& m);
     void ping_loop();
 
