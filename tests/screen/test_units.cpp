@@ -1,11 +1,17 @@
-// Pure units of screen/: control protocol, consent, input gate, tile diff.
+// Pure units of screen/: control protocol, consent, input gate, tile diff,
+// and how a desk session ends without a display.
 #include <catch2/catch.hpp>
+
+#include <chrono>
+#include <future>
 
 #include "screen/consent.h"
 #include "screen/control_channel.h"
 #include "screen/control_protocol.h"
+#include "screen/desk_session.h"
 #include "screen/input_gate.h"
 #include "screen/tile_diff.h"
+#include "tunnel/byte_stream.h"
 
 using namespace screen;
 
@@ -165,4 +171,23 @@ TEST_CASE("relay session states become status lines once per change") {
         s.detail = r.detail;
         CHECK(describe_status(s, r.before, "the supporter") == r.want);
     }
+}
+
+// The supporter clicks "End" while the session is still being set up: run()
+// must end at once with that reason and send nothing on the closed channel.
+TEST_CASE("a desk stopped before run() ends with the stop's reason and sends nothing") {
+    auto control = tunnel::make_stream_pair();
+    auto rfb = tunnel::make_stream_pair();
+    DeskSession desk("Supporter", {}, {}, {});
+    desk.stop("the supporter cancelled");
+    rfb.first->close();  // the customer's side of the screen is gone too
+    auto ended = std::async(std::launch::async, [&] { return desk.run(Channels{*control.second, *rfb.second}); });
+    if (ended.wait_for(std::chrono::seconds(20)) != std::future_status::ready) {
+        control.first->close();
+        rfb.second->close();
+        FAIL("run() did not return after an early stop");
+    }
+    CHECK(ended.get() == "the supporter cancelled");
+    char c;
+    CHECK(control.first->read(&c, 1) == 0);  // no hello, no bye: the channel was closed unused
 }
