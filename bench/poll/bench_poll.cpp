@@ -189,34 +189,45 @@ double percentile(std::vector<double> v, double q) {
     return v[std::min(v.size(), std::max<std::size_t>(rank, 1)) - 1];
 }
 
-// `count` 1-byte ping-pongs (after kWarmup uncounted ones); returns the
-// samples in ms. Sets `intact` when every echo was the byte sent.
-std::vector<double> round_trips(Way& w, int count, std::chrono::seconds limit, bool& intact) {
-    std::thread echoer([&] { echo(w.far()); });
-    std::vector<double> ms;
+// 1-byte ping-pongs on several ways at once, interleaved in blocks of
+// kRttBlock (way 1, way 2, way 1, ...), so that every way sees the same
+// machine: on 2 shared cores the load drifts, and measuring one way after
+// the other made their ratio swing by +-30%. Each way first does kWarmup
+// uncounted ones. Returns `count` samples in ms per way. Sets `intact` when
+// every echo was the byte sent.
+constexpr int kRttBlock = 10;
+
+std::vector<std::vector<double>> round_trips(const std::vector<Way*>& ways, int count, std::chrono::seconds limit,
+                                             bool& intact) {
+    std::vector<std::thread> echoers;
+    for (Way* w : ways) echoers.emplace_back([w] { echo(w->far()); });
+    std::vector<std::vector<double>> ms(ways.size());
     std::string error;
     intact = true;
     {
-        Watchdog dog(kStall, limit, [&] { abort_both(w); });
+        Watchdog dog(kStall, limit, [&] { for (Way* w : ways) abort_both(*w); });
         try {
-            for (int i = 0; i < kWarmup + count; ++i) {
+            auto ping_pong = [&](Way& w, int i) {
                 char ping = static_cast<char>('a' + i % 26), pong = 0;
                 auto t0 = Clock::now();
                 w.near().write(&ping, 1);
                 if (w.near().read(&pong, 1) != 1) throw std::runtime_error("the way ended");
-                double t = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
                 intact = intact && pong == ping;
-                if (i >= kWarmup) ms.push_back(t);
                 dog.kick();
-            }
+                return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+            };
+            for (Way* w : ways)
+                for (int i = 0; i < kWarmup; ++i) ping_pong(*w, i);
+            for (int done = 0; done < count; done += kRttBlock)
+                for (std::size_t k = 0; k < ways.size(); ++k)
+                    for (int i = done; i < std::min(count, done + kRttBlock); ++i) ms[k].push_back(ping_pong(*ways[k], i));
         } catch (const std::exception& e) {
             error = e.what() + dog.fired();
         }
     }
-    w.far().abort();  // ends the echo thread
-    echoer.join();
-    if (!error.empty())
-        throw std::runtime_error("round trip " + std::to_string(ms.size()) + ": " + error);
+    for (Way* w : ways) w->far().abort();  // ends the echo threads
+    for (auto& t : echoers) t.join();
+    if (!error.empty()) throw std::runtime_error("round trips: " + error);
     return ms;
 }
 
@@ -237,8 +248,10 @@ bool on_fresh_way(const MakeWay& make, Result& r, const char* what, const std::f
     }
 }
 
-// Bulk, then round trips; one failing does not skip the other.
-Result measure(const std::string& name, const MakeWay& make, const std::string& data, const Args& args) {
+// Bulk, then (with_rtt) round trips on a fresh way; one failing does not
+// skip the other.
+Result measure(const std::string& name, const MakeWay& make, const std::string& data, const Args& args,
+               bool with_rtt = true) {
     Result r;
     r.name = name;
     std::fprintf(stderr, "bench_poll: %s...\n", name.c_str());
@@ -251,13 +264,36 @@ Result measure(const std::string& name, const MakeWay& make, const std::string& 
         Link& to = args.upload ? w.far() : w.near();
         r.mib_per_s = bulk(w, from, to, data, limit, bulk_ok);
     });
-    r.rtt_ran = on_fresh_way(make, r, "round trips", [&](Way& w) {
-        auto ms = round_trips(w, args.rtt_count, std::chrono::seconds(60 + args.rtt_count / 4), rtt_ok);
-        r.rtt_median_ms = percentile(ms, 0.5);
-        r.rtt_p90_ms = percentile(ms, 0.9);
-    });
-    r.intact = bulk_ok && rtt_ok;
+    if (with_rtt) {
+        r.rtt_ran = on_fresh_way(make, r, "round trips", [&](Way& w) {
+            auto ms = round_trips({&w}, args.rtt_count, std::chrono::seconds(60 + args.rtt_count / 4), rtt_ok);
+            r.rtt_median_ms = percentile(ms[0], 0.5);
+            r.rtt_p90_ms = percentile(ms[0], 0.9);
+        });
+    }
+    r.intact = bulk_ok && (rtt_ok || !with_rtt);
     return r;
+}
+
+// Round trips of two modes interleaved (see round_trips), each on a fresh way.
+void measure_rtt_side_by_side(Result& a, const MakeWay& make_a, Result& b, const MakeWay& make_b, const Args& args) {
+    std::fprintf(stderr, "bench_poll: round trips of %s and %s, interleaved...\n", a.name.c_str(), b.name.c_str());
+    bool ok = false;
+    try {
+        auto wa = make_a();
+        auto wb = make_b();
+        auto ms = round_trips({wa.get(), wb.get()}, args.rtt_count,
+                              std::chrono::seconds(60 + args.rtt_count / 2), ok);
+        a.rtt_median_ms = percentile(ms[0], 0.5);
+        a.rtt_p90_ms = percentile(ms[0], 0.9);
+        b.rtt_median_ms = percentile(ms[1], 0.5);
+        b.rtt_p90_ms = percentile(ms[1], 0.9);
+        a.rtt_ran = b.rtt_ran = true;
+    } catch (const std::exception& e) {
+        for (Result* r : {&a, &b}) r->detail += std::string("; round trips FAILED: ") + e.what();
+    }
+    a.intact = a.intact && ok;
+    b.intact = b.intact && ok;
 }
 
 // A number, or "-" when its measurement did not complete.
@@ -334,8 +370,11 @@ int main(int argc, char** argv) {
         auto tether = [&](tunnel::TransportMode m) {
             return [&squid, &relay, m] { return bench_poll::tether_way(squid, relay, m); };
         };
-        Result poll = measure("tether poll", tether(tunnel::TransportMode::poll), data, args);
-        Result stream = measure("tether stream", tether(tunnel::TransportMode::stream), data, args);
+        Result poll = measure("tether poll", tether(tunnel::TransportMode::poll), data, args, false);
+        Result stream = measure("tether stream", tether(tunnel::TransportMode::stream), data, args, false);
+        // The target compares these two: measured side by side.
+        measure_rtt_side_by_side(poll, tether(tunnel::TransportMode::poll), stream,
+                                 tether(tunnel::TransportMode::stream), args);
         Result ht = measure("httptunnel", [&] { return bench_poll::httptunnel_way(squid); }, data, args);
         report(poll, stream, ht, args, squid);
         bool ok = poll.ran() && stream.ran() && ht.ran() && poll.intact && stream.intact && ht.intact;

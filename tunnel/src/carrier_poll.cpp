@@ -5,6 +5,23 @@
 #include <algorithm>
 
 namespace tunnel {
+namespace {
+
+// Bytes of whole encoded frames in `frames` from `from` that fit in `max`
+// (at least one frame, however long; SessionStream's batches are ~256 KiB).
+std::size_t whole_frames_within(const std::string& frames, std::size_t from, std::size_t max) {
+    std::size_t end = from;
+    while (end + wire::kHeaderSize <= frames.size()) {
+        const auto* h = reinterpret_cast<const unsigned char*>(frames.data() + end);
+        std::size_t len = wire::kHeaderSize + ((std::size_t(h[1]) << 24) | (std::size_t(h[2]) << 16) |
+                                               (std::size_t(h[3]) << 8) | std::size_t(h[4]));
+        if (end > from && end - from + len > max) break;
+        end = std::min(frames.size(), end + len);
+    }
+    return end > from ? end - from : frames.size() - from;
+}
+
+}  // namespace
 
 PollCarrier::PollCarrier(const EndpointConfig& cfg, const std::string& token)
     : cfg_(cfg), token_(token) {}
@@ -12,7 +29,6 @@ PollCarrier::PollCarrier(const EndpointConfig& cfg, const std::string& token)
 PollCarrier::~PollCarrier() {
     close();
     for (auto& t : pollers_) if (t.joinable()) t.join();
-    if (uplink_.joinable()) uplink_.join();
 }
 
 // Long polls are answered at least this often, so that a silent path is
@@ -34,18 +50,29 @@ void PollCarrier::start() {
         last_rx_ = Clock::now();
     }
     deliver(0, std::move(first));
+    up_ = make_easy("/v1/poll/up");
+    up_->add_header("Content-Type: application/octet-stream");
+    up_->add_header("Expect:");
     for (int i = 0; i < 2; ++i) pollers_[i] = std::thread([this, i] { run_poller(i); });
-    uplink_ = std::thread([this] { run_uplink(); });
 }
 
 void PollCarrier::send(std::string frames) {
-    std::unique_lock<std::mutex> lk(mu_);
-    cv_.wait(lk, [&] { return out_bytes_ < kOutCap || closed_ || error_; });
-    if (error_) throw *error_;
-    if (closed_) throw CarrierError("the carrier is closed");
-    out_bytes_ += frames.size();
-    out_.push_back(std::move(frames));
-    cv_.notify_all();
+    {
+        std::lock_guard<std::mutex> lk(mu_);
+        if (error_) throw *error_;
+        if (closed_) throw CarrierError("the carrier is closed");
+    }
+    try {
+        std::size_t from = 0;
+        while (from < frames.size()) {
+            std::size_t len = whole_frames_within(frames, from, kMaxBody);
+            post_once(*up_, from == 0 && len == frames.size() ? frames : frames.substr(from, len));
+            from += len;
+        }
+    } catch (const CarrierError& e) {
+        fail(e);
+        throw;
+    }
 }
 
 bool PollCarrier::receive(wire::Frame& out, std::chrono::milliseconds timeout) {
@@ -110,10 +137,7 @@ void PollCarrier::drain_in_order() {
         wire::FrameParser parser;
         parser.feed(it->second.data(), it->second.size());
         wire::Frame f;
-        while (parser.next(f)) {
-            bool own_pong = f.type == wire::FrameType::pong && (wire::payload_u64(f) & kOwnPingBit);
-            if (!own_pong) in_.push_back(std::move(f));
-        }
+        while (parser.next(f)) in_.push_back(std::move(f));
         if (parser.buffered() != 0) throw CarrierError("the relay sent a truncated frame in a poll answer");
         next_seq_ = it->first + 1;
         pending_.erase(it);

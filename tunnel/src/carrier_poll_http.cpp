@@ -35,14 +35,6 @@ int abort_if_closed(void* closed, curl_off_t, curl_off_t, curl_off_t, curl_off_t
     return static_cast<std::atomic<bool>*>(closed)->load() ? 1 : 0;
 }
 
-std::string ping_frame() {
-    using namespace std::chrono;
-    auto us = duration_cast<microseconds>(steady_clock::now().time_since_epoch()).count();
-    std::string f;
-    wire::append_u64_frame(f, wire::FrameType::ping, static_cast<std::uint64_t>(us) | PollCarrier::kOwnPingBit);
-    return f;
-}
-
 }  // namespace
 
 std::unique_ptr<http::Easy> PollCarrier::make_easy(const std::string& path) {
@@ -102,41 +94,6 @@ void PollCarrier::run_poller(int index) {
         fail(err);
     } catch (const std::exception& err) {
         fail(CarrierError(std::string("poll mode failed: ") + err.what()));
-    }
-}
-
-// Takes whole send() batches up to kMaxBody (at least one), or a heartbeat
-// ping when nothing was queued for one heartbeat interval.
-std::string PollCarrier::take_batch(std::unique_lock<std::mutex>& lk) {
-    cv_.wait_for(lk, cfg_.heartbeat, [&] { return !out_.empty() || closed_ || error_; });
-    if (out_.empty()) return ping_frame();
-    std::string body;
-    while (!out_.empty() && (body.empty() || body.size() + out_.front().size() <= kMaxBody)) {
-        body += out_.front();
-        out_bytes_ -= out_.front().size();
-        out_.pop_front();
-    }
-    cv_.notify_all();
-    return body;
-}
-
-void PollCarrier::run_uplink() {
-    auto e = make_easy("/v1/poll/up");
-    e->add_header("Content-Type: application/octet-stream");
-    e->add_header("Expect:");
-    try {
-        for (;;) {
-            std::string body;
-            {
-                std::unique_lock<std::mutex> lk(mu_);
-                if (closed_ || error_) return;
-                body = take_batch(lk);
-                if (closed_ || error_) return;
-            }
-            post_once(*e, body);
-        }
-    } catch (const CarrierError& err) {
-        fail(err);
     }
 }
 

@@ -1,6 +1,7 @@
-// PollCarrier internals (see tunnel/carrier_poll.h). Threads: one uplink
-// thread posts queued frames in order; two downlink pollers each hold one
-// long poll; the caller's threads only touch the queues under mu_.
+// PollCarrier internals (see tunnel/carrier_poll.h). Threads: send() posts
+// on the caller's thread (one POST per send, in order: the Carrier contract
+// allows one sender at a time), so a frame leaves without a thread hop; two
+// downlink pollers each hold one long poll.
 #pragma once
 
 #include <array>
@@ -32,14 +33,9 @@ public:
     void close() override;
     std::string describe() const override;
 
-    // Stamps of the carrier's own heartbeat pings (their pongs are swallowed),
-    // as in StreamCarrier.
-    static constexpr std::uint64_t kOwnPingBit = std::uint64_t(1) << 63;
-
 private:
-    // Frames queued towards the relay before send() blocks, and the most one
-    // POST carries (the relay accepts bodies of at most 1 MiB).
-    static constexpr std::size_t kOutCap = 1 << 20;
+    // The most one POST carries (the relay accepts bodies of at most 1 MiB);
+    // a larger send() goes out in several, split between frames.
     static constexpr std::size_t kMaxBody = 512 * 1024;
 
     struct Answer { std::uint64_t seq = 0; std::string body; };
@@ -48,8 +44,6 @@ private:
     void post_once(http::Easy& e, const std::string& body);
     std::unique_ptr<http::Easy> make_easy(const std::string& path);
     void run_poller(int index);
-    void run_uplink();
-    std::string take_batch(std::unique_lock<std::mutex>& lk);
     void deliver(int poller, Answer a);
     void drain_in_order();
     void fail(const CarrierError& e);
@@ -63,8 +57,6 @@ private:
     bool closed_ = false;
     std::atomic<bool> stopping_{false};  // closed_ or error_, readable without mu_
     std::optional<CarrierError> error_;
-    std::deque<std::string> out_;  // whole frames, as given to send()
-    std::size_t out_bytes_ = 0;
     std::deque<wire::Frame> in_;
     Clock::time_point last_rx_;
     // Answers are applied in X-Tether-Seq order (two polls race).
@@ -72,8 +64,8 @@ private:
     std::uint64_t next_seq_ = 0;
     std::array<std::uint64_t, 2> poller_seq_{};  // last seq each poller got
 
+    std::unique_ptr<http::Easy> up_;  // POST /v1/poll/up; used by the one sending thread
     std::array<std::thread, 2> pollers_;
-    std::thread uplink_;
 };
 
 }  // namespace tunnel
