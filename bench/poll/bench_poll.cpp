@@ -4,7 +4,7 @@
 //     --upload: the other way), timed until the receiver has every byte
 //     (MiB/s, MiB = 2^20 bytes); the bytes are compared exactly;
 //   - round trip: 1-byte ping-pongs near -> far -> near, echoed by us at the
-//     far end (median and p90, ms).
+//     far end (median and p90, ms); poll and stream mode interleaved.
 // Prints a table and the ratios against the targets: poll throughput >= 1.0x
 // httptunnel (which does no encryption), poll RTT <= 2.0x stream RTT. The
 // targets are printed as PASS/MISS, never asserted: the exit code is 1 only
