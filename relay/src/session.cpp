@@ -3,6 +3,10 @@
 namespace relay {
 namespace {
 
+// A probe queue holds pongs only (as control frames, up to FrameQueue's
+// slack): a probe pings a few times, never more than this is waiting.
+constexpr std::size_t kProbeQueueBytes = 4096;
+
 wire::Frame peer_frame(wire::PeerState s) {
     return wire::Frame{wire::FrameType::peer, std::string(1, static_cast<char>(s))};
 }
@@ -120,6 +124,22 @@ PopResult Session::next_for(Side side, std::uint64_t generation, std::vector<wir
                             std::size_t max_batch, std::chrono::milliseconds timeout) {
     SideState& s = at(side);
     return s.inbox.pop(out, max_batch, timeout, [&] { return s.down_gen != generation; });
+}
+
+std::shared_ptr<FrameQueue> Session::open_probe(Side side) {
+    auto q = std::make_shared<FrameQueue>(kProbeQueueBytes);
+    std::lock_guard<std::mutex> lock(mutex_);
+    at(side).probe = q;
+    return q;
+}
+
+void Session::probe_reply(Side side, wire::Frame pong) {
+    std::shared_ptr<FrameQueue> q;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        q = at(side).probe;
+    }
+    if (q) q->push_control(std::move(pong));
 }
 
 std::uint64_t Session::attach_uplink(Side side) {

@@ -13,9 +13,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-tunnel::SessionOptions options_for(std::shared_ptr<std::vector<std::string>> log) {
+tunnel::SessionOptions options_for(std::shared_ptr<std::vector<std::string>> log, std::shared_ptr<std::mutex> mu) {
     tunnel::SessionOptions o;
-    auto mu = std::make_shared<std::mutex>();
     o.on_status = [log, mu](const tunnel::SessionStatus& s) {
         std::lock_guard<std::mutex> lk(*mu);
         log->push_back(std::string(tunnel::to_string(s.state)) + ": " + s.detail);
@@ -76,9 +75,9 @@ Pair make_pair(const tunnel::EndpointConfig& cfg, const tunnel::TransportPolicy&
     p.desk_log = std::make_shared<std::vector<std::string>>();
     p.client_log = std::make_shared<std::vector<std::string>>();
     p.desk = std::make_unique<tunnel::SessionStream>(
-        tunnel::transport_factory(cfg, created.token, policy), options_for(p.desk_log));
+        tunnel::transport_factory(cfg, created.token, policy), options_for(p.desk_log, p.log_mu));
     p.client = std::make_unique<tunnel::SessionStream>(
-        tunnel::transport_factory(cfg, joined.token, policy), options_for(p.client_log));
+        tunnel::transport_factory(cfg, joined.token, policy), options_for(p.client_log, p.log_mu));
     wait_connected(*p.desk, "desk", *p.desk_log);
     wait_connected(*p.client, "client", *p.client_log);
     return p;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -17,7 +18,12 @@ namespace e2e_poll {
 // Both ends of one session. Status lines of each side are recorded.
 struct Pair {
     std::unique_ptr<tunnel::SessionStream> desk, client;
-    std::shared_ptr<std::vector<std::string>> desk_log, client_log;
+    std::shared_ptr<std::vector<std::string>> desk_log, client_log;  // "state: detail", guarded by log_mu
+    std::shared_ptr<std::mutex> log_mu = std::make_shared<std::mutex>();
+    std::vector<std::string> desk_states() const {
+        std::lock_guard<std::mutex> lk(*log_mu);
+        return *desk_log;
+    }
     std::string desk_detail() const { return desk->status().detail; }
     std::string client_detail() const { return client->status().detail; }
 };

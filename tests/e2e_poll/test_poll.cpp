@@ -8,7 +8,10 @@
 #include "support/squid.h"
 #include "tunnel/session_client.h"
 
+#include <algorithm>
+#include <atomic>
 #include <thread>
+#include <vector>
 
 using namespace e2e_poll;
 using namespace test_support;
@@ -153,6 +156,111 @@ TEST_CASE("stream mode breaking mid-transfer moves the session to poll mode with
     CHECK(exchange(pair, 50 * MiB, [&] { nginx.restart(/*buffering=*/true); }));
     CHECK_THAT(pair.desk_detail(), Catch::Contains("poll mode"));
     CHECK_THAT(pair.client_detail(), Catch::Contains("poll mode"));
+}
+
+namespace {
+
+// A byte at stream offset `off` of a flow (any lost, duplicated or moved
+// byte shows).
+char flow_byte(std::uint64_t off, unsigned seed) {
+    return static_cast<char>(((off + seed) * 2654435761u) >> 13);
+}
+
+// One direction written in 64 KiB pieces until `stop`, then half-closed;
+// the reader checks every byte against flow_byte.
+struct Flow {
+    std::atomic<bool> stop{false};
+    std::atomic<std::uint64_t> received{0};
+    std::uint64_t sent = 0;
+    bool intact = true;
+    std::thread writer, reader;
+
+    Flow(tunnel::ByteStream& from, tunnel::ByteStream& to, unsigned seed) {
+        writer = std::thread([this, &from, seed] {
+            std::vector<char> buf(64 * 1024);
+            try {
+                while (!stop) {
+                    for (std::size_t i = 0; i < buf.size(); ++i) buf[i] = flow_byte(sent + i, seed);
+                    from.write(buf.data(), buf.size());
+                    sent += buf.size();
+                }
+                from.shutdown_write();
+            } catch (const std::exception&) {
+                intact = false;
+            }
+        });
+        reader = std::thread([this, &to, seed] {
+            std::vector<char> buf(64 * 1024);
+            try {
+                while (std::size_t n = to.read(buf.data(), buf.size())) {
+                    for (std::size_t i = 0; i < n; ++i)
+                        if (buf[i] != flow_byte(received + i, seed)) intact = false;
+                    received += n;
+                }
+            } catch (const std::exception&) {
+                intact = false;
+            }
+        });
+    }
+    // Stops writing and waits for the reader to see the end; true if every
+    // byte written arrived, in order.
+    bool finish() {
+        stop = true;
+        writer.join();
+        reader.join();
+        return intact && received == sent;
+    }
+};
+
+}  // namespace
+
+TEST_CASE("poll mode moves back to stream mode once the path stops buffering, without loss", "[poll_to_stream]") {
+    Relay relay;
+    TempDir dir("tether-nginx-cert");
+    auto [cert, key] = make_cert(dir);
+    Nginx nginx({relay.port(), cert, key, /*buffering=*/true});
+    auto cfg = config(nginx.url(), cert);
+    auto p = policy(TransportMode::automatic);
+    p.stream_retry = p.stream_retry_max = std::chrono::milliseconds(1000);  // 60 s doubling in the programs
+    auto pair = make_pair(cfg, p);
+    REQUIRE(contains(pair.desk_detail(), "poll mode"));
+
+    // Data flows both ways the whole time.
+    Flow to_client(*pair.desk, *pair.client, 1), to_desk(*pair.client, *pair.desk, 2);
+    // Still buffering: the tests beside the session fail, and it keeps running.
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    CHECK_THAT(pair.desk_detail(), Catch::Contains("poll mode"));
+    CHECK(to_client.received > 0);
+    const auto carriers_in_poll = pair.desk->stats().carriers + pair.client->stats().carriers;
+    const auto states_in_poll = pair.desk_states().size();
+
+    // The path stops buffering: both sides move back, mid-transfer.
+    nginx.restart(/*buffering=*/false);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (!(contains(pair.desk_detail(), "stream mode") && contains(pair.client_detail(), "stream mode")) &&
+           std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    CHECK_THAT(pair.desk_detail(), Catch::Contains("stream mode"));
+    CHECK_THAT(pair.client_detail(), Catch::Contains("stream mode"));
+    CHECK(pair.desk->stats().carriers + pair.client->stats().carriers > carriers_in_poll);
+    const auto at_switch = to_client.received.load();
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000));  // and on in stream mode
+    CHECK(to_client.received > at_switch);
+    CHECK(to_client.finish());  // every byte, in order, across the switch
+    CHECK(to_desk.finish());
+    // The move itself showed no outage: the desk went from "connected: poll
+    // mode" straight to "connected: stream mode". (nginx's restart is a real
+    // outage, and its 4 MiB body limit cuts stream uplinks now and then: both
+    // show "reconnecting" lines of their own, before and after.)
+    auto states = pair.desk_states();
+    auto starts = [](const std::string& s, const char* p) { return s.rfind(p, 0) == 0; };
+    auto moved = std::find_if(states.begin() + static_cast<long>(states_in_poll), states.end(),
+                              [&](const std::string& s) { return starts(s, "connected: stream mode"); });
+    REQUIRE(moved != states.end());
+    INFO("the line before the move: " << *std::prev(moved));
+    CHECK(starts(*std::prev(moved), "connected: poll mode"));
+    // Probes crossed nginx beside the session.
+    CHECK(contains(nginx.access_log(), "/v1/stream/down?probe=1"));
 }
 
 TEST_CASE("squid with NTLM: sessions work in both modes", "[ntlm]") {

@@ -119,7 +119,8 @@ private:
 // GET /v1/stream/down on its own thread, parsing frames as they arrive.
 class Downlink {
 public:
-    Downlink(const Harness& h, const std::string& token) {
+    Downlink(const Harness& h, const std::string& token, std::string path = "/v1/stream/down")
+        : path_(std::move(path)) {
         thread_ = std::thread([this, &h, token] { run(h, token); });
     }
     ~Downlink() {
@@ -162,7 +163,7 @@ private:
     void run(const Harness& h, const std::string& token) {
         auto cli = h.client();
         auto res = cli->Get(
-            "/v1/stream/down", Harness::bearer(token),
+            path_, Harness::bearer(token),
             [this](const httplib::Response& r) {
                 std::lock_guard<std::mutex> lock(mutex_);
                 status_ = r.status;
@@ -194,6 +195,7 @@ private:
         return !stop_;
     }
 
+    const std::string path_;
     std::mutex mutex_;
     std::condition_variable cv_;
     wire::FrameParser parser_;
@@ -208,7 +210,7 @@ private:
 // POST /v1/stream/up with a chunked body fed by send().
 class Uplink {
 public:
-    Uplink(const Harness& h, const std::string& token) {
+    Uplink(const Harness& h, const std::string& token, std::string path = "/v1/stream/up") : path_(std::move(path)) {
         thread_ = std::thread([this, &h, token] { run(h, token); });
     }
     ~Uplink() { finish(); }
@@ -234,7 +236,7 @@ private:
     void run(const Harness& h, const std::string& token) {
         auto cli = h.client();
         auto res = cli->Post(
-            "/v1/stream/up", Harness::bearer(token),
+            path_, Harness::bearer(token),
             [this](std::size_t, httplib::DataSink& sink) {
                 std::unique_lock<std::mutex> lock(mutex_);
                 cv_.wait_for(lock, 100ms, [&] { return !pending_.empty() || finishing_; });
@@ -251,6 +253,7 @@ private:
         if (res) body_ = res->body;
     }
 
+    const std::string path_;
     std::mutex mutex_;
     std::condition_variable cv_;
     std::string pending_;

@@ -237,6 +237,41 @@ TEST_CASE("an end frame on the uplink ends the session like DELETE") {
     CHECK(p.desk_down.wait_for([](auto& f) { return has_end(f, wire::EndReason::by_you); }));
 }
 
+TEST_CASE("a stream probe (?probe=1) echoes pings on its own downlink and leaves the session alone") {
+    Harness h;
+    Pair p(h);
+    auto is_pong = [](std::uint64_t stamp) {
+        return [stamp](const std::vector<wire::Frame>& f) {
+            for (auto& x : f)
+                if (x.type == wire::FrameType::pong && wire::payload_u64(x) == stamp) return true;
+            return false;
+        };
+    };
+    Downlink probe_down(h, p.client_token, "/v1/stream/down?probe=1");
+    Uplink probe_up(h, p.client_token, "/v1/stream/up?probe=1");
+    std::string ping;
+    wire::append_u64_frame(ping, wire::FrameType::ping, 0xabc123);
+    probe_up.send(ping);
+    CHECK(probe_down.wait_for(is_pong(0xabc123)));
+    // The session's downlink of that side still gets the session's frames,
+    // and not the probe's pong.
+    Uplink desk_up(h, p.desk_token);
+    desk_up.send(data_frame(0, "still delivered"));
+    CHECK(p.client_down.wait_bytes(std::string(8, '\0') + "still delivered"));
+    CHECK(p.client_down.wait_for([&](auto& f) { return !is_pong(0xabc123)(f); }));
+    // The desk never saw its peer go away.
+    CHECK(p.desk_down.wait_for([](auto& f) {
+        for (auto& x : f)
+            if (x.type == wire::FrameType::peer && wire::payload_peer(x) == wire::PeerState::reconnecting) return false;
+        return true;
+    }));
+    // A probe may only ping.
+    auto res = h.client()->Post("/v1/stream/up?probe=1", Harness::bearer(p.client_token), data_frame(0, "x"),
+                                "application/octet-stream");
+    CHECK(outcome(res) == std::pair<int, std::string>{400, "protocol_error"});
+    CHECK(probe_up.finish() == 200);
+}
+
 TEST_CASE("a second downlink of a side replaces the first") {
     Harness h;
     Pair p(h);

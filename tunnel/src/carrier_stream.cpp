@@ -5,10 +5,10 @@
 
 namespace tunnel {
 
-StreamCarrier::StreamCarrier(const EndpointConfig& cfg, const std::string& token)
+StreamCarrier::StreamCarrier(const EndpointConfig& cfg, const std::string& token, StreamUse use)
     : cfg_(cfg),
-      down_(cfg, "/v1/stream/down", token),
-      up_(cfg, "/v1/stream/up", token),
+      down_(cfg, use == StreamUse::probe ? "/v1/stream/down?probe=1" : "/v1/stream/down", token),
+      up_(cfg, use == StreamUse::probe ? "/v1/stream/up?probe=1" : "/v1/stream/up", token),
       down_loop_(down_.get()),
       up_loop_(up_.get()) {
     setup_down();
@@ -111,9 +111,9 @@ std::chrono::milliseconds StreamCarrier::tick_period() const {
     return std::max(std::chrono::milliseconds(20), cfg_.heartbeat / 4);
 }
 
-std::unique_ptr<Carrier> connect_stream_carrier(const EndpointConfig& cfg,
-                                                const std::string& token) {
-    auto c = std::make_unique<StreamCarrier>(cfg, token);
+std::unique_ptr<Carrier> connect_stream_carrier(const EndpointConfig& cfg, const std::string& token,
+                                                StreamUse use) {
+    auto c = std::make_unique<StreamCarrier>(cfg, token, use);
     c->wait_ready();  // on throw, the destructor stops and joins both threads
     return c;
 }

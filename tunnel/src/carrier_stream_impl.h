@@ -13,6 +13,7 @@
 #include "http_easy.h"
 #include "http_loop.h"
 #include "tunnel/carrier.h"
+#include "tunnel/carrier_stream.h"
 #include "tunnel/http_settings.h"
 #include "tunnel/stream_buffers.h"
 #include "wire/frame.h"
@@ -23,7 +24,7 @@ class StreamCarrier : public Carrier {
 public:
     using Clock = std::chrono::steady_clock;
 
-    StreamCarrier(const EndpointConfig& cfg, const std::string& token);
+    StreamCarrier(const EndpointConfig& cfg, const std::string& token, StreamUse use);
     ~StreamCarrier() override;
 
     void wait_ready();  // throws CarrierError if either direction fails to come up

@@ -124,11 +124,12 @@ bool SessionStream::finished_reading() const {
 // A carrier stopped working: close it so that the thread blocked on it
 // returns, and let the receive thread replace it. `gen` guards against a
 // thread reporting a carrier that was already replaced.
-void SessionStream::mark_broken(std::uint64_t gen, const std::string& why, bool fatal) {
+void SessionStream::mark_broken(std::uint64_t gen, const std::string& why, bool fatal, bool planned) {
     if (gen != gen_ || broken_) return;
     broken_ = true;
     broken_why_ = why;
     broken_fatal_ = fatal;
+    broken_planned_ = planned;
     if (carrier_) carrier_->close();
     recv_cv_.notify_all();
 }

@@ -157,7 +157,7 @@ bool SessionStream::receive_one(Carrier& c, wire::Frame& f, std::uint64_t gen) {
         return c.receive(f, opts_.heartbeat);
     } catch (const CarrierError& e) {
         std::lock_guard<std::mutex> lk(mu_);
-        mark_broken(gen, e.what(), e.fatal);
+        mark_broken(gen, e.what(), e.fatal, e.planned);
     } catch (const wire::ProtocolError& e) {  // the carrier's parser gave up
         std::lock_guard<std::mutex> lk(mu_);
         ++stats_.bad_frames;
@@ -192,7 +192,7 @@ void SessionStream::after_break() {
     if (carrier_) carrier_->close();
     if (stopping()) return;
     if (broken_fatal_) throw StreamError(broken_why_);
-    set_state(SessionState::reconnecting, broken_why_);
+    if (!broken_planned_) set_state(SessionState::reconnecting, broken_why_);
 }
 
 void SessionStream::handle(wire::Frame& f) {

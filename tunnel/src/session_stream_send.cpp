@@ -42,7 +42,7 @@ void SessionStream::send_loop() {
             lk.lock();
         } catch (const CarrierError& e) {
             lk.lock();
-            mark_broken(gen, e.what(), e.fatal);
+            mark_broken(gen, e.what(), e.fatal, e.planned);
         } catch (const std::exception& e) {  // a carrier bug must not end the process
             lk.lock();
             mark_broken(gen, e.what(), false);

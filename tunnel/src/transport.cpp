@@ -1,13 +1,17 @@
 // Automatic choice between stream and poll mode (see tunnel/transport.h).
 #include "tunnel/transport.h"
 
+#include <algorithm>
+#include <condition_variable>
 #include <deque>
 #include <fstream>
 #include <memory>
 #include <mutex>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
+#include "carrier_stream_impl.h"  // StreamCarrier: a probe that close() can abort while it connects
 #include "tunnel/carrier_stream.h"
 
 namespace tunnel {
@@ -106,7 +110,7 @@ void remember(const std::string& file, const std::string& key, const char* mode)
 }
 
 // Shared by every call of one factory: what this session learned.
-struct Chooser {
+struct Chooser : std::enable_shared_from_this<Chooser> {
     EndpointConfig cfg;
     std::string token;
     TransportPolicy policy;
@@ -114,23 +118,45 @@ struct Chooser {
     std::mutex mu;
     bool use_poll = false;
     int stream_failures = 0;  // consecutive
+    bool first_ = true;       // no carrier made yet
+    bool upgrading = false;   // moving back: one stream attempt, else poll at once
+    std::chrono::milliseconds retry_wait{0};  // before the next stream test in poll mode
 
     void say(const std::string& line) { if (log) log(line); }
 
-    std::unique_ptr<Carrier> stream_probed() {
+    EndpointConfig probe_config() const {
         EndpointConfig c = cfg;
         c.connect_timeout = std::min(c.connect_timeout, policy.stream_connect_budget);
-        auto carrier = connect_stream_carrier(c, token);
+        return c;
+    }
+
+    std::unique_ptr<Carrier> stream_probed() {
+        auto carrier = connect_stream_carrier(probe_config(), token);
         std::deque<wire::Frame> early;
         echo(*carrier, policy.echo_timeout, early);
         return std::make_unique<ProbedCarrier>(std::move(carrier), std::move(early));
     }
 
-    std::unique_ptr<Carrier> poll() { return connect_poll_carrier(cfg, token); }
+    // A test succeeded: the next carrier is a stream carrier.
+    void move_back() {
+        std::lock_guard<std::mutex> lk(mu);
+        use_poll = false;
+        upgrading = true;
+        say("stream mode works again through this path: moving back from poll mode");
+    }
+
+    // A test failed: wait twice as long before the next one.
+    std::chrono::milliseconds longer_wait() {
+        std::lock_guard<std::mutex> lk(mu);
+        retry_wait = std::min(policy.stream_retry_max, retry_wait * 2);
+        return retry_wait;
+    }
+
+    std::unique_ptr<Carrier> poll();  // below: wraps the poll carrier in an UpgradingCarrier
 
     std::unique_ptr<Carrier> next() {
         if (policy.mode == TransportMode::stream) return connect_stream_carrier(cfg, token);
-        if (policy.mode == TransportMode::poll || is_plain_http(cfg.relay_url)) return poll();
+        if (policy.mode == TransportMode::poll || is_plain_http(cfg.relay_url)) return connect_poll_carrier(cfg, token);
         std::lock_guard<std::mutex> lk(mu);
         bool first = first_;
         first_ = false;
@@ -138,14 +164,24 @@ struct Chooser {
             try {
                 auto c = stream_probed();
                 stream_failures = 0;
+                if (upgrading) remember(policy.memory_file, memory_key(cfg), "stream");
+                upgrading = false;
                 return c;
             } catch (const CarrierError& e) {
                 if (e.fatal) throw;
+                if (upgrading) {  // the test passed, the real carrier did not: stay in poll mode
+                    upgrading = false;
+                    use_poll = true;
+                    retry_wait = std::min(policy.stream_retry_max, retry_wait * 2);
+                    say("stream mode failed again (" + std::string(e.what()) + "): staying in poll mode");
+                    return poll();
+                }
                 // At session start, fall back at once (the 10 s budget);
                 // mid-session, give stream mode one more attempt first.
                 if (++stream_failures < 2 && !first) throw;
                 say("stream mode failed (" + std::string(e.what()) + "): using poll mode");
                 use_poll = true;
+                retry_wait = policy.stream_retry;
                 // Only a path that fails the probe at session start is
                 // remembered: a break mid-session may be a passing fault.
                 if (first) remember(policy.memory_file, memory_key(cfg), "poll");
@@ -153,9 +189,114 @@ struct Chooser {
         }
         return poll();
     }
-
-    bool first_ = true;  // under mu
 };
+
+// A poll carrier that, in the background, tests every so often whether
+// stream mode works again: a probe connection (StreamUse::probe), which the
+// relay keeps apart from the session, must echo a ping in time. Once it
+// does, the carrier retires (CarrierError::retiring) and the session stream
+// asks the factory for a new carrier, which is then a stream carrier. No
+// byte is lost: the session stream resends whatever the retiring carrier did
+// not deliver.
+class UpgradingCarrier : public Carrier {
+public:
+    UpgradingCarrier(std::unique_ptr<Carrier> poll, std::shared_ptr<Chooser> chooser, std::chrono::milliseconds wait)
+        : inner_(std::move(poll)), chooser_(std::move(chooser)), tester_([this, wait] { test_loop(wait); }) {}
+    ~UpgradingCarrier() override {
+        stop();
+        tester_.join();
+    }
+
+    void send(std::string frames) override {
+        throw_if_retiring();
+        inner_->send(std::move(frames));
+    }
+    // In slices, so that a successful test is acted on within kSlice.
+    bool receive(wire::Frame& out, std::chrono::milliseconds timeout) override {
+        const auto deadline = Clock::now() + timeout;
+        for (;;) {
+            throw_if_retiring();
+            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+            if (left <= std::chrono::milliseconds(0)) return false;
+            if (inner_->receive(out, std::min(left, kSlice))) return true;
+        }
+    }
+    void close() override {
+        stop();
+        inner_->close();
+    }
+    std::string describe() const override { return inner_->describe(); }
+
+private:
+    static constexpr std::chrono::milliseconds kSlice{250};
+
+    void test_loop(std::chrono::milliseconds wait) {
+        std::unique_lock<std::mutex> lk(mu_);
+        for (;;) {
+            if (cv_.wait_for(lk, wait, [this] { return stopped_; })) return;
+            lk.unlock();
+            const bool works = stream_echoes();
+            lk.lock();
+            if (stopped_) return;
+            if (works) {
+                chooser_->move_back();
+                retiring_ = true;
+                return;
+            }
+            wait = chooser_->longer_wait();
+        }
+    }
+    // One test, on the tester thread. close() aborts it through probe_.
+    bool stream_echoes() {
+        auto probe = std::make_shared<StreamCarrier>(chooser_->probe_config(), chooser_->token, StreamUse::probe);
+        {
+            std::lock_guard<std::mutex> lk(mu_);
+            if (stopped_) return false;
+            probe_ = probe;
+        }
+        bool works = false;
+        try {
+            probe->wait_ready();
+            std::deque<wire::Frame> early;
+            echo(*probe, chooser_->policy.echo_timeout, early);
+            works = true;
+        } catch (const CarrierError&) {
+        }
+        std::lock_guard<std::mutex> lk(mu_);
+        probe_.reset();
+        return works;
+    }
+    void stop() {
+        std::shared_ptr<Carrier> probe;
+        {
+            std::lock_guard<std::mutex> lk(mu_);
+            stopped_ = true;
+            probe = probe_;
+            cv_.notify_all();
+        }
+        if (probe) probe->close();  // a test in progress ends now
+    }
+    void throw_if_retiring() {
+        std::lock_guard<std::mutex> lk(mu_);
+        if (retiring_) throw CarrierError::retiring("moving back to stream mode, which works again through this path");
+    }
+
+    std::unique_ptr<Carrier> inner_;
+    std::shared_ptr<Chooser> chooser_;
+    std::mutex mu_;
+    std::condition_variable cv_;
+    bool stopped_ = false;
+    bool retiring_ = false;
+    std::shared_ptr<Carrier> probe_;  // while a test runs
+    std::thread tester_;  // last: starts once the members above exist
+};
+
+std::unique_ptr<Carrier> Chooser::poll() {
+    auto c = connect_poll_carrier(cfg, token);
+    if (policy.stream_retry <= std::chrono::milliseconds(0)) return c;
+    if (retry_wait <= std::chrono::milliseconds(0)) retry_wait = policy.stream_retry;
+    return std::make_unique<UpgradingCarrier>(std::move(c), shared_from_this(), retry_wait);
+}
 
 }  // namespace
 

@@ -8,6 +8,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -59,6 +60,13 @@ public:
     // Relay-generated frames to `to` (pong, ...): never blocks, may drop.
     void reply(Side to, wire::Frame f);
 
+    // Stream-mode probe of a side in poll mode (docs/PROTOCOL.md, "Moving
+    // back to stream mode"): a separate queue that only the probe's pongs
+    // reach. It attaches nothing, so the side's presence and its poll-mode
+    // delivery are untouched. open_probe() replaces an older probe's queue.
+    std::shared_ptr<FrameQueue> open_probe(Side side);
+    void probe_reply(Side side, wire::Frame pong);  // to the current probe; dropped if none
+
     // The client joined: its absence now counts toward the grace period.
     void mark_joined();
     // Ends both directions: each side gets its end frame after what is queued.
@@ -91,6 +99,7 @@ private:
         TimePoint absent_since;      // valid while !present()
         std::mutex poll_mutex;       // takes frames and numbers poll answers together
         std::uint64_t poll_seq = 0;  // X-Tether-Seq of the last poll answer
+        std::shared_ptr<FrameQueue> probe;  // guarded by Session::mutex_
         bool present() const { return attached || pollers > 0 || polling; }
     };
     SideState& at(Side s) { return *sides_[static_cast<int>(s)]; }

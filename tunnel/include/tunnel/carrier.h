@@ -21,7 +21,15 @@ class CarrierError : public std::runtime_error {
 public:
     CarrierError(const std::string& what, bool fatal = false)
         : std::runtime_error(what), fatal(fatal) {}
+    // A carrier retiring on purpose (a better mode works again), not an
+    // outage: the session replaces it without showing "reconnecting".
+    static CarrierError retiring(const std::string& why) {
+        CarrierError e(why);
+        e.planned = true;
+        return e;
+    }
     bool fatal;
+    bool planned = false;
 };
 
 // Threading: one thread may be in send() while another is in receive();

@@ -168,7 +168,7 @@ private:
     void queue_resend(Clock::time_point now);
 
     // --- shared (session_stream.cpp); callers hold mu_ unless noted ---
-    void mark_broken(std::uint64_t gen, const std::string& why, bool fatal);
+    void mark_broken(std::uint64_t gen, const std::string& why, bool fatal, bool planned = false);
     void fail(const std::string& why);
     void set_state(SessionState s, const std::string& detail);
     void flush_status();  // without mu_ held; receive thread only
@@ -191,6 +191,7 @@ private:
     bool broken_ = false;        // current carrier must be replaced
     std::string broken_why_;
     bool broken_fatal_ = false;
+    bool broken_planned_ = false;  // the carrier retired on purpose: no "reconnecting"
 
     // Sending side.
     SendBuffer sendbuf_;

@@ -34,6 +34,13 @@ struct TransportPolicy {
     // Bound on connecting one stream-mode carrier while probing, so that
     // Connect to a working session stays under 10 s in the worst case.
     std::chrono::milliseconds stream_connect_budget{4000};
+    // A session that uses poll mode by automatic choice (not pinned, not
+    // plain HTTP) tests stream mode again after this long, beside the running
+    // session (a probe that leaves its delivery alone), and moves back when
+    // stream mode echoes; the wait doubles after every failed test, up to
+    // stream_retry_max. Zero: never move back.
+    std::chrono::milliseconds stream_retry{60000};
+    std::chrono::milliseconds stream_retry_max{15 * 60000};
 };
 
 // Emits one line per decision ("stream mode does not echo through this path
@@ -43,7 +50,9 @@ using TransportLog = std::function<void(const std::string&)>;
 // A CarrierFactory for SessionStream. In automatic mode each call probes
 // stream mode (connect, then a ping that must echo promptly) unless poll mode
 // was chosen for this path, and falls back to poll mode; a stream carrier
-// that breaks is tried once more before the session moves to poll mode.
+// that breaks is tried once more before the session moves to poll mode. In
+// poll mode the session moves back to stream mode once it works again
+// (TransportPolicy::stream_retry), without loss and without "reconnecting".
 // Fatal errors of stream mode that poll mode shares (proxy refused CONNECT,
 // bad credentials, session gone) are rethrown.
 CarrierFactory transport_factory(EndpointConfig cfg, std::string token, TransportPolicy policy,
