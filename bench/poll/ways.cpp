@@ -142,19 +142,11 @@ private:
     int fd_;
 };
 
-sockaddr_in loopback(int port) {
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(static_cast<std::uint16_t>(port));
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    return a;
-}
-
 // A listening socket on 127.0.0.1:<ephemeral>; returns {fd, port}.
 std::pair<int, int> listen_loopback() {
     int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) sys_fail("socket");
-    sockaddr_in a = loopback(0);
+    sockaddr_in a = test_support::loopback(0);
     socklen_t len = sizeof a;
     if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(fd, 4) != 0 ||
         ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
@@ -177,7 +169,7 @@ int accept_within(int listen_fd, std::chrono::milliseconds timeout) {
 int connect_loopback(int port) {
     int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) sys_fail("socket");
-    sockaddr_in a = loopback(port);
+    sockaddr_in a = test_support::loopback(port);
     if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
         ::close(fd);
         sys_fail("connect to 127.0.0.1:" + std::to_string(port));

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <stdexcept>
 #include <string>
+#include "support/net.h"
 
 namespace bench {
 namespace {
@@ -20,14 +21,6 @@ using Clock = std::chrono::steady_clock;
 // Bytes read and forwarded at once: about 0.5 ms at 1 Gbit/s, so the pacing
 // is smooth at the rates a benchmark uses.
 constexpr std::size_t kSlice = 64 * 1024;
-
-sockaddr_in loopback(int port) {
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(static_cast<std::uint16_t>(port));
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    return a;
-}
 
 void set_nodelay(int fd) {
     int one = 1;
@@ -50,7 +43,7 @@ bool write_all(int fd, const char* p, std::size_t n) {
 PacedLink::PacedLink(int target_port, double mbps) : target_port_(target_port), bytes_per_s_(mbps * 1e6 / 8) {
     if (mbps <= 0) throw std::invalid_argument("PacedLink: the rate must be positive");
     listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a = loopback(0);
+    sockaddr_in a = test_support::loopback(0);
     socklen_t len = sizeof a;
     if (listen_fd_ < 0 || ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
         ::listen(listen_fd_, 64) != 0 || ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
@@ -83,7 +76,7 @@ void PacedLink::accept_loop() {
             return;  // the listener was shut down
         }
         int out = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in t = loopback(target_port_);
+        sockaddr_in t = test_support::loopback(target_port_);
         if (out < 0 || ::connect(out, reinterpret_cast<sockaddr*>(&t), sizeof t) != 0) {
             ::close(in);
             if (out >= 0) ::close(out);

@@ -9,7 +9,6 @@
 #include <thread>
 
 namespace test_support {
-namespace {
 
 sockaddr_in loopback(int port) {
     sockaddr_in a{};
@@ -18,6 +17,8 @@ sockaddr_in loopback(int port) {
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     return a;
 }
+
+namespace {
 
 bool can_connect(int port) {
     int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
