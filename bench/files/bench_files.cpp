@@ -145,7 +145,16 @@ FileRun file_run(const std::string& kind, const fs::path& src, const fs::path& d
 
 int main(int argc, char** argv) {
     wire::tune_allocator_for_streaming();  // before any thread starts
-    std::uint64_t mib = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1024;
+    std::uint64_t mib = 1024;
+    if (argc > 1) {
+        char* end = nullptr;
+        mib = std::strtoull(argv[1], &end, 10);
+        if (argc > 3 || !end || *end || mib == 0) {
+            std::fprintf(stderr, "usage: bench_files [MIB (1024)] [DIR (system temp)]\n"
+                                 "  a MIB-sized file over each in-process carrier, against the raw carrier\n");
+            return 2;
+        }
+    }
     fs::path base = argc > 2 ? fs::path(argv[2]) : fs::temp_directory_path();
     fs::path dir = base / ("tether-bench-files-" + std::to_string(::getpid()));
     fs::create_directories(dir / "down");
