@@ -263,6 +263,34 @@ TEST_CASE("poll mode moves back to stream mode once the path stops buffering, wi
     CHECK(contains(nginx.access_log(), "/v1/stream/down?probe=1"));
 }
 
+TEST_CASE("a path that cuts long request bodies (413) moves the session to poll mode for good", "[body_limit]") {
+    Relay relay;
+    TempDir dir("tether-nginx-cert");
+    auto [cert, key] = make_cert(dir);
+    NginxOptions no{relay.port(), cert, key, /*buffering=*/false};
+    no.max_body = "1m";  // nginx's default: a stream uplink is one long body
+    Nginx nginx(no);
+    auto cfg = config(nginx.url(), cert);
+    auto p = policy(TransportMode::automatic);
+    p.stream_retry = std::chrono::milliseconds(500);  // would try stream mode again at once, if it could
+    auto pair = make_pair(cfg, p);
+    REQUIRE(contains(pair.desk_detail(), "stream mode"));  // short requests pass: the probe echoes
+
+    CHECK(exchange(pair, 20 * MiB));  // both uplinks pass 1 MiB early on
+    CHECK(contains(nginx.access_log(), "\" 413 "));
+    CHECK_THAT(pair.desk_detail(), Catch::Contains("poll mode"));
+    CHECK_THAT(pair.client_detail(), Catch::Contains("poll mode"));
+    // One cut, not one every MiB: at most the first stream carrier, perhaps
+    // a second one raced in, and the poll carrier per side.
+    INFO("carriers: desk " << pair.desk->stats().carriers << ", client " << pair.client->stats().carriers);
+    CHECK(pair.desk->stats().carriers <= 3);
+    CHECK(pair.client->stats().carriers <= 3);
+    // And it stays there: no move back to a mode the path cuts.
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    CHECK_THAT(pair.desk_detail(), Catch::Contains("poll mode"));
+    CHECK_FALSE(contains(nginx.access_log(), "probe=1"));
+}
+
 TEST_CASE("squid with NTLM: sessions work in both modes", "[ntlm]") {
     Relay relay;
     SquidOptions so;

@@ -63,7 +63,7 @@ void Nginx::write_config() {
       << "  fastcgi_temp_path " << dir_.file("fastcgi") << ";\n"
       << "  uwsgi_temp_path " << dir_.file("uwsgi") << ";\n"
       << "  scgi_temp_path " << dir_.file("scgi") << ";\n"
-      << "  client_max_body_size 4m;\n"
+      << "  client_max_body_size " << opts_.max_body << ";\n"
       << "  server {\n"
       << "    listen 127.0.0.1:" << port_ << " ssl;\n"
       << "    ssl_certificate " << opts_.cert_file << ";\n"

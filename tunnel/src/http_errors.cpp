@@ -81,9 +81,13 @@ CarrierError describe_status(long status, const std::string& body) {
     if (status == 401 || status == 410)
         return {"the relay no longer knows this session (" + std::to_string(status) + ")" + detail,
                 true};
+    CarrierError e("the relay answered " + std::to_string(status) + detail, status == 403);
     // 403 too: the relay refuses this token. Other answers may pass on retry.
-    bool fatal = status == 403;
-    return {"the relay answered " + std::to_string(status) + detail, fatal};
+    if (status == 413)
+        e = CarrierError("a request was refused as too long (413" + detail +
+                         "): the relay or something on the path limits request bodies");
+    e.http_status = static_cast<int>(status);
+    return e;
 }
 
 }  // namespace tunnel::http

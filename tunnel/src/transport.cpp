@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <deque>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <sstream>
@@ -29,20 +30,35 @@ constexpr long long kMemorySeconds = 24 * 3600;
 
 // Frames that arrived while we waited for the probe's pong are handed to
 // the session stream first, in order.
+// Also reports the error that ends the carrier to `on_error` (the chooser
+// learns from it) before passing it on.
 class ProbedCarrier : public Carrier {
 public:
-    ProbedCarrier(std::unique_ptr<Carrier> inner, std::deque<wire::Frame> early)
-        : inner_(std::move(inner)), early_(std::move(early)) {}
-    void send(std::string frames) override { inner_->send(std::move(frames)); }
+    using OnError = std::function<void(const CarrierError&)>;
+    ProbedCarrier(std::unique_ptr<Carrier> inner, std::deque<wire::Frame> early, OnError on_error = {})
+        : inner_(std::move(inner)), early_(std::move(early)), on_error_(std::move(on_error)) {}
+    void send(std::string frames) override {
+        try {
+            inner_->send(std::move(frames));
+        } catch (const CarrierError& e) {
+            report(e);
+            throw;
+        }
+    }
     bool receive(wire::Frame& out, std::chrono::milliseconds timeout) override {
         if (!early_.empty()) {
             out = std::move(early_.front());
             early_.pop_front();
             return true;
         }
-        for (;;) {
-            if (!inner_->receive(out, timeout)) return false;
-            if (!is_probe_pong(out)) return true;
+        try {
+            for (;;) {
+                if (!inner_->receive(out, timeout)) return false;
+                if (!is_probe_pong(out)) return true;
+            }
+        } catch (const CarrierError& e) {
+            report(e);
+            throw;
         }
     }
     void close() override { inner_->close(); }
@@ -53,8 +69,12 @@ public:
     }
 
 private:
+    void report(const CarrierError& e) {
+        if (on_error_) on_error_(e);
+    }
     std::unique_ptr<Carrier> inner_;
     std::deque<wire::Frame> early_;
+    OnError on_error_;
 };
 
 // Sends the probe ping and waits for its pong; frames seen meanwhile are kept.
@@ -120,6 +140,7 @@ struct Chooser : std::enable_shared_from_this<Chooser> {
     int stream_failures = 0;  // consecutive
     bool first_ = true;       // no carrier made yet
     bool upgrading = false;   // moving back: one stream attempt, else poll at once
+    bool body_limited = false;  // a stream uplink was cut as too long (413): poll mode for good
     std::chrono::milliseconds retry_wait{0};  // before the next stream test in poll mode
 
     void say(const std::string& line) { if (log) log(line); }
@@ -134,7 +155,23 @@ struct Chooser : std::enable_shared_from_this<Chooser> {
         auto carrier = connect_stream_carrier(probe_config(), token);
         std::deque<wire::Frame> early;
         echo(*carrier, policy.echo_timeout, early);
-        return std::make_unique<ProbedCarrier>(std::move(carrier), std::move(early));
+        std::weak_ptr<Chooser> self = weak_from_this();
+        return std::make_unique<ProbedCarrier>(std::move(carrier), std::move(early), [self](const CarrierError& e) {
+            if (auto c = self.lock()) c->learn(e);
+        });
+    }
+
+    // A stream uplink is one long request body; a path that cuts bodies at
+    // some length (413: a reverse proxy's client_max_body_size, a scanning
+    // proxy) would cut it again and again, each time a reconnect. Poll
+    // mode's requests are short, so it is the mode for such a path.
+    void learn(const CarrierError& e) {
+        if (e.http_status != 413) return;
+        std::lock_guard<std::mutex> lk(mu);
+        if (body_limited) return;
+        body_limited = true;
+        use_poll = true;
+        say("the path cuts long requests (" + std::string(e.what()) + "): using poll mode, whose requests are short");
     }
 
     // A test succeeded: the next carrier is a stream carrier.
@@ -298,7 +335,8 @@ private:
 
 std::unique_ptr<Carrier> Chooser::poll() {
     auto c = connect_poll_carrier(cfg, token);
-    if (policy.stream_retry <= std::chrono::milliseconds(0)) return c;
+    // A path that cuts long requests would cut stream mode again: stay.
+    if (policy.stream_retry <= std::chrono::milliseconds(0) || body_limited) return c;
     if (retry_wait <= std::chrono::milliseconds(0)) retry_wait = policy.stream_retry;
     return std::make_unique<UpgradingCarrier>(std::move(c), shared_from_this(), retry_wait);
 }

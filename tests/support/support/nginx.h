@@ -19,6 +19,7 @@ struct NginxOptions {
     std::string cert_file;         // PEM certificate nginx presents
     std::string key_file;          // its key
     bool buffering = true;         // false: proxy_buffering/request_buffering off
+    std::string max_body = "4m";   // client_max_body_size: longer request bodies get 413
 };
 
 class Nginx {

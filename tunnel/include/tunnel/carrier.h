@@ -30,6 +30,7 @@ public:
     }
     bool fatal;
     bool planned = false;
+    int http_status = 0;  // the HTTP answer that ended the carrier, if that was it
 };
 
 // Threading: one thread may be in send() while another is in receive();
