@@ -248,6 +248,10 @@ TEST_CASE("a stream probe (?probe=1) echoes pings on its own downlink and leaves
         };
     };
     Downlink probe_down(h, p.client_token, "/v1/stream/down?probe=1");
+    // Pongs go to the probe's downlink once it is open (the endpoint's
+    // carrier waits for its response headers before pinging, as here).
+    for (int i = 0; i < 500 && probe_down.status() != 200; ++i) std::this_thread::sleep_for(10ms);
+    REQUIRE(probe_down.status() == 200);
     Uplink probe_up(h, p.client_token, "/v1/stream/up?probe=1");
     std::string ping;
     wire::append_u64_frame(ping, wire::FrameType::ping, 0xabc123);
