@@ -101,13 +101,13 @@ void Mux::read_frame() {
     // Control frames (credit, fin, reset: a few bytes) share one buffer.
     if (!rx_) rx_.reset(new char[kMuxMaxPayload]);
     if (len > 0 && !read_whole(base_, rx_.get(), len)) throw malformed("the stream ended inside a frame");
-    dispatch(ch, kind, rx_.get(), len);
+    dispatch_control(ch, static_cast<MuxKind>(kind), rx_.get(), len);
 }
 
-void Mux::dispatch(std::uint8_t ch, std::uint8_t kind, const char* payload, std::size_t len) {
+void Mux::dispatch_control(std::uint8_t ch, MuxKind kind, const char* payload, std::size_t len) {
     MuxChannel& c = *channels_[ch];
-    switch (static_cast<MuxKind>(kind)) {
-    case MuxKind::data: return c.on_data(std::string(payload, len));
+    switch (kind) {
+    case MuxKind::data: break;  // read_frame hands data over itself
     case MuxKind::credit:
         if (len != 4) throw malformed("credit payload of " + std::to_string(len) + " bytes");
         return c.on_credit(get_u32(payload));

@@ -108,7 +108,7 @@ private:
     friend class MuxChannel;
     void reader_loop();
     void read_frame();  // throws StreamError; returns normally after dispatch
-    void dispatch(std::uint8_t ch, std::uint8_t kind, const char* payload, std::size_t len);
+    void dispatch_control(std::uint8_t ch, MuxKind kind, const char* payload, std::size_t len);
     // Writes one whole frame; on failure fails every channel and throws.
     void send_frame(Channel c, MuxKind k, const char* p, std::size_t n);
     void send_frame_locked(Channel c, MuxKind k, const char* p, std::size_t n);
