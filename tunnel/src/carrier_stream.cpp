@@ -111,9 +111,9 @@ std::chrono::milliseconds StreamCarrier::tick_period() const {
     return std::max(std::chrono::milliseconds(20), cfg_.heartbeat / 4);
 }
 
-std::unique_ptr<Carrier> connect_stream_carrier(const EndpointConfig& cfg, const std::string& token,
-                                                StreamUse use) {
-    auto c = std::make_unique<StreamCarrier>(cfg, token, use);
+std::unique_ptr<Carrier> connect_stream_carrier(const EndpointConfig& cfg,
+                                                const std::string& token) {
+    auto c = std::make_unique<StreamCarrier>(cfg, token, StreamUse::session);
     c->wait_ready();  // on throw, the destructor stops and joins both threads
     return c;
 }

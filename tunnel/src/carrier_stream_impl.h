@@ -13,12 +13,17 @@
 #include "http_easy.h"
 #include "http_loop.h"
 #include "tunnel/carrier.h"
-#include "tunnel/carrier_stream.h"
 #include "tunnel/http_settings.h"
 #include "tunnel/stream_buffers.h"
 #include "wire/frame.h"
 
 namespace tunnel {
+
+// What a StreamCarrier connects. `probe` (`?probe=1`, docs/PROTOCOL.md) may
+// send only pings, gets only their pongs, and leaves the session's delivery
+// alone, so that a session in poll mode can test stream mode while it keeps
+// running (transport.cpp).
+enum class StreamUse { session, probe };
 
 class StreamCarrier : public Carrier {
 public:

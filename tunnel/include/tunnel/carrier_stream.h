@@ -20,14 +20,8 @@ namespace tunnel {
 // receive() hands over every frame, including the relay's ping/peer/end and
 // the pongs of the caller's pings; the carrier's own heartbeat pings carry
 // stamps with the top bit set, and their pongs are swallowed.
-//
-// StreamUse::probe connects a probe instead (`?probe=1`, docs/PROTOCOL.md):
-// it may send only pings, gets only their pongs, and leaves the session's
-// delivery alone, so a session in poll mode can test stream mode while it
-// keeps running.
-enum class StreamUse { session, probe };
-std::unique_ptr<Carrier> connect_stream_carrier(const EndpointConfig& cfg, const std::string& token,
-                                                StreamUse use = StreamUse::session);
+std::unique_ptr<Carrier> connect_stream_carrier(const EndpointConfig& cfg,
+                                                const std::string& token);
 
 // A CarrierFactory for SessionStream: each call connects a new carrier.
 CarrierFactory stream_carrier_factory(EndpointConfig cfg, std::string token);
