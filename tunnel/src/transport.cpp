@@ -141,7 +141,7 @@ struct Chooser : std::enable_shared_from_this<Chooser> {
     bool first_ = true;       // no carrier made yet
     bool upgrading = false;   // moving back: one stream attempt, else poll at once
     bool body_limited = false;  // a stream uplink was cut as too long (413): poll mode for good
-    std::chrono::milliseconds retry_wait{0};  // before the next stream test in poll mode
+    std::chrono::milliseconds retry_wait{0};  // before the next stream test in poll mode (set by the factory)
 
     void say(const std::string& line) { if (log) log(line); }
 
@@ -185,6 +185,9 @@ struct Chooser : std::enable_shared_from_this<Chooser> {
     // A test failed: wait twice as long before the next one.
     std::chrono::milliseconds longer_wait() {
         std::lock_guard<std::mutex> lk(mu);
+        return double_wait_locked();
+    }
+    std::chrono::milliseconds double_wait_locked() {
         retry_wait = std::min(policy.stream_retry_max, retry_wait * 2);
         return retry_wait;
     }
@@ -209,7 +212,7 @@ struct Chooser : std::enable_shared_from_this<Chooser> {
                 if (upgrading) {  // the test passed, the real carrier did not: stay in poll mode
                     upgrading = false;
                     use_poll = true;
-                    retry_wait = std::min(policy.stream_retry_max, retry_wait * 2);
+                    double_wait_locked();
                     say("stream mode failed again (" + std::string(e.what()) + "): staying in poll mode");
                     return poll();
                 }
@@ -337,7 +340,6 @@ std::unique_ptr<Carrier> Chooser::poll() {
     auto c = connect_poll_carrier(cfg, token);
     // A path that cuts long requests would cut stream mode again: stay.
     if (policy.stream_retry <= std::chrono::milliseconds(0) || body_limited) return c;
-    if (retry_wait <= std::chrono::milliseconds(0)) retry_wait = policy.stream_retry;
     return std::make_unique<UpgradingCarrier>(std::move(c), shared_from_this(), retry_wait);
 }
 
@@ -365,6 +367,7 @@ CarrierFactory transport_factory(EndpointConfig cfg, std::string token, Transpor
     chooser->token = std::move(token);
     chooser->policy = std::move(policy);
     chooser->log = std::move(log);
+    chooser->retry_wait = chooser->policy.stream_retry;
     if (chooser->policy.mode == TransportMode::automatic && !chooser->policy.memory_file.empty() &&
         remembered_poll(chooser->policy.memory_file, memory_key(chooser->cfg))) {
         chooser->use_poll = true;
