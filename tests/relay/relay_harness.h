@@ -275,4 +275,19 @@ inline std::string data_frame(std::uint64_t offset, const std::string& bytes) {
     return out;
 }
 
+inline std::string ping_frame(std::uint64_t stamp) {
+    std::string out;
+    wire::append_u64_frame(out, wire::FrameType::ping, stamp);
+    return out;
+}
+
+// A Downlink::wait_for predicate: the pong of ping_frame(stamp) arrived.
+inline std::function<bool(const std::vector<wire::Frame>&)> has_pong(std::uint64_t stamp) {
+    return [stamp](const std::vector<wire::Frame>& frames) {
+        for (auto& f : frames)
+            if (f.type == wire::FrameType::pong && wire::payload_u64(f) == stamp) return true;
+        return false;
+    };
+}
+
 }  // namespace relay_test

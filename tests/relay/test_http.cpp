@@ -194,14 +194,8 @@ TEST_CASE("a ping is answered with a pong carrying its stamp on the sender's dow
     Harness h;
     Pair p(h);
     Uplink up(h, p.client_token);
-    std::string ping;
-    wire::append_u64_frame(ping, wire::FrameType::ping, 0xfeedbeef);
-    up.send(ping);
-    CHECK(p.client_down.wait_for([](auto& f) {
-        for (auto& x : f)
-            if (x.type == wire::FrameType::pong && wire::payload_u64(x) == 0xfeedbeef) return true;
-        return false;
-    }));
+    up.send(ping_frame(0xfeedbeef));
+    CHECK(p.client_down.wait_for(has_pong(0xfeedbeef)));
 }
 
 TEST_CASE("idle downlinks receive ping(0) heartbeats") {
@@ -240,29 +234,20 @@ TEST_CASE("an end frame on the uplink ends the session like DELETE") {
 TEST_CASE("a stream probe (?probe=1) echoes pings on its own downlink and leaves the session alone") {
     Harness h;
     Pair p(h);
-    auto is_pong = [](std::uint64_t stamp) {
-        return [stamp](const std::vector<wire::Frame>& f) {
-            for (auto& x : f)
-                if (x.type == wire::FrameType::pong && wire::payload_u64(x) == stamp) return true;
-            return false;
-        };
-    };
     Downlink probe_down(h, p.client_token, "/v1/stream/down?probe=1");
     // Pongs go to the probe's downlink once it is open (the endpoint's
     // carrier waits for its response headers before pinging, as here).
     for (int i = 0; i < 500 && probe_down.status() != 200; ++i) std::this_thread::sleep_for(10ms);
     REQUIRE(probe_down.status() == 200);
     Uplink probe_up(h, p.client_token, "/v1/stream/up?probe=1");
-    std::string ping;
-    wire::append_u64_frame(ping, wire::FrameType::ping, 0xabc123);
-    probe_up.send(ping);
-    CHECK(probe_down.wait_for(is_pong(0xabc123)));
+    probe_up.send(ping_frame(0xabc123));
+    CHECK(probe_down.wait_for(has_pong(0xabc123)));
     // The session's downlink of that side still gets the session's frames,
     // and not the probe's pong.
     Uplink desk_up(h, p.desk_token);
     desk_up.send(data_frame(0, "still delivered"));
     CHECK(p.client_down.wait_bytes(std::string(8, '\0') + "still delivered"));
-    CHECK(p.client_down.wait_for([&](auto& f) { return !is_pong(0xabc123)(f); }));
+    CHECK(p.client_down.wait_for([](auto& f) { return !has_pong(0xabc123)(f); }));
     // The desk never saw its peer go away.
     CHECK(p.desk_down.wait_for([](auto& f) {
         for (auto& x : f)
@@ -419,16 +404,10 @@ TEST_CASE("after the end an uplink that only pings is answered 410 ended_session
     Harness h;
     Pair p(h);
     Uplink up(h, p.desk_token);
-    std::string ping;
-    wire::append_u64_frame(ping, wire::FrameType::ping, 5);
-    up.send(ping);
-    REQUIRE(p.desk_down.wait_for([](auto& f) {
-        for (auto& x : f)
-            if (x.type == wire::FrameType::pong) return true;
-        return false;
-    }));
+    up.send(ping_frame(5));
+    REQUIRE(p.desk_down.wait_for(has_pong(5)));
     REQUIRE(h.client()->Delete("/v1/session", Harness::bearer(p.client_token))->status == 204);
-    up.send(ping);
+    up.send(ping_frame(5));
     CHECK(up.finish() == 410);
     CHECK(json::parse(up.body())["error"] == "ended_session");
 }
