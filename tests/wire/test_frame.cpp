@@ -121,3 +121,11 @@ TEST_CASE("a big frame cut short stays counted as buffered") {
     CHECK(data_size(f) == big.size());
     CHECK(p.buffered() == 0);
 }
+
+TEST_CASE("encoded_size reads a frame's whole length from its header") {
+    std::string bytes;
+    append_data(bytes, 3, "abcdef", 6);
+    append_u64_frame(bytes, FrameType::ack, 1);
+    CHECK(encoded_size(bytes.data()) == kHeaderSize + 8 + 6);
+    CHECK(encoded_size(bytes.data() + kHeaderSize + 14) == kHeaderSize + 8);
+}

@@ -12,9 +12,7 @@ namespace {
 std::size_t whole_frames_within(const std::string& frames, std::size_t from, std::size_t max) {
     std::size_t end = from;
     while (end + wire::kHeaderSize <= frames.size()) {
-        const auto* h = reinterpret_cast<const unsigned char*>(frames.data() + end);
-        std::size_t len = wire::kHeaderSize + ((std::size_t(h[1]) << 24) | (std::size_t(h[2]) << 16) |
-                                               (std::size_t(h[3]) << 8) | std::size_t(h[4]));
+        std::size_t len = wire::encoded_size(frames.data() + end);
         if (end > from && end - from + len > max) break;
         end = std::min(frames.size(), end + len);
     }

@@ -103,6 +103,10 @@ End payload_end(const Frame& f) {
     return {static_cast<EndReason>(static_cast<std::uint8_t>(f.payload[0])), f.payload.substr(1)};
 }
 
+std::size_t encoded_size(const char* header) {
+    return kHeaderSize + static_cast<std::size_t>(get_be(header + 1, 4));
+}
+
 void FrameParser::feed(const char* bytes, std::size_t len) {
     if (filling_) {  // the rest of a big frame's payload first, in place
         std::size_t k = std::min(len, big_len_ - big_.payload.size());

@@ -50,6 +50,9 @@ constexpr std::size_t kMaxDataChunk = 64 * 1024;
 constexpr std::size_t kHeaderSize = 5;
 
 inline bool is_end_to_end(FrameType t) { return static_cast<std::uint8_t>(t) < 0x10; }
+// Bytes of the whole encoded frame (header included) whose kHeaderSize-byte
+// header starts at `header`. Does not validate the frame.
+std::size_t encoded_size(const char* header);
 bool is_known(std::uint8_t type);
 
 class ProtocolError : public std::runtime_error {
