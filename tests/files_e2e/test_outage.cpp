@@ -8,7 +8,7 @@
 
 #include "files_fixture.h"
 #include "support/relay_fixture.h"
-#include "support/squid.h"
+#include "support/relay_behind_squid.h"
 
 using namespace filestest;
 
@@ -18,14 +18,13 @@ bool has(const std::string& text, const std::string& part) { return text.find(pa
 
 struct Pair {
     Xvfb x;
-    test_support::Relay relay;
-    test_support::Squid squid;
+    test_support::RelayBehindSquid net;
+    test_support::Squid& squid = net.squid;
     std::string dir = temp_dir(), ds = dir + "/desk", cs = dir + "/client";
     std::unique_ptr<Process> desk, client;
 
-    Pair() : squid(options()) {
-        std::vector<std::string> route = {"--relay", relay.url("relay.tether.test"), "--ca", relay.ca_file(),
-                                          "--proxy", squid.url()};
+    Pair() {
+        const std::vector<std::string> route = net.route_args();
         std::vector<std::string> d = {desk_binary(), "--headless", "--status-file", ds};
         d.insert(d.end(), route.begin(), route.end());
         desk = std::make_unique<Process>(d);
@@ -35,11 +34,6 @@ struct Pair {
         c.insert(c.end(), route.begin(), route.end());
         client = std::make_unique<Process>(c);
         REQUIRE(wait_until([&] { return read_status(ds)["phase"] == "connected" && read_status(ds)["control"] == "on"; }, 60s));
-    }
-    static test_support::SquidOptions options() {
-        test_support::SquidOptions so;
-        so.hosts = {{"relay.tether.test", "127.0.0.1"}};
-        return so;
     }
 };
 

@@ -13,7 +13,7 @@
 #include "files_fixture.h"
 #include "support/process.h"
 #include "support/relay_fixture.h"
-#include "support/squid.h"
+#include "support/relay_behind_squid.h"
 #include "support/temp_dir.h"
 
 using namespace filestest;
@@ -51,16 +51,15 @@ private:
 
 TEST_CASE("desk and client find squid through the admin's PAC and reach the relay through it") {
     Xvfb x;
-    test_support::Relay relay;
-    test_support::SquidOptions so;
-    so.hosts = {{"relay.tether.test", "127.0.0.1"}};
-    test_support::Squid squid(so);
+    test_support::RelayBehindSquid net;
+    test_support::Relay& relay = net.relay;
+    test_support::Squid& squid = net.squid;
     PacServer pac("function FindProxyForURL(url, host) {\n"
                   "  if (dnsDomainIs(host, \"relay.tether.test\")) return \"PROXY " + squid.host_port() + "\";\n"
                   "  return \"DIRECT\";\n}\n");
     test_support::TempDir conf("tether-pac-conf");
     std::string proxy_conf = conf.write("proxy.conf", "pac_url = " + pac.url() + "\nwpad = off\n");
-    const std::string relay_url = relay.url("relay.tether.test");
+    const std::string relay_url = net.relay_url();
     std::vector<std::string> route = {"--relay", relay_url, "--ca", relay.ca_file(), "--proxy-conf", proxy_conf};
 
     std::string dir = temp_dir(), ds = dir + "/desk", cs = dir + "/client";

@@ -7,7 +7,7 @@
 #include "files_fixture.h"
 #include "support/relay_fixture.h"
 #include "support/sha256.h"
-#include "support/squid.h"
+#include "support/relay_behind_squid.h"
 
 using namespace filestest;
 using test_support::sha256_file;
@@ -15,12 +15,9 @@ using test_support::write_random_file;
 
 TEST_CASE("files both ways through squid and the relay arrive with the same SHA-256") {
     Xvfb x;
-    test_support::Relay relay;
-    test_support::SquidOptions so;
-    so.hosts = {{"relay.tether.test", "127.0.0.1"}};
-    test_support::Squid squid(so);
-    std::vector<std::string> route = {"--relay", relay.url("relay.tether.test"), "--ca", relay.ca_file(),
-                                      "--proxy", squid.url()};
+    test_support::RelayBehindSquid net;
+    test_support::Squid& squid = net.squid;
+    const std::vector<std::string> route = net.route_args();
     std::string dir = temp_dir(), ds = dir + "/desk", cs = dir + "/client";
     Scratch src, desk_dir, client_dir;
     std::string desk_in = desk_dir.path(), client_in = client_dir.path();

@@ -9,7 +9,7 @@
 #include "programs.h"
 #include "screen/png.h"
 #include "support/relay_fixture.h"
-#include "support/squid.h"
+#include "support/relay_behind_squid.h"
 
 using namespace screentest;
 
@@ -26,12 +26,9 @@ TEST_CASE("desk and client through squid and the relay: exact pixels, same secur
     Xvfb x;
     paint(x.name(), make_pattern(800, 600, 4));
     screen::Frame expected = grab(x.name());
-    test_support::Relay relay;
-    test_support::SquidOptions so;
-    so.hosts = {{"relay.tether.test", "127.0.0.1"}};
-    test_support::Squid squid(so);
-    std::vector<std::string> route = {"--relay", relay.url("relay.tether.test"), "--ca", relay.ca_file(),
-                                      "--proxy", squid.url()};
+    test_support::RelayBehindSquid net;
+    test_support::Squid& squid = net.squid;
+    const std::vector<std::string> route = net.route_args();
     std::string dir = temp_dir(), ds = dir + "/desk", cs = dir + "/client", png = dir + "/first.png";
 
     std::vector<std::string> d = {desk_binary(), "--headless", "--status-file", ds, "--snapshot", png};
