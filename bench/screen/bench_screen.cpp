@@ -108,20 +108,31 @@ struct Desk {
 
 bool any_frame(const screen::Frame& f) { return f.width > 0; }
 
+// A customer and a desk over the direct link, once the desk has its first
+// full frame (or 5 s passed). Members end in reverse order: desk first.
+struct DirectSession {
+    screen::DirectListener listener{"127.0.0.1:0"};
+    FrameWatch watch;
+    std::unique_ptr<screen::SessionLink> desk_link;
+    Clock::time_point started;  // just before the customer connects
+    std::unique_ptr<Customer> customer;
+    std::unique_ptr<Desk> desk;
+
+    explicit DirectSession(const std::string& display) {
+        watch.arm(any_frame);
+        std::thread acceptor([&] { desk_link = listener.accept("123456"); });
+        started = Clock::now();
+        customer = std::make_unique<Customer>(display, "127.0.0.1:" + std::to_string(listener.port()), "123456");
+        acceptor.join();
+        desk = std::make_unique<Desk>(watch, desk_link);
+        watch.wait();
+    }
+};
+
 // (1) Connect: from the client's connect call to the desk's first full frame.
 double connect_once(const std::string& display) {
-    screen::DirectListener listener("127.0.0.1:0");
-    std::string addr = "127.0.0.1:" + std::to_string(listener.port());
-    FrameWatch watch;
-    watch.arm(any_frame);
-    std::unique_ptr<screen::SessionLink> desk_link;
-    std::thread acceptor([&] { desk_link = listener.accept("123456"); });
-    auto t0 = Clock::now();
-    Customer customer(display, addr, "123456");
-    acceptor.join();
-    Desk desk(watch, desk_link);
-    watch.wait();
-    return duration<double, std::milli>(watch.at - t0).count();
+    DirectSession s(display);
+    return duration<double, std::milli>(s.watch.at - s.started).count();
 }
 
 std::uint32_t color_for(int i) { return 0x100000u * (i % 15 + 1) | 0x003000u * (i % 5) | (i * 37) % 256; }
@@ -136,16 +147,8 @@ void fill(const std::string& display, int x, int y, int w, int h, std::uint32_t 
 
 // (2) Latency: paint a 64x64 square (XSync returned) -> the desk has it.
 std::vector<double> latencies(const std::string& display, int rounds) {
-    screen::DirectListener listener("127.0.0.1:0");
-    std::string addr = "127.0.0.1:" + std::to_string(listener.port());
-    FrameWatch watch;
-    watch.arm(any_frame);
-    std::unique_ptr<screen::SessionLink> desk_link;
-    std::thread acceptor([&] { desk_link = listener.accept("123456"); });
-    Customer customer(display, addr, "123456");
-    acceptor.join();
-    Desk desk(watch, desk_link);
-    watch.wait();
+    DirectSession s(display);
+    FrameWatch& watch = s.watch;
     std::vector<double> out;
     for (int i = 0; i < rounds; ++i) {
         std::uint32_t c = color_for(i + 1);
@@ -178,18 +181,9 @@ void run_sequence(const std::string& display, FrameWatch& watch, int steps) {
 
 std::uint64_t tether_bytes(const std::string& display, int steps) {
     screentest::paint(display, screentest::make_pattern(800, 600, 99));
-    screen::DirectListener listener("127.0.0.1:0");
-    std::string addr = "127.0.0.1:" + std::to_string(listener.port());
-    FrameWatch watch;
-    watch.arm(any_frame);
-    std::unique_ptr<screen::SessionLink> desk_link;
-    std::thread acceptor([&] { desk_link = listener.accept("123456"); });
-    Customer customer(display, addr, "123456");
-    acceptor.join();
-    Desk desk(watch, desk_link);
-    watch.wait();
-    run_sequence(display, watch, steps);
-    return desk.session->viewer().bytes_received();
+    DirectSession s(display);
+    run_sequence(display, s.watch, steps);
+    return s.desk->session->viewer().bytes_received();
 }
 
 int connect_tcp(int port) {
