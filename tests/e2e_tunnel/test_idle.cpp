@@ -26,6 +26,19 @@ std::size_t long_tunnels(test_support::Squid& squid, const test_support::Relay& 
     }));
 }
 
+// Ends both sides' input and checks that both exit 0; returns both stderr
+// texts (for the caller's INFO and checks).
+std::string both_exit_cleanly(e2e::Opened& desk, e2e::Process& client) {
+    desk.proc->close_stdin();
+    client.close_stdin();
+    int client_rc = client.wait(40s), desk_rc = desk.proc->wait(40s);
+    std::string err = "desk:\n" + desk.proc->err() + "\nclient:\n" + client.err();
+    INFO(err);
+    CHECK(client_rc == 0);
+    CHECK(desk_rc == 0);
+    return err;
+}
+
 // Sends "before" both ways, idles, sends "after" and ends; returns both
 // stderr texts after checking the bytes.
 std::string idle_session(const e2e::Route& route, const test_support::TempDir& dir) {
@@ -36,13 +49,8 @@ std::string idle_session(const e2e::Route& route, const test_support::TempDir& d
     std::this_thread::sleep_for(kIdle);
     desk.proc->write_stdin("after idle\n");
     client->write_stdin("after idle\n");
-    desk.proc->close_stdin();
-    client->close_stdin();
-    int client_rc = client->wait(40s), desk_rc = desk.proc->wait(40s);
-    std::string err = "desk:\n" + desk.proc->err() + "\nclient:\n" + client->err();
+    std::string err = both_exit_cleanly(desk, *client);
     INFO(err);
-    CHECK(client_rc == 0);
-    CHECK(desk_rc == 0);
     CHECK(test_support::read_file(dir.file("client.out")) == "before idle\nafter idle\n");
     CHECK(test_support::read_file(dir.file("desk.out")) == "before idle\nafter idle\n");
     return err;
@@ -92,13 +100,8 @@ TEST_CASE("a silently stalled path is detected by heartbeats and replaced", "[st
     std::this_thread::sleep_for(4s);
     squid.thaw();
     desk.proc->write_stdin("after the stall\n");
-    desk.proc->close_stdin();
-    client->close_stdin();
-    int client_rc = client->wait(40s), desk_rc = desk.proc->wait(40s);
-    std::string err = "desk:\n" + desk.proc->err() + "\nclient:\n" + client->err();
+    std::string err = both_exit_cleanly(desk, *client);
     INFO(err);
-    CHECK(client_rc == 0);
-    CHECK(desk_rc == 0);
     CHECK(test_support::read_file(dir.file("client.out")) == "before the stall\nafter the stall\n");
     // Heartbeats, not a FIN or RST, found the dead path (the carrier's or
     // the session stream's own detector, whichever fired first).
