@@ -5,6 +5,8 @@
 #include "screen/direct.h"
 #include "screen/png.h"
 #include "screen/status.h"
+#include "tunnel/session_client.h"
+#include "tunnel/session_stream.h"
 
 namespace desk {
 namespace {
@@ -15,6 +17,7 @@ const char* phase_name(Phase p) {
     case Phase::waiting: return "waiting";
     case Phase::connected: return "connected";
     case Phase::ended: return "ended";
+    case Phase::expired: return "expired";
     }
     return "?";
 }
@@ -46,6 +49,7 @@ void App::update(const std::function<void(View&)>& f) {
     snprintf(rtt, sizeof rtt, "%.1f", view_.quality.rtt_ms);
     std::vector<std::pair<std::string, std::string>> kv{{"phase", phase_name(view_.phase)},
                                                         {"code", view_.code},
+                                                        {"code_valid", view_.code_valid},
                                                         {"status", view_.status},
                                                         {"peer", view_.peer},
                                                         {"auth", view_.auth},
@@ -73,6 +77,10 @@ void App::start() {
     }
     update([](View& v) { v = View{}; v.phase = Phase::waiting; v.status = "Getting a code..."; });
     if (worker_.joinable()) worker_.join();
+    {
+        std::lock_guard<std::mutex> lk(session_mu_);
+        ending_ = false;
+    }
     worker_ = std::thread([this] { run_session(); });
 }
 
@@ -82,6 +90,7 @@ void App::wait() {
 
 void App::end() {
     std::lock_guard<std::mutex> lk(session_mu_);
+    ending_ = true;
     if (session_) session_->stop();
     else connector_->cancel();
 }
@@ -135,16 +144,52 @@ screen::ViewerCallbacks App::viewer_callbacks() {
     return cb;
 }
 
+// Codes one after the other while they expire unused and --renew asks for that.
 void App::run_session() {
+    while (attempt() == Outcome::expired && cfg_.on_expiry == OnExpiry::renew && !ending()) {
+    }
+}
+
+bool App::ending() {
+    std::lock_guard<std::mutex> lk(session_mu_);
+    return ending_;
+}
+
+void App::show_code(const screen::SessionCode& c) {
+    update([&](View& v) {
+        v.code = c.code;
+        v.code_valid.clear();
+    });
+    if (on_code_) on_code_(c);
+    countdown_.start(c.expires, [this](const std::string& text) { update([&](View& v) { v.code_valid = text; }); });
+}
+
+// Plain words, the code named, and what to do next for each way of running.
+void App::show_expired(const std::string& code) {
+    std::string what = "The code " + code + " expired before the customer joined.";
+    switch (cfg_.on_expiry) {
+    case OnExpiry::offer_new_code: what += " Click \"New code\" to get another one."; break;
+    case OnExpiry::stop: what += " Start tether-desk again for a new code (--renew gets one automatically)."; break;
+    case OnExpiry::renew: what += " Getting a new code..."; break;
+    }
+    update([&](View& v) {
+        v = View{};
+        v.phase = cfg_.on_expiry == OnExpiry::renew ? Phase::waiting : Phase::expired;
+        v.status = what;
+    });
+}
+
+App::Outcome App::attempt() {
     auto status = [this](const std::string& s) { update([&](View& v) { v.status = s; }); };
     std::string end;
     try {
-        auto on_code = [this](const std::string& c) { update([&](View& v) { v.code = c; }); };
-        auto link = connector_->open(on_code, status);
+        auto link = connector_->open([this](const screen::SessionCode& c) { show_code(c); }, status);
+        countdown_.stop();
         if (!link) throw std::runtime_error("cancelled");
         update([&](View& v) {
             v.auth = link->auth_string();
             v.route = link->route();
+            v.code_valid.clear();
         });
         screen::DeskEvents ev;
         ev.on_peer = [this](const std::string& n) {
@@ -162,14 +207,21 @@ void App::run_session() {
         std::lock_guard<std::mutex> lk(session_mu_);
         bridge_.reset();
         session_ = nullptr;
+    } catch (const tunnel::CodeExpiredError&) {
+        countdown_.stop();
+        show_expired(view().code);
+        return Outcome::expired;
     } catch (const std::exception& e) {
+        countdown_.stop();
         end = e.what();
     }
     update([&](View& v) {
         v.phase = Phase::ended;
         v.consent = {};
+        v.code_valid.clear();
         v.status = "Session ended: " + end;
     });
+    return Outcome::done;
 }
 
 // The screen session and file transfer over one link, until the session

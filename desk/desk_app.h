@@ -12,12 +12,20 @@
 #include <thread>
 #include <vector>
 
+#include "code_countdown.h"
 #include "screen/channels.h"
 #include "screen/desk_session.h"
 #include "screen/file_service.h"
 #include "screen/vnc_bridge.h"
 
 namespace desk {
+
+// What the desk does when its code expires before the customer joined.
+enum class OnExpiry {
+    offer_new_code,  // window: say so; the start button reads "New code"
+    stop,            // headless: say so and end (tether-desk exits 4)
+    renew,           // headless --renew: get a new code at once
+};
 
 struct Config {
     std::string name;          // supporter's name, shown to the customer
@@ -28,13 +36,17 @@ struct Config {
     std::string download_dir;             // files from the customer (--download-dir)
     std::vector<std::string> send_files;  // offered once the customer is connected (--send-file)
     std::uint64_t file_rate_limit = 0;    // bytes/s on the file channel, 0 = none
+    OnExpiry on_expiry = OnExpiry::offer_new_code;
 };
 
-enum class Phase { idle, waiting, connected, ended };
+// expired: the code expired before the customer joined (a new one is one
+// start() away).
+enum class Phase { idle, waiting, connected, ended, expired };
 
 struct View {
     Phase phase = Phase::idle;
     std::string code;  // shown large while waiting
+    std::string code_valid;  // "valid for 9 more minutes" while waiting; empty: no expiry known
     std::string status = "Click \"Start session\" to get a code for your customer.";
     std::string peer;
     std::string auth;  // short authentication string to compare on the phone
@@ -50,6 +62,8 @@ public:
     ~App();
 
     void on_change(std::function<void()> f) { notify_ = std::move(f); }
+    // Each new code as it is shown (worker thread). Set before start().
+    void on_code(std::function<void(const screen::SessionCode&)> f) { on_code_ = std::move(f); }
     // Screen callbacks on the viewer thread (the window copies pixels there).
     // `update` gets the viewer's live buffer (width*height, 0x00RRGGBB) and the changed area.
     void on_pixels(std::function<void(int w, int h)> resize,
@@ -70,6 +84,11 @@ public:
 
 private:
     void run_session();
+    enum class Outcome { done, expired };
+    Outcome attempt();
+    bool ending();
+    void show_code(const screen::SessionCode& c);
+    void show_expired(const std::string& code);
     std::string serve(screen::DeskSession& session, screen::Channels ch);
     void update(const std::function<void(View&)>& f);
     screen::ViewerCallbacks viewer_callbacks();
@@ -78,6 +97,7 @@ private:
     Config cfg_;
     std::unique_ptr<screen::DeskConnector> connector_;
     std::function<void()> notify_;
+    std::function<void(const screen::SessionCode&)> on_code_;
     std::function<void(int, int)> on_resize_;
     std::function<void(const std::uint32_t*, screen::Rect)> on_update_;
     std::function<void(const screen::RemoteCursor&)> on_cursor_;
@@ -85,8 +105,10 @@ private:
     View view_;
     std::mutex session_mu_;                   // taken before mu_, never after
     screen::DeskSession* session_ = nullptr;  // during a session
+    bool ending_ = false;                     // end() called: no renewal either (under session_mu_)
     std::unique_ptr<screen::VncBridge> bridge_;
     screen::FileService files_;
+    CodeCountdown countdown_;  // while waiting; stopped by the worker
     std::thread worker_;
 };
 

@@ -35,7 +35,8 @@ Window::Window(App& app)
     : Fl_Double_Window(1024, 768, "Tether desk"),
       app_(app),
       start_(10, 10, 140, 40, "Start session"),
-      code_(160, 5, 300, 60),
+      code_(160, 2, 300, 52),
+      validity_(160, 52, 300, 18),
       status_(10, 70, 450, 34),
       control_(470, 10, 260, 28),
       files_(470, 42, 260, 28),
@@ -49,6 +50,7 @@ Window::Window(App& app)
       message_(0, 768 - kMessage, 1024, kMessage) {
     code_.labelsize(44);
     code_.labelfont(FL_COURIER_BOLD);
+    validity_.labelsize(13);
     status_.align(FL_ALIGN_LEFT | FL_ALIGN_INSIDE | FL_ALIGN_WRAP);
     quality_.align(FL_ALIGN_LEFT | FL_ALIGN_INSIDE);
     style_permission(control_);
@@ -146,6 +148,7 @@ void Window::refresh() {
     bool live = v.phase == Phase::waiting || v.phase == Phase::connected;
     code_.copy_label(v.phase == Phase::waiting ? v.code.c_str() : "");
     std::string sas = v.auth.empty() ? "" : "  |  Security code " + v.auth + " (the customer sees the same?)";
+    validity_.copy_label(v.phase == Phase::waiting ? v.code_valid.c_str() : "");
     status_.copy_label((v.status + sas).c_str());
     status_.copy_tooltip(v.route.empty() ? nullptr : ("Connected through " + v.route).c_str());
     control_.copy_label(screen::control_label(v.consent.control).c_str());
@@ -157,6 +160,8 @@ void Window::refresh() {
     quality_.copy_label(quality_text(v).c_str());
     if (live) start_.deactivate();
     else start_.activate();
+    // After an expired code the same button gets the next one.
+    start_.label(v.phase == Phase::expired ? "New code" : "Start session");
     if (live) end_.activate();
     else end_.deactivate();
     if (v.phase == Phase::connected) send_.activate();

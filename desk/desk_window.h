@@ -41,6 +41,7 @@ private:
     App& app_;
     Fl_Button start_;
     Fl_Box code_;
+    Fl_Box validity_;  // under the code: "valid for 9 more minutes"
     Fl_Box status_;
     Fl_Box control_;
     Fl_Box files_;

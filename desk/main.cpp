@@ -21,6 +21,7 @@
 #include "screen/program.h"
 #include "screen/relay_connector.h"
 #include "tunnel/endpoint_options.h"
+#include "tunnel/session_client.h"
 #include "wire/allocator.h"
 
 namespace po = boost::program_options;
@@ -32,7 +33,7 @@ struct Options {
     std::string direct_listen, config_file;
     tunnel::EndpointOptions endpoint;  // --relay, --ca, --proxy..., see endpoint_options.h
     int quality = -1;
-    bool headless = false, start = false;
+    bool headless = false, start = false, renew = false;
     std::uint64_t file_rate_kib = 0;  // KiB/s, 0 = no limit
 };
 
@@ -43,6 +44,8 @@ po::options_description describe(Options& o) {
         ("config", po::value(&o.config_file), "read options from FILE (key = value lines)")
         ("headless", po::bool_switch(&o.headless), "no window: start a session, serve --snapshot/--vnc-listen, exit when it ends")
         ("start", po::bool_switch(&o.start), "window: start a session at once")
+        ("renew", po::bool_switch(&o.renew),
+         "headless: when the code expires before the customer joined, get a new one (default: exit with status 4)")
         ("name", po::value(&o.cfg.name)->default_value("Supporter"), "your name, shown to the customer")
         ("status-file", po::value(&o.cfg.status_file), "keep the visible status in FILE (key: value lines)")
         ("snapshot", po::value(&o.cfg.snapshot), "write the first full frame to FILE.png")
@@ -66,6 +69,10 @@ bool parse(int argc, char** argv, Options& o) {
     o.cfg.viewer.jpeg_quality = o.quality;
     if (o.cfg.download_dir.empty()) o.cfg.download_dir = screen::default_download_dir();
     o.cfg.file_rate_limit = o.file_rate_kib * 1024;
+    if (o.renew && !o.headless) throw std::runtime_error("--renew is for --headless (the window offers a new code with one click)");
+    o.cfg.on_expiry = !o.headless ? desk::OnExpiry::offer_new_code
+                      : o.renew   ? desk::OnExpiry::renew
+                                  : desk::OnExpiry::stop;
     return true;
 }
 
@@ -76,11 +83,26 @@ std::unique_ptr<screen::DeskConnector> make_connector(const Options& o) {
     return std::make_unique<screen::RelayDeskConnector>(o.endpoint, o.cfg.name);
 }
 
+// Exit status of a headless desk whose code expired unused (without --renew).
+constexpr int kExitCodeExpired = 4;
+
+// Prints each new code for the supporter to read out.
+void print_code(const screen::SessionCode& c) {
+    std::cerr << "tether-desk: session code " << c.code;
+    if (c.expires != screen::SessionCode{}.expires)
+        std::cerr << " (valid for " << tunnel::duration_words(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                           c.expires - std::chrono::steady_clock::now()))
+                  << ")";
+    std::cerr << std::endl;
+}
+
 int run_headless(desk::App& app) {
+    app.on_code(print_code);
     app.start();
     app.wait();
-    std::cerr << "tether-desk: " << app.view().status << "\n";
-    return 0;
+    desk::View v = app.view();
+    std::cerr << "tether-desk: " << v.status << "\n";
+    return v.phase == desk::Phase::expired ? kExitCodeExpired : 0;
 }
 
 // Session threads post at most one pending refresh/redraw each to FLTK.

@@ -116,7 +116,7 @@ std::unique_ptr<SessionLink> DirectClientConnector::connect(const std::string& c
     return direct_connect(host_port_, code);
 }
 
-std::unique_ptr<SessionLink> DirectDeskConnector::open(const StatusFn& on_code, const StatusFn& status) {
+std::unique_ptr<SessionLink> DirectDeskConnector::open(const CodeFn& on_code, const StatusFn& status) {
     DirectListener listener(host_port_);
     std::random_device rd;
     std::string code = std::to_string(100000 + rd() % 900000);
@@ -125,7 +125,7 @@ std::unique_ptr<SessionLink> DirectDeskConnector::open(const StatusFn& on_code, 
         if (cancelled_) return nullptr;
         listener_ = &listener;
     }
-    on_code(code);
+    on_code(SessionCode{code});  // the listener has no expiry
     status("waiting for the customer (direct test mode on port " + std::to_string(listener.port()) + ")");
     auto link = listener.accept(code);
     std::lock_guard<std::mutex> lk(mu_);

@@ -34,6 +34,7 @@ SessionPtr over_routes(tunnel::Egress& e, const std::string& doing, const Status
 
 std::unique_ptr<SessionLink> secure_link(std::unique_ptr<tunnel::EndpointSession> session, tunnel::SecureRole role,
                                          const std::string& route) {
+    session->wait_for_peer();  // no deadline but the code's life: people take minutes
     tunnel::EndpointSession* raw = session.get();  // owned by the secure stream from here
     auto secure = tunnel::secure_handshake(std::move(session), role);
     std::string sas = secure->auth_string();
@@ -130,7 +131,7 @@ std::unique_ptr<SessionLink> RelayClientConnector::connect(const std::string& co
 
 void RelayClientConnector::cancel() { pending_.cancel(); }
 
-std::unique_ptr<SessionLink> RelayDeskConnector::open(const StatusFn& on_code, const StatusFn& status) {
+std::unique_ptr<SessionLink> RelayDeskConnector::open(const CodeFn& on_code, const StatusFn& status) {
     pending_.begin();
     status("Looking for the way to the relay...");
     tunnel::Egress& egress = egress_.prepare();
@@ -139,7 +140,7 @@ std::unique_ptr<SessionLink> RelayDeskConnector::open(const StatusFn& on_code, c
         return tunnel::open_session(r.cfg, name_, status_adapter(status, "the customer"), egress.plan.policy);
     });
     if (!pending_.still_wanted()) return nullptr;
-    on_code(session->code());
+    on_code(SessionCode{session->code(), session->code_expires()});
     status("Waiting for the customer (" + route + ")...");
     return pending_.secure(std::move(session), tunnel::SecureRole::desk, route);
 }

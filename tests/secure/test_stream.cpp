@@ -163,7 +163,9 @@ TEST_CASE("a peer that is connected but never answers the handshake: a clear tim
             secure_handshake(std::move(ours), role, std::chrono::milliseconds(300));
             FAIL("the handshake succeeded without a peer");
         } catch (const StreamError& e) {
-            CHECK_THAT(e.what(), Catch::Contains("did not finish setting up end-to-end encryption within 300 ms"));
+            CHECK_THAT(e.what(), Catch::Contains("program connected but did not finish setting up end-to-end "
+                                                 "encryption within 300 ms"));
+            CHECK_THAT(e.what(), Catch::Contains(role == SecureRole::desk ? "the customer's" : "the supporter's"));
         }
         // Ended by the watchdog, not by anything else (generous bound: no timing assert on speed).
         CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(20));

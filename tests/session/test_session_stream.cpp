@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <random>
+#include <thread>
 #include <vector>
 
 #include "session/fake_relay.h"
@@ -372,4 +373,70 @@ TEST_CASE("session: random frames from the relay never crash or hang the stream"
     CHECK(in_time);
     p.close();  // the writer may still wait for acks that will never come
     CHECK(fake::finish_within(w, 30s, [] {}));
+}
+
+namespace {
+
+wire::Frame peer_frame(wire::PeerState s) {
+    std::string buf;
+    wire::append_peer(buf, s);
+    return frame(wire::FrameType::peer, buf.substr(wire::kHeaderSize));
+}
+
+// wait_for_peer() on its own thread; done() once it returned or threw.
+struct PeerWait {
+    explicit PeerWait(SessionStream& s)
+        : result(std::async(std::launch::async, [&s]() -> std::string {
+              try {
+                  s.wait_for_peer();
+                  return "present";
+              } catch (const tunnel::CodeExpiredError& e) {
+                  return std::string("expired: ") + e.what();
+              } catch (const tunnel::StreamError& e) {
+                  return std::string("error: ") + e.what();
+              }
+          })) {}
+    bool done() { return result.wait_for(0ms) == std::future_status::ready; }
+    std::future<std::string> result;
+};
+
+}  // namespace
+
+TEST_CASE("session: wait_for_peer waits as long as it takes, then returns when the relay says the peer is there") {
+    FakeRelay relay;
+    SessionStream desk(relay.factory(0), quick_options());
+    REQUIRE(fake::eventually([&] { return relay.has_carrier(0); }, 10s));
+    PeerWait wait(desk);
+    relay.inject(0, peer_frame(wire::PeerState::waiting));
+    // Ten times the heartbeat and more than the dead-carrier time of the
+    // default options: nothing but the peer (or the code's end) ends it.
+    std::this_thread::sleep_for(1500ms);
+    CHECK_FALSE(wait.done());
+    relay.inject(0, peer_frame(wire::PeerState::connected));
+    REQUIRE(fake::eventually([&] { return wait.done(); }, 10s));
+    CHECK(wait.result.get() == "present");
+    desk.wait_for_peer();  // seen once: returns at once, even after the peer left again
+}
+
+TEST_CASE("session: wait_for_peer ends with CodeExpiredError on end(expired), StreamError otherwise") {
+    struct Row { wire::EndReason reason; const char* expect; };
+    auto row = GENERATE(Row{wire::EndReason::expired, "expired: the relay ended the session: nobody joined"},
+                        Row{wire::EndReason::relay_shutdown, "error: the relay ended the session: the relay is shutting down"});
+    FakeRelay relay;
+    SessionStream desk(relay.factory(0), quick_options());
+    REQUIRE(fake::eventually([&] { return relay.has_carrier(0); }, 10s));
+    PeerWait wait(desk);
+    relay.inject(0, end_frame(row.reason, ""));
+    REQUIRE(fake::eventually([&] { return wait.done(); }, 10s));
+    CHECK_THAT(wait.result.get(), Catch::StartsWith(row.expect));
+}
+
+TEST_CASE("session: close() aborts wait_for_peer") {
+    FakeRelay relay;
+    SessionStream desk(relay.factory(0), quick_options());
+    PeerWait wait(desk);
+    std::this_thread::sleep_for(50ms);
+    desk.close();
+    REQUIRE(fake::eventually([&] { return wait.done(); }, 10s));
+    CHECK(wait.result.get() == "error: the stream is closed");
 }

@@ -15,13 +15,24 @@ SessionOptions options_for(const EndpointConfig& cfg, StatusCallback on_status) 
 }  // namespace
 
 EndpointSession::EndpointSession(EndpointConfig cfg, std::string code, std::string token,
-                                 SessionOptions opts, TransportPolicy policy)
-    : cfg_(std::move(cfg)), code_(std::move(code)), token_(std::move(token)) {
+                                 SessionOptions opts, TransportPolicy policy, Clock::time_point code_expires)
+    : cfg_(std::move(cfg)), code_(std::move(code)), token_(std::move(token)), code_expires_(code_expires) {
     stream_ = std::make_unique<SessionStream>(transport_factory(cfg_, token_, std::move(policy)),
                                               std::move(opts));
 }
 
 EndpointSession::~EndpointSession() { stream_->close(); }
+
+void EndpointSession::wait_for_peer() {
+    try {
+        stream_->wait_for_peer();
+    } catch (const CodeExpiredError&) {
+        throw;
+    } catch (const StreamError& e) {
+        if (!code_.empty() && Clock::now() >= code_expires_) throw CodeExpiredError(e.what());
+        throw;
+    }
+}
 
 void EndpointSession::end() {
     if (ended_) return;
@@ -37,8 +48,10 @@ void EndpointSession::end() {
 std::unique_ptr<EndpointSession> open_session(const EndpointConfig& cfg, const std::string& name,
                                               StatusCallback on_status, TransportPolicy policy) {
     CreatedSession s = SessionClient(cfg).create(name);
-    return std::make_unique<EndpointSession>(cfg, s.code, s.token,
-                                             options_for(cfg, std::move(on_status)), std::move(policy));
+    // An old relay that does not say: its documented default (10 min).
+    auto ttl = s.expires_in > std::chrono::seconds::zero() ? s.expires_in : std::chrono::seconds(600);
+    return std::make_unique<EndpointSession>(cfg, s.code, s.token, options_for(cfg, std::move(on_status)),
+                                             std::move(policy), EndpointSession::Clock::now() + ttl);
 }
 
 std::unique_ptr<EndpointSession> join_session(const EndpointConfig& cfg, const std::string& code,
@@ -65,6 +78,7 @@ SessionPtr join_session(proxydetect::Detector& detector, const RoutePlan& plan, 
 }
 
 std::unique_ptr<SecureStream> secure_session(EndpointSession& session, SecureRole role) {
+    session.wait_for_peer();
     return secure_handshake(borrow(session), role);
 }
 

@@ -70,11 +70,18 @@ private:
     std::thread thread_;  // last: starts once the members above exist
 };
 
-StreamError handshake_timeout(std::chrono::milliseconds timeout) {
+// Said to the person on `role`'s side. The clock starts once both sides
+// are present (secure_session), so the peer's program is there and stalled:
+// an incompatible version, or a network that stopped passing its bytes.
+StreamError handshake_timeout(std::chrono::milliseconds timeout, SecureRole role) {
     const auto ms = timeout.count();
     const std::string took = ms % 1000 == 0 ? std::to_string(ms / 1000) + " s" : std::to_string(ms) + " ms";
-    return StreamError("the other side did not finish setting up end-to-end encryption within " + took +
-                       " (is it an old or incompatible Tether version, or stuck?); reconnect");
+    const bool desk = role == SecureRole::desk;
+    return StreamError(std::string(desk ? "the customer's" : "the supporter's") +
+                       " program connected but did not finish setting up end-to-end encryption within " + took +
+                       ": it may be an old or incompatible Tether version, or its network stalled. " +
+                       (desk ? "Ask the customer to close Tether, then start a new session and read them the new code"
+                             : "Close Tether and join again with a new code from your supporter"));
 }
 
 }  // namespace
@@ -89,11 +96,11 @@ std::unique_ptr<SecureStream> secure_handshake(std::unique_ptr<ByteStream> inner
         tls = tls_handshake(std::make_unique<SharedInner>(shared), role);
         sas = exchange_sas(*tls, role);
     } catch (const StreamError&) {
-        if (dog.disarm()) throw handshake_timeout(timeout);
+        if (dog.disarm()) throw handshake_timeout(timeout, role);
         throw;
     }
     // It may have fired just as the handshake finished: the stream is closed.
-    if (dog.disarm()) throw handshake_timeout(timeout);
+    if (dog.disarm()) throw handshake_timeout(timeout, role);
     return std::make_unique<SecureStream>(std::move(tls), std::move(sas));
 }
 

@@ -1,6 +1,9 @@
 // SessionClient: the relay's JSON session API over libcurl.
 #include "tunnel/session_client.h"
 
+#include <chrono>
+#include <utility>
+
 #include <nlohmann/json.hpp>
 
 #include "http_easy.h"
@@ -55,6 +58,36 @@ std::string join_error_text(const std::string& id, const std::string& relay_mess
     if (id == "rate_limited") return "too many attempts to join: wait a moment and try again";
     if (id == "bad_request") return "a session code is exactly 6 digits";
     return "the relay refused to join" + (relay_message.empty() ? "" : ": " + relay_message);
+}
+
+namespace {
+
+// (count, unit): minutes from two minutes up, else seconds; rounded down
+// to whole minutes for what is left of a code (never promise more than
+// that), to the nearest for a lifetime (600 s measured a round trip late
+// are still "10 minutes").
+std::pair<long long, const char*> count_and_unit(std::chrono::milliseconds d, bool nearest) {
+    using namespace std::chrono;
+    if (d >= minutes(2)) return {(nearest ? round<minutes>(d) : floor<minutes>(d)).count(), "minute"};
+    return {(nearest ? round<seconds>(d) : ceil<seconds>(d)).count(), "second"};
+}
+
+// "9 minutes", "1 more second" (`between` = "more ").
+std::string count_words(long long n, const char* unit, const char* between = "") {
+    return std::to_string(n) + " " + between + unit + (n == 1 ? "" : "s");
+}
+
+}  // namespace
+
+std::string duration_words(std::chrono::milliseconds d) {
+    auto [n, unit] = count_and_unit(d, true);
+    return count_words(n, unit);
+}
+
+std::string validity_words(std::chrono::milliseconds left) {
+    if (left <= std::chrono::milliseconds::zero()) return "expired";
+    auto [n, unit] = count_and_unit(left, false);
+    return "valid for " + count_words(n, unit, "more ");
 }
 
 CreatedSession SessionClient::create(const std::string& name) {

@@ -107,6 +107,16 @@ bool SessionStream::drain(std::chrono::milliseconds timeout) {
            acked_ == sendbuf_.end();
 }
 
+void SessionStream::wait_for_peer() {
+    std::unique_lock<std::mutex> lk(mu_);
+    app_cv_.wait(lk, [&] { return peer_seen_ || stopping(); });
+    if (peer_seen_) return;  // a later failure is the caller's next read's to report
+    if (closed_) throw StreamError("the stream is closed");
+    if (code_expired_) throw CodeExpiredError(error_);
+    if (failed_) throw StreamError(error_);
+    throw StreamError("the session has ended");
+}
+
 SessionStatus SessionStream::status() const {
     std::lock_guard<std::mutex> lk(mu_);
     return status_;

@@ -281,13 +281,20 @@ void SessionStream::on_pong(std::uint64_t stamp) {
 
 void SessionStream::on_peer(wire::PeerState s) {
     peer_state_ = s;
+    if (s == wire::PeerState::connected && !peer_seen_) {
+        peer_seen_ = true;
+        app_cv_.notify_all();  // wait_for_peer()
+    }
     set_state(state_for(s), s == wire::PeerState::reconnecting ? "the other side is reconnecting"
                                                                 : carrier_desc_);
 }
 
 void SessionStream::on_end(const wire::Frame& f) {
     wire::End e = wire::payload_end(f);
-    if (e.reason != wire::EndReason::by_you) return fail(end_message(e));
+    if (e.reason != wire::EndReason::by_you) {
+        code_expired_ = e.reason == wire::EndReason::expired;
+        return fail(end_message(e));
+    }
     ended_clean_ = true;
     set_state(SessionState::ended, "the session ended");
     app_cv_.notify_all();

@@ -61,12 +61,14 @@ std::string env_name(const std::string& var) {
 void usage(std::ostream& out, const po::options_description& all) {
     out << "usage: tether-tunnel [options] open | join CODE | probe\n\n"
            "  open   create a session, print its code on stderr (\"code: 123456\"),\n"
-           "         then copy stdin to the peer and the peer's bytes to stdout\n"
+           "         wait for the peer as long as the code lives (10 minutes by\n"
+           "         default), then copy stdin to the peer and the peer's bytes to stdout\n"
            "  join   join the session CODE and do the same (netcat through the relay)\n"
            "  probe  check step by step whether the relay is reachable (proxy,\n"
            "         CONNECT, TLS and certificate, stream round trip)\n\n"
            "open and join exit 0 once the peer's end of stream arrived and all of\n"
-           "stdin was delivered.\n\n"
+           "stdin was delivered; join exits 3 when the relay refused the code, open\n"
+           "exits 4 when its code expired before anyone joined, 1 on other errors.\n\n"
         << all << "\nExample config file (key = value): relay = https://relay.example.com/\n";
 }
 

@@ -160,6 +160,23 @@ int fail(const std::exception& e, int code) {
     return code;
 }
 
+// Exit status of `open` when its code expired before anyone joined.
+constexpr int kExitCodeExpired = 4;
+
+int code_expired(const tunnel::EndpointSession& s) {
+    std::cerr << "tether-tunnel: the code " << s.code() << " expired before anyone joined; "
+              << "run tether-tunnel open again for a new code" << std::endl;
+    return kExitCodeExpired;
+}
+
+void print_code(const tunnel::EndpointSession& s) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(s.code_expires() -
+                                                                      tunnel::EndpointSession::Clock::now());
+    // For the person, then for scripts and tests.
+    std::cerr << "code: " << s.code() << " (valid for " << tunnel::duration_words(left)
+              << "; waiting for the peer as long as that)\nTETHER_CODE=" << s.code() << std::endl;
+}
+
 // Where the bytes go out (proxy.conf, environment, desktop, PAC/WPAD).
 void print_route(const tunnel::Egress& e, const Options& o) {
     if (!o.verbose || e.plan.routes.empty()) return;
@@ -175,9 +192,11 @@ int run_open(const Options& o) {
         tunnel::Egress egress = tunnel::prepare_egress(o.endpoint);
         print_route(egress, o);
         l.session = tunnel::open_session(*egress.detector, egress.plan, o.name, board.callback());
-        // For the person, then for scripts and tests.
-        std::cerr << "code: " << l.session->code() << "\nTETHER_CODE=" << l.session->code() << std::endl;
+        print_code(*l.session);
+        l.session->wait_for_peer();  // as long as the code lives, with or without --e2e
         secure_link(l, tunnel::SecureRole::desk, o);
+    } catch (const tunnel::CodeExpiredError&) {
+        return code_expired(*l.session);
     } catch (const std::exception& e) {
         return fail(e, 1);
     }

@@ -4,6 +4,7 @@
 // direct link.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -40,6 +41,14 @@ public:
 
 using StatusFn = std::function<void(const std::string&)>;
 
+// The code the desk reads out, and when the relay forgets it unless
+// someone joins (max(): never, e.g. the direct test link).
+struct SessionCode {
+    std::string code;
+    std::chrono::steady_clock::time_point expires = std::chrono::steady_clock::time_point::max();
+};
+using CodeFn = std::function<void(const SessionCode&)>;
+
 // How tether-client reaches the supporter. The relay implementation
 // (join_session + secure_handshake + Mux) is plugged in by main().
 class ClientConnector {
@@ -57,8 +66,10 @@ class DeskConnector {
 public:
     virtual ~DeskConnector() = default;
     // Gets a code (passed to `on_code` for display at once), then blocks until
-    // the customer joined. Throws std::runtime_error; nullptr after cancel().
-    virtual std::unique_ptr<SessionLink> open(const StatusFn& on_code, const StatusFn& status) = 0;
+    // the customer joined, as long as the code lives. Throws
+    // tunnel::CodeExpiredError when it expired unused, std::runtime_error
+    // for other failures; nullptr after cancel().
+    virtual std::unique_ptr<SessionLink> open(const CodeFn& on_code, const StatusFn& status) = 0;
     virtual void cancel() = 0;
 };
 

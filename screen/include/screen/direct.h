@@ -55,7 +55,7 @@ private:
 class DirectDeskConnector : public DeskConnector {
 public:
     explicit DirectDeskConnector(std::string host_port) : host_port_(std::move(host_port)) {}
-    std::unique_ptr<SessionLink> open(const StatusFn& on_code, const StatusFn& status) override;
+    std::unique_ptr<SessionLink> open(const CodeFn& on_code, const StatusFn& status) override;
     void cancel() override;
 private:
     std::string host_port_;

@@ -30,8 +30,9 @@ private:
     std::unique_ptr<tunnel::Egress> egress_;
 };
 
-// A session between its creation and the end of its end-to-end handshake
-// (which waits for the peer), that cancel() from any thread aborts.
+// A session between its creation and the end of its end-to-end handshake,
+// through the wait for the peer (as long as the code lives), that cancel()
+// from any thread aborts.
 class PendingSession {
 public:
     // How cancel() aborts a session: close() (just leave) or end() (the
@@ -40,8 +41,10 @@ public:
     explicit PendingSession(Abort abort) : abort_(abort) {}
 
     void begin();  // a new attempt: not cancelled
-    // Runs the handshake on `session`; nullptr when cancelled before or
-    // during it. Throws what the handshake throws otherwise.
+    // Waits for the peer, then runs the handshake on `session` (its
+    // deadline starts once the peer is there); nullptr when cancelled before
+    // or during either. Throws what they throw otherwise
+    // (tunnel::CodeExpiredError: nobody joined in time).
     std::unique_ptr<SessionLink> secure(std::unique_ptr<tunnel::EndpointSession> session,
                                         tunnel::SecureRole role, const std::string& route);
     // false once cancelled: the caller stops before it shows anything more.
@@ -70,7 +73,7 @@ class RelayDeskConnector : public DeskConnector {
 public:
     RelayDeskConnector(tunnel::EndpointOptions opts, std::string name)
         : egress_(std::move(opts)), name_(std::move(name)) {}
-    std::unique_ptr<SessionLink> open(const StatusFn& on_code, const StatusFn& status) override;
+    std::unique_ptr<SessionLink> open(const CodeFn& on_code, const StatusFn& status) override;
     void cancel() override;
 
 private:

@@ -27,13 +27,27 @@ namespace tunnel {
 // grace period; call end() to finish it for both sides at once.
 class EndpointSession : public ByteStream {
 public:
+    using Clock = std::chrono::steady_clock;
+
+    // `code_expires`: when the relay forgets an unused code (desk side;
+    // ignored on the client side).
     EndpointSession(EndpointConfig cfg, std::string code, std::string token,
-                    SessionOptions opts, TransportPolicy policy = {});
+                    SessionOptions opts, TransportPolicy policy = {},
+                    Clock::time_point code_expires = Clock::time_point::max());
     ~EndpointSession() override;
 
     // Desk side: the 6-digit code to read out (empty on the client side).
     const std::string& code() const { return code_; }
+    // Desk side: when the code expires unless someone joins (our clock; the
+    // relay's is a round trip earlier at most).
+    Clock::time_point code_expires() const { return code_expires_; }
 
+    // Blocks until the peer is there (SessionStream::wait_for_peer), with no
+    // deadline but the code's life. Throws CodeExpiredError when nobody
+    // joined in time: from the relay's end(expired), or from any failure
+    // after the expiry time (a desk whose carrier was down at that moment
+    // learns it as "ended"). Other failures: StreamError.
+    void wait_for_peer();
     std::size_t read(void* buf, std::size_t len) override { return stream_->read(buf, len); }
     void write(const void* buf, std::size_t len) override { stream_->write(buf, len); }
     void shutdown_write() override { stream_->shutdown_write(); }
@@ -53,6 +67,7 @@ private:
     EndpointConfig cfg_;
     std::string code_;
     std::string token_;  // secret; never logged
+    Clock::time_point code_expires_;
     bool ended_ = false;
     std::unique_ptr<SessionStream> stream_;
 };
@@ -80,10 +95,12 @@ std::unique_ptr<EndpointSession> open_session(proxydetect::Detector& detector, c
 std::unique_ptr<EndpointSession> join_session(proxydetect::Detector& detector, const RoutePlan& plan,
                                               const std::string& code, StatusCallback on_status = {});
 
-// Runs the end-to-end TLS handshake over `session` (blocking until the peer
-// is there and the handshake is done) and returns the secure stream; compare
-// its auth_string() on the phone. `session` must outlive the result. Throws
-// StreamError when the handshake fails.
+// Waits for the peer as long as the code lives (wait_for_peer), then runs
+// the end-to-end TLS handshake over `session`, whose deadline
+// (kSecureHandshakeTimeout) starts only now that both sides are there, and
+// returns the secure stream; compare its auth_string() on the phone.
+// `session` must outlive the result. Throws CodeExpiredError when nobody
+// joined in time, StreamError when the handshake fails.
 std::unique_ptr<SecureStream> secure_session(EndpointSession& session, SecureRole role);
 
 }  // namespace tunnel

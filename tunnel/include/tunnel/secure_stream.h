@@ -34,8 +34,10 @@ enum class SecureRole {
 // - A byte altered in transit makes read() throw StreamError; no altered or
 //   unauthenticated byte is ever returned. After any failure the session is
 //   dead: the inner stream is closed and later calls throw the same error.
-// Longest a handshake (TLS 1.3 plus the SAS exchange) may take: about 2 ms
-// on loopback, a few round trips on a slow path; 30 s is far beyond both.
+// Longest a handshake (TLS 1.3 plus the SAS exchange) may take once both
+// sides are present: about 2 ms on loopback, a few round trips on a slow
+// path; 30 s is far beyond both. Waiting for the peer to join is not part
+// of it (secure_session waits for that first, as long as the code lives).
 constexpr std::chrono::milliseconds kSecureHandshakeTimeout{30000};
 
 class SecureStream : public ByteStream {
@@ -70,7 +72,9 @@ private:
 // once this function has returned or thrown (it then belongs to the
 // SecureStream, or is destroyed). A handshake not finished within `timeout`
 // (a peer that is connected but never answers) closes the inner stream and
-// throws StreamError saying so.
+// throws StreamError saying so. The timeout runs from this call: call it
+// once the peer is present (tunnel::secure_session does), never while
+// waiting for someone to join.
 std::unique_ptr<SecureStream> secure_handshake(std::unique_ptr<ByteStream> inner, SecureRole role,
                                                std::chrono::milliseconds timeout = kSecureHandshakeTimeout);
 

@@ -56,4 +56,12 @@ private:
 // message is used for ids this version does not know.
 std::string join_error_text(const std::string& id, const std::string& relay_message);
 
+// How long a code lives, for people: "10 minutes", "90 seconds", "1
+// second": whole minutes from two minutes up, else seconds, to the nearest.
+std::string duration_words(std::chrono::milliseconds d);
+// What is left of a code's life: "valid for 9 more minutes", "valid for 1
+// more second"; "expired" at zero or below. Minutes are rounded down (never
+// promise more than is left), seconds up (a code is valid until it is not).
+std::string validity_words(std::chrono::milliseconds left);
+
 }  // namespace tunnel

@@ -98,6 +98,14 @@ struct SessionOptions {
     StatusCallback on_status;
 };
 
+// The relay ended the session because nobody joined before its code
+// expired (end(expired)): the desk side's cue to offer a new code, not a
+// failure of anything.
+class CodeExpiredError : public StreamError {
+public:
+    using StreamError::StreamError;
+};
+
 // Counters for tests, logs and /metrics-like output. Bytes are offsets.
 struct SessionStats {
     std::uint64_t written = 0;      // bytes accepted by write()
@@ -129,6 +137,15 @@ public:
     // now loses nothing), the stream failed, or `timeout` passed. True when
     // all was acknowledged. Acks come at least every heartbeat.
     bool drain(std::chrono::milliseconds timeout);
+
+    // Blocks until the relay reports the peer present (it joined, or its
+    // hello arrived), however long that takes: a customer may need minutes
+    // to hear the code, start the program and type it, and the relay keeps
+    // the code for its whole lifetime. Returns at once if the peer was
+    // seen before. Throws CodeExpiredError when the relay ended the session
+    // because nobody joined in time, StreamError when the stream failed or
+    // was closed first (close() from another thread aborts the wait).
+    void wait_for_peer();
 
     SessionStatus status() const;
     SessionStats stats() const;
@@ -216,6 +233,7 @@ private:
     bool gap_open_ = false;       // we dropped data beyond received_
     std::uint64_t last_resend_ = UINT64_MAX;
     Clock::time_point last_resend_at_{};
+    bool peer_seen_ = false;      // the peer was present at least once (wait_for_peer)
     bool peer_epoch_known_ = false;
     std::uint64_t peer_epoch_ = 0;
 
@@ -227,6 +245,7 @@ private:
     bool closed_ = false;        // close(): stop, reads return 0
     bool failed_ = false;        // error_ is thrown by read/write
     bool ended_clean_ = false;   // end(by_you): reads return 0 after the data
+    bool code_expired_ = false;  // failed with end(expired): nobody joined in time
     std::string error_;
     Clock::time_point outage_since_{};
     bool in_outage_ = true;

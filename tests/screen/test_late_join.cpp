@@ -1,0 +1,141 @@
+// The supporter's code as people live it (issue 20): the customer joins
+// minutes after hearing the code, so the desk waits as long as the code
+// lives, shows how long that is, and when the code expires unused says so
+// and offers a new one (window: one click; headless: exit 4, or --renew).
+// Real tether-desk, tether-client and tether-relay processes on loopback.
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+
+#include "programs.h"
+#include "screen/png.h"
+#include "support/relay_fixture.h"
+
+using namespace screentest;
+
+namespace {
+
+bool exists(const std::string& p) {
+    struct stat st;
+    return stat(p.c_str(), &st) == 0;
+}
+
+// Past the end-to-end handshake deadline (30 s), with margin.
+constexpr auto kLateBy = 45s;
+
+struct Relayed {
+    explicit Relayed(std::vector<std::string> relay_args = {}) : relay({std::move(relay_args)}) {}
+    std::vector<std::string> route() const { return {"--relay", relay.url(), "--ca", relay.ca_file()}; }
+    test_support::Relay relay;
+    std::string dir = temp_dir();
+    std::string desk_status = dir + "/desk.status", client_status = dir + "/client.status";
+    std::string snapshot = dir + "/first.png";
+
+    std::unique_ptr<Process> desk(std::vector<std::string> extra, std::vector<std::string> env = {}) {
+        std::vector<std::string> d = {desk_binary(), "--status-file", desk_status, "--snapshot", snapshot};
+        d.insert(d.end(), extra.begin(), extra.end());
+        auto r = route();
+        d.insert(d.end(), r.begin(), r.end());
+        return std::make_unique<Process>(d, env);
+    }
+    std::unique_ptr<Process> client(const std::string& display, const std::string& code) {
+        std::vector<std::string> c = {client_binary(), "--headless", "--display", display, "--code", code,
+                                      "--status-file", client_status};
+        auto r = route();
+        c.insert(c.end(), r.begin(), r.end());
+        return std::make_unique<Process>(c);
+    }
+    std::string code() { return read_status(desk_status)["code"]; }
+    bool has_code() { return code().size() == 6; }
+    std::string status() { return read_status(desk_status)["status"]; }
+    std::string validity() { return read_status(desk_status)["code_valid"]; }
+};
+
+bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("the customer joins 45 s after the code appeared: connected, same security code", "[late_join]") {
+    Xvfb x;
+    paint(x.name(), make_pattern(640, 480, 7));
+    screen::Frame expected = grab(x.name());
+    Relayed r;
+    auto desk = r.desk({"--headless"});
+    REQUIRE(wait_until([&] { return r.has_code(); }, 20s));
+    // 600 s: the relay's default code lifetime, counted down in whole minutes.
+    REQUIRE(wait_until([&] { return r.validity() == "valid for 9 more minutes" ||
+                                    r.validity() == "valid for 10 more minutes"; }, 10s));
+
+    std::this_thread::sleep_for(kLateBy);
+    INFO("desk status: " << r.status());
+    REQUIRE(desk->running());
+    CHECK(read_status(r.desk_status)["phase"] == "waiting");
+    CHECK(r.validity() == "valid for 9 more minutes");
+
+    auto client = r.client(x.name(), r.code());
+    REQUIRE(wait_until([&] { return exists(r.snapshot); }, 30s));
+    CHECK(count_diff(screen::read_png(r.snapshot), expected) == 0);
+    std::string sas = read_status(r.desk_status)["auth"];
+    CHECK(sas.size() == 7);
+    CHECK(wait_until([&] { return read_status(r.client_status)["auth"] == sas; }, 10s));
+    CHECK(read_status(r.desk_status)["phase"] == "connected");
+}
+
+TEST_CASE("headless: an unused code expires, the desk says so and exits 4", "[code_expiry_headless]") {
+    Relayed r({"--code-ttl", "20"});
+    auto desk = r.desk({"--headless"});
+    REQUIRE(wait_until([&] { return r.has_code(); }, 20s));
+    std::string code = r.code();
+    CHECK(wait_until([&] { return contains(r.validity(), "more seconds"); }, 10s));
+
+    CHECK(desk->wait(45s) == 4);
+    INFO("desk status: " << r.status());
+    CHECK(read_status(r.desk_status)["phase"] == "expired");
+    CHECK(contains(r.status(), "The code " + code + " expired before the customer joined"));
+    CHECK(contains(r.status(), "--renew"));
+    CHECK_FALSE(contains(r.status(), "did not finish"));
+}
+
+TEST_CASE("headless --renew: an expired code is replaced, the customer joins with the new one",
+          "[code_renew_headless]") {
+    Xvfb x;
+    paint(x.name(), make_pattern(640, 480, 8));
+    Relayed r({"--code-ttl", "6"});
+    auto desk = r.desk({"--headless", "--renew"});
+    REQUIRE(wait_until([&] { return r.has_code(); }, 20s));
+    std::string first = r.code();
+    REQUIRE(wait_until([&] { return r.has_code() && r.code() != first; }, 30s));
+    std::string second = r.code();
+    CHECK(desk->running());
+
+    auto client = r.client(x.name(), second);
+    REQUIRE(wait_until([&] { return exists(r.snapshot); }, 30s));
+    std::string sas = read_status(r.desk_status)["auth"];
+    CHECK(sas.size() == 7);
+    CHECK(wait_until([&] { return read_status(r.client_status)["auth"] == sas; }, 10s));
+}
+
+TEST_CASE("window: an expired code is shown as expired; one click on New code shows a new one",
+          "[code_expiry_window]") {
+    Xvfb supporter(1100, 860);
+    Relayed r({"--code-ttl", "8"});
+    auto desk = r.desk({"--start"}, {"DISPLAY=" + supporter.name()});
+    int wx = 0, wy = 0;
+    REQUIRE(wait_until([&] { return find_window(supporter.name(), "Tether desk", wx, wy); }));
+    REQUIRE(wait_until([&] { return r.has_code(); }, 20s));
+    std::string first = r.code();
+
+    REQUIRE(wait_until([&] { return read_status(r.desk_status)["phase"] == "expired"; }, 30s));
+    INFO("desk status: " << r.status());
+    CHECK(contains(r.status(), "The code " + first + " expired before the customer joined"));
+    CHECK(contains(r.status(), "Click \"New code\""));
+    screen::write_png(artefact_dir() + "/desk-8-code-expired.png", grab(supporter.name()));
+
+    // The start button (desk/desk_window.cpp: 10,10 140x40) reads "New code" now.
+    REQUIRE(xdotool(supporter.name(), {"mousemove", std::to_string(wx + 80), std::to_string(wy + 30), "click", "1"}) == 0);
+    REQUIRE(wait_until([&] { return r.has_code() && r.code() != first; }, 20s));
+    CHECK(read_status(r.desk_status)["phase"] == "waiting");
+    CHECK(wait_until([&] { return r.validity() == "valid for 8 more seconds" ||
+                                  r.validity() == "valid for 7 more seconds"; }, 5s));
+    screen::write_png(artefact_dir() + "/desk-9-new-code.png", grab(supporter.name()));
+}
