@@ -129,7 +129,7 @@ namespace {
 class FilesRunning {
 public:
     FilesRunning(screen::FileService& files, std::atomic<screen::ClientSession*>& live,
-                 screen::ClientSession& session, tunnel::ByteStream& channel)
+                 screen::ClientSession& session, session::ByteStream& channel)
         : files_(files), live_(live) {
         live_ = &session;  // before start(): the first offer may come at once
         try {

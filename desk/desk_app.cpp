@@ -6,7 +6,7 @@
 #include "screen/png.h"
 #include "screen/status.h"
 #include "tunnel/session_client.h"
-#include "tunnel/session_stream.h"
+#include "session/session_stream.h"
 
 namespace desk {
 namespace {
@@ -207,7 +207,7 @@ App::Outcome App::attempt() {
         std::lock_guard<std::mutex> lk(session_mu_);
         bridge_.reset();
         session_ = nullptr;
-    } catch (const tunnel::CodeExpiredError&) {
+    } catch (const session::CodeExpiredError&) {
         countdown_.stop();
         show_expired(view().code);
         return Outcome::expired;

@@ -16,6 +16,8 @@ PACKAGES=(
   vncsnapshot iproute2 openssl procps curl gdb
   # benchmark baselines
   socat httptunnel x11vnc openssh-server openssh-client
+  # the Windows build (cmake/mingw-w64-x86_64.cmake) and its tests under wine
+  g++-mingw-w64-x86-64-posix wine wine64 libgcrypt-mingw-w64-dev libz-mingw-w64-dev
 )
 
 missing=()

@@ -19,13 +19,14 @@
 
 #include "files/file_endpoint.h"
 #include "files/sha256.h"
-#include "tunnel/byte_stream.h"
+#include "session/byte_stream.h"
+#include "session/fd_stream.h"
 #include "tunnel/secure_stream.h"
 #include "wire/allocator.h"
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-using StreamPair = std::pair<std::unique_ptr<tunnel::ByteStream>, std::unique_ptr<tunnel::ByteStream>>;
+using StreamPair = std::pair<std::unique_ptr<session::ByteStream>, std::unique_ptr<session::ByteStream>>;
 
 namespace {
 
@@ -42,22 +43,22 @@ double cpu_seconds() {
 StreamPair make_socketpair() {
     int fds[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, fds) != 0) std::exit(2);
-    return {tunnel::make_fd_stream(fds[0]), tunnel::make_fd_stream(fds[1])};
+    return {session::make_fd_stream(fds[0]), session::make_fd_stream(fds[1])};
 }
 
 // "tls": the end-to-end TLS 1.3 layer the file channel really runs in,
 // over a socketpair (handshake done before timing starts).
 StreamPair make_tls() {
     auto raw = make_socketpair();
-    std::unique_ptr<tunnel::ByteStream> desk;
+    std::unique_ptr<session::ByteStream> desk;
     std::thread t([&] { desk = tunnel::secure_handshake(std::move(raw.first), tunnel::SecureRole::desk); });
-    std::unique_ptr<tunnel::ByteStream> client = tunnel::secure_handshake(std::move(raw.second), tunnel::SecureRole::client);
+    std::unique_ptr<session::ByteStream> client = tunnel::secure_handshake(std::move(raw.second), tunnel::SecureRole::client);
     t.join();
     return {std::move(desk), std::move(client)};
 }
 
 StreamPair make_carrier(const std::string& kind) {
-    if (kind == "pair") return tunnel::make_stream_pair();
+    if (kind == "pair") return session::make_stream_pair();
     if (kind == "tls") return make_tls();
     return make_socketpair();
 }

@@ -19,7 +19,7 @@
 #include "support/net.h"
 #include "support/process.h"
 #include "tunnel/session_client.h"
-#include "tunnel/session_stream.h"
+#include "session/session_stream.h"
 
 namespace bench_poll {
 namespace {
@@ -34,13 +34,13 @@ constexpr auto kSetupTimeout = 20s;  // any one setup step (connect, accept, lis
 
 class SessionLink : public Link {
 public:
-    explicit SessionLink(tunnel::SessionStream& s) : s_(s) {}
+    explicit SessionLink(session::SessionStream& s) : s_(s) {}
     void write(const char* p, std::size_t n) override { s_.write(p, n); }
     std::size_t read(char* p, std::size_t n) override { return s_.read(p, n); }
     void abort() override { s_.close(); }
 
 private:
-    tunnel::SessionStream& s_;
+    session::SessionStream& s_;
 };
 
 // Last status line of each side, for the error message when it never connects.
@@ -49,18 +49,18 @@ struct StatusLog {
     std::string last;
 };
 
-tunnel::SessionOptions options_for(const std::shared_ptr<StatusLog>& log) {
-    tunnel::SessionOptions o;
-    o.on_status = [log](const tunnel::SessionStatus& s) {
+session::SessionOptions options_for(const std::shared_ptr<StatusLog>& log) {
+    session::SessionOptions o;
+    o.on_status = [log](const session::SessionStatus& s) {
         std::lock_guard<std::mutex> lk(log->mu);
-        log->last = std::string(tunnel::to_string(s.state)) + ": " + s.detail;
+        log->last = std::string(session::to_string(s.state)) + ": " + s.detail;
     };
     return o;
 }
 
-void wait_connected(tunnel::SessionStream& s, const char* who, StatusLog& log) {
+void wait_connected(session::SessionStream& s, const char* who, StatusLog& log) {
     auto deadline = Clock::now() + kSetupTimeout;
-    while (s.status().state != tunnel::SessionState::connected) {
+    while (s.status().state != session::SessionState::connected) {
         if (Clock::now() > deadline) {
             std::lock_guard<std::mutex> lk(log.mu);
             throw std::runtime_error(std::string(who) + " never connected (last state " + log.last + ")");
@@ -82,9 +82,9 @@ public:
         tunnel::SessionClient api(cfg);
         auto created = api.create("bench_poll");
         auto joined = api.join(created.code);
-        desk_ = std::make_unique<tunnel::SessionStream>(tunnel::transport_factory(cfg, created.token, policy),
+        desk_ = std::make_unique<session::SessionStream>(tunnel::transport_factory(cfg, created.token, policy),
                                                         options_for(desk_log_));
-        client_ = std::make_unique<tunnel::SessionStream>(tunnel::transport_factory(cfg, joined.token, policy),
+        client_ = std::make_unique<session::SessionStream>(tunnel::transport_factory(cfg, joined.token, policy),
                                                           options_for(client_log_));
         wait_connected(*desk_, "desk", *desk_log_);
         wait_connected(*client_, "client", *client_log_);
@@ -102,7 +102,7 @@ public:
 private:
     std::shared_ptr<StatusLog> desk_log_ = std::make_shared<StatusLog>();
     std::shared_ptr<StatusLog> client_log_ = std::make_shared<StatusLog>();
-    std::unique_ptr<tunnel::SessionStream> desk_, client_;
+    std::unique_ptr<session::SessionStream> desk_, client_;
     std::unique_ptr<Link> near_, far_;
 };
 

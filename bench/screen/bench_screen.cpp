@@ -24,6 +24,7 @@
 #include "screen/desk_session.h"
 #include "screen/direct.h"
 #include "screen/x11.h"
+#include "session/fd_stream.h"
 
 using namespace std::chrono;
 using screentest::Xvfb;
@@ -208,7 +209,7 @@ std::uint64_t x11vnc_bytes(const std::string& display, int steps) {
                                 "/dev/null"});
     int fd = connect_tcp(port);
     if (fd < 0) return 0;
-    auto stream = tunnel::make_fd_stream(fd);
+    auto stream = session::make_fd_stream(fd);
     FrameWatch watch;
     watch.arm(any_frame);
     screen::ViewerCallbacks cb;

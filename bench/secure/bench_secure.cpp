@@ -24,13 +24,14 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include "tunnel/byte_stream.h"
+#include "session/byte_stream.h"
+#include "session/fd_stream.h"
 #include "tunnel/secure_stream.h"
 #include "wire/allocator.h"
 
 using namespace tunnel;
 using Clock = std::chrono::steady_clock;
-using StreamPair = std::pair<std::unique_ptr<ByteStream>, std::unique_ptr<ByteStream>>;
+using StreamPair = std::pair<std::unique_ptr<session::ByteStream>, std::unique_ptr<session::ByteStream>>;
 
 namespace {
 
@@ -71,14 +72,14 @@ double seconds_since(Clock::time_point t0) {
 StreamPair socket_pair() {
     int fds[2];
     if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) != 0) { std::perror("socketpair"); std::exit(1); }
-    return {make_fd_stream(fds[0]), make_fd_stream(fds[1])};
+    return {session::make_fd_stream(fds[0]), session::make_fd_stream(fds[1])};
 }
 
 // A ByteStream whose writes are paced to `bytes_per_s`, like a network link
 // (reads pass through). Benchmark-only: it sleeps.
-class PacedStream : public ByteStream {
+class PacedStream : public session::ByteStream {
 public:
-    PacedStream(std::unique_ptr<ByteStream> inner, double bytes_per_s)
+    PacedStream(std::unique_ptr<session::ByteStream> inner, double bytes_per_s)
         : inner_(std::move(inner)), bytes_per_s_(bytes_per_s), next_(Clock::now()) {}
     std::size_t read(void* buf, std::size_t len) override { return inner_->read(buf, len); }
     void write(const void* buf, std::size_t len) override {
@@ -92,7 +93,7 @@ public:
     void close() override { inner_->close(); }
 
 private:
-    std::unique_ptr<ByteStream> inner_;
+    std::unique_ptr<session::ByteStream> inner_;
     double bytes_per_s_;
     Clock::time_point next_;  // when the link is free again (writer thread only)
 };
@@ -108,7 +109,7 @@ StreamPair secure(StreamPair raw) {
     auto client = std::async(std::launch::async, [c = std::move(raw.second)]() mutable {
         return secure_handshake(std::move(c), SecureRole::client);
     });
-    std::unique_ptr<ByteStream> desk = secure_handshake(std::move(raw.first), SecureRole::desk);
+    std::unique_ptr<session::ByteStream> desk = secure_handshake(std::move(raw.first), SecureRole::desk);
     return {std::move(desk), client.get()};
 }
 
@@ -150,14 +151,14 @@ Bulk best_bulk(int repeat, const std::function<Bulk()>& run) {
 double round_trip(StreamPair s, std::size_t rounds, std::size_t size) {
     std::thread echo([&] {
         std::vector<char> m(size);
-        while (read_exact(*s.second, m.data(), size)) s.second->write(m.data(), size);
+        while (session::read_exact(*s.second, m.data(), size)) s.second->write(m.data(), size);
         s.second->shutdown_write();
     });
     std::vector<char> m(size, 'p');
     auto t0 = Clock::now();
     for (std::size_t i = 0; i < rounds; ++i) {
         s.first->write(m.data(), size);
-        read_exact(*s.first, m.data(), size);
+        session::read_exact(*s.first, m.data(), size);
     }
     double secs = seconds_since(t0);
     s.first->shutdown_write();
@@ -175,7 +176,7 @@ double best(int repeat, bool higher_is_better, const std::function<double()>& ru
 double handshake_ms(int repeat) {
     return best(repeat, false, [] {
         auto t0 = Clock::now();
-        secure(make_stream_pair());
+        secure(session::make_stream_pair());
         return seconds_since(t0) * 1e3;
     });
 }
@@ -205,7 +206,7 @@ int main(int argc, char** argv) {
     Options o = parse(argc, argv);
     std::printf("bench_secure: %zu MB bulk, %zu round trips, best of %d\n", o.megabytes, o.round_trips,
                 o.repeat);
-    bench_transport("pair", [] { return make_stream_pair(); }, o);
+    bench_transport("pair", [] { return session::make_stream_pair(); }, o);
     bench_transport("socketpair", socket_pair, o);
     std::printf("link: a socketpair paced to %zu Mbit/s\n", o.link_mbps);
     bench_transport("link", [&] { return paced_pair(o.link_mbps); }, o, false);

@@ -4,7 +4,7 @@
 //      and 1-byte round trips (median, p90);
 //   2. the same with the end-to-end layer on (secure_session both sides);
 //   3. a file through the full production stack: session -> secure_session
-//      -> tunnel::Mux -> Channel::file -> files::FileEndpoint (consent on),
+//      -> session::Mux -> Channel::file -> files::FileEndpoint (consent on),
 //      desk -> client, timed from the offer (after the sender's SHA-256) to
 //      the receiver's rename, SHA-256 verified again here;
 //   4. scp of the same file over loopback to a private sshd (if installed).
@@ -50,7 +50,7 @@
 #include "support/sha256.h"
 #include "support/temp_dir.h"
 #include "tunnel/endpoint.h"
-#include "tunnel/mux.h"
+#include "session/mux.h"
 #include "wire/allocator.h"
 #include "paced_link.h"
 
@@ -276,7 +276,7 @@ secure_both(tunnel::EndpointSession& desk_side, tunnel::EndpointSession& client_
 
 // Round trips then bulk, desk -> client, over one stream pair. The client
 // echoes single bytes until 'q', then reads the bulk to its end.
-Row measure_stream(tunnel::ByteStream& desk, tunnel::ByteStream& client, const Options& o, pid_t relay) {
+Row measure_stream(session::ByteStream& desk, session::ByteStream& client, const Options& o, pid_t relay) {
     static const Pattern pattern;
     Row r;
     r.ran = true;
@@ -289,7 +289,7 @@ Row measure_stream(tunnel::ByteStream& desk, tunnel::ByteStream& client, const O
         try {
             char c = 0;
             for (;;) {
-                if (!tunnel::read_exact(client, &c, 1)) throw tunnel::StreamError("ended during the round trips");
+                if (!session::read_exact(client, &c, 1)) throw session::StreamError("ended during the round trips");
                 if (c == 'q') break;
                 client.write(&c, 1);
             }
@@ -318,7 +318,7 @@ Row measure_stream(tunnel::ByteStream& desk, tunnel::ByteStream& client, const O
         for (int i = 0; i < kWarmupPings + o.rtt_count; ++i) {
             auto t0 = Clock::now();
             desk.write(&c, 1);
-            if (!tunnel::read_exact(desk, &c, 1)) throw tunnel::StreamError("ended during the round trips");
+            if (!session::read_exact(desk, &c, 1)) throw session::StreamError("ended during the round trips");
             if (i >= kWarmupPings) us.push_back(seconds_since(t0) * 1e6);
         }
         c = 'q';
@@ -390,7 +390,7 @@ Row file_transfer(const tunnel::EndpointConfig& cfg, const Options& o, pid_t rel
     auto [desk_sec, client_sec] = secure_both(*s.desk, *s.client);
     std::string received_name;
     {
-        tunnel::Mux desk_mux(*desk_sec), client_mux(*client_sec);
+        session::Mux desk_mux(*desk_sec), client_mux(*client_sec);
         std::mutex mu;
         std::condition_variable cv;
         int outcomes = 0;
@@ -417,8 +417,8 @@ Row file_transfer(const tunnel::EndpointConfig& cfg, const Options& o, pid_t rel
         client_opts.consent = [] { return true; };  // F12 on at the customer's side
         client_opts.on_offer = [](const files::OfferInfo&) { return files::Decision::accept; };
         client_opts.on_done = on_done;
-        files::FileEndpoint desk_ep(desk_mux.channel(tunnel::Channel::file), desk_opts);
-        files::FileEndpoint client_ep(client_mux.channel(tunnel::Channel::file), client_opts);
+        files::FileEndpoint desk_ep(desk_mux.channel(session::Channel::file), desk_opts);
+        files::FileEndpoint client_ep(client_mux.channel(session::Channel::file), client_opts);
         std::string desk_run, client_run;
         std::thread desk_reader([&] { desk_run = desk_ep.run(); });
         std::thread client_reader([&] { client_run = client_ep.run(); });

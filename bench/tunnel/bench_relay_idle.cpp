@@ -38,7 +38,7 @@ ProcStatus proc_status(int pid) {
 }
 
 struct Pair {
-    std::unique_ptr<tunnel::Carrier> desk, client;
+    std::unique_ptr<session::Carrier> desk, client;
 };
 
 Pair open_pair(const tunnel::EndpointConfig& cfg) {

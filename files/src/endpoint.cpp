@@ -196,7 +196,7 @@ void EndpointImpl::stop_writer(bool flush) {
 
 // ---- public ---------------------------------------------------------------
 
-FileEndpoint::FileEndpoint(tunnel::ByteStream& channel, Options options)
+FileEndpoint::FileEndpoint(session::ByteStream& channel, Options options)
     : impl_(std::make_unique<EndpointImpl>(channel, std::move(options))) {
     impl_->enqueue(Type::hello, {{"version", proto::kVersion}});
 }

@@ -66,9 +66,9 @@ struct Incoming {
 };
 
 struct EndpointImpl {
-    EndpointImpl(tunnel::ByteStream& c, Options o) : channel(c), opt(std::move(o)) {}
+    EndpointImpl(session::ByteStream& c, Options o) : channel(c), opt(std::move(o)) {}
 
-    tunnel::ByteStream& channel;
+    session::ByteStream& channel;
     const Options opt;
 
     std::mutex mu;               // guards everything down to `writer_error`

@@ -27,7 +27,7 @@ std::size_t max_payload(Type t) {
 // Room for a few whole chunks: one read() usually brings several messages.
 constexpr std::size_t kReadBuffer = 256 * 1024;
 
-MessageReader::MessageReader(tunnel::ByteStream& s)
+MessageReader::MessageReader(session::ByteStream& s)
     : s_(s), buf_(kReadBuffer + kHeaderSize + kDataHeaderSize + kChunk) {}
 
 bool MessageReader::fill(std::size_t need) {

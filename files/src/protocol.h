@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "tunnel/byte_stream.h"
+#include "session/byte_stream.h"
 
 namespace files::proto {
 
@@ -59,13 +59,13 @@ struct Message {
 // their type (checked on the header, before buffering the payload).
 class MessageReader {
 public:
-    explicit MessageReader(tunnel::ByteStream& s);
+    explicit MessageReader(session::ByteStream& s);
     // false: the stream ended cleanly between two messages.
     bool next(Message& m);
 
 private:
     bool fill(std::size_t need);  // false: clean end with nothing buffered
-    tunnel::ByteStream& s_;
+    session::ByteStream& s_;
     std::vector<char> buf_;
     std::size_t begin_ = 0, end_ = 0;  // unparsed bytes are buf_[begin_, end_)
 };

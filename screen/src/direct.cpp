@@ -8,6 +8,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "session/fd_stream.h"
+
 namespace screen {
 namespace {
 
@@ -27,23 +29,23 @@ void no_delay(int fd) {
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
 
-std::string read_line(tunnel::ByteStream& s) {
+std::string read_line(session::ByteStream& s) {
     std::string line;
     char c;
     while (line.size() < 256 && s.read(&c, 1) == 1 && c != '\n') line += c;
     return line;
 }
 
-void send_line(tunnel::ByteStream& s, const std::string& line) {
+void send_line(session::ByteStream& s, const std::string& line) {
     std::string l = line + "\n";
     s.write(l.data(), l.size());
 }
 
 // Connects, says the code, waits for the answer. Throws with a sentence.
-std::unique_ptr<tunnel::ByteStream> open_socket(const sockaddr_in& a, const std::string& code) {
+std::unique_ptr<session::ByteStream> open_socket(const sockaddr_in& a, const std::string& code) {
     int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) throw std::runtime_error("socket failed");
-    auto s = tunnel::make_fd_stream(fd);
+    auto s = session::make_fd_stream(fd);
     if (::connect(fd, reinterpret_cast<const sockaddr*>(&a), sizeof a) != 0)
         throw std::runtime_error("nobody is listening at the direct address (is the desk started?)");
     no_delay(fd);
@@ -90,7 +92,7 @@ std::unique_ptr<SessionLink> DirectListener::accept(const std::string& code) {
         int fd = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
         if (fd < 0) continue;
         no_delay(fd);
-        auto s = tunnel::make_fd_stream(fd);
+        auto s = session::make_fd_stream(fd);
         if (read_line(*s) == "TETHER-DIRECT " + code) {
             send_line(*s, "OK");
             return std::make_unique<MuxLink>(std::move(s), "", nullptr, "direct test link (no relay, no encryption)");

@@ -97,12 +97,12 @@ files::Options FileService::endpoint_options() {
     return o;
 }
 
-void FileService::start(tunnel::ByteStream& channel) {
+void FileService::start(session::ByteStream& channel) {
     std::lock_guard<std::mutex> elk(ep_mu_);
     std::lock_guard<std::mutex> lk(mu_);
     if (ep_) throw std::logic_error("FileService::start called twice without stop()");
     make_dirs(opt_.download_dir);
-    tunnel::ByteStream* ch = &channel;
+    session::ByteStream* ch = &channel;
     if (opt_.rate_limit > 0) {
         limited_ = std::make_unique<RateLimitedStream>(channel, opt_.rate_limit);
         ch = limited_.get();

@@ -4,7 +4,7 @@
 
 namespace screen {
 
-RateLimitedStream::RateLimitedStream(tunnel::ByteStream& inner, std::uint64_t bytes_per_second)
+RateLimitedStream::RateLimitedStream(session::ByteStream& inner, std::uint64_t bytes_per_second)
     : inner_(inner), seconds_per_byte_(1.0 / static_cast<double>(bytes_per_second)),
       due_(std::chrono::steady_clock::now()) {}
 
@@ -18,7 +18,7 @@ void RateLimitedStream::write(const void* buf, std::size_t len) {
             std::unique_lock<std::mutex> lk(mu_);
             due_ = std::max(due_, std::chrono::steady_clock::now());
             cv_.wait_until(lk, due_, [this] { return closed_; });
-            if (closed_) throw tunnel::StreamError("the file channel was closed");
+            if (closed_) throw session::StreamError("the file channel was closed");
             due_ += std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                 std::chrono::duration<double>(seconds_per_byte_ * static_cast<double>(n)));
         }

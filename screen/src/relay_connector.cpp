@@ -12,9 +12,9 @@ namespace {
 using SessionPtr = std::unique_ptr<tunnel::EndpointSession>;
 
 // Turns SessionStatus callbacks into status lines, once per state change.
-tunnel::StatusCallback status_adapter(const StatusFn& status, const std::string& waiting_for) {
-    auto last = std::make_shared<std::atomic<tunnel::SessionState>>(tunnel::SessionState::connecting);
-    return [status, waiting_for, last](const tunnel::SessionStatus& s) {
+session::StatusCallback status_adapter(const StatusFn& status, const std::string& waiting_for) {
+    auto last = std::make_shared<std::atomic<session::SessionState>>(session::SessionState::connecting);
+    return [status, waiting_for, last](const session::SessionStatus& s) {
         std::string line = describe_status(s, last->exchange(s.state), waiting_for);
         if (!line.empty()) status(line);
     };
@@ -61,9 +61,9 @@ std::string describe_route(const tunnel::Route& r) {
     return relay + " directly" + (r.candidate.source.empty() ? "" : " (from " + r.candidate.source + ")");
 }
 
-std::string describe_status(const tunnel::SessionStatus& s, tunnel::SessionState previous,
+std::string describe_status(const session::SessionStatus& s, session::SessionState previous,
                             const std::string& waiting_for) {
-    using tunnel::SessionState;
+    using session::SessionState;
     if (s.state == previous && s.state != SessionState::connecting) return "";
     std::string detail = s.detail.empty() ? "" : " (" + s.detail + ")";
     switch (s.state) {

@@ -9,6 +9,7 @@
 
 #include "screen/socket_util.h"
 #include "screen/tile_diff.h"
+#include "session/fd_stream.h"
 
 namespace screen {
 namespace {
@@ -120,14 +121,14 @@ void ScreenServer::loop(void* screen, int vnc_fd, Frame& fb, Frame& scratch) {
     }
 }
 
-std::string ScreenServer::serve(tunnel::ByteStream& rfb) {
+std::string ScreenServer::serve(session::ByteStream& rfb) {
     quiet_libvnc_logs();
     Frame fb, scratch;
     if (!capture_.grab(fb)) return "the screen could not be read";
     auto [vnc_fd, pump_fd] = make_socketpair();
-    auto pump_end = tunnel::make_fd_stream(pump_fd);
+    auto pump_end = session::make_fd_stream(pump_fd);
     std::string pump_error;
-    std::thread pumper([&] { pump_error = tunnel::pump(*pump_end, rfb); });
+    std::thread pumper([&] { pump_error = session::pump(*pump_end, rfb); });
 
     rfbScreenInfoPtr s = make_screen(fb, gate_);
     rfbNewClient(s, vnc_fd);  // owns vnc_fd from here

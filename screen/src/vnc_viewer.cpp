@@ -8,6 +8,7 @@
 
 #include "screen/counting_stream.h"
 #include "screen/socket_util.h"
+#include "session/fd_stream.h"
 
 namespace screen {
 
@@ -93,15 +94,15 @@ Viewer::~Viewer() {
         if (fd >= 0) ::close(fd);
 }
 
-std::string Viewer::run(tunnel::ByteStream& rfb) {
+std::string Viewer::run(session::ByteStream& rfb) {
     quiet_libvnc_logs();
     if (pipe(wake_) != 0) return "pipe failed";
     auto [vnc_fd, pump_fd] = make_socketpair();
-    auto pump_end = tunnel::make_fd_stream(pump_fd);
+    auto pump_end = session::make_fd_stream(pump_fd);
     CountingStream counted(rfb);
     counted_ = &counted;
     std::string pump_error;
-    std::thread pumper([&] { pump_error = tunnel::pump(*pump_end, counted); });
+    std::thread pumper([&] { pump_error = session::pump(*pump_end, counted); });
 
     rfbClient* c = rfbGetClient(8, 3, 4);
     rfbClientSetClientData(c, &kViewerTag, this);

@@ -13,11 +13,11 @@ namespace {
 
 using namespace std::chrono_literals;
 
-tunnel::SessionOptions options_for(std::shared_ptr<std::vector<std::string>> log, std::shared_ptr<std::mutex> mu) {
-    tunnel::SessionOptions o;
-    o.on_status = [log, mu](const tunnel::SessionStatus& s) {
+session::SessionOptions options_for(std::shared_ptr<std::vector<std::string>> log, std::shared_ptr<std::mutex> mu) {
+    session::SessionOptions o;
+    o.on_status = [log, mu](const session::SessionStatus& s) {
         std::lock_guard<std::mutex> lk(*mu);
-        log->push_back(std::string(tunnel::to_string(s.state)) + ": " + s.detail);
+        log->push_back(std::string(session::to_string(s.state)) + ": " + s.detail);
     };
     return o;
 }
@@ -28,9 +28,9 @@ std::string joined(const std::vector<std::string>& lines) {
     return all;
 }
 
-void wait_connected(tunnel::SessionStream& s, const char* who, const std::vector<std::string>& log) {
+void wait_connected(session::SessionStream& s, const char* who, const std::vector<std::string>& log) {
     auto deadline = std::chrono::steady_clock::now() + 20s;
-    while (s.status().state != tunnel::SessionState::connected) {
+    while (s.status().state != session::SessionState::connected) {
         if (std::chrono::steady_clock::now() > deadline)
             throw std::runtime_error(std::string(who) + " never connected; its states:" + joined(log));
         std::this_thread::sleep_for(20ms);
@@ -48,7 +48,7 @@ std::string pattern(std::size_t n, std::uint64_t seed) {
 }
 
 // Writes all of `out` to `s` (then fin) while reading everything from `s`.
-std::string send_and_receive(tunnel::SessionStream& s, const std::string& out,
+std::string send_and_receive(session::SessionStream& s, const std::string& out,
                              std::atomic<std::size_t>& progress) {
     std::thread writer([&] {
         for (std::size_t i = 0; i < out.size(); i += 256 * 1024)
@@ -74,9 +74,9 @@ Pair make_pair(const tunnel::EndpointConfig& cfg, const tunnel::TransportPolicy&
     Pair p;
     p.desk_log = std::make_shared<std::vector<std::string>>();
     p.client_log = std::make_shared<std::vector<std::string>>();
-    p.desk = std::make_unique<tunnel::SessionStream>(
+    p.desk = std::make_unique<session::SessionStream>(
         tunnel::transport_factory(cfg, created.token, policy), options_for(p.desk_log, p.log_mu));
-    p.client = std::make_unique<tunnel::SessionStream>(
+    p.client = std::make_unique<session::SessionStream>(
         tunnel::transport_factory(cfg, joined.token, policy), options_for(p.client_log, p.log_mu));
     wait_connected(*p.desk, "desk", *p.desk_log);
     wait_connected(*p.client, "client", *p.client_log);

@@ -10,14 +10,14 @@
 
 #include "support/process.h"
 #include "support/temp_dir.h"
-#include "tunnel/session_stream.h"
+#include "session/session_stream.h"
 #include "tunnel/transport.h"
 
 namespace e2e_poll {
 
 // Both ends of one session. Status lines of each side are recorded.
 struct Pair {
-    std::unique_ptr<tunnel::SessionStream> desk, client;
+    std::unique_ptr<session::SessionStream> desk, client;
     std::shared_ptr<std::vector<std::string>> desk_log, client_log;  // "state: detail", guarded by log_mu
     std::shared_ptr<std::mutex> log_mu = std::make_shared<std::mutex>();
     std::vector<std::string> desk_states() const {

@@ -55,7 +55,7 @@ TEST_CASE("behind a buffering nginx, stream mode fails and the session runs in p
     auto probe_cfg = cfg;
     probe_cfg.connect_timeout = std::chrono::seconds(4);
     CHECK_THROWS_AS(tunnel::probe_stream_echo(probe_cfg, probe_session.token, std::chrono::milliseconds(2500)),
-                    tunnel::CarrierError);
+                    session::CarrierError);
     // ...while polling through it works.
     CHECK(tunnel::probe_poll_echo(cfg, probe_session.token, std::chrono::milliseconds(5000)).count() > 0);
 
@@ -99,7 +99,7 @@ TEST_CASE("squid refusing CONNECT: plain-HTTP poll works only when allowed", "[p
         try {
             tunnel::SessionClient(cfg).create("not allowed");
             FAIL("a plain-HTTP relay URL was accepted without allow_plain_http");
-        } catch (const tunnel::CarrierError& e) {
+        } catch (const session::CarrierError& e) {
             CHECK(e.fatal);
             CHECK(contains(e.what(), "allow_plain_http"));
         }
@@ -181,7 +181,7 @@ struct Flow {
     bool intact = true;
     std::thread writer, reader;
 
-    Flow(tunnel::ByteStream& from, tunnel::ByteStream& to, unsigned seed) {
+    Flow(session::ByteStream& from, session::ByteStream& to, unsigned seed) {
         writer = std::thread([this, &from, seed] {
             std::vector<char> buf(64 * 1024);
             try {
@@ -342,7 +342,7 @@ TEST_CASE("squid with ssl-bump (TLS interception): a session works when its CA i
         try {
             tunnel::SessionClient(untrusting).create("no trust");
             FAIL("a forged certificate was accepted");
-        } catch (const tunnel::CarrierError& e) {
+        } catch (const session::CarrierError& e) {
             CHECK(contains(e.what(), "certificate"));
             CHECK(contains(e.what(), "--ca"));
         }

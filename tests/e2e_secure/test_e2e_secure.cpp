@@ -64,9 +64,9 @@ secure_both(tunnel::EndpointSession& desk_side, tunnel::EndpointSession& client_
     return {desk.get(), std::move(client)};
 }
 
-std::string read_all(tunnel::ByteStream& s, std::size_t n) {
+std::string read_all(session::ByteStream& s, std::size_t n) {
     std::string got(n, '\0');
-    REQUIRE(tunnel::read_exact(s, &got[0], n));
+    REQUIRE(session::read_exact(s, &got[0], n));
     return got;
 }
 
@@ -149,7 +149,7 @@ TEST_CASE("a relay that plays man in the middle cannot match the authentication 
 
     auto [desk_tls, mitm_to_desk] = secure_both(*desk, *mitm_as_client);
     auto [mitm_to_client, client_tls] = secure_both(*mitm_as_desk, *client);
-    std::thread forward([&] { tunnel::pump(*mitm_to_desk, *mitm_to_client); });
+    std::thread forward([&] { session::pump(*mitm_to_desk, *mitm_to_client); });
 
     // It works as a relay of plaintext, so only the strings can tell.
     desk_tls->write("hello client", 12);
@@ -173,14 +173,14 @@ TEST_CASE("a byte flipped by the relay breaks the session with a clear error", "
     auto [desk, client] = secure_both(*s.desk, *s.client);
     const std::string text = known_plaintext(20000);  // ~620 KB
     std::thread w([&] {
-        try { desk->write(text.data(), text.size()); } catch (const tunnel::StreamError&) {}
+        try { desk->write(text.data(), text.size()); } catch (const session::StreamError&) {}
     });
     std::string got;
     std::string error;
     try {
         char buf[4096];
         while (std::size_t n = client->read(buf, sizeof buf)) got.append(buf, n);
-    } catch (const tunnel::StreamError& e) {
+    } catch (const session::StreamError& e) {
         error = e.what();
     }
     desk->close();

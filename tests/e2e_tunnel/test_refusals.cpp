@@ -36,7 +36,7 @@ TEST_CASE("TLS trust and session refusals give clear, final errors", "[refusals]
         try {
             tunnel::connect_stream_carrier(cfg, std::string(64, '0'));
             FAIL("connected with an unknown token");
-        } catch (const tunnel::CarrierError& e) {
+        } catch (const session::CarrierError& e) {
             INFO(e.what());
             CHECK(e.fatal);
             CHECK(std::string(e.what()).find("the relay no longer knows this session (401)") != std::string::npos);

@@ -52,7 +52,7 @@ std::uint64_t peak_rss_bytes() {
     return 0;
 }
 
-Side::Side(tunnel::ByteStream& stream, files::Options options) {
+Side::Side(session::ByteStream& stream, files::Options options) {
     auto user_done = options.on_done;
     options.on_done = [this, user_done](const files::Outcome& o) {
         if (user_done) user_done(o);

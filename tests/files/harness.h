@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "files/file_endpoint.h"
-#include "tunnel/byte_stream.h"
+#include "session/byte_stream.h"
 
 namespace fs = std::filesystem;
 
@@ -39,7 +39,7 @@ std::uint64_t peak_rss_bytes();
 class Side {
 public:
     // `options.on_done` is wrapped: outcomes land in outcomes() too.
-    Side(tunnel::ByteStream& stream, files::Options options);
+    Side(session::ByteStream& stream, files::Options options);
     ~Side();  // closes the stream and joins the reader
     files::FileEndpoint& endpoint() { return *endpoint_; }
     // Blocks until `n` outcomes arrived (a 10-minute guard against hangs

@@ -35,7 +35,7 @@ TEST_CASE("1 GiB each way simultaneously: identical SHA-256, bounded memory") {
     };
     files::Options ao = options_for(root.path / "a-down"), bo = options_for(root.path / "b-down");
     ao.on_progress = bo.on_progress = on_progress;
-    auto streams = tunnel::make_stream_pair();
+    auto streams = session::make_stream_pair();
     Side a(*streams.first, ao), b(*streams.second, bo);
 
     std::thread send_b([&] { b.endpoint().send_file((root.path / "b-src" / "from-b.bin").string()); });

@@ -36,7 +36,7 @@ std::vector<std::string> partials(const fs::path& dir) {
 TEST_CASE("consent off: the desk's offer is refused with a message naming F12, nothing written") {
     Fixture fx;
     write_prng_file(fx.src / "tool.exe", 10000, 31);
-    auto streams = tunnel::make_stream_pair();
+    auto streams = session::make_stream_pair();
     bool asked = false;
     files::Options co = fx.client_options();
     co.on_offer = [&](const files::OfferInfo&) { asked = true; return files::Decision::accept; };
@@ -53,7 +53,7 @@ TEST_CASE("consent off: the desk's offer is refused with a message naming F12, n
 TEST_CASE("consent off: the client cannot send either") {
     Fixture fx;
     write_prng_file(fx.src / "log.txt", 100, 32);
-    auto streams = tunnel::make_stream_pair();
+    auto streams = session::make_stream_pair();
     Side client(*streams.first, fx.client_options()), desk(*streams.second, options_for(fx.down));
     CHECK_THROWS_WITH(client.endpoint().send_file((fx.src / "log.txt").string()),
                       Catch::Contains("switched off (F12)"));
@@ -68,7 +68,7 @@ TEST_CASE("switching consent off mid-transfer stops both directions; partials ke
     write_prng_file(fx.src / "to-client.bin", 64 << 20, 33);
     write_prng_file(client_src / "to-desk.bin", 64 << 20, 34);
 
-    auto streams = tunnel::make_stream_pair();
+    auto streams = session::make_stream_pair();
     files::FileEndpoint* client_ep = nullptr;
     std::atomic<bool> pressed{false};
     files::Options co = fx.client_options();
@@ -122,7 +122,7 @@ TEST_CASE("the consent predicate alone stops a transfer at the next chunk") {
     Fixture fx;
     fx.f12 = true;
     write_prng_file(fx.src / "x.bin", 16 << 20, 35);
-    auto streams = tunnel::make_stream_pair();
+    auto streams = session::make_stream_pair();
     files::Options co = fx.client_options();
     co.on_progress = [&](files::TransferId, files::Direction, std::uint64_t b, std::uint64_t total) {
         if (b >= total / 4) fx.f12 = false;  // a client that forgot consent_changed()

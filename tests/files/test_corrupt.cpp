@@ -10,9 +10,9 @@ namespace {
 // Passes writes through to `inner`, flipping one payload byte of the
 // `target`-th DATA message (type 5). Follows message boundaries across
 // writes: header type:u8 len:u32 big endian, then the payload.
-class FlipOneByte : public tunnel::ByteStream {
+class FlipOneByte : public session::ByteStream {
 public:
-    FlipOneByte(tunnel::ByteStream& inner, int target) : inner_(inner), target_(target) {}
+    FlipOneByte(session::ByteStream& inner, int target) : inner_(inner), target_(target) {}
     std::size_t read(void* buf, std::size_t len) override { return inner_.read(buf, len); }
     void shutdown_write() override { inner_.shutdown_write(); }
     void close() override { inner_.close(); }
@@ -44,7 +44,7 @@ private:
         if (payload_len_ == 0) header_pos_ = 0;
     }
 
-    tunnel::ByteStream& inner_;
+    session::ByteStream& inner_;
     int target_;
     unsigned char header_[5]{};
     int header_pos_ = 0;
@@ -62,7 +62,7 @@ TEST_CASE("a corrupted chunk is detected, the file is not renamed into place, bo
     fs::create_directories(down);
     write_prng_file(src / "firmware.bin", 8 << 20, 51);
 
-    auto streams = tunnel::make_stream_pair();
+    auto streams = session::make_stream_pair();
     FlipOneByte corrupting(*streams.first, 7);
     Side sender(corrupting, options_for(src)), receiver(*streams.second, options_for(down));
     sender.endpoint().send_file((src / "firmware.bin").string());

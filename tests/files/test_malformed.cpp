@@ -50,7 +50,7 @@ std::vector<std::pair<int, std::string>> split(const std::string& bytes) {
 // Plays `bytes` as the peer to a fresh endpoint saving into `down`, then
 // collects everything the endpoint sent until it closed the channel.
 Peek play(const std::string& bytes, files::Decision decision, const fs::path& down) {
-    auto streams = tunnel::make_stream_pair();
+    auto streams = session::make_stream_pair();
     Peek p;
     files::Options o = options_for(down);
     o.on_offer = [&](const files::OfferInfo&) { ++p.announced; return decision; };
@@ -60,7 +60,7 @@ Peek play(const std::string& bytes, files::Decision decision, const fs::path& do
     try {
         streams.first->write(bytes.data(), bytes.size());
         streams.first->shutdown_write();
-    } catch (const tunnel::StreamError&) {  // the endpoint closed first: fine
+    } catch (const session::StreamError&) {  // the endpoint closed first: fine
     }
     std::string got;
     char buf[4096];

@@ -92,7 +92,7 @@ TEST_CASE("hostile names end to end: results as documented, nothing outside the 
     { std::ofstream(outside / "target") << "untouched"; }
     fs::create_symlink(outside / "target", down / "planted");  // a trap inside the folder
 
-    auto streams = tunnel::make_stream_pair();
+    auto streams = session::make_stream_pair();
     Side sender(*streams.first, options_for(src)), receiver(*streams.second, options_for(down));
     auto rows = table();
     rows.push_back({"planted", "planted (1)"});  // the symlink counts as taken: not followed

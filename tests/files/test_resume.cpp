@@ -27,7 +27,7 @@ TEST_CASE("killed at 50%, the transfer resumes on a new connection from the veri
     // First connection: the receiver kills the pair as soon as half is written.
     std::uint64_t first_sent = 0;
     {
-        auto streams = tunnel::make_stream_pair();
+        auto streams = session::make_stream_pair();
         files::Options ro = options_for(down);
         ro.on_progress = [&](files::TransferId, files::Direction, std::uint64_t b, std::uint64_t total) {
             if (b >= total / 2) streams.second->close();
@@ -45,7 +45,7 @@ TEST_CASE("killed at 50%, the transfer resumes on a new connection from the veri
     CHECK_FALSE(fs::exists(down / "image.iso"));
 
     // Second connection: same file offered again.
-    auto streams = tunnel::make_stream_pair();
+    auto streams = session::make_stream_pair();
     std::atomic<std::uint64_t> resume_from{0};
     files::Options ro = options_for(down);
     ro.on_offer = [&](const files::OfferInfo& o) {

@@ -31,7 +31,7 @@ struct Fixture {
 TEST_CASE("a file arrives identical under its own name, and progress reaches the total on both sides") {
     Fixture fx;
     write_prng_file(fx.src / "report.bin", 1000000, 1);  // not a multiple of the chunk size
-    auto streams = tunnel::make_stream_pair();
+    auto streams = session::make_stream_pair();
     std::atomic<std::uint64_t> send_progress{0}, recv_progress{0};
     files::Options so = options_for(fx.root.path / "unused");
     so.on_progress = [&](files::TransferId, Direction, std::uint64_t b, std::uint64_t) { send_progress = b; };
@@ -59,7 +59,7 @@ TEST_CASE("a name that exists is never overwritten: the new file gets a (n) suff
     Fixture fx;
     write_prng_file(fx.src / "a.txt", 5000, 2);
     { std::ofstream(fx.down / "a.txt") << "precious"; }
-    auto streams = tunnel::make_stream_pair();
+    auto streams = session::make_stream_pair();
     Side sender(*streams.first, options_for(fx.src)), receiver(*streams.second, options_for(fx.down));
     sender.endpoint().send_file((fx.src / "a.txt").string());
     CHECK(receiver.wait_outcomes(1).at(0).text == "a (1).txt");
@@ -74,7 +74,7 @@ TEST_CASE("a name that exists is never overwritten: the new file gets a (n) suff
 TEST_CASE("the same file offered twice at once: the second offer is declined as busy") {
     Fixture fx;
     write_prng_file(fx.src / "x.bin", 3 << 20, 3);
-    auto streams = tunnel::make_stream_pair();
+    auto streams = session::make_stream_pair();
     files::Options ro = options_for(fx.down);
     ro.on_offer = [](const files::OfferInfo&) { return Decision::defer; };  // keep the first one open
     Side sender(*streams.first, options_for(fx.src)), receiver(*streams.second, ro);
@@ -89,7 +89,7 @@ TEST_CASE("the same file offered twice at once: the second offer is declined as 
 TEST_CASE("the receiver declines, or defers and accepts later") {
     Fixture fx;
     write_prng_file(fx.src / "f.bin", 100000, 4);
-    auto streams = tunnel::make_stream_pair();
+    auto streams = session::make_stream_pair();
     std::atomic<files::TransferId> deferred{0};
     files::Options ro = options_for(fx.down);
     ro.on_offer = [&](const files::OfferInfo& o) {
@@ -117,7 +117,7 @@ TEST_CASE("the receiver declines, or defers and accepts later") {
 TEST_CASE("cancel by the receiver mid-transfer: both sides told, the partial file deleted") {
     Fixture fx;
     write_prng_file(fx.src / "big.bin", 32 << 20, 5);
-    auto streams = tunnel::make_stream_pair();
+    auto streams = session::make_stream_pair();
     files::FileEndpoint* recv_ep = nullptr;
     files::Options ro = options_for(fx.down);
     ro.on_progress = [&](files::TransferId id, Direction, std::uint64_t b, std::uint64_t total) {
@@ -139,7 +139,7 @@ TEST_CASE("a transfer started paused sends nothing while another one completes, 
     Fixture fx;
     write_prng_file(fx.src / "held.bin", 4 << 20, 6);
     write_prng_file(fx.src / "quick.bin", 1 << 20, 7);
-    auto streams = tunnel::make_stream_pair();
+    auto streams = session::make_stream_pair();
     Side sender(*streams.first, options_for(fx.src)), receiver(*streams.second, options_for(fx.down));
     auto held = sender.endpoint().send_file((fx.src / "held.bin").string(), "", true);
     sender.endpoint().send_file((fx.src / "quick.bin").string());
@@ -158,7 +158,7 @@ TEST_CASE("the receiver can pause the sender") {
     Fixture fx;
     write_prng_file(fx.src / "held.bin", 4 << 20, 8);
     write_prng_file(fx.src / "quick.bin", 1 << 20, 9);
-    auto streams = tunnel::make_stream_pair();
+    auto streams = session::make_stream_pair();
     files::FileEndpoint* recv_ep = nullptr;
     files::Options ro = options_for(fx.down);
     ro.on_offer = [&](const files::OfferInfo& o) {
@@ -178,7 +178,7 @@ TEST_CASE("the receiver can pause the sender") {
 TEST_CASE("an empty file arrives, and send_file after the channel ended is refused") {
     Fixture fx;
     { std::ofstream(fx.src / "empty.txt"); }
-    auto streams = tunnel::make_stream_pair();
+    auto streams = session::make_stream_pair();
     Side sender(*streams.first, options_for(fx.src)), receiver(*streams.second, options_for(fx.down));
     sender.endpoint().send_file((fx.src / "empty.txt").string());
     CHECK(sender.wait_outcomes(1).at(0).text == "empty.txt");
@@ -190,7 +190,7 @@ TEST_CASE("an empty file arrives, and send_file after the channel ended is refus
 
 TEST_CASE("send_file refuses what it cannot read") {
     Fixture fx;
-    auto streams = tunnel::make_stream_pair();
+    auto streams = session::make_stream_pair();
     Side sender(*streams.first, options_for(fx.src)), receiver(*streams.second, options_for(fx.down));
     CHECK_THROWS_WITH(sender.endpoint().send_file((fx.src / "missing").string()), Catch::Contains("cannot open"));
     CHECK_THROWS_WITH(sender.endpoint().send_file(fx.src.string()), Catch::Contains("not a regular file"));
@@ -216,7 +216,7 @@ TEST_CASE("a file larger than the free space is declined before any byte moves, 
         return;
     }
     write_prng_file(fx.src / "big.bin", 4 * 1024 * 1024, 9);
-    auto streams = tunnel::make_stream_pair();
+    auto streams = session::make_stream_pair();
     Side sender(*streams.first, options_for(fx.src)), receiver(*streams.second, options_for(fx.down));
     sender.endpoint().send_file((fx.src / "big.bin").string());
     auto out = sender.wait_outcomes(1).at(0);

@@ -58,13 +58,13 @@ TEST_CASE("transfer rows become status lines and list lines") {
 }
 
 TEST_CASE("the rate-limited file channel delivers every byte in order, and close() wakes a paced writer") {
-    auto [a, b] = tunnel::make_stream_pair(1 << 20);
+    auto [a, b] = session::make_stream_pair(1 << 20);
     screen::RateLimitedStream limited(*a, 4 * 1024 * 1024);  // 4 MiB/s: 256 KiB take ~60 ms
     std::string sent(256 * 1024, '\0');
     for (std::size_t i = 0; i < sent.size(); ++i) sent[i] = static_cast<char>(i * 7 + i / 251);
     limited.write(sent.data(), sent.size());
     std::string got(sent.size(), '\0');
-    REQUIRE(tunnel::read_exact(*b, got.data(), got.size()));
+    REQUIRE(session::read_exact(*b, got.data(), got.size()));
     CHECK(got == sent);
 
     screen::RateLimitedStream slow(*a, 1);  // one byte per second: the writer waits
@@ -73,6 +73,6 @@ TEST_CASE("the rate-limited file channel delivers every byte in order, and close
         slow.close();
     });
     std::string big(64 * 1024, 'x');
-    CHECK_THROWS_AS(slow.write(big.data(), big.size()), tunnel::StreamError);
+    CHECK_THROWS_AS(slow.write(big.data(), big.size()), session::StreamError);
     closer.join();
 }

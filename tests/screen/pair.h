@@ -9,16 +9,16 @@
 #include "screen/client_session.h"
 #include "screen/desk_session.h"
 #include "screen/x11.h"
-#include "tunnel/byte_stream.h"
+#include "session/byte_stream.h"
 
 namespace screentest {
 
 // Two connected channel sets: what `client` writes on control, `desk` reads.
 struct StreamChannels {
-    std::pair<std::unique_ptr<tunnel::ByteStream>, std::unique_ptr<tunnel::ByteStream>> control =
-        tunnel::make_stream_pair();
-    std::pair<std::unique_ptr<tunnel::ByteStream>, std::unique_ptr<tunnel::ByteStream>> rfb =
-        tunnel::make_stream_pair();
+    std::pair<std::unique_ptr<session::ByteStream>, std::unique_ptr<session::ByteStream>> control =
+        session::make_stream_pair();
+    std::pair<std::unique_ptr<session::ByteStream>, std::unique_ptr<session::ByteStream>> rfb =
+        session::make_stream_pair();
     screen::Channels client() { return {*control.first, *rfb.first}; }
     screen::Channels desk() { return {*control.second, *rfb.second}; }
 };

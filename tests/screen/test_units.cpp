@@ -11,7 +11,7 @@
 #include "screen/desk_session.h"
 #include "screen/input_gate.h"
 #include "screen/tile_diff.h"
-#include "tunnel/byte_stream.h"
+#include "session/byte_stream.h"
 
 using namespace screen;
 
@@ -56,7 +56,7 @@ TEST_CASE("control messages round-trip") {
 }
 
 TEST_CASE("control channel reads lines split across reads and rejects garbage") {
-    auto [a, b] = tunnel::make_stream_pair();
+    auto [a, b] = session::make_stream_pair();
     ControlChannel in(*b);
     std::string bytes = encode(Message::ping(1)) + "\n" + encode(Message::bye("x")) + "\nnot json\n";
     for (char c : bytes) a->write(&c, 1);  // worst case: one byte per read
@@ -149,7 +149,7 @@ TEST_CASE("tile diff reports only changed tiles and merges neighbours") {
 #include "screen/relay_connector.h"
 
 TEST_CASE("relay session states become status lines once per change") {
-    using tunnel::SessionState;
+    using session::SessionState;
     struct Row {
         SessionState now, before;
         const char* detail;
@@ -166,7 +166,7 @@ TEST_CASE("relay session states become status lines once per change") {
         {SessionState::ended, SessionState::connected, "the peer left", "Ended (the peer left)"},
     };
     for (const Row& r : rows) {
-        tunnel::SessionStatus s;
+        session::SessionStatus s;
         s.state = r.now;
         s.detail = r.detail;
         CHECK(describe_status(s, r.before, "the supporter") == r.want);
@@ -176,8 +176,8 @@ TEST_CASE("relay session states become status lines once per change") {
 // The supporter clicks "End" while the session is still being set up: run()
 // must end at once with that reason and send nothing on the closed channel.
 TEST_CASE("a desk stopped before run() ends with the stop's reason and sends nothing") {
-    auto control = tunnel::make_stream_pair();
-    auto rfb = tunnel::make_stream_pair();
+    auto control = session::make_stream_pair();
+    auto rfb = session::make_stream_pair();
     DeskSession desk("Supporter", {}, {}, {});
     desk.stop("the supporter cancelled");
     rfb.first->close();  // the customer's side of the screen is gone too

@@ -12,12 +12,12 @@
 #include <thread>
 #include <utility>
 
-#include "tunnel/byte_stream.h"
+#include "session/byte_stream.h"
 #include "tunnel/secure_stream.h"
 
 namespace secure_test {
 
-using tunnel::ByteStream;
+using session::ByteStream;
 
 // One direction of the tap: copies src to dst, recording every byte, flipping
 // one byte or cutting the stream (a clean inner EOF) at an armed offset.
@@ -90,8 +90,8 @@ private:
 class TappedWire {
 public:
     explicit TappedWire(std::size_t capacity = 64 * 1024) {
-        auto [d, dt] = tunnel::make_stream_pair(capacity);
-        auto [ct, c] = tunnel::make_stream_pair(capacity);
+        auto [d, dt] = session::make_stream_pair(capacity);
+        auto [ct, c] = session::make_stream_pair(capacity);
         desk_end = std::move(d);
         client_end = std::move(c);
         desk_side_ = std::move(dt);
@@ -134,7 +134,7 @@ inline std::string read_all(ByteStream& s, std::string* error = nullptr) {
     char buf[3000];
     try {
         while (std::size_t n = s.read(buf, sizeof buf)) got.append(buf, n);
-    } catch (const tunnel::StreamError& e) {
+    } catch (const session::StreamError& e) {
         if (!error) throw;
         *error = e.what();
     }

@@ -15,8 +15,8 @@ using namespace secure_test;
 
 
 TEST_CASE("a plaintext-forwarding man in the middle yields different strings") {
-    auto [desk_inner, mitm_desk_side] = make_stream_pair();
-    auto [mitm_client_side, client_inner] = make_stream_pair();
+    auto [desk_inner, mitm_desk_side] = session::make_stream_pair();
+    auto [mitm_client_side, client_inner] = session::make_stream_pair();
     std::promise<Secure> desk_p, client_p;
     auto desk_f = desk_p.get_future(), client_f = client_p.get_future();
     std::thread desk_t([&, d = std::move(desk_inner)]() mutable {
@@ -31,7 +31,7 @@ TEST_CASE("a plaintext-forwarding man in the middle yields different strings") {
     std::thread mt([&] { as_desk = tls_handshake(std::move(mitm_client_side), SecureRole::desk); });
     as_client = tls_handshake(std::move(mitm_desk_side), SecureRole::client);
     mt.join();
-    std::thread relay([&] { pump(*as_desk, *as_client); });
+    std::thread relay([&] { session::pump(*as_desk, *as_client); });
 
     Secure desk = desk_f.get(), client = client_f.get();
     desk_t.join();
@@ -40,7 +40,7 @@ TEST_CASE("a plaintext-forwarding man in the middle yields different strings") {
     // read it. Only the comparison of the strings exposes it.
     desk->write("secret", 6);
     char buf[6];
-    REQUIRE(read_exact(*client, buf, 6));
+    REQUIRE(session::read_exact(*client, buf, 6));
     CHECK(std::string(buf, 6) == "secret");
     CHECK(desk->auth_string() != client->auth_string());  // equal by chance: 1 in 10^6
 
@@ -52,8 +52,8 @@ TEST_CASE("a plaintext-forwarding man in the middle yields different strings") {
 }
 
 TEST_CASE("a man in the middle running its own SAS exchange on each side also differs") {
-    auto [desk_inner, mitm_desk_side] = make_stream_pair();
-    auto [mitm_client_side, client_inner] = make_stream_pair();
+    auto [desk_inner, mitm_desk_side] = session::make_stream_pair();
+    auto [mitm_client_side, client_inner] = session::make_stream_pair();
     auto desk_f = std::async(std::launch::async, [d = std::move(desk_inner)]() mutable {
         return secure_handshake(std::move(d), SecureRole::desk);
     });
@@ -74,7 +74,7 @@ TEST_CASE("a man in the middle running its own SAS exchange on each side also di
 TEST_CASE("a reveal that does not match the commitment fails the desk's handshake") {
     // A man in the middle that tries to choose the client's nonce after
     // seeing the desk's must break its commitment; the desk notices.
-    auto [d, c] = make_stream_pair();
+    auto [d, c] = session::make_stream_pair();
     auto desk_f = std::async(std::launch::async, [d = std::move(d)]() mutable {
         return secure_handshake(std::move(d), SecureRole::desk);
     });
@@ -86,7 +86,7 @@ TEST_CASE("a reveal that does not match the commitment fails the desk's handshak
     auto commitment = sas_commitment(committed);
     std::copy(commitment.begin(), commitment.end(), msg + 1);
     liar->write(msg, sizeof msg);
-    REQUIRE(read_exact(*liar, msg, sizeof msg));
+    REQUIRE(session::read_exact(*liar, msg, sizeof msg));
     CHECK(msg[0] == static_cast<unsigned char>(SasMessage::nonce));
     msg[0] = static_cast<unsigned char>(SasMessage::reveal);
     std::copy(revealed.begin(), revealed.end(), msg + 1);

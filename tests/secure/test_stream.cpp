@@ -15,7 +15,7 @@ using secure_test::pattern;
 using secure_test::read_all;
 
 TEST_CASE("desk and client agree on a six-digit authentication string") {
-    auto [d, c] = make_stream_pair();
+    auto [d, c] = session::make_stream_pair();
     auto [desk, client] = connect(std::move(d), std::move(c));
     CHECK(std::regex_match(desk->auth_string(), std::regex("[0-9]{3} [0-9]{3}")));
     CHECK(desk->auth_string() == client->auth_string());
@@ -24,14 +24,14 @@ TEST_CASE("desk and client agree on a six-digit authentication string") {
 TEST_CASE("every session gets a fresh authentication string") {
     std::set<std::string> seen;
     for (int i = 0; i < 3; ++i) {
-        auto [d, c] = make_stream_pair();
+        auto [d, c] = session::make_stream_pair();
         seen.insert(connect(std::move(d), std::move(c)).first->auth_string());
     }
     CHECK(seen.size() > 1);  // all three equal: chance 10^-12
 }
 
 TEST_CASE("bytes cross both ways and each end is clean") {
-    auto [d, c] = make_stream_pair(1024);  // small: writers block and resume mid-record
+    auto [d, c] = session::make_stream_pair(1024);  // small: writers block and resume mid-record
     auto [desk, client] = connect(std::move(d), std::move(c));
     const std::string to_client = pattern(300000, 1), to_desk = pattern(200000, 2);
     std::thread t1([&, &desk = desk] { desk->write(to_client.data(), to_client.size()); desk->shutdown_write(); });
@@ -43,7 +43,7 @@ TEST_CASE("bytes cross both ways and each end is clean") {
 }
 
 TEST_CASE("half-close: the peer keeps writing after our shutdown_write") {
-    auto [d, c] = make_stream_pair();
+    auto [d, c] = session::make_stream_pair();
     auto [desk, client] = connect(std::move(d), std::move(c));
     desk->write("bye", 3);
     desk->shutdown_write();
@@ -53,11 +53,11 @@ TEST_CASE("half-close: the peer keeps writing after our shutdown_write") {
     client->write(late.data(), late.size());
     client->shutdown_write();
     CHECK(read_all(*desk) == late);
-    CHECK_THROWS_AS(desk->write("x", 1), StreamError);
+    CHECK_THROWS_AS(desk->write("x", 1), session::StreamError);
 }
 
 TEST_CASE("full duplex bulk transfer through a tiny buffer does not deadlock") {
-    auto [d, c] = make_stream_pair(4096);
+    auto [d, c] = session::make_stream_pair(4096);
     auto [desk, client] = connect(std::move(d), std::move(c));
     const std::string a = pattern(3 << 20, 4), b = pattern(3 << 20, 5);
     std::string got_a, got_b;
@@ -74,7 +74,7 @@ TEST_CASE("full duplex bulk transfer through a tiny buffer does not deadlock") {
 }
 
 TEST_CASE("close wakes a blocked reader, which sees a clean end; writes then fail") {
-    auto [d, c] = make_stream_pair();
+    auto [d, c] = session::make_stream_pair();
     auto [desk, client] = connect(std::move(d), std::move(c));
     std::thread t([&, &client = client] {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -83,14 +83,14 @@ TEST_CASE("close wakes a blocked reader, which sees a clean end; writes then fai
     char buf[16];
     CHECK(client->read(buf, sizeof buf) == 0);
     t.join();
-    CHECK_THROWS_AS(client->write("x", 1), StreamError);
+    CHECK_THROWS_AS(client->write("x", 1), session::StreamError);
     std::string error;
     read_all(*desk, &error);  // the desk sees an abort, not a clean end
     CHECK_THAT(error, Catch::Contains("cut off"));
 }
 
 TEST_CASE("a key update requested mid-session keeps both directions intact") {
-    auto [d, c] = make_stream_pair();
+    auto [d, c] = session::make_stream_pair();
     std::unique_ptr<TlsStream> desk, client;
     std::thread t([&, c = std::move(c)]() mutable { client = tls_handshake(std::move(c), SecureRole::client); });
     desk = tls_handshake(std::move(d), SecureRole::desk);
@@ -99,18 +99,18 @@ TEST_CASE("a key update requested mid-session keeps both directions intact") {
     desk->request_key_update();   // the client must answer with its own update...
     desk->write(one.data(), one.size());
     char buf[50000];
-    REQUIRE(read_exact(*client, buf, one.size()));
+    REQUIRE(session::read_exact(*client, buf, one.size()));
     CHECK(std::string(buf, one.size()) == one);
     client->write(two.data(), two.size());  // ...ahead of this data
-    REQUIRE(read_exact(*desk, buf, two.size()));
+    REQUIRE(session::read_exact(*desk, buf, two.size()));
     CHECK(std::string(buf, two.size()) == two);
     desk->write(one.data(), one.size());  // the desk's new keys work too
-    REQUIRE(read_exact(*client, buf, one.size()));
+    REQUIRE(session::read_exact(*client, buf, one.size()));
     CHECK(std::string(buf, one.size()) == one);
 }
 
 TEST_CASE("a peer that is not TLS fails the handshake with a clear error") {
-    auto [d, c] = make_stream_pair();
+    auto [d, c] = session::make_stream_pair();
     std::thread t([&, d = std::move(d)] {
         d->write("HTTP/1.1 200 OK\r\n\r\nhello", 24);
         d->shutdown_write();
@@ -120,36 +120,36 @@ TEST_CASE("a peer that is not TLS fails the handshake with a clear error") {
     try {
         secure_handshake(std::move(c), SecureRole::client);
         FAIL("handshake succeeded");
-    } catch (const StreamError& e) {
+    } catch (const session::StreamError& e) {
         CHECK_THAT(e.what(), Catch::Contains("handshake failed") && Catch::Contains("not a compatible"));
     }
     t.join();
 }
 
 TEST_CASE("a peer that leaves during the handshake is reported as such") {
-    auto [d, c] = make_stream_pair();
+    auto [d, c] = session::make_stream_pair();
     d->shutdown_write();
     CHECK_THROWS_WITH(secure_handshake(std::move(c), SecureRole::desk),
                       Catch::Contains("ended during the end-to-end encryption handshake"));
 }
 
 TEST_CASE("two clients (a pairing bug) fail instead of talking in the clear") {
-    auto [a, b] = make_stream_pair();
+    auto [a, b] = session::make_stream_pair();
     auto other = std::async(std::launch::async, [b = std::move(b)]() mutable {
-        try { secure_handshake(std::move(b), SecureRole::client); } catch (const StreamError&) {}
+        try { secure_handshake(std::move(b), SecureRole::client); } catch (const session::StreamError&) {}
     });
-    CHECK_THROWS_AS(secure_handshake(std::move(a), SecureRole::client), StreamError);
+    CHECK_THROWS_AS(secure_handshake(std::move(a), SecureRole::client), session::StreamError);
 }
 
 TEST_CASE("close() while our writer is blocked: the write throws, our reader still ends cleanly") {
-    auto [d, c] = make_stream_pair(4096);
+    auto [d, c] = session::make_stream_pair(4096);
     auto [desk, client] = connect(std::move(d), std::move(c));
     const std::string big = pattern(1 << 20, 15);  // the client never reads: the write blocks
     std::thread closer([&, &desk = desk] {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
         desk->close();
     });
-    CHECK_THROWS_AS(desk->write(big.data(), big.size()), StreamError);
+    CHECK_THROWS_AS(desk->write(big.data(), big.size()), session::StreamError);
     closer.join();
     char buf[16];
     CHECK(desk->read(buf, sizeof buf) == 0);
@@ -157,12 +157,12 @@ TEST_CASE("close() while our writer is blocked: the write throws, our reader sti
 
 TEST_CASE("a peer that is connected but never answers the handshake: a clear timeout, no hang") {
     for (auto role : {SecureRole::desk, SecureRole::client}) {
-        auto [ours, silent] = make_stream_pair();  // `silent` stays open and never writes
+        auto [ours, silent] = session::make_stream_pair();  // `silent` stays open and never writes
         auto t0 = std::chrono::steady_clock::now();
         try {
             secure_handshake(std::move(ours), role, std::chrono::milliseconds(300));
             FAIL("the handshake succeeded without a peer");
-        } catch (const StreamError& e) {
+        } catch (const session::StreamError& e) {
             CHECK_THAT(e.what(), Catch::Contains("program connected but did not finish setting up end-to-end "
                                                  "encryption within 300 ms"));
             CHECK_THAT(e.what(), Catch::Contains(role == SecureRole::desk ? "the customer's" : "the supporter's"));
@@ -174,7 +174,7 @@ TEST_CASE("a peer that is connected but never answers the handshake: a clear tim
 }
 
 TEST_CASE("a handshake that finishes in time is not disturbed by its watchdog") {
-    auto [d, c] = make_stream_pair();
+    auto [d, c] = session::make_stream_pair();
     std::unique_ptr<SecureStream> desk;
     std::thread t([&, d = std::move(d)]() mutable {
         desk = secure_handshake(std::move(d), SecureRole::desk, std::chrono::seconds(20));

@@ -34,7 +34,7 @@ Outcome send_with_flip(std::size_t at, unsigned char mask, const std::string& da
             desk->write(data.data(), kFirstWrite);
             desk->write(data.data() + kFirstWrite, data.size() - kFirstWrite);
             desk->shutdown_write();
-        } catch (const StreamError&) {
+        } catch (const session::StreamError&) {
             // expected once the client gives up on the session
         }
     });
@@ -113,7 +113,7 @@ TEST_CASE("a flipped bit during the handshake fails the handshake") {
         INFO("client->desk ciphertext byte " << at);
         TappedWire wire;
         wire.to_desk->arm_flip(at, 0x10);
-        CHECK_THROWS_AS(connect(std::move(wire.desk_end), std::move(wire.client_end)), StreamError);
+        CHECK_THROWS_AS(connect(std::move(wire.desk_end), std::move(wire.client_end)), session::StreamError);
     }
 }
 

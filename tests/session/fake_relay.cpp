@@ -10,7 +10,7 @@ constexpr std::size_t kInboxBytes = 1 << 20;
 
 // The factory hands out unique_ptrs while the relay keeps a shared_ptr to
 // kill the carrier later: this forwards to the shared one.
-class Handle : public tunnel::Carrier {
+class Handle : public session::Carrier {
 public:
     explicit Handle(std::shared_ptr<FakeCarrier> c) : c_(std::move(c)) {}
     ~Handle() override { c_->close(); }
@@ -28,7 +28,7 @@ private:
 void FakeCarrier::send(std::string frames) {
     {
         std::lock_guard<std::mutex> lk(mu_);
-        if (closed_) throw tunnel::CarrierError("the fake relay broke this carrier");
+        if (closed_) throw session::CarrierError("the fake relay broke this carrier");
     }
     wire::FrameParser parser;
     parser.feed(frames.data(), frames.size());
@@ -40,7 +40,7 @@ void FakeCarrier::send(std::string frames) {
 bool FakeCarrier::receive(wire::Frame& out, std::chrono::milliseconds timeout) {
     std::unique_lock<std::mutex> lk(mu_);
     cv_.wait_for(lk, timeout, [&] { return closed_ || !inbox_.empty(); });
-    if (closed_) throw tunnel::CarrierError("the fake relay broke this carrier");
+    if (closed_) throw session::CarrierError("the fake relay broke this carrier");
     if (inbox_.empty()) return false;
     out = std::move(inbox_.front());
     inbox_.pop_front();
@@ -78,10 +78,10 @@ void FakeCarrier::push(const wire::Frame& f) {
     cv_.notify_all();
 }
 
-tunnel::CarrierFactory FakeRelay::factory(int side) {
-    return [this, side]() -> std::unique_ptr<tunnel::Carrier> {
+session::CarrierFactory FakeRelay::factory(int side) {
+    return [this, side]() -> std::unique_ptr<session::Carrier> {
         std::lock_guard<std::mutex> lk(mu_);
-        if (!refuse_why_[side].empty()) throw tunnel::CarrierError(refuse_why_[side], refuse_fatal_[side]);
+        if (!refuse_why_[side].empty()) throw session::CarrierError(refuse_why_[side], refuse_fatal_[side]);
         auto c = std::make_shared<FakeCarrier>(*this, side, next_id_++);
         if (current_[side]) current_[side]->close();  // a new carrier replaces the old one
         current_[side] = c;

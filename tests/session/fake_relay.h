@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "tunnel/carrier.h"
+#include "session/carrier.h"
 #include "wire/frame.h"
 
 namespace fake {
@@ -24,7 +24,7 @@ class FakeRelay;
 
 // One endpoint's connection. Frames from the relay wait in an inbox bounded
 // in bytes, so a slow endpoint slows the relay like a real downlink.
-class FakeCarrier : public tunnel::Carrier {
+class FakeCarrier : public session::Carrier {
 public:
     FakeCarrier(FakeRelay& relay, int side, int id) : relay_(relay), side_(side), id_(id) {}
 
@@ -68,7 +68,7 @@ public:
     explicit FakeRelay(Faults f = {}) : faults_(f), rng_(f.seed) { schedule_kill(); }
 
     // Carriers for side 0 or 1. Each call replaces that side's carrier.
-    tunnel::CarrierFactory factory(int side);
+    session::CarrierFactory factory(int side);
 
     // Breaks the current carrier of `side` (its endpoint must reconnect).
     void kill(int side);

@@ -10,11 +10,11 @@
 
 #include "session/fake_relay.h"
 #include "session/transfer.h"
-#include "tunnel/mux.h"
+#include "session/mux.h"
 
 using namespace std::chrono_literals;
-using tunnel::Channel;
-using tunnel::Mux;
+using session::Channel;
+using session::Mux;
 
 namespace {
 
@@ -22,8 +22,8 @@ constexpr std::uint64_t kMiB = 1024 * 1024;
 const Channel kAll[] = {Channel::control, Channel::rfb, Channel::file, Channel::raw};
 
 struct MuxPair {
-    std::pair<std::unique_ptr<tunnel::ByteStream>, std::unique_ptr<tunnel::ByteStream>> base =
-        tunnel::make_stream_pair(256 * 1024);
+    std::pair<std::unique_ptr<session::ByteStream>, std::unique_ptr<session::ByteStream>> base =
+        session::make_stream_pair(256 * 1024);
     Mux a{*base.first};
     Mux b{*base.second};
     void close() { a.close(); b.close(); }
@@ -83,7 +83,7 @@ TEST_CASE("mux: a channel whose reader stopped does not stall the others") {
     CHECK(got2.first_bad == UINT64_MAX);
 
     // The file writer stopped at its credit and is still blocked.
-    CHECK(file_written.load() <= tunnel::kMuxChannelWindow);
+    CHECK(file_written.load() <= session::kMuxChannelWindow);
     CHECK(file_writer.wait_for(0s) != std::future_status::ready);
 
     auto rf = std::async(std::launch::async, [&] { return fake::read_pattern(p.b.channel(Channel::file), 7); });
@@ -100,17 +100,17 @@ TEST_CASE("mux: fin ends one channel and leaves the others open") {
     p.a.channel(Channel::rfb).write("screen", 6);
     p.a.channel(Channel::rfb).shutdown_write();
     char buf[16];
-    REQUIRE(tunnel::read_exact(p.b.channel(Channel::rfb), buf, 6));
+    REQUIRE(session::read_exact(p.b.channel(Channel::rfb), buf, 6));
     CHECK(std::string(buf, 6) == "screen");
     CHECK(p.b.channel(Channel::rfb).read(buf, sizeof buf) == 0);
-    CHECK_THROWS_AS(p.a.channel(Channel::rfb).write("x", 1), tunnel::StreamError);
+    CHECK_THROWS_AS(p.a.channel(Channel::rfb).write("x", 1), session::StreamError);
 
     // Half-closed: b may still answer on rfb, and control works both ways.
     p.b.channel(Channel::rfb).write("reply", 5);
-    REQUIRE(tunnel::read_exact(p.a.channel(Channel::rfb), buf, 5));
+    REQUIRE(session::read_exact(p.a.channel(Channel::rfb), buf, 5));
     CHECK(std::string(buf, 5) == "reply");
     p.b.channel(Channel::control).write("ctl", 3);
-    REQUIRE(tunnel::read_exact(p.a.channel(Channel::control), buf, 3));
+    REQUIRE(session::read_exact(p.a.channel(Channel::control), buf, 3));
     CHECK(std::string(buf, 3) == "ctl");
 }
 
@@ -130,9 +130,9 @@ TEST_CASE("mux: a reset from the peer fails that channel only") {
     p.a.channel(Channel::file).close();
     char buf[4];
     CHECK_THROWS_WITH(p.b.channel(Channel::file).read(buf, 1), Catch::Contains("reset the file channel"));
-    CHECK_THROWS_AS(p.b.channel(Channel::file).write("x", 1), tunnel::StreamError);
+    CHECK_THROWS_AS(p.b.channel(Channel::file).write("x", 1), session::StreamError);
     p.b.channel(Channel::raw).write("raw", 3);
-    REQUIRE(tunnel::read_exact(p.a.channel(Channel::raw), buf, 3));
+    REQUIRE(session::read_exact(p.a.channel(Channel::raw), buf, 3));
     CHECK(std::string(buf, 3) == "raw");
 }
 
@@ -146,7 +146,7 @@ TEST_CASE("mux: malformed frames fail every channel with a clear error") {
         Row{"data beyond the credit", mux_frame(3, 0, 1, "x"), "overran its credit"},
         Row{"truncated frame then end", mux_frame(1, 0, 10, "abc"), "ended inside a frame"});
     INFO(row.name);
-    auto base = tunnel::make_stream_pair(4 * 1024 * 1024);
+    auto base = session::make_stream_pair(4 * 1024 * 1024);
     Mux m(*base.second);
     if (std::string(row.name) == "data beyond the credit") {  // 1 MiB fills the credit
         std::string chunk = mux_frame(3, 0, 64 * 1024, std::string(64 * 1024, 'd'));
@@ -156,20 +156,20 @@ TEST_CASE("mux: malformed frames fail every channel with a clear error") {
     base.first->shutdown_write();
     std::vector<char> buf(64 * 1024);
     for (Channel c : kAll) {
-        INFO("channel " << tunnel::to_string(c));
+        INFO("channel " << session::to_string(c));
         try {
             while (m.channel(c).read(buf.data(), buf.size()) > 0) {
             }
             FAIL("read() should throw");
-        } catch (const tunnel::StreamError& e) {
+        } catch (const session::StreamError& e) {
             CHECK_THAT(e.what(), Catch::Contains(row.expect));
         }
-        CHECK_THROWS_AS(m.channel(c).write("x", 1), tunnel::StreamError);
+        CHECK_THROWS_AS(m.channel(c).write("x", 1), session::StreamError);
     }
 }
 
 TEST_CASE("mux: the base stream ending abruptly fails every unfinished channel") {
-    auto base = tunnel::make_stream_pair();
+    auto base = session::make_stream_pair();
     Mux m(*base.second);
     base.first->shutdown_write();  // the peer's whole stream ended: no channel fin
     char c;
@@ -180,7 +180,7 @@ TEST_CASE("mux: the base stream ending abruptly fails every unfinished channel")
 TEST_CASE("mux: random bytes from the peer never crash or hang the mux") {
     std::mt19937 rng(42);
     for (int round = 0; round < 200; ++round) {
-        auto base = tunnel::make_stream_pair(1 << 20);
+        auto base = session::make_stream_pair(1 << 20);
         Mux m(*base.second);
         // Sometimes a valid header first, so that parsing gets past byte 6.
         std::string junk = round % 2 ? mux_frame(rng() % 4, rng() % 4, rng() % 8, "") : "";
@@ -192,7 +192,7 @@ TEST_CASE("mux: random bytes from the peer never crash or hang the mux") {
             try {
                 while (m.channel(c).read(buf.data(), buf.size()) > 0) {
                 }
-            } catch (const tunnel::StreamError&) {
+            } catch (const session::StreamError&) {
                 // the expected outcome for most rounds; the point is: no crash, no hang
             }
         }

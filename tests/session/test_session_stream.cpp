@@ -12,12 +12,12 @@
 
 #include "session/fake_relay.h"
 #include "session/transfer.h"
-#include "tunnel/session_stream.h"
+#include "session/session_stream.h"
 
 using namespace std::chrono_literals;
 using fake::FakeRelay;
-using tunnel::SessionOptions;
-using tunnel::SessionStream;
+using session::SessionOptions;
+using session::SessionStream;
 
 namespace {
 
@@ -58,7 +58,7 @@ Duplex run_duplex(Pair& p, std::uint64_t bytes, std::chrono::seconds limit) {
             fprintf(stderr, "stuck: written %llu acked %llu received %llu consumed %llu carriers %llu resends %llu state %s %s\n",
                 (unsigned long long)st.written, (unsigned long long)st.acked, (unsigned long long)st.received,
                 (unsigned long long)st.consumed, (unsigned long long)st.carriers, (unsigned long long)st.resends_sent,
-                tunnel::to_string(ss.state), ss.detail.c_str());
+                session::to_string(ss.state), ss.detail.c_str());
         }
         p.close();
     };
@@ -85,14 +85,14 @@ wire::Frame end_frame(wire::EndReason r, const std::string& text) {
 // Records every status the callback reports.
 struct StatusLog {
     std::mutex mu;
-    std::vector<tunnel::SessionStatus> seen;
-    tunnel::StatusCallback callback() {
-        return [this](const tunnel::SessionStatus& s) {
+    std::vector<session::SessionStatus> seen;
+    session::StatusCallback callback() {
+        return [this](const session::SessionStatus& s) {
             std::lock_guard<std::mutex> lk(mu);
             seen.push_back(s);
         };
     }
-    bool saw(tunnel::SessionState st) {
+    bool saw(session::SessionState st) {
         std::lock_guard<std::mutex> lk(mu);
         for (auto& s : seen) if (s.state == st) return true;
         return false;
@@ -146,7 +146,7 @@ TEST_CASE("session: a gap is answered with resend and filled") {
     REQUIRE(fake::eventually([&] { return p.a->stats().peer_hellos > 0 && p.b->stats().peer_hellos > 0; }, 10s));
     char c = 'x';
     p.b->write(&c, 1);
-    REQUIRE(tunnel::read_exact(*p.a, &c, 1));
+    REQUIRE(session::read_exact(*p.a, &c, 1));
     relay.drop_data_toward(1, 3);  // three data frames vanish without a carrier break
 
     auto w = std::async(std::launch::async, [&] { return fake::write_pattern(*p.a, 5, 2 * kMiB, 64 * 1024); });
@@ -194,13 +194,13 @@ TEST_CASE("session: a carrier that receives nothing for 3 heartbeats is replaced
     Pair p(relay, o);
     p.b->write("one", 3);
     char buf[3];
-    REQUIRE(tunnel::read_exact(*p.a, buf, 3));
+    REQUIRE(session::read_exact(*p.a, buf, 3));
     relay.mute(0);  // a's downlink stalls silently: no error, no pongs, no data
     p.b->write("two", 3);
     REQUIRE(fake::eventually([&] { return relay.connects(0) >= 2; }, 30s));
-    REQUIRE(tunnel::read_exact(*p.a, buf, 3));
+    REQUIRE(session::read_exact(*p.a, buf, 3));
     CHECK(std::string(buf, 3) == "two");  // recovered through the new carrier
-    CHECK(log.saw(tunnel::SessionState::reconnecting));
+    CHECK(log.saw(session::SessionState::reconnecting));
     CHECK(p.a->stats().carriers >= 2);
 }
 
@@ -220,9 +220,9 @@ TEST_CASE("session: an outage longer than the limit fails the stream with a clea
     std::string err = r.get().error;
     CHECK(err.find("could not reach the relay") != std::string::npos);
     CHECK(err.find("proxy 10.0.0.1:3128 refused the connection") != std::string::npos);
-    CHECK_THROWS_AS(p.a->write("x", 1), tunnel::StreamError);
-    REQUIRE(fake::eventually([&] { return log.saw(tunnel::SessionState::ended); }, 10s));
-    CHECK(log.saw(tunnel::SessionState::reconnecting));
+    CHECK_THROWS_AS(p.a->write("x", 1), session::StreamError);
+    REQUIRE(fake::eventually([&] { return log.saw(session::SessionState::ended); }, 10s));
+    CHECK(log.saw(session::SessionState::reconnecting));
     CHECK(relay.connects(0) == 1);
 }
 
@@ -235,7 +235,7 @@ TEST_CASE("session: a fatal carrier error fails the stream at once") {
     try {
         a.read(&c, 1);
         FAIL("read() should throw");
-    } catch (const tunnel::StreamError& e) {
+    } catch (const session::StreamError& e) {
         CHECK(std::string(e.what()) == "the relay refused the session token");
     }
 }
@@ -252,17 +252,17 @@ TEST_CASE("session: an end frame from the relay surfaces its reason") {
     REQUIRE(fake::eventually([&] { return relay.has_carrier(0); }, 10s));
     p.b->write("hello", 5);
     char buf[5];
-    REQUIRE(tunnel::read_exact(*p.a, buf, 5));
+    REQUIRE(session::read_exact(*p.a, buf, 5));
     relay.inject(0, end_frame(row.reason, row.text));
     try {
         p.a->read(buf, 1);
         FAIL("read() should throw");
-    } catch (const tunnel::StreamError& e) {
+    } catch (const session::StreamError& e) {
         std::string what = e.what();
         CHECK(what.find("the relay ended the session") != std::string::npos);
         CHECK(what.find(row.expect) != std::string::npos);
     }
-    CHECK(p.a->status().state == tunnel::SessionState::ended);
+    CHECK(p.a->status().state == session::SessionState::ended);
 }
 
 TEST_CASE("session: end(by_you) ends reads cleanly after the data") {
@@ -272,10 +272,10 @@ TEST_CASE("session: end(by_you) ends reads cleanly after the data") {
     REQUIRE(fake::eventually([&] { return p.a->stats().received == 10; }, 10s));
     relay.inject(0, end_frame(wire::EndReason::by_you, ""));
     char buf[16];
-    REQUIRE(tunnel::read_exact(*p.a, buf, 10));
+    REQUIRE(session::read_exact(*p.a, buf, 10));
     CHECK(std::string(buf, 10) == "last words");
     CHECK(p.a->read(buf, sizeof buf) == 0);
-    CHECK_THROWS_AS(p.a->write("x", 1), tunnel::StreamError);
+    CHECK_THROWS_AS(p.a->write("x", 1), session::StreamError);
 }
 
 TEST_CASE("session: fin ends the peer's reads cleanly in both directions") {
@@ -288,7 +288,7 @@ TEST_CASE("session: fin ends the peer's reads cleanly in both directions") {
     CHECK(p.a->read(&c, 1) == 0);  // stays at end of stream
     CHECK(p.a->drain(10s));         // b acknowledged everything a wrote
     CHECK(p.b->drain(10s));
-    CHECK_THROWS_AS(p.a->write("x", 1), tunnel::StreamError);  // after shutdown_write
+    CHECK_THROWS_AS(p.a->write("x", 1), session::StreamError);  // after shutdown_write
 }
 
 TEST_CASE("session: malformed frames cost a carrier and not the stream") {
@@ -321,18 +321,18 @@ TEST_CASE("session: status reports connecting and waiting and connected and rtt 
     SessionOptions o = quick_options();
     o.on_status = log_a.callback();
     auto a = std::make_unique<SessionStream>(relay.factory(0), o);
-    REQUIRE(fake::eventually([&] { return log_a.saw(tunnel::SessionState::waiting_for_peer); }, 10s));
-    CHECK(log_a.saw(tunnel::SessionState::connecting));
+    REQUIRE(fake::eventually([&] { return log_a.saw(session::SessionState::waiting_for_peer); }, 10s));
+    CHECK(log_a.saw(session::SessionState::connecting));
     CHECK(log_a.last_detail().find("fake carrier") != std::string::npos);
 
     SessionStream b(relay.factory(1), quick_options());
-    REQUIRE(fake::eventually([&] { return log_a.saw(tunnel::SessionState::connected); }, 10s));
+    REQUIRE(fake::eventually([&] { return log_a.saw(session::SessionState::connected); }, 10s));
     CHECK(fake::eventually([&] { return log_a.saw_rtt(); }, 10s));
     relay.kill(1);  // the relay tells a that b is reconnecting
-    CHECK(fake::eventually([&] { return log_a.saw(tunnel::SessionState::reconnecting); }, 10s));
+    CHECK(fake::eventually([&] { return log_a.saw(session::SessionState::reconnecting); }, 10s));
     a->close();
     a.reset();
-    CHECK(log_a.saw(tunnel::SessionState::ended));
+    CHECK(log_a.saw(session::SessionState::ended));
 }
 
 TEST_CASE("session: a peer that restarted (new epoch) fails the stream") {
@@ -340,14 +340,14 @@ TEST_CASE("session: a peer that restarted (new epoch) fails the stream") {
     Pair p(relay, quick_options());
     p.b->write("x", 1);
     char c;
-    REQUIRE(tunnel::read_exact(*p.a, &c, 1));
+    REQUIRE(session::read_exact(*p.a, &c, 1));
     REQUIRE(fake::eventually([&] { return p.a->stats().peer_hellos >= 1; }, 10s));
     p.b.reset();  // the peer process "restarts": same side, new epoch
     SessionStream b2(relay.factory(1), quick_options());
     try {
         p.a->read(&c, 1);
         FAIL("read() should throw");
-    } catch (const tunnel::StreamError& e) {
+    } catch (const session::StreamError& e) {
         CHECK(std::string(e.what()).find("restarted") != std::string::npos);
     }
 }
@@ -390,9 +390,9 @@ struct PeerWait {
               try {
                   s.wait_for_peer();
                   return "present";
-              } catch (const tunnel::CodeExpiredError& e) {
+              } catch (const session::CodeExpiredError& e) {
                   return std::string("expired: ") + e.what();
-              } catch (const tunnel::StreamError& e) {
+              } catch (const session::StreamError& e) {
                   return std::string("error: ") + e.what();
               }
           })) {}

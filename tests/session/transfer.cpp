@@ -6,7 +6,7 @@
 
 namespace fake {
 
-std::string write_pattern(tunnel::ByteStream& s, std::uint64_t seed, std::uint64_t total,
+std::string write_pattern(session::ByteStream& s, std::uint64_t seed, std::uint64_t total,
                           std::size_t max_chunk, bool fin,
                           const std::function<void(std::uint64_t)>& progress) {
     std::mt19937 rng(static_cast<std::uint32_t>(seed));
@@ -26,7 +26,7 @@ std::string write_pattern(tunnel::ByteStream& s, std::uint64_t seed, std::uint64
     }
 }
 
-ReadResult read_pattern(tunnel::ByteStream& s, std::uint64_t seed) {
+ReadResult read_pattern(session::ByteStream& s, std::uint64_t seed) {
     ReadResult r;
     std::vector<char> buf(64 * 1024);
     try {

@@ -8,7 +8,7 @@
 #include <future>
 #include <string>
 
-#include "tunnel/byte_stream.h"
+#include "session/byte_stream.h"
 
 namespace fake {
 
@@ -30,12 +30,12 @@ struct ReadResult {
 // Writes `total` pattern bytes in chunks of varying size (1..max_chunk),
 // calling progress(bytes written so far) after each, then shutdown_write()
 // if `fin`. Returns the error text or "".
-std::string write_pattern(tunnel::ByteStream& s, std::uint64_t seed, std::uint64_t total,
+std::string write_pattern(session::ByteStream& s, std::uint64_t seed, std::uint64_t total,
                           std::size_t max_chunk = 100 * 1024, bool fin = true,
                           const std::function<void(std::uint64_t)>& progress = nullptr);
 
 // Reads until the end of the stream, checking bytes against the pattern.
-ReadResult read_pattern(tunnel::ByteStream& s, std::uint64_t seed);
+ReadResult read_pattern(session::ByteStream& s, std::uint64_t seed);
 
 // Waits for `f` at most `limit`; on timeout runs `abort` (which must unblock
 // the job, e.g. by closing its streams) and then waits for it. True when the

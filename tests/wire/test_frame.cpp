@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <initializer_list>
+
 #include "wire/frame.h"
 
 using namespace wire;
@@ -81,7 +83,7 @@ TEST_CASE("big and small frames survive slicing, big ones filled in place") {
     append_data(bytes, 1, big2.data(), big2.size());
     append_data(bytes, 2, small.data(), small.size());
     append_data(bytes, 3, big1.data(), big1.size());
-    for (std::size_t slice : {1ul, 7ul, 4099ul, 16384ul, 65536ul, 65549ul, bytes.size()}) {
+    for (std::size_t slice : std::initializer_list<std::size_t>{1, 7, 4099, 16384, 65536, 65549, bytes.size()}) {
         INFO("slice " << slice);
         FrameParser p;
         std::vector<Frame> got;

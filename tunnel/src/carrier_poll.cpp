@@ -58,7 +58,7 @@ void PollCarrier::send(std::string frames) {
     {
         std::lock_guard<std::mutex> lk(mu_);
         if (error_) throw *error_;
-        if (closed_) throw CarrierError("the carrier is closed");
+        if (closed_) throw session::CarrierError("the carrier is closed");
     }
     try {
         std::size_t from = 0;
@@ -67,7 +67,7 @@ void PollCarrier::send(std::string frames) {
             post_once(*up_, from == 0 && len == frames.size() ? frames : frames.substr(from, len));
             from += len;
         }
-    } catch (const CarrierError& e) {
+    } catch (const session::CarrierError& e) {
         fail(e);
         throw;
     }
@@ -83,9 +83,9 @@ bool PollCarrier::receive(wire::Frame& out, std::chrono::milliseconds timeout) {
         return true;
     }
     if (error_) throw *error_;
-    if (closed_) throw CarrierError("the carrier is closed");
+    if (closed_) throw session::CarrierError("the carrier is closed");
     if (Clock::now() - last_rx_ > silent_limit)
-        throw CarrierError("nothing came back from the relay in poll mode for " +
+        throw session::CarrierError("nothing came back from the relay in poll mode for " +
                            std::to_string(std::chrono::duration_cast<std::chrono::seconds>(silent_limit).count()) +
                            " s: the connection is dead");
     return false;
@@ -98,7 +98,7 @@ void PollCarrier::close() {
     cv_.notify_all();
 }
 
-void PollCarrier::fail(const CarrierError& e) {
+void PollCarrier::fail(const session::CarrierError& e) {
     std::lock_guard<std::mutex> lk(mu_);
     if (!error_ && !closed_) error_ = e;
     stopping_ = true;
@@ -136,19 +136,19 @@ void PollCarrier::drain_in_order() {
         parser.feed(it->second.data(), it->second.size());
         wire::Frame f;
         while (parser.next(f)) in_.push_back(std::move(f));
-        if (parser.buffered() != 0) throw CarrierError("the relay sent a truncated frame in a poll answer");
+        if (parser.buffered() != 0) throw session::CarrierError("the relay sent a truncated frame in a poll answer");
         next_seq_ = it->first + 1;
         pending_.erase(it);
     }
 }
 
-std::unique_ptr<Carrier> connect_poll_carrier(const EndpointConfig& cfg, const std::string& token) {
+std::unique_ptr<session::Carrier> connect_poll_carrier(const EndpointConfig& cfg, const std::string& token) {
     auto c = std::make_unique<PollCarrier>(cfg, token);
     c->start();
     return c;
 }
 
-CarrierFactory poll_carrier_factory(EndpointConfig cfg, std::string token) {
+session::CarrierFactory poll_carrier_factory(EndpointConfig cfg, std::string token) {
     return [cfg = std::move(cfg), token = std::move(token)] { return connect_poll_carrier(cfg, token); };
 }
 

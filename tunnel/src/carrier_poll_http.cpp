@@ -59,7 +59,7 @@ PollCarrier::Answer PollCarrier::poll_once(http::Easy& e, long wait_s) {
     if (rc != CURLE_OK) throw http::describe_failure(e, rc, cfg_);
     long status = e.response_code();
     if (status != 200) throw http::describe_status(status, a.body);
-    if (seq < 0) throw CarrierError("the relay's poll answer had no X-Tether-Seq header "
+    if (seq < 0) throw session::CarrierError("the relay's poll answer had no X-Tether-Seq header "
                                     "(is something between us rewriting answers?)");
     a.seq = static_cast<std::uint64_t>(seq);
     return a;
@@ -90,10 +90,10 @@ void PollCarrier::run_poller(int index) {
             }
             deliver(index, poll_once(*e, wait_seconds()));
         }
-    } catch (const CarrierError& err) {
+    } catch (const session::CarrierError& err) {
         fail(err);
     } catch (const std::exception& err) {
-        fail(CarrierError(std::string("poll mode failed: ") + err.what()));
+        fail(session::CarrierError(std::string("poll mode failed: ") + err.what()));
     }
 }
 

@@ -20,7 +20,7 @@
 
 namespace tunnel {
 
-class PollCarrier : public Carrier {
+class PollCarrier : public session::Carrier {
 public:
     using Clock = std::chrono::steady_clock;
 
@@ -46,7 +46,7 @@ private:
     void run_poller(int index);
     void deliver(int poller, Answer a);
     void drain_in_order();
-    void fail(const CarrierError& e);
+    void fail(const session::CarrierError& e);
     long wait_seconds() const;
 
     const EndpointConfig cfg_;
@@ -56,7 +56,7 @@ private:
     std::condition_variable cv_;
     bool closed_ = false;
     std::atomic<bool> stopping_{false};  // closed_ or error_, readable without mu_
-    std::optional<CarrierError> error_;
+    std::optional<session::CarrierError> error_;
     std::deque<wire::Frame> in_;
     Clock::time_point last_rx_;
     // Answers are applied in X-Tether-Seq order (two polls race).

@@ -32,14 +32,14 @@ void StreamCarrier::wait_ready() {
     bool done = cv_.wait_until(lk, deadline, [&] { return (down_ready_ && up_ready_) || error_; });
     if (error_) throw *error_;
     if (!done)
-        throw CarrierError("the relay " + relay_host_port(cfg_) + " did not answer in time");
+        throw session::CarrierError("the relay " + relay_host_port(cfg_) + " did not answer in time");
 }
 
 void StreamCarrier::send(std::string frames) {
     std::unique_lock<std::mutex> lk(mu_);
     cv_.wait(lk, [&] { return closed_ || error_ || out_.size() < kOutCap; });
     if (error_) throw *error_;
-    if (closed_) throw CarrierError("the carrier is closed");
+    if (closed_) throw session::CarrierError("the carrier is closed");
     const std::size_t n = frames.size();
     out_.push(std::move(frames), 0, n);
     bool wake = up_paused_;
@@ -60,7 +60,7 @@ bool StreamCarrier::receive(wire::Frame& out, std::chrono::milliseconds timeout)
         return true;
     }
     if (error_) throw *error_;
-    if (closed_) throw CarrierError("the carrier is closed");
+    if (closed_) throw session::CarrierError("the carrier is closed");
     return false;
 }
 
@@ -86,7 +86,7 @@ std::string StreamCarrier::describe() const {
     return "stream mode through proxy " + proxy_host_port(cfg_);
 }
 
-void StreamCarrier::fail(const CarrierError& e) {
+void StreamCarrier::fail(const session::CarrierError& e) {
     {
         std::lock_guard<std::mutex> lk(mu_);
         if (!error_ && !closed_) error_ = e;
@@ -102,7 +102,7 @@ void StreamCarrier::finish(const http::Easy& e, CURLcode rc, long status,
     if (rc == CURLE_ABORTED_BY_CALLBACK) return;  // stop(): close() or fail() already spoke
     if (rc != CURLE_OK) return fail(http::describe_failure(e, rc, cfg_));
     if (status != 200 && status != 204) return fail(http::describe_status(status, body));
-    fail(CarrierError(std::string("the relay ended the ") + direction));
+    fail(session::CarrierError(std::string("the relay ended the ") + direction));
 }
 
 std::chrono::milliseconds StreamCarrier::tick_period() const {
@@ -111,14 +111,14 @@ std::chrono::milliseconds StreamCarrier::tick_period() const {
     return std::max(std::chrono::milliseconds(20), cfg_.heartbeat / 4);
 }
 
-std::unique_ptr<Carrier> connect_stream_carrier(const EndpointConfig& cfg,
+std::unique_ptr<session::Carrier> connect_stream_carrier(const EndpointConfig& cfg,
                                                 const std::string& token) {
     auto c = std::make_unique<StreamCarrier>(cfg, token, StreamUse::session);
     c->wait_ready();  // on throw, the destructor stops and joins both threads
     return c;
 }
 
-CarrierFactory stream_carrier_factory(EndpointConfig cfg, std::string token) {
+session::CarrierFactory stream_carrier_factory(EndpointConfig cfg, std::string token) {
     return [cfg = std::move(cfg), token = std::move(token)] {
         return connect_stream_carrier(cfg, token);
     };

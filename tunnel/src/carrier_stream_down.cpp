@@ -93,7 +93,7 @@ bool StreamCarrier::take_frames(const char* p, std::size_t len) {
         while (parser_.next(f))
             if (!is_own_pong(f)) frames.push_back(std::move(f));
     } catch (const wire::ProtocolError& e) {
-        fail(CarrierError(std::string("the relay sent a malformed frame (") + e.what() + ")"));
+        fail(session::CarrierError(std::string("the relay sent a malformed frame (") + e.what() + ")"));
         return false;
     }
     if (frames.empty()) return true;
@@ -122,7 +122,7 @@ void StreamCarrier::down_tick() {
     }
     if (dead) {
         auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(3 * cfg_.heartbeat);
-        fail(CarrierError("nothing arrived from the relay for " + std::to_string(ms.count()) +
+        fail(session::CarrierError("nothing arrived from the relay for " + std::to_string(ms.count()) +
                           " ms (3 heartbeats): the connection is dead, reconnecting"));
         return;
     }

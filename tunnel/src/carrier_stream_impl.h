@@ -12,9 +12,9 @@
 
 #include "http_easy.h"
 #include "http_loop.h"
-#include "tunnel/carrier.h"
+#include "session/carrier.h"
 #include "tunnel/http_settings.h"
-#include "tunnel/stream_buffers.h"
+#include "session/stream_buffers.h"
 #include "wire/frame.h"
 
 namespace tunnel {
@@ -25,7 +25,7 @@ namespace tunnel {
 // running (transport.cpp).
 enum class StreamUse { session, probe };
 
-class StreamCarrier : public Carrier {
+class StreamCarrier : public session::Carrier {
 public:
     using Clock = std::chrono::steady_clock;
 
@@ -66,7 +66,7 @@ private:
     void run_up();
     void up_tick();
 
-    void fail(const CarrierError& e);  // first failure wins; stops both loops
+    void fail(const session::CarrierError& e);  // first failure wins; stops both loops
     void finish(const http::Easy& e, CURLcode rc, long status, const std::string& body,
                 const char* direction);
     std::chrono::milliseconds tick_period() const;
@@ -78,7 +78,7 @@ private:
     mutable std::mutex mu_;
     std::condition_variable cv_;
     bool closed_ = false;
-    std::optional<CarrierError> error_;
+    std::optional<session::CarrierError> error_;
     bool down_ready_ = false, up_ready_ = false;
     // downlink state
     std::deque<wire::Frame> in_;
@@ -86,7 +86,7 @@ private:
     bool down_paused_ = false;
     Clock::time_point last_rx_;
     // uplink state
-    ChunkQueue out_;  // frames queued for the uplink, taken over from send()
+    session::ChunkQueue out_;  // frames queued for the uplink, taken over from send()
     bool up_paused_ = false;
     Clock::time_point last_tx_;
 

@@ -5,8 +5,8 @@
 namespace tunnel {
 namespace {
 
-SessionOptions options_for(const EndpointConfig& cfg, StatusCallback on_status) {
-    SessionOptions o;
+session::SessionOptions options_for(const EndpointConfig& cfg, session::StatusCallback on_status) {
+    session::SessionOptions o;
     o.heartbeat = cfg.heartbeat;
     o.on_status = std::move(on_status);
     return o;
@@ -15,9 +15,9 @@ SessionOptions options_for(const EndpointConfig& cfg, StatusCallback on_status) 
 }  // namespace
 
 EndpointSession::EndpointSession(EndpointConfig cfg, std::string code, std::string token,
-                                 SessionOptions opts, TransportPolicy policy, Clock::time_point code_expires)
+                                 session::SessionOptions opts, TransportPolicy policy, Clock::time_point code_expires)
     : cfg_(std::move(cfg)), code_(std::move(code)), token_(std::move(token)), code_expires_(code_expires) {
-    stream_ = std::make_unique<SessionStream>(transport_factory(cfg_, token_, std::move(policy)),
+    stream_ = std::make_unique<session::SessionStream>(transport_factory(cfg_, token_, std::move(policy)),
                                               std::move(opts));
 }
 
@@ -26,10 +26,10 @@ EndpointSession::~EndpointSession() { stream_->close(); }
 void EndpointSession::wait_for_peer() {
     try {
         stream_->wait_for_peer();
-    } catch (const CodeExpiredError&) {
+    } catch (const session::CodeExpiredError&) {
         throw;
-    } catch (const StreamError& e) {
-        if (!code_.empty() && Clock::now() >= code_expires_) throw CodeExpiredError(e.what());
+    } catch (const session::StreamError& e) {
+        if (!code_.empty() && Clock::now() >= code_expires_) throw session::CodeExpiredError(e.what());
         throw;
     }
 }
@@ -46,7 +46,7 @@ void EndpointSession::end() {
 }
 
 std::unique_ptr<EndpointSession> open_session(const EndpointConfig& cfg, const std::string& name,
-                                              StatusCallback on_status, TransportPolicy policy) {
+                                              session::StatusCallback on_status, TransportPolicy policy) {
     CreatedSession s = SessionClient(cfg).create(name);
     // An old relay that does not say: its documented default (10 min).
     auto ttl = s.expires_in > std::chrono::seconds::zero() ? s.expires_in : std::chrono::seconds(600);
@@ -55,7 +55,7 @@ std::unique_ptr<EndpointSession> open_session(const EndpointConfig& cfg, const s
 }
 
 std::unique_ptr<EndpointSession> join_session(const EndpointConfig& cfg, const std::string& code,
-                                              StatusCallback on_status, TransportPolicy policy) {
+                                              session::StatusCallback on_status, TransportPolicy policy) {
     JoinedSession s = SessionClient(cfg).join(code);
     return std::make_unique<EndpointSession>(cfg, "", s.token, options_for(cfg, std::move(on_status)),
                                              std::move(policy));
@@ -64,14 +64,14 @@ std::unique_ptr<EndpointSession> join_session(const EndpointConfig& cfg, const s
 using SessionPtr = std::unique_ptr<EndpointSession>;
 
 SessionPtr open_session(proxydetect::Detector& detector, const RoutePlan& plan, const std::string& name,
-                        StatusCallback on_status) {
+                        session::StatusCallback on_status) {
     return first_working_route<SessionPtr>(detector, plan, [&](const Route& r) {
         return open_session(r.cfg, name, on_status, plan.policy);
     });
 }
 
 SessionPtr join_session(proxydetect::Detector& detector, const RoutePlan& plan, const std::string& code,
-                        StatusCallback on_status) {
+                        session::StatusCallback on_status) {
     return first_working_route<SessionPtr>(detector, plan, [&](const Route& r) {
         return join_session(r.cfg, code, on_status, plan.policy);
     });
@@ -79,7 +79,7 @@ SessionPtr join_session(proxydetect::Detector& detector, const RoutePlan& plan, 
 
 std::unique_ptr<SecureStream> secure_session(EndpointSession& session, SecureRole role) {
     session.wait_for_peer();
-    return secure_handshake(borrow(session), role);
+    return secure_handshake(session::borrow(session), role);
 }
 
 }  // namespace tunnel

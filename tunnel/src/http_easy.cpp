@@ -63,11 +63,11 @@ void global_init() {
 Easy::Easy(const EndpointConfig& cfg, const std::string& path, const std::string& token) {
     global_init();
     if (is_plain_http(cfg.relay_url) && !cfg.allow_plain_http)
-        throw CarrierError("the relay URL " + cfg.relay_url + " is plain HTTP, which is not allowed "
+        throw session::CarrierError("the relay URL " + cfg.relay_url + " is plain HTTP, which is not allowed "
                            "(proxy.conf allow_plain_http = no): use an https:// relay URL, or ask "
                            "the admin to allow plain HTTP for proxies that refuse CONNECT", true);
     h_ = curl_easy_init();
-    if (!h_) throw CarrierError("out of memory creating an HTTP request");
+    if (!h_) throw session::CarrierError("out of memory creating an HTTP request");
     curl_easy_setopt(h_, CURLOPT_URL, join_url(cfg.relay_url, path).c_str());
     curl_easy_setopt(h_, CURLOPT_ERRORBUFFER, err_);
     // The relay speaks HTTP/1.1; chunked streams rely on it.

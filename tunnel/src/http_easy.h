@@ -8,7 +8,7 @@
 
 #include <string>
 
-#include "tunnel/carrier.h"
+#include "session/carrier.h"
 #include "tunnel/http_settings.h"
 
 namespace tunnel::http {
@@ -42,12 +42,12 @@ void global_init();
 // Turns a failed transfer into a CarrierError with a sentence for a person
 // (proxy refused CONNECT, bad proxy credentials, proxy down, certificate...).
 // `what` names the request, e.g. "the downlink".
-CarrierError describe_failure(const Easy& e, CURLcode rc, const EndpointConfig& cfg);
+session::CarrierError describe_failure(const Easy& e, CURLcode rc, const EndpointConfig& cfg);
 
 // Turns an HTTP error answer of the relay (status, JSON body
 // {"error","message"}) into a CarrierError; 401 and 410 are fatal (the
 // session is gone).
-CarrierError describe_status(long status, const std::string& body);
+session::CarrierError describe_status(long status, const std::string& body);
 
 // The "error" and "message" fields of a relay error body ("" if absent).
 struct RelayError { std::string id, message; };

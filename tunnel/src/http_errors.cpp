@@ -7,7 +7,7 @@ namespace tunnel::http {
 namespace {
 
 // The proxy answered CONNECT with something other than 200.
-CarrierError connect_refused(long code, const EndpointConfig& cfg) {
+session::CarrierError connect_refused(long code, const EndpointConfig& cfg) {
     std::string relay = relay_host_port(cfg), proxy = proxy_host_port(cfg);
     std::string status = " (" + std::to_string(code) + ")";
     if (code == 407 && cfg.proxy_user.empty())
@@ -26,7 +26,7 @@ CarrierError connect_refused(long code, const EndpointConfig& cfg) {
                 ": check that the proxy can resolve and reach the relay", false};
 }
 
-CarrierError tls_failure(CURLcode rc, const Easy& e, const EndpointConfig& cfg) {
+session::CarrierError tls_failure(CURLcode rc, const Easy& e, const EndpointConfig& cfg) {
     std::string relay = relay_host_port(cfg);
     if (rc == CURLE_SSL_CACERT_BADFILE)
         return {"cannot read the CA file '" + cfg.ca_file + "': check the --ca path", true};
@@ -43,7 +43,7 @@ bool is_tls_failure(CURLcode rc) {
            rc == CURLE_SSL_CERTPROBLEM;
 }
 
-CarrierError unreachable(CURLcode rc, const Easy& e, const EndpointConfig& cfg) {
+session::CarrierError unreachable(CURLcode rc, const Easy& e, const EndpointConfig& cfg) {
     bool via_proxy = !cfg.proxy_url.empty();
     std::string who = via_proxy ? "the proxy " + proxy_host_port(cfg)
                                 : "the relay " + relay_host_port(cfg);
@@ -56,7 +56,7 @@ CarrierError unreachable(CURLcode rc, const Easy& e, const EndpointConfig& cfg) 
 
 }  // namespace
 
-CarrierError describe_failure(const Easy& e, CURLcode rc, const EndpointConfig& cfg) {
+session::CarrierError describe_failure(const Easy& e, CURLcode rc, const EndpointConfig& cfg) {
     long connect = e.connect_code();
     if (!cfg.proxy_url.empty() && connect != 0 && connect != 200) return connect_refused(connect, cfg);
     if (is_tls_failure(rc)) return tls_failure(rc, e, cfg);
@@ -75,16 +75,16 @@ CarrierError describe_failure(const Easy& e, CURLcode rc, const EndpointConfig& 
     }
 }
 
-CarrierError describe_status(long status, const std::string& body) {
+session::CarrierError describe_status(long status, const std::string& body) {
     RelayError err = parse_relay_error(body);
     std::string detail = err.message.empty() ? "" : ": " + err.message;
     if (status == 401 || status == 410)
         return {"the relay no longer knows this session (" + std::to_string(status) + ")" + detail,
                 true};
-    CarrierError e("the relay answered " + std::to_string(status) + detail, status == 403);
+    session::CarrierError e("the relay answered " + std::to_string(status) + detail, status == 403);
     // 403 too: the relay refuses this token. Other answers may pass on retry.
     if (status == 413)
-        e = CarrierError("a request was refused as too long (413" + detail +
+        e = session::CarrierError("a request was refused as too long (413" + detail +
                          "): the relay or something on the path limits request bodies");
     e.http_status = static_cast<int>(status);
     return e;

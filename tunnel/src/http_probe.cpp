@@ -88,7 +88,7 @@ bool health(Prober& p) {
 }
 
 // Pings through a fresh carrier until kRoundTrips pongs came back.
-std::string round_trips(Carrier& c, std::chrono::milliseconds budget) {
+std::string round_trips(session::Carrier& c, std::chrono::milliseconds budget) {
     std::vector<double> ms;
     auto deadline = Clock::now() + budget;
     for (std::uint64_t stamp = 1; ms.size() < kRoundTrips && Clock::now() < deadline; ++stamp) {
@@ -104,7 +104,7 @@ std::string round_trips(Carrier& c, std::chrono::milliseconds budget) {
             }
         }
     }
-    if (ms.size() < kRoundTrips) throw CarrierError("no pong came back in time");
+    if (ms.size() < kRoundTrips) throw session::CarrierError("no pong came back in time");
     char line[96];
     std::snprintf(line, sizeof line, "ping/pong round trip %.1f ms (best of %d)",
                   *std::min_element(ms.begin(), ms.end()), kRoundTrips);

@@ -9,7 +9,7 @@
 #include <openssl/rand.h>
 #include <openssl/x509.h>
 
-#include "tunnel/byte_stream.h"
+#include "session/byte_stream.h"
 
 namespace tunnel {
 namespace {
@@ -33,7 +33,7 @@ constexpr const char kCipherSuites[] =
     "TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_256_GCM_SHA384";
 
 [[noreturn]] void fail(const char* what) {
-    throw StreamError(std::string("cannot set up end-to-end encryption: ") + what + " (" +
+    throw session::StreamError(std::string("cannot set up end-to-end encryption: ") + what + " (" +
                       take_openssl_reason("OpenSSL error") + ")");
 }
 

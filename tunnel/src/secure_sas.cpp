@@ -23,7 +23,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
-#include "tunnel/byte_stream.h"
+#include "session/byte_stream.h"
 
 namespace tunnel {
 namespace {
@@ -40,7 +40,7 @@ SasNonce sha256(const Bytes& data) {
     SasNonce out{};
     unsigned int len = 0;
     if (EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_sha256(), nullptr) != 1)
-        throw StreamError("cannot compute the authentication string (SHA-256 failed)");
+        throw session::StreamError("cannot compute the authentication string (SHA-256 failed)");
     return out;
 }
 
@@ -52,23 +52,23 @@ void append(Bytes& out, const void* p, std::size_t n) {
 SasNonce random_nonce() {
     SasNonce n{};
     if (RAND_bytes(n.data(), static_cast<int>(n.size())) != 1)
-        throw StreamError("cannot set up end-to-end encryption: no randomness available");
+        throw session::StreamError("cannot set up end-to-end encryption: no randomness available");
     return n;
 }
 
-void send_message(ByteStream& s, SasMessage type, const SasNonce& payload) {
+void send_message(session::ByteStream& s, SasMessage type, const SasNonce& payload) {
     unsigned char msg[kSasMessageBytes];
     msg[0] = static_cast<unsigned char>(type);
     std::memcpy(msg + 1, payload.data(), payload.size());
     s.write(msg, sizeof msg);
 }
 
-SasNonce receive_message(ByteStream& s, SasMessage expected) {
+SasNonce receive_message(session::ByteStream& s, SasMessage expected) {
     unsigned char msg[kSasMessageBytes];
-    if (!read_exact(s, msg, sizeof msg))
-        throw StreamError("the peer ended the session before the authentication string was agreed");
+    if (!session::read_exact(s, msg, sizeof msg))
+        throw session::StreamError("the peer ended the session before the authentication string was agreed");
     if (msg[0] != static_cast<unsigned char>(expected))
-        throw StreamError("the peer speaks another version of the Tether end-to-end protocol "
+        throw session::StreamError("the peer speaks another version of the Tether end-to-end protocol "
                           "(unexpected authentication message); update both programs");
     SasNonce payload{};
     std::memcpy(payload.data(), msg + 1, payload.size());
@@ -90,7 +90,7 @@ std::string run_desk(TlsStream& tls, const Bytes& exporter) {
     SasNonce theirs = receive_message(tls, SasMessage::reveal);
     SasNonce expect = sas_commitment(theirs);
     if (CRYPTO_memcmp(expect.data(), commit.data(), commit.size()) != 0)
-        throw StreamError("the peer's authentication data does not match its commitment: "
+        throw session::StreamError("the peer's authentication data does not match its commitment: "
                           "someone may be tampering with this session; do not continue");
     return sas_digits(exporter, theirs, mine);
 }

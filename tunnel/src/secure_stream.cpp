@@ -10,7 +10,7 @@
 
 namespace tunnel {
 
-SecureStream::SecureStream(std::unique_ptr<ByteStream> tls, std::string auth_string)
+SecureStream::SecureStream(std::unique_ptr<session::ByteStream> tls, std::string auth_string)
     : tls_(std::move(tls)), auth_string_(std::move(auth_string)) {}
 
 std::size_t SecureStream::read(void* buf, std::size_t len) { return tls_->read(buf, len); }
@@ -26,22 +26,22 @@ namespace {
 // The inner stream, owned jointly by the TLS layer and the handshake
 // watchdog, so that the watchdog may close() it from its thread even while
 // a failing handshake is destroying the TLS layer.
-class SharedInner final : public ByteStream {
+class SharedInner final : public session::ByteStream {
 public:
-    explicit SharedInner(std::shared_ptr<ByteStream> s) : s_(std::move(s)) {}
+    explicit SharedInner(std::shared_ptr<session::ByteStream> s) : s_(std::move(s)) {}
     std::size_t read(void* buf, std::size_t len) override { return s_->read(buf, len); }
     void write(const void* buf, std::size_t len) override { s_->write(buf, len); }
     void shutdown_write() override { s_->shutdown_write(); }
     void close() override { s_->close(); }
 
 private:
-    std::shared_ptr<ByteStream> s_;
+    std::shared_ptr<session::ByteStream> s_;
 };
 
 // Closes the stream if the handshake is still running after `timeout`.
 class HandshakeWatchdog {
 public:
-    HandshakeWatchdog(std::shared_ptr<ByteStream> s, std::chrono::milliseconds timeout)
+    HandshakeWatchdog(std::shared_ptr<session::ByteStream> s, std::chrono::milliseconds timeout)
         : s_(std::move(s)), thread_([this, timeout] {
               std::unique_lock<std::mutex> lk(mu_);
               if (cv_.wait_for(lk, timeout, [this] { return done_; })) return;
@@ -62,7 +62,7 @@ public:
     }
 
 private:
-    std::shared_ptr<ByteStream> s_;
+    std::shared_ptr<session::ByteStream> s_;
     std::mutex mu_;
     std::condition_variable cv_;
     bool done_ = false;
@@ -73,11 +73,11 @@ private:
 // Said to the person on `role`'s side. The clock starts once both sides
 // are present (secure_session), so the peer's program is there and stalled:
 // an incompatible version, or a network that stopped passing its bytes.
-StreamError handshake_timeout(std::chrono::milliseconds timeout, SecureRole role) {
+session::StreamError handshake_timeout(std::chrono::milliseconds timeout, SecureRole role) {
     const auto ms = timeout.count();
     const std::string took = ms % 1000 == 0 ? std::to_string(ms / 1000) + " s" : std::to_string(ms) + " ms";
     const bool desk = role == SecureRole::desk;
-    return StreamError(std::string(desk ? "the customer's" : "the supporter's") +
+    return session::StreamError(std::string(desk ? "the customer's" : "the supporter's") +
                        " program connected but did not finish setting up end-to-end encryption within " + took +
                        ": it may be an old or incompatible Tether version, or its network stalled. " +
                        (desk ? "Ask the customer to close Tether, then start a new session and read them the new code"
@@ -86,16 +86,16 @@ StreamError handshake_timeout(std::chrono::milliseconds timeout, SecureRole role
 
 }  // namespace
 
-std::unique_ptr<SecureStream> secure_handshake(std::unique_ptr<ByteStream> inner, SecureRole role,
+std::unique_ptr<SecureStream> secure_handshake(std::unique_ptr<session::ByteStream> inner, SecureRole role,
                                                std::chrono::milliseconds timeout) {
-    std::shared_ptr<ByteStream> shared(std::move(inner));
+    std::shared_ptr<session::ByteStream> shared(std::move(inner));
     HandshakeWatchdog dog(shared, timeout);
     std::unique_ptr<TlsStream> tls;
     std::string sas;
     try {
         tls = tls_handshake(std::make_unique<SharedInner>(shared), role);
         sas = exchange_sas(*tls, role);
-    } catch (const StreamError&) {
+    } catch (const session::StreamError&) {
         if (dog.disarm()) throw handshake_timeout(timeout, role);
         throw;
     }

@@ -50,7 +50,7 @@ const char kHandshakeEof[] =
 
 class TlsStreamImpl final : public TlsStream {
 public:
-    TlsStreamImpl(std::unique_ptr<ByteStream> inner, SslCtxPtr ctx, SecureRole role);
+    TlsStreamImpl(std::unique_ptr<session::ByteStream> inner, SslCtxPtr ctx, SecureRole role);
 
     void handshake();
 
@@ -74,7 +74,7 @@ private:
     void throw_if_failed_locked() const;
     void check_alpn_locked();
 
-    std::unique_ptr<ByteStream> inner_;
+    std::unique_ptr<session::ByteStream> inner_;
     SslCtxPtr ctx_;
 
     mutable std::mutex mu_;  // guards queues_, ssl_ and error_
@@ -88,11 +88,11 @@ private:
     std::vector<unsigned char> out_buf_; // writer thread: ciphertext taken from queues_.out
 };
 
-TlsStreamImpl::TlsStreamImpl(std::unique_ptr<ByteStream> inner, SslCtxPtr ctx, SecureRole role)
+TlsStreamImpl::TlsStreamImpl(std::unique_ptr<session::ByteStream> inner, SslCtxPtr ctx, SecureRole role)
     : inner_(std::move(inner)), ctx_(std::move(ctx)) {
     ssl_.reset(SSL_new(ctx_.get()));
     BIO* bio = ssl_ ? make_queue_bio(&queues_) : nullptr;
-    if (!bio) throw StreamError("cannot set up end-to-end encryption: out of memory");
+    if (!bio) throw session::StreamError("cannot set up end-to-end encryption: out of memory");
     SSL_set_bio(ssl_.get(), bio, bio);  // one BIO both ways; ssl_ owns it
     // Let OpenSSL take all queued ciphertext at once rather than a record
     // header and body at a time: fewer calls per record, same semantics.
@@ -127,10 +127,10 @@ void TlsStreamImpl::send_output() {
     if (out_buf_.empty()) return;
     try {
         inner_->write(out_buf_.data(), out_buf_.size());
-    } catch (const StreamError& e) {
+    } catch (const session::StreamError& e) {
         // After our own close() this is no failure of the session: the
         // reader must still see a clean end, so nothing is recorded.
-        if (closed_) throw StreamError("the end-to-end encrypted session is closed");
+        if (closed_) throw session::StreamError("the end-to-end encrypted session is closed");
         fail(e.what());
     }
     out_buf_.clear();
@@ -161,11 +161,11 @@ void TlsStreamImpl::fail(std::string message) {
         message = error_;
     }
     inner_->close();
-    throw StreamError(message);
+    throw session::StreamError(message);
 }
 
 void TlsStreamImpl::throw_if_failed_locked() const {
-    if (!error_.empty()) throw StreamError(error_);
+    if (!error_.empty()) throw session::StreamError(error_);
 }
 
 void TlsStreamImpl::check_alpn_locked() {
@@ -173,7 +173,7 @@ void TlsStreamImpl::check_alpn_locked() {
     unsigned int len = 0;
     SSL_get0_alpn_selected(ssl_.get(), &name, &len);
     if (std::string(reinterpret_cast<const char*>(name), name ? len : 0) != kSecureAlpn)
-        throw StreamError("the peer is not a compatible Tether endpoint (it did not agree on the "
+        throw session::StreamError("the peer is not a compatible Tether endpoint (it did not agree on the "
                           "end-to-end protocol " + std::string(kSecureAlpn) + ")");
 }
 
@@ -190,7 +190,7 @@ void TlsStreamImpl::handshake() {
             drain_output_locked();  // our next flight, or the alert on failure
         }
         if (!reason.empty()) {
-            try { send_output(); } catch (const StreamError&) {}  // best effort: tell the peer
+            try { send_output(); } catch (const session::StreamError&) {}  // best effort: tell the peer
             fail("the end-to-end encryption handshake failed (" + reason +
                  "): the peer is not a compatible Tether endpoint, or the relay, a proxy or the "
                  "network altered the data");
@@ -225,7 +225,7 @@ std::size_t TlsStreamImpl::read(void* buf, std::size_t len) {
         bool more;
         try {
             more = feed_from_inner();
-        } catch (const StreamError&) {
+        } catch (const session::StreamError&) {
             if (closed_) return 0;
             throw;
         }
@@ -244,8 +244,8 @@ void TlsStreamImpl::write(const void* buf, std::size_t len) {
         {
             std::lock_guard<std::mutex> lk(mu_);
             throw_if_failed_locked();
-            if (closed_) throw StreamError("the end-to-end encrypted session is closed");
-            if (write_shut_) throw StreamError("write after shutdown_write on the end-to-end session");
+            if (closed_) throw session::StreamError("the end-to-end encrypted session is closed");
+            if (write_shut_) throw session::StreamError("write after shutdown_write on the end-to-end session");
             ERR_clear_error();
             std::size_t written = 0;  // all of n: the queue never pushes back
             if (classify_locked(SSL_write_ex(ssl_.get(), p, n, &written)) != Step::done)
@@ -285,7 +285,7 @@ std::vector<unsigned char> TlsStreamImpl::export_secret(const std::string& label
     std::lock_guard<std::mutex> lk(mu_);
     if (SSL_export_keying_material(ssl_.get(), out.data(), len, label.data(), label.size(),
                                    nullptr, 0, 0) != 1)
-        throw StreamError("cannot derive the authentication string from the TLS session");
+        throw session::StreamError("cannot derive the authentication string from the TLS session");
     return out;
 }
 
@@ -293,12 +293,12 @@ void TlsStreamImpl::request_key_update() {
     std::lock_guard<std::mutex> lk(mu_);
     throw_if_failed_locked();
     if (SSL_key_update(ssl_.get(), SSL_KEY_UPDATE_REQUESTED) != 1)
-        throw StreamError("cannot schedule an end-to-end key update");
+        throw session::StreamError("cannot schedule an end-to-end key update");
 }
 
 }  // namespace
 
-std::unique_ptr<TlsStream> tls_handshake(std::unique_ptr<ByteStream> inner, SecureRole role) {
+std::unique_ptr<TlsStream> tls_handshake(std::unique_ptr<session::ByteStream> inner, SecureRole role) {
     auto stream = std::make_unique<TlsStreamImpl>(std::move(inner), make_secure_context(role), role);
     stream->handshake();
     return stream;

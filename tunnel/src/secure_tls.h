@@ -7,14 +7,14 @@
 #include <string>
 #include <vector>
 
-#include "tunnel/byte_stream.h"
+#include "session/byte_stream.h"
 #include "tunnel/secure_stream.h"
 
 namespace tunnel {
 
 // A ByteStream carried as TLS 1.3 records over an inner ByteStream.
 // Error semantics are those documented on SecureStream.
-class TlsStream : public ByteStream {
+class TlsStream : public session::ByteStream {
 public:
     // RFC 8446 section 7.5 exporter: `len` bytes bound to this TLS session
     // (different on the two halves of a man in the middle).
@@ -27,6 +27,6 @@ public:
 };
 
 // Blocking TLS 1.3 handshake over `inner`; throws StreamError on failure.
-std::unique_ptr<TlsStream> tls_handshake(std::unique_ptr<ByteStream> inner, SecureRole role);
+std::unique_ptr<TlsStream> tls_handshake(std::unique_ptr<session::ByteStream> inner, SecureRole role);
 
 }  // namespace tunnel

@@ -32,15 +32,15 @@ constexpr long long kMemorySeconds = 24 * 3600;
 // the session stream first, in order.
 // Also reports the error that ends the carrier to `on_error` (the chooser
 // learns from it) before passing it on.
-class ProbedCarrier : public Carrier {
+class ProbedCarrier : public session::Carrier {
 public:
-    using OnError = std::function<void(const CarrierError&)>;
-    ProbedCarrier(std::unique_ptr<Carrier> inner, std::deque<wire::Frame> early, OnError on_error = {})
+    using OnError = std::function<void(const session::CarrierError&)>;
+    ProbedCarrier(std::unique_ptr<session::Carrier> inner, std::deque<wire::Frame> early, OnError on_error = {})
         : inner_(std::move(inner)), early_(std::move(early)), on_error_(std::move(on_error)) {}
     void send(std::string frames) override {
         try {
             inner_->send(std::move(frames));
-        } catch (const CarrierError& e) {
+        } catch (const session::CarrierError& e) {
             report(e);
             throw;
         }
@@ -56,7 +56,7 @@ public:
                 if (!inner_->receive(out, timeout)) return false;
                 if (!is_probe_pong(out)) return true;
             }
-        } catch (const CarrierError& e) {
+        } catch (const session::CarrierError& e) {
             report(e);
             throw;
         }
@@ -69,17 +69,17 @@ public:
     }
 
 private:
-    void report(const CarrierError& e) {
+    void report(const session::CarrierError& e) {
         if (on_error_) on_error_(e);
     }
-    std::unique_ptr<Carrier> inner_;
+    std::unique_ptr<session::Carrier> inner_;
     std::deque<wire::Frame> early_;
     OnError on_error_;
 };
 
 // Sends the probe ping and waits for its pong; frames seen meanwhile are kept.
 // Returns the round trip, or throws CarrierError("... does not echo ...").
-std::chrono::microseconds echo(Carrier& c, std::chrono::milliseconds timeout,
+std::chrono::microseconds echo(session::Carrier& c, std::chrono::milliseconds timeout,
                                std::deque<wire::Frame>& early) {
     std::string ping;
     wire::append_u64_frame(ping, wire::FrameType::ping, kProbeStamp);
@@ -94,7 +94,7 @@ std::chrono::microseconds echo(Carrier& c, std::chrono::milliseconds timeout,
             return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
         early.push_back(std::move(f));
     }
-    throw CarrierError(c.describe() + " does not echo within " + std::to_string(timeout.count()) +
+    throw session::CarrierError(c.describe() + " does not echo within " + std::to_string(timeout.count()) +
                        " ms: something on the path buffers or holds streamed data");
 }
 
@@ -151,12 +151,12 @@ struct Chooser : std::enable_shared_from_this<Chooser> {
         return c;
     }
 
-    std::unique_ptr<Carrier> stream_probed() {
+    std::unique_ptr<session::Carrier> stream_probed() {
         auto carrier = connect_stream_carrier(probe_config(), token);
         std::deque<wire::Frame> early;
         echo(*carrier, policy.echo_timeout, early);
         std::weak_ptr<Chooser> self = weak_from_this();
-        return std::make_unique<ProbedCarrier>(std::move(carrier), std::move(early), [self](const CarrierError& e) {
+        return std::make_unique<ProbedCarrier>(std::move(carrier), std::move(early), [self](const session::CarrierError& e) {
             if (auto c = self.lock()) c->learn(e);
         });
     }
@@ -165,7 +165,7 @@ struct Chooser : std::enable_shared_from_this<Chooser> {
     // some length (413: a reverse proxy's client_max_body_size, a scanning
     // proxy) would cut it again and again, each time a reconnect. Poll
     // mode's requests are short, so it is the mode for such a path.
-    void learn(const CarrierError& e) {
+    void learn(const session::CarrierError& e) {
         if (e.http_status != 413) return;
         std::lock_guard<std::mutex> lk(mu);
         if (body_limited) return;
@@ -192,9 +192,9 @@ struct Chooser : std::enable_shared_from_this<Chooser> {
         return retry_wait;
     }
 
-    std::unique_ptr<Carrier> poll();  // below: wraps the poll carrier in an UpgradingCarrier
+    std::unique_ptr<session::Carrier> poll();  // below: wraps the poll carrier in an UpgradingCarrier
 
-    std::unique_ptr<Carrier> next() {
+    std::unique_ptr<session::Carrier> next() {
         if (policy.mode == TransportMode::stream) return connect_stream_carrier(cfg, token);
         if (policy.mode == TransportMode::poll || is_plain_http(cfg.relay_url)) return connect_poll_carrier(cfg, token);
         std::lock_guard<std::mutex> lk(mu);
@@ -207,7 +207,7 @@ struct Chooser : std::enable_shared_from_this<Chooser> {
                 if (upgrading) remember(policy.memory_file, memory_key(cfg), "stream");
                 upgrading = false;
                 return c;
-            } catch (const CarrierError& e) {
+            } catch (const session::CarrierError& e) {
                 if (e.fatal) throw;
                 if (upgrading) {  // the test passed, the real carrier did not: stay in poll mode
                     upgrading = false;
@@ -238,9 +238,9 @@ struct Chooser : std::enable_shared_from_this<Chooser> {
 // asks the factory for a new carrier, which is then a stream carrier. No
 // byte is lost: the session stream resends whatever the retiring carrier did
 // not deliver.
-class UpgradingCarrier : public Carrier {
+class UpgradingCarrier : public session::Carrier {
 public:
-    UpgradingCarrier(std::unique_ptr<Carrier> poll, std::shared_ptr<Chooser> chooser, std::chrono::milliseconds wait)
+    UpgradingCarrier(std::unique_ptr<session::Carrier> poll, std::shared_ptr<Chooser> chooser, std::chrono::milliseconds wait)
         : inner_(std::move(poll)), chooser_(std::move(chooser)), tester_([this, wait] { test_loop(wait); }) {}
     ~UpgradingCarrier() override {
         stop();
@@ -312,7 +312,7 @@ private:
         return works;
     }
     void stop() {
-        std::shared_ptr<Carrier> probe;
+        std::shared_ptr<session::Carrier> probe;
         {
             std::lock_guard<std::mutex> lk(mu_);
             stopped_ = true;
@@ -323,20 +323,20 @@ private:
     }
     void throw_if_retiring() {
         std::lock_guard<std::mutex> lk(mu_);
-        if (retiring_) throw CarrierError::retiring("moving back to stream mode, which works again through this path");
+        if (retiring_) throw session::CarrierError::retiring("moving back to stream mode, which works again through this path");
     }
 
-    std::unique_ptr<Carrier> inner_;
+    std::unique_ptr<session::Carrier> inner_;
     std::shared_ptr<Chooser> chooser_;
     std::mutex mu_;
     std::condition_variable cv_;
     bool stopped_ = false;
     bool retiring_ = false;
-    std::shared_ptr<Carrier> probe_;  // while a test runs
+    std::shared_ptr<session::Carrier> probe_;  // while a test runs
     std::thread tester_;  // last: starts once the members above exist
 };
 
-std::unique_ptr<Carrier> Chooser::poll() {
+std::unique_ptr<session::Carrier> Chooser::poll() {
     auto c = connect_poll_carrier(cfg, token);
     // A path that cuts long requests would cut stream mode again: stay.
     if (policy.stream_retry <= std::chrono::milliseconds(0) || body_limited) return c;
@@ -360,7 +360,7 @@ const char* to_string(TransportMode mode) {
     }
 }
 
-CarrierFactory transport_factory(EndpointConfig cfg, std::string token, TransportPolicy policy,
+session::CarrierFactory transport_factory(EndpointConfig cfg, std::string token, TransportPolicy policy,
                                  TransportLog log) {
     auto chooser = std::make_shared<Chooser>();
     chooser->cfg = std::move(cfg);

@@ -11,7 +11,7 @@
 
 #include "commands.h"
 #include "tunnel/endpoint.h"
-#include "tunnel/mux.h"
+#include "session/mux.h"
 
 namespace tether_tunnel {
 namespace {
@@ -25,25 +25,25 @@ class StatusBoard {
 public:
     explicit StatusBoard(bool verbose) : verbose_(verbose) {}
 
-    tunnel::StatusCallback callback() {
-        return [this](const tunnel::SessionStatus& s) { update(s); };
+    session::StatusCallback callback() {
+        return [this](const session::SessionStatus& s) { update(s); };
     }
 
     // True once the peer is gone (reconnecting or ended), false after `timeout`.
     bool wait_peer_gone(std::chrono::milliseconds timeout) {
         std::unique_lock<std::mutex> lk(mu_);
         return cv_.wait_for(lk, timeout, [&] {
-            return state_ == tunnel::SessionState::reconnecting || state_ == tunnel::SessionState::ended;
+            return state_ == session::SessionState::reconnecting || state_ == session::SessionState::ended;
         });
     }
 
 private:
-    void update(const tunnel::SessionStatus& s) {
+    void update(const session::SessionStatus& s) {
         std::lock_guard<std::mutex> lk(mu_);
         if (s.state == state_) return;  // RTT samples: not worth a line
         state_ = s.state;
-        if (verbose_ || s.state == tunnel::SessionState::connected)
-            std::cerr << "tether-tunnel: " << tunnel::to_string(s.state)
+        if (verbose_ || s.state == session::SessionState::connected)
+            std::cerr << "tether-tunnel: " << session::to_string(s.state)
                       << (s.detail.empty() ? "" : " (" + s.detail + ")") << std::endl;
         cv_.notify_all();
     }
@@ -51,7 +51,7 @@ private:
     bool verbose_;
     std::mutex mu_;
     std::condition_variable cv_;
-    tunnel::SessionState state_ = tunnel::SessionState::connecting;
+    session::SessionState state_ = session::SessionState::connecting;
 };
 
 bool write_all(int fd, const char* p, std::size_t n) {
@@ -67,7 +67,7 @@ bool write_all(int fd, const char* p, std::size_t n) {
 
 // stdin -> session, then end of stream. Runs on its own thread; returns the
 // error message or "".
-std::string copy_stdin(tunnel::ByteStream& s) {
+std::string copy_stdin(session::ByteStream& s) {
     std::vector<char> buf(kCopyBytes);
     try {
         for (;;) {
@@ -84,7 +84,7 @@ std::string copy_stdin(tunnel::ByteStream& s) {
 }
 
 // session -> stdout until the peer's end of stream. Throws on failure.
-void copy_stdout(tunnel::ByteStream& s) {
+void copy_stdout(session::ByteStream& s) {
     std::vector<char> buf(kCopyBytes);
     while (std::size_t n = s.read(buf.data(), buf.size()))
         if (!write_all(1, buf.data(), n)) throw std::runtime_error("cannot write to stdout");
@@ -97,9 +97,9 @@ void copy_stdout(tunnel::ByteStream& s) {
 struct Link {
     std::unique_ptr<tunnel::EndpointSession> session;
     std::unique_ptr<tunnel::SecureStream> secure;
-    std::unique_ptr<tunnel::Mux> mux;
+    std::unique_ptr<session::Mux> mux;
 
-    tunnel::ByteStream& stream() { return mux ? mux->channel(tunnel::Channel::raw) : *session; }
+    session::ByteStream& stream() { return mux ? mux->channel(session::Channel::raw) : *session; }
 };
 
 // Runs the end-to-end handshake (it waits for the peer) and prints the
@@ -113,13 +113,13 @@ void secure_link(Link& l, tunnel::SecureRole role, const Options& o) {
     l.secure = tunnel::secure_session(*l.session, role);
     std::cerr << "security code: " << l.secure->auth_string() << " (the peer must show the same)\n"
               << "TETHER_AUTH=" << l.secure->auth_string() << std::endl;
-    l.mux = std::make_unique<tunnel::Mux>(*l.secure);
+    l.mux = std::make_unique<session::Mux>(*l.secure);
 }
 
 // Both directions; 0 when both ended cleanly and the peer confirmed our bytes.
 int run_stdio(Link& l, const Options& o) {
     tunnel::EndpointSession& s = *l.session;
-    tunnel::ByteStream& bytes = l.stream();
+    session::ByteStream& bytes = l.stream();
     std::string up_error;
     std::thread up([&] { up_error = copy_stdin(bytes); });
     try {
@@ -150,7 +150,7 @@ int run_stdio(Link& l, const Options& o) {
 // For scripts and tests (-v): how many carriers the session needed.
 void print_stats(const tunnel::EndpointSession& s, const Options& o) {
     if (!o.verbose) return;
-    tunnel::SessionStats st = s.stats();
+    session::SessionStats st = s.stats();
     std::cerr << "tether-tunnel: stats: carriers=" << st.carriers << " written=" << st.written
               << " received=" << st.received << std::endl;
 }
@@ -195,7 +195,7 @@ int run_open(const Options& o) {
         print_code(*l.session);
         l.session->wait_for_peer();  // as long as the code lives, with or without --e2e
         secure_link(l, tunnel::SecureRole::desk, o);
-    } catch (const tunnel::CodeExpiredError&) {
+    } catch (const session::CodeExpiredError&) {
         return code_expired(*l.session);
     } catch (const std::exception& e) {
         return fail(e, 1);

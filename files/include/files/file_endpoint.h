@@ -21,7 +21,7 @@
 #include <memory>
 #include <string>
 
-#include "tunnel/byte_stream.h"
+#include "session/byte_stream.h"
 
 namespace files {
 
@@ -86,7 +86,7 @@ struct EndpointImpl;  // files/src/impl.h
 class FileEndpoint {
 public:
     // `channel` is borrowed: it must outlive this object.
-    FileEndpoint(tunnel::ByteStream& channel, Options options);
+    FileEndpoint(session::ByteStream& channel, Options options);
     ~FileEndpoint();
     FileEndpoint(const FileEndpoint&) = delete;
     FileEndpoint& operator=(const FileEndpoint&) = delete;

@@ -1,5 +1,5 @@
 // The channels a session uses. In production they are mux channels of the
-// end-to-end secure session (tunnel::Mux::channel(Channel::control),
+// end-to-end secure session (session::Mux::channel(Channel::control),
 // Channel::rfb and Channel::file); in tests, a make_stream_pair() or the
 // direct link.
 #pragma once
@@ -9,18 +9,18 @@
 #include <memory>
 #include <string>
 
-#include "tunnel/byte_stream.h"
+#include "session/byte_stream.h"
 
 namespace screen {
 
 // Borrowed streams; they outlive the session that uses them.
 struct Channels {
-    tunnel::ByteStream& control;
-    tunnel::ByteStream& rfb;
+    session::ByteStream& control;
+    session::ByteStream& rfb;
     // File transfer (files::FileEndpoint, docs/FILES.md); nullptr when the
     // carrier has none (in-memory screen tests). The screen sessions never
     // touch it: the programs run a FileEndpoint on it beside them.
-    tunnel::ByteStream* file = nullptr;
+    session::ByteStream* file = nullptr;
 };
 
 // A connected session as the screen sees it: owns whatever carries the
@@ -67,7 +67,7 @@ public:
     virtual ~DeskConnector() = default;
     // Gets a code (passed to `on_code` for display at once), then blocks until
     // the customer joined, as long as the code lives. Throws
-    // tunnel::CodeExpiredError when it expired unused, std::runtime_error
+    // session::CodeExpiredError when it expired unused, std::runtime_error
     // for other failures; nullptr after cancel().
     virtual std::unique_ptr<SessionLink> open(const CodeFn& on_code, const StatusFn& status) = 0;
     virtual void cancel() = 0;

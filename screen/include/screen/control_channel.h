@@ -7,7 +7,7 @@
 #include <string>
 
 #include "screen/control_protocol.h"
-#include "tunnel/byte_stream.h"
+#include "session/byte_stream.h"
 
 namespace screen {
 
@@ -28,9 +28,9 @@ public:
 // The stream is borrowed and must outlive the channel.
 class ControlChannel {
 public:
-    explicit ControlChannel(tunnel::ByteStream& s) : stream_(s) {}
+    explicit ControlChannel(session::ByteStream& s) : stream_(s) {}
 
-    // Throws tunnel::StreamError.
+    // Throws session::StreamError.
     void send(const Message& m);
     // Blocks for the next message; nullopt at the end of the stream.
     // Throws ProtocolError on a malformed or oversized line.
@@ -39,7 +39,7 @@ public:
 private:
     std::optional<std::string> next_line();
 
-    tunnel::ByteStream& stream_;
+    session::ByteStream& stream_;
     std::mutex write_mu_;
     std::string buf_;  // bytes read but not yet returned as a line
 };

@@ -4,13 +4,13 @@
 #include <atomic>
 #include <cstdint>
 
-#include "tunnel/byte_stream.h"
+#include "session/byte_stream.h"
 
 namespace screen {
 
-class CountingStream : public tunnel::ByteStream {
+class CountingStream : public session::ByteStream {
 public:
-    explicit CountingStream(tunnel::ByteStream& inner) : inner_(inner) {}  // borrowed
+    explicit CountingStream(session::ByteStream& inner) : inner_(inner) {}  // borrowed
     std::size_t read(void* buf, std::size_t len) override {
         std::size_t n = inner_.read(buf, len);
         read_ += n;
@@ -27,7 +27,7 @@ public:
     std::uint64_t bytes_written() const { return written_; }
 
 private:
-    tunnel::ByteStream& inner_;
+    session::ByteStream& inner_;
     std::atomic<std::uint64_t> read_{0}, written_{0};
 };
 

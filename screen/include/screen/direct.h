@@ -4,7 +4,7 @@
 // never expose it beyond loopback. Production: tunnel's session + TLS + Mux.
 //
 // The client sends the line "TETHER-DIRECT <code>\n"; the desk answers
-// "OK\n" (then both run the tunnel::Mux over the socket, as over the secure
+// "OK\n" (then both run the session::Mux over the socket, as over the secure
 // stream in production) or "NO <reason>\n" and closes.
 #pragma once
 

@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "files/file_endpoint.h"
-#include "tunnel/byte_stream.h"
+#include "session/byte_stream.h"
 
 namespace screen {
 
@@ -67,7 +67,7 @@ public:
     // Runs an endpoint on `channel` (borrowed until stop() returned). Files
     // queued by send() are offered once it runs. Throws if the download
     // folder cannot be created.
-    void start(tunnel::ByteStream& channel);
+    void start(session::ByteStream& channel);
     // Closes the channel, waits for the endpoint's threads; rows stay.
     // Transfers in progress end as failed (resumable where a partial exists).
     void stop();
@@ -91,7 +91,7 @@ private:
 
     FileServiceOptions opt_;
     std::function<void()> on_change_;
-    std::unique_ptr<tunnel::ByteStream> limited_;  // rate limit wrapper, if any
+    std::unique_ptr<session::ByteStream> limited_;  // rate limit wrapper, if any
     std::unique_ptr<files::FileEndpoint> ep_;
     std::thread reader_, sender_;
 

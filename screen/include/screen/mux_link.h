@@ -1,4 +1,4 @@
-// A SessionLink made of a tunnel::Mux over one base ByteStream (the secure
+// A SessionLink made of a session::Mux over one base ByteStream (the secure
 // stream in production, a TCP socket in the direct test path).
 #pragma once
 
@@ -7,24 +7,24 @@
 #include <string>
 
 #include "screen/channels.h"
-#include "tunnel/mux.h"
+#include "session/mux.h"
 
 namespace screen {
 
 class MuxLink : public SessionLink {
 public:
     // Owns `base`. `on_close` runs once on close() (e.g. end the relay session).
-    MuxLink(std::unique_ptr<tunnel::ByteStream> base, std::string auth = "", std::function<void()> on_close = {},
+    MuxLink(std::unique_ptr<session::ByteStream> base, std::string auth = "", std::function<void()> on_close = {},
             std::string route = "")
-        : base_(std::move(base)), mux_(std::make_unique<tunnel::Mux>(*base_)), auth_(std::move(auth)),
+        : base_(std::move(base)), mux_(std::make_unique<session::Mux>(*base_)), auth_(std::move(auth)),
           on_close_(std::move(on_close)), route_(std::move(route)) {}
     ~MuxLink() override {
         close();
         mux_.reset();  // joins the mux reader before the base goes away
     }
     Channels channels() override {
-        return Channels{mux_->channel(tunnel::Channel::control), mux_->channel(tunnel::Channel::rfb),
-                        &mux_->channel(tunnel::Channel::file)};
+        return Channels{mux_->channel(session::Channel::control), mux_->channel(session::Channel::rfb),
+                        &mux_->channel(session::Channel::file)};
     }
     std::string auth_string() const override { return auth_; }
     std::string route() const override { return route_; }
@@ -34,8 +34,8 @@ public:
     }
 
 private:
-    std::unique_ptr<tunnel::ByteStream> base_;
-    std::unique_ptr<tunnel::Mux> mux_;
+    std::unique_ptr<session::ByteStream> base_;
+    std::unique_ptr<session::Mux> mux_;
     std::string auth_;
     std::function<void()> on_close_;
     std::string route_;

@@ -9,14 +9,14 @@
 #include <cstdint>
 #include <mutex>
 
-#include "tunnel/byte_stream.h"
+#include "session/byte_stream.h"
 
 namespace screen {
 
-class RateLimitedStream : public tunnel::ByteStream {
+class RateLimitedStream : public session::ByteStream {
 public:
     // `inner` is borrowed and must outlive this object; `bytes_per_second` > 0.
-    RateLimitedStream(tunnel::ByteStream& inner, std::uint64_t bytes_per_second);
+    RateLimitedStream(session::ByteStream& inner, std::uint64_t bytes_per_second);
 
     std::size_t read(void* buf, std::size_t len) override { return inner_.read(buf, len); }
     // Blocks until the rate allows each piece (at most kPiece bytes), then writes it.
@@ -27,7 +27,7 @@ public:
     static constexpr std::size_t kPiece = 16 * 1024;  // bytes paced at a time
 
 private:
-    tunnel::ByteStream& inner_;
+    session::ByteStream& inner_;
     const double seconds_per_byte_;
     std::mutex mu_;
     std::condition_variable cv_;

@@ -44,7 +44,7 @@ public:
     // Waits for the peer, then runs the handshake on `session` (its
     // deadline starts once the peer is there); nullptr when cancelled before
     // or during either. Throws what they throw otherwise
-    // (tunnel::CodeExpiredError: nobody joined in time).
+    // (session::CodeExpiredError: nobody joined in time).
     std::unique_ptr<SessionLink> secure(std::unique_ptr<tunnel::EndpointSession> session,
                                         tunnel::SecureRole role, const std::string& route);
     // false once cancelled: the caller stops before it shows anything more.
@@ -84,7 +84,7 @@ private:
 
 // A status line for a session state change ("Reconnecting... (why)"); empty
 // when nothing a person needs to see changed (e.g. a new RTT sample).
-std::string describe_status(const tunnel::SessionStatus& s, tunnel::SessionState previous,
+std::string describe_status(const session::SessionStatus& s, session::SessionState previous,
                             const std::string& waiting_for);
 
 // "the relay R through HTTP proxy P (from PAC ...)" / "the relay R directly

@@ -9,7 +9,7 @@
 
 #include "screen/input_gate.h"
 #include "screen/platform.h"
-#include "tunnel/byte_stream.h"
+#include "session/byte_stream.h"
 
 namespace screen {
 
@@ -34,7 +34,7 @@ public:
 
     // Blocks until the viewer leaves, the stream ends or stop() is called;
     // then closes `rfb`. Returns "" or why it ended abnormally.
-    std::string serve(tunnel::ByteStream& rfb);
+    std::string serve(session::ByteStream& rfb);
     // Any thread; serve() returns within one capture interval.
     void stop() { stop_ = true; }
 

@@ -11,7 +11,7 @@
 
 #include "screen/platform.h"
 #include "screen/tile_diff.h"
-#include "tunnel/byte_stream.h"
+#include "session/byte_stream.h"
 
 namespace screen {
 
@@ -47,7 +47,7 @@ public:
     ~Viewer();
 
     // Blocks until the stream ends or stop(); closes `rfb`. Returns "" or why it failed.
-    std::string run(tunnel::ByteStream& rfb);
+    std::string run(session::ByteStream& rfb);
     void stop();  // any thread
 
     // Queued and sent by the viewer thread, in order. Any thread.

@@ -8,7 +8,7 @@
 #include <memory>
 #include <string>
 
-#include "tunnel/carrier.h"
+#include "session/carrier.h"
 #include "tunnel/http_settings.h"
 
 namespace tunnel {
@@ -16,8 +16,8 @@ namespace tunnel {
 // Connects (one first poll answered at once, so that errors surface here) and
 // returns a running carrier. Throws CarrierError, `fatal` when retrying cannot
 // help (proxy refused, session unknown).
-std::unique_ptr<Carrier> connect_poll_carrier(const EndpointConfig& cfg, const std::string& token);
+std::unique_ptr<session::Carrier> connect_poll_carrier(const EndpointConfig& cfg, const std::string& token);
 
-CarrierFactory poll_carrier_factory(EndpointConfig cfg, std::string token);
+session::CarrierFactory poll_carrier_factory(EndpointConfig cfg, std::string token);
 
 }  // namespace tunnel

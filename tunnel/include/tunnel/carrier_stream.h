@@ -8,7 +8,7 @@
 #include <memory>
 #include <string>
 
-#include "tunnel/carrier.h"
+#include "session/carrier.h"
 #include "tunnel/http_settings.h"
 
 namespace tunnel {
@@ -20,10 +20,10 @@ namespace tunnel {
 // receive() hands over every frame, including the relay's ping/peer/end and
 // the pongs of the caller's pings; the carrier's own heartbeat pings carry
 // stamps with the top bit set, and their pongs are swallowed.
-std::unique_ptr<Carrier> connect_stream_carrier(const EndpointConfig& cfg,
+std::unique_ptr<session::Carrier> connect_stream_carrier(const EndpointConfig& cfg,
                                                 const std::string& token);
 
 // A CarrierFactory for SessionStream: each call connects a new carrier.
-CarrierFactory stream_carrier_factory(EndpointConfig cfg, std::string token);
+session::CarrierFactory stream_carrier_factory(EndpointConfig cfg, std::string token);
 
 }  // namespace tunnel

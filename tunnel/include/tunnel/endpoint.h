@@ -11,12 +11,12 @@
 #include <memory>
 #include <string>
 
-#include "tunnel/byte_stream.h"
+#include "session/byte_stream.h"
 #include "tunnel/http_settings.h"
 #include "tunnel/routes.h"
 #include "tunnel/secure_stream.h"
 #include "tunnel/session_client.h"
-#include "tunnel/session_stream.h"
+#include "session/session_stream.h"
 #include "tunnel/transport.h"
 
 namespace tunnel {
@@ -25,14 +25,14 @@ namespace tunnel {
 // handle at the relay. Threading: as ByteStream; end() from any thread.
 // Destroying it closes the stream but leaves the session to the relay's
 // grace period; call end() to finish it for both sides at once.
-class EndpointSession : public ByteStream {
+class EndpointSession : public session::ByteStream {
 public:
     using Clock = std::chrono::steady_clock;
 
     // `code_expires`: when the relay forgets an unused code (desk side;
     // ignored on the client side).
     EndpointSession(EndpointConfig cfg, std::string code, std::string token,
-                    SessionOptions opts, TransportPolicy policy = {},
+                    session::SessionOptions opts, TransportPolicy policy = {},
                     Clock::time_point code_expires = Clock::time_point::max());
     ~EndpointSession() override;
 
@@ -55,8 +55,8 @@ public:
 
     // Until the peer acknowledged all we wrote (true) or `timeout` passed.
     bool drain(std::chrono::milliseconds timeout) { return stream_->drain(timeout); }
-    SessionStatus status() const { return stream_->status(); }
-    SessionStats stats() const { return stream_->stats(); }
+    session::SessionStatus status() const { return stream_->status(); }
+    session::SessionStats stats() const { return stream_->stats(); }
 
     // Ends the session at the relay (the peer is told) and closes the
     // stream. Best effort: a relay that cannot be reached forgets the
@@ -69,7 +69,7 @@ private:
     std::string token_;  // secret; never logged
     Clock::time_point code_expires_;
     bool ended_ = false;
-    std::unique_ptr<SessionStream> stream_;
+    std::unique_ptr<session::SessionStream> stream_;
 };
 
 // Desk side: creates a session named `name` (shown to the customer) and
@@ -77,23 +77,23 @@ private:
 // its reads wait for the peer. Throws CarrierError (cannot reach the relay)
 // or std::runtime_error (the relay refused).
 std::unique_ptr<EndpointSession> open_session(const EndpointConfig& cfg, const std::string& name,
-                                              StatusCallback on_status = {},
+                                              session::StatusCallback on_status = {},
                                               TransportPolicy policy = {});
 
 // Client side: joins by code. Throws JoinError (wrong, expired, used code;
 // ended session; rate limited) with a sentence for the customer, or
 // CarrierError when the relay cannot be reached.
 std::unique_ptr<EndpointSession> join_session(const EndpointConfig& cfg, const std::string& code,
-                                              StatusCallback on_status = {},
+                                              session::StatusCallback on_status = {},
                                               TransportPolicy policy = {});
 
 // The same over the routes of a plan (tunnel/routes.h): the first route
 // whose session request works is used for the whole session; routes that
 // cannot connect are marked failed in `detector` and skipped.
 std::unique_ptr<EndpointSession> open_session(proxydetect::Detector& detector, const RoutePlan& plan,
-                                              const std::string& name, StatusCallback on_status = {});
+                                              const std::string& name, session::StatusCallback on_status = {});
 std::unique_ptr<EndpointSession> join_session(proxydetect::Detector& detector, const RoutePlan& plan,
-                                              const std::string& code, StatusCallback on_status = {});
+                                              const std::string& code, session::StatusCallback on_status = {});
 
 // Waits for the peer as long as the code lives (wait_for_peer), then runs
 // the end-to-end TLS handshake over `session`, whose deadline

@@ -16,7 +16,7 @@
 #include <memory>
 #include <string>
 
-#include "tunnel/byte_stream.h"
+#include "session/byte_stream.h"
 
 namespace tunnel {
 
@@ -40,10 +40,10 @@ enum class SecureRole {
 // of it (secure_session waits for that first, as long as the code lives).
 constexpr std::chrono::milliseconds kSecureHandshakeTimeout{30000};
 
-class SecureStream : public ByteStream {
+class SecureStream : public session::ByteStream {
 public:
     // `tls` is the established TLS layer (owned); `auth_string` its SAS.
-    SecureStream(std::unique_ptr<ByteStream> tls, std::string auth_string);
+    SecureStream(std::unique_ptr<session::ByteStream> tls, std::string auth_string);
 
     std::size_t read(void* buf, std::size_t len) override;
     void write(const void* buf, std::size_t len) override;
@@ -58,7 +58,7 @@ public:
     std::string auth_string() const { return auth_string_; }
 
 private:
-    std::unique_ptr<ByteStream> tls_;
+    std::unique_ptr<session::ByteStream> tls_;
     std::string auth_string_;
 };
 
@@ -75,7 +75,7 @@ private:
 // throws StreamError saying so. The timeout runs from this call: call it
 // once the peer is present (tunnel::secure_session does), never while
 // waiting for someone to join.
-std::unique_ptr<SecureStream> secure_handshake(std::unique_ptr<ByteStream> inner, SecureRole role,
+std::unique_ptr<SecureStream> secure_handshake(std::unique_ptr<session::ByteStream> inner, SecureRole role,
                                                std::chrono::milliseconds timeout = kSecureHandshakeTimeout);
 
 }  // namespace tunnel

@@ -39,7 +39,7 @@ private:
 };
 
 // Transport failures (proxy, TLS, relay down) throw CarrierError
-// (tunnel/carrier.h); other refusals of the relay throw std::runtime_error.
+// (session/carrier.h); other refusals of the relay throw std::runtime_error.
 class SessionClient {
 public:
     explicit SessionClient(EndpointConfig cfg) : cfg_(std::move(cfg)) {}

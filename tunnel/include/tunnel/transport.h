@@ -9,7 +9,7 @@
 #include <functional>
 #include <string>
 
-#include "tunnel/carrier.h"
+#include "session/carrier.h"
 #include "tunnel/carrier_poll.h"
 #include "tunnel/http_settings.h"
 
@@ -55,7 +55,7 @@ using TransportLog = std::function<void(const std::string&)>;
 // (TransportPolicy::stream_retry), without loss and without "reconnecting".
 // Fatal errors of stream mode that poll mode shares (proxy refused CONNECT,
 // bad credentials, session gone) are rethrown.
-CarrierFactory transport_factory(EndpointConfig cfg, std::string token, TransportPolicy policy,
+session::CarrierFactory transport_factory(EndpointConfig cfg, std::string token, TransportPolicy policy,
                                  TransportLog log = {});
 
 // One stream-mode probe for `tether-tunnel probe`: connects and measures the

@@ -1,8 +1,8 @@
 // Mux: the reader thread (parse, validate, dispatch) and serialised frame
 // writes onto the base stream. Channel behaviour is in mux_channel.cpp.
-#include "tunnel/mux.h"
+#include "session/mux.h"
 
-namespace tunnel {
+namespace session {
 namespace {
 
 std::uint32_t get_u32(const char* p) {
@@ -186,4 +186,4 @@ void Mux::maybe_finish_base() {
     }
 }
 
-}  // namespace tunnel
+}  // namespace session

@@ -1,9 +1,9 @@
-#include "tunnel/stream_buffers.h"
+#include "session/stream_buffers.h"
 
 #include <algorithm>
 #include <cstring>
 
-namespace tunnel {
+namespace session {
 namespace {
 constexpr std::size_t kSpare = 8;  // blocks kept for reuse (2 MiB): a steady stream allocates none
 }
@@ -64,4 +64,4 @@ std::size_t ChunkQueue::read(char* out, std::size_t n) {
     return done;
 }
 
-}  // namespace tunnel
+}  // namespace session

@@ -1,13 +1,13 @@
 // SessionStream: construction, the application side (read/write/fin/close)
 // and state shared by the receive and send threads. The frame handling lives
 // in session_stream_recv.cpp, the sending in session_stream_send.cpp.
-#include "tunnel/session_stream.h"
+#include "session/session_stream.h"
 
 #include <algorithm>
 #include <cstring>
 #include <random>
 
-namespace tunnel {
+namespace session {
 namespace {
 
 std::uint64_t random_epoch() {
@@ -174,4 +174,4 @@ void SessionStream::flush_status() {
     for (const auto& s : q) opts_.on_status(s);
 }
 
-}  // namespace tunnel
+}  // namespace session

@@ -42,11 +42,11 @@
 #include <thread>
 #include <vector>
 
-#include "tunnel/byte_stream.h"
-#include "tunnel/carrier.h"
-#include "tunnel/stream_buffers.h"
+#include "session/byte_stream.h"
+#include "session/carrier.h"
+#include "session/stream_buffers.h"
 
-namespace tunnel {
+namespace session {
 
 enum class SessionState {
     connecting,        // first carrier not up yet
@@ -260,4 +260,4 @@ private:
     std::thread send_thread_;
 };
 
-}  // namespace tunnel
+}  // namespace session

@@ -1,4 +1,4 @@
-#include "tunnel/byte_stream.h"
+#include "session/byte_stream.h"
 
 #include <algorithm>
 #include <condition_variable>
@@ -9,10 +9,8 @@
 #include <thread>
 
 #include <cerrno>
-#include <sys/socket.h>
-#include <unistd.h>
 
-namespace tunnel {
+namespace session {
 
 bool read_exact(ByteStream& s, void* buf, std::size_t len) {
     auto* p = static_cast<char*>(buf);
@@ -90,44 +88,6 @@ private:
     std::shared_ptr<Pipe> in_, out_;
 };
 
-class FdStream : public ByteStream {
-public:
-    explicit FdStream(int fd) : fd_(fd) {}
-    ~FdStream() override { ::close(fd_); }
-
-    std::size_t read(void* buf, std::size_t len) override {
-        for (;;) {
-            ssize_t n = ::recv(fd_, buf, len, 0);
-            if (n >= 0) return static_cast<std::size_t>(n);
-            if (errno == EINTR) continue;
-            if (closed_) return 0;
-            throw StreamError(std::string("socket read failed: ") + std::strerror(errno));
-        }
-    }
-
-    void write(const void* buf, std::size_t len) override {
-        const char* p = static_cast<const char*>(buf);
-        while (len > 0) {
-            ssize_t n = ::send(fd_, p, len, MSG_NOSIGNAL);
-            if (n < 0 && errno == EINTR) continue;
-            if (n < 0) throw StreamError(std::string("socket write failed: ") + std::strerror(errno));
-            p += n;
-            len -= static_cast<std::size_t>(n);
-        }
-    }
-
-    void shutdown_write() override { ::shutdown(fd_, SHUT_WR); }
-
-    void close() override {
-        closed_ = true;
-        ::shutdown(fd_, SHUT_RDWR);  // wakes blocked recv/send; fd closed in the destructor
-    }
-
-private:
-    int fd_;
-    std::atomic<bool> closed_{false};
-};
-
 class Borrowed : public ByteStream {
 public:
     explicit Borrowed(ByteStream& t) : t_(t) {}
@@ -169,8 +129,6 @@ make_stream_pair(std::size_t capacity) {
 
 std::unique_ptr<ByteStream> borrow(ByteStream& target) { return std::make_unique<Borrowed>(target); }
 
-std::unique_ptr<ByteStream> make_fd_stream(int fd) { return std::make_unique<FdStream>(fd); }
-
 std::string pump(ByteStream& a, ByteStream& b) {
     std::string err_ba;
     std::thread back([&] { err_ba = copy_until_end(b, a); });
@@ -179,4 +137,4 @@ std::string pump(ByteStream& a, ByteStream& b) {
     return !err_ab.empty() ? err_ab : err_ba;
 }
 
-}  // namespace tunnel
+}  // namespace session

@@ -1,11 +1,11 @@
 // SessionStream's receive thread: makes carriers (with backoff and an outage
 // limit), reads frames and applies them to the stream state.
-#include "tunnel/session_stream.h"
+#include "session/session_stream.h"
 
 #include <algorithm>
 #include <sstream>
 
-namespace tunnel {
+namespace session {
 namespace {
 
 using wire::FrameType;
@@ -301,4 +301,4 @@ void SessionStream::on_end(const wire::Frame& f) {
     send_cv_.notify_all();
 }
 
-}  // namespace tunnel
+}  // namespace session

@@ -27,10 +27,10 @@
 #include <string>
 #include <thread>
 
-#include "tunnel/byte_stream.h"
-#include "tunnel/stream_buffers.h"
+#include "session/byte_stream.h"
+#include "session/stream_buffers.h"
 
-namespace tunnel {
+namespace session {
 
 enum class Channel : std::uint8_t { control = 0, rfb = 1, file = 2, raw = 3 };
 enum class MuxKind : std::uint8_t { data = 0, credit = 1, fin = 2, reset = 3 };
@@ -128,4 +128,4 @@ private:
     std::thread reader_;
 };
 
-}  // namespace tunnel
+}  // namespace session

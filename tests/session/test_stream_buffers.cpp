@@ -1,14 +1,14 @@
-// SendBuffer and ChunkQueue (tunnel/stream_buffers.h): byte-exact contents
+// SendBuffer and ChunkQueue (session/stream_buffers.h): byte-exact contents
 // across block boundaries, trimming and reuse, against a plain string model.
 #include <catch2/catch.hpp>
 
 #include <random>
 #include <string>
 
-#include "tunnel/stream_buffers.h"
+#include "session/stream_buffers.h"
 
-using tunnel::ChunkQueue;
-using tunnel::SendBuffer;
+using session::ChunkQueue;
+using session::SendBuffer;
 
 namespace {
 

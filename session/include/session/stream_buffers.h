@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-namespace tunnel {
+namespace session {
 
 // Stream bytes [base, end) kept until the peer acknowledges them, in fixed
 // blocks; trimming frees whole blocks (kept for reuse). Not thread-safe.
@@ -60,4 +60,4 @@ private:
     std::size_t size_ = 0;
 };
 
-}  // namespace tunnel
+}  // namespace session

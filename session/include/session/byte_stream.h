@@ -9,7 +9,7 @@
 #include <string>
 #include <utility>
 
-namespace tunnel {
+namespace session {
 
 // The stream failed (as opposed to ending cleanly). what() is a sentence a
 // person can act on, e.g. "the relay ended the session: the peer left".
@@ -56,10 +56,6 @@ bool read_exact(ByteStream& s, void* buf, std::size_t len);
 std::pair<std::unique_ptr<ByteStream>, std::unique_ptr<ByteStream>>
 make_stream_pair(std::size_t capacity = 256 * 1024);
 
-// A ByteStream over a connected socket or socketpair end. Takes ownership of
-// `fd` (closed by the destructor).
-std::unique_ptr<ByteStream> make_fd_stream(int fd);
-
 // A non-owning ByteStream that forwards to `target` (which must outlive it),
 // for layers that take ownership of what they wrap (secure_handshake) when
 // the caller keeps the real stream (e.g. to end the session at the relay).
@@ -70,4 +66,4 @@ std::unique_ptr<ByteStream> borrow(ByteStream& target);
 // one extra thread. Returns the error message of the first failure, or "".
 std::string pump(ByteStream& a, ByteStream& b);
 
-}  // namespace tunnel
+}  // namespace session

@@ -1,10 +1,10 @@
 // MuxChannel: one channel's buffers, credit and end-of-stream states.
-#include "tunnel/mux.h"
+#include "session/mux.h"
 
 #include <algorithm>
 #include <cstring>
 
-namespace tunnel {
+namespace session {
 namespace {
 
 // Credit goes back once a quarter window was consumed: few credit frames,
@@ -161,4 +161,4 @@ bool MuxChannel::done_both_ways() {
     return (fin_written_ || closed_ || failed_) && (peer_fin_ || reset_by_peer_ || failed_);
 }
 
-}  // namespace tunnel
+}  // namespace session

@@ -1,10 +1,10 @@
 // SessionStream's send thread: batches control frames, acks, data from
 // send_pos_, fin and heartbeats, and hands them to the current carrier.
-#include "tunnel/session_stream.h"
+#include "session/session_stream.h"
 
 #include <algorithm>
 
-namespace tunnel {
+namespace session {
 namespace {
 
 using wire::FrameType;
@@ -137,4 +137,4 @@ void SessionStream::queue_resend(Clock::time_point now) {
     send_cv_.notify_all();
 }
 
-}  // namespace tunnel
+}  // namespace session

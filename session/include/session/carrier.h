@@ -12,7 +12,7 @@
 
 #include "wire/frame.h"
 
-namespace tunnel {
+namespace session {
 
 // The carrier broke (connection reset, proxy error, HTTP error...). what() is
 // a sentence for a person; `fatal` means retrying cannot help (e.g. the
@@ -59,4 +59,4 @@ public:
 // Connects a new carrier for a session token (blocking; throws CarrierError).
 using CarrierFactory = std::function<std::unique_ptr<Carrier>()>;
 
-}  // namespace tunnel
+}  // namespace session
