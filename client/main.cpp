@@ -17,6 +17,7 @@
 #include "client_app.h"
 #include "client_window.h"
 #include "screen/direct.h"
+#include "platform/dirs.h"
 #include "screen/program.h"
 #include "screen/relay_connector.h"
 #include "tunnel/endpoint_options.h"
@@ -61,7 +62,7 @@ po::options_description describe(Options& o) {
 bool parse(int argc, char** argv, Options& o) {
     auto d = describe(o);
     if (!tunnel::parse_layered(argc, argv, d, "Usage: tether-client [options]", std::cout)) return false;
-    if (o.cfg.download_dir.empty()) o.cfg.download_dir = screen::default_download_dir();
+    if (o.cfg.download_dir.empty()) o.cfg.download_dir = platform::user_downloads_dir();
     o.cfg.file_rate_limit = o.file_rate_kib * 1024;
     return true;
 }

@@ -18,6 +18,7 @@
 #include "desk_app.h"
 #include "desk_window.h"
 #include "screen/direct.h"
+#include "platform/dirs.h"
 #include "screen/program.h"
 #include "screen/relay_connector.h"
 #include "tunnel/endpoint_options.h"
@@ -67,7 +68,7 @@ bool parse(int argc, char** argv, Options& o) {
     if (!tunnel::parse_layered(argc, argv, d, "Usage: tether-desk [options]", std::cout)) return false;
     if (o.quality > 9) throw std::runtime_error("--quality is 0 (smallest) to 9 (best)");
     o.cfg.viewer.jpeg_quality = o.quality;
-    if (o.cfg.download_dir.empty()) o.cfg.download_dir = screen::default_download_dir();
+    if (o.cfg.download_dir.empty()) o.cfg.download_dir = platform::user_downloads_dir();
     o.cfg.file_rate_limit = o.file_rate_kib * 1024;
     if (o.renew && !o.headless) throw std::runtime_error("--renew is for --headless (the window offers a new code with one click)");
     o.cfg.on_expiry = !o.headless ? desk::OnExpiry::offer_new_code

@@ -1,33 +1,23 @@
-// The receiver's only way to touch the file system: every file is created
-// relative to one directory fd (openat and friends), with O_NOFOLLOW, so a
-// name can never reach outside the download folder, even through a symlink
-// planted inside it. Names given here are already sanitised single components.
+// The receiver's only way to create files: every file is made inside one
+// folder by a single sanitised name component, never through a symbolic
+// link or reparse point planted there, and never replacing a file. POSIX:
+// relative to a directory descriptor (openat, O_NOFOLLOW, renameat2
+// NOREPLACE) in download_dir_posix.cpp; Windows: \\?\ paths,
+// FILE_FLAG_OPEN_REPARSE_POINT, MoveFileEx without REPLACE_EXISTING in
+// download_dir_windows.cpp.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
+
+#include "file_io.h"
 
 namespace files {
 
-// A file descriptor closed by the destructor.
-class Fd {
-public:
-    Fd() = default;
-    explicit Fd(int fd) : fd_(fd) {}
-    ~Fd() { reset(); }
-    Fd(Fd&& o) noexcept : fd_(o.release()) {}
-    Fd& operator=(Fd&& o) noexcept;
-    int get() const { return fd_; }
-    int release();
-    void reset();
-
-private:
-    int fd_ = -1;
-};
-
 // A partial file opened for writing: `length` bytes were already there.
 struct Partial {
-    Fd fd;
+    File file;
     std::uint64_t length = 0;
 };
 
@@ -35,13 +25,14 @@ class DownloadDir {
 public:
     // Opens the folder. Throws std::runtime_error with a sentence if it cannot.
     explicit DownloadDir(const std::string& path);
+    ~DownloadDir();
 
     // File names of the partial data and its metadata for a transfer key.
     static std::string partial_name(const std::string& key);
     static std::string meta_name(const std::string& key);
 
-    // Opens (or creates, mode 0600) .tether-partial-<key> and writes its
-    // metadata file. Refuses symlinks and non-regular files. Throws.
+    // Opens (or creates, owner-only) .tether-partial-<key> and writes its
+    // metadata file. Refuses links and non-regular files. Throws.
     Partial open_partial(const std::string& key, const std::string& meta_json);
 
     // Bytes already in .tether-partial-<key> (0 if none): what a resume keeps.
@@ -57,9 +48,13 @@ public:
     const std::string& path() const { return path_; }
 
 private:
+    // False when `to` exists; throws on other failures.
     bool rename_no_replace(const std::string& from, const std::string& to);
+    void unlink(const std::string& name);
+
     std::string path_;
-    Fd dir_;
+    struct Native;  // the platform's handle on the folder
+    std::unique_ptr<Native> native_;
 };
 
 }  // namespace files

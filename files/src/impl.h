@@ -35,11 +35,11 @@ constexpr std::uint64_t kAckEvery = 256 * 1024;
 // Outgoing state machine: offered -> sending -> awaiting_result -> (gone).
 enum class OutState { offered, sending, awaiting_result };
 
-// One file we send. Guarded by EndpointImpl::mu, except `fd`, which only the writer
-// reads (pread) and which lives as long as any shared_ptr to this object.
+// One file we send. Guarded by EndpointImpl::mu, except `file`, which only the
+// writer reads (read_at) and which lives as long as any shared_ptr to this object.
 struct Outgoing {
     std::uint32_t wire = 0;
-    Fd fd;
+    File file;
     std::string name;
     std::uint64_t size = 0;
     std::string sha256;

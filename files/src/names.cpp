@@ -48,14 +48,18 @@ std::string trim_dots_and_spaces(const std::string& s) {
     return s.substr(b, e - b);
 }
 
-// CON, PRN, AUX, NUL, COM1-9, LPT1-9, with any extension, any case: devices on Windows.
+// CON, PRN, AUX, NUL, COM1-9, LPT1-9 (also with the superscript digits
+// ¹ ² ³, which Windows treats as the same devices), with any extension, any
+// case: devices on Windows, whatever folder they are "created" in.
 bool is_reserved_device(const std::string& name) {
     std::string stem = name.substr(0, name.find('.'));
     while (!stem.empty() && stem.back() == ' ') stem.pop_back();
     std::transform(stem.begin(), stem.end(), stem.begin(), [](unsigned char c) { return std::toupper(c); });
     if (stem == "CON" || stem == "PRN" || stem == "AUX" || stem == "NUL") return true;
-    return stem.size() == 4 && (stem.compare(0, 3, "COM") == 0 || stem.compare(0, 3, "LPT") == 0) &&
-           stem[3] >= '1' && stem[3] <= '9';
+    if (stem.size() < 4 || (stem.compare(0, 3, "COM") != 0 && stem.compare(0, 3, "LPT") != 0)) return false;
+    const std::string digit = stem.substr(3);
+    return (digit.size() == 1 && digit[0] >= '1' && digit[0] <= '9') || digit == "\u00b9" || digit == "\u00b2" ||
+           digit == "\u00b3";
 }
 
 // Cuts `s` to at most `max` bytes without splitting a UTF-8 sequence.
@@ -86,10 +90,11 @@ std::string shorten(const std::string& name) {
 SanitisedName sanitise_name(const std::string& offered) {
     if (offered.empty()) return {false, "", "the offered file name is empty"};
     if (offered == "." || offered == "..") return {false, "", "the offered file name \"" + offered + "\" is a directory reference"};
-    std::string name = trim_dots_and_spaces(replace_unsafe(offered));
+    std::string name = shorten(trim_dots_and_spaces(replace_unsafe(offered)));
     if (name.empty()) return {false, "", "the offered file name has no usable characters"};
+    // After shortening, which can itself leave "CON.txt" behind.
     if (is_reserved_device(name)) name = "_" + name;
-    return {true, shorten(name), ""};
+    return {true, name, ""};
 }
 
 std::string with_collision_suffix(const std::string& name, unsigned n) {

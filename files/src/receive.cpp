@@ -1,11 +1,5 @@
 // Our side of transfers the peer sends: check the offer (consent, name),
 // ask the user, write chunks to a partial file, verify, rename into place.
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-
 #include "files/names.h"
 #include "impl.h"
 
@@ -20,42 +14,12 @@ bool is_sha256_hex(const std::string& s) {
     return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string::npos;
 }
 
-// Reserves the disk blocks for the rest of the file before accepting it, so
-// that a full disk is a clear refusal now rather than a failure at 90%, and
-// the file system allocates in one go (fewer, larger extents). KEEP_SIZE:
-// the file's length stays the count of bytes written, which resuming relies
-// on. File systems without fallocate just skip this. Throws on ENOSPC/EDQUOT.
-void reserve_space(int fd, std::uint64_t have, std::uint64_t size) {
-#ifdef FALLOC_FL_KEEP_SIZE
-    if (size <= have) return;
-    if (::fallocate(fd, FALLOC_FL_KEEP_SIZE, static_cast<off_t>(have), static_cast<off_t>(size - have)) == 0) return;
-    if (errno == ENOSPC || errno == EDQUOT)
-        throw std::runtime_error("not enough free space in the download folder for " + std::to_string(size - have) +
-                                 " more bytes");
-#else
-    (void)fd, (void)have, (void)size;
-#endif
-}
-
 // The partial file's name: one transfer = (sha256, size, sanitised name).
 std::string transfer_key(const std::string& sha, std::uint64_t size, const std::string& name) {
     Sha256 h;
     std::string id = "tether-partial\n" + sha + "\n" + std::to_string(size) + "\n" + name;
     h.update(id.data(), id.size());
     return to_hex(h.finish()).substr(0, 32);
-}
-
-// Writes all of `len` bytes at `offset`; false with errno set on failure.
-bool pwrite_all(int fd, const char* p, std::size_t len, std::uint64_t offset) {
-    while (len > 0) {
-        ssize_t n = ::pwrite(fd, p, len, static_cast<off_t>(offset));
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return false;
-        p += n;
-        len -= static_cast<std::size_t>(n);
-        offset += static_cast<std::uint64_t>(n);
-    }
-    return true;
 }
 
 }  // namespace
@@ -108,8 +72,8 @@ std::shared_ptr<Incoming> EndpointImpl::take_in(std::uint32_t id) {
 
 // Called with inc.io held. keep: leave the partial for a later resume.
 void EndpointImpl::close_partial(Incoming& inc, bool keep) {
-    bool had_file = inc.partial.fd.get() >= 0;
-    inc.partial.fd.reset();
+    bool had_file = inc.partial.file.is_open();
+    inc.partial.file.close();
     inc.state = InState::finished;
     if (!keep && had_file && dir) dir->remove(inc.key);
 }
@@ -128,15 +92,15 @@ void EndpointImpl::accept(std::uint32_t id) {
         json meta = {{"name", inc->info.save_name}, {"size", inc->info.size}, {"sha256", inc->info.sha256}};
         inc->partial = dir->open_partial(inc->key, meta.dump());
         if (inc->partial.length > inc->info.size) {  // not ours after all: start over
-            if (::ftruncate(inc->partial.fd.get(), 0) != 0) throw std::runtime_error("cannot reset the temporary file");
+            inc->partial.file.truncate(0);
             inc->partial.length = 0;
         }
-        hash_fd_prefix(inc->partial.fd.get(), inc->partial.length, inc->hash);  // rebuild the hash state
-        reserve_space(inc->partial.fd.get(), inc->partial.length, inc->info.size);
+        hash_prefix(inc->partial.file, inc->partial.length, inc->hash);  // rebuild the hash state
+        inc->partial.file.reserve(inc->partial.length, inc->info.size);
     } catch (const std::exception& e) {
         // A partial that holds no byte yet is litter: remove it. One with
         // bytes from an earlier attempt stays, to resume once there is room.
-        if (inc->partial.fd.get() >= 0 && inc->partial.length == 0) close_partial(*inc, false);
+        if (inc->partial.file.is_open() && inc->partial.length == 0) close_partial(*inc, false);
         lk.unlock();
         return decline(id, std::string("the receiver cannot save the file: ") + e.what(), "disk");
     }
@@ -203,7 +167,11 @@ void EndpointImpl::on_data(const proto::Message& m) {
 // Called with inc.io held: writes and hashes the chunk, queues an ACK every
 // kAckEvery bytes. Returns "" or why the file could not be written.
 std::string EndpointImpl::write_chunk(Incoming& inc, const char* bytes, std::size_t len) {
-    if (!pwrite_all(inc.partial.fd.get(), bytes, len, inc.written)) return std::strerror(errno);
+    try {
+        inc.partial.file.write_at(bytes, len, inc.written);
+    } catch (const std::exception& e) {
+        return e.what();
+    }
     inc.hash.update(bytes, len);
     inc.written += len;
     data_received += len;
@@ -228,7 +196,7 @@ void EndpointImpl::finalize(const std::shared_ptr<Incoming>& inc) {
             error = "integrity check failed: the received data does not match the offered SHA-256; the file was discarded";
         } else {
             try {
-                if (::fdatasync(inc->partial.fd.get()) != 0) throw std::runtime_error(std::strerror(errno));
+                inc->partial.file.sync();
                 name = dir->commit(inc->key, inc->info.save_name);
             } catch (const std::exception& e) {
                 error = std::string("the receiver could not store the file: ") + e.what();

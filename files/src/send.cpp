@@ -1,12 +1,5 @@
 // Our side of transfers we send: offer, stream chunks within the window,
 // follow the receiver's acks and final result.
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-
 #include "impl.h"
 
 namespace files {
@@ -16,20 +9,10 @@ using proto::Type;
 
 namespace {
 
+// The file's own name: after the last '/' (or '\', a Windows separator).
 std::string last_component(const std::string& path) {
-    std::size_t slash = path.find_last_of('/');
+    std::size_t slash = path.find_last_of("/\\");
     return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
-// Opens a regular file for reading; throws a sentence otherwise.
-Fd open_regular(const std::string& path, std::uint64_t& size) {
-    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (fd.get() < 0) throw std::runtime_error("cannot open " + path + ": " + std::strerror(errno));
-    struct stat st {};
-    if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode))
-        throw std::runtime_error(path + " is not a regular file");
-    size = static_cast<std::uint64_t>(st.st_size);
-    return fd;
 }
 
 }  // namespace
@@ -37,9 +20,10 @@ Fd open_regular(const std::string& path, std::uint64_t& size) {
 TransferId EndpointImpl::send_file(const std::string& path, const std::string& offered_name, bool start_paused) {
     if (!consent_allowed()) throw std::runtime_error("file transfer is switched off (F12): switch it on to send files");
     auto o = std::make_shared<Outgoing>();
-    o->fd = open_regular(path, o->size);
+    o->file = File::open_read(path);
+    o->size = o->file.size();
     Sha256 h;
-    hash_fd_prefix(o->fd.get(), o->size, h);
+    hash_prefix(o->file, o->size, h);
     o->sha256 = to_hex(h.finish());
     o->name = offered_name.empty() ? last_component(path) : offered_name;
     o->paused = start_paused;
@@ -161,15 +145,17 @@ std::shared_ptr<Outgoing> EndpointImpl::pick_sendable_locked(std::uint64_t& offs
 // Writer thread: one DATA message, read straight into the outgoing buffer.
 void EndpointImpl::send_chunk(const std::shared_ptr<Outgoing>& o, std::uint64_t offset, std::size_t len, std::vector<char>& buf) {
     char* body = buf.data() + proto::kHeaderSize + proto::kDataHeaderSize;
-    std::size_t got = 0;
-    while (got < len) {
-        ssize_t n = ::pread(o->fd.get(), body + got, len - got, static_cast<off_t>(offset + got));
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            std::string why = n < 0 ? std::strerror(errno) : "it became shorter";
-            return cancel_out(o->wire, "the sender can no longer read the file (" + why + ")", false, true);
+    for (std::size_t got = 0; got < len;) {
+        std::string why;
+        std::size_t n = 0;
+        try {
+            n = o->file.read_at(body + got, len - got, offset + got);
+            if (n == 0) why = "it became shorter";
+        } catch (const std::exception& e) {
+            why = e.what();
         }
-        got += static_cast<std::size_t>(n);
+        if (!why.empty()) return cancel_out(o->wire, "the sender can no longer read the file (" + why + ")", false, true);
+        got += n;
     }
     proto::put_header(buf.data(), Type::data, static_cast<std::uint32_t>(proto::kDataHeaderSize + len));
     proto::put_data_header(buf.data() + proto::kHeaderSize, o->wire, offset);

@@ -2,25 +2,13 @@
 
 #include <sys/stat.h>
 
-#include <cerrno>
-#include <cstring>
 #include <stdexcept>
 
+#include "platform/dirs.h"
 #include "screen/rate_limited_stream.h"
 
 namespace screen {
 namespace {
-
-// mkdir -p with mode 0700 for what we create (received files are private).
-void make_dirs(const std::string& path) {
-    if (path.empty()) throw std::runtime_error("no download folder given (--download-dir)");
-    for (std::size_t i = 1; i <= path.size(); ++i) {
-        if (i < path.size() && path[i] != '/') continue;
-        std::string part = path.substr(0, i);
-        if (::mkdir(part.c_str(), 0700) != 0 && errno != EEXIST)
-            throw std::runtime_error("cannot create the download folder " + part + ": " + std::strerror(errno));
-    }
-}
 
 std::string base_name(const std::string& path) {
     auto slash = path.find_last_of('/');
@@ -101,7 +89,8 @@ void FileService::start(session::ByteStream& channel) {
     std::lock_guard<std::mutex> elk(ep_mu_);
     std::lock_guard<std::mutex> lk(mu_);
     if (ep_) throw std::logic_error("FileService::start called twice without stop()");
-    make_dirs(opt_.download_dir);
+    if (opt_.download_dir.empty()) throw std::runtime_error("no download folder given (--download-dir)");
+    platform::make_private_dirs(opt_.download_dir);  // received files are private
     session::ByteStream* ch = &channel;
     if (opt_.rate_limit > 0) {
         limited_ = std::make_unique<RateLimitedStream>(channel, opt_.rate_limit);

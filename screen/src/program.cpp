@@ -7,11 +7,6 @@
 
 namespace screen {
 
-std::string default_download_dir() {
-    const char* home = std::getenv("HOME");
-    return home && *home ? std::string(home) + "/Downloads/Tether" : "Tether-downloads";
-}
-
 void stop_on_signals(std::function<void()> on_stop) {
     sigset_t set;
     sigemptyset(&set);

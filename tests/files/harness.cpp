@@ -5,12 +5,23 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <random>
 #include <sstream>
 
+// A random name that create_directory() makes and nobody else has: the
+// portable mkdtemp (the same source runs on Linux and under wine).
 TempDir::TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "tether-files-XXXXXX").string();
-    REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-    path = tmpl;
+    std::random_device rd;
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        std::ostringstream name;
+        name << "tether-files-" << std::hex << rd() << rd();
+        fs::path p = fs::temp_directory_path() / name.str();
+        if (fs::create_directory(p)) {
+            path = p;
+            return;
+        }
+    }
+    FAIL("cannot create a temporary folder in " << fs::temp_directory_path());
 }
 
 TempDir::~TempDir() {
@@ -38,18 +49,9 @@ void write_prng_file(const fs::path& path, std::uint64_t size, std::uint64_t see
 
 std::vector<std::string> list_tree(const fs::path& root) {
     std::vector<std::string> out;
-    for (auto& e : fs::recursive_directory_iterator(root)) out.push_back(e.path().lexically_relative(root).string());  // no symlink resolution
+    for (auto& e : fs::recursive_directory_iterator(root)) out.push_back(e.path().lexically_relative(root).generic_u8string());  // '/' on every platform; no symlink resolution
     std::sort(out.begin(), out.end());
     return out;
-}
-
-std::uint64_t peak_rss_bytes() {
-    std::ifstream f("/proc/self/status");
-    std::string line;
-    while (std::getline(f, line))
-        if (line.rfind("VmHWM:", 0) == 0) return std::stoull(line.substr(6)) * 1024;  // kB in the file
-    FAIL("no VmHWM in /proc/self/status");
-    return 0;
 }
 
 Side::Side(session::ByteStream& stream, files::Options options) {
@@ -86,7 +88,7 @@ std::string Side::wait_run() {
 
 files::Options options_for(const fs::path& dir) {
     files::Options o;
-    o.download_dir = dir.string();
+    o.download_dir = dir.u8string();
     return o;
 }
 

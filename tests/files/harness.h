@@ -32,9 +32,6 @@ void write_prng_file(const fs::path& path, std::uint64_t size, std::uint64_t see
 // Every path below `root`, relative to it, sorted.
 std::vector<std::string> list_tree(const fs::path& root);
 
-// Peak resident memory of this process so far (VmHWM), in bytes.
-std::uint64_t peak_rss_bytes();
-
 // One side: an endpoint on `stream`, its run() on a thread, outcomes recorded.
 class Side {
 public:

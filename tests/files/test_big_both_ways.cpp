@@ -2,10 +2,22 @@
 // identical and the process never buffers a file (peak RSS growth bounded).
 #include <catch2/catch.hpp>
 
+#include <fstream>
+
 #include "files/sha256.h"
 #include "harness.h"
 
 namespace {
+
+// Peak resident memory of this process so far (VmHWM), in bytes.
+std::uint64_t peak_rss_bytes() {
+    std::ifstream f("/proc/self/status");
+    std::string line;
+    while (std::getline(f, line))
+        if (line.rfind("VmHWM:", 0) == 0) return std::stoull(line.substr(6)) * 1024;  // kB in the file
+    FAIL("no VmHWM in /proc/self/status");
+    return 0;
+}
 
 constexpr std::uint64_t kSize = std::uint64_t{1} << 30;       // 1 GiB per direction
 constexpr std::uint64_t kRssBudget = std::uint64_t{64} << 20;  // no whole-file buffering
@@ -38,18 +50,18 @@ TEST_CASE("1 GiB each way simultaneously: identical SHA-256, bounded memory") {
     auto streams = session::make_stream_pair();
     Side a(*streams.first, ao), b(*streams.second, bo);
 
-    std::thread send_b([&] { b.endpoint().send_file((root.path / "b-src" / "from-b.bin").string()); });
-    a.endpoint().send_file((root.path / "a-src" / "from-a.bin").string());
+    std::thread send_b([&] { b.endpoint().send_file((root.path / "b-src" / "from-b.bin").u8string()); });
+    a.endpoint().send_file((root.path / "a-src" / "from-a.bin").u8string());
     send_b.join();
     auto a_out = a.wait_outcomes(2), b_out = b.wait_outcomes(2);
     rss.sample();
 
     for (auto& o : a_out) CHECK(o.ok);
     for (auto& o : b_out) CHECK(o.ok);
-    CHECK(files::sha256_file_hex((root.path / "b-down" / "from-a.bin").string()) ==
-          files::sha256_file_hex((root.path / "a-src" / "from-a.bin").string()));
-    CHECK(files::sha256_file_hex((root.path / "a-down" / "from-b.bin").string()) ==
-          files::sha256_file_hex((root.path / "b-src" / "from-b.bin").string()));
+    CHECK(files::sha256_file_hex((root.path / "b-down" / "from-a.bin").u8string()) ==
+          files::sha256_file_hex((root.path / "a-src" / "from-a.bin").u8string()));
+    CHECK(files::sha256_file_hex((root.path / "a-down" / "from-b.bin").u8string()) ==
+          files::sha256_file_hex((root.path / "b-src" / "from-b.bin").u8string()));
     CHECK(a.endpoint().stats().data_sent == kSize);
     CHECK(a.endpoint().stats().data_received == kSize);
     INFO("peak RSS growth " << rss.worst / (1 << 20) << " MiB");

@@ -41,7 +41,7 @@ TEST_CASE("consent off: the desk's offer is refused with a message naming F12, n
     files::Options co = fx.client_options();
     co.on_offer = [&](const files::OfferInfo&) { asked = true; return files::Decision::accept; };
     Side desk(*streams.first, options_for(fx.src)), client(*streams.second, co);
-    desk.endpoint().send_file((fx.src / "tool.exe").string());
+    desk.endpoint().send_file((fx.src / "tool.exe").u8string());
     auto out = desk.wait_outcomes(1).at(0);
     CHECK_FALSE(out.ok);
     CHECK(out.text == "the other side refused the file: file transfer is switched off on the customer's side "
@@ -55,7 +55,7 @@ TEST_CASE("consent off: the client cannot send either") {
     write_prng_file(fx.src / "log.txt", 100, 32);
     auto streams = session::make_stream_pair();
     Side client(*streams.first, fx.client_options()), desk(*streams.second, options_for(fx.down));
-    CHECK_THROWS_WITH(client.endpoint().send_file((fx.src / "log.txt").string()),
+    CHECK_THROWS_WITH(client.endpoint().send_file((fx.src / "log.txt").u8string()),
                       Catch::Contains("switched off (F12)"));
 }
 
@@ -88,8 +88,8 @@ TEST_CASE("switching consent off mid-transfer stops both directions; partials ke
     Side desk(*streams.first, dopt), client(*streams.second, co);
     desk_ep = &desk.endpoint();
     client_ep = &client.endpoint();
-    client.endpoint().send_file((client_src / "to-desk.bin").string());
-    desk.endpoint().send_file((fx.src / "to-client.bin").string());
+    client.endpoint().send_file((client_src / "to-desk.bin").u8string());
+    desk.endpoint().send_file((fx.src / "to-client.bin").u8string());
 
     for (auto& o : desk.wait_outcomes(2)) {
         INFO(o.text);
@@ -109,12 +109,12 @@ TEST_CASE("switching consent off mid-transfer stops both directions; partials ke
     // F12 again: the same offer resumes from the kept partial and completes.
     fx.f12 = true;
     client.endpoint().consent_changed(true);
-    desk.endpoint().send_file((fx.src / "to-client.bin").string());
+    desk.endpoint().send_file((fx.src / "to-client.bin").u8string());
     auto done = client.wait_outcomes(3).at(2);
     CHECK(done.ok);
     CHECK(desk.endpoint().stats().data_sent < (64u << 20) + (48u << 20));  // the first quarter was not sent again
-    CHECK(files::sha256_file_hex((fx.down / "to-client.bin").string()) ==
-          files::sha256_file_hex((fx.src / "to-client.bin").string()));
+    CHECK(files::sha256_file_hex((fx.down / "to-client.bin").u8string()) ==
+          files::sha256_file_hex((fx.src / "to-client.bin").u8string()));
     CHECK(partials(fx.down).empty());
 }
 
@@ -128,7 +128,7 @@ TEST_CASE("the consent predicate alone stops a transfer at the next chunk") {
         if (b >= total / 4) fx.f12 = false;  // a client that forgot consent_changed()
     };
     Side desk(*streams.first, options_for(fx.src)), client(*streams.second, co);
-    desk.endpoint().send_file((fx.src / "x.bin").string());
+    desk.endpoint().send_file((fx.src / "x.bin").u8string());
     auto out = desk.wait_outcomes(1).at(0);
     CHECK_FALSE(out.ok);
     CHECK(contains(out.text, "switched off"));

@@ -65,7 +65,7 @@ TEST_CASE("a corrupted chunk is detected, the file is not renamed into place, bo
     auto streams = session::make_stream_pair();
     FlipOneByte corrupting(*streams.first, 7);
     Side sender(corrupting, options_for(src)), receiver(*streams.second, options_for(down));
-    sender.endpoint().send_file((src / "firmware.bin").string());
+    sender.endpoint().send_file((src / "firmware.bin").u8string());
     auto out = sender.wait_outcomes(1).at(0), in = receiver.wait_outcomes(1).at(0);
 
     CHECK(corrupting.flipped());

@@ -7,6 +7,7 @@
 
 #include "files/names.h"
 #include "harness.h"
+#include "plant_link.h"
 
 namespace {
 
@@ -60,6 +61,12 @@ const std::vector<Row>& table() {
         {rep("a", 300), rep("a", 240)},
         {rep("a", 300) + ".txt", rep("a", 236) + ".txt"},
         {"a" + rep("日", 100), "a" + rep("日", 79)},  // never cut inside a character
+        // Windows devices: also the superscript digits, and checked after
+        // shortening (which here leaves "CON.txt" behind).
+        {"COM\u00b9.txt", "_COM\u00b9.txt"},
+        {"lpt\u00b3", "_lpt\u00b3"},
+        {"COM\u00b4", "COM\u00b4"},
+        {"CON" + rep(" ", 300) + "x.txt", "_CON.txt"},
     };
     return rows;
 }
@@ -90,18 +97,19 @@ TEST_CASE("hostile names end to end: results as documented, nothing outside the 
     for (auto& d : {src, down, outside}) fs::create_directories(d);
     write_prng_file(src / "payload", 4096, 41);
     { std::ofstream(outside / "target") << "untouched"; }
-    fs::create_symlink(outside / "target", down / "planted");  // a trap inside the folder
+    const bool planted = plant_link(outside / "target", down / "planted");  // a trap inside the folder
+    if (!planted) WARN("this platform cannot make symbolic links (wine): the planted-link row is not run");
 
     auto streams = session::make_stream_pair();
     Side sender(*streams.first, options_for(src)), receiver(*streams.second, options_for(down));
     auto rows = table();
-    rows.push_back({"planted", "planted (1)"});  // the symlink counts as taken: not followed
+    if (planted) rows.push_back({"planted", "planted (1)"});  // the symlink counts as taken: not followed
     std::size_t n = 0;
     for (const Row& row : rows) {
         INFO("offered: \"" << row.offered << "\"");
         if (row.offered.empty()) continue;  // send_file would use the path's name; test_malformed offers "" raw
         std::string expected = row.over_the_wire.value_or(row.expected);
-        auto id = sender.endpoint().send_file((src / "payload").string(), row.offered);
+        auto id = sender.endpoint().send_file((src / "payload").u8string(), row.offered);
         auto out = sender.wait_outcomes(++n).back();
         CHECK(out.id == id);
         if (expected.empty()) {
@@ -111,9 +119,9 @@ TEST_CASE("hostile names end to end: results as documented, nothing outside the 
         }
         CHECK(out.ok);
         CHECK(out.text == expected);
-        CHECK(fs::file_size(down / expected) == 4096);
-        CHECK(fs::is_regular_file(fs::symlink_status(down / expected)));
-        fs::remove(down / expected);  // so that the next row cannot collide with it
+        CHECK(fs::file_size(down / fs::u8path(expected)) == 4096);
+        CHECK(fs::is_regular_file(fs::symlink_status(down / fs::u8path(expected))));
+        fs::remove(down / fs::u8path(expected));  // so that the next row cannot collide with it
     }
     std::ifstream target(outside / "target");
     std::string content;
@@ -126,5 +134,5 @@ TEST_CASE("hostile names end to end: results as documented, nothing outside the 
         CHECK(inside);
         CHECK(path.find("tether-partial") == std::string::npos);  // every temporary renamed or removed
     }
-    CHECK(list_tree(down) == std::vector<std::string>{"planted"});
+    CHECK(list_tree(down) == (planted ? std::vector<std::string>{"planted"} : std::vector<std::string>{}));
 }

@@ -33,7 +33,7 @@ TEST_CASE("killed at 50%, the transfer resumes on a new connection from the veri
             if (b >= total / 2) streams.second->close();
         };
         Side sender(*streams.first, options_for(src)), receiver(*streams.second, ro);
-        sender.endpoint().send_file((src / "image.iso").string());
+        sender.endpoint().send_file((src / "image.iso").u8string());
         auto out = sender.wait_outcomes(1).at(0), in = receiver.wait_outcomes(1).at(0);
         CHECK_FALSE(out.ok);
         CHECK_FALSE(in.ok);
@@ -53,7 +53,7 @@ TEST_CASE("killed at 50%, the transfer resumes on a new connection from the veri
         return files::Decision::accept;
     };
     Side sender(*streams.first, options_for(src)), receiver(*streams.second, ro);
-    sender.endpoint().send_file((src / "image.iso").string());
+    sender.endpoint().send_file((src / "image.iso").u8string());
     auto out = sender.wait_outcomes(1).at(0);
     CHECK(out.ok);
     CHECK(out.text == "image.iso");
@@ -62,6 +62,6 @@ TEST_CASE("killed at 50%, the transfer resumes on a new connection from the veri
     CHECK(resume_from >= kSize / 2);
     CHECK(resent == kSize - resume_from);
     CHECK(resent < kSize / 2 + kWindow + kChunk);
-    CHECK(files::sha256_file_hex((down / "image.iso").string()) == files::sha256_file_hex((src / "image.iso").string()));
+    CHECK(files::sha256_file_hex((down / "image.iso").u8string()) == files::sha256_file_hex((src / "image.iso").u8string()));
     CHECK(list_tree(down) == std::vector<std::string>{"image.iso"});
 }

@@ -1,6 +1,8 @@
 // Shared endpoint options -> proxy.conf + overrides -> detector and routes.
 #include "tunnel/endpoint_options.h"
 
+#include "platform/dirs.h"
+
 #include <cctype>
 #include <cstdlib>
 #include <sstream>
@@ -9,12 +11,6 @@
 namespace tunnel {
 namespace po = boost::program_options;
 namespace {
-
-// mkdir -p for the cache folder; failures surface later as "not remembered".
-void make_dirs(const std::string& path) {
-    for (std::size_t i = 1; i <= path.size(); ++i)
-        if (i == path.size() || path[i] == '/') ::mkdir(path.substr(0, i).c_str(), 0700);
-}
 
 bool file_exists(const std::string& path) {
     struct stat st {};
@@ -114,7 +110,11 @@ std::string default_transport_memory() {
     std::string dir = xdg && *xdg ? std::string(xdg) + "/tether"
                     : home && *home ? std::string(home) + "/.cache/tether" : "";
     if (dir.empty()) return "";
-    make_dirs(dir);
+    try {
+        platform::make_private_dirs(dir);
+    } catch (const std::exception&) {
+        // Not fatal: the choice is then just not remembered between runs.
+    }
     return dir + "/transport";
 }
 

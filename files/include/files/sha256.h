@@ -1,4 +1,5 @@
-// SHA-256, incremental, over OpenSSL's EVP interface. The file channel offers
+// SHA-256, incremental, over libgcrypt (the same library on Linux and
+// Windows). The file channel offers
 // and verifies whole files with it (docs/FILES.md, "Integrity").
 #pragma once
 
@@ -29,11 +30,6 @@ private:
 };
 
 std::string to_hex(const Digest& d);
-
-// Hashes the first `len` bytes read from `fd` at offset 0 (pread, 1 MiB at a
-// time: memory stays bounded for files of any size). Feeds them into `h`.
-// Throws std::runtime_error if the file is shorter or unreadable.
-void hash_fd_prefix(int fd, std::uint64_t len, Sha256& h);
 
 // Hex SHA-256 of a whole file (for tools and tests). Throws std::runtime_error.
 std::string sha256_file_hex(const std::string& path);

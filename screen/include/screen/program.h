@@ -6,9 +6,6 @@
 
 namespace screen {
 
-// ~/Downloads/Tether ($HOME unset: ./Tether-downloads, never the filesystem root).
-std::string default_download_dir();
-
 // Blocks SIGINT and SIGTERM in the calling thread (call it before any other
 // thread starts, so that every thread inherits the mask) and runs `on_stop`
 // once, on a detached thread, when one of them arrives: a headless session

@@ -1,0 +1,22 @@
+// Folders, the one way in every program: `mkdir -p` for folders that hold
+// private things (received files, the relay's keys, the transport cache),
+// and where the user's downloads go.
+#pragma once
+
+#include <string>
+
+namespace platform {
+
+// Creates `path` and its missing parents, readable by the owner only where
+// the platform has modes (0700 on POSIX; Windows folders inherit the user
+// profile's ACL). Existing folders are left as they are. Throws
+// std::runtime_error "cannot create the folder P: why" if `path` is not a
+// folder afterwards.
+void make_private_dirs(const std::string& path);
+
+// The user's Downloads folder joined with `sub` ("~/Downloads/Tether" on
+// Linux, the known folder Downloads\Tether on Windows); a relative
+// "Tether-downloads" where the platform names no home at all.
+std::string user_downloads_dir(const std::string& sub = "Tether");
+
+}  // namespace platform

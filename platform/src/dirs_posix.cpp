@@ -1,0 +1,29 @@
+#include "platform/dirs.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
+
+namespace platform {
+
+void make_private_dirs(const std::string& path) {
+    if (path.empty()) throw std::runtime_error("cannot create the folder: no path given");
+    std::string why;
+    for (std::size_t i = 1; i <= path.size(); ++i) {
+        if (i < path.size() && path[i] != '/') continue;
+        if (::mkdir(path.substr(0, i).c_str(), 0700) != 0 && errno != EEXIST) why = std::strerror(errno);
+    }
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+        throw std::runtime_error("cannot create the folder " + path + (why.empty() ? "" : ": " + why));
+}
+
+std::string user_downloads_dir(const std::string& sub) {
+    const char* home = std::getenv("HOME");
+    return home && *home ? std::string(home) + "/Downloads/" + sub : sub + "-downloads";
+}
+
+}  // namespace platform

@@ -1,0 +1,42 @@
+#include "platform/dirs.h"
+
+#include <windows.h>
+#include <shlobj.h>
+
+#include <stdexcept>
+
+#include "platform/windows_text.h"
+
+namespace platform {
+namespace {
+
+bool is_dir(const std::wstring& p) {
+    DWORD a = GetFileAttributesW(p.c_str());
+    return a != INVALID_FILE_ATTRIBUTES && (a & FILE_ATTRIBUTE_DIRECTORY);
+}
+
+}  // namespace
+
+void make_private_dirs(const std::string& path) {
+    if (path.empty()) throw std::runtime_error("cannot create the folder: no path given");
+    std::wstring w = long_path(path);
+    std::string why;
+    // Every prefix that ends at a separator, after the \\?\ and drive parts.
+    for (std::size_t i = w.find(L'\\', w.rfind(L':') + 2); ; i = w.find(L'\\', i + 1)) {
+        std::wstring part = i == std::wstring::npos ? w : w.substr(0, i);
+        if (!is_dir(part) && !CreateDirectoryW(part.c_str(), nullptr) && GetLastError() != ERROR_ALREADY_EXISTS)
+            why = last_error_text();
+        if (i == std::wstring::npos) break;
+    }
+    if (!is_dir(w)) throw std::runtime_error("cannot create the folder " + path + (why.empty() ? "" : ": " + why));
+}
+
+std::string user_downloads_dir(const std::string& sub) {
+    PWSTR known = nullptr;
+    std::string base;
+    if (SHGetKnownFolderPath(FOLDERID_Downloads, 0, nullptr, &known) == S_OK) base = to_utf8(known);
+    CoTaskMemFree(known);
+    return base.empty() ? sub + "-downloads" : base + "\\" + sub;
+}
+
+}  // namespace platform
