@@ -25,7 +25,8 @@
 #include "secure_bio.h"
 #include "secure_context.h"
 
-namespace tunnel {
+namespace baseline_tls {
+using namespace tunnel;  // the old tunnel/ code, moved here as it was
 namespace {
 
 // Plaintext per SSL_write call and so per inner write: four full records
@@ -304,4 +305,4 @@ std::unique_ptr<TlsStream> tls_handshake(std::unique_ptr<ByteStream> inner, Secu
     return stream;
 }
 
-}  // namespace tunnel
+}  // namespace baseline_tls

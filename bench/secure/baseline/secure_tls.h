@@ -1,4 +1,4 @@
-// Internal to tunnel/: the TLS 1.3 layer of SecureStream, without the SAS.
+// Benchmark baseline (was internal to tunnel/ until the Noise channel): the TLS 1.3 layer of SecureStream, without the SAS.
 // Split out so tests can build a man in the middle from the same engine.
 #pragma once
 
@@ -10,7 +10,8 @@
 #include "tunnel/byte_stream.h"
 #include "tunnel/secure_stream.h"
 
-namespace tunnel {
+namespace baseline_tls {
+using namespace tunnel;  // the old tunnel/ code, moved here as it was
 
 // A ByteStream carried as TLS 1.3 records over an inner ByteStream.
 // Error semantics are those documented on SecureStream.
@@ -29,4 +30,4 @@ public:
 // Blocking TLS 1.3 handshake over `inner`; throws StreamError on failure.
 std::unique_ptr<TlsStream> tls_handshake(std::unique_ptr<ByteStream> inner, SecureRole role);
 
-}  // namespace tunnel
+}  // namespace baseline_tls

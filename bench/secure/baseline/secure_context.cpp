@@ -11,7 +11,8 @@
 
 #include "tunnel/byte_stream.h"
 
-namespace tunnel {
+namespace baseline_tls {
+using namespace tunnel;  // the old tunnel/ code, moved here as it was
 namespace {
 
 struct PkeyFree {
@@ -126,4 +127,4 @@ SslCtxPtr make_secure_context(SecureRole role) {
     return ctx;
 }
 
-}  // namespace tunnel
+}  // namespace baseline_tls

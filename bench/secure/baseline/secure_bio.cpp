@@ -4,7 +4,8 @@
 #include <algorithm>
 #include <cstring>
 
-namespace tunnel {
+namespace baseline_tls {
+using namespace tunnel;  // the old tunnel/ code, moved here as it was
 namespace {
 
 CipherQueues* queues(BIO* b) { return static_cast<CipherQueues*>(BIO_get_data(b)); }
@@ -87,4 +88,4 @@ BIO* make_queue_bio(CipherQueues* q) {
     return b;
 }
 
-}  // namespace tunnel
+}  // namespace baseline_tls

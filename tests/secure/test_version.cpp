@@ -1,0 +1,66 @@
+// The first record each way names the end-to-end protocol version. A peer of
+// another version gets a sentence that names both versions, on both sides
+// (the desk answers with a refusal carrying its own version), instead of a
+// vague failure or a hang.
+#include <catch2/catch.hpp>
+
+#include <future>
+#include <thread>
+
+#include "secure_harness.h"
+#include "secure_record.h"
+
+using namespace tunnel;
+using secure_test::read_all;
+
+namespace {
+
+// A handshake record as another version would send it: length, version,
+// then 32 bytes standing for a Noise key.
+std::string greeting(unsigned char version) {
+    std::string r("\x00\x21", 2);
+    r += static_cast<char>(version);
+    r += std::string(32, '\x5a');
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("a client of another version: the desk names both versions and tells the client its own") {
+    auto [d, c] = make_stream_pair();
+    const std::string hello = greeting(7);
+    c->write(hello.data(), hello.size());
+    try {
+        secure_handshake(std::move(d), SecureRole::desk);
+        FAIL("the handshake succeeded with a version 7 peer");
+    } catch (const StreamError& e) {
+        CHECK_THAT(e.what(), Catch::Contains("speaks version 7 of the Tether end-to-end protocol") &&
+                                 Catch::Contains("this program speaks version 2") &&
+                                 Catch::Contains("update both programs"));
+    }
+    // What the version 7 client reads back: a refusal naming version 2.
+    std::string error;
+    CHECK(read_all(*c, &error) == std::string("\x00\x01\x02", 3));
+}
+
+TEST_CASE("a desk of another version: its refusal names its version on the client's screen") {
+    auto [d, c] = make_stream_pair();
+    std::thread desk([&, d = std::move(d)] {
+        char hello[35];
+        REQUIRE(read_exact(*d, hello, sizeof hello));
+        CHECK(hello[2] == static_cast<char>(kE2eVersion));  // the first record names ours
+        d->write("\x00\x01\x03", 3);                         // refusal: "I speak version 3"
+        d->shutdown_write();
+    });
+    CHECK_THROWS_WITH(secure_handshake(std::move(c), SecureRole::client),
+                      Catch::Contains("speaks version 3") && Catch::Contains("this program speaks version 2"));
+    desk.join();
+}
+
+TEST_CASE("a peer still on version 1 (TLS 1.3) is named as such") {
+    auto [d, c] = make_stream_pair();
+    const char client_hello[] = "\x16\x03\x01\x00\xf4\x01\x00\x00\xf0\x03\x03";  // a TLS ClientHello's start
+    c->write(client_hello, sizeof client_hello - 1);
+    CHECK_THROWS_WITH(secure_handshake(std::move(d), SecureRole::desk),
+                      Catch::Contains("speaks version 1 of the Tether end-to-end protocol"));
+}

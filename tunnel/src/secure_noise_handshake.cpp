@@ -1,0 +1,121 @@
+// The Noise NN handshake over a ByteStream, in two records (secure_record.h):
+//   client (initiator) -> desk   version  e
+//   desk (responder)   -> client version  e, ee  (an empty payload, encrypted: 16-byte tag)
+// A desk that receives another version answers with a refusal (its own
+// version byte alone), so both people learn which side is outdated.
+#include <cstring>
+
+#include "secure_noise.h"
+#include "wire/big_endian.h"
+
+namespace tunnel {
+namespace {
+
+// Noise prologue: both sides hash it into the handshake, so a version byte
+// altered in transit (a downgrade) makes the handshake fail.
+const char kPrologueLabel[] = "tether-e2e";
+// TLS records start 0x16 0x03: what version 1 (TLS 1.3) sent first.
+constexpr std::uint8_t kTlsHandshakeByte = 0x16;
+constexpr std::uint8_t kTlsMajorVersion = 0x03;
+
+const char kHandshakeEof[] =
+    "the connection ended during the end-to-end encryption handshake: the peer left, or it is not "
+    "a Tether endpoint with end-to-end encryption";
+
+e2e::Bytes prologue() {
+    e2e::Bytes p(kPrologueLabel, kPrologueLabel + sizeof kPrologueLabel - 1);
+    p.push_back(kE2eVersion);
+    return p;
+}
+
+StreamError handshake_failed(const std::string& reason) {
+    return StreamError("the end-to-end encryption handshake failed (" + reason +
+                       "): the peer is not a compatible Tether endpoint, or the relay, a proxy or the "
+                       "network altered the data");
+}
+
+StreamError version_mismatch(unsigned peer_version) {
+    return StreamError("the peer speaks version " + std::to_string(peer_version) +
+                       " of the Tether end-to-end protocol and this program speaks version " +
+                       std::to_string(kE2eVersion) + " (" + e2e::kNoiseProtocolName +
+                       "): they cannot talk; update both programs to the same Tether release");
+}
+
+void send_record(ByteStream& s, const e2e::Bytes& body) {
+    std::uint8_t header[kRecordHeaderBytes];
+    wire::put_be(header, body.size(), kRecordHeaderBytes);
+    e2e::Bytes record(header, header + kRecordHeaderBytes);
+    record.insert(record.end(), body.begin(), body.end());
+    s.write(record.data(), record.size());
+}
+
+void send_handshake(ByteStream& s, const e2e::Bytes& noise_message) {
+    e2e::Bytes body{kE2eVersion};
+    body.insert(body.end(), noise_message.begin(), noise_message.end());
+    send_record(s, body);
+}
+
+// Best effort: the peer may already be gone.
+void send_refusal(ByteStream& s) {
+    try {
+        send_record(s, e2e::Bytes{kE2eVersion});
+        s.shutdown_write();
+    } catch (const StreamError&) {
+    }
+}
+
+// The peer's handshake record, version checked; returns the Noise message.
+// `refuse_other_versions`: answer a peer of another version with a refusal.
+e2e::Bytes receive_handshake(ByteStream& s, bool refuse_other_versions) {
+    std::uint8_t header[kRecordHeaderBytes];
+    if (!read_exact(s, header, sizeof header)) throw StreamError(kHandshakeEof);
+    if (header[0] == kTlsHandshakeByte && header[1] == kTlsMajorVersion) throw version_mismatch(1);
+    const auto len = static_cast<std::size_t>(wire::get_be(header, kRecordHeaderBytes));
+    if (len == 0 || len > kMaxHandshakeBody)
+        throw handshake_failed("its first message is not a Tether end-to-end greeting");
+    e2e::Bytes body(len);
+    try {
+        read_exact(s, body.data(), len);
+    } catch (const StreamError&) {
+        throw StreamError(kHandshakeEof);
+    }
+    if (body[0] != kE2eVersion) {
+        if (refuse_other_versions) send_refusal(s);
+        throw version_mismatch(body[0]);
+    }
+    if (len == 1) throw handshake_failed("the peer refused the handshake");
+    return e2e::Bytes(body.begin() + 1, body.end());
+}
+
+e2e::NoiseTransport run_initiator(ByteStream& s) {
+    e2e::HandshakeNN hs(e2e::NoiseRole::initiator, prologue());
+    send_handshake(s, hs.write_message(e2e::View()));
+    hs.read_message(receive_handshake(s, false));
+    return hs.split();
+}
+
+e2e::NoiseTransport run_responder(ByteStream& s) {
+    e2e::HandshakeNN hs(e2e::NoiseRole::responder, prologue());
+    hs.read_message(receive_handshake(s, true));
+    send_handshake(s, hs.write_message(e2e::View()));
+    return hs.split();
+}
+
+}  // namespace
+
+std::unique_ptr<NoiseStream> noise_handshake(std::unique_ptr<ByteStream> inner, SecureRole role,
+                                             std::uint64_t rekey_interval) {
+    e2e::NoiseTransport transport;
+    try {
+        transport = role == SecureRole::client ? run_initiator(*inner) : run_responder(*inner);
+    } catch (const e2e::NoiseError& e) {
+        inner->close();
+        throw handshake_failed(e.what());
+    } catch (const e2e::CryptoError& e) {
+        inner->close();
+        throw StreamError(std::string("cannot set up end-to-end encryption (") + e.what() + ")");
+    }
+    return std::make_unique<NoiseStream>(std::move(inner), std::move(transport), rekey_interval);
+}
+
+}  // namespace tunnel
