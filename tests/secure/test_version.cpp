@@ -64,3 +64,26 @@ TEST_CASE("a peer still on version 1 (TLS 1.3) is named as such") {
     CHECK_THROWS_WITH(secure_handshake(std::move(d), SecureRole::desk),
                       Catch::Contains("speaks version 1 of the Tether end-to-end protocol"));
 }
+
+TEST_CASE("malformed first records fail the handshake at once, with a clear reason") {
+    struct Row { const char* what; std::string bytes; SecureRole victim; const char* says; };
+    const Row rows[] = {
+        {"empty record", std::string("\x00\x00", 2), SecureRole::desk, "not a Tether end-to-end greeting"},
+        {"record longer than any handshake", std::string("\x01\x2c", 2), SecureRole::desk,
+         "not a Tether end-to-end greeting"},
+        {"plain HTTP", "HTTP/1.1 200 OK\r\n\r\n", SecureRole::client, "not a Tether end-to-end greeting"},
+        {"our version but no key", std::string("\x00\x05\x02\x01\x02\x03\x04", 7), SecureRole::desk,
+         "too short for a key"},
+        {"a refusal from a peer of our own version", std::string("\x00\x01\x02", 3), SecureRole::client,
+         "refused the handshake"},
+    };
+    for (const Row& r : rows) {
+        INFO(r.what);
+        auto [ours, theirs] = make_stream_pair();
+        theirs->write(r.bytes.data(), r.bytes.size());
+        theirs->shutdown_write();
+        CHECK_THROWS_WITH(secure_handshake(std::move(ours), r.victim),
+                          Catch::Contains("handshake failed") && Catch::Contains(r.says) &&
+                              Catch::Contains("not a compatible Tether endpoint"));
+    }
+}
