@@ -58,16 +58,27 @@ TEST_CASE("a desk of another version: its refusal names its version on the clien
 }
 
 TEST_CASE("a peer still on version 1 (TLS 1.3) is named as such") {
-    auto [d, c] = make_stream_pair();
-    const char client_hello[] = "\x16\x03\x01\x00\xf4\x01\x00\x00\xf0\x03\x03";  // a TLS ClientHello's start
-    c->write(client_hello, sizeof client_hello - 1);
-    CHECK_THROWS_WITH(secure_handshake(std::move(d), SecureRole::desk),
-                      Catch::Contains("speaks version 1 of the Tether end-to-end protocol"));
+    struct Row { const char* what; std::string bytes; SecureRole victim; };
+    const Row rows[] = {
+        {"a version 1 client's ClientHello", std::string("\x16\x03\x01\x00\xf4\x01\x00\x00\xf0\x03\x03", 11),
+         SecureRole::desk},
+        {"a version 1 desk's alert", std::string("\x15\x03\x03\x00\x02\x02\x32", 7), SecureRole::client},
+    };
+    for (const Row& r : rows) {
+        INFO(r.what);
+        auto [ours, theirs] = make_stream_pair();
+        theirs->write(r.bytes.data(), r.bytes.size());
+        CHECK_THROWS_WITH(secure_handshake(std::move(ours), r.victim),
+                          Catch::Contains("speaks version 1 of the Tether end-to-end protocol"));
+    }
 }
 
 TEST_CASE("malformed first records fail the handshake at once, with a clear reason") {
     struct Row { const char* what; std::string bytes; SecureRole victim; const char* says; };
     const Row rows[] = {
+        {"length only, then the end", std::string("\x00\x21", 2), SecureRole::desk, "ended during the end-to-end"},
+        {"half a record, then the end", std::string("\x00\x21\x02\x01", 4), SecureRole::desk,
+         "ended during the end-to-end"},
         {"empty record", std::string("\x00\x00", 2), SecureRole::desk, "not a Tether end-to-end greeting"},
         {"record longer than any handshake", std::string("\x01\x2c", 2), SecureRole::desk,
          "not a Tether end-to-end greeting"},
@@ -83,7 +94,7 @@ TEST_CASE("malformed first records fail the handshake at once, with a clear reas
         theirs->write(r.bytes.data(), r.bytes.size());
         theirs->shutdown_write();
         CHECK_THROWS_WITH(secure_handshake(std::move(ours), r.victim),
-                          Catch::Contains("handshake failed") && Catch::Contains(r.says) &&
-                              Catch::Contains("not a compatible Tether endpoint"));
+                          Catch::Contains(r.says) && (Catch::Contains("not a compatible Tether endpoint") ||
+                                                      Catch::Contains("not a Tether endpoint")));
     }
 }

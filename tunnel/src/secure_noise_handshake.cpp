@@ -14,9 +14,16 @@ namespace {
 // Noise prologue: both sides hash it into the handshake, so a version byte
 // altered in transit (a downgrade) makes the handshake fail.
 const char kPrologueLabel[] = "tether-e2e";
-// TLS records start 0x16 0x03: what version 1 (TLS 1.3) sent first.
-constexpr std::uint8_t kTlsHandshakeByte = 0x16;
+// What version 1 (TLS 1.3) sent first: a TLS record, type handshake (0x16,
+// a desk's ClientHello) or alert (0x15, a client refusing our message 1),
+// then the major version 0x03.
+constexpr std::uint8_t kTlsAlert = 0x15;
+constexpr std::uint8_t kTlsHandshake = 0x16;
 constexpr std::uint8_t kTlsMajorVersion = 0x03;
+
+bool looks_like_tls(const std::uint8_t* header) {
+    return (header[0] == kTlsHandshake || header[0] == kTlsAlert) && header[1] == kTlsMajorVersion;
+}
 
 const char kHandshakeEof[] =
     "the connection ended during the end-to-end encryption handshake: the peer left, or it is not "
@@ -69,16 +76,17 @@ void send_refusal(ByteStream& s) {
 e2e::Bytes receive_handshake(ByteStream& s, bool refuse_other_versions) {
     std::uint8_t header[kRecordHeaderBytes];
     if (!read_exact(s, header, sizeof header)) throw StreamError(kHandshakeEof);
-    if (header[0] == kTlsHandshakeByte && header[1] == kTlsMajorVersion) throw version_mismatch(1);
+    if (looks_like_tls(header)) throw version_mismatch(1);
     const auto len = static_cast<std::size_t>(wire::get_be(header, kRecordHeaderBytes));
     if (len == 0 || len > kMaxHandshakeBody)
         throw handshake_failed("its first message is not a Tether end-to-end greeting");
     e2e::Bytes body(len);
+    bool complete = false;
     try {
-        read_exact(s, body.data(), len);
-    } catch (const StreamError&) {
-        throw StreamError(kHandshakeEof);
+        complete = read_exact(s, body.data(), len);
+    } catch (const StreamError&) {  // ended inside the body
     }
+    if (!complete) throw StreamError(kHandshakeEof);
     if (body[0] != kE2eVersion) {
         if (refuse_other_versions) send_refusal(s);
         throw version_mismatch(body[0]);
