@@ -30,8 +30,9 @@ inline constexpr std::size_t kMaxHandshakeBody = 256;
 inline constexpr std::size_t kMaxRecordPlaintext = 16 * 1024;
 inline constexpr std::size_t kRecordOverhead = 1 + e2e::kTagBytes;  // type byte + tag
 // Each direction rekeys (Noise Rekey()) after this many records, both ends
-// counting alike: at most 1 GiB under one AES-GCM key (2^26 blocks), far
-// inside the 2^32-block guidance of NIST SP 800-38D for GCM keys.
+// counting alike: at most 1 GiB under one AES-GCM key, far inside TLS 1.3's
+// limit for AES-GCM (RFC 8446 5.5: 2^24.5 full-size records per key keep
+// the attacker's advantage near 2^-57).
 inline constexpr std::uint64_t kRekeyInterval = 1u << 16;
 // Hard stop per direction, records: the 64-bit Noise nonce never nears its
 // reserved value 2^64-1 (at 1 us per record, 2^48 records take 9 years).
