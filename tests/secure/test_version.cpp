@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <future>
+#include <random>
 #include <thread>
 
 #include "secure_harness.h"
@@ -96,5 +97,25 @@ TEST_CASE("malformed first records fail the handshake at once, with a clear reas
         CHECK_THROWS_WITH(secure_handshake(std::move(ours), r.victim),
                           Catch::Contains(r.says) && (Catch::Contains("not a compatible Tether endpoint") ||
                                                       Catch::Contains("not a Tether endpoint")));
+    }
+}
+
+TEST_CASE("random bytes instead of a first record: always a StreamError, never a crash or a hang") {
+    std::mt19937 rng(20261205);  // fixed seed: a failure reproduces
+    std::uniform_int_distribution<int> byte(0, 255), size(0, 80);
+    for (int i = 0; i < 300; ++i) {
+        std::string junk(static_cast<std::size_t>(size(rng)), '\0');
+        for (auto& c : junk) c = static_cast<char>(byte(rng));
+        if (i % 3 == 0 && junk.size() >= 3) {  // also well-framed records of our version with random content
+            junk[0] = 0;
+            junk[1] = static_cast<char>(junk.size() - 2);
+            junk[2] = static_cast<char>(kE2eVersion);
+        }
+        const SecureRole victim = i % 2 ? SecureRole::desk : SecureRole::client;
+        INFO("case " << i << ", " << junk.size() << " bytes");
+        auto [ours, theirs] = make_stream_pair();
+        theirs->write(junk.data(), junk.size());
+        theirs->shutdown_write();
+        CHECK_THROWS_AS(secure_handshake(std::move(ours), victim), StreamError);
     }
 }
