@@ -17,7 +17,9 @@ std::array<std::uint8_t, kNonceBytes> gcm_nonce(std::uint64_t n) {
     return iv;
 }
 
-Key first_key(const Bytes& okm, std::size_t at) {
+// The 32 bytes of HKDF output `okm` from offset `at` (HKDF outputs are
+// HASHLEN each; Noise takes the first 32 bytes of each as a key).
+Key key_at(const Bytes& okm, std::size_t at) {
     Key k;
     std::copy(okm.begin() + static_cast<std::ptrdiff_t>(at), okm.begin() + static_cast<std::ptrdiff_t>(at + kKeyBytes),
               k.begin());
@@ -89,8 +91,8 @@ SymmetricState::~SymmetricState() { wipe(ck_); }
 
 void SymmetricState::mix_key(View input_key_material) {
     Bytes out = hkdf_sha256(ck_, input_key_material, View(), 2 * kHashBytes);
-    ck_ = first_key(out, 0);
-    Key temp_k = first_key(out, kHashBytes);
+    ck_ = key_at(out, 0);
+    Key temp_k = key_at(out, kHashBytes);
     cipher_.initialize_key(temp_k);
     wipe(temp_k);
     wipe(out);
@@ -112,7 +114,7 @@ Bytes SymmetricState::decrypt_and_hash(View ciphertext) {
 
 std::pair<CipherState, CipherState> SymmetricState::split() {
     Bytes out = hkdf_sha256(ck_, View(), View(), 2 * kHashBytes);
-    Key k1 = first_key(out, 0), k2 = first_key(out, kHashBytes);
+    Key k1 = key_at(out, 0), k2 = key_at(out, kHashBytes);
     std::pair<CipherState, CipherState> states;
     states.first.initialize_key(k1);
     states.second.initialize_key(k2);
