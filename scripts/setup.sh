@@ -7,7 +7,7 @@ PACKAGES=(
   # build
   build-essential cmake pkg-config git
   # libraries (see docs/ARCHITECTURE.md for which folder uses which)
-  libcurl4-openssl-dev libcpp-httplib-dev libssl-dev libvncserver-dev
+  libcurl4-openssl-dev libcpp-httplib-dev libssl-dev libgcrypt20-dev libvncserver-dev
   libboost-program-options-dev catch2 libfltk1.3-dev libx11-dev libxext-dev
   libxtst-dev libxdamage-dev libxfixes-dev libpng-dev duktape-dev
   nlohmann-json3-dev libgcrypt20-dev

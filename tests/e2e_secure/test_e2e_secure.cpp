@@ -141,7 +141,7 @@ TEST_CASE("a relay that plays man in the middle cannot match the authentication 
     Relay relay;
     auto cfg = config(relay);
     // The "relay" pairs the desk with itself and itself with the client: two
-    // sessions, each side's inner TLS terminated with its own keys.
+    // sessions, each side's end-to-end channel terminated with its own keys.
     auto desk = tunnel::open_session(cfg, "desk");
     auto mitm_as_client = tunnel::join_session(cfg, desk->code());
     auto mitm_as_desk = tunnel::open_session(cfg, "desk");
@@ -166,7 +166,7 @@ TEST_CASE("a relay that plays man in the middle cannot match the authentication 
 }
 
 TEST_CASE("a byte flipped by the relay breaks the session with a clear error", "[tamper]") {
-    // Offset 60000 of the desk's stream: past the TLS handshake, inside data.
+    // Offset 60000 of the desk's stream: past the handshake, inside data.
     Relay relay({{"--tamper-offset", "60000"}});
     auto cfg = config(relay);
     Sides s = pair_up(cfg);

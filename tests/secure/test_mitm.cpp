@@ -1,5 +1,5 @@
-// Required test 2: a man in the middle that terminates each side's TLS with
-// its own keys and forwards the plaintext makes the two authentication
+// Required test 2: a man in the middle that terminates each side's Noise
+// session with its own keys and forwards the plaintext makes the two authentication
 // strings differ, which is what the two people compare on the phone.
 #include <catch2/catch.hpp>
 
@@ -8,7 +8,7 @@
 
 #include "secure_harness.h"
 #include "secure_sas.h"
-#include "secure_tls.h"
+#include "secure_noise.h"
 
 using namespace tunnel;
 using namespace secure_test;
@@ -25,11 +25,11 @@ TEST_CASE("a plaintext-forwarding man in the middle yields different strings") {
     std::thread client_t([&, c = std::move(client_inner)]() mutable {
         client_p.set_value(secure_handshake(std::move(c), SecureRole::client));
     });
-    // The attacker completes both TLS sessions and then relays the SAS
+    // The attacker completes both Noise sessions and then relays the SAS
     // exchange and everything after it verbatim, in plaintext.
-    std::unique_ptr<TlsStream> as_desk, as_client;
-    std::thread mt([&] { as_desk = tls_handshake(std::move(mitm_client_side), SecureRole::desk); });
-    as_client = tls_handshake(std::move(mitm_desk_side), SecureRole::client);
+    std::unique_ptr<NoiseStream> as_desk, as_client;
+    std::thread mt([&] { as_desk = noise_handshake(std::move(mitm_client_side), SecureRole::desk); });
+    as_client = noise_handshake(std::move(mitm_desk_side), SecureRole::client);
     mt.join();
     std::thread relay([&] { session::pump(*as_desk, *as_client); });
 
@@ -78,7 +78,7 @@ TEST_CASE("a reveal that does not match the commitment fails the desk's handshak
     auto desk_f = std::async(std::launch::async, [d = std::move(d)]() mutable {
         return secure_handshake(std::move(d), SecureRole::desk);
     });
-    auto liar = tls_handshake(std::move(c), SecureRole::client);
+    auto liar = noise_handshake(std::move(c), SecureRole::client);
     SasNonce committed{}, revealed{};
     revealed[0] = 1;
     unsigned char msg[kSasMessageBytes];
@@ -95,14 +95,15 @@ TEST_CASE("a reveal that does not match the commitment fails the desk's handshak
 }
 
 TEST_CASE("the strings depend on every input of the SAS") {
-    std::vector<unsigned char> exporter(32, 7);
+    e2e::Hash binding;
+    binding.fill(7);
     SasNonce a{}, b{};
     b[31] = 1;
-    const std::string base = sas_digits(exporter, a, a);
-    CHECK(base == sas_digits(exporter, a, a));
+    const std::string base = sas_digits(binding, a, a);
+    CHECK(base == sas_digits(binding, a, a));
     CHECK(base.size() == 7);
-    CHECK(base != sas_digits(exporter, b, a));
-    CHECK(base != sas_digits(exporter, a, b));
-    exporter[0] ^= 1;
-    CHECK(base != sas_digits(exporter, a, a));
+    CHECK(base != sas_digits(binding, b, a));
+    CHECK(base != sas_digits(binding, a, b));
+    binding[0] ^= 1;
+    CHECK(base != sas_digits(binding, a, a));
 }

@@ -7,7 +7,7 @@
 #include <thread>
 
 #include "secure_harness.h"
-#include "secure_tls.h"
+#include "secure_noise.h"
 
 using namespace tunnel;
 using secure_test::connect;
@@ -89,27 +89,34 @@ TEST_CASE("close wakes a blocked reader, which sees a clean end; writes then fai
     CHECK_THAT(error, Catch::Contains("cut off"));
 }
 
-TEST_CASE("a key update requested mid-session keeps both directions intact") {
-    auto [d, c] = session::make_stream_pair();
-    std::unique_ptr<TlsStream> desk, client;
-    std::thread t([&, c = std::move(c)]() mutable { client = tls_handshake(std::move(c), SecureRole::client); });
-    desk = tls_handshake(std::move(d), SecureRole::desk);
+TEST_CASE("rekeying every few records keeps both directions intact") {
+    // Production rekeys every kRekeyInterval records; 3 here makes both ends
+    // rekey many times, on records of every size, in both directions at once.
+    constexpr std::uint64_t kEvery = 3;
+    auto [d, c] = session::make_stream_pair(4096);
+    std::unique_ptr<NoiseStream> desk, client;
+    std::thread t([&, c = std::move(c)]() mutable { client = noise_handshake(std::move(c), SecureRole::client, kEvery); });
+    desk = noise_handshake(std::move(d), SecureRole::desk, kEvery);
     t.join();
-    const std::string one = pattern(50000, 6), two = pattern(50000, 7);
-    desk->request_key_update();   // the client must answer with its own update...
+    const std::string one = pattern(200000, 6), two = pattern(150000, 7);
+    std::string got_one, got_two;
+    std::thread r1([&] { got_one = read_all(*client); });
+    std::thread r2([&] { got_two = read_all(*desk); });
+    std::thread w([&] {
+        for (std::size_t i = 0; i < two.size(); i += 777)  // many small records
+            client->write(two.data() + i, std::min<std::size_t>(777, two.size() - i));
+        client->shutdown_write();
+    });
     desk->write(one.data(), one.size());
-    char buf[50000];
-    REQUIRE(session::read_exact(*client, buf, one.size()));
-    CHECK(std::string(buf, one.size()) == one);
-    client->write(two.data(), two.size());  // ...ahead of this data
-    REQUIRE(session::read_exact(*desk, buf, two.size()));
-    CHECK(std::string(buf, two.size()) == two);
-    desk->write(one.data(), one.size());  // the desk's new keys work too
-    REQUIRE(session::read_exact(*client, buf, one.size()));
-    CHECK(std::string(buf, one.size()) == one);
+    desk->shutdown_write();
+    w.join();
+    r1.join();
+    r2.join();
+    CHECK(got_one == one);
+    CHECK(got_two == two);
 }
 
-TEST_CASE("a peer that is not TLS fails the handshake with a clear error") {
+TEST_CASE("a peer that is not a Tether endpoint fails the handshake with a clear error") {
     auto [d, c] = session::make_stream_pair();
     std::thread t([&, d = std::move(d)] {
         d->write("HTTP/1.1 200 OK\r\n\r\nhello", 24);

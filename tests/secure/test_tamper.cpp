@@ -1,7 +1,7 @@
 // Required test 3: one flipped bit anywhere in transit breaks the session
 // with a clear StreamError, and the reader never receives a wrong byte: what
 // it got before the error is an exact prefix of what was sent. Also: a
-// stream cut without close_notify is an error, not a clean end.
+// stream cut without the peer's close record is an error, not a clean end.
 #include <catch2/catch.hpp>
 
 #include <random>
@@ -14,8 +14,8 @@ using namespace secure_test;
 
 namespace {
 
-constexpr std::size_t kRecordHeader = 5;   // TLS record: type, version (2), length (2)
-constexpr std::size_t kRecordTrailer = 17; // inner content type (1) + AEAD tag (16)
+constexpr std::size_t kRecordHeader = 2;   // transport record: length (2, big endian)
+constexpr std::size_t kRecordTrailer = 17; // encrypted record type (1) + AEAD tag (16)
 constexpr std::size_t kFirstWrite = 1000;  // plaintext bytes of the first record
 
 struct Outcome {
@@ -56,15 +56,13 @@ TEST_CASE("a flipped bit breaks the session and no wrong byte is delivered") {
         bool first_record_delivered;
     };
     const Row rows[] = {
-        {"record type", 0, false},
-        {"record version", 1, false},
-        {"record length, high byte", 3, false},
-        {"record length, low byte", 4, false},
+        {"record length, high byte", 0, false},
+        {"record length, low byte", 1, false},
         {"first ciphertext byte", kRecordHeader, false},
         {"middle of the ciphertext", kRecordHeader + 500, false},
-        {"inner content type", kRecordHeader + kFirstWrite, false},
+        {"record type (encrypted)", kRecordHeader + kFirstWrite, false},
         {"authentication tag", first_record - 1, false},
-        {"second record's header", first_record + 2, true},
+        {"second record's header", first_record + 1, true},
         {"second record's body", first_record + kRecordHeader + 7000, true},
         {"far into the stream", 150000, true},
     };
@@ -109,7 +107,10 @@ TEST_CASE("a flipped bit in the record body names the tampering") {
 }
 
 TEST_CASE("a flipped bit during the handshake fails the handshake") {
-    for (std::size_t at : {std::size_t{10}, std::size_t{60}, std::size_t{200}}) {
+    // Client -> desk before any data: Noise message 1 (bytes 0-34: length,
+    // version at 2, ephemeral key 3-34), the SAS commit record (35-86) and
+    // the reveal record (87-138).
+    for (std::size_t at : {std::size_t{2}, std::size_t{10}, std::size_t{60}, std::size_t{100}}) {
         INFO("client->desk ciphertext byte " << at);
         TappedWire wire;
         wire.to_desk->arm_flip(at, 0x10);
@@ -117,7 +118,7 @@ TEST_CASE("a flipped bit during the handshake fails the handshake") {
     }
 }
 
-TEST_CASE("a stream cut without close_notify is an error, after the intact prefix") {
+TEST_CASE("a stream cut without the close record is an error, after the intact prefix") {
     TappedWire wire;
     auto [desk, client] = connect(std::move(wire.desk_end), std::move(wire.client_end));
     const std::size_t record = kRecordHeader + 100 + kRecordTrailer;
@@ -128,7 +129,7 @@ TEST_CASE("a stream cut without close_notify is an error, after the intact prefi
     std::string error;
     std::string got = read_all(*client, &error);
     CHECK(got == hundred);
-    CHECK_THAT(error, Catch::Contains("cut off") && Catch::Contains("close_notify"));
+    CHECK_THAT(error, Catch::Contains("cut off") && Catch::Contains("close record"));
 }
 
 TEST_CASE("an error is sticky: later reads and writes fail the same way") {

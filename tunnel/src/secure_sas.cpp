@@ -1,58 +1,42 @@
-// The SAS exchange. Why not just digits of the TLS exporter: a man in the
-// middle runs two TLS sessions and, as the server facing the client, picks
-// its key share and certificate after it has seen the client's ClientHello
-// and after its session with the desk is done. It can then try a million
-// variants offline until the client-side exporter gives the desk-side
-// digits (about 2^20 tries, seconds of CPU). A commit-then-reveal exchange
-// of nonces inside each TLS session (as in ZRTP, RFC 6189 4.4.1.1) removes
-// that freedom: in each session the honest side's random nonce is revealed
-// only after the man in the middle's contribution is fixed, so the two
-// strings agree by chance only (1 in 10^6). See docs/SECURITY.md.
+// The SAS exchange. Why not just digits of the handshake hash: a man in the
+// middle runs two Noise sessions and, as the responder facing the client,
+// picks its ephemeral key after it has seen the client's and after its
+// session with the desk is done. It can then try a million keys offline
+// until the client-side hash gives the desk-side digits (about 2^20 tries,
+// seconds of CPU). A commit-then-reveal exchange of nonces inside each
+// session (as in ZRTP, RFC 6189 4.4.1.1) removes that freedom: in each
+// session the honest side's random nonce is revealed only after the man in
+// the middle's contribution is fixed, so the two strings agree by chance
+// only (1 in 10^6). See docs/SECURITY.md.
 //
-//   client -> desk   commit = SHA-256("tether-sas-commit-v1" || Nc)
+//   client -> desk   commit = SHA-256("tether-sas-commit-v2" || Nc)
 //   desk   -> client Nd
 //   client -> desk   Nc          (desk checks it against commit)
-//   SAS = SHA-256("tether-sas-v1" || exporter || Nc || Nd), first 8 bytes
-//         as a big-endian integer mod 10^6, printed "123 456".
+//   SAS = SHA-256("tether-sas-v2" || h || Nc || Nd), first 8 bytes as a
+//         big-endian integer mod 10^6, printed "123 456"; h is the Noise
+//         handshake hash (the spec's channel binding, section 11.2).
 #include "secure_sas.h"
 
 #include <cstdio>
 #include <cstring>
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/rand.h>
-
 #include "session/byte_stream.h"
+#include "wire/big_endian.h"
 
 namespace tunnel {
 namespace {
 
-constexpr char kExporterLabel[] = "EXPORTER-tether-sas-v1";
-constexpr std::size_t kExporterBytes = 32;
-constexpr char kCommitLabel[] = "tether-sas-commit-v1";
-constexpr char kSasLabel[] = "tether-sas-v1";
+constexpr char kCommitLabel[] = "tether-sas-commit-v2";
+constexpr char kSasLabel[] = "tether-sas-v2";
 constexpr unsigned long long kSasModulus = 1000000;  // six digits
 
-using Bytes = std::vector<unsigned char>;
-
-SasNonce sha256(const Bytes& data) {
-    SasNonce out{};
-    unsigned int len = 0;
-    if (EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_sha256(), nullptr) != 1)
-        throw session::StreamError("cannot compute the authentication string (SHA-256 failed)");
-    return out;
-}
-
-void append(Bytes& out, const void* p, std::size_t n) {
-    const auto* b = static_cast<const unsigned char*>(p);
-    out.insert(out.end(), b, b + n);
+e2e::View label(const char* s, std::size_t size_with_nul) {
+    return e2e::View(reinterpret_cast<const std::uint8_t*>(s), size_with_nul - 1);
 }
 
 SasNonce random_nonce() {
     SasNonce n{};
-    if (RAND_bytes(n.data(), static_cast<int>(n.size())) != 1)
-        throw session::StreamError("cannot set up end-to-end encryption: no randomness available");
+    e2e::random_bytes(n.data(), n.size());
     return n;
 }
 
@@ -75,59 +59,43 @@ SasNonce receive_message(session::ByteStream& s, SasMessage expected) {
     return payload;
 }
 
-std::string run_client(TlsStream& tls, const Bytes& exporter) {
+std::string run_client(NoiseStream& s) {
     SasNonce mine = random_nonce();
-    send_message(tls, SasMessage::commit, sas_commitment(mine));
-    SasNonce theirs = receive_message(tls, SasMessage::nonce);
-    send_message(tls, SasMessage::reveal, mine);
-    return sas_digits(exporter, mine, theirs);
+    send_message(s, SasMessage::commit, sas_commitment(mine));
+    SasNonce theirs = receive_message(s, SasMessage::nonce);
+    send_message(s, SasMessage::reveal, mine);
+    return sas_digits(s.handshake_hash(), mine, theirs);
 }
 
-std::string run_desk(TlsStream& tls, const Bytes& exporter) {
-    SasNonce commit = receive_message(tls, SasMessage::commit);
+std::string run_desk(NoiseStream& s) {
+    SasNonce commit = receive_message(s, SasMessage::commit);
     SasNonce mine = random_nonce();
-    send_message(tls, SasMessage::nonce, mine);
-    SasNonce theirs = receive_message(tls, SasMessage::reveal);
+    send_message(s, SasMessage::nonce, mine);
+    SasNonce theirs = receive_message(s, SasMessage::reveal);
     SasNonce expect = sas_commitment(theirs);
-    if (CRYPTO_memcmp(expect.data(), commit.data(), commit.size()) != 0)
+    if (!e2e::equal_ct(expect.data(), commit.data(), commit.size()))
         throw session::StreamError("the peer's authentication data does not match its commitment: "
                           "someone may be tampering with this session; do not continue");
-    return sas_digits(exporter, theirs, mine);
+    return sas_digits(s.handshake_hash(), theirs, mine);
 }
 
 }  // namespace
 
 SasNonce sas_commitment(const SasNonce& nonce) {
-    Bytes in;
-    append(in, kCommitLabel, sizeof kCommitLabel - 1);
-    append(in, nonce.data(), nonce.size());
-    return sha256(in);
+    return e2e::sha256({label(kCommitLabel, sizeof kCommitLabel), nonce});
 }
 
-std::string sas_digits(const Bytes& exporter, const SasNonce& client_nonce,
-                       const SasNonce& desk_nonce) {
-    Bytes in;
-    append(in, kSasLabel, sizeof kSasLabel - 1);
-    append(in, exporter.data(), exporter.size());
-    append(in, client_nonce.data(), client_nonce.size());
-    append(in, desk_nonce.data(), desk_nonce.size());
-    SasNonce digest = sha256(in);
-    unsigned long long v = 0;
-    for (int i = 0; i < 8; ++i) v = (v << 8) | digest[i];
+std::string sas_digits(const e2e::Hash& binding, const SasNonce& client_nonce, const SasNonce& desk_nonce) {
+    e2e::Hash digest = e2e::sha256({label(kSasLabel, sizeof kSasLabel), binding, client_nonce, desk_nonce});
     // 2^64 mod 10^6 bias: under 10^-13 per value, irrelevant.
-    auto six = static_cast<unsigned>(v % kSasModulus);
+    auto six = static_cast<unsigned>(wire::get_be(digest.data(), 8) % kSasModulus);
     char text[8];
     std::snprintf(text, sizeof text, "%03u %03u", six / 1000, six % 1000);
     return text;
 }
 
-Bytes sas_exporter(const TlsStream& tls) {
-    return tls.export_secret(kExporterLabel, kExporterBytes);
-}
-
-std::string exchange_sas(TlsStream& tls, SecureRole role) {
-    Bytes exporter = sas_exporter(tls);
-    return role == SecureRole::desk ? run_desk(tls, exporter) : run_client(tls, exporter);
+std::string exchange_sas(NoiseStream& channel, SecureRole role) {
+    return role == SecureRole::desk ? run_desk(channel) : run_client(channel);
 }
 
 }  // namespace tunnel

@@ -1,16 +1,17 @@
 // Internal to tunnel/: the short authentication string (SAS) exchange that
-// runs inside a fresh TLS session, before any application byte.
+// runs inside a fresh Noise session, before any application byte.
 #pragma once
 
 #include <array>
 #include <string>
 
-#include "secure_tls.h"
+#include "e2e/crypto.h"
+#include "secure_noise.h"
 
 namespace tunnel {
 
 // Size of each SAS message: one byte of message type (which also versions
-// the exchange) and 32 bytes of payload.
+// the exchange) and 32 bytes of payload. Each travels in its own record.
 inline constexpr std::size_t kSasMessageBytes = 33;
 inline constexpr std::size_t kSasNonceBytes = 32;
 
@@ -26,17 +27,14 @@ using SasNonce = std::array<unsigned char, kSasNonceBytes>;
 // The commitment the client sends for `nonce`.
 SasNonce sas_commitment(const SasNonce& nonce);
 
-// "123 456": six decimal digits from SHA-256 over the TLS exporter and both
-// nonces. Same inputs, same string; any differing input, a fresh one.
-std::string sas_digits(const std::vector<unsigned char>& exporter, const SasNonce& client_nonce,
-                       const SasNonce& desk_nonce);
+// "123 456": six decimal digits from SHA-256 over the channel binding (the
+// Noise handshake hash) and both nonces. Same inputs, same string; any
+// differing input, a fresh one.
+std::string sas_digits(const e2e::Hash& binding, const SasNonce& client_nonce, const SasNonce& desk_nonce);
 
-// The exporter value the SAS is bound to (label "EXPORTER-tether-sas-v1").
-std::vector<unsigned char> sas_exporter(const TlsStream& tls);
-
-// Runs the exchange for `role` over `tls` and returns the SAS. Throws
+// Runs the exchange for `role` over `channel` and returns the SAS. Throws
 // StreamError if the peer deviates (wrong type, a reveal that does not match
 // its commitment, the stream ends).
-std::string exchange_sas(TlsStream& tls, SecureRole role);
+std::string exchange_sas(NoiseStream& channel, SecureRole role);
 
 }  // namespace tunnel

@@ -1,4 +1,4 @@
-// SecureStream: the TLS layer plus the agreed authentication string.
+// SecureStream: the Noise channel plus the agreed authentication string.
 #include "tunnel/secure_stream.h"
 
 #include <condition_variable>
@@ -6,26 +6,26 @@
 #include <thread>
 
 #include "secure_sas.h"
-#include "secure_tls.h"
+#include "secure_noise.h"
 
 namespace tunnel {
 
-SecureStream::SecureStream(std::unique_ptr<session::ByteStream> tls, std::string auth_string)
-    : tls_(std::move(tls)), auth_string_(std::move(auth_string)) {}
+SecureStream::SecureStream(std::unique_ptr<session::ByteStream> channel, std::string auth_string)
+    : channel_(std::move(channel)), auth_string_(std::move(auth_string)) {}
 
-std::size_t SecureStream::read(void* buf, std::size_t len) { return tls_->read(buf, len); }
+std::size_t SecureStream::read(void* buf, std::size_t len) { return channel_->read(buf, len); }
 
-void SecureStream::write(const void* buf, std::size_t len) { tls_->write(buf, len); }
+void SecureStream::write(const void* buf, std::size_t len) { channel_->write(buf, len); }
 
-void SecureStream::shutdown_write() { tls_->shutdown_write(); }
+void SecureStream::shutdown_write() { channel_->shutdown_write(); }
 
-void SecureStream::close() { tls_->close(); }
+void SecureStream::close() { channel_->close(); }
 
 namespace {
 
-// The inner stream, owned jointly by the TLS layer and the handshake
+// The inner stream, owned jointly by the Noise layer and the handshake
 // watchdog, so that the watchdog may close() it from its thread even while
-// a failing handshake is destroying the TLS layer.
+// a failing handshake is destroying the Noise layer.
 class SharedInner final : public session::ByteStream {
 public:
     explicit SharedInner(std::shared_ptr<session::ByteStream> s) : s_(std::move(s)) {}
@@ -90,18 +90,18 @@ std::unique_ptr<SecureStream> secure_handshake(std::unique_ptr<session::ByteStre
                                                std::chrono::milliseconds timeout) {
     std::shared_ptr<session::ByteStream> shared(std::move(inner));
     HandshakeWatchdog dog(shared, timeout);
-    std::unique_ptr<TlsStream> tls;
+    std::unique_ptr<NoiseStream> channel;
     std::string sas;
     try {
-        tls = tls_handshake(std::make_unique<SharedInner>(shared), role);
-        sas = exchange_sas(*tls, role);
+        channel = noise_handshake(std::make_unique<SharedInner>(shared), role);
+        sas = exchange_sas(*channel, role);
     } catch (const session::StreamError&) {
         if (dog.disarm()) throw handshake_timeout(timeout, role);
         throw;
     }
     // It may have fired just as the handshake finished: the stream is closed.
     if (dog.disarm()) throw handshake_timeout(timeout, role);
-    return std::make_unique<SecureStream>(std::move(tls), std::move(sas));
+    return std::make_unique<SecureStream>(std::move(channel), std::move(sas));
 }
 
 }  // namespace tunnel

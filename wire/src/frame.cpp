@@ -3,27 +3,10 @@
 #include <algorithm>
 #include <cstring>
 
+#include "wire/big_endian.h"
+
 namespace wire {
 namespace {
-
-void put_u16(std::string& out, std::uint16_t v) {
-    out.push_back(static_cast<char>(v >> 8));
-    out.push_back(static_cast<char>(v));
-}
-
-void put_u32(std::string& out, std::uint32_t v) {
-    for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>(v >> shift));
-}
-
-void put_u64(std::string& out, std::uint64_t v) {
-    for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>(v >> shift));
-}
-
-std::uint64_t get_be(const char* p, int bytes) {
-    std::uint64_t v = 0;
-    for (int i = 0; i < bytes; ++i) v = (v << 8) | static_cast<unsigned char>(p[i]);
-    return v;
-}
 
 void require(const Frame& f, std::size_t n, const char* what) {
     if (f.payload.size() < n) throw ProtocolError(std::string("truncated ") + what + " frame");
@@ -31,7 +14,7 @@ void require(const Frame& f, std::size_t n, const char* what) {
 
 void put_header(std::string& out, FrameType type, std::size_t len) {
     out.push_back(static_cast<char>(type));
-    put_u32(out, static_cast<std::uint32_t>(len));
+    append_be(out, len, 4);
 }
 
 }  // namespace
@@ -45,19 +28,19 @@ void append_frame(std::string& out, FrameType type, const void* payload, std::si
 
 void append_u64_frame(std::string& out, FrameType type, std::uint64_t value) {
     put_header(out, type, 8);
-    put_u64(out, value);
+    append_be(out, value, 8);
 }
 
 void append_data(std::string& out, std::uint64_t offset, const void* bytes, std::size_t len) {
     put_header(out, FrameType::data, 8 + len);
-    put_u64(out, offset);
+    append_be(out, offset, 8);
     out.append(static_cast<const char*>(bytes), len);
 }
 
 void append_hello(std::string& out, std::uint64_t epoch) {
     put_header(out, FrameType::hello, 10);
-    put_u16(out, kProtocolVersion);
-    put_u64(out, epoch);
+    append_be(out, kProtocolVersion, 2);
+    append_be(out, epoch, 8);
 }
 
 void append_peer(std::string& out, PeerState state) {

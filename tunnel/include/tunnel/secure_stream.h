@@ -1,15 +1,18 @@
 // End-to-end encryption between desk and client, inside the paired session
 // stream: the relay and every proxy on the way carry only ciphertext.
 //
-// Desk and client run their own TLS 1.3 session over the session stream.
-// Neither side has a certificate anyone vouches for: the desk makes a fresh
-// self-signed key per session and the client accepts it. Authentication is
-// the short authentication string (SAS), which both people compare on the
-// phone: a man in the middle ends up with two different TLS sessions and,
-// because of a commit-then-reveal exchange of nonces (see docs/SECURITY.md),
-// cannot make the two strings agree except by a 1 in 10^6 guess.
+// Desk and client run a Noise handshake (Noise_NN_25519_AESGCM_SHA256,
+// version 2 of the Tether end-to-end protocol; docs/SECURITY.md) over the
+// session stream: two fresh X25519 keys per session, AES-256-GCM records.
+// Neither side has a key anyone vouches for. Authentication is the short
+// authentication string (SAS), which both people compare on the phone: a
+// man in the middle ends up with two different Noise sessions and, because
+// of a commit-then-reveal exchange of nonces bound to each session's
+// handshake hash (see docs/SECURITY.md), cannot make the two strings agree
+// except by a 1 in 10^6 guess.
 //
-// No OpenSSL type appears here; the engine lives in tunnel/src/secure_*.
+// No cryptography library type appears here; the engine is e2e/ (libgcrypt,
+// one source for Linux and Windows) framed by tunnel/src/secure_*.
 #pragma once
 
 #include <chrono>
@@ -21,20 +24,21 @@
 namespace tunnel {
 
 enum class SecureRole {
-    desk,    // TLS server: ephemeral EC P-256 key and self-signed certificate per session
-    client,  // TLS client: accepts any certificate; authentication is the SAS
+    desk,    // Noise responder: answers the client's first message
+    client,  // Noise initiator: sends the first message (and the SAS commitment)
 };
 
 // A ByteStream whose bytes travel encrypted and integrity-protected over an
 // inner ByteStream. Same threading contract as ByteStream (one reader thread
 // and one writer thread may run concurrently).
-// - read() returns 0 only after the peer's shutdown_write() (TLS close_notify)
-//   or after our own close(). If the inner stream ends without close_notify,
-//   read() throws StreamError (truncation), never a silent clean end.
+// - read() returns 0 only after the peer's shutdown_write() (an encrypted
+//   close record) or after our own close(). If the inner stream ends without
+//   the close record, read() throws StreamError (truncation), never a silent
+//   clean end.
 // - A byte altered in transit makes read() throw StreamError; no altered or
 //   unauthenticated byte is ever returned. After any failure the session is
 //   dead: the inner stream is closed and later calls throw the same error.
-// Longest a handshake (TLS 1.3 plus the SAS exchange) may take once both
+// Longest a handshake (Noise NN plus the SAS exchange) may take once both
 // sides are present: about 2 ms on loopback, a few round trips on a slow
 // path; 30 s is far beyond both. Waiting for the peer to join is not part
 // of it (secure_session waits for that first, as long as the code lives).
@@ -42,8 +46,8 @@ constexpr std::chrono::milliseconds kSecureHandshakeTimeout{30000};
 
 class SecureStream : public session::ByteStream {
 public:
-    // `tls` is the established TLS layer (owned); `auth_string` its SAS.
-    SecureStream(std::unique_ptr<session::ByteStream> tls, std::string auth_string);
+    // `channel` is the established encrypted layer (owned); `auth_string` its SAS.
+    SecureStream(std::unique_ptr<session::ByteStream> channel, std::string auth_string);
 
     std::size_t read(void* buf, std::size_t len) override;
     void write(const void* buf, std::size_t len) override;
@@ -58,16 +62,16 @@ public:
     std::string auth_string() const { return auth_string_; }
 
 private:
-    std::unique_ptr<session::ByteStream> tls_;
+    std::unique_ptr<session::ByteStream> channel_;
     std::string auth_string_;
 };
 
-// Runs the TLS 1.3 handshake and the SAS exchange over `inner`, blocking,
+// Runs the Noise handshake and the SAS exchange over `inner`, blocking,
 // before any other byte of the session. Both sides must call it, one as desk
 // and one as client (two desks would wait for each other until the timeout: the relay
 // assigns the roles). Throws StreamError with a sentence a person can act on
-// if the peer is not a compatible Tether endpoint, the stream ends, or the
-// bytes were altered. To abort a handshake in progress, close() the inner
+// if the peer is not a compatible Tether endpoint (another version of the
+// end-to-end protocol is named), the stream ends, or the bytes were altered. To abort a handshake in progress, close() the inner
 // stream from another thread; that thread must not touch the inner stream
 // once this function has returned or thrown (it then belongs to the
 // SecureStream, or is destroyed). A handshake not finished within `timeout`

@@ -1,4 +1,4 @@
-// Internal to tunnel/: an OpenSSL BIO over two plain byte queues, so the TLS
+// Benchmark baseline (was internal to tunnel/ until the Noise channel): an OpenSSL BIO over two plain byte queues, so the TLS
 // engine hands ciphertext to and from the inner stream with one copy each
 // way (a memory BIO costs an extra copy and a memset per batch).
 #pragma once
@@ -6,9 +6,12 @@
 #include <cstddef>
 #include <vector>
 
+#include "session/byte_stream.h"
+
 #include <openssl/bio.h>
 
-namespace tunnel {
+namespace baseline_tls {
+using namespace session;  // the old tunnel/ code, moved here as it was (ByteStream is session::)
 
 // Ciphertext waiting between OpenSSL and the inner stream. The owner guards
 // it with the same mutex as the SSL object that uses the BIO.
@@ -36,4 +39,4 @@ struct CipherQueues {
 // `q` must outlive the BIO. Returns nullptr when out of memory.
 BIO* make_queue_bio(CipherQueues* q);
 
-}  // namespace tunnel
+}  // namespace baseline_tls

@@ -1,4 +1,4 @@
-// Internal to tunnel/: the TLS 1.3 layer of SecureStream, without the SAS.
+// Benchmark baseline (was internal to tunnel/ until the Noise channel): the TLS 1.3 layer of SecureStream, without the SAS.
 // Split out so tests can build a man in the middle from the same engine.
 #pragma once
 
@@ -10,7 +10,9 @@
 #include "session/byte_stream.h"
 #include "tunnel/secure_stream.h"
 
-namespace tunnel {
+namespace baseline_tls {
+using namespace session;  // the old tunnel/ code, moved here as it was (ByteStream is session::)
+using tunnel::SecureRole;
 
 // A ByteStream carried as TLS 1.3 records over an inner ByteStream.
 // Error semantics are those documented on SecureStream.
@@ -29,4 +31,4 @@ public:
 // Blocking TLS 1.3 handshake over `inner`; throws StreamError on failure.
 std::unique_ptr<TlsStream> tls_handshake(std::unique_ptr<session::ByteStream> inner, SecureRole role);
 
-}  // namespace tunnel
+}  // namespace baseline_tls

@@ -1,4 +1,4 @@
-// Internal to tunnel/: OpenSSL objects for the end-to-end TLS session.
+// Benchmark baseline (was internal to tunnel/ until the Noise channel): OpenSSL objects for the end-to-end TLS session.
 #pragma once
 
 #include <memory>
@@ -8,7 +8,9 @@
 
 #include "tunnel/secure_stream.h"
 
-namespace tunnel {
+namespace baseline_tls {
+using namespace session;  // the old tunnel/ code, moved here as it was (ByteStream is session::)
+using tunnel::SecureRole;
 
 struct SslCtxFree {
     void operator()(SSL_CTX* p) const { SSL_CTX_free(p); }
@@ -33,4 +35,4 @@ SslCtxPtr make_secure_context(SecureRole role);
 // "decryption failed or bad record mac"), or `fallback`. Clears the queue.
 std::string take_openssl_reason(const char* fallback);
 
-}  // namespace tunnel
+}  // namespace baseline_tls

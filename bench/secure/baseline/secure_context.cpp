@@ -11,7 +11,9 @@
 
 #include "session/byte_stream.h"
 
-namespace tunnel {
+namespace baseline_tls {
+using namespace session;  // the old tunnel/ code, moved here as it was (ByteStream is session::)
+using tunnel::SecureRole;
 namespace {
 
 struct PkeyFree {
@@ -126,4 +128,4 @@ SslCtxPtr make_secure_context(SecureRole role) {
     return ctx;
 }
 
-}  // namespace tunnel
+}  // namespace baseline_tls

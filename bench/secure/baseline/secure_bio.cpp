@@ -4,7 +4,8 @@
 #include <algorithm>
 #include <cstring>
 
-namespace tunnel {
+namespace baseline_tls {
+using namespace session;  // the old tunnel/ code, moved here as it was (ByteStream is session::)
 namespace {
 
 CipherQueues* queues(BIO* b) { return static_cast<CipherQueues*>(BIO_get_data(b)); }
@@ -87,4 +88,4 @@ BIO* make_queue_bio(CipherQueues* q) {
     return b;
 }
 
-}  // namespace tunnel
+}  // namespace baseline_tls

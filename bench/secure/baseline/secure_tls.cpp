@@ -25,7 +25,9 @@
 #include "secure_bio.h"
 #include "secure_context.h"
 
-namespace tunnel {
+namespace baseline_tls {
+using namespace session;  // the old tunnel/ code, moved here as it was (ByteStream is session::)
+using tunnel::SecureRole;
 namespace {
 
 // Plaintext per SSL_write call and so per inner write: four full records
@@ -304,4 +306,4 @@ std::unique_ptr<TlsStream> tls_handshake(std::unique_ptr<session::ByteStream> in
     return stream;
 }
 
-}  // namespace tunnel
+}  // namespace baseline_tls

@@ -1,0 +1,44 @@
+// Benchmark baseline (was internal to tunnel/ until the Noise channel): the short authentication string (SAS) exchange that
+// runs inside a fresh TLS session, before any application byte.
+#pragma once
+
+#include <array>
+#include <string>
+
+#include "secure_tls.h"
+
+namespace baseline_tls {
+using namespace session;  // the old tunnel/ code, moved here as it was (ByteStream is session::)
+using tunnel::SecureRole;
+
+// Size of each SAS message: one byte of message type (which also versions
+// the exchange) and 32 bytes of payload.
+inline constexpr std::size_t kSasMessageBytes = 33;
+inline constexpr std::size_t kSasNonceBytes = 32;
+
+// Message types, in the order they travel.
+enum class SasMessage : unsigned char {
+    commit = 0x01,  // client -> desk: SHA-256(commit label || client nonce)
+    nonce = 0x02,   // desk -> client: desk nonce
+    reveal = 0x03,  // client -> desk: client nonce
+};
+
+using SasNonce = std::array<unsigned char, kSasNonceBytes>;
+
+// The commitment the client sends for `nonce`.
+SasNonce sas_commitment(const SasNonce& nonce);
+
+// "123 456": six decimal digits from SHA-256 over the TLS exporter and both
+// nonces. Same inputs, same string; any differing input, a fresh one.
+std::string sas_digits(const std::vector<unsigned char>& exporter, const SasNonce& client_nonce,
+                       const SasNonce& desk_nonce);
+
+// The exporter value the SAS is bound to (label "EXPORTER-tether-sas-v1").
+std::vector<unsigned char> sas_exporter(const TlsStream& tls);
+
+// Runs the exchange for `role` over `tls` and returns the SAS. Throws
+// StreamError if the peer deviates (wrong type, a reveal that does not match
+// its commitment, the stream ends).
+std::string exchange_sas(TlsStream& tls, SecureRole role);
+
+}  // namespace baseline_tls
