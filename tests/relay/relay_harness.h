@@ -102,6 +102,21 @@ public:
         secrets_.insert(secret);
     }
     int port() const { return port_; }
+    std::string ca_file() const { return server_->dev_ca_file(); }
+    // The value of one line of /metrics, e.g. `tether_relay_refused_total{reason="per_address"}`; -1 if absent.
+    // Retried briefly: a test that just closed connections may meet a cap
+    // until the relay noticed.
+    long metric(const std::string& series) const {
+        httplib::Result res = client()->Get("/metrics");
+        for (int i = 0; i < 50 && !res; ++i) {
+            std::this_thread::sleep_for(20ms);
+            res = client()->Get("/metrics");
+        }
+        if (!res) return -1;
+        const auto at = res->body.find("\n" + series + " ");
+        if (at == std::string::npos) return -1;
+        return std::stol(res->body.substr(at + series.size() + 2));
+    }
 
 private:
     std::mutex mutex_;
