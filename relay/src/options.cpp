@@ -43,6 +43,7 @@ po::options_description describe_options() {
         ("max-conns-per-ip", po::value<std::size_t>()->default_value(256), "open connections per source address (0: unlimited)")
         ("max-unauthenticated", po::value<std::size_t>()->default_value(1024), "connections without a session token yet, in total (0: unlimited)")
         ("io-threads", po::value<unsigned>()->default_value(0), "threads serving connections (0: one per core)")
+        ("drain-time", po::value<long>()->default_value(0), "seconds sessions may go on after SIGTERM (no new ones) before end(relay_shutdown); 0: at once")
         ("log-level", po::value<std::string>()->default_value("info"), "debug, info, warn or error")
         ("capture-dir", po::value<std::string>(), "TEST ONLY: append forwarded end-to-end payloads to files in DIR")
         ("tamper-offset", po::value<long long>(), "TEST ONLY: flip one bit of the desk's session-stream byte at this offset, once per session");
@@ -102,6 +103,8 @@ Config to_config(const po::variables_map& vm) {
     c.max_conns_per_ip = vm["max-conns-per-ip"].as<std::size_t>();
     c.max_unauthenticated = vm["max-unauthenticated"].as<std::size_t>();
     c.io_threads = vm["io-threads"].as<unsigned>();
+    c.drain_time = std::chrono::seconds(vm["drain-time"].as<long>());
+    if (c.drain_time.count() < 0) throw std::runtime_error("--drain-time must not be negative");
     c.log_level = parse_log_level(vm["log-level"].as<std::string>());
     if (vm.count("capture-dir")) c.capture_dir = vm["capture-dir"].as<std::string>();
     if (vm.count("tamper-offset")) c.tamper_offset = vm["tamper-offset"].as<long long>();

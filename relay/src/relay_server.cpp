@@ -73,6 +73,39 @@ std::shared_ptr<boost::asio::ssl::context> load_tls(const Config& c) {
     return ctx;
 }
 
+// The options a running relay cannot change: SIGHUP names them in the log.
+std::vector<std::string> needing_restart(const Config& a, const Config& b) {
+    std::vector<std::string> out;
+    auto check = [&out](const char* name, bool same) {
+        if (!same) out.push_back(name);
+    };
+    check("listen", a.listen_host == b.listen_host && a.listen_port == b.listen_port);
+    check("dev", a.dev == b.dev);
+    check("dev-names", a.dev_names == b.dev_names);
+    check("plain-http", a.plain_http == b.plain_http);
+    check("code-ttl", a.code_ttl == b.code_ttl);
+    check("grace", a.grace == b.grace);
+    check("tombstone-ttl", a.tombstone_ttl == b.tombstone_ttl);
+    check("heartbeat", a.heartbeat == b.heartbeat);
+    check("join-rate-per-ip", a.join_rate_per_ip == b.join_rate_per_ip);
+    check("join-rate-global", a.join_rate_global == b.join_rate_global);
+    check("create-rate-per-ip", a.create_rate_per_ip == b.create_rate_per_ip);
+    check("buffer-bytes", a.buffer_bytes == b.buffer_bytes);
+    check("max-sessions", a.max_sessions == b.max_sessions);
+    check("max-line-bytes", a.max_line_bytes == b.max_line_bytes);
+    check("max-headers", a.max_headers == b.max_headers);
+    check("max-head-bytes", a.max_head_bytes == b.max_head_bytes);
+    check("head-timeout", a.head_timeout == b.head_timeout);
+    check("min-body-rate", a.min_body_rate == b.min_body_rate);
+    check("max-body-bytes", a.max_body_bytes == b.max_body_bytes);
+    check("max-conns-per-ip", a.max_conns_per_ip == b.max_conns_per_ip);
+    check("max-unauthenticated", a.max_unauthenticated == b.max_unauthenticated);
+    check("io-threads", a.io_threads == b.io_threads);
+    check("capture-dir", a.capture_dir == b.capture_dir);
+    check("tamper-offset", a.tamper_offset == b.tamper_offset);
+    return out;
+}
+
 }  // namespace
 
 struct RelayServer::Impl {
@@ -196,6 +229,40 @@ void RelayServer::stop() {
 void RelayServer::wait() {
     std::unique_lock<std::mutex> lock(impl_->mutex);
     impl_->stopping_cv.wait(lock, [this] { return impl_->stopping; });
+}
+
+void RelayServer::reload(const Config& fresh) {
+    Impl& i = *impl_;
+    i.log.set_level(fresh.log_level);
+    for (const std::string& name : needing_restart(i.config, fresh))
+        i.log.warn("relay", "reload: --" + name + " changed; it takes effect after a restart");
+    if (i.config.plain_http) return;
+    Config files = i.config;  // the --dev certificate stays where it was made
+    if (!fresh.dev) {
+        files.cert_file = fresh.cert_file;
+        files.key_file = fresh.key_file;
+    }
+    try {
+        auto ctx = load_tls(files);
+        std::lock_guard<std::mutex> lock(i.tls_mutex);
+        i.tls = std::move(ctx);
+        i.config.cert_file = files.cert_file;  // read by nothing but reload()
+        i.config.key_file = files.key_file;
+    } catch (const std::exception& e) {
+        i.log.warn("relay", std::string("reload: ") + e.what() + "; the previous certificate stays in use");
+        return;
+    }
+    i.log.info("relay", "reload: certificate " + files.cert_file + " serves new connections");
+}
+
+void RelayServer::begin_drain() {
+    impl_->directory.refuse_new_sessions();
+    impl_->log.info("relay", "draining: no new sessions; running ones go on until they end or the drain time is over");
+}
+
+std::size_t RelayServer::live_sessions() const {
+    const DirectoryCounts c = impl_->directory.counts();
+    return c.waiting + c.connected + c.reconnecting;
 }
 
 const char* RelayServer::scheme() const { return impl_->config.plain_http ? "http" : "https"; }

@@ -134,9 +134,13 @@ private:
 // GET /v1/stream/down on its own thread, parsing frames as they arrive.
 class Downlink {
 public:
+    using MakeClient = std::function<std::unique_ptr<httplib::SSLClient>()>;
     Downlink(const Harness& h, const std::string& token, std::string path = "/v1/stream/down")
+        : Downlink([&h] { return h.client(); }, token, std::move(path)) {}
+    // Against any relay (a spawned process, say): `make` gives its clients.
+    Downlink(MakeClient make, const std::string& token, std::string path = "/v1/stream/down")
         : path_(std::move(path)) {
-        thread_ = std::thread([this, &h, token] { run(h, token); });
+        thread_ = std::thread([this, make, token] { run(make, token); });
     }
     ~Downlink() {
         stop_ = true;
@@ -175,8 +179,8 @@ public:
     }
 
 private:
-    void run(const Harness& h, const std::string& token) {
-        auto cli = h.client();
+    void run(const MakeClient& make, const std::string& token) {
+        auto cli = make();
         auto res = cli->Get(
             path_, Harness::bearer(token),
             [this](const httplib::Response& r) {

@@ -1,5 +1,6 @@
 // The tether-relay program itself: --help, refusal of bad options, --dev
-// printing its port and the certificate to trust, SIGTERM exits cleanly.
+// printing its port and the certificate to trust, SIGTERM exits cleanly (and
+// drains with --drain-time), SIGHUP reloads the certificate.
 #include <catch2/catch.hpp>
 #include <httplib.h>
 #include <signal.h>
@@ -7,7 +8,10 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <regex>
+
+#include "relay/dev_cert.h"
 
 #include "relay_harness.h"
 
@@ -86,5 +90,138 @@ TEST_CASE("--dev prints the certificate to trust and the port, serves, and stops
     REQUIRE(res);
     CHECK(res->status == 200);
     kill(c.pid, SIGTERM);
+    CHECK(wait_exit(c) == 0);
+}
+
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+// The port from the "listening on https://127.0.0.1:PORT" line.
+int listening_port(Child& c) {
+    std::string line;
+    std::smatch m;
+    for (int i = 0; i < 3 && !std::regex_search(line, m, std::regex("^listening on https://[^:]+:([0-9]+)")); ++i)
+        line = read_line(c);
+    REQUIRE(!m.empty());
+    return std::stoi(m[1]);
+}
+
+std::unique_ptr<httplib::SSLClient> client_trusting(int port, const std::string& ca) {
+    auto cli = std::make_unique<httplib::SSLClient>("127.0.0.1", port);
+    cli->set_ca_cert_path(ca.c_str());
+    cli->enable_server_certificate_verification(true);
+    cli->set_read_timeout(relay_test::kPatience);
+    return cli;
+}
+
+// POST /v1/sessions through `cli`: the desk token, or "" with `status` set.
+std::string create_session(httplib::SSLClient& cli, int* status = nullptr) {
+    auto res = cli.Post("/v1/sessions", "{}", "application/json");
+    if (status) *status = res ? res->status : -1;
+    return res && res->status == 201 ? json::parse(res->body)["token"].get<std::string>() : std::string();
+}
+
+bool pings_after(relay_test::Downlink& d, std::size_t n) {
+    return d.wait_for([n](auto& f) {
+        std::size_t pings = 0;
+        for (auto& x : f) pings += x.type == wire::FrameType::ping;
+        return pings > n;
+    });
+}
+
+std::size_t frame_count(relay_test::Downlink& d) {
+    std::size_t n = 0;
+    d.wait_for([&n](auto& f) {
+        n = f.size();
+        return true;
+    });
+    return n;
+}
+
+void copy_file(const std::string& from, const std::string& to) {
+    std::filesystem::copy_file(from, to, std::filesystem::copy_options::overwrite_existing);
+}
+
+}  // namespace
+
+TEST_CASE("SIGHUP serves a new certificate to new connections while a running session goes on") {
+    relay_test::TempDir dir, old_cert, new_cert;
+    const auto a = relay::ensure_dev_certificate(old_cert.path(), "localhost,127.0.0.1");
+    const auto b = relay::ensure_dev_certificate(new_cert.path(), "localhost,127.0.0.1");
+    const std::string cert = dir.path() + "/cert.pem", key = dir.path() + "/key.pem";
+    copy_file(a.cert_file, cert);
+    copy_file(a.key_file, key);
+    Child c = spawn({"--cert", cert, "--key", key, "--listen", "127.0.0.1:0", "--heartbeat", "200"});
+    const int port = listening_port(c);
+    const std::string token = create_session(*client_trusting(port, a.cert_file));
+    REQUIRE(!token.empty());
+    relay_test::Downlink down([&] { return client_trusting(port, a.cert_file); }, token);
+    REQUIRE(pings_after(down, 0));
+
+    copy_file(b.cert_file, cert);
+    copy_file(b.key_file, key);
+    kill(c.pid, SIGHUP);
+    bool new_served = false;
+    for (int i = 0; i < 100 && !new_served; ++i) {
+        auto res = client_trusting(port, b.cert_file)->Get("/healthz");
+        new_served = res && res->status == 200;
+        if (!new_served) std::this_thread::sleep_for(50ms);
+    }
+    CHECK(new_served);
+    CHECK_FALSE(client_trusting(port, a.cert_file)->Get("/healthz"));  // the old certificate is gone
+    // The session and its downlink (on the old certificate) go on.
+    CHECK(pings_after(down, frame_count(down) + 2));
+    auto state = client_trusting(port, b.cert_file)->Get("/v1/session", relay_test::Harness::bearer(token));
+    REQUIRE(state);
+    CHECK(state->status == 200);
+    kill(c.pid, SIGINT);
+    CHECK(wait_exit(c) == 0);
+}
+
+TEST_CASE("SIGTERM drains: no new sessions, running ones go on and the relay exits once they ended") {
+    relay_test::TempDir state;
+    Child c = spawn({"--dev", "--state-dir", state.path(), "--listen", "127.0.0.1:0", "--drain-time", "60",
+                     "--heartbeat", "200"});
+    const int port = listening_port(c);
+    const std::string ca = state.path() + "/dev-cert.pem";
+    const std::string token = create_session(*client_trusting(port, ca));
+    REQUIRE(!token.empty());
+    relay_test::Downlink down([&] { return client_trusting(port, ca); }, token);
+    REQUIRE(pings_after(down, 0));
+    const auto t0 = std::chrono::steady_clock::now();
+    kill(c.pid, SIGTERM);
+    int status = 0;
+    for (int i = 0; i < 100 && status != 503; ++i) {
+        create_session(*client_trusting(port, ca), &status);
+        if (status != 503) std::this_thread::sleep_for(50ms);
+    }
+    CHECK(status == 503);
+    CHECK(pings_after(down, frame_count(down) + 2));  // the running session goes on
+    auto ended = client_trusting(port, ca)->Delete("/v1/session", relay_test::Harness::bearer(token));
+    REQUIRE(ended);
+    CHECK(ended->status == 204);
+    CHECK(wait_exit(c) == 0);
+    CHECK(std::chrono::steady_clock::now() - t0 < 30s);  // far inside --drain-time
+}
+
+TEST_CASE("SIGTERM: sessions still running after --drain-time get end(relay_shutdown)") {
+    relay_test::TempDir state;
+    Child c = spawn({"--dev", "--state-dir", state.path(), "--listen", "127.0.0.1:0", "--drain-time", "1",
+                     "--heartbeat", "200"});
+    const int port = listening_port(c);
+    const std::string ca = state.path() + "/dev-cert.pem";
+    const std::string token = create_session(*client_trusting(port, ca));
+    REQUIRE(!token.empty());
+    relay_test::Downlink down([&] { return client_trusting(port, ca); }, token);
+    REQUIRE(pings_after(down, 0));
+    kill(c.pid, SIGTERM);
+    CHECK(down.wait_for([](auto& f) {
+        for (auto& x : f)
+            if (x.type == wire::FrameType::end && wire::payload_end(x).reason == wire::EndReason::relay_shutdown)
+                return true;
+        return false;
+    }));
     CHECK(wait_exit(c) == 0);
 }

@@ -40,6 +40,9 @@ struct Config {
     std::size_t max_conns_per_ip = 256;         // open connections per source address (0: unlimited)
     std::size_t max_unauthenticated = 1024;     // connections not yet authenticated, in total (0: unlimited)
     unsigned io_threads = 0;                    // 0: one per core
+    // SIGTERM: sessions may go on this long (no new ones) before they get
+    // end(relay_shutdown); 0: at once, like SIGINT.
+    std::chrono::seconds drain_time{0};
     LogLevel log_level = LogLevel::info;
     std::string capture_dir;  // test-only: dumps forwarded end-to-end payloads
     long long tamper_offset = -1;  // test-only: flips a bit of the desk's stream there (-1: never)
