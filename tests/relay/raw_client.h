@@ -20,8 +20,17 @@
 namespace relay_test {
 
 // A connected TCP socket to 127.0.0.1:port (-1 on failure), with timeouts.
-inline int tcp_connect(int port, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+// `source`: the local address (any 127.x.y.z is this host: a second
+// "client address" for tests of per-address limits).
+inline int tcp_connect(int port, std::chrono::milliseconds timeout = std::chrono::seconds(10),
+                       const char* source = nullptr) {
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (source) {
+        sockaddr_in local{};
+        local.sin_family = AF_INET;
+        inet_pton(AF_INET, source, &local.sin_addr);
+        ::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local);
+    }
     sockaddr_in sa{};
     sa.sin_family = AF_INET;
     sa.sin_port = htons(static_cast<uint16_t>(port));
@@ -46,7 +55,8 @@ inline bool closed_by_peer(int fd, std::chrono::milliseconds within) {
 
 class RawTls {
 public:
-    RawTls(int port, const std::string& ca_file) : fd_(tcp_connect(port)) {
+    RawTls(int port, const std::string& ca_file, const char* source = nullptr)
+        : fd_(tcp_connect(port, std::chrono::seconds(10), source)) {
         if (fd_ < 0) throw std::runtime_error("connect failed");
         ctx_ = SSL_CTX_new(TLS_client_method());
         SSL_CTX_load_verify_locations(ctx_, ca_file.c_str(), nullptr);
@@ -105,9 +115,23 @@ public:
         std::smatch m;
         if (!std::regex_search(head, m, std::regex("^HTTP/1\\.1 ([0-9]{3}) "))) return -1;
         const int status = std::stoi(m[1]);
+        body_.clear();
         if (std::regex_search(head, m, std::regex("Content-Length: ([0-9]+)", std::regex::icase)))
-            for (long left = std::stol(m[1]); left > 0 && SSL_read(ssl_, &c, 1) == 1;) --left;
+            for (long left = std::stol(m[1]); left > 0 && SSL_read(ssl_, &c, 1) == 1; --left) body_.push_back(c);
         return status;
+    }
+    const std::string& body() const { return body_; }
+    // Reads until `pattern` arrived (in what was read since the last call);
+    // false if the connection ended or nothing came for the socket timeout.
+    bool read_until(const std::string& pattern) {
+        std::string seen;
+        char buf[4096];
+        while (seen.find(pattern) == std::string::npos) {
+            const int k = SSL_read(ssl_, buf, sizeof buf);
+            if (k <= 0) return false;
+            seen.append(buf, static_cast<std::size_t>(k));
+        }
+        return true;
     }
     const std::string& head() const { return head_; }
 
@@ -115,7 +139,7 @@ private:
     int fd_;
     SSL_CTX* ctx_ = nullptr;
     SSL* ssl_ = nullptr;
-    std::string head_;
+    std::string head_, body_;
 };
 
 }  // namespace relay_test

@@ -14,50 +14,13 @@
 #include "relay/dev_cert.h"
 
 #include "relay_harness.h"
+#include "relay_process.h"
 
-namespace {
-
-struct Child {
-    pid_t pid = -1;
-    FILE* out = nullptr;  // its stdout
-};
-
-// Runs tether-relay with `args`; stdout is piped to us, stderr discarded.
-Child spawn(std::vector<std::string> args) {
-    args.insert(args.begin(), TETHER_RELAY_BIN);
-    int fds[2];
-    REQUIRE(pipe(fds) == 0);
-    Child c;
-    c.pid = fork();
-    if (c.pid == 0) {
-        dup2(fds[1], 1);
-        FILE* null = std::fopen("/dev/null", "w");
-        dup2(fileno(null), 2);
-        close(fds[0]);
-        std::vector<char*> argv;
-        for (auto& a : args) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        execv(argv[0], argv.data());
-        _exit(127);
-    }
-    close(fds[1]);
-    c.out = fdopen(fds[0], "r");
-    return c;
-}
-
-std::string read_line(Child& c) {
-    char buf[1024];
-    return std::fgets(buf, sizeof buf, c.out) ? std::string(buf) : std::string();
-}
-
-int wait_exit(Child& c) {
-    int status = 0;
-    waitpid(c.pid, &status, 0);
-    std::fclose(c.out);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-}  // namespace
+using relay_test::Child;
+using relay_test::read_line;
+using relay_test::spawn;
+using relay_test::wait_exit;
+using relay_test::listening_port;
 
 TEST_CASE("--help answers on stdout and exits 0") {
     Child c = spawn({"--help"});
@@ -97,16 +60,6 @@ namespace {
 
 using namespace std::chrono_literals;
 using nlohmann::json;
-
-// The port from the "listening on https://127.0.0.1:PORT" line.
-int listening_port(Child& c) {
-    std::string line;
-    std::smatch m;
-    for (int i = 0; i < 3 && !std::regex_search(line, m, std::regex("^listening on https://[^:]+:([0-9]+)")); ++i)
-        line = read_line(c);
-    REQUIRE(!m.empty());
-    return std::stoi(m[1]);
-}
 
 std::unique_ptr<httplib::SSLClient> client_trusting(int port, const std::string& ca) {
     auto cli = std::make_unique<httplib::SSLClient>("127.0.0.1", port);
