@@ -16,8 +16,10 @@ using error_code = boost::system::error_code;
 
 // Bytes read from the socket at a time while a head arrives.
 constexpr std::size_t kHeadReadBytes = 4096;
-// A streamed body (uplink) moves through this many bytes at a time.
-constexpr std::size_t kPieceBytes = 16 * 1024;
+// A streamed body (uplink) moves through this many bytes at a time. Each
+// socket read fills the head buffer's 4 KiB at most anyway; a larger piece
+// would only cost memory on every idle uplink.
+constexpr std::size_t kPieceBytes = 4 * 1024;
 // A body read whole may lag --min-body-rate by this many bytes (TLS records
 // and TCP windows arrive in bursts).
 constexpr std::size_t kRateSlackBytes = 64 * 1024;

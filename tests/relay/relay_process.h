@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,13 +21,18 @@ struct Child {
 };
 
 // Runs tether-relay with `args`; stdout is piped to us, stderr discarded.
-inline Child spawn(std::vector<std::string> args) {
+// `open_files`: if set, the child's hard and soft RLIMIT_NOFILE.
+inline Child spawn(std::vector<std::string> args, rlim_t open_files = 0) {
     args.insert(args.begin(), TETHER_RELAY_BIN);
     int fds[2];
     REQUIRE(pipe(fds) == 0);
     Child c;
     c.pid = fork();
     if (c.pid == 0) {
+        if (open_files) {
+            rlimit r{open_files, open_files};
+            setrlimit(RLIMIT_NOFILE, &r);
+        }
         dup2(fds[1], 1);
         FILE* null = std::fopen("/dev/null", "w");
         dup2(fileno(null), 2);

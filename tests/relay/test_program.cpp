@@ -13,6 +13,7 @@
 
 #include "relay/dev_cert.h"
 
+#include "raw_client.h"
 #include "relay_harness.h"
 #include "relay_process.h"
 
@@ -176,5 +177,42 @@ TEST_CASE("SIGTERM: sessions still running after --drain-time get end(relay_shut
                 return true;
         return false;
     }));
+    CHECK(wait_exit(c) == 0);
+}
+
+TEST_CASE("out of descriptors: 503 busy past the derived session cap, accepting resumes after EMFILE") {
+    // 256 open files: (256 - 64 spare - 64 for strangers) / 4 = 32 sessions.
+    relay_test::TempDir state;
+    Child c = spawn({"--dev", "--state-dir", state.path(), "--listen", "127.0.0.1:0", "--max-conns-per-ip", "0",
+                     "--create-rate-per-ip", "0"},
+                    256);
+    const int port = listening_port(c);
+    const std::string ca = state.path() + "/dev-cert.pem";
+    int status = 0, created = 0;
+    for (int i = 0; i < 40 && status != 503; ++i) {
+        if (!create_session(*client_trusting(port, ca), &status).empty()) ++created;
+    }
+    CHECK(created == 32);
+    CHECK(status == 503);
+    // More connections than descriptors: accept() fails with EMFILE
+    // meanwhile; the relay neither crashes nor stops accepting for good.
+    std::vector<int> hogs;
+    for (int i = 0; i < 300; ++i) hogs.push_back(relay_test::tcp_connect(port, 1s));
+    std::this_thread::sleep_for(500ms);
+    for (int fd : hogs)
+        if (fd >= 0) ::close(fd);
+    bool served = false;
+    for (int i = 0; i < 100 && !served; ++i) {
+        auto res = client_trusting(port, ca)->Get("/healthz");
+        served = res && res->status == 200;
+        if (!served) std::this_thread::sleep_for(50ms);
+    }
+    CHECK(served);
+    auto metrics = client_trusting(port, ca)->Get("/metrics");
+    REQUIRE(metrics);
+    std::smatch m;
+    REQUIRE(std::regex_search(metrics->body, m, std::regex("tether_relay_refused_total\\{reason=\"accept_failed\"\\} ([0-9]+)")));
+    CHECK(std::stol(m[1]) > 0);  // EMFILE did happen, and was counted
+    kill(c.pid, SIGINT);
     CHECK(wait_exit(c) == 0);
 }
