@@ -34,6 +34,9 @@ constexpr std::size_t kLingerBytes = 256 * 1024;
 std::chrono::milliseconds write_timeout(std::chrono::milliseconds heartbeat) {
     return std::max<std::chrono::milliseconds>(std::chrono::seconds(10), 4 * heartbeat);
 }
+// A write deadline restarts with every piece the client takes: it catches a
+// reader that stopped reading, not a slow link (a 256 KiB batch takes 16 s at
+// 128 kbit/s).
 // An idle uplink receives a ping every heartbeat: 3 missed ones plus margin.
 std::chrono::milliseconds uplink_idle_timeout(std::chrono::milliseconds heartbeat) {
     return std::max<std::chrono::milliseconds>(std::chrono::seconds(15), 3 * heartbeat + std::chrono::seconds(9));
@@ -85,6 +88,9 @@ HttpConnection::HttpConnection(tcp::socket socket, ConnectionRegistry::Slot slot
       scanner_({cx.config.max_line_bytes, cx.config.max_headers, cx.config.max_head_bytes}) {
     request_.remote_addr = std::move(remote_addr);
     ++cx_.metrics.open_connections;
+    transport_.on_write_progress([this] {
+        if (write_armed_) arm_write();
+    });
 }
 
 HttpConnection::~HttpConnection() {
@@ -104,6 +110,7 @@ void HttpConnection::start() {
 // The deadline closes the connection (every pending operation then fails);
 // `why` is counted and logged as a refusal when it fires.
 void HttpConnection::arm(Clock::time_point at, std::optional<Refusal> why) {
+    write_armed_ = false;
     const std::uint64_t gen = ++deadline_gen_;
     deadline_.expires_at(at);
     deadline_.async_wait([self = shared_from_this(), gen, why](const error_code& ec) {
@@ -113,7 +120,13 @@ void HttpConnection::arm(Clock::time_point at, std::optional<Refusal> why) {
     });
 }
 
+void HttpConnection::arm_write() {
+    arm(Clock::now() + write_timeout(cx_.config.heartbeat), std::nullopt);
+    write_armed_ = true;
+}
+
 void HttpConnection::disarm() {
+    write_armed_ = false;
     ++deadline_gen_;
     deadline_.cancel();
 }
@@ -266,7 +279,7 @@ void HttpConnection::respond(Response res) {
     res.keep_alive(keep);
     res.prepare_payload();
     auto sp = std::make_shared<Response>(std::move(res));
-    arm(Clock::now() + write_timeout(cx_.config.heartbeat), std::nullopt);
+    arm_write();
     http::async_write(transport_, *sp, [self = shared_from_this(), sp, keep](const error_code& ec, std::size_t) {
         if (ec) return self->close();
         self->disarm();
@@ -362,7 +375,7 @@ void HttpConnection::stream(Response head, std::shared_ptr<ChunkSource> source) 
     head.chunked(true);
     stream_head_ = std::make_shared<Response>(std::move(head));
     stream_serializer_ = std::make_shared<http::response_serializer<http::string_body>>(*stream_head_);
-    arm(Clock::now() + write_timeout(cx_.config.heartbeat), std::nullopt);
+    arm_write();
     http::async_write_header(transport_, *stream_serializer_, [self = shared_from_this()](const error_code& ec, std::size_t) {
         if (ec) return self->close();
         self->disarm();
@@ -385,7 +398,7 @@ void HttpConnection::write_chunk(std::string bytes) {
         });
     }
     auto data = std::make_shared<std::string>(std::move(bytes));
-    arm(Clock::now() + write_timeout(cx_.config.heartbeat), std::nullopt);
+    arm_write();
     asio::async_write(transport_, http::make_chunk(asio::buffer(*data)),
                       [self = shared_from_this(), data](const error_code& ec, std::size_t) {
                           if (ec) return self->close();
@@ -397,7 +410,7 @@ void HttpConnection::write_chunk(std::string bytes) {
 void HttpConnection::end_stream() {
     auto source = std::move(source_);
     if (source) source->finished();
-    arm(Clock::now() + write_timeout(cx_.config.heartbeat), std::nullopt);
+    arm_write();
     asio::async_write(transport_, http::make_chunk_last(), [self = shared_from_this()](const error_code& ec, std::size_t) {
         if (ec) return self->close();
         error_code ignored;

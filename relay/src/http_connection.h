@@ -41,6 +41,7 @@ public:
 private:
     using Clock = std::chrono::steady_clock;
     void arm(Clock::time_point at, std::optional<Refusal> why);
+    void arm_write();  // the write deadline, restarted by every write's progress
     void disarm();
     void read_head(bool fresh_deadline);
     void scan_head();
@@ -68,6 +69,7 @@ private:
     Transport transport_;
     asio::steady_timer deadline_;
     std::uint64_t deadline_gen_ = 0;  // a wait belongs to the arm() that started it
+    bool write_armed_ = false;        // the deadline is arm_write()'s
     boost::beast::flat_buffer buffer_;
     HeadScanner scanner_;
     std::optional<http::request_parser<http::empty_body>> head_parser_;

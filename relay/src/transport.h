@@ -21,6 +21,7 @@
 #include <boost/asio/ssl/context.hpp>
 
 #include <climits>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -53,6 +54,10 @@ public:
     Transport(const Transport&) = delete;
     Transport& operator=(const Transport&) = delete;
 
+    // Called on the strand after every write that moved bytes (deadlines
+    // that measure progress, not whole writes). Set once, before any write.
+    void on_write_progress(std::function<void()> f) { progress_ = std::move(f); }
+
     executor_type get_executor() { return socket_.get_executor(); }
     tcp::socket& socket() { return socket_; }
     bool tls() const { return ssl_ != nullptr; }
@@ -78,7 +83,12 @@ public:
 
     template <class Buffers, class Handler>
     void async_write_some(const Buffers& buffers, Handler&& h) {
-        if (!ssl_) return socket_.async_write_some(buffers, std::forward<Handler>(h));
+        if (!ssl_)
+            return socket_.async_write_some(buffers, [this, h = std::forward<Handler>(h)](const error_code& ec,
+                                                                                          std::size_t n) mutable {
+                if (!ec && n && progress_) progress_();
+                h(ec, n);
+            });
         // Beast hands over a chunk as size line + data + CRLF, a response as
         // head + body: written one by one they would become tiny TLS records
         // (and packets). Several buffers are gathered into one record's worth.
@@ -90,7 +100,8 @@ public:
         }
         if (b.size() == 0) return post(std::forward<Handler>(h), error_code(), std::size_t(0));
         run_ssl([this, b, gathered] { return SSL_write(ssl_, b.data(), clamp(b.size())); },
-                [h = std::forward<Handler>(h)](const error_code& ec, int n) mutable {
+                [this, h = std::forward<Handler>(h)](const error_code& ec, int n) mutable {
+                    if (!ec && progress_) progress_();
                     h(ec, ec ? std::size_t(0) : static_cast<std::size_t>(n));
                 });
     }
@@ -160,6 +171,7 @@ private:
 
     tcp::socket socket_;
     SSL* ssl_ = nullptr;  // owned; nullptr for plain TCP
+    std::function<void()> progress_;
 };
 
 }  // namespace relay
