@@ -1,10 +1,12 @@
-// What the HTTP handlers share: the core objects they adapt. Internal to relay/.
+// What the HTTP handlers share: the core objects they adapt, and the route
+// table that maps a request to one of them. Internal to relay/.
 #pragma once
 
-#include <httplib.h>
-
 #include <optional>
+#include <string_view>
 
+#include "http_exchange.h"
+#include "refusal_log.h"
 #include "relay/capture.h"
 #include "relay/config.h"
 #include "relay/errors.h"
@@ -23,16 +25,33 @@ struct HttpContext {
     RateLimiter& limiter;         // join attempts
     RateLimiter& create_limiter;  // session creations
     Capture& capture;
+    RefusalLog& refusals;
 };
 
-void send_error(httplib::Response& res, ApiError e);
 // The endpoint named by `Authorization: Bearer <token>`, or nullopt after
-// answering 401/410 on `res`.
-std::optional<Endpoint> authenticate(HttpContext& cx, const httplib::Request& req, httplib::Response& res);
+// answering 401/410 on `ex`.
+std::optional<Endpoint> authenticate(HttpContext& cx, Exchange& ex);
 
-void register_api(HttpContext& cx, httplib::Server& server);     // sessions, join
-void register_stream(HttpContext& cx, httplib::Server& server);  // /v1/stream/*
-void register_poll(HttpContext& cx, httplib::Server& server);    // /v1/poll/*
-void register_ops(HttpContext& cx, httplib::Server& server);     // /healthz, /metrics
+using Handler = void (*)(HttpContext&, Exchange);
+struct Route {
+    http::verb method;
+    std::string_view path;
+    bool streamed_body;  // the handler consume()s the body; otherwise it is read whole first
+    Handler handle;
+};
+// The route of a request, nullptr if none (404).
+const Route* find_route(http::verb method, std::string_view path);
+
+// Handlers (http_api.cpp, http_stream.cpp, http_poll.cpp, http_ops.cpp).
+void create_session(HttpContext& cx, Exchange ex);
+void join_session(HttpContext& cx, Exchange ex);
+void end_session(HttpContext& cx, Exchange ex);
+void session_state(HttpContext& cx, Exchange ex);
+void stream_down(HttpContext& cx, Exchange ex);
+void stream_up(HttpContext& cx, Exchange ex);
+void poll_down(HttpContext& cx, Exchange ex);
+void poll_up(HttpContext& cx, Exchange ex);
+void healthz(HttpContext& cx, Exchange ex);
+void metrics(HttpContext& cx, Exchange ex);
 
 }  // namespace relay

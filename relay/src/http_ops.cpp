@@ -1,14 +1,41 @@
-// Operator endpoints: /healthz and /metrics.
+// Operator endpoints (/healthz, /metrics) and the route table.
+#include <array>
+
 #include "http_context.h"
 
 namespace relay {
 
-void register_ops(HttpContext& cx, httplib::Server& server) {
-    using namespace httplib;
-    server.Get("/healthz", [](const Request&, Response& res) { res.set_content("ok\n", "text/plain"); });
-    server.Get("/metrics", [&cx](const Request&, Response& res) {
-        res.set_content(cx.metrics.render(cx.directory.counts()), "text/plain; version=0.0.4");
-    });
+void healthz(HttpContext&, Exchange ex) {
+    Response res{http::status::ok, 11};
+    res.set(http::field::content_type, "text/plain");
+    res.body() = "ok\n";
+    ex.respond(std::move(res));
+}
+
+void metrics(HttpContext& cx, Exchange ex) {
+    Response res{http::status::ok, 11};
+    res.set(http::field::content_type, "text/plain; version=0.0.4");
+    res.body() = cx.metrics.render(cx.directory.counts());
+    ex.respond(std::move(res));
+}
+
+const Route* find_route(http::verb method, std::string_view path) {
+    using V = http::verb;
+    static const std::array<Route, 10> routes = {{
+        {V::get, "/v1/poll/down", false, poll_down},
+        {V::post, "/v1/poll/up", false, poll_up},
+        {V::get, "/v1/stream/down", false, stream_down},
+        {V::post, "/v1/stream/up", true, stream_up},
+        {V::post, "/v1/sessions", false, create_session},
+        {V::post, "/v1/sessions/join", false, join_session},
+        {V::get, "/v1/session", false, session_state},
+        {V::delete_, "/v1/session", false, end_session},
+        {V::get, "/healthz", false, healthz},
+        {V::get, "/metrics", false, metrics},
+    }};
+    for (const Route& r : routes)
+        if (r.method == method && r.path == path) return &r;
+    return nullptr;
 }
 
 }  // namespace relay

@@ -1,7 +1,10 @@
 // Poll mode (docs/PROTOCOL.md section 3): bounded requests for networks whose
 // proxies buffer or scan streamed bodies. POST /v1/poll/up carries whole
 // frames with a Content-Length; GET /v1/poll/down?wait=S returns queued
-// frames (numbered by X-Tether-Seq) or a ping(0) after S seconds.
+// frames (numbered by X-Tether-Seq) or a ping(0) after S seconds. A waiting
+// poll holds no thread: a timer and an inbox waker on its connection's strand.
+#include <boost/asio/steady_timer.hpp>
+
 #include <algorithm>
 
 #include "http_context.h"
@@ -17,54 +20,89 @@ constexpr std::chrono::seconds kUpDeadline{20};
 // Bytes of frames per poll answer (whole frames; one frame may exceed it).
 constexpr std::size_t kMaxPollBatch = 1 << 20;
 
-long wait_seconds(const httplib::Request& req) {
-    if (!req.has_param("wait")) return kMaxWaitSeconds;
+long wait_seconds(const HttpRequest& req) {
+    auto it = req.params.find("wait");
+    if (it == req.params.end()) return kMaxWaitSeconds;
     try {
-        return std::clamp(std::stol(req.get_param_value("wait")), 0L, kMaxWaitSeconds);
+        return std::clamp(std::stol(it->second), 0L, kMaxWaitSeconds);
     } catch (const std::exception&) {
         return kMaxWaitSeconds;
     }
 }
 
-void poll_up(HttpContext& cx, const httplib::Request& req, httplib::Response& res) {
-    auto ep = authenticate(cx, req, res);
-    if (!ep) return;
-    UplinkPump pump(cx, *ep, SteadyClock::now() + kUpDeadline);
-    pump.feed_whole(req.body);
-    pump.answer(res, true, 204);
-}
-
-// Counts the request as the side's presence while it waits.
-struct PollerGuard {
-    PollerGuard(Session& s, Side side) : session(s), side(side) { session.attach_poller(side); }
-    ~PollerGuard() { session.detach_poller(side); }
-    Session& session;
-    Side side;
-};
-
-void poll_down(HttpContext& cx, const httplib::Request& req, httplib::Response& res) {
-    auto ep = authenticate(cx, req, res);
-    if (!ep) return;
-    std::vector<wire::Frame> frames;
-    std::uint64_t seq;
-    {
-        PollerGuard present(*ep->session, ep->side);
-        seq = ep->session->poll_for(ep->side, frames, kMaxPollBatch, std::chrono::seconds(wait_seconds(req)));
+// One waiting GET /v1/poll/down: counts as the side's presence until answered.
+class PollWait : public std::enable_shared_from_this<PollWait> {
+public:
+    PollWait(HttpContext& cx, Endpoint ep, Exchange ex)
+        : cx_(cx), ep_(std::move(ep)), ex_(std::move(ex)), timer_(ex_.executor()) {
+        ep_.session->attach_poller(ep_.side);
     }
-    if (frames.empty() && ep->session->ended()) return send_error(res, ApiError::ended_session);
-    std::string body = encode_frames(frames);
-    if (frames.empty()) wire::append_u64_frame(body, wire::FrameType::ping, 0);
-    res.set_header("X-Tether-Seq", std::to_string(seq));
-    res.set_header("Cache-Control", "no-store");
-    res.set_content(body, "application/octet-stream");
-}
+    ~PollWait() {
+        if (!answered_) ep_.session->detach_poller(ep_.side);
+    }
+
+    // The timer's handler owns the wait until it is answered.
+    void start(std::chrono::seconds wait) {
+        timer_.expires_after(wait);
+        timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+            if (!ec) self->try_answer(true);
+        });
+        try_answer(false);
+    }
+
+private:
+    void try_answer(bool last_chance) {
+        if (answered_) return;
+        std::vector<wire::Frame> frames;
+        auto seq = ep_.session->try_poll(ep_.side, frames, kMaxPollBatch, last_chance);
+        if (!seq && !watching_) {
+            watching_ = true;
+            ep_.session->watch_inbox(ep_.side, post_to(ex_.executor(), weak_from_this(), [](PollWait& p) {
+                                         p.watching_ = false;
+                                         p.try_answer(false);
+                                     }));
+            seq = ep_.session->try_poll(ep_.side, frames, kMaxPollBatch, last_chance);
+        }
+        if (!seq) return;
+        answered_ = true;
+        timer_.cancel();
+        ep_.session->detach_poller(ep_.side);
+        answer(frames, *seq);
+    }
+
+    void answer(const std::vector<wire::Frame>& frames, std::uint64_t seq) {
+        if (frames.empty() && ep_.session->ended()) return ex_.respond(error_response(ApiError::ended_session));
+        Response res{http::status::ok, 11};
+        res.body() = encode_frames(frames);
+        if (frames.empty()) wire::append_u64_frame(res.body(), wire::FrameType::ping, 0);
+        res.set("X-Tether-Seq", std::to_string(seq));
+        res.set(http::field::cache_control, "no-store");
+        res.set(http::field::content_type, "application/octet-stream");
+        ex_.respond(std::move(res));
+    }
+
+    HttpContext& cx_;
+    Endpoint ep_;
+    Exchange ex_;
+    boost::asio::steady_timer timer_;
+    bool watching_ = false, answered_ = false;
+};
 
 }  // namespace
 
-void register_poll(HttpContext& cx, httplib::Server& server) {
-    using namespace httplib;
-    server.Post("/v1/poll/up", [&cx](const Request& q, Response& r) { poll_up(cx, q, r); });
-    server.Get("/v1/poll/down", [&cx](const Request& q, Response& r) { poll_down(cx, q, r); });
+void poll_up(HttpContext& cx, Exchange ex) {
+    auto ep = authenticate(cx, ex);
+    if (!ep) return;
+    auto pump = std::make_shared<UplinkPump>(cx, *ep, ex.executor(), kUpDeadline, 204);
+    pump->feed_whole(ex.request().body, [ex, pump](bool) mutable { ex.respond(pump->answer(true)); });
+}
+
+void poll_down(HttpContext& cx, Exchange ex) {
+    auto ep = authenticate(cx, ex);
+    if (!ep) return;
+    const auto wait = std::chrono::seconds(wait_seconds(ex.request()));
+    auto poll = std::make_shared<PollWait>(cx, *ep, ex);
+    poll->start(wait);
 }
 
 }  // namespace relay

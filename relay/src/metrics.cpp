@@ -17,6 +17,14 @@ constexpr ApiError kJoinErrors[] = {ApiError::bad_request, ApiError::unknown_cod
 
 }  // namespace
 
+const char* refusal_name(Refusal r) {
+    static const char* names[kRefusalCount] = {"line_too_long",   "too_many_headers", "head_too_large",
+                                               "head_timeout",    "body_too_large",   "body_too_slow",
+                                               "bad_content_length", "per_address",   "unauthenticated",
+                                               "accept_failed"};
+    return names[static_cast<int>(r)];
+}
+
 std::string Metrics::render(const DirectoryCounts& s) const {
     std::ostringstream o;
     header(o, "tether_relay_sessions", "gauge", "Live sessions by state.");
@@ -48,6 +56,12 @@ std::string Metrics::render(const DirectoryCounts& s) const {
     header(o, "tether_relay_open_streams", "gauge", "Open carrier requests.");
     o << "tether_relay_open_streams{kind=\"down\"} " << open_downlinks << '\n'
       << "tether_relay_open_streams{kind=\"up\"} " << open_uplinks << '\n';
+    header(o, "tether_relay_open_connections", "gauge", "Open client connections.");
+    o << "tether_relay_open_connections " << open_connections << '\n';
+    header(o, "tether_relay_refused_total", "counter", "Connections and requests cut short by a bound, by reason.");
+    for (int r = 0; r < kRefusalCount; ++r)
+        o << "tether_relay_refused_total{reason=\"" << refusal_name(static_cast<Refusal>(r)) << "\"} " << refused[r]
+          << '\n';
     return o.str();
 }
 

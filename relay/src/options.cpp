@@ -33,7 +33,17 @@ po::options_description describe_options() {
         ("join-rate-global", po::value<double>()->default_value(120), "join attempts per minute in total (0: unlimited)")
         ("create-rate-per-ip", po::value<double>()->default_value(30), "session creations per minute per source address (0: unlimited)")
         ("buffer-bytes", po::value<std::size_t>()->default_value(1 << 20), "bytes buffered per session and direction")
-        ("max-sessions", po::value<std::size_t>()->default_value(100000), "live sessions at most")
+        ("max-sessions", po::value<std::size_t>()->default_value(0), "live sessions at most (0: as many as the open-file limit allows)")
+        ("max-line-bytes", po::value<std::size_t>()->default_value(8 * 1024), "request line and each header line at most (431 beyond)")
+        ("max-headers", po::value<std::size_t>()->default_value(100), "header lines per request at most (431 beyond)")
+        ("max-head-bytes", po::value<std::size_t>()->default_value(32 * 1024), "request head at most (431 beyond)")
+        ("head-timeout", po::value<long>()->default_value(10), "seconds for the TLS handshake and a request head (also idle keep-alive)")
+        ("min-body-rate", po::value<std::size_t>()->default_value(4096), "bytes/s a JSON or poll body must average after --head-timeout")
+        ("max-body-bytes", po::value<std::size_t>()->default_value((1 << 20) + 64 * 1024), "JSON and poll bodies at most (413 beyond)")
+        ("max-conns-per-ip", po::value<std::size_t>()->default_value(256), "open connections per source address (0: unlimited)")
+        ("max-unauthenticated", po::value<std::size_t>()->default_value(1024), "connections without a session token yet, in total (0: unlimited)")
+        ("io-threads", po::value<unsigned>()->default_value(0), "threads serving connections (0: one per core)")
+        ("drain-time", po::value<long>()->default_value(0), "seconds sessions may go on after SIGTERM (no new ones) before end(relay_shutdown); 0: at once")
         ("log-level", po::value<std::string>()->default_value("info"), "debug, info, warn or error")
         ("capture-dir", po::value<std::string>(), "TEST ONLY: append forwarded end-to-end payloads to files in DIR")
         ("tamper-offset", po::value<long long>(), "TEST ONLY: flip one bit of the desk's session-stream byte at this offset, once per session");
@@ -83,7 +93,18 @@ Config to_config(const po::variables_map& vm) {
     c.join_rate_global = vm["join-rate-global"].as<double>();
     c.create_rate_per_ip = vm["create-rate-per-ip"].as<double>();
     c.buffer_bytes = positive<std::size_t>(vm, "buffer-bytes");
-    c.max_sessions = positive<std::size_t>(vm, "max-sessions");
+    c.max_sessions = vm["max-sessions"].as<std::size_t>();
+    c.max_line_bytes = positive<std::size_t>(vm, "max-line-bytes");
+    c.max_headers = positive<std::size_t>(vm, "max-headers");
+    c.max_head_bytes = positive<std::size_t>(vm, "max-head-bytes");
+    c.head_timeout = std::chrono::seconds(positive<long>(vm, "head-timeout"));
+    c.min_body_rate = positive<std::size_t>(vm, "min-body-rate");
+    c.max_body_bytes = positive<std::size_t>(vm, "max-body-bytes");
+    c.max_conns_per_ip = vm["max-conns-per-ip"].as<std::size_t>();
+    c.max_unauthenticated = vm["max-unauthenticated"].as<std::size_t>();
+    c.io_threads = vm["io-threads"].as<unsigned>();
+    c.drain_time = std::chrono::seconds(vm["drain-time"].as<long>());
+    if (c.drain_time.count() < 0) throw std::runtime_error("--drain-time must not be negative");
     c.log_level = parse_log_level(vm["log-level"].as<std::string>());
     if (vm.count("capture-dir")) c.capture_dir = vm["capture-dir"].as<std::string>();
     if (vm.count("tamper-offset")) c.tamper_offset = vm["tamper-offset"].as<long long>();

@@ -1,75 +1,132 @@
 #include "relay/relay_server.h"
 
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
+#include <sys/resource.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <condition_variable>
 #include <stdexcept>
 #include <thread>
 
+#include "connection_registry.h"
 #include "http_context.h"
+#include "listener.h"
 #include "relay/dev_cert.h"
-#include "thread_per_connection.h"
 
 namespace relay {
 namespace {
 
-// httplib's listen backlog is 5 (baked into the .so): bursts of connections
-// overflow it and clients wait a second for SYN retries.
-constexpr int kListenBacklog = 4096;
 // Sweeps (code expiry, grace periods, tombstones, idle rate buckets) run this often.
 constexpr std::chrono::seconds kSweepInterval{1};
-// Requests per kept-alive connection; poll mode sends many on one connection.
-constexpr std::size_t kKeepAliveMaxCount = 1000000;
-// Bodies read whole (JSON, poll-mode uploads of <= 1 MiB of frames) are
-// bounded by this; 413 beyond. Chunked stream uplinks are read incrementally.
-constexpr std::size_t kMaxRequestBody = (1 << 20) + 64 * 1024;
+// On stop(), streams get this long to send their end frames before the io
+// threads stop.
+constexpr std::chrono::seconds kStopFlush{2};
+// Descriptors kept for everything that is not a session's connection: the
+// listener, log, certificate reads, a few strangers being refused.
+constexpr std::size_t kSpareDescriptors = 64;
+// A paired stream-mode session holds 4 connections (a downlink and an uplink per side).
+constexpr std::size_t kDescriptorsPerSession = 4;
 
-// Exposes httplib's listening socket to set a real backlog.
-template <class Base>
-class Listener : public Base {
-public:
-    using Base::Base;
-    void deepen_backlog() { ::listen(this->svr_sock_, kListenBacklog); }
-};
-
-// Applied to the listening socket; accepted sockets inherit them.
-void socket_options(int fd, std::chrono::milliseconds heartbeat) {
-    int one = 1;
-    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    // Unacknowledged data older than this fails the connection: a peer that
-    // vanished (no FIN) is noticed within a few heartbeats of pings.
-    unsigned user_timeout_ms = static_cast<unsigned>(std::max<long>(10000, 4 * heartbeat.count()));
-    ::setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &user_timeout_ms, sizeof user_timeout_ms);
+// Raises the soft open-file limit to the hard one (systemd's soft default
+// of 1,024 would cap the relay at ~250 sessions); returns the soft limit.
+std::size_t raise_open_file_limit() {
+    rlimit r{};
+    if (getrlimit(RLIMIT_NOFILE, &r) != 0) return 1024;
+    if (r.rlim_cur < r.rlim_max) {
+        r.rlim_cur = r.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &r);
+        getrlimit(RLIMIT_NOFILE, &r);
+    }
+    return static_cast<std::size_t>(r.rlim_cur);
 }
 
-// An idle uplink receives a ping every heartbeat: 3 missed ones plus margin.
-std::chrono::seconds read_timeout(std::chrono::milliseconds heartbeat) {
-    auto t = std::chrono::duration_cast<std::chrono::seconds>(heartbeat * 3) + std::chrono::seconds(9);
-    return std::max(t, std::chrono::seconds(15));
+// The live-session cap: --max-sessions if given and it fits, else what the
+// descriptors allow after the spares and the strangers' share
+// (--max-unauthenticated, at most a quarter of them).
+std::size_t session_cap(const Config& c, std::size_t open_files) {
+    const std::size_t strangers = std::min(c.max_unauthenticated ? c.max_unauthenticated : open_files / 4, open_files / 4);
+    const std::size_t usable = open_files > kSpareDescriptors + strangers ? open_files - kSpareDescriptors - strangers : 0;
+    const std::size_t derived = std::max<std::size_t>(1, usable / kDescriptorsPerSession);
+    return c.max_sessions ? std::min(c.max_sessions, derived) : derived;
+}
+
+unsigned io_thread_count(const Config& c) {
+    if (c.io_threads) return c.io_threads;
+    return std::max(1u, std::thread::hardware_concurrency());
+}
+
+std::shared_ptr<boost::asio::ssl::context> load_tls(const Config& c) {
+    namespace ssl = boost::asio::ssl;
+    auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
+    ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                     ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+    try {
+        ctx->use_certificate_chain_file(c.cert_file);
+        ctx->use_private_key_file(c.key_file, ssl::context::pem);
+    } catch (const boost::system::system_error&) {
+        throw std::runtime_error("cannot load the certificate " + c.cert_file + " or its key " + c.key_file);
+    }
+    // Idle connections give their TLS read/write buffers back (~34 KB each).
+    SSL_CTX_set_mode(ctx->native_handle(), SSL_MODE_RELEASE_BUFFERS);
+    return ctx;
+}
+
+// The options a running relay cannot change: SIGHUP names them in the log.
+std::vector<std::string> needing_restart(const Config& a, const Config& b) {
+    std::vector<std::string> out;
+    auto check = [&out](const char* name, bool same) {
+        if (!same) out.push_back(name);
+    };
+    check("listen", a.listen_host == b.listen_host && a.listen_port == b.listen_port);
+    check("dev", a.dev == b.dev);
+    check("dev-names", a.dev_names == b.dev_names);
+    check("plain-http", a.plain_http == b.plain_http);
+    check("code-ttl", a.code_ttl == b.code_ttl);
+    check("grace", a.grace == b.grace);
+    check("tombstone-ttl", a.tombstone_ttl == b.tombstone_ttl);
+    check("heartbeat", a.heartbeat == b.heartbeat);
+    check("join-rate-per-ip", a.join_rate_per_ip == b.join_rate_per_ip);
+    check("join-rate-global", a.join_rate_global == b.join_rate_global);
+    check("create-rate-per-ip", a.create_rate_per_ip == b.create_rate_per_ip);
+    check("buffer-bytes", a.buffer_bytes == b.buffer_bytes);
+    check("max-sessions", a.max_sessions == b.max_sessions);
+    check("max-line-bytes", a.max_line_bytes == b.max_line_bytes);
+    check("max-headers", a.max_headers == b.max_headers);
+    check("max-head-bytes", a.max_head_bytes == b.max_head_bytes);
+    check("head-timeout", a.head_timeout == b.head_timeout);
+    check("min-body-rate", a.min_body_rate == b.min_body_rate);
+    check("max-body-bytes", a.max_body_bytes == b.max_body_bytes);
+    check("max-conns-per-ip", a.max_conns_per_ip == b.max_conns_per_ip);
+    check("max-unauthenticated", a.max_unauthenticated == b.max_unauthenticated);
+    check("io-threads", a.io_threads == b.io_threads);
+    check("capture-dir", a.capture_dir == b.capture_dir);
+    check("tamper-offset", a.tamper_offset == b.tamper_offset);
+    return out;
 }
 
 }  // namespace
 
 struct RelayServer::Impl {
     Impl(Config c, Log& l)
-        : config(std::move(c)), log(l), directory(time, rng, limits(config), log),
+        : config(std::move(c)), log(l), open_files(raise_open_file_limit()),
+          directory(time, rng, limits(config, open_files), log),
           limiter(time, {config.join_rate_per_ip, config.join_rate_global}),
           create_limiter(time, {config.create_rate_per_ip, 0}), capture(config.capture_dir, config.tamper_offset),
-          cx{config, log, metrics, directory, limiter, create_limiter, capture} {}
+          refusals(log, metrics), registry(config.max_conns_per_ip, config.max_unauthenticated),
+          cx{config, log, metrics, directory, limiter, create_limiter, capture, refusals} {}
 
-    static DirectoryLimits limits(const Config& c) {
-        return {c.code_ttl, c.grace, c.tombstone_ttl, c.max_sessions, c.buffer_bytes};
+    static DirectoryLimits limits(const Config& c, std::size_t open_files) {
+        return {c.code_ttl, c.grace, c.tombstone_ttl, session_cap(c, open_files), c.buffer_bytes};
     }
 
-    void make_server();
-    void wait_until_running();
-    void configure();
-    void sweep_loop();
+    void load_certificate();
+    void sweep();
 
     Config config;
     Log& log;
+    std::size_t open_files;
     SteadyTime time;
     CsprngSource rng;
     Metrics metrics;
@@ -77,23 +134,25 @@ struct RelayServer::Impl {
     RateLimiter limiter;
     RateLimiter create_limiter;
     Capture capture;
+    RefusalLog refusals;
+    ConnectionRegistry registry;
     HttpContext cx;
     std::string dev_ca;
-    std::unique_ptr<httplib::Server> server;
-    std::function<void()> deepen_backlog;
-    std::thread listen_thread, sweep_thread;
+    std::mutex tls_mutex;
+    std::shared_ptr<boost::asio::ssl::context> tls;  // nullptr with --plain-http
+    // Declared after everything a connection refers to: destroying the
+    // io_context destroys the connections still held by its handlers.
+    std::unique_ptr<boost::asio::io_context> ioc = std::make_unique<boost::asio::io_context>();
+    std::unique_ptr<Listener> listener;
+    std::unique_ptr<boost::asio::steady_timer> sweep_timer;
+    std::vector<std::thread> threads;
     std::mutex mutex;
     std::condition_variable stopping_cv;
     bool stopping = false;
 };
 
-void RelayServer::Impl::make_server() {
-    if (config.plain_http) {
-        auto s = std::make_unique<Listener<httplib::Server>>();
-        deepen_backlog = [p = s.get()] { p->deepen_backlog(); };
-        server = std::move(s);
-        return;
-    }
+void RelayServer::Impl::load_certificate() {
+    if (config.plain_http) return;
     if (config.dev) {
         if (config.state_dir.empty()) config.state_dir = default_state_dir();
         DevCertificate dc = ensure_dev_certificate(config.state_dir, config.dev_names);
@@ -103,81 +162,43 @@ void RelayServer::Impl::make_server() {
     }
     if (config.cert_file.empty() || config.key_file.empty())
         throw std::runtime_error("no certificate: give --cert and --key, or --dev for a self-signed one");
-    auto s = std::make_unique<Listener<httplib::SSLServer>>(config.cert_file.c_str(), config.key_file.c_str());
-    if (!s->is_valid())
-        throw std::runtime_error("cannot load the certificate " + config.cert_file + " or its key " + config.key_file);
-    deepen_backlog = [p = s.get()] { p->deepen_backlog(); };
-    server = std::move(s);
+    auto ctx = load_tls(config);
+    std::lock_guard<std::mutex> lock(tls_mutex);
+    tls = std::move(ctx);
 }
 
-void RelayServer::Impl::configure() {
-    httplib::Server& s = *server;
-    s.new_task_queue = [] { return new ThreadPerConnection; };
-    s.set_tcp_nodelay(true);
-    s.set_socket_options([hb = config.heartbeat](socket_t fd) { socket_options(fd, hb); });
-    s.set_keep_alive_max_count(kKeepAliveMaxCount);
-    s.set_read_timeout(read_timeout(config.heartbeat));
-    s.set_payload_max_length(kMaxRequestBody);
-    s.set_error_handler([](const httplib::Request&, httplib::Response& res) {
-        if (res.body.empty() && res.status == 404) send_error(res, ApiError::not_found);
-    });
-    s.set_exception_handler([this](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
-        try {
-            if (ep) std::rethrow_exception(ep);
-        } catch (const std::exception& e) {
-            log.write(LogLevel::error, "http", req.method + " " + req.path + ": " + e.what());
-        } catch (...) {
-        }
-        send_error(res, ApiError::internal);
-    });
-    // httplib tries routes in registration order, one std::regex_match each:
-    // the per-request routes of poll mode first, then streams, then the rest.
-    register_poll(cx, s);
-    register_stream(cx, s);
-    register_api(cx, s);
-    register_ops(cx, s);
-}
-
-// stop() is a no-op until httplib's accept loop runs; start() returns only
-// once it does (bounded: a failing loop exits at once).
-void RelayServer::Impl::wait_until_running() {
-    for (int i = 0; i < 5000 && !server->is_running(); ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
-}
-
-void RelayServer::Impl::sweep_loop() {
-    std::unique_lock<std::mutex> lock(mutex);
-    while (!stopping_cv.wait_for(lock, kSweepInterval, [this] { return stopping; })) {
-        lock.unlock();
+void RelayServer::Impl::sweep() {
+    sweep_timer->expires_after(kSweepInterval);
+    sweep_timer->async_wait([this](const boost::system::error_code& ec) {
+        if (ec) return;
         directory.sweep();
         limiter.sweep();
         create_limiter.sweep();
-        lock.lock();
-    }
+        sweep();
+    });
 }
 
 RelayServer::RelayServer(Config config, Log& log) : impl_(std::make_unique<Impl>(std::move(config), log)) {
-    impl_->make_server();
-    impl_->configure();
+    impl_->load_certificate();
 }
 
 RelayServer::~RelayServer() { stop(); }
 
 int RelayServer::start() {
     Impl& i = *impl_;
-    int port = i.config.listen_port;
-    if (port == 0) {
-        port = i.server->bind_to_any_port(i.config.listen_host);
-    } else if (!i.server->bind_to_port(i.config.listen_host, port)) {
-        port = -1;
-    }
-    if (port <= 0)
-        throw std::runtime_error("cannot listen on " + i.config.listen_host + ":" +
-                                 std::to_string(i.config.listen_port) + " (in use, or not an address of this host?)");
-    i.deepen_backlog();
-    i.listen_thread = std::thread([&i] { i.server->listen_after_bind(); });
-    i.wait_until_running();
-    i.sweep_thread = std::thread([&i] { i.sweep_loop(); });
+    i.listener = std::make_unique<Listener>(*i.ioc, i.cx, i.registry, [&i] {
+        std::lock_guard<std::mutex> lock(i.tls_mutex);
+        return i.tls;
+    });
+    const int port = i.listener->bind(i.config.listen_host, i.config.listen_port);
+    i.listener->start();
+    i.sweep_timer = std::make_unique<boost::asio::steady_timer>(*i.ioc);
+    i.sweep();
+    const unsigned n = io_thread_count(i.config);
+    for (unsigned t = 0; t < n; ++t) i.threads.emplace_back([&i] { i.ioc->run(); });
+    i.log.info("relay", "open-file limit " + std::to_string(i.open_files) + ": at most " +
+                            std::to_string(session_cap(i.config, i.open_files)) + " sessions, " + std::to_string(n) +
+                            " io threads");
     i.log.info("relay", std::string("listening on ") + scheme() + "://" + i.config.listen_host + ":" + std::to_string(port));
     return port;
 }
@@ -190,15 +211,58 @@ void RelayServer::stop() {
         i.stopping = true;
     }
     i.stopping_cv.notify_all();
+    if (i.listener) i.listener->close();
     i.directory.end_all(EndCause::shutdown);
-    i.server->stop();
-    if (i.listen_thread.joinable()) i.listen_thread.join();
-    if (i.sweep_thread.joinable()) i.sweep_thread.join();
+    // Bounded wait for the streams to send their end frames and finish; a
+    // plain sleep loop, as this runs once, on the way out.
+    const auto until = std::chrono::steady_clock::now() + kStopFlush;
+    while ((i.metrics.open_downlinks > 0 || i.metrics.open_uplinks > 0) && std::chrono::steady_clock::now() < until)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    i.ioc->stop();
+    for (auto& t : i.threads) t.join();
+    i.threads.clear();
+    i.sweep_timer.reset();
+    i.listener.reset();
+    i.ioc.reset();  // destroys the connections its handlers still held
 }
 
 void RelayServer::wait() {
     std::unique_lock<std::mutex> lock(impl_->mutex);
     impl_->stopping_cv.wait(lock, [this] { return impl_->stopping; });
+}
+
+void RelayServer::reload(const Config& fresh) {
+    Impl& i = *impl_;
+    i.log.set_level(fresh.log_level);
+    for (const std::string& name : needing_restart(i.config, fresh))
+        i.log.warn("relay", "reload: --" + name + " changed; it takes effect after a restart");
+    if (i.config.plain_http) return;
+    Config files = i.config;  // the --dev certificate stays where it was made
+    if (!fresh.dev) {
+        files.cert_file = fresh.cert_file;
+        files.key_file = fresh.key_file;
+    }
+    try {
+        auto ctx = load_tls(files);
+        std::lock_guard<std::mutex> lock(i.tls_mutex);
+        i.tls = std::move(ctx);
+        i.config.cert_file = files.cert_file;  // read by nothing but reload()
+        i.config.key_file = files.key_file;
+    } catch (const std::exception& e) {
+        i.log.warn("relay", std::string("reload: ") + e.what() + "; the previous certificate stays in use");
+        return;
+    }
+    i.log.info("relay", "reload: certificate " + files.cert_file + " serves new connections");
+}
+
+void RelayServer::begin_drain() {
+    impl_->directory.refuse_new_sessions();
+    impl_->log.info("relay", "draining: no new sessions; running ones go on until they end or the drain time is over");
+}
+
+std::size_t RelayServer::live_sessions() const {
+    const DirectoryCounts c = impl_->directory.counts();
+    return c.waiting + c.connected + c.reconnecting;
 }
 
 const char* RelayServer::scheme() const { return impl_->config.plain_http ? "http" : "https"; }

@@ -126,6 +126,29 @@ PopResult Session::next_for(Side side, std::uint64_t generation, std::vector<wir
     return s.inbox.pop(out, max_batch, timeout, [&] { return s.down_gen != generation; });
 }
 
+PopResult Session::try_next_for(Side side, std::uint64_t generation, std::vector<wire::Frame>& out,
+                                std::size_t max_batch) {
+    SideState& s = at(side);
+    if (s.down_gen != generation) return PopResult::cancelled;
+    return s.inbox.try_pop(out, max_batch);
+}
+
+PushResult Session::try_forward(Side from, std::uint64_t generation, wire::Frame& f) {
+    if (at(from).up_gen != generation) return PushResult::cancelled;
+    return at(other(from)).inbox.try_push(f);
+}
+
+std::optional<std::uint64_t> Session::try_poll(Side side, std::vector<wire::Frame>& out, std::size_t max_batch,
+                                               bool last_chance) {
+    SideState& s = at(side);
+    std::lock_guard<std::mutex> lock(s.poll_mutex);
+    const PopResult r = s.inbox.try_pop(out, max_batch);
+    if (r == PopResult::frames || r == PopResult::closed || last_chance) return ++s.poll_seq;
+    return std::nullopt;
+}
+
+void Session::watch_inbox(Side side, FrameQueue::Waker w) { at(side).inbox.on_change(std::move(w)); }
+
 std::shared_ptr<FrameQueue> Session::open_probe(Side side) {
     auto q = std::make_shared<FrameQueue>(kProbeQueueBytes);
     std::lock_guard<std::mutex> lock(mutex_);

@@ -60,7 +60,7 @@ std::string SessionDirectory::fresh_code_locked() {
 Result<Created> SessionDirectory::create(const std::string& name) {
     std::lock_guard<std::mutex> lock(mutex_);
     expire_locked(time_.now());
-    if (entries_.size() >= limits_.max_sessions) return ApiError::busy;
+    if (refusing_ || entries_.size() >= limits_.max_sessions) return ApiError::busy;
     std::string code = fresh_code_locked();
     if (code.empty()) return ApiError::busy;
     std::string token = random_token(rng_);
@@ -156,6 +156,11 @@ void SessionDirectory::sweep() {
 void SessionDirectory::end_all(EndCause cause) {
     std::lock_guard<std::mutex> lock(mutex_);
     while (!entries_.empty()) end_locked(entries_.begin(), cause);
+}
+
+void SessionDirectory::refuse_new_sessions() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    refusing_ = true;
 }
 
 DirectoryCounts SessionDirectory::counts() const {

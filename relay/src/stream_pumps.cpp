@@ -1,15 +1,7 @@
 #include "stream_pumps.h"
 
-#include <algorithm>
-
-#include "connection_fd.h"
-
 namespace relay {
 namespace {
-
-// Hang-up checks happen at least this often on an idle downlink, so a peer
-// that closed its connection is noticed within about a second.
-constexpr std::chrono::milliseconds kMaxTick{1000};
 
 std::string ping_zero() {
     std::string bytes;
@@ -25,48 +17,69 @@ std::string encode_frames(const std::vector<wire::Frame>& frames) {
     return out;
 }
 
-DownlinkPump::DownlinkPump(HttpContext& cx, Endpoint ep, int fd)
-    : cx_(cx), ep_(std::move(ep)), generation_(ep_.session->attach_downlink(ep_.side)), fd_(fd),
-      tick_(std::min(kMaxTick, std::max(std::chrono::milliseconds(50), cx.config.heartbeat / 2))),
-      last_write_(SteadyClock::now()) {
+DownlinkPump::DownlinkPump(HttpContext& cx, Endpoint ep, boost::asio::any_io_executor strand)
+    : cx_(cx), ep_(std::move(ep)), generation_(ep_.session->attach_downlink(ep_.side)), strand_(strand),
+      heartbeat_(strand) {
     ++cx_.metrics.open_downlinks;
     cx_.log.info(session_prefix(ep_.session->short_id()), std::string(side_name(ep_.side)) + " downlink open");
 }
 
-DownlinkPump::~DownlinkPump() { release(); }
+DownlinkPump::~DownlinkPump() { finished(); }
 
-bool DownlinkPump::write(httplib::DataSink& sink, const std::string& bytes) {
-    last_write_ = SteadyClock::now();
-    return sink.write(bytes.data(), bytes.size());
+void DownlinkPump::next(std::function<void(std::string)> give) {
+    give_ = std::move(give);
+    try_give();
+    if (give_) arm_heartbeat();  // idle from now: a ping after one heartbeat
 }
 
-bool DownlinkPump::step(httplib::DataSink& sink) {
+// Takes what the inbox has for this downlink. Tries once more after
+// registering a waker, so that frames queued in between are not left waiting.
+void DownlinkPump::try_give() {
+    if (!give_ || released_) return;
     std::vector<wire::Frame> frames;
-    switch (ep_.session->next_for(ep_.side, generation_, frames, kMaxDownlinkBatch, tick_)) {
-    case PopResult::frames:
-        return write(sink, encode_frames(frames));
-    case PopResult::timeout:
-        if (peer_hung_up(fd_)) return false;
-        if (SteadyClock::now() - last_write_ >= cx_.config.heartbeat) return write(sink, ping_zero());
-        return true;
-    case PopResult::cancelled:  // a newer downlink of this side took over
-    case PopResult::closed:     // the session ended; its end frame went out
-        break;
+    PopResult r = ep_.session->try_next_for(ep_.side, generation_, frames, kMaxDownlinkBatch);
+    if (r == PopResult::empty && !watching_) {
+        watching_ = true;
+        ep_.session->watch_inbox(ep_.side, post_to(strand_, weak_from_this(), [](DownlinkPump& p) {
+                                     p.watching_ = false;
+                                     p.try_give();
+                                 }));
+        r = ep_.session->try_next_for(ep_.side, generation_, frames, kMaxDownlinkBatch);
     }
-    sink.done();
-    return true;
+    if (r == PopResult::empty) return;
+    heartbeat_.cancel();
+    auto give = std::move(give_);
+    give_ = nullptr;
+    // cancelled: a newer downlink of this side took over; closed: the
+    // session ended and its end frame went out. Either ends this stream.
+    give(r == PopResult::frames ? encode_frames(frames) : std::string());
 }
 
-void DownlinkPump::release() {
+void DownlinkPump::arm_heartbeat() {
+    heartbeat_.expires_after(cx_.config.heartbeat);
+    heartbeat_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
+        auto self = weak.lock();
+        if (ec || !self || !self->give_ || self->released_) return;
+        auto give = std::move(self->give_);
+        self->give_ = nullptr;
+        give(ping_zero());
+    });
+}
+
+void DownlinkPump::finished() {
     if (released_) return;
     released_ = true;
+    give_ = nullptr;
+    heartbeat_.cancel();
     ep_.session->detach_downlink(ep_.side, generation_);
     --cx_.metrics.open_downlinks;
     cx_.log.info(session_prefix(ep_.session->short_id()), std::string(side_name(ep_.side)) + " downlink closed");
 }
 
-UplinkPump::UplinkPump(HttpContext& cx, Endpoint ep, std::optional<SteadyClock::time_point> deadline)
-    : cx_(cx), ep_(std::move(ep)), generation_(ep_.session->attach_uplink(ep_.side)), deadline_(deadline) {
+UplinkPump::UplinkPump(HttpContext& cx, Endpoint ep, boost::asio::any_io_executor strand,
+                       std::optional<std::chrono::steady_clock::duration> give_up_after, int ok_status)
+    : cx_(cx), ep_(std::move(ep)), generation_(ep_.session->attach_uplink(ep_.side)), strand_(strand),
+      give_up_(strand), give_up_after_(give_up_after), ok_status_(ok_status) {
     ++cx_.metrics.open_uplinks;
     cx_.log.debug(session_prefix(ep_.session->short_id()), std::string(side_name(ep_.side)) + " uplink open");
 }
@@ -76,37 +89,80 @@ UplinkPump::~UplinkPump() {
     cx_.log.debug(session_prefix(ep_.session->short_id()), std::string(side_name(ep_.side)) + " uplink closed");
 }
 
-bool UplinkPump::feed(const char* data, std::size_t len) {
-    // An ended session also stops an uplink that only pings (no frame to forward
-    // would tell it), so that stop() never waits for a chatty endpoint.
+void UplinkPump::feed(std::string_view data, std::function<void(bool more)> resume) {
+    resume_ = std::move(resume);
+    // An ended session also stops an uplink that only pings (no frame to
+    // forward would tell it).
     if (outcome_ == Outcome::open && ep_.session->ended()) outcome_ = Outcome::session_ended;
-    if (outcome_ != Outcome::open) return false;
+    if (outcome_ != Outcome::open) return finish(false);
     try {
-        parser_.feed(data, len);
-        wire::Frame f;
-        while (parser_.next(f))
-            if (!handle(std::move(f))) return false;
-        return true;
+        parser_.feed(data.data(), data.size());
     } catch (const wire::ProtocolError& e) {
-        outcome_ = Outcome::protocol_error;
-        ++cx_.metrics.protocol_errors;
-        cx_.log.warn(session_prefix(ep_.session->short_id()),
-                     std::string(side_name(ep_.side)) + " uplink: " + e.what());
-        return false;
+        fail_protocol(e.what());
+        return finish(false);
     }
+    drain();
 }
 
-bool UplinkPump::forward(wire::Frame f) {
+void UplinkPump::feed_whole(std::string_view body, std::function<void(bool more)> resume) {
+    whole_ = true;
+    if (give_up_after_) {
+        give_up_.expires_after(*give_up_after_);
+        give_up_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
+            auto self = weak.lock();
+            if (ec || !self || !self->resume_ || !self->blocked_) return;
+            self->outcome_ = Outcome::busy;
+            self->finish(false);
+        });
+    }
+    feed(body, std::move(resume));
+}
+
+void UplinkPump::drain() {
+    try {
+        for (;;) {
+            if (blocked_) {
+                if (!forward(*blocked_)) return finish(false);
+                if (blocked_) {
+                    if (watching_) return;  // woken at the next change of the peer's inbox
+                    wait_for_room();
+                    continue;  // once more: room may have come before the waker was registered
+                }
+            }
+            wire::Frame f;
+            if (!parser_.next(f)) break;
+            if (!handle(std::move(f))) return finish(false);
+        }
+    } catch (const wire::ProtocolError& e) {
+        fail_protocol(e.what());
+        return finish(false);
+    }
+    if (whole_ && parser_.buffered() != 0) {
+        fail_protocol("poll: partial frame");
+        return finish(false);
+    }
+    finish(true);
+}
+
+void UplinkPump::wait_for_room() {
+    watching_ = true;
+    ep_.session->watch_inbox(other(ep_.side), post_to(strand_, weak_from_this(), [](UplinkPump& p) {
+                                 p.watching_ = false;
+                                 if (p.resume_) p.drain();
+                             }));
+}
+
+// Tries to queue *blocked_ for the peer. false: stop (outcome_ says why);
+// true with blocked_ still set: the inbox is full.
+bool UplinkPump::forward(wire::Frame& f) {
     const std::size_t bytes = frame_bytes(f);
-    cx_.capture.tamper(ep_.session->short_id(), ep_.side, f);
-    cx_.capture.record(ep_.session->short_id(), ep_.side, f);
-    const PushResult r = deadline_ ? ep_.session->forward_until(ep_.side, generation_, std::move(f), *deadline_)
-                                   : ep_.session->forward(ep_.side, generation_, std::move(f));
-    switch (r) {
+    switch (ep_.session->try_forward(ep_.side, generation_, f)) {
     case PushResult::ok:
         ++cx_.metrics.frames_forwarded[static_cast<int>(ep_.side)];
         cx_.metrics.bytes_forwarded[static_cast<int>(ep_.side)] += bytes;
+        blocked_.reset();
         return true;
+    case PushResult::full: return true;
     case PushResult::cancelled: outcome_ = Outcome::replaced; break;
     case PushResult::closed: outcome_ = Outcome::session_ended; break;
     case PushResult::timeout: outcome_ = Outcome::busy; break;
@@ -114,8 +170,14 @@ bool UplinkPump::forward(wire::Frame f) {
     return false;
 }
 
+// One parsed frame. false: stop reading (outcome_ says why).
 bool UplinkPump::handle(wire::Frame f) {
-    if (wire::is_end_to_end(f.type)) return forward(std::move(f));
+    if (wire::is_end_to_end(f.type)) {
+        cx_.capture.tamper(ep_.session->short_id(), ep_.side, f);
+        cx_.capture.record(ep_.session->short_id(), ep_.side, f);
+        blocked_ = std::move(f);
+        return forward(*blocked_);
+    }
     switch (f.type) {
     case wire::FrameType::ping:
         wire::payload_u64(f);  // validates the length (throws ProtocolError)
@@ -130,32 +192,38 @@ bool UplinkPump::handle(wire::Frame f) {
     }
 }
 
-void UplinkPump::feed_whole(const std::string& body) {
-    if (!feed(body.data(), body.size()) || parser_.buffered() == 0) return;
+void UplinkPump::fail_protocol(const char* what) {
     outcome_ = Outcome::protocol_error;
     ++cx_.metrics.protocol_errors;
-    cx_.log.warn(session_prefix(ep_.session->short_id()), std::string(side_name(ep_.side)) + " poll: partial frame");
+    cx_.log.warn(session_prefix(ep_.session->short_id()), std::string(side_name(ep_.side)) + " uplink: " + what);
 }
 
-void UplinkPump::answer(httplib::Response& res, bool body_complete, int ok_status) {
+void UplinkPump::finish(bool more) {
+    give_up_.cancel();
+    auto resume = std::move(resume_);
+    resume_ = nullptr;
+    if (resume) resume(more);
+}
+
+Response UplinkPump::answer(bool complete) {
+    Response res{http::status::ok, 11};
     switch (outcome_) {
     case Outcome::open:
-        if (body_complete) {
-            res.status = ok_status;
-            return;
-        }
-        res.status = 400;  // the body broke off (timeout, reset): nobody reads this answer
+        // Not complete: the body broke off (timeout, reset); nobody reads this answer.
+        res.result(complete ? ok_status_ : 400);
+        if (complete) return res;
         break;
-    case Outcome::ended_by_frame: res.status = ok_status; break;
+    case Outcome::ended_by_frame: res.result(ok_status_); break;
     case Outcome::busy:
-        res.set_header("Retry-After", "1");
-        send_error(res, ApiError::busy);
+        res = error_response(ApiError::busy);
+        res.set(http::field::retry_after, "1");
         break;
-    case Outcome::protocol_error: send_error(res, ApiError::protocol_error); break;
-    case Outcome::replaced: send_error(res, ApiError::replaced); break;
-    case Outcome::session_ended: send_error(res, ApiError::ended_session); break;
+    case Outcome::protocol_error: res = error_response(ApiError::protocol_error); break;
+    case Outcome::replaced: res = error_response(ApiError::replaced); break;
+    case Outcome::session_ended: res = error_response(ApiError::ended_session); break;
     }
-    res.set_header("Connection", "close");
+    res.keep_alive(false);
+    return res;
 }
 
 }  // namespace relay

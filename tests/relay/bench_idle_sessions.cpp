@@ -1,9 +1,13 @@
-// relay_bench_idle: RSS and threads of a real tether-relay holding N idle
+// relay_bench_idle: RSS, threads, CPU of a real tether-relay holding N idle
 // paired sessions in stream mode (4 TLS connections each: two downlinks, two
-// uplinks that send a ping every heartbeat like real endpoints).
-//   relay_bench_idle [--sessions N] [--hold S] [--relay PATH]
-// Prints one line per measurement; exit status 0 if every stream opened.
+// uplinks that send a ping every heartbeat like real endpoints), and the
+// round trip (p50, p99) of one more session that is active meanwhile.
+//   relay_bench_idle [--sessions N[,N2,...]] [--hold S] [--relay PATH]
+// Levels are reached one after the other in one relay (ascending). Prints a
+// line per level and a table; exit status 0 if every stream stayed up.
 #include <fcntl.h>
+#include <poll.h>
+#include <sys/resource.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <openssl/err.h>
@@ -14,6 +18,7 @@
 #include <unistd.h>
 
 #include <arpa/inet.h>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -139,6 +144,26 @@ public:
         return b;
     }
     void non_blocking() { fcntl(fd_, F_SETFL, fcntl(fd_, F_GETFL) | O_NONBLOCK); }
+    // Reads (non-blocking socket) until `pattern` appeared in what was read
+    // since the last call, or `limit` passed.
+    bool read_until(const std::string& pattern, std::chrono::milliseconds limit) {
+        const auto until = std::chrono::steady_clock::now() + limit;
+        std::string seen;
+        char buf[4096];
+        while (std::chrono::steady_clock::now() < until) {
+            int k = SSL_read(ssl_, buf, sizeof buf);
+            if (k > 0) {
+                seen.append(buf, k);
+                if (seen.find(pattern) != std::string::npos) return true;
+                continue;
+            }
+            int e = SSL_get_error(ssl_, k);
+            if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) return false;
+            pollfd p{fd_, POLLIN, 0};
+            ::poll(&p, 1, 10);
+        }
+        return false;
+    }
     // Reads whatever is there without blocking; false if the peer closed.
     bool drain() {
         char buf[4096];
@@ -206,22 +231,98 @@ long metric(SSL_CTX* ctx, int port, const std::string& name) {
     return at == std::string::npos ? -1 : std::stol(body.substr(at + name.size() + 1));
 }
 
+// One more paired session whose desk side pings and waits for each pong:
+// the round trip through the relay of a session that is active while the
+// others idle.
+class ActiveSession {
+public:
+    ActiveSession(SSL_CTX* ctx, int port) {
+        auto created = post_json(ctx, port, "/v1/sessions", "{}");
+        auto joined = post_json(ctx, port, "/v1/sessions/join", nlohmann::json{{"code", created["code"]}}.dump());
+        desk_ = open_side(ctx, port, created["token"]);
+        client_ = open_side(ctx, port, joined["token"]);
+    }
+    // Round trips in microseconds, `n` of them one after the other.
+    std::vector<double> round_trips(int n) {
+        std::vector<double> out;
+        for (int i = 0; i < n; ++i) {
+            const std::uint64_t stamp = ++stamp_ + 0x5eed0000;
+            std::string ping;
+            wire::append_u64_frame(ping, wire::FrameType::ping, stamp);
+            std::string pong = ping;
+            pong[0] = static_cast<char>(wire::FrameType::pong);
+            const auto t0 = std::chrono::steady_clock::now();
+            desk_.up->write(chunk(ping));
+            if (!desk_.down->read_until(pong, 10s)) throw std::runtime_error("no pong within 10 s");
+            out.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
+            client_.down->drain();
+        }
+        return out;
+    }
+    void keep_alive() {
+        for (auto* s : {&desk_, &client_}) {
+            s->up->write(ping_chunk());
+            s->down->drain();
+        }
+    }
+
+private:
+    SideStreams desk_, client_;
+    std::uint64_t stamp_ = 0;
+};
+
+double percentile(std::vector<double> v, double p) {
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    return v[std::min(v.size() - 1, static_cast<std::size_t>(p * v.size()))];
+}
+
+struct Level {
+    int sessions;
+    long rss_kb, threads;
+    double cpu_percent, rtt_p50_us, rtt_p99_us;
+    long connected;
+    bool alive;
+};
+
+std::vector<int> parse_levels(const std::string& list) {
+    std::vector<int> out;
+    std::stringstream in(list);
+    std::string item;
+    while (std::getline(in, item, ',')) out.push_back(std::stoi(item));
+    return out;
+}
+
+// The bench holds 4 connections per session itself.
+void raise_own_fd_limit() {
+    rlimit r{};
+    getrlimit(RLIMIT_NOFILE, &r);
+    r.rlim_cur = r.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &r);
+}
+
 }  // namespace
 
 int main(int argc, char* argv[]) {
-    int sessions = 500, hold_s = 10;
+    std::string levels_arg = "500";
+    int hold_s = 10;
     std::string binary = TETHER_RELAY_BIN;
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string a = argv[i];
-        if (a == "--sessions") sessions = std::stoi(argv[i + 1]);
+        if (a == "--sessions") levels_arg = argv[i + 1];
         else if (a == "--hold") hold_s = std::stoi(argv[i + 1]);
         else if (a == "--relay") binary = argv[i + 1];
     }
     signal(SIGPIPE, SIG_IGN);
+    raise_own_fd_limit();
+    // All connections come from 127.0.0.1: lift the per-address cap (an
+    // environment variable, which a relay without that option ignores).
+    setenv("TETHER_RELAY_MAX_CONNS_PER_IP", "0", 1);
     char tmpl[] = "/tmp/relay-bench-XXXXXX";
     const std::string state = mkdtemp(tmpl);
     Relay relay = start_relay(binary, state);
     int status = 1;
+    std::vector<Level> results;
     try {
         SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
         SSL_CTX_load_verify_locations(ctx, relay.ca.c_str(), nullptr);
@@ -229,35 +330,60 @@ int main(int argc, char* argv[]) {
         std::this_thread::sleep_for(200ms);
         const long rss0 = proc_status(relay.pid, "VmRSS"), threads0 = proc_status(relay.pid, "Threads");
         std::cout << "relay idle: rss_kb=" << rss0 << " threads=" << threads0 << std::endl;
+        ActiveSession active(ctx, relay.port);
         std::vector<SideStreams> streams;
-        const auto t0 = std::chrono::steady_clock::now();
-        for (int i = 0; i < sessions; ++i) {
-            auto created = post_json(ctx, relay.port, "/v1/sessions", "{}");
-            auto joined = post_json(ctx, relay.port, "/v1/sessions/join", nlohmann::json{{"code", created["code"]}}.dump());
-            streams.push_back(open_side(ctx, relay.port, created["token"]));
-            streams.push_back(open_side(ctx, relay.port, joined["token"]));
-        }
-        const double setup_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        std::cout << "opened " << sessions << " paired sessions (" << 4 * sessions << " TLS streams) in " << setup_s << " s"
-                  << std::endl;
         bool all_alive = true;
-        const double cpu0 = cpu_seconds(relay.pid);
-        for (int tick = 0; tick < hold_s / 2; ++tick) {  // endpoints ping every 2 s
-            std::this_thread::sleep_for(2s);
-            for (auto& s : streams) {
-                s.up->write(ping_chunk());
-                all_alive &= s.down->drain();
+        for (int target : parse_levels(levels_arg)) {
+            const auto t0 = std::chrono::steady_clock::now();
+            auto last_ping = t0;
+            while (static_cast<int>(streams.size()) < 2 * target) {
+                auto created = post_json(ctx, relay.port, "/v1/sessions", "{}");
+                auto joined = post_json(ctx, relay.port, "/v1/sessions/join", nlohmann::json{{"code", created["code"]}}.dump());
+                streams.push_back(open_side(ctx, relay.port, created["token"]));
+                streams.push_back(open_side(ctx, relay.port, joined["token"]));
+                if (std::chrono::steady_clock::now() - last_ping > 2s) {  // like real endpoints, during a long set-up too
+                    for (auto& s : streams) {
+                        s.up->write(ping_chunk());
+                        s.down->drain();
+                    }
+                    active.keep_alive();
+                    last_ping = std::chrono::steady_clock::now();
+                }
             }
+            const double setup_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            std::cout << "opened " << target << " idle paired sessions (" << 4 * target << " TLS streams; "
+                      << setup_s << " s for the new ones)" << std::endl;
+            const double cpu0 = cpu_seconds(relay.pid);
+            const auto h0 = std::chrono::steady_clock::now();
+            for (int tick = 0; tick < hold_s / 2; ++tick) {  // endpoints ping every 2 s
+                std::this_thread::sleep_for(2s);
+                for (auto& s : streams) {
+                    s.up->write(ping_chunk());
+                    all_alive &= s.down->drain();
+                }
+                active.keep_alive();
+            }
+            const double held = std::chrono::duration<double>(std::chrono::steady_clock::now() - h0).count();
+            const double cpu = (cpu_seconds(relay.pid) - cpu0) / held;
+            const auto rtt = active.round_trips(200);
+            Level l{target, proc_status(relay.pid, "VmRSS"), proc_status(relay.pid, "Threads"), 100 * cpu,
+                    percentile(rtt, 0.5), percentile(rtt, 0.99),
+                    metric(ctx, relay.port, "tether_relay_sessions{state=\"connected\"}") - 1, all_alive};
+            results.push_back(l);
+            std::cout << "relay with " << target << " idle sessions, " << hold_s << " s held: rss_kb=" << l.rss_kb
+                      << " threads=" << l.threads << " cpu_percent=" << l.cpu_percent << " rtt_p50_us=" << l.rtt_p50_us
+                      << " rtt_p99_us=" << l.rtt_p99_us << " connected=" << l.connected
+                      << " all_streams_alive=" << all_alive << std::endl;
+            std::cout << "per session: rss_kb=" << (l.rss_kb - rss0) / std::max(1, target)
+                      << " threads=" << double(l.threads - threads0) / std::max(1, target) << std::endl;
         }
-        const double idle_cpu = (cpu_seconds(relay.pid) - cpu0) / (hold_s / 2 * 2);
-        const long rss1 = proc_status(relay.pid, "VmRSS"), threads1 = proc_status(relay.pid, "Threads");
-        const long connected = metric(ctx, relay.port, "tether_relay_sessions{state=\"connected\"}");
-        std::cout << "relay with " << sessions << " idle sessions after " << hold_s << " s: rss_kb=" << rss1
-                  << " threads=" << threads1 << " cpu_percent=" << 100 * idle_cpu << " connected=" << connected << " all_streams_alive=" << all_alive
-                  << std::endl;
-        std::cout << "per session: rss_kb=" << (rss1 - rss0) / std::max(1, sessions)
-                  << " threads=" << double(threads1 - threads0) / std::max(1, sessions) << std::endl;
-        status = all_alive && connected == sessions ? 0 : 1;
+        std::cout << "\n| sessions | RSS MB | KB/session | threads | CPU % of a core | RTT p50 ms | RTT p99 ms |\n"
+                  << "|---|---|---|---|---|---|---|\n";
+        for (const Level& l : results)
+            std::cout << "| " << l.sessions << " | " << l.rss_kb / 1024.0 << " | " << (l.rss_kb - rss0) / std::max(1, l.sessions)
+                      << " | " << l.threads << " | " << l.cpu_percent << " | " << l.rtt_p50_us / 1000 << " | "
+                      << l.rtt_p99_us / 1000 << " |\n";
+        status = all_alive && !results.empty() && results.back().connected == results.back().sessions ? 0 : 1;
         streams.clear();
         SSL_CTX_free(ctx);
     } catch (const std::exception& e) {

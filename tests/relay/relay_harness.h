@@ -102,6 +102,21 @@ public:
         secrets_.insert(secret);
     }
     int port() const { return port_; }
+    std::string ca_file() const { return server_->dev_ca_file(); }
+    // The value of one line of /metrics, e.g. `tether_relay_refused_total{reason="per_address"}`; -1 if absent.
+    // Retried briefly: a test that just closed connections may meet a cap
+    // until the relay noticed.
+    long metric(const std::string& series) const {
+        httplib::Result res = client()->Get("/metrics");
+        for (int i = 0; i < 50 && !res; ++i) {
+            std::this_thread::sleep_for(20ms);
+            res = client()->Get("/metrics");
+        }
+        if (!res) return -1;
+        const auto at = res->body.find("\n" + series + " ");
+        if (at == std::string::npos) return -1;
+        return std::stol(res->body.substr(at + series.size() + 2));
+    }
 
 private:
     std::mutex mutex_;
@@ -119,9 +134,13 @@ private:
 // GET /v1/stream/down on its own thread, parsing frames as they arrive.
 class Downlink {
 public:
+    using MakeClient = std::function<std::unique_ptr<httplib::SSLClient>()>;
     Downlink(const Harness& h, const std::string& token, std::string path = "/v1/stream/down")
+        : Downlink([&h] { return h.client(); }, token, std::move(path)) {}
+    // Against any relay (a spawned process, say): `make` gives its clients.
+    Downlink(MakeClient make, const std::string& token, std::string path = "/v1/stream/down")
         : path_(std::move(path)) {
-        thread_ = std::thread([this, &h, token] { run(h, token); });
+        thread_ = std::thread([this, make, token] { run(make, token); });
     }
     ~Downlink() {
         stop_ = true;
@@ -160,8 +179,8 @@ public:
     }
 
 private:
-    void run(const Harness& h, const std::string& token) {
-        auto cli = h.client();
+    void run(const MakeClient& make, const std::string& token) {
+        auto cli = make();
         auto res = cli->Get(
             path_, Harness::bearer(token),
             [this](const httplib::Response& r) {

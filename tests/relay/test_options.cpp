@@ -63,3 +63,25 @@ TEST_CASE("--help answers and bad values are refused with a sentence") {
     const char* unknown[] = {"tether-relay", "--frobnicate"};
     CHECK_THROWS_AS(parse_options(2, unknown, out), std::runtime_error);
 }
+
+TEST_CASE("the bounds' defaults match docs/RELAY.md and can be set") {
+    Config c = parse({});
+    CHECK(c.max_sessions == 0);  // derived from the open-file limit
+    CHECK(c.max_line_bytes == 8192);
+    CHECK(c.max_headers == 100);
+    CHECK(c.max_head_bytes == 32768);
+    CHECK(c.head_timeout == std::chrono::seconds(10));
+    CHECK(c.min_body_rate == 4096);
+    CHECK(c.max_body_bytes == (1u << 20) + 64 * 1024);
+    CHECK(c.max_conns_per_ip == 256);
+    CHECK(c.max_unauthenticated == 1024);
+    CHECK(c.io_threads == 0);
+    Config d = parse({"--max-headers", "20", "--head-timeout", "3", "--max-conns-per-ip", "0", "--io-threads", "4"});
+    CHECK(d.max_headers == 20);
+    CHECK(d.head_timeout == std::chrono::seconds(3));
+    CHECK(d.max_conns_per_ip == 0);
+    CHECK(d.io_threads == 4);
+    std::ostringstream out;
+    const char* zero_timeout[] = {"tether-relay", "--head-timeout", "0"};
+    CHECK_THROWS_AS(parse_options(3, zero_timeout, out), std::runtime_error);
+}

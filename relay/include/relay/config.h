@@ -28,7 +28,21 @@ struct Config {
     // cannot use up the live-session limit or the code space.
     double create_rate_per_ip = 30;  // per minute, 0: unlimited
     std::size_t buffer_bytes = 1 << 20;  // per direction per session
-    std::size_t max_sessions = 100000;
+    std::size_t max_sessions = 0;  // 0: derived from the open-file limit (RelayServer)
+    // Bounds on what a stranger controls (docs/RELAY.md, "Bounds"). Counts
+    // and sizes: 0 means unlimited where the option says so.
+    std::size_t max_line_bytes = 8 * 1024;      // request line and each header line
+    std::size_t max_headers = 100;              // header lines per request
+    std::size_t max_head_bytes = 32 * 1024;     // the whole head
+    std::chrono::seconds head_timeout{10};      // TLS handshake + request head; also keep-alive idle
+    std::size_t min_body_rate = 4096;           // bytes/s a body read whole must average after head_timeout
+    std::size_t max_body_bytes = (1 << 20) + 64 * 1024;  // bodies read whole: 1 MiB of frames + slack
+    std::size_t max_conns_per_ip = 256;         // open connections per source address (0: unlimited)
+    std::size_t max_unauthenticated = 1024;     // connections not yet authenticated, in total (0: unlimited)
+    unsigned io_threads = 0;                    // 0: one per core
+    // SIGTERM: sessions may go on this long (no new ones) before they get
+    // end(relay_shutdown); 0: at once, like SIGINT.
+    std::chrono::seconds drain_time{0};
     LogLevel log_level = LogLevel::info;
     std::string capture_dir;  // test-only: dumps forwarded end-to-end payloads
     long long tamper_offset = -1;  // test-only: flips a bit of the desk's stream there (-1: never)

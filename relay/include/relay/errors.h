@@ -18,6 +18,8 @@ enum class ApiError {
     replaced,        // 409 a newer uplink/downlink of the same side took over
     busy,            // 503 too many live sessions
     not_found,       // 404 no such path
+    head_too_large,  // 431 a request line, header line, header count or head over its bound
+    body_too_large,  // 413 a body read whole over --max-body-bytes
     internal,        // 500 a bug
 };
 

@@ -1,8 +1,12 @@
 // One direction of a session: the frames waiting for one side's downlink.
 // Bounded in bytes, so a slow reader slows its writer (back-pressure) and
 // memory per session stays bounded. Thread-safe: any number of pushers and
-// poppers; each call may be cancelled by a predicate that is re-checked
-// whenever wake() is called.
+// poppers.
+//
+// Two ways to wait. The relay's io threads never block: they use try_push /
+// try_pop and, when those cannot proceed, on_change() to be called back at
+// the next change. The blocking forms (push, pop, each cancelled by a
+// predicate re-checked whenever wake() is called) serve plain threads.
 #pragma once
 
 #include <chrono>
@@ -17,8 +21,9 @@
 
 namespace relay {
 
-enum class PushResult { ok, cancelled, closed, timeout };
-enum class PopResult { frames, timeout, cancelled, closed };
+// `full` and `empty` only come from the non-blocking forms.
+enum class PushResult { ok, cancelled, closed, timeout, full };
+enum class PopResult { frames, timeout, cancelled, closed, empty };
 
 // Bytes a frame occupies in a queue (and on the wire).
 inline std::size_t frame_bytes(const wire::Frame& f) { return wire::kHeaderSize + f.payload.size(); }
@@ -26,6 +31,9 @@ inline std::size_t frame_bytes(const wire::Frame& f) { return wire::kHeaderSize 
 class FrameQueue {
 public:
     using Cancelled = std::function<bool()>;
+    // Called once, on the thread that changed the queue, outside its lock: it
+    // must be quick and must not call back into this queue (post, don't work).
+    using Waker = std::function<void()>;
     // Control frames (pong, peer) may exceed `max_bytes` by this much; beyond
     // that they are dropped, so a side that sends pings but never reads its
     // downlink cannot grow the queue.
@@ -51,13 +59,27 @@ public:
     bool wait_for_frames(std::chrono::milliseconds timeout);
     // Appends `last` (ignoring the bound) and refuses every later push.
     void close_with(wire::Frame last);
-    // Makes blocked calls re-check their cancel predicates.
+    // Makes blocked calls re-check their cancel predicates, and runs every
+    // registered Waker.
     void wake();
+
+    // Non-blocking forms. try_push: ok, full (f is left untouched) or closed;
+    // the bound is the same as push()'s.
+    PushResult try_push(wire::Frame& f);
+    // frames (a batch as pop() takes it), empty, or closed (nothing left).
+    PopResult try_pop(std::vector<wire::Frame>& out, std::size_t max_batch);
+    // Runs `w` once at the next push, pop, close or wake(). Register before
+    // the try_* call whose failure you will wait on: a change in between then
+    // still wakes you (at worst once too often, which callers must tolerate).
+    void on_change(Waker w);
     std::size_t bytes() const;
     bool closed() const;
 
 private:
     bool has_room(std::size_t incoming) const;
+    // Takes the registered wakers (under the lock) to run after unlocking.
+    std::vector<Waker> take_wakers_locked();
+    static void run(std::vector<Waker> wakers);
     void take_batch(std::vector<wire::Frame>& out, std::size_t max_batch);
 
     const std::size_t max_bytes_;
@@ -67,6 +89,7 @@ private:
     std::deque<wire::Frame> frames_;
     std::size_t bytes_ = 0;
     bool closed_ = false;
+    std::vector<Waker> wakers_;
 };
 
 }  // namespace relay

@@ -3,6 +3,7 @@
 // SHA-256 of the desk token), which tells nothing about the secrets.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -22,10 +23,12 @@ public:
     void info(const std::string& prefix, const std::string& m) { write(LogLevel::info, prefix, m); }
     void warn(const std::string& prefix, const std::string& m) { write(LogLevel::warn, prefix, m); }
     void debug(const std::string& prefix, const std::string& m) { write(LogLevel::debug, prefix, m); }
-    bool enabled(LogLevel level) const { return level >= level_; }
+    bool enabled(LogLevel level) const { return level >= level_.load(); }
+    // SIGHUP may change it while other threads log.
+    void set_level(LogLevel level) { level_ = level; }
 
 private:
-    LogLevel level_;
+    std::atomic<LogLevel> level_;
     Sink sink_;
     std::mutex mutex_;  // one line at a time
 };

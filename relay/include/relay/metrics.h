@@ -13,6 +13,23 @@
 
 namespace relay {
 
+// Why a stranger's connection or request was cut short by a bound
+// (docs/RELAY.md, "Bounds"); each has a counter and a log line.
+enum class Refusal {
+    line_too_long,       // 431: request line or a header line over --max-line-bytes
+    too_many_headers,    // 431: over --max-headers
+    head_too_large,      // 431: head over --max-head-bytes
+    head_timeout,        // closed: TLS handshake + request head over --head-timeout
+    body_too_large,      // 413: a body read whole over --max-body-bytes
+    body_too_slow,       // closed: a body below --min-body-rate
+    bad_content_length,  // 400: duplicate, conflicting or malformed Content-Length
+    per_address,         // closed at accept: --max-conns-per-ip
+    unauthenticated,     // closed at accept: --max-unauthenticated
+    accept_failed,       // accept() failed (out of descriptors): accepting pauses briefly
+};
+constexpr int kRefusalCount = static_cast<int>(Refusal::accept_failed) + 1;
+const char* refusal_name(Refusal r);
+
 struct Metrics {
     using Counter = std::atomic<std::uint64_t>;
     Counter sessions_created{0};
@@ -24,6 +41,8 @@ struct Metrics {
     std::array<Counter, 2> bytes_forwarded{};   // frame bytes, by sending Side
     std::atomic<std::int64_t> open_downlinks{0};
     std::atomic<std::int64_t> open_uplinks{0};
+    std::array<Counter, kRefusalCount> refused{};  // by Refusal
+    std::atomic<std::int64_t> open_connections{0};
 
     void join_failed(ApiError e) { ++join_failures[static_cast<int>(e)]; }
     std::string render(const DirectoryCounts& sessions) const;

@@ -22,6 +22,17 @@ public:
     void stop();
     // Blocks until stop() was called (from a signal thread, say).
     void wait();
+    // SIGHUP: reloads the certificate and key (the files `fresh` names, or
+    // the --dev ones) for new connections and applies the log level; running
+    // sessions and connections are untouched. Other changed options are
+    // named in the log as needing a restart. A certificate that does not
+    // load is logged and the old one kept.
+    void reload(const Config& fresh);
+    // SIGTERM: from now on POST /v1/sessions answers 503 busy; running
+    // sessions (and joins to waiting ones) go on. The caller stop()s when
+    // live_sessions() is 0 or its drain time is over.
+    void begin_drain();
+    std::size_t live_sessions() const;
     // The scheme, for "listening on https://HOST:PORT".
     const char* scheme() const;
     // The certificate endpoints should trust (--dev), else empty.

@@ -57,6 +57,19 @@ public:
     PushResult forward(Side from, std::uint64_t generation, wire::Frame f);
     // Same, giving up at `deadline` (poll mode).
     PushResult forward_until(Side from, std::uint64_t generation, wire::Frame f, SteadyClock::time_point deadline);
+    // Event-driven forms of next_for, forward and poll_for: they never block.
+    // try_forward leaves `f` untouched when it answers `full`.
+    PopResult try_next_for(Side side, std::uint64_t generation, std::vector<wire::Frame>& out,
+                           std::size_t max_batch);
+    PushResult try_forward(Side from, std::uint64_t generation, wire::Frame& f);
+    // The number of a poll answer if one is due now (frames taken, the inbox
+    // closed, or `last_chance`); nullopt: keep waiting.
+    std::optional<std::uint64_t> try_poll(Side side, std::vector<wire::Frame>& out, std::size_t max_batch,
+                                          bool last_chance);
+    // Runs `w` once at the next change of `side`'s inbox: frames or room, its
+    // end, or a newer downlink (of `side`) or uplink (of its peer) attaching.
+    // A downlink watches its own side, an uplink waiting for room its peer's.
+    void watch_inbox(Side side, FrameQueue::Waker w);
     // Relay-generated frames to `to` (pong, ...): never blocks, may drop.
     void reply(Side to, wire::Frame f);
 

@@ -70,6 +70,9 @@ public:
     // period, forgets old tombstones. Call about once a second.
     void sweep();
     void end_all(EndCause cause);
+    // Draining (SIGTERM): create() answers busy from now on; joins and
+    // running sessions go on.
+    void refuse_new_sessions();
     DirectoryCounts counts() const;
 
 private:
@@ -96,6 +99,7 @@ private:
     const DirectoryLimits limits_;
     Log& log_;
     mutable std::mutex mutex_;
+    bool refusing_ = false;                                   // draining: no new sessions
     Entries entries_;                                         // live sessions
     std::unordered_map<std::string, const Session*> codes_;   // live code -> session
     std::unordered_map<std::string, Endpoint> tokens_;        // live token -> side

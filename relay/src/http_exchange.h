@@ -1,0 +1,89 @@
+// What an HTTP handler sees of one request and how it answers, on the
+// event-driven server (http_connection.cpp). A handler runs on the
+// connection's strand and never blocks: it answers at once, or keeps the
+// Exchange and answers later from work it posted to exchange.executor()
+// (timers, FrameQueue wakers). Internal to relay/.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/beast/http.hpp>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "relay/errors.h"
+
+namespace relay {
+
+namespace http = boost::beast::http;
+using Response = http::response<http::string_body>;
+
+struct HttpRequest {
+    http::verb method = http::verb::unknown;
+    std::string path;                           // origin-form path, without the query
+    std::map<std::string, std::string> params;  // query parameters (last one wins), not decoded
+    http::fields headers;
+    std::string body;         // routes that read their body whole; empty otherwise
+    std::string remote_addr;  // the TCP peer (X-Forwarded-For is never trusted)
+
+    bool has_param(const std::string& name) const { return params.count(name) > 0; }
+    std::string header(http::field f) const {
+        const auto v = headers[f];
+        return std::string(v.data(), v.size());
+    }
+};
+
+// A streamed (chunked) response body, pulled by the connection.
+class ChunkSource {
+public:
+    virtual ~ChunkSource() = default;
+    // Asks for the next piece. The source calls `give` exactly once, on the
+    // connection's strand, now or later: bytes to send, or an empty string to
+    // end the response. The connection asks again only after sending it.
+    virtual void next(std::function<void(std::string)> give) = 0;
+    // The response is over: ended, the peer hung up, or a write failed. No
+    // `give` is wanted after this. Called once, on the strand.
+    virtual void finished() = 0;
+};
+
+// A streamed request body, pushed by the connection (stream-mode uplinks).
+class BodySink {
+public:
+    virtual ~BodySink() = default;
+    // Consumes `data` (valid during the call only). Calls `resume(more)`
+    // exactly once, on the strand, now or later: true reads on, false stops
+    // reading (the answer is then sent and the connection closed).
+    virtual void feed(std::string_view data, std::function<void(bool more)> resume) = 0;
+    // The response, once the body ended (`complete`) or reading stopped.
+    virtual Response answer(bool complete) = 0;
+};
+
+class HttpConnection;
+
+// A handle on the request being answered; copyable, keeps its connection
+// alive. Exactly one of respond(), stream() or consume() per request.
+class Exchange {
+public:
+    explicit Exchange(std::shared_ptr<HttpConnection> c) : c_(std::move(c)) {}
+    const HttpRequest& request() const;
+    boost::asio::any_io_executor executor() const;  // the connection's strand
+    void respond(Response res);
+    void stream(Response head, std::shared_ptr<ChunkSource> source);
+    // Only for routes registered with a streamed body.
+    void consume(std::shared_ptr<BodySink> sink);
+    // The request proved a session token or made/joined a session: the
+    // connection no longer counts as a stranger's (--max-unauthenticated).
+    void authenticated();
+
+private:
+    std::shared_ptr<HttpConnection> c_;
+};
+
+// Responses every handler builds the same way.
+Response json_response(int status, std::string body);
+Response error_response(ApiError e);
+
+}  // namespace relay
