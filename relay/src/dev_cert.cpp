@@ -15,6 +15,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "platform/dirs.h"
+
 namespace relay {
 namespace {
 
@@ -85,14 +87,6 @@ std::string read_all(const std::string& path) {
     return s.str();
 }
 
-void make_dirs(const std::string& dir) {
-    for (std::size_t i = 1; i <= dir.size(); ++i)
-        if (i == dir.size() || dir[i] == '/') ::mkdir(dir.substr(0, i).c_str(), 0700);
-    struct stat st{};
-    if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
-        throw std::runtime_error("cannot create the state directory " + dir);
-}
-
 void write_pem(const std::string& path, int mode, const std::function<int(FILE*)>& writer) {
     FILE* f = std::fopen(path.c_str(), "w");
     if (!f) throw std::runtime_error("cannot write " + path);
@@ -112,7 +106,7 @@ std::string default_state_dir() {
 }
 
 DevCertificate ensure_dev_certificate(const std::string& state_dir, const std::string& names) {
-    make_dirs(state_dir);
+    platform::make_private_dirs(state_dir);  // holds the private key
     DevCertificate dc{state_dir + "/dev-cert.pem", state_dir + "/dev-key.pem", false};
     const std::string names_file = state_dir + "/dev-names";
     if (read_all(names_file) == names && !read_all(dc.cert_file).empty() && !read_all(dc.key_file).empty())
