@@ -1,0 +1,161 @@
+// winnet_e2e.exe: the Windows transport against a real relay, driven by the
+// Linux test e2e_winnet (test_winnet.cpp) under wine. Both sides of one
+// session run in this process, each over its own winnet carriers, so that
+// what crosses the relay can be checked byte for byte:
+//   frames   create + join, one carrier per side; ping -> pong; data frames
+//            desk -> client and client -> desk, exact bytes
+//   session  create + join, a SessionStream per side over winnet carrier
+//            factories; --bytes N of a pattern each way, checked
+//   create   create a session only (the error cases)
+// Output: one "OK ..." line per check; on failure "error: <sentence>" on
+// stderr and exit code 3.
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <string>
+#include <thread>
+
+#include "session/session_stream.h"
+#include "winnet/carriers.h"
+#include "winnet/session_client.h"
+#include "wire/frame.h"
+
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+struct Options {
+    winnet::Config cfg;
+    std::string mode = "stream", scenario = "frames";
+    std::size_t bytes = 1 << 20;
+};
+
+Options parse(int argc, char** argv) {
+    Options o;
+    std::map<std::string, std::string*> strings = {
+        {"--relay", &o.cfg.relay_url}, {"--ca", &o.cfg.ca_file}, {"--proxy", &o.cfg.proxy_url},
+        {"--proxy-user", &o.cfg.proxy_user}, {"--proxy-password", &o.cfg.proxy_password},
+        {"--proxy-auth", &o.cfg.proxy_auth}, {"--mode", &o.mode}, {"--scenario", &o.scenario}};
+    for (int i = 1; i + 1 < argc; i += 2) {
+        std::string k = argv[i], v = argv[i + 1];
+        if (strings.count(k)) *strings[k] = v;
+        else if (k == "--bytes") o.bytes = std::stoul(v);
+        else if (k == "--heartbeat-ms") o.cfg.heartbeat = std::chrono::milliseconds(std::stol(v));
+        else throw std::invalid_argument("unknown option " + k);
+    }
+    return o;
+}
+
+std::unique_ptr<session::Carrier> carrier(const Options& o, const std::string& token) {
+    return o.mode == "poll" ? winnet::connect_poll_carrier(o.cfg, token) : winnet::connect_stream_carrier(o.cfg, token);
+}
+
+session::CarrierFactory factory(const Options& o, const std::string& token) {
+    return o.mode == "poll" ? winnet::poll_carrier_factory(o.cfg, token) : winnet::stream_carrier_factory(o.cfg, token);
+}
+
+// The first frame `want` accepts within `limit`; others are skipped.
+wire::Frame await(session::Carrier& c, const std::function<bool(const wire::Frame&)>& want, const char* what) {
+    auto deadline = Clock::now() + 10s;
+    wire::Frame f;
+    while (Clock::now() < deadline)
+        if (c.receive(f, 100ms) && want(f)) return f;
+    throw std::runtime_error(std::string("timed out waiting for ") + what);
+}
+
+std::string pattern(std::size_t n, unsigned seed) {
+    std::string s(n, '\0');
+    std::uint32_t x = seed * 2654435761u + 1;
+    for (auto& c : s) {
+        x ^= x << 13; x ^= x >> 17; x ^= x << 5;
+        c = static_cast<char>(x);
+    }
+    return s;
+}
+
+void data_one_way(session::Carrier& from, session::Carrier& to, const std::string& payload, const char* name) {
+    std::string frames;
+    wire::append_data(frames, 0, payload.data(), payload.size());
+    from.send(frames);
+    wire::Frame f = await(to, [](const wire::Frame& f) { return f.type == wire::FrameType::data; }, name);
+    std::string got(wire::data_bytes(f), wire::data_size(f));
+    if (wire::payload_u64(f) != 0 || got != payload) throw std::runtime_error(std::string(name) + ": bytes differ");
+    std::cout << "OK data " << name << " " << payload.size() << " bytes exact" << std::endl;
+}
+
+void frames(const Options& o, const winnet::CreatedSession& desk, const winnet::JoinedSession& client) {
+    auto a = carrier(o, desk.token);
+    std::cout << "OK carrier desk: " << a->describe() << std::endl;
+    auto b = carrier(o, client.token);
+    std::cout << "OK carrier client: " << b->describe() << std::endl;
+    std::string ping;
+    wire::append_u64_frame(ping, wire::FrameType::ping, 4242);
+    auto t0 = Clock::now();
+    a->send(ping);
+    await(*a, [](const wire::Frame& f) { return f.type == wire::FrameType::pong && wire::payload_u64(f) == 4242; },
+          "the pong");
+    auto us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0).count();
+    std::cout << "OK pong 4242 after " << us << " us" << std::endl;
+    data_one_way(*a, *b, "hello from the desk\r\n0\r\n\r\n" + pattern(70000, 1), "desk->client");
+    data_one_way(*b, *a, pattern(3, 2) + "hello from the client", "client->desk");
+    a->close();
+    b->close();
+}
+
+void stream(const Options& o, const winnet::CreatedSession& desk, const winnet::JoinedSession& client) {
+    session::SessionOptions so;
+    so.heartbeat = o.cfg.heartbeat;
+    session::SessionStream a(factory(o, desk.token), so), b(factory(o, client.token), so);
+    std::string to_client = pattern(o.bytes, 3), to_desk = pattern(o.bytes, 4);
+    auto t0 = Clock::now();
+    std::thread wa([&] { a.write(to_client.data(), to_client.size()); a.shutdown_write(); });
+    std::thread wb([&] { b.write(to_desk.data(), to_desk.size()); b.shutdown_write(); });
+    auto read_all = [](session::SessionStream& s) {
+        std::string out;
+        char buf[65536];
+        for (std::size_t n; (n = s.read(buf, sizeof buf)) > 0;) out.append(buf, n);
+        return out;
+    };
+    std::string got_client, got_desk;
+    std::thread rb([&] { got_client = read_all(b); });
+    got_desk = read_all(a);
+    rb.join();
+    wa.join();
+    wb.join();
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count();
+    if (got_client != to_client) throw std::runtime_error("session: desk->client bytes differ");
+    if (got_desk != to_desk) throw std::runtime_error("session: client->desk bytes differ");
+    a.drain(5s);
+    b.drain(5s);
+    std::cout << "OK session " << o.bytes << " bytes each way exact in " << ms << " ms" << std::endl;
+    a.close();
+    b.close();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        Options o = parse(argc, argv);
+        winnet::SessionClient api(o.cfg);
+        auto desk = api.create("winnet e2e");
+        std::cout << "OK created (code of " << desk.code.size() << " digits)" << std::endl;
+        if (o.scenario == "create") return 0;
+        auto client = api.join(desk.code);
+        std::cout << "OK joined" << std::endl;
+        if (o.scenario == "frames") frames(o, desk, client);
+        else if (o.scenario == "session") stream(o, desk, client);
+        else throw std::invalid_argument("unknown scenario " + o.scenario);
+        api.end(desk.token);
+        std::cout << "OK ended" << std::endl;
+        return 0;
+    } catch (const std::exception& e) {
+        std::cerr << "error: " << e.what() << std::endl;
+        return 3;
+    }
+}
