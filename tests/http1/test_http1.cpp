@@ -287,3 +287,42 @@ TEST_CASE("http1: the User-Agent names Tether, its version and the platform", "[
     CHECK(ua.find(" (Windows)") != std::string::npos);
     CHECK(ua.size() > std::string("Tether/ (Windows)").size());
 }
+
+// A small deterministic fuzz: random and mutated input never crashes or
+// hangs a parser; the only failure it may report is ParseError.
+TEST_CASE("http1: random and mutated input only ever gives ParseError", "[http1]") {
+    std::uint32_t x = 12345;
+    auto next = [&] { x ^= x << 13; x ^= x >> 17; x ^= x << 5; return x; };
+    const std::string seeds[] = {
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-Tether-Seq: 3\r\n\r\n",
+        "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: NTLM\r\nContent-Length: 4\r\n\r\n",
+        "1a\r\nabcdefghijklmnopqrstuvwxyz\r\n3;x=y\r\nabc\r\n0\r\nT: v\r\n\r\n"};
+    for (int round = 0; round < 20000; ++round) {
+        std::string s = seeds[round % 3];
+        int edits = 1 + next() % 4;
+        for (int e = 0; e < edits; ++e) {
+            std::size_t at = next() % (s.size() + 1);
+            switch (next() % 3) {
+            case 0: if (at < s.size()) s[at] = static_cast<char>(next()); break;
+            case 1: s.insert(at, 1, static_cast<char>(next())); break;
+            default: if (at < s.size()) s.erase(at, 1 + next() % 8); break;
+            }
+        }
+        ResponseHead h;
+        try {
+            if (std::size_t used = parse_response_head(s, h)) {
+                CHECK(used <= s.size());
+                body_framing(h, round % 2 ? "GET" : "CONNECT");
+            }
+        } catch (const ParseError&) {
+        }
+        ChunkedDecoder d;
+        std::string out;
+        try {
+            std::size_t used = d.feed(s.data(), s.size(), out);
+            CHECK(used <= s.size());
+            CHECK(out.size() <= s.size());
+        } catch (const ParseError&) {
+        }
+    }
+}

@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include <regex>
+#include <thread>
 
 #include "support/process.h"
 #include "support/relay_fixture.h"
@@ -23,15 +24,21 @@ struct Run {
     std::string out, err;
 };
 
-// Runs winnet_e2e.exe with `args` under wine; bounded.
-Run run_exe(std::vector<std::string> args) {
+// winnet_e2e.exe with `args` under wine (cmake/wine-run.sh), in this
+// build's wine prefix, with no proxy from our environment.
+ProcessOptions exe_options(const std::vector<std::string>& args) {
     ProcessOptions o;
     o.argv = {WINE_RUN, WINNET_E2E_EXE};
     o.argv.insert(o.argv.end(), args.begin(), args.end());
     o.env["TETHER_WINEPREFIX"] = WINE_PREFIX;
     o.unset_env = {"http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "DISPLAY"};
     o.stdin_path = "/dev/null";
-    Process p(o);
+    return o;
+}
+
+// Runs it to the end; bounded.
+Run run_exe(std::vector<std::string> args) {
+    Process p(exe_options(args));
     int code = p.wait(std::chrono::seconds(150));
     Run r{code, p.out(), p.err()};
     UNSCOPED_INFO("winnet_e2e stdout:\n" << r.out << "stderr:\n" << r.err);
@@ -227,4 +234,23 @@ TEST_CASE("winnet: a proxy that refuses CONNECT, a dead proxy and a dead relay a
     CHECK(dead_relay.code == 3);
     CHECK(dead_relay.err.find("error: cannot reach the relay localhost:" + std::to_string(port) +
                               " (connection refused)") != std::string::npos);
+}
+
+TEST_CASE("winnet: a proxy crash mid-session costs carriers, not bytes", "[squid_restart]") {
+    Relay relay;
+    Squid squid(squid_options());
+    Process p(exe_options(relay_args(relay) + std::vector<std::string>{
+        "--proxy", squid.url(), "--scenario", "session", "--bytes", "40000000", "--heartbeat-ms", "500"}));
+    p.wait_for_line(Process::Stream::out, "OK joined", std::chrono::seconds(60));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    squid.restart();  // SIGKILL: every tunnel cut at once; then up again on the same port
+    const std::size_t before = squid.access_log().size();
+    int code = p.wait(std::chrono::seconds(150));
+    INFO("stdout:\n" << p.out() << "stderr:\n" << p.err());
+    REQUIRE(code == 0);
+    CHECK(p.out().find("OK session 40000000 bytes each way exact") != std::string::npos);
+    // New tunnels after the crash (logged when they close): the carriers were replaced.
+    squid.stop();
+    CHECK(squid.wait_for_log("TCP_TUNNEL/200 [0-9]+ CONNECT localhost:" + std::to_string(relay.port()),
+                             std::chrono::seconds(5), before));
 }
