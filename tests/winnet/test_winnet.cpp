@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "support/process.h"
+#include "support/ntlm_proxy.h"
 #include "support/relay_fixture.h"
 #include "support/squid.h"
 
@@ -253,4 +254,38 @@ TEST_CASE("winnet: a proxy crash mid-session costs carriers, not bytes", "[squid
     squid.stop();
     CHECK(squid.wait_for_log("TCP_TUNNEL/200 [0-9]+ CONNECT localhost:" + std::to_string(relay.port()),
                              std::chrono::seconds(5), before));
+}
+
+TEST_CASE("winnet: NTLM through SSPI on our CONNECT, explicit credentials", "[ntlm]") {
+    Relay relay;
+    NtlmProxy proxy("alice");
+    auto base = relay_args(relay) + std::vector<std::string>{"--proxy", proxy.url()};
+    Run ok = run_exe(base + std::vector<std::string>{"--proxy-user", "LAB\\alice", "--proxy-password", "pw",
+                                                     "--scenario", "frames"});
+    check_frames_ok(ok, "stream mode through proxy " + proxy.host_port());
+    // Every connection: negotiate, then an authenticate message naming alice
+    // in domain LAB, each CONNECT with Tether's User-Agent.
+    std::size_t authenticated = 0;
+    const std::regex ua("UA Tether/[0-9]+\\.[0-9]+\\.[0-9]+ \\(Windows\\)$");
+    for (auto& l : proxy.log()) {
+        INFO(l);
+        CHECK(l.rfind("CONNECT localhost:" + std::to_string(relay.port()) + " HTTP/1.1 |", 0) == 0);
+        CHECK(std::regex_search(l, ua));
+        if (l.find("| type3 user=alice domain=LAB ok |") != std::string::npos) ++authenticated;
+    }
+    CHECK(authenticated >= 7);  // create, join, 2 x 2 carrier requests, end
+
+    Run wrong = run_exe(base + std::vector<std::string>{"--proxy-user", "mallory", "--proxy-password", "pw",
+                                                        "--scenario", "create"});
+    CHECK(wrong.code == 3);
+    CHECK(wrong.err.find("error: the proxy rejected the credentials (407): check proxy_user/proxy_password") !=
+          std::string::npos);
+
+    // No user configured: SSPI is asked for the logged-on user's
+    // credentials. Wine has none to give (real Windows does: single
+    // sign-on), so under wine this is the "set proxy_user" sentence.
+    Run sso = run_exe(base + std::vector<std::string>{"--scenario", "create"});
+    CHECK(sso.code == 3);
+    CHECK(sso.err.find("error: the proxy " + proxy.host_port() +
+                       " requires authentication (407): set proxy_user/proxy_password") != std::string::npos);
 }
