@@ -289,3 +289,13 @@ TEST_CASE("winnet: NTLM through SSPI on our CONNECT, explicit credentials", "[nt
     CHECK(sso.err.find("error: the proxy " + proxy.host_port() +
                        " requires authentication (407): set proxy_user/proxy_password") != std::string::npos);
 }
+
+TEST_CASE("winnet: a stream-mode probe echoes its ping and takes no session frames", "[probe]") {
+    Relay relay;
+    Squid squid(squid_options());
+    Run r = run_exe(relay_args(relay) + std::vector<std::string>{"--proxy", squid.url(), "--scenario", "probe",
+                                                                 "--mode", "poll"});
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find("OK probe pong 77") != std::string::npos);
+    CHECK(r.out.find("OK probe took no session frames") != std::string::npos);
+}

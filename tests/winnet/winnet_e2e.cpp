@@ -6,6 +6,8 @@
 //            desk -> client and client -> desk, exact bytes
 //   session  create + join, a SessionStream per side over winnet carrier
 //            factories; --bytes N of a pattern each way, checked
+//   probe    a stream-mode probe (?probe=1) beside the session: its ping
+//            echoes, the session's frames stay away from it
 //   create   create a session only (the error cases)
 // Output: one "OK ..." line per check; on failure "error: <sentence>" on
 // stderr and exit code 3.
@@ -107,6 +109,31 @@ void frames(const Options& o, const winnet::CreatedSession& desk, const winnet::
     b->close();
 }
 
+// A stream-mode probe of the desk beside the client's carrier: its ping
+// echoes, and the client's data is not delivered to it.
+void probe(const Options& o, const winnet::CreatedSession& desk, const winnet::JoinedSession& client) {
+    auto b = carrier(o, client.token);
+    auto p = winnet::connect_stream_probe(o.cfg, desk.token);
+    std::cout << "OK probe: " << p->describe() << std::endl;
+    std::string ping;
+    wire::append_u64_frame(ping, wire::FrameType::ping, 77);
+    p->send(ping);
+    await(*p, [](const wire::Frame& f) { return f.type == wire::FrameType::pong && wire::payload_u64(f) == 77; },
+          "the probe's pong");
+    std::cout << "OK probe pong 77" << std::endl;
+    std::string data;
+    wire::append_data(data, 0, "not for the probe", 17);
+    b->send(data);
+    auto until = Clock::now() + 1500ms;
+    wire::Frame f;
+    while (Clock::now() < until)
+        if (p->receive(f, 100ms) && f.type == wire::FrameType::data)
+            throw std::runtime_error("the probe received the session's data");
+    std::cout << "OK probe took no session frames" << std::endl;
+    p->close();
+    b->close();
+}
+
 void stream(const Options& o, const winnet::CreatedSession& desk, const winnet::JoinedSession& client) {
     session::SessionOptions so;
     so.heartbeat = o.cfg.heartbeat;
@@ -150,6 +177,7 @@ int main(int argc, char** argv) {
         std::cout << "OK joined" << std::endl;
         if (o.scenario == "frames") frames(o, desk, client);
         else if (o.scenario == "session") stream(o, desk, client);
+        else if (o.scenario == "probe") probe(o, desk, client);
         else throw std::invalid_argument("unknown scenario " + o.scenario);
         api.end(desk.token);
         std::cout << "OK ended" << std::endl;

@@ -23,8 +23,8 @@ std::uint64_t ping_stamp() {
 
 }  // namespace
 
-StreamCarrier::StreamCarrier(const Config& cfg, const std::string& token)
-    : cfg_(cfg), route_(route_of(cfg_)), token_(token) {}
+StreamCarrier::StreamCarrier(const Config& cfg, const std::string& token, bool probe)
+    : cfg_(cfg), route_(route_of(cfg_)), token_(token), query_(probe ? "?probe=1" : "") {}
 
 StreamCarrier::~StreamCarrier() {
     close();
@@ -47,7 +47,7 @@ std::chrono::milliseconds StreamCarrier::tick() const {
 // goes into the message.
 void StreamCarrier::open_down() {
     down_ = std::make_unique<Connection>(cfg_, route_);
-    http1::RequestHead req{"GET", route_.relay.path + "/v1/stream/down", common_headers()};
+    http1::RequestHead req{"GET", route_.relay.path + "/v1/stream/down" + query_, common_headers()};
     req.headers.emplace_back("Accept", "application/octet-stream");
     down_->write(http1::write_request_head(req));
     http1::ResponseHead head;
@@ -68,7 +68,7 @@ void StreamCarrier::open_down() {
 // The uplink's head goes out now; the relay answers only when it ends.
 void StreamCarrier::open_up() {
     up_ = std::make_unique<Connection>(cfg_, route_);
-    http1::RequestHead req{"POST", route_.relay.path + "/v1/stream/up", common_headers()};
+    http1::RequestHead req{"POST", route_.relay.path + "/v1/stream/up" + query_, common_headers()};
     req.headers.emplace_back("Content-Type", "application/octet-stream");
     req.headers.emplace_back("Transfer-Encoding", "chunked");
     up_->write(http1::write_request_head(req));
@@ -289,6 +289,12 @@ void StreamCarrier::check_up_answer() {
 
 std::unique_ptr<session::Carrier> connect_stream_carrier(const Config& cfg, const std::string& token) {
     auto c = std::make_unique<StreamCarrier>(cfg, token);
+    c->start();
+    return c;
+}
+
+std::unique_ptr<session::Carrier> connect_stream_probe(const Config& cfg, const std::string& token) {
+    auto c = std::make_unique<StreamCarrier>(cfg, token, true);
     c->start();
     return c;
 }

@@ -24,7 +24,10 @@ class StreamCarrier : public session::Carrier {
 public:
     using Clock = std::chrono::steady_clock;
 
-    StreamCarrier(const Config& cfg, const std::string& token);
+    // `probe` (`?probe=1`, docs/PROTOCOL.md 3): the relay lets it carry only
+    // pings, sends it only their pongs and keeps it apart from the session,
+    // so that a session in poll mode can test stream mode beside it.
+    StreamCarrier(const Config& cfg, const std::string& token, bool probe = false);
     ~StreamCarrier() override;
 
     void start();  // opens both requests on the caller's thread; throws CarrierError
@@ -63,6 +66,7 @@ private:
     const Config cfg_;
     const Route route_;
     const std::string token_;  // secret; never in a message
+    const std::string query_;  // "" or "?probe=1"
     std::unique_ptr<Connection> down_, up_;
     std::string down_buf_, up_buf_;  // bytes read, not yet parsed
 

@@ -37,7 +37,7 @@ public:
     bool aborted() const { return aborted_; }
 
 private:
-    SOCKET s_ = INVALID_SOCKET;
+    std::atomic<SOCKET> s_{INVALID_SOCKET};  // set once by connect(); read by abort() on another thread
     std::atomic<bool> aborted_{false};
 };
 

@@ -16,6 +16,10 @@ namespace winnet {
 // POST head went out); throws session::CarrierError otherwise.
 std::unique_ptr<session::Carrier> connect_stream_carrier(const Config& cfg, const std::string& token);
 session::CarrierFactory stream_carrier_factory(Config cfg, std::string token);
+// A stream-mode probe (`?probe=1`): may send only pings, receives only their
+// pongs, and leaves the session's delivery alone (docs/PROTOCOL.md 3,
+// "Moving back to stream mode").
+std::unique_ptr<session::Carrier> connect_stream_probe(const Config& cfg, const std::string& token);
 
 // Poll mode: bounded requests, POST /v1/poll/up and two long polls
 // GET /v1/poll/down applied in X-Tether-Seq order. Returns after the first
