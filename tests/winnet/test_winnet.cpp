@@ -68,6 +68,11 @@ void check_frames_ok(const Run& r, const std::string& how) {
     CHECK(r.out.find("OK carrier desk: " + how) != std::string::npos);
     CHECK(r.out.find("OK carrier client: " + how) != std::string::npos);
     CHECK(r.out.find("OK pong 4242 after") != std::string::npos);
+    // Every pong when it arrives: well under the relay's 2 s heartbeat, which
+    // is when a frame held back "one chunk late" would show up.
+    std::smatch m;
+    REQUIRE(std::regex_search(r.out, m, std::regex("OK 20 pongs, slowest after ([0-9]+) us")));
+    CHECK(std::stoll(m[1]) < 1500000);
     CHECK(r.out.find("OK data desk->client 70026 bytes exact") != std::string::npos);
     CHECK(r.out.find("OK data client->desk 24 bytes exact") != std::string::npos);
     CHECK(r.out.find("OK ended") != std::string::npos);
