@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "support/process.h"
+#include "support/nginx.h"
 #include "support/ntlm_proxy.h"
 #include "support/relay_fixture.h"
 #include "support/squid.h"
@@ -303,4 +304,36 @@ TEST_CASE("winnet: a stream-mode probe echoes its ping and takes no session fram
     REQUIRE(r.code == 0);
     CHECK(r.out.find("OK probe pong 77") != std::string::npos);
     CHECK(r.out.find("OK probe took no session frames") != std::string::npos);
+}
+
+TEST_CASE("winnet: the shared transport choice picks stream mode on a streaming path", "[auto_direct]") {
+    Relay relay;
+    Run r = run_exe(relay_args(relay) + std::vector<std::string>{"--scenario", "session", "--mode", "auto",
+                                                                 "--bytes", "1000000"});
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find("OK session 1000000 bytes each way exact") != std::string::npos);
+    CHECK(r.out.find("OK desk via stream mode, direct to localhost:" + std::to_string(relay.port())) !=
+          std::string::npos);
+    CHECK(r.out.find("using poll mode") == std::string::npos);
+}
+
+TEST_CASE("winnet: behind a buffering nginx the shared transport choice falls back to poll mode", "[auto_nginx]") {
+    Relay relay;
+    TempDir dir("tether-nginx-cert");
+    std::string cert = dir.file("cert.pem"), key = dir.file("key.pem");
+    auto made = test_support::run({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                                   "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=localhost",
+                                   "-addext", "subjectAltName=DNS:localhost"});
+    REQUIRE(made.code == 0);
+    NginxOptions no{relay.port(), cert, key, /*buffering=*/true};
+    no.max_body = "0";
+    Nginx nginx(no);
+    Run r = run_exe({"--relay", nginx.url("localhost") + "/", "--ca", cert, "--scenario", "session", "--mode", "auto",
+                     "--bytes", "1000000"});
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find("OK session 1000000 bytes each way exact") != std::string::npos);
+    // nginx holds the downlink's answer (or its pong): either way stream mode
+    // fails within the budget, and the session moves on in poll mode.
+    CHECK(std::regex_search(r.out, std::regex("TRANSPORT desk: stream mode failed \\(.*\\): using poll mode")));
+    CHECK(r.out.find("OK desk via poll mode directly") != std::string::npos);
 }

@@ -5,7 +5,8 @@
 //   frames   create + join, one carrier per side; ping -> pong; data frames
 //            desk -> client and client -> desk, exact bytes
 //   session  create + join, a SessionStream per side over winnet carrier
-//            factories; --bytes N of a pattern each way, checked
+//            factories (--mode stream|poll|auto: auto is the shared
+//            transport choice); --bytes N of a pattern each way, checked
 //   probe    a stream-mode probe (?probe=1) beside the session: its ping
 //            echoes, the session's frames stay away from it
 //   create   create a session only (the error cases)
@@ -57,7 +58,15 @@ std::unique_ptr<session::Carrier> carrier(const Options& o, const std::string& t
     return o.mode == "poll" ? winnet::connect_poll_carrier(o.cfg, token) : winnet::connect_stream_carrier(o.cfg, token);
 }
 
-session::CarrierFactory factory(const Options& o, const std::string& token) {
+// --mode auto: the shared transport choice (session/transport.h) over the
+// Windows carriers; each decision printed as "TRANSPORT <who>: <line>".
+session::CarrierFactory factory(const Options& o, const std::string& token, const std::string& who) {
+    if (o.mode == "auto") {
+        session::TransportPolicy policy;
+        return winnet::transport_factory(o.cfg, token, policy, [who](const std::string& line) {
+            std::cout << "TRANSPORT " << who << ": " << line << std::endl;
+        });
+    }
     return o.mode == "poll" ? winnet::poll_carrier_factory(o.cfg, token) : winnet::stream_carrier_factory(o.cfg, token);
 }
 
@@ -151,7 +160,7 @@ void probe(const Options& o, const winnet::CreatedSession& desk, const winnet::J
 void stream(const Options& o, const winnet::CreatedSession& desk, const winnet::JoinedSession& client) {
     session::SessionOptions so;
     so.heartbeat = o.cfg.heartbeat;
-    session::SessionStream a(factory(o, desk.token), so), b(factory(o, client.token), so);
+    session::SessionStream a(factory(o, desk.token, "desk"), so), b(factory(o, client.token, "client"), so);
     std::string to_client = pattern(o.bytes, 3), to_desk = pattern(o.bytes, 4);
     auto t0 = Clock::now();
     std::thread wa([&] { a.write(to_client.data(), to_client.size()); a.shutdown_write(); });
@@ -174,6 +183,7 @@ void stream(const Options& o, const winnet::CreatedSession& desk, const winnet::
     a.drain(5s);
     b.drain(5s);
     std::cout << "OK session " << o.bytes << " bytes each way exact in " << ms << " ms" << std::endl;
+    std::cout << "OK desk via " << a.status().detail << std::endl;
     a.close();
     b.close();
 }

@@ -46,7 +46,12 @@ std::chrono::milliseconds StreamCarrier::tick() const {
 // The downlink is up once the relay answered 200; an error answer's JSON
 // goes into the message.
 void StreamCarrier::open_down() {
-    down_ = std::make_unique<Connection>(cfg_, route_);
+    auto c = std::make_unique<Connection>(cfg_, route_);
+    {
+        std::lock_guard<std::mutex> lk(mu_);
+        down_ = std::move(c);
+        if (closed_) throw session::CarrierError("the carrier is closed");
+    }
     http1::RequestHead req{"GET", route_.relay.path + "/v1/stream/down" + query_, common_headers()};
     req.headers.emplace_back("Accept", "application/octet-stream");
     down_->write(http1::write_request_head(req));
@@ -67,7 +72,12 @@ void StreamCarrier::open_down() {
 
 // The uplink's head goes out now; the relay answers only when it ends.
 void StreamCarrier::open_up() {
-    up_ = std::make_unique<Connection>(cfg_, route_);
+    auto c = std::make_unique<Connection>(cfg_, route_);
+    {
+        std::lock_guard<std::mutex> lk(mu_);
+        up_ = std::move(c);
+        if (closed_) throw session::CarrierError("the carrier is closed");
+    }
     http1::RequestHead req{"POST", route_.relay.path + "/v1/stream/up" + query_, common_headers()};
     req.headers.emplace_back("Content-Type", "application/octet-stream");
     req.headers.emplace_back("Transfer-Encoding", "chunked");
@@ -75,6 +85,10 @@ void StreamCarrier::open_up() {
 }
 
 void StreamCarrier::start() {
+    {
+        std::lock_guard<std::mutex> lk(mu_);
+        if (closed_) throw session::CarrierError("the carrier is closed");
+    }
     open_down();
     open_up();
     last_rx_ = last_tx_ = Clock::now();
@@ -119,6 +133,7 @@ void StreamCarrier::close() {
         closed_ = true;
     }
     cv_.notify_all();
+    std::lock_guard<std::mutex> lk(mu_);  // against open_down/open_up on another thread
     if (down_) down_->abort();
     if (up_) up_->abort();
 }
@@ -297,6 +312,33 @@ std::unique_ptr<session::Carrier> connect_stream_probe(const Config& cfg, const 
     auto c = std::make_unique<StreamCarrier>(cfg, token, true);
     c->start();
     return c;
+}
+
+namespace {
+
+Config within(const Config& cfg, std::chrono::milliseconds budget) {
+    Config c = cfg;
+    if (budget > std::chrono::milliseconds(0)) c.connect_timeout = std::min(c.connect_timeout, budget);
+    return c;
+}
+
+}  // namespace
+
+session::CarrierMaker carrier_maker(const Config& cfg, const std::string& token) {
+    session::CarrierMaker m;
+    m.stream = [cfg, token](std::chrono::milliseconds budget) { return connect_stream_carrier(within(cfg, budget), token); };
+    m.poll = [cfg, token] { return connect_poll_carrier(cfg, token); };
+    m.probe = [cfg, token](std::chrono::milliseconds budget) -> std::shared_ptr<session::ProbeCarrier> {
+        return std::make_shared<StreamCarrier>(within(cfg, budget), token, true);
+    };
+    // The same key as Linux's (tunnel/src/transport.cpp): one memory file serves both.
+    m.path_key = (cfg.proxy_url.empty() ? std::string("DIRECT") : cfg.proxy_url) + "|" + cfg.relay_url;
+    return m;
+}
+
+session::CarrierFactory transport_factory(Config cfg, std::string token, session::TransportPolicy policy,
+                                          session::TransportLog log) {
+    return session::transport_factory(carrier_maker(cfg, token), std::move(policy), std::move(log));
 }
 
 session::CarrierFactory stream_carrier_factory(Config cfg, std::string token) {

@@ -15,12 +15,13 @@
 
 #include "connection.h"
 #include "session/carrier.h"
+#include "session/transport.h"
 #include "session/stream_buffers.h"
 #include "wire/frame.h"
 
 namespace winnet {
 
-class StreamCarrier : public session::Carrier {
+class StreamCarrier : public session::ProbeCarrier {
 public:
     using Clock = std::chrono::steady_clock;
 
@@ -31,6 +32,10 @@ public:
     ~StreamCarrier() override;
 
     void start();  // opens both requests on the caller's thread; throws CarrierError
+    // The same, for a probe made ahead (session/transport.h). A close()
+    // meanwhile stops it once the connection in progress is up (bounded by
+    // the connect budget).
+    void wait_ready() override { start(); }
     void send(std::string frames) override;
     bool receive(wire::Frame& out, std::chrono::milliseconds timeout) override;
     void close() override;

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "session/carrier.h"
+#include "session/transport.h"
 #include "winnet/config.h"
 
 namespace winnet {
@@ -26,5 +27,12 @@ std::unique_ptr<session::Carrier> connect_stream_probe(const Config& cfg, const 
 // poll (wait=0) was answered.
 std::unique_ptr<session::Carrier> connect_poll_carrier(const Config& cfg, const std::string& token);
 session::CarrierFactory poll_carrier_factory(Config cfg, std::string token);
+
+// The Windows carriers as the platform's CarrierMaker, and the shared
+// transport choice over them (session/transport.h: automatic choice,
+// fallback to poll mode, moving back, the memory file, pinning).
+session::CarrierMaker carrier_maker(const Config& cfg, const std::string& token);
+session::CarrierFactory transport_factory(Config cfg, std::string token, session::TransportPolicy policy,
+                                          session::TransportLog log = {});
 
 }  // namespace winnet
