@@ -2,6 +2,9 @@
 // relay name only the proxy can resolve, and a proxy that denies CONNECT.
 #include <catch2/catch.hpp>
 
+#include <regex>
+#include <sstream>
+
 #include "support/sha256.h"
 #include "tunnel_fixture.h"
 
@@ -23,7 +26,9 @@ std::string port_of(const test_support::Relay& relay) { return std::to_string(re
 
 TEST_CASE("bytes cross squid's CONNECT tunnel exactly", "[connect_allowed]") {
     test_support::TempDir dir;
-    test_support::Squid squid;
+    test_support::SquidOptions so;
+    so.log_user_agent = true;
+    test_support::Squid squid(so);
     test_support::Relay relay;
     std::string desk_in = sample("desk"), client_in = sample("client");
     e2e::transfer(e2e::via(squid, relay), dir, dir.write("desk.in", desk_in),
@@ -37,6 +42,11 @@ TEST_CASE("bytes cross squid's CONNECT tunnel exactly", "[connect_allowed]") {
     INFO(log);
     CHECK(log.find(" GET ") == std::string::npos);
     CHECK(log.find(" POST ") == std::string::npos);
+    // Every CONNECT names Tether, so that proxy admins can write rules for it.
+    std::istringstream lines(log);
+    for (std::string line; std::getline(lines, line);)
+        if (line.find(" CONNECT ") != std::string::npos)
+            CHECK(std::regex_search(line, std::regex("\"Tether/[0-9]+\\.[0-9]+\\.[0-9]+ \\(Linux\\)\"$")));
 }
 
 TEST_CASE("a relay name only the proxy resolves: works through it, not around it",

@@ -94,12 +94,24 @@ Squid::Squid(SquidOptions opts) : opts_(std::move(opts)), dir_("tether-squid"), 
 
 Squid::~Squid() { stop(); }
 
+namespace {
+
+// squid's native format, plus (log_user_agent) the request's User-Agent in
+// quotes at the end of each line: CONNECTs carry the client's too.
+std::string access_log_lines(const SquidOptions& o, const TempDir& dir) {
+    if (!o.log_user_agent) return "access_log stdio:" + dir.file("access.log") + "\n";
+    return "logformat tether_ua %ts.%03tu %6tr %>a %Ss/%03>Hs %<st %rm %ru %[un %Sh/%<a %mt \"%{User-Agent}>h\"\n"
+           "access_log stdio:" + dir.file("access.log") + " tether_ua\n";
+}
+
+}  // namespace
+
 void Squid::write_config() {
     std::ostringstream c;
     c << port_line(opts_, port_)
       << "pid_filename " << dir_.file("squid.pid") << "\n"
       << "cache_log " << dir_.file("cache.log") << "\n"
-      << "access_log stdio:" << dir_.file("access.log") << "\n"
+      << access_log_lines(opts_, dir_)
       << "cache_store_log none\n"
       << "coredump_dir " << dir_.path() << "\n"
       << "cache deny all\n"

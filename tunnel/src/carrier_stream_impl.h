@@ -13,6 +13,7 @@
 #include "http_easy.h"
 #include "http_loop.h"
 #include "session/carrier.h"
+#include "session/transport.h"
 #include "tunnel/http_settings.h"
 #include "session/stream_buffers.h"
 #include "wire/frame.h"
@@ -25,14 +26,14 @@ namespace tunnel {
 // running (transport.cpp).
 enum class StreamUse { session, probe };
 
-class StreamCarrier : public session::Carrier {
+class StreamCarrier : public session::ProbeCarrier {
 public:
     using Clock = std::chrono::steady_clock;
 
     StreamCarrier(const EndpointConfig& cfg, const std::string& token, StreamUse use);
     ~StreamCarrier() override;
 
-    void wait_ready();  // throws CarrierError if either direction fails to come up
+    void wait_ready() override;  // throws CarrierError if either direction fails to come up
     void send(std::string frames) override;
     bool receive(wire::Frame& out, std::chrono::milliseconds timeout) override;
     void close() override;

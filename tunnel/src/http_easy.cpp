@@ -3,6 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "http1/http1.h"
+
 #include <mutex>
 
 namespace tunnel::http {
@@ -74,6 +76,9 @@ Easy::Easy(const EndpointConfig& cfg, const std::string& path, const std::string
     curl_easy_setopt(h_, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
     // Headers set here go to the relay only, never in the CONNECT request.
     curl_easy_setopt(h_, CURLOPT_HEADEROPT, CURLHEADER_SEPARATE);
+    // Names Tether and its version to the relay and, in CONNECT, to the
+    // proxy, so that admins can write rules for it (Windows: winnet/).
+    curl_easy_setopt(h_, CURLOPT_USERAGENT, http1::user_agent("Linux").c_str());
     set_trust(h_, cfg);
     set_proxy(h_, cfg);
     set_socket(h_, cfg);

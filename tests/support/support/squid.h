@@ -23,6 +23,9 @@ struct SquidOptions {
     std::string basic_password;
     bool ntlm = false;               // NTLM required, via ntlm_fake_auth (accepts anyone)
     int read_timeout_seconds = 0;    // 0: squid's default (15 min)
+    // access.log lines end with the request's User-Agent in quotes (CONNECT
+    // lines carry the client's CONNECT User-Agent).
+    bool log_user_agent = false;
     // name -> IPv4 address: names only the proxy can resolve (hosts_file).
     std::vector<std::pair<std::string, std::string>> hosts;
     // TLS interception (squid-openssl ssl-bump): a CA the test made; squid

@@ -1,0 +1,41 @@
+// Answers to a proxy's 407 on our CONNECT: Basic from the configured
+// credentials, NTLM and Negotiate through SSPI (secur32) with the configured
+// credentials or, without them, the logged-on user's (single sign-on). A
+// state machine: each 407 is one step; an empty answer means we have
+// nothing (more) to offer and the caller reports the 407.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "winnet/config.h"
+
+namespace winnet {
+
+class SspiContext;  // proxy_auth.cpp
+
+class ProxyAuth {
+public:
+    ProxyAuth(const Config& cfg, std::string proxy_host);
+    ~ProxyAuth();
+
+    // The Proxy-Authorization value for the next CONNECT, given the
+    // Proxy-Authenticate values of the last 407; "" when there is none.
+    std::string answer(const std::vector<std::string>& offered);
+    // The proxy offered Basic (for the hint in the error message).
+    bool basic_offered() const { return basic_offered_; }
+    // The scheme in use ("Basic", "NTLM", "Negotiate"), for describe().
+    const std::string& scheme() const { return scheme_; }
+
+private:
+    bool allowed(const std::string& scheme) const;
+
+    const Config& cfg_;
+    std::string proxy_host_;
+    std::string scheme_;  // chosen at the first 407
+    bool basic_sent_ = false, basic_offered_ = false;
+    std::unique_ptr<SspiContext> sspi_;
+};
+
+}  // namespace winnet

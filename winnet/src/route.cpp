@@ -1,0 +1,79 @@
+// Route parsing and the failure sentences (see route.h).
+#include "route.h"
+
+#include <nlohmann/json.hpp>
+
+namespace winnet {
+
+std::string user_agent() { return http1::user_agent("Windows"); }
+
+Route route_of(const Config& cfg) {
+    Route r;
+    try {
+        r.relay = http1::parse_url(cfg.relay_url);
+        if (!cfg.proxy_url.empty()) {
+            r.proxy = http1::parse_url(cfg.proxy_url.find("://") == std::string::npos ? "http://" + cfg.proxy_url
+                                                                                       : cfg.proxy_url);
+            if (cfg.proxy_url.find(':', cfg.proxy_url.find("://") + 3) == std::string::npos) r.proxy->port = 1080;
+        }
+    } catch (const std::invalid_argument& e) {
+        throw session::CarrierError(e.what(), true);
+    }
+    if (r.relay.scheme != "https")
+        throw session::CarrierError("the relay URL " + cfg.relay_url + " is not https://: the Windows client "
+                                    "talks to the relay only over TLS", true);
+    return r;
+}
+
+session::CarrierError connect_refused(int code, const Config& cfg, const Route& route, bool basic_offered) {
+    std::string status = " (" + std::to_string(code) + ")";
+    if (code == 407 && cfg.proxy_user.empty())
+        return {"the proxy " + route.proxy_name() + " requires authentication" + status +
+                    ": set proxy_user/proxy_password", true};
+    if (code == 407) {
+        std::string list = "," + cfg.proxy_auth + ",";
+        bool basic_allowed = list.find(",basic,") != std::string::npos || list.find(",any,") != std::string::npos;
+        std::string hint = basic_offered && !basic_allowed
+            ? " (if the proxy only offers Basic, add basic to proxy_auth)" : "";
+        return {"the proxy rejected the credentials" + status + ": check proxy_user/proxy_password" + hint, true};
+    }
+    if (code == 403)
+        return {"the proxy refused CONNECT to " + route.relay_name() + status +
+                    ": ask the proxy admin to allow CONNECT to this host and port", true};
+    return {"the proxy " + route.proxy_name() + " could not open a tunnel to " + route.relay_name() + status +
+                ": check that the proxy can resolve and reach the relay", false};
+}
+
+session::CarrierError untrusted(const Route& route, const std::string& reason) {
+    return {"the relay " + route.relay_name() + " presented a certificate that cannot be verified (" + reason +
+                "): if the relay uses a private CA, pass its certificate with --ca FILE; if a "
+                "TLS-inspecting proxy is in the way, pass the proxy's CA",
+            true};
+}
+
+session::CarrierError unreachable(const Route& route, bool proxy, const std::string& detail) {
+    std::string who = proxy ? "the proxy " + route.proxy_name() : "the relay " + route.relay_name();
+    return {"cannot reach " + who + " (" + detail + ")", false};
+}
+
+session::CarrierError relay_status(int status, const std::string& body) {
+    auto j = nlohmann::json::parse(body, nullptr, false);
+    std::string message = j.is_object() ? j.value("message", std::string()) : std::string();
+    std::string detail = message.empty() ? "" : ": " + message;
+    session::CarrierError e("the relay answered " + std::to_string(status) + detail, status == 403);
+    if (status == 401 || status == 410)
+        e = session::CarrierError("the relay no longer knows this session (" + std::to_string(status) + ")" + detail,
+                                  true);
+    if (status == 413)
+        e = session::CarrierError("a request was refused as too long (413" + detail +
+                                  "): the relay or something on the path limits request bodies");
+    e.http_status = status;
+    return e;
+}
+
+std::string relay_host_header(const Route& route) {
+    bool default_port = route.relay.port == 443;
+    return default_port ? route.relay.host : route.relay.host_port();
+}
+
+}  // namespace winnet

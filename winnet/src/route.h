@@ -1,0 +1,34 @@
+// Where a Windows endpoint's requests go, parsed once from Config, and the
+// sentences for what failed on the way (the same as Linux's
+// tunnel/src/http_errors.cpp, so both platforms tell people the same).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "http1/http1.h"
+#include "session/carrier.h"
+#include "winnet/config.h"
+
+namespace winnet {
+
+struct Route {
+    http1::Url relay;
+    std::optional<http1::Url> proxy;
+    std::string relay_name() const { return relay.host_port(); }
+    std::string proxy_name() const { return proxy ? proxy->host_port() : ""; }
+};
+
+// Throws session::CarrierError (fatal) for a URL we cannot use.
+Route route_of(const Config& cfg);
+
+session::CarrierError connect_refused(int status, const Config& cfg, const Route& route, bool basic_offered);
+session::CarrierError untrusted(const Route& route, const std::string& reason);
+session::CarrierError unreachable(const Route& route, bool proxy, const std::string& detail);
+// A relay answer other than success: the relay's JSON message included.
+session::CarrierError relay_status(int status, const std::string& body);
+
+// "Bearer ..." header lines and the common ones (Host, User-Agent).
+std::string relay_host_header(const Route& route);
+
+}  // namespace winnet
