@@ -83,14 +83,12 @@ std::optional<Refusal> head_refusal(HeadScanner::Verdict v) {
 HttpConnection::HttpConnection(tcp::socket socket, ConnectionRegistry::Slot slot, std::string remote_addr,
                                HttpContext& cx, std::shared_ptr<asio::ssl::context> tls)
     : cx_(cx), slot_(std::move(slot)), tls_(std::move(tls)), transport_(std::move(socket), tls_.get()),
-      deadline_(transport_.get_executor()),
+      deadline_(transport_.get_executor()), write_watch_(transport_.get_executor()),
       buffer_(std::max<std::size_t>(cx.config.max_head_bytes + kHeadReadBytes, 64 * 1024)),
       scanner_({cx.config.max_line_bytes, cx.config.max_headers, cx.config.max_head_bytes}) {
     request_.remote_addr = std::move(remote_addr);
     ++cx_.metrics.open_connections;
-    transport_.on_write_progress([this] {
-        if (write_armed_) arm_write();
-    });
+    transport_.on_write_progress([this] { write_progress_ = Clock::now(); });
 }
 
 HttpConnection::~HttpConnection() {
@@ -110,7 +108,6 @@ void HttpConnection::start() {
 // The deadline closes the connection (every pending operation then fails);
 // `why` is counted and logged as a refusal when it fires.
 void HttpConnection::arm(Clock::time_point at, std::optional<Refusal> why) {
-    write_armed_ = false;
     const std::uint64_t gen = ++deadline_gen_;
     deadline_.expires_at(at);
     deadline_.async_wait([self = shared_from_this(), gen, why](const error_code& ec) {
@@ -120,13 +117,30 @@ void HttpConnection::arm(Clock::time_point at, std::optional<Refusal> why) {
     });
 }
 
-void HttpConnection::arm_write() {
-    arm(Clock::now() + write_timeout(cx_.config.heartbeat), std::nullopt);
-    write_armed_ = true;
+// Writes are watched lazily: a write only records its progress, and one
+// timer per connection checks it every write_timeout (rather than a timer
+// set and cancelled around every write, which idle heartbeats made the
+// relay's main work).
+void HttpConnection::begin_write() {
+    writing_ = true;
+    write_progress_ = Clock::now();
+    if (!watch_pending_) watch_writes(write_timeout(cx_.config.heartbeat));
+}
+
+void HttpConnection::watch_writes(Clock::duration after) {
+    watch_pending_ = true;
+    write_watch_.expires_after(after);
+    write_watch_.async_wait([self = shared_from_this()](const error_code& ec) {
+        self->watch_pending_ = false;
+        if (ec || self->closed_ || !self->writing_) return;
+        const auto limit = write_timeout(self->cx_.config.heartbeat);
+        const auto stalled = Clock::now() - self->write_progress_;
+        if (stalled >= limit) return self->close();  // a reader that stopped reading
+        self->watch_writes(limit - stalled);
+    });
 }
 
 void HttpConnection::disarm() {
-    write_armed_ = false;
     ++deadline_gen_;
     deadline_.cancel();
 }
@@ -135,6 +149,7 @@ void HttpConnection::close() {
     if (closed_) return;
     closed_ = true;
     disarm();
+    write_watch_.cancel();
     transport_.close();
     if (source_) {
         source_->finished();
@@ -279,10 +294,10 @@ void HttpConnection::respond(Response res) {
     res.keep_alive(keep);
     res.prepare_payload();
     auto sp = std::make_shared<Response>(std::move(res));
-    arm_write();
+    begin_write();
     http::async_write(transport_, *sp, [self = shared_from_this(), sp, keep](const error_code& ec, std::size_t) {
         if (ec) return self->close();
-        self->disarm();
+        self->writing_ = false;
         self->after_response(keep);
     });
 }
@@ -375,10 +390,10 @@ void HttpConnection::stream(Response head, std::shared_ptr<ChunkSource> source) 
     head.chunked(true);
     stream_head_ = std::make_shared<Response>(std::move(head));
     stream_serializer_ = std::make_shared<http::response_serializer<http::string_body>>(*stream_head_);
-    arm_write();
+    begin_write();
     http::async_write_header(transport_, *stream_serializer_, [self = shared_from_this()](const error_code& ec, std::size_t) {
         if (ec) return self->close();
-        self->disarm();
+        self->writing_ = false;
         self->watch_hangup();
         self->write_chunk({});
     });
@@ -398,11 +413,11 @@ void HttpConnection::write_chunk(std::string bytes) {
         });
     }
     auto data = std::make_shared<std::string>(std::move(bytes));
-    arm_write();
+    begin_write();
     asio::async_write(transport_, http::make_chunk(asio::buffer(*data)),
                       [self = shared_from_this(), data](const error_code& ec, std::size_t) {
                           if (ec) return self->close();
-                          self->disarm();
+                          self->writing_ = false;
                           self->write_chunk({});
                       });
 }
@@ -410,9 +425,10 @@ void HttpConnection::write_chunk(std::string bytes) {
 void HttpConnection::end_stream() {
     auto source = std::move(source_);
     if (source) source->finished();
-    arm_write();
+    begin_write();
     asio::async_write(transport_, http::make_chunk_last(), [self = shared_from_this()](const error_code& ec, std::size_t) {
         if (ec) return self->close();
+        self->writing_ = false;
         error_code ignored;
         self->transport_.socket().shutdown(tcp::socket::shutdown_send, ignored);
         self->arm(Clock::now() + kLinger, std::nullopt);  // the hang-up watch reads until the client closes

@@ -41,7 +41,8 @@ public:
 private:
     using Clock = std::chrono::steady_clock;
     void arm(Clock::time_point at, std::optional<Refusal> why);
-    void arm_write();  // the write deadline, restarted by every write's progress
+    void begin_write();  // a response write starts: watched for progress
+    void watch_writes(Clock::duration after);
     void disarm();
     void read_head(bool fresh_deadline);
     void scan_head();
@@ -69,7 +70,9 @@ private:
     Transport transport_;
     asio::steady_timer deadline_;
     std::uint64_t deadline_gen_ = 0;  // a wait belongs to the arm() that started it
-    bool write_armed_ = false;        // the deadline is arm_write()'s
+    asio::steady_timer write_watch_;  // closes a connection whose write made no progress for write_timeout
+    Clock::time_point write_progress_;  // the last write that moved bytes
+    bool writing_ = false, watch_pending_ = false;
     boost::beast::flat_buffer buffer_;
     HeadScanner scanner_;
     std::optional<http::request_parser<http::empty_body>> head_parser_;

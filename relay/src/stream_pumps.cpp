@@ -19,7 +19,7 @@ std::string encode_frames(const std::vector<wire::Frame>& frames) {
 
 DownlinkPump::DownlinkPump(HttpContext& cx, Endpoint ep, boost::asio::any_io_executor strand)
     : cx_(cx), ep_(std::move(ep)), generation_(ep_.session->attach_downlink(ep_.side)), strand_(strand),
-      heartbeat_(strand) {
+      heartbeat_(strand), last_give_(SteadyClock::now()) {
     ++cx_.metrics.open_downlinks;
     cx_.log.info(session_prefix(ep_.session->short_id()), std::string(side_name(ep_.side)) + " downlink open");
 }
@@ -29,7 +29,7 @@ DownlinkPump::~DownlinkPump() { finished(); }
 void DownlinkPump::next(std::function<void(std::string)> give) {
     give_ = std::move(give);
     try_give();
-    if (give_) arm_heartbeat();  // idle from now: a ping after one heartbeat
+    if (!heartbeat_running_) schedule_heartbeat(cx_.config.heartbeat);
 }
 
 // Takes what the inbox has for this downlink. Tries once more after
@@ -47,7 +47,7 @@ void DownlinkPump::try_give() {
         r = ep_.session->try_next_for(ep_.side, generation_, frames, kMaxDownlinkBatch);
     }
     if (r == PopResult::empty) return;
-    heartbeat_.cancel();
+    last_give_ = SteadyClock::now();
     auto give = std::move(give_);
     give_ = nullptr;
     // cancelled: a newer downlink of this side took over; closed: the
@@ -55,13 +55,24 @@ void DownlinkPump::try_give() {
     give(r == PopResult::frames ? encode_frames(frames) : std::string());
 }
 
-void DownlinkPump::arm_heartbeat() {
-    heartbeat_.expires_after(cx_.config.heartbeat);
+// One timer per downlink that runs as long as it does (not one set and
+// cancelled around every write): when it fires, a downlink idle for a
+// heartbeat gets ping(0), else it looks again when that would be due.
+void DownlinkPump::schedule_heartbeat(SteadyClock::duration after) {
+    heartbeat_running_ = true;
+    heartbeat_.expires_after(after);
     heartbeat_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
         auto self = weak.lock();
-        if (ec || !self || !self->give_ || self->released_) return;
+        if (!self) return;
+        self->heartbeat_running_ = false;
+        if (ec || self->released_) return;
+        const auto idle = SteadyClock::now() - self->last_give_;
+        const auto beat = std::chrono::duration_cast<SteadyClock::duration>(self->cx_.config.heartbeat);
+        if (idle < beat || !self->give_) return self->schedule_heartbeat(idle < beat ? beat - idle : beat);
+        self->last_give_ = SteadyClock::now();
         auto give = std::move(self->give_);
         self->give_ = nullptr;
+        self->schedule_heartbeat(beat);
         give(ping_zero());
     });
 }

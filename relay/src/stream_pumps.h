@@ -47,13 +47,15 @@ public:
 
 private:
     void try_give();
-    void arm_heartbeat();
+    void schedule_heartbeat(SteadyClock::duration after);
 
     HttpContext& cx_;
     Endpoint ep_;
     std::uint64_t generation_;
     boost::asio::any_io_executor strand_;
     boost::asio::steady_timer heartbeat_;
+    SteadyClock::time_point last_give_;      // the last piece given (frames or a ping)
+    bool heartbeat_running_ = false;
     std::function<void(std::string)> give_;  // set while a piece is wanted
     bool watching_ = false;                  // a waker is registered on the inbox
     bool released_ = false;
