@@ -116,6 +116,19 @@ TEST_CASE("rekeying every few records keeps both directions intact") {
     CHECK(got_two == two);
 }
 
+TEST_CASE("ends that rekey after different record counts fail: the rekeying does happen") {
+    auto [d, c] = session::make_stream_pair();
+    std::unique_ptr<NoiseStream> desk, client;
+    std::thread t([&, c = std::move(c)]() mutable { client = noise_handshake(std::move(c), SecureRole::client, 4); });
+    desk = noise_handshake(std::move(d), SecureRole::desk, 3);
+    t.join();
+    for (int i = 0; i < 3; ++i) desk->write("abc", 3);  // records 1-3: same key on both ends
+    char buf[9];
+    REQUIRE(session::read_exact(*client, buf, 9));
+    desk->write("d", 1);  // record 4: the desk has rekeyed after 3, the client has not
+    CHECK_THROWS_WITH(client->read(buf, 1), Catch::Contains("altered or corrupted in transit"));
+}
+
 TEST_CASE("a peer that is not a Tether endpoint fails the handshake with a clear error") {
     auto [d, c] = session::make_stream_pair();
     std::thread t([&, d = std::move(d)] {
