@@ -25,6 +25,17 @@ struct TempDir {
     fs::path path;
 };
 
+// A sender's folder and a receiver's download folder in one TempDir.
+struct SrcDown {
+    TempDir root;
+    fs::path src = root.path / "src";
+    fs::path down = root.path / "down";
+    SrcDown() {
+        fs::create_directories(src);
+        fs::create_directories(down);
+    }
+};
+
 // Writes `size` bytes of xorshift output (seeded) 1 MiB at a time: real
 // blocks on disk, nothing sparse, memory bounded.
 void write_prng_file(const fs::path& path, std::uint64_t size, std::uint64_t seed);

@@ -8,15 +8,8 @@
 
 namespace {
 
-struct Fixture {
-    TempDir root;
-    fs::path src = root.path / "src";
-    fs::path down = root.path / "down";
+struct Fixture : SrcDown {
     std::atomic<bool> f12{false};  // the client's switch, read by its consent predicate
-    Fixture() {
-        fs::create_directories(src);
-        fs::create_directories(down);
-    }
     files::Options client_options() {
         files::Options o = options_for(down);
         o.consent = [this] { return f12.load(); };

@@ -12,15 +12,7 @@ using files::Direction;
 
 namespace {
 
-struct Fixture {
-    TempDir root;
-    fs::path src = root.path / "src";
-    fs::path down = root.path / "down";
-    Fixture() {
-        fs::create_directories(src);
-        fs::create_directories(down);
-    }
-};
+using Fixture = SrcDown;
 
 }  // namespace
 
