@@ -38,27 +38,13 @@ std::string string_field(const json& j, const char* key, const char* what) {
 [[noreturn]] void refuse_join(const http::Response& r) {
     auto err = http::parse_relay_error(r.body);
     std::string id = err.id.empty() ? "http_" + std::to_string(r.status) : err.id;
-    std::string text = join_error_text(id, err.message);
+    std::string text = session::join_error_text(id, err.message);
     if (id == "rate_limited" && !r.retry_after.empty())
         text += " (retry in " + r.retry_after + " s)";
-    throw JoinError(id, text, r.status);
+    throw session::JoinError(id, text, r.status);
 }
 
 }  // namespace
-
-std::string join_error_text(const std::string& id, const std::string& relay_message) {
-    if (id == "unknown_code")
-        return "no session has this code: check the 6 digits with your supporter";
-    if (id == "expired_code")
-        return "this code expired before anyone joined: ask your supporter for a new code";
-    if (id == "used_code")
-        return "this code was already used (codes work once): ask your supporter for a new code";
-    if (id == "ended_session")
-        return "the session of this code has already ended: ask your supporter for a new code";
-    if (id == "rate_limited") return "too many attempts to join: wait a moment and try again";
-    if (id == "bad_request") return "a session code is exactly 6 digits";
-    return "the relay refused to join" + (relay_message.empty() ? "" : ": " + relay_message);
-}
 
 namespace {
 

@@ -219,7 +219,7 @@ int run_join(const Options& o) {
         print_route(egress, o);
         l.session = tunnel::join_session(*egress.detector, egress.plan, o.code, board.callback());
         secure_link(l, tunnel::SecureRole::client, o);
-    } catch (const tunnel::JoinError& e) {
+    } catch (const session::JoinError& e) {
         return fail(e, 3);
     } catch (const std::exception& e) {
         return fail(e, 1);

@@ -39,19 +39,6 @@ std::pair<std::string, std::string> relay_error(const Response& r) {
                              (detail.empty() ? ")" : "): " + detail));
 }
 
-// The same sentences as Linux's tunnel::join_error_text.
-std::string join_error_text(const std::string& id, const std::string& relay_message) {
-    if (id == "unknown_code") return "no session has this code: check the 6 digits with your supporter";
-    if (id == "expired_code") return "this code expired before anyone joined: ask your supporter for a new code";
-    if (id == "used_code")
-        return "this code was already used (codes work once): ask your supporter for a new code";
-    if (id == "ended_session")
-        return "the session of this code has already ended: ask your supporter for a new code";
-    if (id == "rate_limited") return "too many attempts to join: wait a moment and try again";
-    if (id == "bad_request") return "a session code is exactly 6 digits";
-    return "the relay refused to join" + (relay_message.empty() ? "" : ": " + relay_message);
-}
-
 Response call(const Config& cfg, const std::string& method, const std::string& path, const std::string& body,
               const std::string& token = {}) {
     Route route = route_of(cfg);
@@ -76,10 +63,10 @@ JoinedSession SessionClient::join(const std::string& code) {
     if (r.status() != 200) {
         auto [id, message] = relay_error(r);
         if (id.empty()) id = "http_" + std::to_string(r.status());
-        std::string text = join_error_text(id, message);
+        std::string text = session::join_error_text(id, message);
         std::string retry = r.head.header("Retry-After");
         if (id == "rate_limited" && !retry.empty()) text += " (retry in " + retry + " s)";
-        throw JoinError(id, text, r.status());
+        throw session::JoinError(id, text, r.status());
     }
     auto j = parse_object(r, "join");
     return {string_field(j, "token", "join"), j.value("name", std::string())};

@@ -80,7 +80,7 @@ std::unique_ptr<EndpointSession> open_session(const EndpointConfig& cfg, const s
                                               session::StatusCallback on_status = {},
                                               TransportPolicy policy = {});
 
-// Client side: joins by code. Throws JoinError (wrong, expired, used code;
+// Client side: joins by code. Throws session::JoinError (wrong, expired, used code;
 // ended session; rate limited) with a sentence for the customer, or
 // CarrierError when the relay cannot be reached.
 std::unique_ptr<EndpointSession> join_session(const EndpointConfig& cfg, const std::string& code,

@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "session/join_error.h"
 #include "tunnel/http_settings.h"
 
 namespace tunnel {
@@ -23,21 +24,6 @@ struct JoinedSession {
     std::string peer_name;  // the supporter's name, may be empty
 };
 
-// The relay refused a join. id() is the relay's error id (unknown_code,
-// expired_code, used_code, ended_session, rate_limited, bad_request);
-// what() says what happened and what to do.
-class JoinError : public std::runtime_error {
-public:
-    JoinError(std::string id, const std::string& what, long status)
-        : std::runtime_error(what), id_(std::move(id)), status_(status) {}
-    const std::string& id() const { return id_; }
-    long status() const { return status_; }
-
-private:
-    std::string id_;
-    long status_;
-};
-
 // Transport failures (proxy, TLS, relay down) throw CarrierError
 // (session/carrier.h); other refusals of the relay throw std::runtime_error.
 class SessionClient {
@@ -45,16 +31,13 @@ public:
     explicit SessionClient(EndpointConfig cfg) : cfg_(std::move(cfg)) {}
 
     CreatedSession create(const std::string& name);  // POST /v1/sessions
-    JoinedSession join(const std::string& code);     // POST /v1/sessions/join; JoinError
+    JoinedSession join(const std::string& code);     // POST /v1/sessions/join; session::JoinError
     void end(const std::string& token);              // DELETE /v1/session
 
 private:
     EndpointConfig cfg_;
 };
 
-// The sentence for a join error id (e.g. "used_code"); the relay's own
-// message is used for ids this version does not know.
-std::string join_error_text(const std::string& id, const std::string& relay_message);
 
 // How long a code lives, for people: "10 minutes", "90 seconds", "1
 // second": whole minutes from two minutes up, else seconds, to the nearest.

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "session/join_error.h"
 #include "winnet/config.h"
 
 namespace winnet {
@@ -22,27 +23,13 @@ struct JoinedSession {
     std::string peer_name;
 };
 
-// The relay refused a join: id() is its error id (unknown_code...), what()
-// the same sentence as on Linux (tunnel/session_client.cpp).
-class JoinError : public std::runtime_error {
-public:
-    JoinError(std::string id, const std::string& what, int status)
-        : std::runtime_error(what), id_(std::move(id)), status_(status) {}
-    const std::string& id() const { return id_; }
-    int status() const { return status_; }
-
-private:
-    std::string id_;
-    int status_;
-};
-
 // Transport failures throw session::CarrierError; other refusals
 // std::runtime_error.
 class SessionClient {
 public:
     explicit SessionClient(Config cfg) : cfg_(std::move(cfg)) {}
     CreatedSession create(const std::string& name);
-    JoinedSession join(const std::string& code);
+    JoinedSession join(const std::string& code);  // session::JoinError when the relay refuses the code
     void end(const std::string& token);
 
 private:
