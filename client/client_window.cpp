@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "screen/status.h"
+#include "wire/session_code.h"
 
 namespace client {
 namespace {
@@ -22,7 +23,7 @@ void style_permission(Fl_Box& b) {
 Window::Window(App& app, const std::string& code)
     : Fl_Window(440, 450, "Tether customer"),
       app_(app),
-      code_(150, 20, 120, 34, "Code:"),
+      code_(150, 20, 135, 34, "Code:"),  // 9 digits fit
       connect_(290, 20, 130, 34, "Connect"),
       status_(20, 70, 400, 60),
       control_(20, 140, 400, 34),
@@ -32,7 +33,7 @@ Window::Window(App& app, const std::string& code)
       transfers_(20, 306, 400, 124, "Files (sent and received):") {
     code_.textsize(22);
     code_.labelsize(18);
-    code_.maximum_size(6);
+    code_.maximum_size(wire::kMaxCodeDigits);
     code_.value(code.c_str());
     code_.when(FL_WHEN_CHANGED);
     code_.callback(on_code_edit, this);
@@ -49,7 +50,9 @@ Window::Window(App& app, const std::string& code)
     refresh();
 }
 
-bool Window::code_complete() const { return std::string(code_.value()).size() == 6; }
+// 6 digits usually, 9 when the relay saw a guessing attack. Joining waits
+// for Connect: the first 6 digits of a 9-digit code are no code.
+bool Window::code_complete() const { return wire::valid_session_code(code_.value()); }
 
 // Digits only: anything else typed or pasted is removed at once.
 void Window::on_code_edit(Fl_Widget*, void* p) {

@@ -22,6 +22,7 @@
 #include "screen/relay_connector.h"
 #include "tunnel/endpoint_options.h"
 #include "wire/allocator.h"
+#include "wire/session_code.h"
 
 namespace po = boost::program_options;
 
@@ -40,7 +41,7 @@ po::options_description describe(Options& o) {
     d.add_options()
         ("help,h", "show this help")
         ("config", po::value(&o.config_file), "read options from FILE (key = value lines)")
-        ("code", po::value(&o.code), "the 6-digit code from the supporter (prefills the window)")
+        ("code", po::value(&o.code), "the code from the supporter, 6 digits (9 while the relay sees guessing) (prefills the window)")
         ("headless", po::bool_switch(&o.headless), "no window: connect with --code and serve until the session ends")
         ("allow-control", po::bool_switch(&o.cfg.initial.control), "start with remote control on (headless scripts)")
         ("allow-files", po::bool_switch(&o.cfg.initial.files), "start with file transfer on (headless scripts)")
@@ -75,7 +76,7 @@ std::unique_ptr<screen::ClientConnector> make_connector(const Options& o) {
 }
 
 int run_headless(client::App& app, const Options& o) {
-    if (o.code.size() != 6) throw std::runtime_error("--headless needs --code with 6 digits");
+    if (!wire::valid_session_code(o.code)) throw std::runtime_error("--headless needs --code with the 6 to 9 digits from the supporter");
     app.connect(o.code);
     app.wait();
     std::cerr << "tether-client: " << app.view().status << "\n";

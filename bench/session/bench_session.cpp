@@ -698,9 +698,8 @@ int main(int argc, char** argv) {
     try {
         TempDir work(o.dir.empty() ? "tether-bench-session" : (fs::path(o.dir) / "tether-bench-session").string());
         // Every round pairs three sessions from one address: lift the relay's
-        // per-address limits (10 joins and 30 creations a minute) for --repeat.
-        Relay relay(RelayOptions{{"--join-rate-per-ip", "1000", "--join-rate-global", "1000",
-                                  "--create-rate-per-ip", "1000"}});
+        // per-address limit (30 creations a minute) for --repeat.
+        Relay relay(RelayOptions{{"--create-rate-per-ip", "1000"}});
         const pid_t relay_pid = relay.process().pid();
         std::unique_ptr<bench::PacedLink> link;
         if (o.link_mbps > 0) link = std::make_unique<bench::PacedLink>(relay.port(), o.link_mbps);

@@ -66,7 +66,7 @@ int main(int argc, char** argv) {
     int sessions = 500;
     if (argc == 3 && !std::strcmp(argv[1], "--sessions")) sessions = std::atoi(argv[2]);
     try {
-        test_support::Relay relay({{"--join-rate-per-ip", "0", "--join-rate-global", "0", "--create-rate-per-ip", "0"}});
+        test_support::Relay relay({{"--join-failures-per-ip", "0", "--join-failures-per-prefix", "0", "--create-rate-per-ip", "0"}});
         tunnel::EndpointConfig cfg;
         cfg.relay_url = relay.url();
         cfg.ca_file = relay.ca_file();

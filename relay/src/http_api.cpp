@@ -1,8 +1,9 @@
 // Session API (docs/PROTOCOL.md section 1): thin adapters from HTTP/JSON to
-// SessionDirectory and RateLimiter.
+// SessionDirectory, RateLimiter (creations) and JoinGuard (joins).
 #include <nlohmann/json.hpp>
 
 #include "http_context.h"
+#include "wire/session_code.h"
 
 namespace relay {
 namespace {
@@ -32,19 +33,54 @@ std::optional<std::string> parse_code(const std::string& body) {
     auto j = parse_object(body);
     if (!j || !j->contains("code") || !(*j)["code"].is_string()) return std::nullopt;
     std::string code = (*j)["code"].get<std::string>();
-    if (!valid_code_syntax(code)) return std::nullopt;
+    if (!wire::valid_session_code(code)) return std::nullopt;
     return code;
+}
+
+void refuse_rate_limited(Metrics& metrics, Exchange& ex, std::chrono::seconds retry_after) {
+    ++metrics.rate_limited;
+    Response res = error_response(ApiError::rate_limited);
+    res.set(http::field::retry_after, std::to_string(retry_after.count()));
+    ex.respond(std::move(res));
 }
 
 // 429 with Retry-After unless `limiter` admits one more attempt from this address.
 bool admitted(RateLimiter& limiter, Metrics& metrics, Exchange& ex) {
     const Admission admission = limiter.admit(ex.request().remote_addr);
     if (admission.allowed) return true;
-    ++metrics.rate_limited;
-    Response res = error_response(ApiError::rate_limited);
-    res.set(http::field::retry_after, std::to_string(admission.retry_after.count()));
-    ex.respond(std::move(res));
+    refuse_rate_limited(metrics, ex, admission.retry_after);
     return false;
+}
+
+Refusal refusal_for(GuardRefusal r) {
+    switch (r) {
+    case GuardRefusal::address: return Refusal::join_address;
+    case GuardRefusal::prefix: return Refusal::join_prefix;
+    case GuardRefusal::short_code: return Refusal::join_short_code;
+    default: return Refusal::join_guard_full;
+    }
+}
+
+// 429 with Retry-After unless the join guard lets this attempt's code be
+// tried. Decided before the code is looked at: a refusal tells nothing.
+bool guard_admits(HttpContext& cx, Exchange& ex, const std::string& code) {
+    const std::string& who = ex.request().remote_addr;
+    const GuardAdmission a = cx.guard.admit(who, code.size() == wire::kShortCodeDigits);
+    if (a.allowed()) return true;
+    cx.refusals.note(refusal_for(a.refused), who);
+    cx.metrics.join_failed(ApiError::rate_limited);
+    refuse_rate_limited(cx.metrics, ex, a.retry_after);
+    return false;
+}
+
+// A wrong code: charged to its source; the first failure over the alarm
+// rate raises the guard (logged once per raising).
+void charge_failure(HttpContext& cx, const std::string& who) {
+    if (!cx.guard.failed(who)) return;
+    ++cx.metrics.join_guard_raised;
+    cx.log.warn("join guard", "raised: more than " + std::to_string(static_cast<long>(cx.config.join_alarm)) +
+                                  " failed joins a minute; new codes get " + std::to_string(cx.config.long_code_digits) +
+                                  " digits for at least " + std::to_string(cx.config.code_ttl.count()) + " s");
 }
 
 void refuse_join(HttpContext& cx, Exchange& ex, ApiError e) {
@@ -68,24 +104,27 @@ void create_session(HttpContext& cx, Exchange ex) {
     if (!admitted(cx.create_limiter, cx.metrics, ex)) return;
     auto name = parse_name(ex.request().body);
     if (!name) return ex.respond(error_response(ApiError::bad_request));
-    auto result = cx.directory.create(*name);
+    const std::size_t digits = cx.guard.code_digits();
+    auto result = cx.directory.create(*name, digits);
     if (auto* e = std::get_if<ApiError>(&result)) return ex.respond(error_response(*e));
     const Created& c = std::get<Created>(result);
     ++cx.metrics.sessions_created;
+    ++cx.metrics.codes_created[digits == wire::kShortCodeDigits ? 0 : 1];
     ex.authenticated();
     ex.respond(json_response(
         201, json{{"code", c.code}, {"token", c.token}, {"expires_in", cx.config.code_ttl.count()}}.dump()));
 }
 
 void join_session(HttpContext& cx, Exchange ex) {
-    if (!admitted(cx.limiter, cx.metrics, ex)) {
-        cx.metrics.join_failed(ApiError::rate_limited);
-        return;
-    }
     auto code = parse_code(ex.request().body);
-    if (!code) return refuse_join(cx, ex, ApiError::bad_request);
+    if (!code) return refuse_join(cx, ex, ApiError::bad_request);  // no guess: not charged
+    if (!guard_admits(cx, ex, *code)) return;
     auto result = cx.directory.join(*code);
-    if (auto* e = std::get_if<ApiError>(&result)) return refuse_join(cx, ex, *e);
+    if (auto* e = std::get_if<ApiError>(&result)) {
+        charge_failure(cx, ex.request().remote_addr);
+        return refuse_join(cx, ex, *e);
+    }
+    cx.guard.succeeded(ex.request().remote_addr);
     const Joined& j = std::get<Joined>(result);
     ++cx.metrics.joins;
     ex.authenticated();

@@ -10,6 +10,7 @@
 #include "relay/capture.h"
 #include "relay/config.h"
 #include "relay/errors.h"
+#include "relay/join_guard.h"
 #include "relay/log.h"
 #include "relay/metrics.h"
 #include "relay/rate_limiter.h"
@@ -22,7 +23,7 @@ struct HttpContext {
     Log& log;
     Metrics& metrics;
     SessionDirectory& directory;
-    RateLimiter& limiter;         // join attempts
+    JoinGuard& guard;             // join attempts
     RateLimiter& create_limiter;  // session creations
     Capture& capture;
     RefusalLog& refusals;

@@ -21,7 +21,9 @@ const char* refusal_name(Refusal r) {
     static const char* names[kRefusalCount] = {"line_too_long",   "too_many_headers", "head_too_large",
                                                "head_timeout",    "body_too_large",   "body_too_slow",
                                                "bad_content_length", "per_address",   "unauthenticated",
-                                               "accept_failed"};
+                                               "accept_failed",   "join_failures_per_address",
+                                               "join_failures_per_prefix", "join_guard_short_code",
+                                               "join_guard_full"};
     return names[static_cast<int>(r)];
 }
 
@@ -62,6 +64,13 @@ std::string Metrics::render(const DirectoryCounts& s) const {
     for (int r = 0; r < kRefusalCount; ++r)
         o << "tether_relay_refused_total{reason=\"" << refusal_name(static_cast<Refusal>(r)) << "\"} " << refused[r]
           << '\n';
+    header(o, "tether_relay_join_guard", "gauge", "1 while failed joins run high: new codes are long.");
+    o << "tether_relay_join_guard " << join_guard_up << '\n';
+    header(o, "tether_relay_join_guard_raised_total", "counter", "Times the join guard went up.");
+    o << "tether_relay_join_guard_raised_total " << join_guard_raised << '\n';
+    header(o, "tether_relay_codes_created_total", "counter", "Session codes handed out, by length.");
+    o << "tether_relay_codes_created_total{length=\"short\"} " << codes_created[0] << '\n'
+      << "tether_relay_codes_created_total{length=\"long\"} " << codes_created[1] << '\n';
     return o.str();
 }
 

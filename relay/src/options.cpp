@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "relay/dev_cert.h"
+#include "wire/session_code.h"
 
 namespace relay {
 namespace {
@@ -29,8 +30,10 @@ po::options_description describe_options() {
         ("grace", po::value<long>()->default_value(60), "seconds a side may be gone before the session ends")
         ("heartbeat", po::value<long>()->default_value(2000), "milliseconds between pings on idle downlinks")
         ("tombstone-ttl", po::value<long>()->default_value(3600), "seconds dead codes are remembered (not reissued, precise join errors)")
-        ("join-rate-per-ip", po::value<double>()->default_value(10), "join attempts per minute per source address (0: unlimited)")
-        ("join-rate-global", po::value<double>()->default_value(120), "join attempts per minute in total (0: unlimited)")
+        ("join-failures-per-ip", po::value<double>()->default_value(10), "failed joins per minute per source address (0: unlimited)")
+        ("join-failures-per-prefix", po::value<double>()->default_value(30), "failed joins per minute per IPv4 /24 or IPv6 /56 (0: unlimited)")
+        ("join-alarm", po::value<double>()->default_value(30), "failed joins per minute in total that raise the join guard (0: always up)")
+        ("long-code-digits", po::value<std::size_t>()->default_value(9), "digits of codes created while the join guard is up (7 to 9)")
         ("create-rate-per-ip", po::value<double>()->default_value(30), "session creations per minute per source address (0: unlimited)")
         ("buffer-bytes", po::value<std::size_t>()->default_value(1 << 20), "bytes buffered per session and direction")
         ("max-sessions", po::value<std::size_t>()->default_value(0), "live sessions at most (0: as many as the open-file limit allows)")
@@ -89,8 +92,12 @@ Config to_config(const po::variables_map& vm) {
     c.grace = std::chrono::seconds(positive<long>(vm, "grace"));
     c.heartbeat = std::chrono::milliseconds(positive<long>(vm, "heartbeat"));
     c.tombstone_ttl = std::chrono::seconds(positive<long>(vm, "tombstone-ttl"));
-    c.join_rate_per_ip = vm["join-rate-per-ip"].as<double>();
-    c.join_rate_global = vm["join-rate-global"].as<double>();
+    c.join_failures_per_ip = vm["join-failures-per-ip"].as<double>();
+    c.join_failures_per_prefix = vm["join-failures-per-prefix"].as<double>();
+    c.join_alarm = vm["join-alarm"].as<double>();
+    c.long_code_digits = vm["long-code-digits"].as<std::size_t>();
+    if (c.long_code_digits <= wire::kShortCodeDigits || c.long_code_digits > wire::kMaxCodeDigits)
+        throw std::runtime_error("--long-code-digits must be 7 to 9");
     c.create_rate_per_ip = vm["create-rate-per-ip"].as<double>();
     c.buffer_bytes = positive<std::size_t>(vm, "buffer-bytes");
     c.max_sessions = vm["max-sessions"].as<std::size_t>();

@@ -31,6 +31,8 @@ std::string rate_key(const std::string& address) {
 TokenBucket::TokenBucket(double rate_per_second, double burst, TimePoint now)
     : rate_(rate_per_second), burst_(burst), tokens_(burst), last_(now) {}
 
+TokenBucket TokenBucket::per_minute(double n, TimePoint now) { return TokenBucket(per_second(n), burst_of(n), now); }
+
 void TokenBucket::refill(TimePoint now) {
     const double elapsed = std::chrono::duration<double>(now - last_).count();
     if (elapsed > 0) tokens_ = std::min(burst_, tokens_ + elapsed * rate_);
@@ -55,13 +57,12 @@ bool TokenBucket::full(TimePoint now) {
 
 RateLimiter::RateLimiter(const TimeSource& time, RateLimits limits)
     : time_(time), limits_(limits),
-      global_(per_second(limits.global_per_minute), burst_of(limits.global_per_minute), time.now()) {}
+      global_(TokenBucket::per_minute(limits.global_per_minute, time.now())) {}
 
 TokenBucket& RateLimiter::bucket_for(const std::string& address, TimePoint now) {
     auto it = per_ip_.find(address);
     if (it == per_ip_.end())
-        it = per_ip_.emplace(address, TokenBucket(per_second(limits_.per_ip_per_minute),
-                                                  burst_of(limits_.per_ip_per_minute), now)).first;
+        it = per_ip_.emplace(address, TokenBucket::per_minute(limits_.per_ip_per_minute, now)).first;
     return it->second;
 }
 

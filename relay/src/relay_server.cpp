@@ -87,8 +87,10 @@ std::vector<std::string> needing_restart(const Config& a, const Config& b) {
     check("grace", a.grace == b.grace);
     check("tombstone-ttl", a.tombstone_ttl == b.tombstone_ttl);
     check("heartbeat", a.heartbeat == b.heartbeat);
-    check("join-rate-per-ip", a.join_rate_per_ip == b.join_rate_per_ip);
-    check("join-rate-global", a.join_rate_global == b.join_rate_global);
+    check("join-failures-per-ip", a.join_failures_per_ip == b.join_failures_per_ip);
+    check("join-failures-per-prefix", a.join_failures_per_prefix == b.join_failures_per_prefix);
+    check("join-alarm", a.join_alarm == b.join_alarm);
+    check("long-code-digits", a.long_code_digits == b.long_code_digits);
     check("create-rate-per-ip", a.create_rate_per_ip == b.create_rate_per_ip);
     check("buffer-bytes", a.buffer_bytes == b.buffer_bytes);
     check("max-sessions", a.max_sessions == b.max_sessions);
@@ -112,13 +114,18 @@ struct RelayServer::Impl {
     Impl(Config c, Log& l)
         : config(std::move(c)), log(l), open_files(raise_open_file_limit()),
           directory(time, rng, limits(config, open_files), log),
-          limiter(time, {config.join_rate_per_ip, config.join_rate_global}),
+          guard(time, guard_limits(config)),
           create_limiter(time, {config.create_rate_per_ip, 0}), capture(config.capture_dir, config.tamper_offset),
           refusals(log, metrics), registry(config.max_conns_per_ip, config.max_unauthenticated),
-          cx{config, log, metrics, directory, limiter, create_limiter, capture, refusals} {}
+          cx{config, log, metrics, directory, guard, create_limiter, capture, refusals} {}
 
     static DirectoryLimits limits(const Config& c, std::size_t open_files) {
         return {c.code_ttl, c.grace, c.tombstone_ttl, session_cap(c, open_files), c.buffer_bytes};
+    }
+
+    static GuardLimits guard_limits(const Config& c) {
+        return {c.join_failures_per_ip, c.join_failures_per_prefix, c.join_alarm, c.code_ttl, c.code_ttl,
+                c.long_code_digits};
     }
 
     void load_certificate();
@@ -131,7 +138,7 @@ struct RelayServer::Impl {
     CsprngSource rng;
     Metrics metrics;
     SessionDirectory directory;
-    RateLimiter limiter;
+    JoinGuard guard;
     RateLimiter create_limiter;
     Capture capture;
     RefusalLog refusals;
@@ -172,7 +179,8 @@ void RelayServer::Impl::sweep() {
     sweep_timer->async_wait([this](const boost::system::error_code& ec) {
         if (ec) return;
         directory.sweep();
-        limiter.sweep();
+        if (guard.sweep()) log.warn("join guard", "lowered: failed joins fell below --join-alarm; new codes have 6 digits again");
+        metrics.join_guard_up = guard.raised() ? 1 : 0;
         create_limiter.sweep();
         sweep();
     });

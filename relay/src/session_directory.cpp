@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "wire/session_code.h"
+
 namespace relay {
 namespace {
 
@@ -39,29 +41,22 @@ constexpr int kMaxCodeDraws = 1000;
 
 }  // namespace
 
-bool valid_code_syntax(const std::string& code) {
-    if (code.size() != 6) return false;
-    for (char c : code)
-        if (c < '0' || c > '9') return false;
-    return true;
-}
-
 SessionDirectory::SessionDirectory(const TimeSource& time, RandomSource& rng, DirectoryLimits limits, Log& log)
     : time_(time), rng_(rng), limits_(limits), log_(log) {}
 
-std::string SessionDirectory::fresh_code_locked() {
+std::string SessionDirectory::fresh_code_locked(std::size_t digits) {
     for (int i = 0; i < kMaxCodeDraws; ++i) {
-        std::string code = random_code(rng_);
+        std::string code = random_code(rng_, digits);
         if (!codes_.count(code) && !tombstones_.count(code)) return code;
     }
     return {};
 }
 
-Result<Created> SessionDirectory::create(const std::string& name) {
+Result<Created> SessionDirectory::create(const std::string& name, std::size_t digits) {
     std::lock_guard<std::mutex> lock(mutex_);
     expire_locked(time_.now());
     if (refusing_ || entries_.size() >= limits_.max_sessions) return ApiError::busy;
-    std::string code = fresh_code_locked();
+    std::string code = fresh_code_locked(digits);
     if (code.empty()) return ApiError::busy;
     std::string token = random_token(rng_);
     auto session = std::make_shared<Session>(short_session_id(token), name, time_, limits_.buffer_bytes);
@@ -80,7 +75,7 @@ ApiError SessionDirectory::join_error_locked(const std::string& code) const {
 }
 
 Result<Joined> SessionDirectory::join(const std::string& code) {
-    if (!valid_code_syntax(code)) return ApiError::bad_request;
+    if (!wire::valid_session_code(code)) return ApiError::bad_request;
     std::lock_guard<std::mutex> lock(mutex_);
     expire_locked(time_.now());
     auto c = codes_.find(code);

@@ -4,7 +4,7 @@ namespace session {
 
 std::string join_error_text(const std::string& id, const std::string& relay_message) {
     if (id == "unknown_code")
-        return "no session has this code: check the 6 digits with your supporter";
+        return "no session has this code: check the digits with your supporter";
     if (id == "expired_code")
         return "this code expired before anyone joined: ask your supporter for a new code";
     if (id == "used_code")
@@ -12,7 +12,7 @@ std::string join_error_text(const std::string& id, const std::string& relay_mess
     if (id == "ended_session")
         return "the session of this code has already ended: ask your supporter for a new code";
     if (id == "rate_limited") return "too many attempts to join: wait a moment and try again";
-    if (id == "bad_request") return "a session code is exactly 6 digits";
+    if (id == "bad_request") return "a session code is 6 to 9 digits (as your supporter reads them out)";
     return "the relay refused to join" + (relay_message.empty() ? "" : ": " + relay_message);
 }
 

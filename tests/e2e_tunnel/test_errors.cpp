@@ -21,7 +21,7 @@ void expect_join_error(const e2e::Route& route, const std::string& code, const s
 
 TEST_CASE("wrong, expired, used and ended codes each give their own error", "[join_errors]") {
     test_support::Squid squid;
-    test_support::Relay relay({{"--code-ttl", "1", "--join-rate-per-ip", "0"}});
+    test_support::Relay relay({{"--code-ttl", "1", "--join-failures-per-ip", "0", "--join-failures-per-prefix", "0"}});
     e2e::Route route = e2e::via(squid, relay);
     tunnel::EndpointConfig cfg;
     cfg.relay_url = route.relay_url;
@@ -43,7 +43,7 @@ TEST_CASE("wrong, expired, used and ended codes each give their own error", "[jo
     expect_join_error(route, unknown, "no session has this code");
     expect_join_error(route, used.code, "this code was already used");
     expect_join_error(route, ended.code, "the session of this code has already ended");
-    expect_join_error(route, "12ab", "a session code is exactly 6 digits");
+    expect_join_error(route, "12ab", "a session code is 6 to 9 digits");
     std::this_thread::sleep_until(start + 2500ms);  // --code-ttl 1 s, checked lazily
     expect_join_error(route, expiring.code, "this code expired before anyone joined");
 }

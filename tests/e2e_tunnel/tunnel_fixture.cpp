@@ -53,7 +53,7 @@ test_support::ProcessOptions options(const Route& r, const std::vector<std::stri
 Opened start_open(const Route& r, const std::string& stdin_path, const std::string& stdout_path) {
     Opened o;
     o.proc = std::make_unique<Process>(options(r, {"open"}, stdin_path, stdout_path));
-    o.code = o.proc->wait_for_line(Process::Stream::err, "^TETHER_CODE=([0-9]{6})$").at(1);
+    o.code = o.proc->wait_for_line(Process::Stream::err, "^TETHER_CODE=([0-9]{6,9})$").at(1);
     return o;
 }
 

@@ -55,7 +55,7 @@ Relay start_relay(const std::string& binary, const std::string& state_dir) {
         dup2(out[1], 1);
         close(out[0]);
         execl(binary.c_str(), binary.c_str(), "--dev", "--state-dir", state_dir.c_str(), "--listen", "127.0.0.1:0",
-              "--join-rate-per-ip", "0", "--join-rate-global", "0", "--create-rate-per-ip", "0", "--log-level", "warn", (char*)nullptr);
+              "--join-failures-per-ip", "0", "--join-failures-per-prefix", "0", "--create-rate-per-ip", "0", "--log-level", "warn", (char*)nullptr);
         _exit(127);
     }
     close(out[1]);

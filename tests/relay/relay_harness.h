@@ -49,8 +49,9 @@ public:
         c.dev = true;
         c.state_dir = state_.path();
         c.heartbeat = 200ms;
-        c.join_rate_per_ip = 0;
-        c.join_rate_global = 0;
+        c.join_failures_per_ip = 0;
+        c.join_failures_per_prefix = 0;
+        c.join_alarm = 1e9;  // never: codes stay 6 digits unless a test asks
         c.create_rate_per_ip = 0;
         if (tweak) tweak(c);
         server_ = std::make_unique<relay::RelayServer>(c, log_);

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "relay/session_directory.h"
+#include "wire/session_code.h"
 #include "scripted_random.h"
 
 using namespace relay;
@@ -28,13 +29,18 @@ ApiError error_of(const std::variant<Joined, ApiError>& r) {
 
 }  // namespace
 
-TEST_CASE("a code is six digits and a token 64 hex characters") {
+TEST_CASE("a code is six digits (nine when asked) and a token 64 hex characters") {
     Fixture f;
     Created c = f.create();
-    CHECK(valid_code_syntax(c.code));
+    CHECK(c.code.size() == 6);
+    CHECK(wire::valid_session_code(c.code));
     CHECK(c.token.size() == 64);
     CHECK(c.token.find_first_not_of("0123456789abcdef") == std::string::npos);
     CHECK(c.session->name() == "Sam");
+    Created long_code = std::get<Created>(f.dir.create("Sam", 9));
+    CHECK(long_code.code.size() == 9);
+    CHECK(wire::valid_session_code(long_code.code));
+    CHECK(std::holds_alternative<Joined>(f.dir.join(long_code.code)));
 }
 
 TEST_CASE("a code works once") {
@@ -55,9 +61,10 @@ TEST_CASE("each join error has its own id") {
         ApiError expected;
     };
     const std::vector<Row> rows = {
-        {"not six digits", [](Fixture&) { return std::string("12345"); }, ApiError::bad_request},
+        {"five digits", [](Fixture&) { return std::string("12345"); }, ApiError::bad_request},
         {"letters", [](Fixture&) { return std::string("12a456"); }, ApiError::bad_request},
-        {"seven digits", [](Fixture&) { return std::string("1234567"); }, ApiError::bad_request},
+        {"ten digits", [](Fixture&) { return std::string("1234567890"); }, ApiError::bad_request},
+        {"nine digits never issued", [](Fixture&) { return std::string("123456789"); }, ApiError::unknown_code},
         {"never issued", [](Fixture&) { return std::string("000000"); }, ApiError::unknown_code},
         {"used", [](Fixture& f) { auto c = f.create(); f.join(c.code); return c.code; }, ApiError::used_code},
         {"expired unused", [](Fixture& f) { auto c = f.create(); f.time.advance(601s); return c.code; }, ApiError::expired_code},

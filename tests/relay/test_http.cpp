@@ -104,14 +104,32 @@ TEST_CASE("an unused code expires: 410 expired_code") {
     CHECK(outcome(h.join_raw(json{{"code", j["code"]}}.dump())) == std::pair<int, std::string>{410, "expired_code"});
 }
 
-TEST_CASE("join attempts beyond the rate answer 429 rate_limited with Retry-After") {
-    Harness h([](relay::Config& c) { c.join_rate_per_ip = 3; });
+TEST_CASE("failed joins beyond the address's budget answer 429 rate_limited with Retry-After") {
+    Harness h([](relay::Config& c) { c.join_failures_per_ip = 3; });
+    for (int i = 0; i < 5; ++i) {  // right codes cost nothing
+        json j = h.create();
+        CHECK(outcome(h.join_raw(json{{"code", j["code"]}}.dump())).first == 200);
+    }
     for (int i = 0; i < 3; ++i) CHECK(outcome(h.join_raw(R"({"code":"000000"})")).first == 404);
     auto res = h.join_raw(R"({"code":"000000"})");
     CHECK(outcome(res) == std::pair<int, std::string>{429, "rate_limited"});
     CHECK(std::stoi(res->get_header_value("Retry-After")) >= 1);
-    json j = h.create();  // even the right code is refused now
+    json j = h.create();  // the right code too: a refusal must not tell live codes apart
     CHECK(outcome(h.join_raw(json{{"code", j["code"]}}.dump())).first == 429);
+    CHECK(h.metric("tether_relay_refused_total{reason=\"join_failures_per_address\"}") == 2);
+    CHECK(h.metric("tether_relay_join_failures_total{reason=\"unknown_code\"}") == 3);
+}
+
+TEST_CASE("while failed joins run high, new codes have 9 digits and join") {
+    Harness h([](relay::Config& c) { c.join_alarm = 2; });
+    CHECK(h.create()["code"].get<std::string>().size() == 6);
+    for (int i = 0; i < 3; ++i) CHECK(outcome(h.join_raw(R"({"code":"000000"})")).first == 404);
+    json j = h.create();
+    const std::string code = j["code"];
+    CHECK(code.size() == 9);
+    CHECK(outcome(h.join_raw(json{{"code", code}}.dump())).first == 200);
+    CHECK(h.metric("tether_relay_join_guard_raised_total") == 1);
+    CHECK(h.metric("tether_relay_codes_created_total{length=\"long\"}") == 1);
 }
 
 TEST_CASE("requests without a valid token answer 401 bad_token, after the end 410") {

@@ -22,8 +22,14 @@ struct Config {
     std::chrono::seconds tombstone_ttl{3600};
     // Idle downlinks get ping(0) this often; well inside proxy idle timeouts.
     std::chrono::milliseconds heartbeat{2000};
-    double join_rate_per_ip = 10;   // attempts per minute, 0: unlimited
-    double join_rate_global = 120;  // attempts per minute, 0: unlimited
+    // Code guessing (JoinGuard, docs/SECURITY.md "Code guessing"): failed
+    // joins per minute per address and per /24 or /56 (0: unlimited); failed
+    // joins per minute in total that raise the guard (0: always up); digits
+    // of the codes created while it is up.
+    double join_failures_per_ip = 10;
+    double join_failures_per_prefix = 30;
+    double join_alarm = 30;
+    std::size_t long_code_digits = 9;
     // Creating sessions holds codes for code_ttl: limited so that one address
     // cannot use up the live-session limit or the code space.
     double create_rate_per_ip = 30;  // per minute, 0: unlimited

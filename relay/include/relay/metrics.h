@@ -26,8 +26,13 @@ enum class Refusal {
     per_address,         // closed at accept: --max-conns-per-ip
     unauthenticated,     // closed at accept: --max-unauthenticated
     accept_failed,       // accept() failed (out of descriptors): accepting pauses briefly
+    // 429 to a join, before its code is looked at (JoinGuard):
+    join_address,     // the address's failed joins over --join-failures-per-ip
+    join_prefix,      // its /24 or /56 over --join-failures-per-prefix
+    join_short_code,  // guard up: a 6-digit code from a source with a recent failed join
+    join_guard_full,  // the guard tracks as many sources as it may: unknown ones wait
 };
-constexpr int kRefusalCount = static_cast<int>(Refusal::accept_failed) + 1;
+constexpr int kRefusalCount = static_cast<int>(Refusal::join_guard_full) + 1;
 const char* refusal_name(Refusal r);
 
 struct Metrics {
@@ -43,6 +48,9 @@ struct Metrics {
     std::atomic<std::int64_t> open_uplinks{0};
     std::array<Counter, kRefusalCount> refused{};  // by Refusal
     std::atomic<std::int64_t> open_connections{0};
+    Counter join_guard_raised{0};           // times the join guard went up
+    std::atomic<int> join_guard_up{0};      // 1 while it is up (updated each second)
+    std::array<Counter, 2> codes_created{};  // [0] short codes, [1] long codes
 
     void join_failed(ApiError e) { ++join_failures[static_cast<int>(e)]; }
     std::string render(const DirectoryCounts& sessions) const;

@@ -20,8 +20,9 @@ public:
     void fill(void* buf, std::size_t len) override;  // RAND_bytes
 };
 
-// Six decimal digits, uniform (rejection sampling, no modulo bias).
-std::string random_code(RandomSource& rng);
+// `digits` decimal digits (6 to 9, wire/session_code.h), uniform (rejection
+// sampling, no modulo bias).
+std::string random_code(RandomSource& rng, std::size_t digits);
 // 32 random bytes as 64 lowercase hex characters.
 std::string random_token(RandomSource& rng);
 

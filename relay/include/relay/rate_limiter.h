@@ -1,8 +1,9 @@
-// Join attempts are rate-limited per source address and globally (token
-// buckets), so that guessing a live code is hopeless: with the defaults an
-// attacker gets at most ~120 guesses a minute against 10^6 codes.
+// Token buckets per source address and globally. Session creations are
+// limited this way (they hold codes); joins go through JoinGuard, which
+// builds on the same buckets.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <mutex>
 #include <string>
@@ -16,8 +17,11 @@ namespace relay {
 class TokenBucket {
 public:
     TokenBucket(double rate_per_second, double burst, TimePoint now);
+    // `n` a minute with a burst of n; n = 0: a bucket that never runs dry.
+    static TokenBucket per_minute(double n, TimePoint now);
     bool available(TimePoint now);
     void take() { tokens_ -= 1.0; }
+    void give_back() { tokens_ = std::min(burst_, tokens_ + 1.0); }
     // How long until one token is there (0 if one is there now).
     std::chrono::seconds wait_time(TimePoint now);
     bool full(TimePoint now);

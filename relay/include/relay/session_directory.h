@@ -1,5 +1,5 @@
-// Which sessions exist and who may talk to them: codes (6 digits, single
-// use, expire unused), tokens (one per side), tombstones (expired, used and
+// Which sessions exist and who may talk to them: codes (6 digits, or more
+// while the join guard is up; single use, expire unused), tokens (one per side), tombstones (expired, used and
 // ended codes are remembered for tombstone_ttl so that joins get the right
 // error and the code is not handed out again meanwhile).
 // Thread-safe. Codes and tokens stay inside: nothing here logs them.
@@ -18,6 +18,7 @@
 #include "relay/random_source.h"
 #include "relay/session.h"
 #include "relay/time_source.h"
+#include "wire/session_code.h"
 
 namespace relay {
 
@@ -60,7 +61,8 @@ class SessionDirectory {
 public:
     SessionDirectory(const TimeSource& time, RandomSource& rng, DirectoryLimits limits, Log& log);
 
-    Result<Created> create(const std::string& name);
+    // A new session whose code has `digits` digits (wire/session_code.h).
+    Result<Created> create(const std::string& name, std::size_t digits = wire::kShortCodeDigits);
     Result<Joined> join(const std::string& code);
     // ended_session for a token of an ended session, bad_token otherwise.
     Result<Endpoint> authenticate(const std::string& token) const;
@@ -88,7 +90,7 @@ private:
     };
     using Entries = std::unordered_map<const Session*, Entry>;
 
-    std::string fresh_code_locked();
+    std::string fresh_code_locked(std::size_t digits);
     ApiError join_error_locked(const std::string& code) const;
     void end_locked(Entries::iterator it, EndCause cause);
     void expire_locked(TimePoint now);
@@ -106,7 +108,5 @@ private:
     std::unordered_map<std::string, Tombstone> tombstones_;   // dead code -> why
     std::unordered_map<std::string, TimePoint> dead_tokens_;  // token of an ended session -> until
 };
-
-bool valid_code_syntax(const std::string& code);
 
 }  // namespace relay

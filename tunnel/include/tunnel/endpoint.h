@@ -36,7 +36,7 @@ public:
                     Clock::time_point code_expires = Clock::time_point::max());
     ~EndpointSession() override;
 
-    // Desk side: the 6-digit code to read out (empty on the client side).
+    // Desk side: the code to read out (6 digits, 9 while the relay sees guessing) (empty on the client side).
     const std::string& code() const { return code_; }
     // Desk side: when the code expires unless someone joins (our clock; the
     // relay's is a round trip earlier at most).

@@ -13,7 +13,7 @@
 namespace winnet {
 
 struct CreatedSession {
-    std::string code;   // 6 digits
+    std::string code;   // 6 digits (9 while the relay sees guessing)
     std::string token;  // secret
     std::chrono::seconds expires_in{0};
 };

@@ -1,0 +1,26 @@
+// Session codes (docs/PROTOCOL.md section 1): what every party that takes a
+// code accepts. The relay hands out kShortCodeDigits digits normally and
+// more (its --long-code-digits, 9 by default) while it sees a code-guessing
+// attack (docs/SECURITY.md, "Code guessing"); a program that takes a code
+// accepts every length in between, so the operator's choice needs no client
+// change.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+namespace wire {
+
+constexpr std::size_t kShortCodeDigits = 6;
+// 9 digits: 10^9 fits a uint32 draw (relay/random_source.cpp).
+constexpr std::size_t kMaxCodeDigits = 9;
+
+// kShortCodeDigits to kMaxCodeDigits decimal digits, nothing else.
+constexpr bool valid_session_code(std::string_view code) {
+    if (code.size() < kShortCodeDigits || code.size() > kMaxCodeDigits) return false;
+    for (char c : code)
+        if (c < '0' || c > '9') return false;
+    return true;
+}
+
+}  // namespace wire
