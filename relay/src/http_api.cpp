@@ -85,7 +85,10 @@ void charge_failure(HttpContext& cx, const std::string& who) {
 
 void refuse_join(HttpContext& cx, Exchange& ex, ApiError e) {
     cx.metrics.join_failed(e);
-    cx.log.info("join from " + ex.request().remote_addr, std::string("refused: ") + describe(e).id);
+    // While the guard is up failures run high: its counters and warn lines
+    // tell the story, one line per failure would flood the log.
+    const LogLevel level = cx.guard.raised() ? LogLevel::debug : LogLevel::info;
+    cx.log.write(level, "join from " + ex.request().remote_addr, std::string("refused: ") + describe(e).id);
     ex.respond(error_response(e));
 }
 
