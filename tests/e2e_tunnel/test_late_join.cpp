@@ -71,3 +71,29 @@ TEST_CASE("an unused code expires: open says so and exits 4; the code is dead", 
     CHECK(join.code == 3);
     CHECK(join.err.find("expired") != std::string::npos);
 }
+
+// docs/SECURITY.md "Code guessing": codes made while the relay's join guard
+// is up have 9 digits (--join-alarm 0 keeps it up). The desk prints the long
+// code, and the customer, arriving late, joins with it.
+TEST_CASE("while the relay's join guard is up the code has 9 digits and works, joined late", "[long_code]") {
+    test_support::Relay relay({{"--join-alarm", "0"}});
+    e2e::Route route{relay.url(), relay.ca_file()};
+    test_support::TempDir dir;
+    e2e::Opened desk = e2e::start_open(route, "", dir.file("desk.out"));
+    CHECK(desk.code.size() == 9);
+    CHECK(desk.proc->err().find("code: " + desk.code) != std::string::npos);
+
+    std::this_thread::sleep_for(3s);
+    auto client = e2e::start_join(route, desk.code, "", dir.file("client.out"));
+    CHECK(auth_line(*desk.proc) == auth_line(*client));
+    desk.proc->write_stdin("from the supporter\n");
+    client->write_stdin("from the customer\n");
+    desk.proc->close_stdin();
+    client->close_stdin();
+    int client_rc = client->wait(40s), desk_rc = desk.proc->wait(40s);
+    INFO("client stderr:\n" << client->err());
+    CHECK(client_rc == 0);
+    CHECK(desk_rc == 0);
+    CHECK(test_support::read_file(dir.file("client.out")) == "from the supporter\n");
+    CHECK(test_support::read_file(dir.file("desk.out")) == "from the customer\n");
+}
