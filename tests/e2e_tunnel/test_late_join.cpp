@@ -20,6 +20,20 @@ std::string auth_line(e2e::Process& p) {
     return p.wait_for_line(e2e::Process::Stream::err, "^TETHER_AUTH=(.+)$", 30s).at(1);
 }
 
+// A line each way, then both ends close and exit 0 with the other's line.
+void one_line_each_way(e2e::Process& desk, e2e::Process& client, const test_support::TempDir& dir) {
+    desk.write_stdin("from the supporter\n");
+    client.write_stdin("from the customer\n");
+    desk.close_stdin();
+    client.close_stdin();
+    int client_rc = client.wait(40s), desk_rc = desk.wait(40s);
+    INFO("client stderr:\n" << client.err());
+    CHECK(client_rc == 0);
+    CHECK(desk_rc == 0);
+    CHECK(test_support::read_file(dir.file("client.out")) == "from the supporter\n");
+    CHECK(test_support::read_file(dir.file("desk.out")) == "from the customer\n");
+}
+
 }  // namespace
 
 TEST_CASE("the customer joins 45 s after the code appeared: same security code, bytes both ways",
@@ -40,16 +54,7 @@ TEST_CASE("the customer joins 45 s after the code appeared: same security code, 
     CHECK(desk_auth.size() == 7);  // "123 456"
     CHECK(desk_auth == client_auth);
 
-    desk.proc->write_stdin("from the supporter\n");
-    client->write_stdin("from the customer\n");
-    desk.proc->close_stdin();
-    client->close_stdin();
-    int client_rc = client->wait(40s), desk_rc = desk.proc->wait(40s);
-    INFO("client stderr:\n" << client->err());
-    CHECK(client_rc == 0);
-    CHECK(desk_rc == 0);
-    CHECK(test_support::read_file(dir.file("client.out")) == "from the supporter\n");
-    CHECK(test_support::read_file(dir.file("desk.out")) == "from the customer\n");
+    one_line_each_way(*desk.proc, *client, dir);
 }
 
 TEST_CASE("an unused code expires: open says so and exits 4; the code is dead", "[code_expiry]") {
@@ -86,14 +91,5 @@ TEST_CASE("while the relay's join guard is up the code has 9 digits and works, j
     std::this_thread::sleep_for(3s);
     auto client = e2e::start_join(route, desk.code, "", dir.file("client.out"));
     CHECK(auth_line(*desk.proc) == auth_line(*client));
-    desk.proc->write_stdin("from the supporter\n");
-    client->write_stdin("from the customer\n");
-    desk.proc->close_stdin();
-    client->close_stdin();
-    int client_rc = client->wait(40s), desk_rc = desk.proc->wait(40s);
-    INFO("client stderr:\n" << client->err());
-    CHECK(client_rc == 0);
-    CHECK(desk_rc == 0);
-    CHECK(test_support::read_file(dir.file("client.out")) == "from the supporter\n");
-    CHECK(test_support::read_file(dir.file("desk.out")) == "from the customer\n");
+    one_line_each_way(*desk.proc, *client, dir);
 }

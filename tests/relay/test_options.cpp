@@ -31,6 +31,10 @@ TEST_CASE("defaults match docs/RELAY.md") {
     CHECK(c.heartbeat == std::chrono::milliseconds(2000));
     CHECK(c.buffer_bytes == 1u << 20);
     CHECK_FALSE(c.dev);
+    CHECK(c.join_failures_per_ip == 10);
+    CHECK(c.join_failures_per_prefix == 30);
+    CHECK(c.join_alarm == 30);
+    CHECK(c.long_code_digits == 9);
 }
 
 TEST_CASE("command line, then environment, then config file") {
@@ -62,6 +66,12 @@ TEST_CASE("--help answers and bad values are refused with a sentence") {
     CHECK_THROWS_AS(parse_options(3, bad_ttl, out), std::runtime_error);
     const char* unknown[] = {"tether-relay", "--frobnicate"};
     CHECK_THROWS_AS(parse_options(2, unknown, out), std::runtime_error);
+    for (const char* digits : {"6", "10"}) {  // 7 to 9: longer than the short codes, within wire/session_code.h
+        const char* bad_digits[] = {"tether-relay", "--long-code-digits", digits};
+        CHECK_THROWS_AS(parse_options(3, bad_digits, out), std::runtime_error);
+    }
+    const char* old_option[] = {"tether-relay", "--join-rate-global", "120"};  // gone: it locked customers out
+    CHECK_THROWS_AS(parse_options(3, old_option, out), std::runtime_error);
 }
 
 TEST_CASE("the bounds' defaults match docs/RELAY.md and can be set") {
