@@ -25,6 +25,7 @@
 #include "proxydetect/detector.h"
 #include "proxydetect/url.h"
 #include "process.h"
+#include "proxydetect/explain.h"
 
 extern char** environ;
 
@@ -300,6 +301,8 @@ std::unique_ptr<NetworkInfo> make_system_network(std::vector<std::string> s) {
     return std::make_unique<SystemNetwork>(std::move(s));
 }
 std::unique_ptr<Clock> make_system_clock() { return std::make_unique<SystemClock>(); }
+
+std::string default_config_path() { return "/etc/tether/proxy.conf"; }
 
 std::unique_ptr<Detector> Detector::from_system(Config config, SystemOptions o) {
     World w;

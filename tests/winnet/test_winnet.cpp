@@ -157,6 +157,33 @@ TEST_CASE("winnet: squid with Basic auth: the right credentials pass, wrong or m
     CHECK(alice >= 7);
 }
 
+TEST_CASE("winnet: squid with Digest auth: the default anysafe answers it; a wrong password is named", "[digest]") {
+    Relay relay;
+    SquidOptions so = squid_options();
+    so.digest_user = "carol";
+    so.digest_password = "digest pw";
+    Squid squid(so);
+    auto base = relay_args(relay) + std::vector<std::string>{"--proxy", squid.url(), "--proxy-user", "carol"};
+    Run ok = run_exe(base + std::vector<std::string>{"--proxy-password", "digest pw", "--scenario", "frames"});
+    check_frames_ok(ok, "stream mode through proxy " + squid.host_port());
+
+    Run wrong = run_exe(base + std::vector<std::string>{"--proxy-password", "nope", "--scenario", "create"});
+    CHECK(wrong.code == 3);
+    CHECK(wrong.err.find("error: the proxy rejected the credentials (407): check proxy_user/proxy_password") !=
+          std::string::npos);
+    // Each connection: a CONNECT without credentials gets the challenge
+    // (407), the answer gets the tunnel; squid checked it against its
+    // password file and logged carol, and every CONNECT named Tether.
+    std::vector<std::string> tunnels;
+    std::size_t challenged = 0;
+    for (auto& l : connect_lines(squid)) {
+        if (l.find("TCP_TUNNEL/200") != std::string::npos) tunnels.push_back(l);
+        else if (l.find("TCP_DENIED/407") != std::string::npos) ++challenged;
+    }
+    check_connects(tunnels, relay, 7, "carol");
+    CHECK(challenged >= 8);  // 7 for the tunnels, 1+ for the wrong password
+}
+
 TEST_CASE("winnet: poll mode directly: pong and exact data frames both ways", "[poll]") {
     Relay relay;
     Run r = run_exe(relay_args(relay) + std::vector<std::string>{"--scenario", "frames", "--mode", "poll"});

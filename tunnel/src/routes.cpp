@@ -36,11 +36,7 @@ Route route_for(const proxydetect::Candidate& c, const proxydetect::AuthPolicy& 
 
 }  // namespace
 
-std::string auth_list(const std::vector<proxydetect::AuthScheme>& schemes) {
-    std::string list;
-    for (auto s : schemes) list += (list.empty() ? "" : ",") + std::string(proxydetect::to_string(s));
-    return list;
-}
+std::string auth_list(const std::vector<proxydetect::AuthScheme>& schemes) { return proxydetect::scheme_list(schemes); }
 
 RoutePlan plan_routes(proxydetect::Detector& detector, const EndpointConfig& base) {
     proxydetect::Decision d = detector.resolve(base.relay_url);

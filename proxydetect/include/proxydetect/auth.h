@@ -35,6 +35,9 @@ struct AuthPolicy {
     Credentials credentials_for(const Candidate& c) const;
 };
 
+// "negotiate,ntlm,digest": the proxy_auth syntax of tunnel/ and winnet/.
+std::string scheme_list(const std::vector<AuthScheme>& schemes);
+
 // Parses a credentials file: the first non-comment line, "user:password".
 // Throws ConfigError naming `path` when the content is not of that form.
 Credentials parse_credentials_file(const std::string& text, const std::string& path);
