@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include "digest_auth.h"
+#include "proxydetect/fakes.h"
+#include "winnet/routes.h"
 #include "proxy_auth.h"
 #include "route.h"
 
@@ -172,4 +174,84 @@ TEST_CASE("winnet: Digest on CONNECT: one answer per nonce, again only for a sta
     ProxyAuth both(cfg, "127.0.0.1", "localhost:443");
     CHECK(both.answer({"Digest realm=\"r\", nonce=\"m\"", "Digest realm=\"r\", nonce=\"s\", algorithm=SHA-256"})
               .find("algorithm=SHA-256") != std::string::npos);
+}
+
+namespace {
+
+// A PAC evaluator that answers the same every time (proxydetect's fakes have none).
+struct FixedPac : proxydetect::PacEvaluator {
+    std::string result;
+    proxydetect::PacOutcome evaluate(const proxydetect::PacRequest&, proxydetect::Resolver&) override {
+        proxydetect::PacOutcome o;
+        o.ok = true;
+        o.result = result;
+        return o;
+    }
+};
+
+// A Detector on fakes whose "Internet Options" name a PAC at http://pac/p.
+std::unique_ptr<proxydetect::Detector> pac_detector(const std::string& result, const std::string& conf = "") {
+    using namespace proxydetect;
+    World w;
+    w.env = std::make_unique<fake::Environment>();
+    w.files = std::make_unique<fake::FileSystem>();
+    w.dns = std::make_unique<fake::Resolver>();
+    auto http = std::make_unique<fake::HttpFetcher>();
+    http->bodies["http://pac/p"] = "function FindProxyForURL(u, h) {}";
+    w.http = std::move(http);
+    w.commands = std::make_unique<fake::CommandRunner>();
+    w.net = std::make_unique<fake::NetworkInfo>();
+    w.clock = std::make_unique<fake::Clock>();
+    auto ie = std::make_unique<fake::SystemProxySource>();
+    ie->settings.mode = SystemProxySettings::Mode::pac_url;
+    ie->settings.pac_url = "http://pac/p";
+    w.desktop = std::move(ie);
+    auto pac = std::make_unique<FixedPac>();
+    pac->result = result;
+    w.pac = std::move(pac);
+    DetectorOptions o;
+    o.order = SourceOrder::system_first;
+    return std::make_unique<Detector>(parse_config(conf, "proxy.conf"), std::move(w), o);
+}
+
+}  // namespace
+
+TEST_CASE("winnet: routes from proxydetect: order, auth, failover to the next, fatal errors not hidden", "[units]") {
+    Config base = with_auth("anysafe", "", "");
+    base.proxy_url.clear();
+    auto det = pac_detector("PROXY dead:1; SOCKS5 s:1080; PROXY live:3128; DIRECT",
+                            "proxy_user = bob\nproxy_password = pw\nauth = digest, basic\n");
+    RoutePlan plan = plan_routes(*det, base);
+    REQUIRE(plan.routes.size() == 3);  // the SOCKS proxy is left out
+    CHECK(plan.routes[0].cfg.proxy_url == "http://dead:1");
+    CHECK(plan.routes[0].cfg.proxy_user == "bob");
+    CHECK(plan.routes[0].cfg.proxy_password == "pw");
+    CHECK(plan.routes[0].cfg.proxy_auth == "digest");  // Basic not to a plain http:// proxy
+    CHECK(plan.routes[0].why == "PROXY dead:1 (from PAC (fake desktop PAC http://pac/p))");
+    CHECK(plan.routes[2].cfg.proxy_url.empty());
+    CHECK(plan.routes[2].cfg.proxy_user.empty());
+
+    std::vector<std::string> tried;
+    auto attempt = [&](const ProxyRoute& r) {
+        tried.push_back(r.cfg.proxy_url);
+        if (r.cfg.proxy_url == "http://dead:1") throw session::CarrierError("cannot reach the proxy dead:1");
+        return r.cfg.proxy_url;
+    };
+    CHECK(session::first_working_route<std::string>(*det, plan, attempt) == "http://live:3128");
+    CHECK(tried == std::vector<std::string>{"http://dead:1", "http://live:3128"});
+    // The dead proxy was marked failed: the next plan tries it last.
+    RoutePlan again = plan_routes(*det, base);
+    CHECK(again.routes.front().cfg.proxy_url == "http://live:3128");
+    CHECK(again.routes.back().cfg.proxy_url == "http://dead:1");
+    // A refusal an admin must see is not hidden by trying DIRECT.
+    auto refuse = [](const ProxyRoute&) -> std::string {
+        throw session::CarrierError("the proxy refused CONNECT", true);
+    };
+    CHECK_THROWS_WITH(session::first_working_route<std::string>(*det, again, refuse), "the proxy refused CONNECT");
+
+    auto socks_only = pac_detector("SOCKS5 s:1080");
+    RoutePlan none = plan_routes(*socks_only, base);
+    CHECK(none.routes.empty());
+    CHECK(none.blocked.rfind("the only ways out found are proxies the Windows client cannot use yet (SOCKS or a TLS "
+                             "proxy): SOCKS5 s:1080 (from PAC", 0) == 0);
 }

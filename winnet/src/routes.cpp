@@ -6,15 +6,7 @@ namespace {
 
 ProxyRoute route_for(const proxydetect::Candidate& c, const proxydetect::AuthPolicy& auth, const Config& base) {
     ProxyRoute r{base, c, describe(c)};
-    r.cfg.proxy_url = c.curl_proxy_url();  // "" for DIRECT, "http://host:port": only these reach here
-    r.cfg.proxy_user.clear();
-    r.cfg.proxy_password.clear();
-    if (c.is_direct()) return r;
-    auto creds = auth.credentials_for(c);
-    r.cfg.proxy_user = creds.user;
-    r.cfg.proxy_password = creds.password;
-    auto schemes = auth.schemes_for(c);
-    if (!schemes.empty()) r.cfg.proxy_auth = proxydetect::scheme_list(schemes);
+    proxydetect::use_candidate(r.cfg, c, auth);  // DIRECT or an HTTP proxy: "http://host:port"
     return r;
 }
 

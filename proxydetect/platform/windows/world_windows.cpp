@@ -12,10 +12,9 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <future>
 #include <sstream>
-#include <thread>
 
+#include "bounded_resolver.h"
 #include "http1/http1.h"
 #include "platform/windows_text.h"
 #include "proxydetect/detector.h"
@@ -64,38 +63,23 @@ void add_unique(std::vector<std::string>& v, const std::string& s) {
     if (!s.empty() && std::find(v.begin(), v.end(), s) == v.end()) v.push_back(s);
 }
 
-class WindowsResolver : public Resolver {
-public:
-    explicit WindowsResolver(std::map<std::string, std::vector<std::string>> o) : overrides_(std::move(o)) {
+// GetAddrInfoW (names are UTF-16 on Windows), numeric answers without
+// duplicates (BoundedResolver's lookup). Winsock is started once, here.
+std::vector<std::string> lookup_host(const std::string& host) {
+    static const bool started = [] {
         WSADATA d;
-        WSAStartup(MAKEWORD(2, 2), &d);  // reference counted; the process's end cleans up
-    }
-    std::vector<std::string> resolve(const std::string& raw) override {
-        std::string host = normalise_host(raw);
-        auto it = overrides_.find(host);
-        if (it != overrides_.end()) return it->second;
-        // As on Linux: getaddrinfo has no timeout; stop waiting after 2 s.
-        auto task = std::make_shared<std::packaged_task<std::vector<std::string>()>>([host] { return lookup(host); });
-        auto answer = task->get_future();
-        std::thread([task] { (*task)(); }).detach();
-        if (answer.wait_for(std::chrono::milliseconds(2000)) != std::future_status::ready) return {};
-        return answer.get();
-    }
-
-private:
-    static std::vector<std::string> lookup(const std::string& host) {
-        addrinfo hints{};
-        hints.ai_family = AF_UNSPEC;
-        hints.ai_socktype = SOCK_STREAM;
-        addrinfo* res = nullptr;
-        std::vector<std::string> out;
-        if (getaddrinfo(host.c_str(), nullptr, &hints, &res) != 0) return out;
-        for (auto* p = res; p; p = p->ai_next) add_unique(out, numeric(p->ai_addr, static_cast<int>(p->ai_addrlen)));
-        freeaddrinfo(res);
-        return out;
-    }
-    std::map<std::string, std::vector<std::string>> overrides_;
-};
+        return WSAStartup(MAKEWORD(2, 2), &d) == 0;  // reference counted; the process's end cleans up
+    }();
+    std::vector<std::string> out;
+    ADDRINFOW hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    ADDRINFOW* res = nullptr;
+    if (!started || GetAddrInfoW(platform::to_utf16(host).c_str(), nullptr, &hints, &res) != 0) return out;
+    for (auto* p = res; p; p = p->ai_next) add_unique(out, numeric(p->ai_addr, static_cast<int>(p->ai_addrlen)));
+    FreeAddrInfoW(res);
+    return out;
+}
 
 struct Handle {
     HINTERNET h;
@@ -214,7 +198,7 @@ public:
 std::unique_ptr<Environment> make_system_environment() { return std::make_unique<WindowsEnvironment>(); }
 std::unique_ptr<FileSystem> make_system_files() { return std::make_unique<WindowsFiles>(); }
 std::unique_ptr<Resolver> make_system_resolver(std::map<std::string, std::vector<std::string>> o) {
-    return std::make_unique<WindowsResolver>(std::move(o));
+    return std::make_unique<BoundedResolver>(std::move(o), lookup_host);
 }
 std::unique_ptr<HttpFetcher> make_system_http(Resolver&) { return std::make_unique<WinHttpFetcher>(); }
 std::unique_ptr<CommandRunner> make_system_commands() { return std::make_unique<NoCommands>(); }
