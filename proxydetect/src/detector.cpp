@@ -71,7 +71,7 @@ Decision Detector::resolve(const std::string& url) {
         {"WPAD", &Detector::try_wpad},
     };
     static const std::vector<Source> system_first = {
-        {"proxy.conf no_proxy", &Detector::try_config_bypass},
+        {"proxy.conf no_proxy, --proxy", &Detector::try_config_pinned},
         {"desktop", &Detector::try_desktop},
         {"WPAD", &Detector::try_wpad},
         {"proxy.conf", &Detector::try_proxy_conf},
@@ -94,6 +94,16 @@ bool Detector::try_config_bypass(Run& run) {
     if (!rule) return false;
     run.step("proxy.conf", "bypass", "no_proxy rule '" + *rule + "' matches " + run.url.host + ": DIRECT");
     run.decide({direct("proxy.conf no_proxy '" + *rule + "'")});
+    return true;
+}
+
+// What the system settings may not override: no_proxy, and --proxy.
+bool Detector::try_config_pinned(Run& run) {
+    if (try_config_bypass(run)) return true;
+    if (!config_.proxy_pinned || !config_.proxy) return false;
+    run.step("proxy.conf", "used", "proxy = " + config_.proxy->curl_proxy_url() + " (" + config_.proxy->source +
+                                       ", before the system settings)");
+    run.decide({*config_.proxy});
     return true;
 }
 

@@ -218,6 +218,15 @@ TEST_CASE("detector: system_first puts the system settings before proxy.conf and
     CHECK(verdict(d, "environment") == "skipped");
     CHECK(pac_strings(f.detector->resolve("https://wiki.internal.example/")) == V{"DIRECT"});
 
+    // A --proxy from the command line wins over the system settings too.
+    Config pinned = parse_config("proxy = http://cli.proxy:3128\n", "proxy.conf");
+    pinned.proxy_pinned = true;
+    Fixture p(pinned, o);
+    p.desktop->settings = f.desktop->settings;
+    auto pd = p.detector->resolve("https://relay.example.com/");
+    CHECK(pac_strings(pd) == V{"PROXY cli.proxy:3128"});
+    CHECK(verdict(pd, "desktop") == "skipped");
+
     // "No proxy" in the system settings: proxy.conf decides; WPAD was not asked for.
     f.net->domains = {"corp.example"};
     f.dns->names["wpad.corp.example"] = {"10.0.0.5"};

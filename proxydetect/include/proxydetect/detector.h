@@ -82,7 +82,8 @@ enum class SourceOrder {
     // Windows: the user's Internet Options (script, automatic detection =
     // WPAD, fixed proxy), then proxy.conf and the environment, as Windows
     // users and their Group Policies expect. proxy.conf no_proxy still
-    // comes first: it is DIRECT for every source.
+    // comes first (DIRECT for every source), and so does a --proxy given
+    // on the command line (Config::proxy_pinned).
     system_first,
 };
 
@@ -141,6 +142,7 @@ public:
 private:
     struct Run;  // one resolve() in progress (detector.cpp)
     bool try_config_bypass(Run& run);
+    bool try_config_pinned(Run& run);
     bool try_proxy_conf(Run& run);
     bool try_environment(Run& run);
     bool try_desktop(Run& run);
