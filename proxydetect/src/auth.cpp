@@ -36,4 +36,10 @@ Credentials parse_credentials_file(const std::string& text, const std::string& p
     throw ConfigError(path, 0, "no 'user:password' line found");
 }
 
+std::string scheme_list(const std::vector<AuthScheme>& schemes) {
+    std::string list;
+    for (auto s : schemes) list += (list.empty() ? "" : ",") + std::string(to_string(s));
+    return list;
+}
+
 }  // namespace proxydetect

@@ -14,6 +14,7 @@ struct Detector::Run {
     Url url;
     Decision d;
     bool done = false;  // a source decided (or detection failed)
+    bool detection_asked = false;  // the desktop settings asked for WPAD
 
     void step(std::string source, std::string verdict, std::string detail) {
         d.trace.push_back({std::move(source), std::move(verdict), std::move(detail)});
@@ -62,13 +63,21 @@ Decision Detector::resolve(const std::string& url) {
     run.d.auth = auth_policy(run);
     // The documented order; the first source that decides wins and the
     // later ones are listed as skipped so that explain shows the whole chain.
-    const std::pair<const char*, bool (Detector::*)(Run&)> sources[] = {
+    using Source = std::pair<const char*, bool (Detector::*)(Run&)>;
+    static const std::vector<Source> config_first = {
         {"proxy.conf", &Detector::try_proxy_conf},
         {"environment", &Detector::try_environment},
         {"desktop", &Detector::try_desktop},
         {"WPAD", &Detector::try_wpad},
     };
-    for (const auto& [name, fn] : sources) {
+    static const std::vector<Source> system_first = {
+        {"proxy.conf no_proxy, --proxy", &Detector::try_config_pinned},
+        {"desktop", &Detector::try_desktop},
+        {"WPAD", &Detector::try_wpad},
+        {"proxy.conf", &Detector::try_proxy_conf},
+        {"environment", &Detector::try_environment},
+    };
+    for (const auto& [name, fn] : options_.order == SourceOrder::config_first ? config_first : system_first) {
         if (run.done) run.step(name, "skipped", "an earlier source decided");
         else (this->*fn)(run);
     }
@@ -80,13 +89,27 @@ Decision Detector::resolve(const std::string& url) {
     return std::move(run.d);
 }
 
+bool Detector::try_config_bypass(Run& run) {
+    auto rule = config_.no_proxy.match(run.url);
+    if (!rule) return false;
+    run.step("proxy.conf", "bypass", "no_proxy rule '" + *rule + "' matches " + run.url.host + ": DIRECT");
+    run.decide({direct("proxy.conf no_proxy '" + *rule + "'")});
+    return true;
+}
+
+// What the system settings may not override: no_proxy, and --proxy.
+bool Detector::try_config_pinned(Run& run) {
+    if (try_config_bypass(run)) return true;
+    if (!config_.proxy_pinned || !config_.proxy) return false;
+    run.step("proxy.conf", "used", "proxy = " + config_.proxy->curl_proxy_url() + " (" + config_.proxy->source +
+                                       ", before the system settings)");
+    run.decide({*config_.proxy});
+    return true;
+}
+
 bool Detector::try_proxy_conf(Run& run) {
     const std::string src = "proxy.conf";
-    if (auto rule = config_.no_proxy.match(run.url)) {
-        run.step(src, "bypass", "no_proxy rule '" + *rule + "' matches " + run.url.host + ": DIRECT");
-        run.decide({direct("proxy.conf no_proxy '" + *rule + "'")});
-        return true;
-    }
+    if (try_config_bypass(run)) return true;
     if (config_.proxy) {
         run.step(src, "used", "proxy = " + config_.proxy->curl_proxy_url() + " (" + config_.origin + ")");
         run.decide({*config_.proxy});
@@ -137,6 +160,7 @@ bool Detector::try_desktop(Run& run) {
     }
     if (s.mode == Mode::pac_url) return run_pac_from(run, src + " PAC " + s.pac_url, s.pac_url);
     if (s.mode == Mode::wpad) {
+        run.detection_asked = true;
         run.step(src, "note", s.detail + ": automatic detection requested");
         return false;  // try_wpad runs next (unless proxy.conf says wpad = off)
     }
@@ -162,6 +186,10 @@ bool Detector::try_wpad(Run& run) {
         return false;
     }
     if (!world_.net || !world_.dns) return false;
+    if (options_.order == SourceOrder::system_first && !run.detection_asked) {
+        run.step("WPAD", "not configured", "automatic detection is off in the system settings");
+        return false;
+    }
     WpadHosts w = wpad_hosts(world_.net->search_domains(), config_.wpad_domain_limit);
     for (const auto& note : w.skipped) run.step("WPAD", "note", note);
     for (const auto& host : w.hosts) {
@@ -210,6 +238,7 @@ bool Detector::run_pac_from(Run& run, const std::string& origin, const std::stri
     if (!world_.pac) { detection_failed(run, origin + ": no PAC evaluator"); return true; }
     PacRequest req;
     req.script = *script;
+    req.location = location;
     req.url = pac_visible_url(run.url.str());
     req.host = run.url.host;
     req.my_addresses = world_.net ? world_.net->local_addresses() : std::vector<std::string>{};

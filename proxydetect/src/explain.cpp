@@ -1,7 +1,11 @@
 #include "proxydetect/explain.h"
 
+#include <cstdlib>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <sstream>
+
+#include "proxydetect/errors.h"
 
 namespace proxydetect {
 
@@ -106,6 +110,32 @@ std::string explain_json(const Decision& d, int indent) {
            {"pac", d.pac ? pac_json(*d.pac) : json(nullptr)}};
     if (!d.failure.empty()) j["failure"] = d.failure;
     return j.dump(indent, ' ', false, json::error_handler_t::replace);
+}
+
+namespace {
+
+Config config_for(const ExplainRequest& r) {
+    std::string path = r.config_path;
+    const char* env = std::getenv("TETHER_PROXY_CONF");
+    if (path.empty() && env && *env) path = env;
+    if (path.empty() && std::filesystem::exists(std::filesystem::u8path(default_config_path())))
+        path = default_config_path();
+    return path.empty() ? Config{} : load_config_file(path);
+}
+
+}  // namespace
+
+int explain_command(const ExplainRequest& r, std::ostream& out, std::ostream& err) {
+    try {
+        if (r.url.empty()) throw Error("explain needs a URL, e.g. https://relay.example.com/");
+        auto det = Detector::from_system(config_for(r), r.system);
+        Decision d = det->resolve(r.url);
+        out << (r.json ? explain_json(d) + "\n" : explain_text(d));
+        return d.blocked() ? 3 : 0;
+    } catch (const Error& e) {
+        err << r.program << ": " << e.what() << "\n";
+        return 1;
+    }
 }
 
 }  // namespace proxydetect

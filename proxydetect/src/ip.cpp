@@ -1,18 +1,16 @@
 #include "ip.h"
 
-#include <arpa/inet.h>
-
 #include <cstring>
 
 namespace proxydetect::ip {
 
 std::optional<Address> parse(const std::string& text) {
     Address a;
-    if (inet_pton(AF_INET, text.c_str(), a.bytes.data()) == 1) {
+    if (pton(4, text.c_str(), a.bytes.data())) {
         a.family = 4;
         return a;
     }
-    if (inet_pton(AF_INET6, text.c_str(), a.bytes.data()) == 1) {
+    if (pton(6, text.c_str(), a.bytes.data())) {
         a.family = 6;
         return a;
     }

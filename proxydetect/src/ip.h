@@ -18,6 +18,10 @@ struct Address {
 // family is 4 or 6 (not the AF_ constants, to keep this header light).
 std::optional<Address> parse(const std::string& text);
 
+// The system's inet_pton for family 4 or 6 into `out` (4 or 16 bytes):
+// ip_posix.cpp, platform/windows/ip_windows.cpp.
+bool pton(int family, const char* text, void* out);
+
 // True when the first `prefix_bits` bits of a and net are equal and both
 // have the same family. An IPv4-mapped IPv6 address (::ffff:a.b.c.d) is
 // compared as IPv4.

@@ -18,19 +18,9 @@
 #include <nlohmann/json.hpp>
 
 #include "proxydetect/pac.h"
-#include "proxydetect/url.h"
 #include "process.h"
 
 namespace proxydetect {
-
-const char* to_string(PacEvent::Kind k) {
-    switch (k) {
-    case PacEvent::Kind::alert: return "alert";
-    case PacEvent::Kind::dns: return "dns";
-    case PacEvent::Kind::error: return "error";
-    }
-    return "?";
-}
 
 std::string locate_pac_helper(const std::string& override_path) {
     if (!override_path.empty()) return override_path;
@@ -40,12 +30,6 @@ std::string locate_pac_helper(const std::string& override_path) {
     if (n <= 0) return "tether-pac-eval";
     std::string self(buf, static_cast<std::size_t>(n));
     return self.substr(0, self.rfind('/') + 1) + "tether-pac-eval";
-}
-
-std::string pac_visible_url(const std::string& text) {
-    Url u = parse_url(text);
-    if (u.scheme == "https" || u.scheme == "wss") return u.scheme + "://" + u.authority() + "/";
-    return text;
 }
 
 namespace {

@@ -17,14 +17,14 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
-#include <future>
-#include <thread>
 #include <httplib.h>
 #include <sstream>
 
 #include "proxydetect/detector.h"
 #include "proxydetect/url.h"
+#include "bounded_resolver.h"
 #include "process.h"
+#include "proxydetect/explain.h"
 
 extern char** environ;
 
@@ -67,44 +67,21 @@ std::string numeric(const sockaddr* sa, socklen_t len) {
     return pct == std::string::npos ? s : s.substr(0, pct);
 }
 
-class SystemResolver : public Resolver {
-public:
-    explicit SystemResolver(std::map<std::string, std::vector<std::string>> o) : overrides_(std::move(o)) {}
-    std::vector<std::string> resolve(const std::string& raw) override {
-        std::string host = normalise_host(raw);
-        auto it = overrides_.find(host);
-        if (it != overrides_.end()) return it->second;
-        // getaddrinfo has no timeout of its own (a dead DNS server costs
-        // timeout x attempts x servers): run it aside and stop waiting after
-        // kLookupBudget, so that a PAC's dnsResolve cannot stall the wall budget.
-        auto result = std::make_shared<std::promise<std::vector<std::string>>>();
-        auto answer = result->get_future();
-        std::thread([host, result] { result->set_value(lookup(host)); }).detach();
-        if (answer.wait_for(kLookupBudget) != std::future_status::ready) return {};
-        return answer.get();
+// getaddrinfo, numeric answers without duplicates (BoundedResolver's lookup).
+std::vector<std::string> lookup_host(const std::string& host) {
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* res = nullptr;
+    std::vector<std::string> out;
+    if (getaddrinfo(host.c_str(), nullptr, &hints, &res) != 0) return out;
+    for (auto* p = res; p; p = p->ai_next) {
+        auto s = numeric(p->ai_addr, p->ai_addrlen);
+        if (!s.empty()) add_unique(out, s);
     }
-
-private:
-    // Longer than any healthy DNS answer, short next to the 5 s PAC budget.
-    static constexpr std::chrono::milliseconds kLookupBudget{2000};
-
-    static std::vector<std::string> lookup(const std::string& host) {
-        addrinfo hints{};
-        hints.ai_family = AF_UNSPEC;
-        hints.ai_socktype = SOCK_STREAM;
-        addrinfo* res = nullptr;
-        std::vector<std::string> out;
-        if (getaddrinfo(host.c_str(), nullptr, &hints, &res) != 0) return out;
-        for (auto* p = res; p; p = p->ai_next) {
-            auto s = numeric(p->ai_addr, p->ai_addrlen);
-            if (!s.empty()) add_unique(out, s);
-        }
-        freeaddrinfo(res);
-        return out;
-    }
-
-    std::map<std::string, std::vector<std::string>> overrides_;
-};
+    freeaddrinfo(res);
+    return out;
+}
 
 class HttplibFetcher : public HttpFetcher {
 public:
@@ -292,7 +269,7 @@ std::vector<std::string> parse_resolv_conf_search(const std::string& text) {
 std::unique_ptr<Environment> make_system_environment() { return std::make_unique<SystemEnvironment>(); }
 std::unique_ptr<FileSystem> make_system_files() { return std::make_unique<SystemFiles>(); }
 std::unique_ptr<Resolver> make_system_resolver(std::map<std::string, std::vector<std::string>> o) {
-    return std::make_unique<SystemResolver>(std::move(o));
+    return std::make_unique<BoundedResolver>(std::move(o), lookup_host);
 }
 std::unique_ptr<HttpFetcher> make_system_http(Resolver& dns) { return std::make_unique<HttplibFetcher>(dns); }
 std::unique_ptr<CommandRunner> make_system_commands() { return std::make_unique<SystemCommands>(); }
@@ -300,6 +277,8 @@ std::unique_ptr<NetworkInfo> make_system_network(std::vector<std::string> s) {
     return std::make_unique<SystemNetwork>(std::move(s));
 }
 std::unique_ptr<Clock> make_system_clock() { return std::make_unique<SystemClock>(); }
+
+std::string default_config_path() { return "/etc/tether/proxy.conf"; }
 
 std::unique_ptr<Detector> Detector::from_system(Config config, SystemOptions o) {
     World w;

@@ -7,17 +7,6 @@
 
 namespace proxydetect {
 
-const char* to_string(SystemProxySettings::Mode m) {
-    switch (m) {
-    case SystemProxySettings::Mode::unavailable: return "unavailable";
-    case SystemProxySettings::Mode::none: return "none";
-    case SystemProxySettings::Mode::manual: return "manual";
-    case SystemProxySettings::Mode::pac_url: return "pac_url";
-    case SystemProxySettings::Mode::wpad: return "wpad";
-    }
-    return "?";
-}
-
 namespace {
 
 std::string trim(const std::string& s) {

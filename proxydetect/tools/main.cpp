@@ -13,9 +13,6 @@ using namespace proxydetect;
 
 namespace {
 
-// Admin configuration is looked for here when --config is not given.
-const char* const kDefaultConfig = "/etc/tether/proxy.conf";
-
 struct Args {
     std::string command, url, config, pac_helper;
     std::vector<std::string> resolve, search_domains;
@@ -53,7 +50,7 @@ void usage(const po::options_description& d) {
 
 Config load_config(const Args& a) {
     if (!a.config.empty()) return load_config_file(a.config);
-    if (std::ifstream(kDefaultConfig)) return load_config_file(kDefaultConfig);
+    if (std::ifstream(default_config_path())) return load_config_file(default_config_path());
     return Config{};
 }
 
@@ -79,10 +76,11 @@ int run(const Args& a) {
         return 0;
     }
     if (a.url.empty()) throw Error(a.command + " needs a URL, e.g. https://relay.example.com/");
+    if (a.command == "explain")  // the same code as tether-client.exe --explain
+        return explain_command({a.url, a.config, a.json, system_options(a)}, std::cout, std::cerr);
     auto det = Detector::from_system(std::move(config), system_options(a));
     Decision d = det->resolve(a.url);
-    if (a.command == "explain") std::cout << (a.json ? explain_json(d) + "\n" : explain_text(d));
-    else for (const auto& c : d.candidates) std::cout << (c.is_direct() ? "DIRECT" : c.curl_proxy_url()) << "\n";
+    for (const auto& c : d.candidates) std::cout << (c.is_direct() ? "DIRECT" : c.curl_proxy_url()) << "\n";
     return d.blocked() ? 3 : 0;
 }
 

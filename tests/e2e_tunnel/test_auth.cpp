@@ -59,3 +59,29 @@ TEST_CASE("CONNECT with NTLM proxy auth", "[ntlm_auth]") {
     CHECK(read_file(dir.file("desk.out")) == "and back\n");
     CHECK(squid.wait_for_log("CONNECT 127\\.0\\.0\\.1:[0-9]+ [^ ]*bob[^ ]* ", 10s));
 }
+
+// The default proxy_auth (anysafe) includes Digest: the password never
+// crosses the wire in clear, so no setting is needed for a Digest proxy.
+TEST_CASE("CONNECT with Digest proxy auth under the default anysafe; a wrong password is a clear 407",
+          "[digest_auth]") {
+    test_support::TempDir dir;
+    test_support::SquidOptions so;
+    so.digest_user = "carol";
+    so.digest_password = "digest pw";
+    test_support::Squid squid(so);
+    test_support::Relay relay;
+    e2e::Route route = e2e::via(squid, relay);
+    route.proxy_user = "carol";
+    route.proxy_password = "digest pw";
+
+    e2e::transfer(route, dir, dir.write("desk.in", "over digest\n"), dir.write("client.in", "and back\n"), 30s);
+    CHECK(read_file(dir.file("client.out")) == "over digest\n");
+    CHECK(read_file(dir.file("desk.out")) == "and back\n");
+    CHECK(squid.wait_for_log("TCP_TUNNEL/200 [0-9]+ CONNECT 127\\.0\\.0\\.1:[0-9]+ carol ", 10s));
+
+    route.proxy_password = "wrong";
+    auto r = e2e::run_tunnel(route, {"open"});
+    INFO(r.err);
+    CHECK(r.code == 1);
+    CHECK(r.err.find("the proxy rejected the credentials (407): check proxy_user/proxy_password") != std::string::npos);
+}

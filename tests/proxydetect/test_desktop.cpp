@@ -2,6 +2,7 @@
 // resolv.conf search domains and the WPAD host list.
 #include <catch2/catch.hpp>
 
+#include "proxydetect/errors.h"
 #include "proxydetect/fakes.h"
 #include "proxydetect/system.h"
 #include "proxydetect/system_proxy.h"
@@ -137,4 +138,26 @@ TEST_CASE("WPAD host list: devolution bounded by the admin", "[desktop]") {
         CHECK(w.hosts == r.hosts);
         CHECK(w.skipped.size() == r.skipped);
     }
+}
+
+TEST_CASE("Windows proxy list: one proxy for all, or per scheme", "[desktop]") {
+    struct Row { std::string list; std::string http, https, socks; };
+    std::vector<Row> rows = {
+        {"proxy.corp:8080", "PROXY proxy.corp:8080", "PROXY proxy.corp:8080", ""},
+        {"http=a:1;https=b:2;socks=c:3", "PROXY a:1", "PROXY b:2", "SOCKS4 c:3"},
+        {"http=a:1 https=b:2", "PROXY a:1", "PROXY b:2", ""},
+        {"https=b:2;ftp=f:21", "", "PROXY b:2", ""},
+        {"http=;https=b:2", "", "PROXY b:2", ""},
+        {"10.0.0.1:3128;10.0.0.2:3128", "PROXY 10.0.0.1:3128", "PROXY 10.0.0.1:3128", ""},
+    };
+    for (auto& r : rows) {
+        INFO(r.list);
+        SystemProxySettings s;
+        parse_windows_proxy_list(r.list, s);
+        CHECK((s.http ? s.http->pac_string() : "") == r.http);
+        CHECK((s.https ? s.https->pac_string() : "") == r.https);
+        CHECK((s.socks ? s.socks->pac_string() : "") == r.socks);
+    }
+    SystemProxySettings bad;
+    CHECK_THROWS_AS(parse_windows_proxy_list("http=a:99999", bad), UrlError);
 }

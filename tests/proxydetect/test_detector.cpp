@@ -200,3 +200,50 @@ TEST_CASE("detector: network_changed forgets failures and cached scripts", "[det
     CHECK(pdtest::pac_strings(f.detector->resolve("http://x/"))[0] == "PROXY a:1");
     CHECK(f.http->fetched.size() == 2);
 }
+
+// Windows' order (SourceOrder::system_first): the Internet Options, WPAD
+// only when they ask for it, then proxy.conf and the environment; proxy.conf
+// no_proxy still bypasses everything.
+TEST_CASE("detector: system_first puts the system settings before proxy.conf and the environment", "[detector]") {
+    DetectorOptions o;
+    o.order = SourceOrder::system_first;
+    Fixture f(parse_config("proxy = http://admin.proxy:3128\nno_proxy = .internal.example\n", "proxy.conf"), o);
+    f.env->vars["https_proxy"] = "env.proxy:1";
+    f.desktop->settings.mode = SystemProxySettings::Mode::manual;
+    f.desktop->settings.https = parse_proxy_url("ie.proxy:8080", "fake desktop");
+    auto d = f.detector->resolve("https://relay.example.com/");
+    CHECK(pac_strings(d) == V{"PROXY ie.proxy:8080"});
+    CHECK(verdict(d, "fake desktop") == "used");
+    CHECK(verdict(d, "proxy.conf") == "skipped");
+    CHECK(verdict(d, "environment") == "skipped");
+    CHECK(pac_strings(f.detector->resolve("https://wiki.internal.example/")) == V{"DIRECT"});
+
+    // A --proxy from the command line wins over the system settings too.
+    Config pinned = parse_config("proxy = http://cli.proxy:3128\n", "proxy.conf");
+    pinned.proxy_pinned = true;
+    Fixture p(pinned, o);
+    p.desktop->settings = f.desktop->settings;
+    auto pd = p.detector->resolve("https://relay.example.com/");
+    CHECK(pac_strings(pd) == V{"PROXY cli.proxy:3128"});
+    CHECK(verdict(pd, "desktop") == "skipped");
+
+    // "No proxy" in the system settings: proxy.conf decides; WPAD was not asked for.
+    f.net->domains = {"corp.example"};
+    f.dns->names["wpad.corp.example"] = {"10.0.0.5"};
+    f.desktop->settings = {};
+    f.desktop->settings.mode = SystemProxySettings::Mode::none;
+    d = f.detector->resolve("https://relay.example.com/");
+    CHECK(pac_strings(d) == V{"PROXY admin.proxy:3128"});
+    CHECK(verdict(d, "WPAD") == "not configured");
+    CHECK(f.http->fetched.empty());
+
+    // Automatic detection asked for: WPAD runs before proxy.conf.
+    f.desktop->settings.mode = SystemProxySettings::Mode::wpad;
+    f.http->bodies["http://wpad.corp.example/wpad.dat"] = "function FindProxyForURL(u,h){}";
+    f.pac->outcome.ok = true;
+    f.pac->outcome.result = "PROXY wpad.proxy:80";
+    d = f.detector->resolve("https://relay.example.com/");
+    CHECK(pac_strings(d) == V{"PROXY wpad.proxy:80"});
+    REQUIRE(f.pac->seen.size() == 1);
+    CHECK(f.pac->seen[0].location == "http://wpad.corp.example/wpad.dat");  // what WinHTTP loads
+}

@@ -17,6 +17,8 @@ namespace {
 
 constexpr auto kStartTimeout = std::chrono::seconds(20);
 
+bool requires_auth(const SquidOptions& o) { return !o.basic_user.empty() || o.ntlm || !o.digest_user.empty(); }
+
 std::string auth_section(const SquidOptions& o, const TempDir& dir) {
     std::ostringstream c;
     if (!o.basic_user.empty()) {
@@ -28,7 +30,12 @@ std::string auth_section(const SquidOptions& o, const TempDir& dir) {
         c << "auth_param ntlm program /usr/lib/squid/ntlm_fake_auth\n"
           << "auth_param ntlm children 2\n";
     }
-    if (!o.basic_user.empty() || o.ntlm) c << "acl authed proxy_auth REQUIRED\n";
+    if (!o.digest_user.empty()) {
+        c << "auth_param digest program /usr/lib/squid/digest_file_auth " << dir.file("digest-passwd") << "\n"
+          << "auth_param digest realm tether-digest\n"
+          << "auth_param digest children 2\n";
+    }
+    if (requires_auth(o)) c << "acl authed proxy_auth REQUIRED\n";
     return c.str();
 }
 
@@ -37,7 +44,7 @@ std::string access_section(const SquidOptions& o) {
     c << "acl lo src 127.0.0.0/8\n"
       << "acl CONNECT method CONNECT\n";
     if (o.deny_connect) c << "http_access deny CONNECT\n";
-    if (!o.basic_user.empty() || o.ntlm) c << "http_access deny !authed\n";
+    if (requires_auth(o)) c << "http_access deny !authed\n";
     c << "http_access allow lo\n"
       << "http_access deny all\n";
     return c.str();
@@ -80,6 +87,8 @@ Squid::Squid(SquidOptions opts) : opts_(std::move(opts)), dir_("tether-squid"), 
                       opts_.basic_password});
         if (r.code != 0) throw std::runtime_error("htpasswd failed: " + r.output);
     }
+    // digest_file_auth reads plain "user:password" lines.
+    if (!opts_.digest_user.empty()) dir_.write("digest-passwd", opts_.digest_user + ":" + opts_.digest_password + "\n");
     if (!opts_.bump_ca_cert.empty()) {
         // Copies inside our directory, so that squid (as `proxy`) can read them.
         opts_.bump_ca_cert = dir_.write("bump-ca.pem", read_file(opts_.bump_ca_cert));

@@ -11,98 +11,12 @@
 #include <regex>
 #include <thread>
 
-#include "support/process.h"
 #include "support/nginx.h"
 #include "support/ntlm_proxy.h"
-#include "support/relay_fixture.h"
-#include "support/squid.h"
+#include "winnet_fixture.h"
 
 using namespace test_support;
-
-namespace {
-
-struct Run {
-    int code;
-    std::string out, err;
-};
-
-// winnet_e2e.exe with `args` under wine (cmake/wine-run.sh), in this
-// build's wine prefix, with no proxy from our environment.
-ProcessOptions exe_options(const std::vector<std::string>& args) {
-    ProcessOptions o;
-    o.argv = {WINE_RUN, WINNET_E2E_EXE};
-    o.argv.insert(o.argv.end(), args.begin(), args.end());
-    o.env["TETHER_WINEPREFIX"] = WINE_PREFIX;
-    o.unset_env = {"http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "DISPLAY"};
-    o.stdin_path = "/dev/null";
-    return o;
-}
-
-// Runs it to the end; bounded.
-Run run_exe(std::vector<std::string> args) {
-    Process p(exe_options(args));
-    int code = p.wait(std::chrono::seconds(150));
-    Run r{code, p.out(), p.err()};
-    UNSCOPED_INFO("winnet_e2e stdout:\n" << r.out << "stderr:\n" << r.err);
-    return r;
-}
-
-std::vector<std::string> relay_args(const Relay& relay) {
-    return {"--relay", relay.url("localhost"), "--ca", relay.ca_file()};
-}
-
-std::vector<std::string> operator+(std::vector<std::string> a, const std::vector<std::string>& b) {
-    a.insert(a.end(), b.begin(), b.end());
-    return a;
-}
-
-SquidOptions squid_options() {
-    SquidOptions o;
-    o.hosts = {{"localhost", "127.0.0.1"}};
-    o.log_user_agent = true;
-    return o;
-}
-
-// The frames scenario's checks: the pong, exact bytes both ways, the end.
-void check_frames_ok(const Run& r, const std::string& how) {
-    REQUIRE(r.code == 0);
-    CHECK(r.out.find("OK carrier desk: " + how) != std::string::npos);
-    CHECK(r.out.find("OK carrier client: " + how) != std::string::npos);
-    CHECK(r.out.find("OK pong 4242 after") != std::string::npos);
-    // Every pong when it arrives: well under the relay's 2 s heartbeat, which
-    // is when a frame held back "one chunk late" would show up.
-    std::smatch m;
-    REQUIRE(std::regex_search(r.out, m, std::regex("OK 20 pongs, slowest after ([0-9]+) us")));
-    CHECK(std::stoll(m[1]) < 1500000);
-    CHECK(r.out.find("OK data desk->client 70026 bytes exact") != std::string::npos);
-    CHECK(r.out.find("OK data client->desk 24 bytes exact") != std::string::npos);
-    CHECK(r.out.find("OK ended") != std::string::npos);
-}
-
-// squid logs a CONNECT when its tunnel closes: stop it, then read.
-std::vector<std::string> connect_lines(Squid& squid) {
-    squid.stop();
-    std::vector<std::string> lines;
-    std::istringstream in(squid.access_log());
-    for (std::string line; std::getline(in, line);)
-        if (line.find(" CONNECT ") != std::string::npos) lines.push_back(line);
-    return lines;
-}
-
-// Every CONNECT went to the relay, succeeded, and named Tether.
-void check_connects(const std::vector<std::string>& lines, const Relay& relay, std::size_t at_least,
-                    const std::string& user = "-") {
-    CHECK(lines.size() >= at_least);
-    const std::regex ua("\"Tether/[0-9]+\\.[0-9]+\\.[0-9]+ \\(Windows\\)\"$");
-    for (auto& l : lines) {
-        INFO(l);
-        CHECK(l.find("TCP_TUNNEL/200") != std::string::npos);
-        CHECK(l.find(" CONNECT localhost:" + std::to_string(relay.port()) + " " + user + " ") != std::string::npos);
-        CHECK(std::regex_search(l, ua));
-    }
-}
-
-}  // namespace
+using namespace winnet_test;
 
 TEST_CASE("winnet: stream mode directly: pong and exact data frames both ways", "[direct]") {
     Relay relay;
@@ -155,6 +69,33 @@ TEST_CASE("winnet: squid with Basic auth: the right credentials pass, wrong or m
             CHECK(l.find(" alice ") != std::string::npos);
         }
     CHECK(alice >= 7);
+}
+
+TEST_CASE("winnet: squid with Digest auth: the default anysafe answers it; a wrong password is named", "[digest]") {
+    Relay relay;
+    SquidOptions so = squid_options();
+    so.digest_user = "carol";
+    so.digest_password = "digest pw";
+    Squid squid(so);
+    auto base = relay_args(relay) + std::vector<std::string>{"--proxy", squid.url(), "--proxy-user", "carol"};
+    Run ok = run_exe(base + std::vector<std::string>{"--proxy-password", "digest pw", "--scenario", "frames"});
+    check_frames_ok(ok, "stream mode through proxy " + squid.host_port());
+
+    Run wrong = run_exe(base + std::vector<std::string>{"--proxy-password", "nope", "--scenario", "create"});
+    CHECK(wrong.code == 3);
+    CHECK(wrong.err.find("error: the proxy rejected the credentials (407): check proxy_user/proxy_password") !=
+          std::string::npos);
+    // Each connection: a CONNECT without credentials gets the challenge
+    // (407), the answer gets the tunnel; squid checked it against its
+    // password file and logged carol, and every CONNECT named Tether.
+    std::vector<std::string> tunnels;
+    std::size_t challenged = 0;
+    for (auto& l : connect_lines(squid)) {
+        if (l.find("TCP_TUNNEL/200") != std::string::npos) tunnels.push_back(l);
+        else if (l.find("TCP_DENIED/407") != std::string::npos) ++challenged;
+    }
+    check_connects(tunnels, relay, 7, "carol");
+    CHECK(challenged >= 8);  // 7 for the tunnels, 1+ for the wrong password
 }
 
 TEST_CASE("winnet: poll mode directly: pong and exact data frames both ways", "[poll]") {

@@ -2,6 +2,9 @@
 // choice, the proxy_auth list, giving up), and how routes are read.
 #include <catch2/catch.hpp>
 
+#include "digest_auth.h"
+#include "proxydetect/fakes.h"
+#include "winnet/routes.h"
 #include "proxy_auth.h"
 #include "route.h"
 
@@ -30,13 +33,20 @@ TEST_CASE("winnet: a 407 is answered with the strongest allowed scheme, Basic on
         {"", "alice", {"Basic realm=\"x\""}, "", "the default is anysafe"},
         {"basic", "", {"Basic realm=\"x\""}, "", "Basic without a user: nothing to send"},
         {"basic,ntlm", "alice", {"Basic realm=\"x\"", "NTLM"}, "NTLM ", "NTLM before Basic"},
-        {"anysafe", "alice", {"Digest realm=\"x\""}, "", "Digest is not implemented"},
+        {"anysafe", "alice", {"Digest realm=\"x\", nonce=\"n\""}, "Digest username=\"alice\", realm=\"x\"",
+         "Digest is safe: anysafe allows it"},
+        {"anysafe", "", {"Digest realm=\"x\", nonce=\"n\""}, "", "Digest without a user: nothing to send"},
+        {"anysafe", "alice", {"Digest realm=\"x\"", "Basic realm=\"x\""}, "", "a Digest challenge without nonce"},
+        {"basic,digest", "alice", {"Basic realm=\"x\"", "Digest realm=\"x\", nonce=\"n\""}, "Digest ",
+         "Digest before Basic"},
+        {"ntlm,digest", "alice", {"Digest realm=\"x\", nonce=\"n\"", "NTLM"}, "NTLM ", "NTLM before Digest"},
+        {"basic", "alice", {"Digest realm=\"x\", nonce=\"n\""}, "", "Digest not in the list"},
         {"anysafe", "alice", {}, "", "a 407 without Proxy-Authenticate"},
     };
     for (auto& r : rows) {
         INFO(r.why);
         Config cfg = with_auth(r.list, r.user);
-        ProxyAuth auth(cfg, "127.0.0.1");
+        ProxyAuth auth(cfg, "127.0.0.1", "localhost:1");
         std::string answer = auth.answer(r.offered);
         if (r.prefix.empty()) CHECK(answer.empty());
         else CHECK(answer.rfind(r.prefix, 0) == 0);
@@ -45,7 +55,7 @@ TEST_CASE("winnet: a 407 is answered with the strongest allowed scheme, Basic on
 
 TEST_CASE("winnet: a second 407 after Basic means wrong credentials: give up", "[units]") {
     Config cfg = with_auth("basic");
-    ProxyAuth auth(cfg, "127.0.0.1");
+    ProxyAuth auth(cfg, "127.0.0.1", "localhost:1");
     CHECK(auth.answer({"Basic realm=\"x\""}) == "Basic YWxpY2U6czNjcmV0");
     CHECK(auth.answer({"Basic realm=\"x\""}).empty());
     CHECK(auth.basic_offered());
@@ -79,4 +89,169 @@ TEST_CASE("winnet: relay answers become the same sentences as on Linux", "[units
     Route route = route_of(cfg);
     CHECK(std::string(connect_refused(407, cfg, route, false).what()) ==
           "the proxy 127.0.0.1:3128 requires authentication (407): set proxy_user/proxy_password");
+}
+
+TEST_CASE("winnet: Digest answers match the RFC 7616 and RFC 2617 examples", "[units]") {
+    // RFC 7616 3.9.1 (MD5 and SHA-256) and RFC 2617 3.5 (MD5): GET of
+    // /dir/index.html by Mufasa, password "Circle Of Life" (2617) or "Circle of Life" (7616).
+    struct Row { std::string challenge, password, cnonce, response; };
+    const std::string n7616 = "7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v";
+    const std::string c7616 = "f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ";
+    const std::string o7616 = "FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS";
+    std::vector<Row> rows = {
+        {"realm=\"http-auth@example.org\", qop=\"auth, auth-int\", algorithm=MD5, nonce=\"" + n7616 +
+             "\", opaque=\"" + o7616 + "\"",
+         "Circle of Life", c7616, "8ca523f5e9506fed4657c9700eebdbec"},
+        {"realm=\"http-auth@example.org\", qop=\"auth, auth-int\", algorithm=SHA-256, nonce=\"" + n7616 +
+             "\", opaque=\"" + o7616 + "\"",
+         "Circle of Life", c7616, "753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1"},
+        {"realm=\"testrealm@host.com\", qop=\"auth,auth-int\", nonce=\"dcd98b7102dd2f0e8b11d0f600bfb0c093\", "
+         "opaque=\"5ccc069c403ebaf9f0171e9517f40e41\"",
+         "Circle Of Life", "0a4f113b", "6629fae49393a05397450978507c4ef1"},
+    };
+    for (auto& r : rows) {
+        INFO(r.challenge);
+        auto c = parse_digest_challenge(r.challenge);
+        REQUIRE(c);
+        std::string v = digest_authorization(*c, {"Mufasa", r.password, "GET", "/dir/index.html", r.cnonce, 1});
+        CHECK(v.find("response=\"" + r.response + "\"") != std::string::npos);
+        CHECK(v.find(", qop=auth, nc=00000001, cnonce=\"" + r.cnonce + "\"") != std::string::npos);
+        CHECK(v.find("opaque=\"" + c->opaque + "\"") != std::string::npos);
+        CHECK(v.rfind("Digest username=\"Mufasa\", realm=\"" + c->realm + "\", nonce=\"" + c->nonce +
+                          "\", uri=\"/dir/index.html\", algorithm=" + c->algorithm + ", ",
+                      0) == 0);
+    }
+}
+
+TEST_CASE("winnet: Digest challenges: what we parse, what we refuse", "[units]") {
+    struct Row { std::string text; bool ok; std::string algorithm; bool qop, stale; };
+    std::vector<Row> rows = {
+        {"realm=\"r\", nonce=\"n\"", true, "MD5", false, false},
+        {"realm=r, nonce=n, algorithm=sha-256, qop=auth", true, "SHA-256", true, false},
+        {"nonce=\"a,b\", realm=\"x\\\"y\", stale=TRUE, qop=\"auth-int,auth\"", true, "MD5", true, true},
+        {"realm=\"r\", nonce=\"n\", qop=\"auth-int\"", false, "", false, false},
+        {"realm=\"r\", nonce=\"n\", algorithm=MD5-sess", false, "", false, false},
+        {"realm=\"r\", nonce=\"n\", algorithm=SHA-512-256", false, "", false, false},
+        {"realm=\"r\"", false, "", false, false},
+        {"realm=\"r, nonce=\"n\"", false, "", false, false},
+        {"realm", false, "", false, false},
+        {"", false, "", false, false},
+    };
+    for (auto& r : rows) {
+        INFO(r.text);
+        auto c = parse_digest_challenge(r.text);
+        REQUIRE(bool(c) == r.ok);
+        if (!c) continue;
+        CHECK(c->algorithm == r.algorithm);
+        CHECK(c->qop_auth == r.qop);
+        CHECK(c->stale == r.stale);
+    }
+    auto quoted = parse_digest_challenge("realm=\"x\\\"y\", nonce=\"a,b\"");
+    REQUIRE(quoted);
+    CHECK(quoted->realm == "x\"y");
+    CHECK(quoted->nonce == "a,b");
+    // Written back escaped; a DOMAIN\user name too.
+    std::string v = digest_authorization(*quoted, {"LAB\\alice", "pw", "CONNECT", "localhost:1", "c", 1});
+    CHECK(v.rfind("Digest username=\"LAB\\\\alice\", realm=\"x\\\"y\", nonce=\"a,b\", uri=\"localhost:1\"", 0) == 0);
+    CHECK(v.find("qop") == std::string::npos);  // no qop offered: RFC 2069 form
+    CHECK_THROWS_AS(digest_authorization(*quoted, {"al\nice", "pw", "CONNECT", "x:1", "c", 1}), std::invalid_argument);
+    CHECK(random_cnonce().size() == 32);
+    CHECK(random_cnonce() != random_cnonce());
+}
+
+TEST_CASE("winnet: Digest on CONNECT: one answer per nonce, again only for a stale nonce", "[units]") {
+    Config cfg = with_auth("anysafe");
+    ProxyAuth auth(cfg, "127.0.0.1", "localhost:443");
+    std::string first = auth.answer({"Digest realm=\"squid\", nonce=\"n1\", qop=\"auth\""});
+    CHECK(first.rfind("Digest username=\"alice\", realm=\"squid\", nonce=\"n1\", uri=\"localhost:443\", algorithm=MD5",
+                      0) == 0);
+    CHECK(auth.scheme() == "digest");
+    CHECK(auth.answer({"Digest realm=\"squid\", nonce=\"n2\", qop=\"auth\""}).empty());  // refused
+    ProxyAuth stale(cfg, "127.0.0.1", "localhost:443");
+    CHECK(!stale.answer({"Digest realm=\"squid\", nonce=\"n1\""}).empty());
+    CHECK(stale.answer({"Digest realm=\"squid\", nonce=\"n2\", stale=true"}).find("nonce=\"n2\"") != std::string::npos);
+    // SHA-256 preferred when both are offered.
+    ProxyAuth both(cfg, "127.0.0.1", "localhost:443");
+    CHECK(both.answer({"Digest realm=\"r\", nonce=\"m\"", "Digest realm=\"r\", nonce=\"s\", algorithm=SHA-256"})
+              .find("algorithm=SHA-256") != std::string::npos);
+}
+
+namespace {
+
+// A PAC evaluator that answers the same every time (proxydetect's fakes have none).
+struct FixedPac : proxydetect::PacEvaluator {
+    std::string result;
+    proxydetect::PacOutcome evaluate(const proxydetect::PacRequest&, proxydetect::Resolver&) override {
+        proxydetect::PacOutcome o;
+        o.ok = true;
+        o.result = result;
+        return o;
+    }
+};
+
+// A Detector on fakes whose "Internet Options" name a PAC at http://pac/p.
+std::unique_ptr<proxydetect::Detector> pac_detector(const std::string& result, const std::string& conf = "") {
+    using namespace proxydetect;
+    World w;
+    w.env = std::make_unique<fake::Environment>();
+    w.files = std::make_unique<fake::FileSystem>();
+    w.dns = std::make_unique<fake::Resolver>();
+    auto http = std::make_unique<fake::HttpFetcher>();
+    http->bodies["http://pac/p"] = "function FindProxyForURL(u, h) {}";
+    w.http = std::move(http);
+    w.commands = std::make_unique<fake::CommandRunner>();
+    w.net = std::make_unique<fake::NetworkInfo>();
+    w.clock = std::make_unique<fake::Clock>();
+    auto ie = std::make_unique<fake::SystemProxySource>();
+    ie->settings.mode = SystemProxySettings::Mode::pac_url;
+    ie->settings.pac_url = "http://pac/p";
+    w.desktop = std::move(ie);
+    auto pac = std::make_unique<FixedPac>();
+    pac->result = result;
+    w.pac = std::move(pac);
+    DetectorOptions o;
+    o.order = SourceOrder::system_first;
+    return std::make_unique<Detector>(parse_config(conf, "proxy.conf"), std::move(w), o);
+}
+
+}  // namespace
+
+TEST_CASE("winnet: routes from proxydetect: order, auth, failover to the next, fatal errors not hidden", "[units]") {
+    Config base = with_auth("anysafe", "", "");
+    base.proxy_url.clear();
+    auto det = pac_detector("PROXY dead:1; SOCKS5 s:1080; PROXY live:3128; DIRECT",
+                            "proxy_user = bob\nproxy_password = pw\nauth = digest, basic\n");
+    RoutePlan plan = plan_routes(*det, base);
+    REQUIRE(plan.routes.size() == 3);  // the SOCKS proxy is left out
+    CHECK(plan.routes[0].cfg.proxy_url == "http://dead:1");
+    CHECK(plan.routes[0].cfg.proxy_user == "bob");
+    CHECK(plan.routes[0].cfg.proxy_password == "pw");
+    CHECK(plan.routes[0].cfg.proxy_auth == "digest");  // Basic not to a plain http:// proxy
+    CHECK(plan.routes[0].why == "PROXY dead:1 (from PAC (fake desktop PAC http://pac/p))");
+    CHECK(plan.routes[2].cfg.proxy_url.empty());
+    CHECK(plan.routes[2].cfg.proxy_user.empty());
+
+    std::vector<std::string> tried;
+    auto attempt = [&](const ProxyRoute& r) {
+        tried.push_back(r.cfg.proxy_url);
+        if (r.cfg.proxy_url == "http://dead:1") throw session::CarrierError("cannot reach the proxy dead:1");
+        return r.cfg.proxy_url;
+    };
+    CHECK(session::first_working_route<std::string>(*det, plan, attempt) == "http://live:3128");
+    CHECK(tried == std::vector<std::string>{"http://dead:1", "http://live:3128"});
+    // The dead proxy was marked failed: the next plan tries it last.
+    RoutePlan again = plan_routes(*det, base);
+    CHECK(again.routes.front().cfg.proxy_url == "http://live:3128");
+    CHECK(again.routes.back().cfg.proxy_url == "http://dead:1");
+    // A refusal an admin must see is not hidden by trying DIRECT.
+    auto refuse = [](const ProxyRoute&) -> std::string {
+        throw session::CarrierError("the proxy refused CONNECT", true);
+    };
+    CHECK_THROWS_WITH(session::first_working_route<std::string>(*det, again, refuse), "the proxy refused CONNECT");
+
+    auto socks_only = pac_detector("SOCKS5 s:1080");
+    RoutePlan none = plan_routes(*socks_only, base);
+    CHECK(none.routes.empty());
+    CHECK(none.blocked.rfind("the only ways out found are proxies the Windows client cannot use yet (SOCKS or a TLS "
+                             "proxy): SOCKS5 s:1080 (from PAC", 0) == 0);
 }

@@ -10,6 +10,10 @@
 //   probe    a stream-mode probe (?probe=1) beside the session: its ping
 //            echoes, the session's frames stay away from it
 //   create   create a session only (the error cases)
+// --detect: the relay is reached the way tether-client.exe reaches it:
+// proxydetect (the Internet Options, WPAD, PAC, --proxy-conf FILE, the
+// environment) plans the routes (winnet/routes.h) and the first that
+// creates the session is used; "OK route <n>: <why>" names it.
 // Output: one "OK ..." line per check; on failure "error: <sentence>" on
 // stderr and exit code 3.
 #include <atomic>
@@ -22,8 +26,10 @@
 #include <string>
 #include <thread>
 
+#include "proxydetect/detector.h"
 #include "session/session_stream.h"
 #include "winnet/carriers.h"
+#include "winnet/routes.h"
 #include "winnet/session_client.h"
 #include "wire/frame.h"
 
@@ -36,6 +42,8 @@ struct Options {
     winnet::Config cfg;
     std::string mode = "stream", scenario = "frames";
     std::size_t bytes = 1 << 20;
+    bool detect = false;
+    std::string proxy_conf;
 };
 
 Options parse(int argc, char** argv) {
@@ -43,9 +51,13 @@ Options parse(int argc, char** argv) {
     std::map<std::string, std::string*> strings = {
         {"--relay", &o.cfg.relay_url}, {"--ca", &o.cfg.ca_file}, {"--proxy", &o.cfg.proxy_url},
         {"--proxy-user", &o.cfg.proxy_user}, {"--proxy-password", &o.cfg.proxy_password},
-        {"--proxy-auth", &o.cfg.proxy_auth}, {"--mode", &o.mode}, {"--scenario", &o.scenario}};
-    for (int i = 1; i + 1 < argc; i += 2) {
-        std::string k = argv[i], v = argv[i + 1];
+        {"--proxy-auth", &o.cfg.proxy_auth}, {"--mode", &o.mode}, {"--scenario", &o.scenario},
+        {"--proxy-conf", &o.proxy_conf}};
+    for (int i = 1; i < argc; i += 2) {
+        std::string k = argv[i];
+        if (k == "--detect") { o.detect = true; --i; continue; }
+        if (i + 1 == argc) throw std::invalid_argument(k + " needs a value");
+        std::string v = argv[i + 1];
         if (strings.count(k)) *strings[k] = v;
         else if (k == "--bytes") o.bytes = std::stoul(v);
         else if (k == "--heartbeat-ms") o.cfg.heartbeat = std::chrono::milliseconds(std::stol(v));
@@ -190,11 +202,28 @@ void stream(const Options& o, const winnet::CreatedSession& desk, const winnet::
 
 }  // namespace
 
+// The first planned route that creates the session; o.cfg becomes its
+// settings, so that everything after goes the same way.
+winnet::CreatedSession create_via_routes(Options& o) {
+    auto pc = o.proxy_conf.empty() ? proxydetect::Config{} : proxydetect::load_config_file(o.proxy_conf);
+    auto det = proxydetect::Detector::from_system(pc);
+    winnet::RoutePlan plan = winnet::plan_routes(*det, o.cfg);
+    for (std::size_t i = 0; i < plan.routes.size(); ++i)
+        std::cout << "ROUTE " << i + 1 << ": " << plan.routes[i].why << std::endl;
+    auto [desk, chosen] = session::first_working_route<std::pair<winnet::CreatedSession, winnet::ProxyRoute>>(
+        *det, plan, [](const winnet::ProxyRoute& r) {
+            return std::make_pair(winnet::SessionClient(r.cfg).create("winnet e2e"), r);
+        });
+    std::cout << "OK route: " << chosen.why << std::endl;
+    o.cfg = chosen.cfg;
+    return desk;
+}
+
 int main(int argc, char** argv) {
     try {
         Options o = parse(argc, argv);
+        auto desk = o.detect ? create_via_routes(o) : winnet::SessionClient(o.cfg).create("winnet e2e");
         winnet::SessionClient api(o.cfg);
-        auto desk = api.create("winnet e2e");
         std::cout << "OK created (code of " << desk.code.size() << " digits)" << std::endl;
         if (o.scenario == "create") return 0;
         auto client = api.join(desk.code);

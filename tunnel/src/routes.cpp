@@ -22,25 +22,13 @@ Route route_for(const proxydetect::Candidate& c, const proxydetect::AuthPolicy& 
                 const EndpointConfig& base, bool allow_plain_http) {
     Route r{base, c, describe(c)};
     r.cfg.allow_plain_http = allow_plain_http;
-    r.cfg.proxy_url = c.curl_proxy_url();
-    r.cfg.proxy_user.clear();
-    r.cfg.proxy_password.clear();
-    if (c.is_direct()) return r;
-    auto creds = auth.credentials_for(c);
-    r.cfg.proxy_user = creds.user;
-    r.cfg.proxy_password = creds.password;
-    auto schemes = auth.schemes_for(c);
-    if (!schemes.empty()) r.cfg.proxy_auth = auth_list(schemes);
+    proxydetect::use_candidate(r.cfg, c, auth);
     return r;
 }
 
 }  // namespace
 
-std::string auth_list(const std::vector<proxydetect::AuthScheme>& schemes) {
-    std::string list;
-    for (auto s : schemes) list += (list.empty() ? "" : ",") + std::string(proxydetect::to_string(s));
-    return list;
-}
+std::string auth_list(const std::vector<proxydetect::AuthScheme>& schemes) { return proxydetect::scheme_list(schemes); }
 
 RoutePlan plan_routes(proxydetect::Detector& detector, const EndpointConfig& base) {
     proxydetect::Decision d = detector.resolve(base.relay_url);

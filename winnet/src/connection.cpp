@@ -74,7 +74,7 @@ void Connection::connect_socket(const http1::Url& to, bool proxy, Clock::time_po
 // CONNECT host:port, answering 407s (proxy_auth.h). squid keeps the
 // connection open across 407s; a proxy that closes it gets a new one.
 void Connection::open_tunnel(Clock::time_point deadline) {
-    ProxyAuth auth(cfg_, route_.proxy->host);
+    ProxyAuth auth(cfg_, route_.proxy->host, route_.relay.host_port());
     std::string authorization;
     for (int round = 0;; ++round) {
         if (!sock_ || sock_->aborted()) connect_socket(*route_.proxy, true, deadline);

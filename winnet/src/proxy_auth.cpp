@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "digest_auth.h"
 #include "http1/http1.h"
 
 namespace winnet {
@@ -92,10 +93,11 @@ private:
     bool ok_ = false, have_ctx_ = false;
 };
 
-ProxyAuth::ProxyAuth(const Config& cfg, std::string proxy_host) : cfg_(cfg), proxy_host_(std::move(proxy_host)) {}
+ProxyAuth::ProxyAuth(const Config& cfg, std::string proxy_host, std::string target)
+    : cfg_(cfg), proxy_host_(std::move(proxy_host)), target_(std::move(target)) {}
 ProxyAuth::~ProxyAuth() = default;
 
-// "anysafe" (default): NTLM and Negotiate; "any": Basic too.
+// "anysafe" (default): Negotiate, NTLM and Digest; "any": Basic too.
 bool ProxyAuth::allowed(const std::string& scheme) const {
     std::string list = "," + lower(cfg_.proxy_auth) + ",";
     for (char& c : list) if (c == ' ') c = ',';
@@ -112,8 +114,10 @@ std::string ProxyAuth::answer(const std::vector<std::string>& offered) {
     };
     basic_offered_ = offer("basic") != offers.end();
     if (scheme_.empty()) {  // first 407: strongest scheme both sides allow
-        for (const char* s : {"negotiate", "ntlm", "basic"})
-            if (offer(s) != offers.end() && allowed(s) && (std::string(s) != "basic" || !cfg_.proxy_user.empty())) {
+        // Basic and Digest need a configured user; SSPI can use the logged-on one.
+        for (const char* s : {"negotiate", "ntlm", "digest", "basic"})
+            if (offer(s) != offers.end() && allowed(s) &&
+                (std::string(s) == "negotiate" || std::string(s) == "ntlm" || !cfg_.proxy_user.empty())) {
                 scheme_ = s;
                 break;
             }
@@ -124,6 +128,7 @@ std::string ProxyAuth::answer(const std::vector<std::string>& offered) {
         basic_sent_ = true;
         return http1::basic_credentials(cfg_.proxy_user, cfg_.proxy_password);
     }
+    if (scheme_ == "digest") return answer_digest(offers);
     auto it = offer(scheme_);
     if (it == offers.end()) return "";
     // NTLM: negotiate, then the answer to the challenge; a bare scheme after
@@ -140,6 +145,27 @@ std::string ProxyAuth::answer(const std::vector<std::string>& offered) {
     std::string token = sspi_->step(challenge);
     if (token.empty()) return "";
     return (scheme_ == "ntlm" ? "NTLM " : "Negotiate ") + token;
+}
+
+// The strongest usable Digest challenge (SHA-256 before MD5). A second 407
+// means the credentials were refused, unless it says the nonce was stale.
+std::string ProxyAuth::answer_digest(const std::vector<std::pair<std::string, std::string>>& offers) {
+    std::optional<DigestChallenge> best;
+    for (auto& [scheme, params] : offers) {
+        if (scheme != "digest") continue;
+        auto c = parse_digest_challenge(params);
+        if (c && (!best || c->algorithm == "SHA-256")) best = c;
+    }
+    if (!best) return "";
+    if (!digest_nonce_.empty() && !best->stale) return "";
+    digest_nonce_ = best->nonce;
+    try {
+        // Each nonce is used once (one CONNECT per answer), so nc is 1.
+        return digest_authorization(*best, {cfg_.proxy_user, cfg_.proxy_password, "CONNECT", target_,
+                                            random_cnonce(), 1});
+    } catch (const std::invalid_argument&) {
+        return "";  // the 407 is reported as it came
+    }
 }
 
 }  // namespace winnet

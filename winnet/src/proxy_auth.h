@@ -1,6 +1,7 @@
-// Answers to a proxy's 407 on our CONNECT: Basic from the configured
-// credentials, NTLM and Negotiate through SSPI (secur32) with the configured
-// credentials or, without them, the logged-on user's (single sign-on). A
+// Answers to a proxy's 407 on our CONNECT: Basic and Digest (digest_auth.h)
+// from the configured credentials, NTLM and Negotiate through SSPI (secur32)
+// with the configured credentials or, without them, the logged-on user's
+// (single sign-on). A
 // state machine: each 407 is one step; an empty answer means we have
 // nothing (more) to offer and the caller reports the 407.
 #pragma once
@@ -17,7 +18,9 @@ class SspiContext;  // proxy_auth.cpp
 
 class ProxyAuth {
 public:
-    ProxyAuth(const Config& cfg, std::string proxy_host);
+    // `target` is the CONNECT request target ("relay.example.com:443"),
+    // which Digest hashes.
+    ProxyAuth(const Config& cfg, std::string proxy_host, std::string target);
     ~ProxyAuth();
 
     // The Proxy-Authorization value for the next CONNECT, given the
@@ -25,16 +28,18 @@ public:
     std::string answer(const std::vector<std::string>& offered);
     // The proxy offered Basic (for the hint in the error message).
     bool basic_offered() const { return basic_offered_; }
-    // The scheme in use ("Basic", "NTLM", "Negotiate"), for describe().
+    // The scheme in use ("basic", "digest", "ntlm", "negotiate"), for describe().
     const std::string& scheme() const { return scheme_; }
 
 private:
     bool allowed(const std::string& scheme) const;
+    std::string answer_digest(const std::vector<std::pair<std::string, std::string>>& offers);
 
     const Config& cfg_;
-    std::string proxy_host_;
+    std::string proxy_host_, target_;
     std::string scheme_;  // chosen at the first 407
     bool basic_sent_ = false, basic_offered_ = false;
+    std::string digest_nonce_;  // the nonce we answered ("" before the first)
     std::unique_ptr<SspiContext> sspi_;
 };
 

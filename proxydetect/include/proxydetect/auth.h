@@ -35,6 +35,26 @@ struct AuthPolicy {
     Credentials credentials_for(const Candidate& c) const;
 };
 
+// "negotiate,ntlm,digest": the proxy_auth syntax of tunnel/ and winnet/.
+std::string scheme_list(const std::vector<AuthScheme>& schemes);
+
+// Points a transport's settings at `c`: tunnel::EndpointConfig (Linux) and
+// winnet::Config (Windows) both have proxy_url, proxy_user, proxy_password
+// and proxy_auth. DIRECT clears the proxy and its credentials; a proxy gets
+// its credentials and schemes (proxy_auth is kept when none apply).
+template <class Settings>
+void use_candidate(Settings& s, const Candidate& c, const AuthPolicy& auth) {
+    s.proxy_url = c.curl_proxy_url();
+    s.proxy_user.clear();
+    s.proxy_password.clear();
+    if (c.is_direct()) return;
+    auto creds = auth.credentials_for(c);
+    s.proxy_user = creds.user;
+    s.proxy_password = creds.password;
+    auto schemes = auth.schemes_for(c);
+    if (!schemes.empty()) s.proxy_auth = scheme_list(schemes);
+}
+
 // Parses a credentials file: the first non-comment line, "user:password".
 // Throws ConfigError naming `path` when the content is not of that form.
 Credentials parse_credentials_file(const std::string& text, const std::string& path);

@@ -62,6 +62,10 @@ struct Config {
     // empty, only wpad.<search domain> itself is tried, never a parent.
     std::string wpad_domain_limit;
 
+    // `proxy` came from the command line (--proxy), not the file: it wins
+    // over the system settings in the Windows order too (SourceOrder).
+    bool proxy_pinned = false;
+
     std::string no_proxy_text;  // as written, for explain
     NoProxyList no_proxy;       // applies to every source, PAC included
 };

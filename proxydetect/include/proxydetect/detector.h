@@ -75,7 +75,20 @@ struct World {
     std::unique_ptr<PacEvaluator> pac;
 };
 
+// Which sources come first (docs/PROXYDETECT.md "Order of sources").
+enum class SourceOrder {
+    // Linux: proxy.conf, environment, desktop settings, WPAD.
+    config_first,
+    // Windows: the user's Internet Options (script, automatic detection =
+    // WPAD, fixed proxy), then proxy.conf and the environment, as Windows
+    // users and their Group Policies expect. proxy.conf no_proxy still
+    // comes first (DIRECT for every source), and so does a --proxy given
+    // on the command line (Config::proxy_pinned).
+    system_first,
+};
+
 struct DetectorOptions {
+    SourceOrder order = SourceOrder::config_first;
     // Port of WPAD fetches (http://wpad.<domain>:<port>/wpad.dat); 80 in
     // real networks, the test server's ephemeral port in tests.
     uint16_t wpad_port = 80;
@@ -128,6 +141,8 @@ public:
 
 private:
     struct Run;  // one resolve() in progress (detector.cpp)
+    bool try_config_bypass(Run& run);
+    bool try_config_pinned(Run& run);
     bool try_proxy_conf(Run& run);
     bool try_environment(Run& run);
     bool try_desktop(Run& run);

@@ -19,7 +19,7 @@
 namespace proxydetect {
 
 struct PacEvent {
-    enum class Kind { alert, dns, error };
+    enum class Kind { alert, dns, error, note };  // note: what the evaluator itself says
     Kind kind = Kind::alert;
     std::string text;                    // alert message, "name -> addrs", error
     std::chrono::microseconds duration{0};  // dns: time the lookup took
@@ -44,6 +44,9 @@ struct PacLimits {
 
 struct PacRequest {
     std::string script;
+    // Where the script came from (URL or path): the WinHTTP evaluator on
+    // Windows loads and runs the script itself from there.
+    std::string location;
     std::string url;   // as passed to FindProxyForURL (already stripped)
     std::string host;
     std::vector<std::string> my_addresses;  // for myIpAddress / myIpAddressEx
@@ -70,6 +73,11 @@ public:
 // The helper-process evaluator. `helper_path` is the tether-pac-eval binary.
 std::unique_ptr<PacEvaluator> make_helper_evaluator(std::string helper_path,
                                                     PacLimits limits = {});
+
+// Windows: WinHttpGetProxyForUrl loads the script from PacRequest::location
+// (http/https only) and runs it in Windows' own engine; waits at most
+// limits.wall. Defined only in the Windows build (platform/windows).
+std::unique_ptr<PacEvaluator> make_winhttp_evaluator(PacLimits limits = {});
 
 // Where tether-pac-eval is: `override_path` if not empty, else
 // $TETHER_PAC_EVAL if set, else next to the running executable

@@ -1,8 +1,8 @@
 // The platform seam: proxy settings of the desktop / operating system.
 // Linux: GNOME (GSettings, read with the `gsettings` tool) and KDE
-// (kioslaverc), built here. Windows (WinHTTP) and macOS (SystemConfiguration)
-// implement the same interface in platform/windows and platform/macos; those
-// files are not built on Linux.
+// (kioslaverc). Windows: the user's Internet Options through WinHTTP
+// (platform/windows/winhttp_source.cpp, built in the Windows build). macOS
+// (SystemConfiguration, platform/macos) is not built anywhere yet.
 #pragma once
 
 #include <memory>
@@ -56,8 +56,14 @@ std::unique_ptr<SystemProxySource> make_kde_source();
 std::unique_ptr<SystemProxySource> make_linux_desktop_source();
 
 // Windows (WinHTTP) / macOS (SystemConfiguration): defined only in
-// platform/windows or platform/macos, which are not built on Linux.
+// platform/windows (the Windows build) or platform/macos.
 std::unique_ptr<SystemProxySource> make_platform_source();
+
+// Windows' proxy list (WinHttpGetIEProxyConfigForCurrentUser's lpszProxy,
+// the ProxyServer setting): "host:port" for every scheme, or
+// "http=a:1;https=b:2;socks=c:3" per scheme ("ftp=" and others ignored).
+// Throws UrlError for an address it cannot read.
+void parse_windows_proxy_list(const std::string& list, SystemProxySettings& s);
 
 // Parsers, exposed for tests.
 SystemProxySettings parse_kioslaverc(const std::string& text);

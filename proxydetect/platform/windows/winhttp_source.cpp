@@ -1,47 +1,33 @@
-// Windows backend of SystemProxySource (WinHTTP). NOT BUILT HERE: Linux has
-// no winhttp.h. Compiles on Windows once added to the proxydetect target;
-// see ../README.md for the mapping. Kept small and complete enough to be
-// finished and tested on a Windows builder.
+// Windows backend of SystemProxySource: the user's Internet Options as
+// WinHTTP reads them (WinHttpGetIEProxyConfigForCurrentUser: the
+// Connections\DefaultConnectionSettings blob of HKCU\Software\Microsoft\
+// Windows\CurrentVersion\Internet Settings; wine 8 reads the same blob and
+// ignores ProxyEnable/ProxyServer/AutoConfigURL). Windows applies its
+// settings in this order: automatic configuration script, automatic
+// detection, then the fixed proxy with its bypass list; so do we.
 #include <windows.h>
 #include <winhttp.h>
 
 #include <string>
 
+#include "platform/windows_text.h"
+#include "proxydetect/errors.h"
 #include "proxydetect/system_proxy.h"
 
 namespace proxydetect {
 
 namespace {
 
-std::string narrow(const wchar_t* w) {
-    if (!w) return "";
-    int n = WideCharToMultiByte(CP_UTF8, 0, w, -1, nullptr, 0, nullptr, nullptr);
-    std::string s(n > 0 ? n - 1 : 0, '\0');
-    if (n > 1) WideCharToMultiByte(CP_UTF8, 0, w, -1, s.data(), n, nullptr, nullptr);
-    return s;
-}
+std::string text(const wchar_t* w) { return w ? platform::to_utf8(w) : ""; }
 
-// "http=a:1;https=b:2;socks=c:3" or a single "a:1" for every scheme.
-void parse_proxy_list(const std::string& list, SystemProxySettings& s) {
-    if (list.find('=') == std::string::npos) {
-        s.http = s.https = parse_proxy_url(list, "WinHTTP proxy");
-        return;
+// The strings in the config belong to us: freed with GlobalFree.
+struct IeConfig {
+    WINHTTP_CURRENT_USER_IE_PROXY_CONFIG cfg{};
+    ~IeConfig() {
+        for (auto* p : {cfg.lpszAutoConfigUrl, cfg.lpszProxy, cfg.lpszProxyBypass})
+            if (p) GlobalFree(p);
     }
-    size_t start = 0;
-    while (start < list.size()) {
-        size_t end = list.find_first_of("; ", start);
-        std::string item = list.substr(start, end - start);
-        auto eq = item.find('=');
-        if (eq != std::string::npos) {
-            std::string scheme = item.substr(0, eq), addr = item.substr(eq + 1);
-            if (scheme == "http") s.http = parse_proxy_url(addr, "WinHTTP http");
-            else if (scheme == "https") s.https = parse_proxy_url(addr, "WinHTTP https");
-            else if (scheme == "socks") s.socks = parse_proxy_url("socks4://" + addr, "WinHTTP socks");
-        }
-        if (end == std::string::npos) break;
-        start = end + 1;
-    }
-}
+};
 
 class WinHttpSource : public SystemProxySource {
 public:
@@ -49,22 +35,39 @@ public:
 
     SystemProxySettings read(const SystemContext&) override {
         SystemProxySettings s;
-        WINHTTP_CURRENT_USER_IE_PROXY_CONFIG cfg{};
-        if (!WinHttpGetIEProxyConfigForCurrentUser(&cfg)) {
-            s.detail = "WinHttpGetIEProxyConfigForCurrentUser failed: " + std::to_string(GetLastError());
+        IeConfig ie;
+        if (!WinHttpGetIEProxyConfigForCurrentUser(&ie.cfg)) {
+            s.detail = "cannot read the Internet Options (WinHttpGetIEProxyConfigForCurrentUser: error " +
+                       std::to_string(GetLastError()) + ")";
             return s;
         }
-        std::string pac = narrow(cfg.lpszAutoConfigUrl), proxy = narrow(cfg.lpszProxy);
-        s.ignore_hosts = narrow(cfg.lpszProxyBypass);  // ';'-separated, <local> included
-        if (!pac.empty()) { s.mode = SystemProxySettings::Mode::pac_url; s.pac_url = pac; }
-        else if (cfg.fAutoDetect) s.mode = SystemProxySettings::Mode::wpad;
-        else if (!proxy.empty()) { s.mode = SystemProxySettings::Mode::manual; parse_proxy_list(proxy, s); }
-        else s.mode = SystemProxySettings::Mode::none;
-        s.detail = "auto-detect " + std::string(cfg.fAutoDetect ? "on" : "off") + ", PAC '" + pac +
-                   "', proxy '" + proxy + "'";
-        for (auto* p : {cfg.lpszAutoConfigUrl, cfg.lpszProxy, cfg.lpszProxyBypass})
-            if (p) GlobalFree(p);
+        std::string pac = text(ie.cfg.lpszAutoConfigUrl), proxy = text(ie.cfg.lpszProxy);
+        s.ignore_hosts = text(ie.cfg.lpszProxyBypass);  // ';'-separated; <local> is in our grammar
+        s.detail = "Internet Options: automatic detection " + std::string(ie.cfg.fAutoDetect ? "on" : "off") +
+                   ", script '" + pac + "', proxy '" + proxy + "', bypass '" + s.ignore_hosts + "'";
+        if (!pac.empty()) {
+            s.mode = SystemProxySettings::Mode::pac_url;
+            s.pac_url = pac;
+        } else if (ie.cfg.fAutoDetect) {
+            s.mode = SystemProxySettings::Mode::wpad;
+        } else if (!proxy.empty()) {
+            read_manual(proxy, s);
+        } else {
+            s.mode = SystemProxySettings::Mode::none;
+        }
         return s;
+    }
+
+private:
+    static void read_manual(const std::string& proxy, SystemProxySettings& s) {
+        try {
+            parse_windows_proxy_list(proxy, s);
+            s.mode = SystemProxySettings::Mode::manual;
+        } catch (const UrlError& e) {
+            s.mode = SystemProxySettings::Mode::unavailable;
+            s.detail += ": the proxy cannot be read (" + std::string(e.what()) +
+                        "); fix it in Internet Options > Connections > LAN settings";
+        }
     }
 };
 

@@ -1,5 +1,5 @@
 // A real squid on 127.0.0.1:<free port> for end-to-end tests, configured in
-// its own temporary directory (squid.conf, logs, hosts file, htpasswd). Runs
+// its own temporary directory (squid.conf, logs, hosts file, passwords). Runs
 // in the foreground (-N) as a child; as root it drops to user `proxy`, so its
 // directory is chowned to that user. Nothing leaves the machine: squid
 // resolves names only from `hosts` (dns_nameservers 127.0.0.1, where nothing
@@ -22,6 +22,8 @@ struct SquidOptions {
     std::string basic_user;          // non-empty: Basic auth required (basic_ncsa_auth)
     std::string basic_password;
     bool ntlm = false;               // NTLM required, via ntlm_fake_auth (accepts anyone)
+    std::string digest_user;         // non-empty: Digest (MD5) required (digest_file_auth)
+    std::string digest_password;
     int read_timeout_seconds = 0;    // 0: squid's default (15 min)
     // access.log lines end with the request's User-Agent in quotes (CONNECT
     // lines carry the client's CONNECT User-Agent).

@@ -1,0 +1,133 @@
+// Proxy discovery on Windows, end to end under wine: the user's Internet
+// Options (as WinHTTP reads them) name a PAC script, a fixed proxy or
+// nothing; winnet_e2e.exe --detect then plans routes with proxydetect and
+// runs a real session, and tether-proxydetect.exe explains the decision in
+// the Linux tool's words. Asserts the route chosen, the bytes, and what
+// squid saw. These tests change the wine prefix's registry, so they run in
+// a prefix of their own (WINE_PREFIX_IE, ~20 s to create once) and one at a
+// time (ctest RESOURCE_LOCK), never in the prefix the other tests share.
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+
+#include "support/file_server.h"
+#include "support/temp_dir.h"
+#include "winnet_fixture.h"
+
+using namespace test_support;
+using namespace winnet_test;
+
+namespace {
+
+enum IeFlags : unsigned { kDirect = 1, kFixedProxy = 2, kScript = 4, kDetect = 8 };
+
+// HKCU\...\Internet Settings\Connections\DefaultConnectionSettings, the
+// blob Internet Options writes and WinHttpGetIEProxyConfigForCurrentUser
+// reads (wine 8 reads only this, not ProxyEnable/ProxyServer/AutoConfigURL):
+// DWORD version 0x46, DWORD change counter, DWORD flags, then the fixed
+// proxy, the bypass list and the script URL, each a DWORD length + ANSI text.
+std::string settings_hex(unsigned flags, const std::string& proxy, const std::string& bypass,
+                         const std::string& script) {
+    std::string bytes;
+    auto dword = [&](unsigned v) { for (int i = 0; i < 4; ++i) bytes += static_cast<char>((v >> (8 * i)) & 0xff); };
+    dword(0x46);
+    dword(0);
+    dword(flags);
+    for (const std::string* s : {&proxy, &bypass, &script}) {
+        dword(static_cast<unsigned>(s->size()));
+        bytes += *s;
+    }
+    bytes += std::string(32, '\0');
+    std::string hex;
+    char two[3];
+    for (unsigned char c : bytes) std::snprintf(two, sizeof two, "%02x", c), hex += two;
+    return hex;
+}
+
+void set_internet_options(unsigned flags, const std::string& proxy = "", const std::string& bypass = "",
+                          const std::string& script = "") {
+    Run r = run_exe({"add", "HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\Connections",
+                     "/v", "DefaultConnectionSettings", "/t", "REG_BINARY", "/d",
+                     settings_hex(flags, proxy, bypass, script), "/f"},
+                    "reg", WINE_PREFIX_IE);
+    REQUIRE(r.code == 0);
+}
+
+Run detect_run(const Relay& relay, const std::vector<std::string>& more) {
+    return run_exe(relay_args(relay) + std::vector<std::string>{"--detect"} + more, WINNET_E2E_EXE, WINE_PREFIX_IE);
+}
+
+Run explain(const std::vector<std::string>& args) { return run_exe(args, PROXYDETECT_EXE, WINE_PREFIX_IE); }
+
+bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("winnet: a PAC script from the Internet Options names the proxy; the session goes through it", "[ie_pac]") {
+    Relay relay;
+    Squid squid(squid_options());
+    const std::string proxy = "127.0.0.1:" + std::to_string(squid.port());
+    FileServer pac({{"/proxy.pac", "function FindProxyForURL(url, host) {\n"
+                                   "  if (host == 'localhost') return 'PROXY " + proxy + "; DIRECT';\n"
+                                   "  return 'DIRECT';\n}\n"}});
+    set_internet_options(kScript, "", "", pac.url("/proxy.pac"));
+    const std::string origin = "PAC (Windows (WinHTTP) PAC " + pac.url("/proxy.pac") + ")";
+
+    Run r = detect_run(relay, {"--scenario", "frames"});
+    CHECK(has(r.out, "ROUTE 1: PROXY " + proxy + " (from " + origin + ")\n"));
+    CHECK(has(r.out, "OK route: PROXY " + proxy + " (from " + origin + ")\n"));
+    check_frames_ok(r, "stream mode through proxy " + proxy);
+    check_connects(connect_lines(squid), relay, 7);
+    // Downloaded by proxydetect (Tether's User-Agent), then run by WinHTTP.
+    auto seen = pac.seen();
+    REQUIRE(!seen.empty());
+    CHECK(has(seen.front(), "GET /proxy.pac 200 UA Tether/"));
+
+    Run e = explain({"explain", relay.url("localhost")});
+    CHECK(e.code == 0);
+    CHECK(has(e.out, "\nPAC evaluation: Windows (WinHTTP) PAC " + pac.url("/proxy.pac") + "\n  FindProxyForURL(\"" +
+                         relay.url("localhost") + "\", \"localhost\")\n"));
+    CHECK(has(e.out, "  returned: \"PROXY " + proxy + "\"\n"));
+    CHECK(has(e.out, "\nCandidates, in the order they will be tried:\n  1. PROXY " + proxy + "   (from " + origin +
+                         ")\n     proxy auth: negotiate, ntlm, digest; single sign-on (no user configured)\n"));
+
+    // A script that cannot be loaded: detection failed, fail-open to DIRECT.
+    set_internet_options(kScript, "", "", pac.url("/missing.pac"));
+    Run fallback = detect_run(relay, {"--scenario", "create"});
+    CHECK(fallback.code == 0);
+    CHECK(has(fallback.out, "OK route: DIRECT (from fallback: detection failed, on_detection_failure = direct)\n"));
+    Run why = explain({"explain", relay.url("localhost")});
+    CHECK(has(why.out, "[PAC] error: cannot fetch " + pac.url("/missing.pac") + ": HTTP status 404\n"));
+}
+
+TEST_CASE("winnet: a fixed proxy in the Internet Options, its bypass list, and proxy.conf after them", "[ie_manual]") {
+    Relay relay;
+    Squid squid(squid_options());
+    const std::string proxy = "127.0.0.1:" + std::to_string(squid.port());
+    TempDir dir("tether-ie");
+    std::string conf = dir.write("proxy.conf", "proxy = http://127.0.0.1:9\n");  // nothing listens on port 9
+
+    // Internet Options first: their proxy wins over proxy.conf's.
+    set_internet_options(kFixedProxy, proxy, "*.corp.test");
+    Run r = detect_run(relay, {"--proxy-conf", conf, "--scenario", "frames"});
+    CHECK(has(r.out, "OK route: PROXY " + proxy + " (from Windows proxy setting)\n"));
+    check_frames_ok(r, "stream mode through proxy " + proxy);
+    check_connects(connect_lines(squid), relay, 7);
+    Run e = explain({"explain", relay.url("localhost"), "-c", conf});
+    CHECK(has(e.out, "[Windows (WinHTTP)] used: Internet Options: automatic detection off, script '', proxy '" +
+                         proxy + "', bypass '*.corp.test'\n"));
+    CHECK(has(e.out, "[proxy.conf] skipped: an earlier source decided\n"));
+
+    // <local> in the bypass list: plain host names go DIRECT.
+    set_internet_options(kFixedProxy, proxy, "*.corp.test;<local>");
+    Run bypass = explain({"explain", relay.url("localhost")});
+    CHECK(has(bypass.out, "[Windows (WinHTTP)] bypass: ignore-hosts rule '<local>' matches: DIRECT\n"));
+
+    // Nothing in the Internet Options: proxy.conf decides, as on Linux.
+    set_internet_options(kDirect);
+    Run none = explain({"explain", relay.url("localhost"), "-c", conf});
+    CHECK(has(none.out, "[Windows (WinHTTP)] not configured: Internet Options: automatic detection off, script '', "
+                        "proxy '', bypass ''\n"));
+    CHECK(has(none.out, "[WPAD] not configured: automatic detection is off in the system settings\n"));
+    CHECK(has(none.out, "  1. PROXY 127.0.0.1:9   (from "));
+}
