@@ -3,6 +3,7 @@
 // tunnel's Mux channels when the lead wires the squid test (test 2).
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <thread>
 
@@ -26,14 +27,19 @@ struct StreamChannels {
 class Pair {
 public:
     Pair(const std::string& display, screen::Channels client_ch, screen::Channels desk_ch,
-         screen::ViewerOptions opts = {}, screen::ConsentState initial = {})
+         screen::ViewerOptions opts = {}, screen::ConsentState initial = {},
+         std::chrono::milliseconds desk_delay = std::chrono::milliseconds(0))
         : capture_(screen::make_x11_capture(display)),
           injector_(screen::make_x11_injector(display)),
           hotkeys_(screen::make_x11_hotkeys(display)),
           client_(screen::CustomerSide{*capture_, *injector_, *hotkeys_}, "Customer", initial, {}),
           desk_("Supporter", opts, {}, {}) {
         client_thread_ = std::thread([this, client_ch] { client_end_ = client_.run(client_ch); });
-        desk_thread_ = std::thread([this, desk_ch] { desk_end_ = desk_.run(desk_ch); });
+        // desk_delay: the desk arriving late (the client's first bytes wait in the stream).
+        desk_thread_ = std::thread([this, desk_ch, desk_delay] {
+            std::this_thread::sleep_for(desk_delay);
+            desk_end_ = desk_.run(desk_ch);
+        });
     }
     ~Pair() {
         stop();
