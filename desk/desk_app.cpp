@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "control_text.h"
 #include "screen/direct.h"
 #include "screen/png.h"
 #include "screen/status.h"
@@ -55,6 +56,7 @@ void App::update(const std::function<void(View&)>& f) {
                                                         {"auth", view_.auth},
                                                         {"route", view_.route},
                                                         {"control", view_.consent.control ? "on" : "off"},
+                                                        {"control_text", control_text(view_)},
                                                         {"files", view_.consent.files ? "on" : "off"},
                                                         {"frames", std::to_string(view_.frames)},
                                                         {"rtt_ms", rtt},

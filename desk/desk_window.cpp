@@ -4,6 +4,7 @@
 #include <FL/Fl_Native_File_Chooser.H>
 #include <cstdio>
 
+#include "control_text.h"
 #include "screen/status.h"
 
 namespace desk {
@@ -151,7 +152,7 @@ void Window::refresh() {
     validity_.copy_label(v.phase == Phase::waiting ? v.code_valid.c_str() : "");
     status_.copy_label((v.status + sas).c_str());
     status_.copy_tooltip(v.route.empty() ? nullptr : ("Connected through " + v.route).c_str());
-    control_.copy_label(screen::control_label(v.consent.control).c_str());
+    control_.copy_label(control_text(v).c_str());
     files_.copy_label(screen::files_label(v.consent.files).c_str());
     control_.color(rgb(v.consent.control ? kColorControlOn : kColorOff));
     files_.color(rgb(v.consent.files ? kColorFilesOn : kColorOff));

@@ -86,9 +86,13 @@ TEST_CASE("GUI: code shown, connected, permissions toggled, disconnected") {
     }
 
     SECTION("F11 and F12 on the customer's display show on both windows") {
+        CHECK(read_status(ds)["control_text"] == "Alice has control (view only)");  // who, not a key to press
         REQUIRE(xdotool(customer.name(), {"key", "F11"}) == 0);
         REQUIRE(wait_status(ds, "control", "on"));
         CHECK(wait_status(cs, "control", "on"));
+        CHECK(wait_status(ds, "control_text", "You control Alice's computer"));
+        // The customer's whole screen says so, on top (tests/screen/test_presence.cpp for the rest).
+        CHECK(wait_until([&] { return grab(customer.name()).at(20, 5) == kControlOn; }));
         CHECK(cw.pixel_is(kClientControl, kControlOn));
         CHECK(dw.pixel_is(kDeskControl, kControlOn));
         REQUIRE(xdotool(customer.name(), {"key", "F12"}) == 0);
