@@ -1,8 +1,8 @@
 #include "desk_window.h"
 
 #include <FL/Fl.H>
-#include <FL/Fl_Native_File_Chooser.H>
 #include <cstdio>
+#include <cstdlib>
 
 #include "control_text.h"
 #include "screen/status.h"
@@ -81,14 +81,27 @@ Window::Window(App& app)
 void Window::on_start(Fl_Widget*, void* p) { static_cast<Window*>(p)->app_.start(); }
 void Window::on_end(Fl_Widget*, void* p) { static_cast<Window*>(p)->app_.end(); }
 
-// The chooser runs its own loop; the app hashes and sends on a worker thread.
+// FLTK's own chooser, shown without waiting for it: FLTK's loop goes on, so
+// the customer's screen keeps updating while the supporter picks files
+// (the native one ran GTK's loop and froze the view, issue 16). The app
+// hashes and sends on a worker thread.
 void Window::on_send(Fl_Widget*, void* p) {
     auto* w = static_cast<Window*>(p);
-    Fl_Native_File_Chooser chooser;
-    chooser.title("Send file to the customer");
-    chooser.type(Fl_Native_File_Chooser::BROWSE_MULTI_FILE);
-    if (chooser.show() != 0) return;  // cancelled or failed
-    for (int i = 0; i < chooser.count(); ++i) w->app_.send_file(chooser.filename(i));
+    if (!w->chooser_) {
+        const char* home = std::getenv("HOME");
+        std::string start = home ? std::string(home) + "/" : "./";  // a trailing '/': open the folder itself
+        w->chooser_ = std::make_unique<Fl_File_Chooser>(start.c_str(), "*", Fl_File_Chooser::MULTI,
+                                                         "Send file to the customer");
+        w->chooser_->callback(on_chosen, w);
+    }
+    w->chooser_->show();
+}
+
+// Called on every pick and on OK; only OK hides the chooser (Cancel empties it).
+void Window::on_chosen(Fl_File_Chooser* fc, void* p) {
+    if (fc->shown()) return;
+    for (int i = 1; i <= fc->count(); ++i)
+        if (fc->value(i)) static_cast<Window*>(p)->app_.send_file(fc->value(i));
 }
 
 void Window::on_scale(Fl_Widget*, void* p) {
