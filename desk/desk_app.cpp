@@ -217,13 +217,20 @@ App::Outcome App::attempt() {
         countdown_.stop();
         end = e.what();
     }
+    forget_customer(end);
+    return Outcome::done;
+}
+
+// Nothing about the customer outlives the session (issue 16): name,
+// security code, route, link figures, files; the window drops the picture
+// when it sees the phase. Only why it ended stays.
+void App::forget_customer(const std::string& end) {
+    files_.forget();
     update([&](View& v) {
+        v = View{};
         v.phase = Phase::ended;
-        v.consent = {};
-        v.code_valid.clear();
         v.status = "Session ended: " + end;
     });
-    return Outcome::done;
 }
 
 // The screen session and file transfer over one link, until the session

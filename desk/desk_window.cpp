@@ -136,10 +136,15 @@ void Window::resize(int x, int y, int w, int h) {
 
 void Window::refresh_transfers() {
     auto rows = app_.transfers();
-    if (!rows.empty() && !panel_) {
-        panel_ = true;
-        transfers_.show();
-        message_.show();
+    if (rows.empty() == panel_) {  // the first transfer shows it; forgetting the customer hides it
+        panel_ = !rows.empty();
+        if (panel_) {
+            transfers_.show();
+            message_.show();
+        } else {
+            transfers_.hide();
+            message_.hide();
+        }
         layout_panel();
     }
     transfers_.clear();
@@ -180,6 +185,10 @@ void Window::refresh() {
     else end_.deactivate();
     if (v.phase == Phase::connected) send_.activate();
     else send_.deactivate();
+    if (v.phase != Phase::connected && viewer_.frame_w() > 0) {  // the customer's picture goes with them
+        viewer_.clear_frame();
+        layout_viewer();
+    }
     refresh_transfers();
     redraw();
 }

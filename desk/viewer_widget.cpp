@@ -35,6 +35,16 @@ void ViewerWidget::resize_frame(int w, int h) {
     rgb_.assign(static_cast<std::size_t>(w) * h * 3, 0);
 }
 
+void ViewerWidget::clear_frame() {
+    std::lock_guard<std::mutex> lk(mu_);
+    fw_ = fh_ = 0;
+    rgb_.clear();
+    rgb_.shrink_to_fit();
+    scaled_.clear();
+    cursor_ = {};
+    cursor_rgba_.clear();
+}
+
 void ViewerWidget::copy_rect(const std::uint32_t* src, screen::Rect r) {
     std::lock_guard<std::mutex> lk(mu_);
     for (int y = r.y; y < r.y + r.h && y < fh_; ++y)

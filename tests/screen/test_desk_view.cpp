@@ -3,6 +3,8 @@
 // under its own Xvfb; the customer is a headless client serving another.
 #include <catch2/catch.hpp>
 
+#include <cstdio>
+
 #include "programs.h"
 #include "screen/png.h"
 
@@ -53,4 +55,64 @@ TEST_CASE("the desk's view keeps following the customer's screen while its file 
     }
     screen::write_png(artefact_dir() + "/desk-view-with-file-dialog.png", grab(supporter.name()));
     CHECK(find_window(supporter.name(), kChooserTitle, cx, cy));  // still open all along
+}
+
+namespace {
+
+constexpr int kEndX = 915, kEndY = 30, kStartX = 80, kStartY = 30;  // desk buttons inside the window
+
+void click(const std::string& display, int x, int y) {
+    REQUIRE(xdotool(display, {"mousemove", std::to_string(x), std::to_string(y), "click", "1"}) == 0);
+}
+
+// Pixels of the desk's screen area (sampled every 8 px) that are not the empty area's black.
+long lit_pixels(const std::string& display, int dx, int dy) {
+    screen::Frame s = grab(display);
+    long n = 0;
+    for (int y = dy + kDeskBar + 2; y < dy + 766; y += 8)
+        for (int x = dx + 2; x < dx + 1022; x += 8) n += s.at(x, y) != 0;
+    return n;
+}
+
+}  // namespace
+
+TEST_CASE("after a session ends and a new code is shown, nothing of the previous customer remains") {
+    bool client_late = GENERATE(false, true);
+    Xvfb customer(800, 600), supporter(1100, 860);
+    paint(customer.name(), make_pattern(800, 600, 3));
+    std::string dir = temp_dir(), ds = dir + "/desk.status", file = dir + "/alice-report.txt";
+    FILE* f = fopen(file.c_str(), "w");
+    fputs("the previous customer's file", f);
+    fclose(f);
+    std::string addr = "127.0.0.1:" + std::to_string(free_port());
+    Process desk({desk_binary(), "--start", "--direct-listen", addr, "--status-file", ds, "--download-dir",
+                  dir + "/received"}, {"DISPLAY=" + supporter.name()});
+    int dx = 0, dy = 0;
+    REQUIRE(wait_until([&] { return find_window(supporter.name(), "Tether desk", dx, dy); }));
+    REQUIRE(wait_until([&] { return read_status(ds)["code"].size() == 6; }));
+    std::string first_code = read_status(ds)["code"];
+    if (client_late) std::this_thread::sleep_for(3s);
+    Process client({client_binary(), "--headless", "--display", customer.name(), "--code", first_code,
+                    "--direct-connect", addr, "--name", "Alice", "--allow-files", "--send-file", file});
+    REQUIRE(wait_status(ds, "peer", "Alice"));
+    REQUIRE(wait_status(ds, "file.1.state", "done"));
+    REQUIRE(wait_until([&] { return lit_pixels(supporter.name(), dx, dy) > 1000; }));  // her screen is shown
+    screen::write_png(artefact_dir() + "/desk-9-previous-customer.png", grab(supporter.name()));
+
+    click(supporter.name(), dx + kEndX, dy + kEndY);
+    REQUIRE(wait_status(ds, "phase", "ended"));
+    click(supporter.name(), dx + kStartX, dy + kStartY);
+    REQUIRE(wait_until([&] { auto c = read_status(ds)["code"]; return c.size() == 6 && c != first_code; }));
+
+    CHECK(wait_until([&] { return lit_pixels(supporter.name(), dx, dy) == 0; }, 3s));
+    screen::write_png(artefact_dir() + "/desk-10-new-code-after-a-session.png", grab(supporter.name()));
+    auto st = read_status(ds);
+    CHECK(st["phase"] == "waiting");
+    CHECK(st["peer"].empty());
+    CHECK(st["auth"].empty());
+    CHECK(st["route"].empty());
+    CHECK(st["files_count"] == "0");
+    CHECK(st["files_message"].empty());
+    CHECK(st["control_text"] == "Remote control: off");
+    for (auto& [key, value] : st) CHECK(value.find("Alice") == std::string::npos);
 }
