@@ -42,7 +42,7 @@ Window::Window(App& app)
       control_(470, 10, 260, 28),
       files_(470, 42, 260, 28),
       quality_(470, 74, 420, 28),
-      scale_(740, 10, 70, 28, "1:1"),
+      scale_(740, 10, 70, 28),
       end_(820, 10, 190, 40, "End session"),
       send_(900, 60, 110, 40, "Send file..."),
       scroll_(0, kBar, 1024, 768 - kBar),
@@ -60,6 +60,7 @@ Window::Window(App& app)
     end_.callback(on_end, this);
     scale_.callback(on_scale, this);
     send_.callback(on_send, this);
+    label_scale();
     scroll_.end();
     // Constructed while scroll_ was the current group: move them to the window.
     add(transfers_);
@@ -107,8 +108,15 @@ void Window::on_chosen(Fl_File_Chooser* fc, void* p) {
 void Window::on_scale(Fl_Widget*, void* p) {
     auto* w = static_cast<Window*>(p);
     w->viewer_.set_fit(!w->viewer_.fit());
-    w->scale_.label(w->viewer_.fit() ? "1:1" : "Fit");
+    w->label_scale();
     w->layout_viewer();
+}
+
+// The button names the view shown now (issue 16), the tooltip the other one.
+void Window::label_scale() {
+    scale_.label(viewer_.fit() ? "Fit" : "1:1");
+    scale_.tooltip(viewer_.fit() ? "Scaled to the window. Click for 1:1 (every pixel, with scroll bars)."
+                                 : "Every pixel as on the customer's screen. Click to fit the window.");
 }
 
 // Fit: the viewer fills the scroll area. 1:1: it has the frame's size and

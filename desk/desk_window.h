@@ -39,6 +39,7 @@ private:
     static void on_send(Fl_Widget*, void* self);
     static void on_chosen(Fl_File_Chooser* fc, void* self);
     void layout_viewer();
+    void label_scale();
     void layout_panel();  // screen area above, transfer panel (if shown) below
     void refresh_transfers();
 
