@@ -83,9 +83,11 @@ void App::disconnect() {
 void App::run_session(const std::string& code) {
     auto status = [this](const std::string& s) { update([&](View& v) { v.status = s; }); };
     std::string end;
+    bool linked = false;  // a session existed: "ended", else "could not connect"
     try {
         auto link = connector_->connect(code, status);
         if (!link) throw std::runtime_error("cancelled");
+        linked = true;
         update([&](View& v) {
             v.auth = link->auth_string();
             v.route = link->route();
@@ -118,10 +120,11 @@ void App::run_session(const std::string& code) {
     }
     update([&](View& v) {
         v.active = false;
+        v.failed = !linked;
         v.consent = {};
         v.auth.clear();
         v.route.clear();
-        v.status = "Session ended: " + end;
+        v.status = (linked ? "Session ended: " : "Could not connect: ") + end;
     });
 }
 

@@ -100,11 +100,23 @@ void App::end() {
 void App::send_pointer(int x, int y, int mask) {
     std::lock_guard<std::mutex> lk(session_mu_);
     if (session_ && view().consent.control) session_->viewer().send_pointer(x, y, mask);
+    else if (session_ && mask) hint_no_control();  // a click, not a mere move
 }
 
 void App::send_key(std::uint32_t keysym, bool down) {
     std::lock_guard<std::mutex> lk(session_mu_);
     if (session_ && view().consent.control) session_->viewer().send_key(keysym, down);
+    else if (session_ && down) hint_no_control();
+}
+
+// The supporter clicked or typed without control: say why nothing happens
+// and what to do, instead of ignoring the input silently (issue 16).
+void App::hint_no_control() {
+    update([](View& v) {
+        std::string who = v.peer.empty() ? "The customer" : v.peer;
+        v.status = who + " has not given you control, so your clicks and keys are not sent. Ask " +
+                   (v.peer.empty() ? "them" : v.peer) + " to press F11 on their keyboard.";
+    });
 }
 
 // On the viewer thread, after the first complete update.

@@ -25,6 +25,7 @@ void style_permission(Fl_Box& b) {
 
 std::string quality_text(const View& v) {
     if (v.phase != Phase::connected) return "";
+    if (v.quality.rtt_ms <= 0) return "Link: measuring...";  // no answer to a ping yet: no "0 ms"
     char buf[96];
     snprintf(buf, sizeof buf, "Link: %.0f ms round trip, %.0f kbit/s", v.quality.rtt_ms, v.quality.kbit_per_s);
     return buf;

@@ -87,6 +87,9 @@ TEST_CASE("GUI: code shown, connected, permissions toggled, disconnected") {
 
     SECTION("F11 and F12 on the customer's display show on both windows") {
         CHECK(read_status(ds)["control_text"] == "Alice has control (view only)");  // who, not a key to press
+        dw.click({300, kDeskBar + 200});  // a click on her screen without control: told why, not ignored
+        CHECK(wait_status(ds, "status", "Alice has not given you control, so your clicks and keys are not sent. "
+                                        "Ask Alice to press F11 on their keyboard."));
         REQUIRE(xdotool(customer.name(), {"key", "F11"}) == 0);
         REQUIRE(wait_status(ds, "control", "on"));
         CHECK(wait_status(cs, "control", "on"));
