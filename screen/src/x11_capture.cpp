@@ -47,16 +47,23 @@ public:
 
     // Drains the events connection; any DamageNotify means "changed".
     // Subtracting the damage re-arms the NonEmpty report for the next change.
+    // Rounds until one finds nothing: xcb reads what the server sent while
+    // it writes the Subtract, and a notification left in its buffer would
+    // never make change_fd readable (a stall until the safety grab). The
+    // last XPending flushed everything and read nothing more.
     bool take_changes() override {
         if (!damage_) return true;
         bool changed = false;
-        while (XPending(events_)) {
-            XEvent ev;
-            XNextEvent(events_, &ev);
-            if (ev.type == damage_event_ + XDamageNotify) changed = true;
+        for (bool round = true; round;) {
+            round = false;
+            while (XPending(events_)) {
+                XEvent ev;
+                XNextEvent(events_, &ev);
+                if (ev.type == damage_event_ + XDamageNotify) round = true;
+            }
+            if (round) XDamageSubtract(events_, damage_, None, None);
+            changed = changed || round;
         }
-        if (changed) XDamageSubtract(events_, damage_, None, None);
-        XFlush(events_);
         return changed;
     }
 

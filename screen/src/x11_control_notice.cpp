@@ -4,7 +4,6 @@
 // other window is mapped, moved or restacked, so a full-screen window does
 // not cover it. Own X connection and thread, so it works headless too.
 #include <poll.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <mutex>
@@ -15,6 +14,7 @@
 #include <X11/Xutil.h>
 
 #include "screen/x11.h"
+#include "wake_pipe.h"
 
 namespace screen {
 namespace {
@@ -28,7 +28,6 @@ class X11ControlNotice : public ControlNotice {
 public:
     explicit X11ControlNotice(const std::string& name) : dpy_(XOpenDisplay(name.empty() ? nullptr : name.c_str())) {
         if (!dpy_) throw std::runtime_error("cannot open X display '" + name + "'");
-        if (pipe(wake_) != 0) throw std::runtime_error("pipe failed");
         int scr = DefaultScreen(dpy_);
         width_ = DisplayWidth(dpy_, scr);
         font_ = load_font();
@@ -42,8 +41,6 @@ public:
         if (font_) XFreeFont(dpy_, font_);
         XDestroyWindow(dpy_, win_);
         XCloseDisplay(dpy_);
-        close(wake_[0]);
-        close(wake_[1]);
     }
 
     void show(const std::string& supporter, std::function<void()> on_stop) override {
@@ -61,10 +58,7 @@ public:
     }
 
 private:
-    void wake() {
-        char b = 0;
-        (void)!write(wake_[1], &b, 1);
-    }
+    void wake() { wake_.wake(); }
 
     void make_window(int scr) {
         XSetWindowAttributes a{};
@@ -147,11 +141,10 @@ private:
 
     void loop() {
         bool shown = false;
-        pollfd fds[2] = {{ConnectionNumber(dpy_), POLLIN, 0}, {wake_[0], POLLIN, 0}};
+        pollfd fds[2] = {{ConnectionNumber(dpy_), POLLIN, 0}, {wake_.fd(), POLLIN, 0}};
         while (!stop_) {
             if (fds[1].revents) {
-                char tmp[64];
-                (void)!read(wake_[0], tmp, sizeof tmp);
+                wake_.drain();
                 apply(shown);
             }
             while (XPending(dpy_)) {
@@ -174,7 +167,7 @@ private:
     std::string text_;
     std::function<void()> on_stop_;
     std::atomic<bool> stop_{false};
-    int wake_[2] = {-1, -1};
+    WakePipe wake_;  // before thread_: the thread polls it
     std::thread thread_;
 };
 

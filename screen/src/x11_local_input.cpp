@@ -4,7 +4,6 @@
 // unless they match what our injector just sent (InjectedInput): xdotool
 // and on-screen keyboards use XTEST too.
 #include <poll.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <cmath>
@@ -18,6 +17,7 @@
 #include <X11/keysym.h>
 
 #include "injected_input.h"
+#include "wake_pipe.h"
 #include "screen/x11.h"
 
 namespace screen {
@@ -43,7 +43,6 @@ public:
         select_raw_events();
         reserved_ = {XKeysymToKeycode(dpy_, XK_F11), XKeysymToKeycode(dpy_, XK_F12)};
         find_xtest_devices();
-        if (pipe(wake_) != 0) throw std::runtime_error("pipe failed");
         stop_ = false;
         thread_ = std::thread([this, cb = std::move(cb)] { loop(cb); });
     }
@@ -51,11 +50,9 @@ public:
     void stop() override {
         if (!thread_.joinable()) return;
         stop_ = true;
-        char b = 0;
-        (void)!write(wake_[1], &b, 1);
+        wake_.wake();
         thread_.join();
-        close(wake_[0]);
-        close(wake_[1]);
+        wake_.drain();
         XCloseDisplay(dpy_);
         dpy_ = nullptr;
     }
@@ -117,7 +114,7 @@ private:
     }
 
     void loop(const Callback& cb) {
-        pollfd fds[2] = {{ConnectionNumber(dpy_), POLLIN, 0}, {wake_[0], POLLIN, 0}};
+        pollfd fds[2] = {{ConnectionNumber(dpy_), POLLIN, 0}, {wake_.fd(), POLLIN, 0}};
         while (!stop_) {
             while (XPending(dpy_)) {
                 XEvent ev;
@@ -136,7 +133,7 @@ private:
     std::set<unsigned> reserved_;
     std::atomic<bool> stop_{false};
     std::thread thread_;
-    int wake_[2] = {-1, -1};
+    WakePipe wake_;
 };
 
 }  // namespace
