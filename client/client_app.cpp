@@ -83,16 +83,19 @@ void App::disconnect() {
 void App::run_session(const std::string& code) {
     auto status = [this](const std::string& s) { update([&](View& v) { v.status = s; }); };
     std::string end;
+    bool linked = false;  // a session existed: "ended", else "could not connect"
     try {
         auto link = connector_->connect(code, status);
         if (!link) throw std::runtime_error("cancelled");
+        linked = true;
         update([&](View& v) {
             v.auth = link->auth_string();
             v.route = link->route();
         });
         auto capture = screen::make_x11_capture(cfg_.display);
-        auto injector = screen::make_x11_injector(cfg_.display);
+        auto input = screen::make_x11_input(cfg_.display);  // injector + the customer's own hands
         auto hotkeys = screen::make_x11_hotkeys(cfg_.display);
+        auto notice = screen::make_x11_control_notice(cfg_.display);
         screen::ClientEvents ev;
         ev.on_status = status;
         ev.on_peer = [this](const std::string& n) {
@@ -102,7 +105,8 @@ void App::run_session(const std::string& code) {
             update([&](View& v) { v.consent = s; });
             files_.consent_changed(s.files);  // off: every transfer stops now, both ways
         };
-        screen::ClientSession session({*capture, *injector, *hotkeys}, cfg_.name, cfg_.initial, ev);
+        screen::ClientSession session({*capture, *input.injector, *hotkeys, notice.get(), input.local.get()},
+                                      cfg_.name, cfg_.initial, ev);
         {
             std::lock_guard<std::mutex> lk(session_mu_);
             session_ = &session;
@@ -116,10 +120,11 @@ void App::run_session(const std::string& code) {
     }
     update([&](View& v) {
         v.active = false;
+        v.failed = !linked;
         v.consent = {};
         v.auth.clear();
         v.route.clear();
-        v.status = "Session ended: " + end;
+        v.status = (linked ? "Session ended: " : "Could not connect: ") + end;
     });
 }
 

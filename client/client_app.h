@@ -38,6 +38,7 @@ struct View {
     std::string route;  // how the session reaches the peer (SessionLink::route)
     screen::ConsentState consent;
     bool active = false;  // connecting or connected
+    bool failed = false;  // the last attempt never reached the supporter (headless: exit 2)
 };
 
 class App {

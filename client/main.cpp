@@ -75,12 +75,17 @@ std::unique_ptr<screen::ClientConnector> make_connector(const Options& o) {
     return std::make_unique<screen::RelayClientConnector>(o.endpoint);
 }
 
+// Exit codes (docs/SCREEN.md): 0 a session took place and ended, 1 bad
+// options or a start-up error, 2 no session (wrong or expired code, relay
+// or proxy unreachable, cancelled).
+constexpr int kExitNoSession = 2;
+
 int run_headless(client::App& app, const Options& o) {
     if (!wire::valid_session_code(o.code)) throw std::runtime_error("--headless needs --code with the 6 to 9 digits from the supporter");
     app.connect(o.code);
     app.wait();
     std::cerr << "tether-client: " << app.view().status << "\n";
-    return 0;
+    return app.view().failed ? kExitNoSession : 0;
 }
 
 void awake_refresh(void* w) { static_cast<client::Window*>(w)->refresh(); }

@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "control_text.h"
 #include "screen/direct.h"
 #include "screen/png.h"
 #include "screen/status.h"
@@ -55,6 +56,7 @@ void App::update(const std::function<void(View&)>& f) {
                                                         {"auth", view_.auth},
                                                         {"route", view_.route},
                                                         {"control", view_.consent.control ? "on" : "off"},
+                                                        {"control_text", control_text(view_)},
                                                         {"files", view_.consent.files ? "on" : "off"},
                                                         {"frames", std::to_string(view_.frames)},
                                                         {"rtt_ms", rtt},
@@ -98,11 +100,23 @@ void App::end() {
 void App::send_pointer(int x, int y, int mask) {
     std::lock_guard<std::mutex> lk(session_mu_);
     if (session_ && view().consent.control) session_->viewer().send_pointer(x, y, mask);
+    else if (session_ && mask) hint_no_control();  // a click, not a mere move
 }
 
 void App::send_key(std::uint32_t keysym, bool down) {
     std::lock_guard<std::mutex> lk(session_mu_);
     if (session_ && view().consent.control) session_->viewer().send_key(keysym, down);
+    else if (session_ && down) hint_no_control();
+}
+
+// The supporter clicked or typed without control: say why nothing happens
+// and what to do, instead of ignoring the input silently (issue 16).
+void App::hint_no_control() {
+    update([](View& v) {
+        std::string who = v.peer.empty() ? "The customer" : v.peer;
+        v.status = who + " has not given you control, so your clicks and keys are not sent. Ask " +
+                   (v.peer.empty() ? "them" : v.peer) + " to press F11 on their keyboard.";
+    });
 }
 
 // On the viewer thread, after the first complete update.
@@ -215,13 +229,20 @@ App::Outcome App::attempt() {
         countdown_.stop();
         end = e.what();
     }
+    forget_customer(end);
+    return Outcome::done;
+}
+
+// Nothing about the customer outlives the session (issue 16): name,
+// security code, route, link figures, files; the window drops the picture
+// when it sees the phase. Only why it ended stays.
+void App::forget_customer(const std::string& end) {
+    files_.forget();
     update([&](View& v) {
+        v = View{};
         v.phase = Phase::ended;
-        v.consent = {};
-        v.code_valid.clear();
         v.status = "Session ended: " + end;
     });
-    return Outcome::done;
 }
 
 // The screen session and file transfer over one link, until the session

@@ -90,6 +90,8 @@ private:
     void show_code(const screen::SessionCode& c);
     void show_expired(const std::string& code);
     std::string serve(screen::DeskSession& session, screen::Channels ch);
+    void forget_customer(const std::string& end);
+    void hint_no_control();
     void update(const std::function<void(View&)>& f);
     screen::ViewerCallbacks viewer_callbacks();
     void first_frame(const screen::Frame& fb);

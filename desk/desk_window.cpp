@@ -1,9 +1,10 @@
 #include "desk_window.h"
 
 #include <FL/Fl.H>
-#include <FL/Fl_Native_File_Chooser.H>
 #include <cstdio>
+#include <cstdlib>
 
+#include "control_text.h"
 #include "screen/status.h"
 
 namespace desk {
@@ -24,6 +25,7 @@ void style_permission(Fl_Box& b) {
 
 std::string quality_text(const View& v) {
     if (v.phase != Phase::connected) return "";
+    if (v.quality.rtt_ms <= 0) return "Link: measuring...";  // no answer to a ping yet: no "0 ms"
     char buf[96];
     snprintf(buf, sizeof buf, "Link: %.0f ms round trip, %.0f kbit/s", v.quality.rtt_ms, v.quality.kbit_per_s);
     return buf;
@@ -41,7 +43,7 @@ Window::Window(App& app)
       control_(470, 10, 260, 28),
       files_(470, 42, 260, 28),
       quality_(470, 74, 420, 28),
-      scale_(740, 10, 70, 28, "1:1"),
+      scale_(740, 10, 70, 28),
       end_(820, 10, 190, 40, "End session"),
       send_(900, 60, 110, 40, "Send file..."),
       scroll_(0, kBar, 1024, 768 - kBar),
@@ -59,6 +61,7 @@ Window::Window(App& app)
     end_.callback(on_end, this);
     scale_.callback(on_scale, this);
     send_.callback(on_send, this);
+    label_scale();
     scroll_.end();
     // Constructed while scroll_ was the current group: move them to the window.
     add(transfers_);
@@ -80,21 +83,41 @@ Window::Window(App& app)
 void Window::on_start(Fl_Widget*, void* p) { static_cast<Window*>(p)->app_.start(); }
 void Window::on_end(Fl_Widget*, void* p) { static_cast<Window*>(p)->app_.end(); }
 
-// The chooser runs its own loop; the app hashes and sends on a worker thread.
+// FLTK's own chooser, shown without waiting for it: FLTK's loop goes on, so
+// the customer's screen keeps updating while the supporter picks files
+// (the native one ran GTK's loop and froze the view, issue 16). The app
+// hashes and sends on a worker thread.
 void Window::on_send(Fl_Widget*, void* p) {
     auto* w = static_cast<Window*>(p);
-    Fl_Native_File_Chooser chooser;
-    chooser.title("Send file to the customer");
-    chooser.type(Fl_Native_File_Chooser::BROWSE_MULTI_FILE);
-    if (chooser.show() != 0) return;  // cancelled or failed
-    for (int i = 0; i < chooser.count(); ++i) w->app_.send_file(chooser.filename(i));
+    if (!w->chooser_) {
+        const char* home = std::getenv("HOME");
+        std::string start = home ? std::string(home) + "/" : "./";  // a trailing '/': open the folder itself
+        w->chooser_ = std::make_unique<Fl_File_Chooser>(start.c_str(), "*", Fl_File_Chooser::MULTI,
+                                                         "Send file to the customer");
+        w->chooser_->callback(on_chosen, w);
+    }
+    w->chooser_->show();
+}
+
+// Called on every pick and on OK; only OK hides the chooser (Cancel empties it).
+void Window::on_chosen(Fl_File_Chooser* fc, void* p) {
+    if (fc->shown()) return;
+    for (int i = 1; i <= fc->count(); ++i)
+        if (fc->value(i)) static_cast<Window*>(p)->app_.send_file(fc->value(i));
 }
 
 void Window::on_scale(Fl_Widget*, void* p) {
     auto* w = static_cast<Window*>(p);
     w->viewer_.set_fit(!w->viewer_.fit());
-    w->scale_.label(w->viewer_.fit() ? "1:1" : "Fit");
+    w->label_scale();
     w->layout_viewer();
+}
+
+// The button names the view shown now (issue 16), the tooltip the other one.
+void Window::label_scale() {
+    scale_.label(viewer_.fit() ? "Fit" : "1:1");
+    scale_.tooltip(viewer_.fit() ? "Scaled to the window. Click for 1:1 (every pixel, with scroll bars)."
+                                 : "Every pixel as on the customer's screen. Click to fit the window.");
 }
 
 // Fit: the viewer fills the scroll area. 1:1: it has the frame's size and
@@ -122,10 +145,15 @@ void Window::resize(int x, int y, int w, int h) {
 
 void Window::refresh_transfers() {
     auto rows = app_.transfers();
-    if (!rows.empty() && !panel_) {
-        panel_ = true;
-        transfers_.show();
-        message_.show();
+    if (rows.empty() == panel_) {  // the first transfer shows it; forgetting the customer hides it
+        panel_ = !rows.empty();
+        if (panel_) {
+            transfers_.show();
+            message_.show();
+        } else {
+            transfers_.hide();
+            message_.hide();
+        }
         layout_panel();
     }
     transfers_.clear();
@@ -151,7 +179,7 @@ void Window::refresh() {
     validity_.copy_label(v.phase == Phase::waiting ? v.code_valid.c_str() : "");
     status_.copy_label((v.status + sas).c_str());
     status_.copy_tooltip(v.route.empty() ? nullptr : ("Connected through " + v.route).c_str());
-    control_.copy_label(screen::control_label(v.consent.control).c_str());
+    control_.copy_label(control_text(v).c_str());
     files_.copy_label(screen::files_label(v.consent.files).c_str());
     control_.color(rgb(v.consent.control ? kColorControlOn : kColorOff));
     files_.color(rgb(v.consent.files ? kColorFilesOn : kColorOff));
@@ -166,6 +194,10 @@ void Window::refresh() {
     else end_.deactivate();
     if (v.phase == Phase::connected) send_.activate();
     else send_.deactivate();
+    if (v.phase != Phase::connected && viewer_.frame_w() > 0) {  // the customer's picture goes with them
+        viewer_.clear_frame();
+        layout_viewer();
+    }
     refresh_transfers();
     redraw();
 }

@@ -9,7 +9,10 @@
 #include <FL/Fl_Browser.H>
 #include <FL/Fl_Button.H>
 #include <FL/Fl_Double_Window.H>
+#include <FL/Fl_File_Chooser.H>
 #include <FL/Fl_Scroll.H>
+
+#include <memory>
 
 #include "desk_app.h"
 #include "viewer_widget.h"
@@ -34,7 +37,9 @@ private:
     static void on_end(Fl_Widget*, void* self);
     static void on_scale(Fl_Widget*, void* self);
     static void on_send(Fl_Widget*, void* self);
+    static void on_chosen(Fl_File_Chooser* fc, void* self);
     void layout_viewer();
+    void label_scale();
     void layout_panel();  // screen area above, transfer panel (if shown) below
     void refresh_transfers();
 
@@ -54,6 +59,7 @@ private:
     Fl_Browser transfers_;
     Fl_Box message_;  // the last failure, e.g. the customer's F12 is off
     bool panel_ = false;  // shown from the first transfer on
+    std::unique_ptr<Fl_File_Chooser> chooser_;  // made at the first "Send file...", kept for its folder
 };
 
 }  // namespace desk

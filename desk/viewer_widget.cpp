@@ -1,5 +1,7 @@
 #include "viewer_widget.h"
 
+#include "scale.h"
+
 #include "dropped_files.h"
 
 #include <FL/Fl.H>
@@ -33,6 +35,16 @@ void ViewerWidget::resize_frame(int w, int h) {
     fw_ = w;
     fh_ = h;
     rgb_.assign(static_cast<std::size_t>(w) * h * 3, 0);
+}
+
+void ViewerWidget::clear_frame() {
+    std::lock_guard<std::mutex> lk(mu_);
+    fw_ = fh_ = 0;
+    rgb_.clear();
+    rgb_.shrink_to_fit();
+    scaled_.clear();
+    cursor_ = {};
+    cursor_rgba_.clear();
 }
 
 void ViewerWidget::copy_rect(const std::uint32_t* src, screen::Rect r) {
@@ -80,18 +92,11 @@ void ViewerWidget::draw_cursor(double scale) {
     img.draw(x() + static_cast<int>(cursor_.x * scale) - s.xhot, y() + static_cast<int>(cursor_.y * scale) - s.yhot);
 }
 
-// Nearest neighbour into the widget, keeping the aspect ratio.
+// Area-averaged into the widget, keeping the aspect ratio (scale.h).
 void ViewerWidget::draw_scaled() {
     double s = std::min(static_cast<double>(w()) / fw_, static_cast<double>(h()) / fh_);
     int dw = std::max(1, static_cast<int>(fw_ * s)), dh = std::max(1, static_cast<int>(fh_ * s));
-    scaled_.resize(static_cast<std::size_t>(dw) * dh * 3);
-    for (int y = 0; y < dh; ++y) {
-        int sy = std::min(fh_ - 1, static_cast<int>(y / s));
-        for (int x = 0; x < dw; ++x) {
-            int sx = std::min(fw_ - 1, static_cast<int>(x / s));
-            std::copy_n(&rgb_[(static_cast<std::size_t>(sy) * fw_ + sx) * 3], 3, &scaled_[(static_cast<std::size_t>(y) * dw + x) * 3]);
-        }
-    }
+    scale_area(rgb_, fw_, fh_, scaled_, dw, dh);
     fl_draw_image(scaled_.data(), x(), y(), dw, dh, 3);
 }
 

@@ -18,6 +18,8 @@ public:
 
     // Viewer thread: keep our own RGB copy so drawing never waits for the network.
     void resize_frame(int w, int h);
+    // FLTK thread, after the session ended: forget the picture and the pointer.
+    void clear_frame();
     void copy_rect(const std::uint32_t* src, screen::Rect r);
 
     // Viewer thread: the customer's pointer (drawn over the picture).

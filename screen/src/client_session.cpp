@@ -6,7 +6,8 @@ namespace screen {
 
 ClientSession::ClientSession(CustomerSide side, std::string name, ConsentState initial, ClientEvents ev)
     : side_(side), name_(std::move(name)), ev_(std::move(ev)), consent_(initial),
-      gate_(side.injector, consent_), server_(side.capture, gate_) {}
+      gate_(side.injector, consent_), server_(side.capture, gate_),
+      presence_(side.notice, side.local, consent_, ev_.on_status) {}
 
 void ClientSession::toggle(Hotkey k) {
     if (k == Hotkey::control) consent_.toggle_control();
@@ -17,6 +18,7 @@ void ClientSession::toggle(Hotkey k) {
 // are released, then both screens learn the new state.
 void ClientSession::on_consent_change(ConsentState s) {
     if (!s.control) gate_.revoke();
+    presence_.consent_changed(s);
     if (ev_.on_consent) ev_.on_consent(s);
     std::lock_guard<std::mutex> lk(mu_);
     try {
@@ -46,6 +48,7 @@ std::string ClientSession::run(Channels ch) {
     }
     consent_.on_change([this](ConsentState s) { on_consent_change(s); });
     start_hotkeys();
+    presence_.start();
     std::thread screen([&] {
         std::string err = server_.serve(ch.rfb);
         wait_reader(kReasonGrace);  // a bye may be on its way: prefer its reason
@@ -56,6 +59,7 @@ std::string ClientSession::run(Channels ch) {
     closer.join();
     screen.join();
     consent_.end();  // rights die with the session
+    presence_.stop();
     side_.hotkeys.stop();
     std::lock_guard<std::mutex> lk(mu_);
     ctl_.reset();
@@ -64,6 +68,7 @@ std::string ClientSession::run(Channels ch) {
 }
 
 void ClientSession::handle(const Message& m) {
+    if (m.type == MessageType::hello) presence_.set_supporter(m.name);
     if (m.type == MessageType::hello && ev_.on_peer) ev_.on_peer(m.name);
     if (m.type == MessageType::ping) {
         std::lock_guard<std::mutex> lk(mu_);

@@ -20,6 +20,10 @@ void Consent::toggle_files() {
     change([](ConsentState& s) { s.files = !s.files; });
 }
 
+void Consent::withdraw_control() {
+    change([](ConsentState& s) { s.control = false; });
+}
+
 void Consent::set(ConsentState s) {
     change([&](ConsentState& cur) { cur = s; });
 }

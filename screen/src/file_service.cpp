@@ -115,6 +115,15 @@ void FileService::stop() {
     limited_.reset();
 }
 
+void FileService::forget() {
+    {
+        std::lock_guard<std::mutex> lk(mu_);
+        rows_.clear();
+        by_id_.clear();
+    }
+    notify();
+}
+
 void FileService::reader_loop() {
     ep_->run();
     {

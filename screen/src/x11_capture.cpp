@@ -21,7 +21,7 @@ Display* open_display(const std::string& name) {
 
 class X11Capture : public Capture {
 public:
-    explicit X11Capture(const std::string& name) : dpy_(open_display(name)) {
+    explicit X11Capture(const std::string& name) : dpy_(open_display(name)), events_(open_display(name)) {
         int scr = DefaultScreen(dpy_);
         root_ = RootWindow(dpy_, scr);
         w_ = DisplayWidth(dpy_, scr);
@@ -30,9 +30,9 @@ public:
         int err;
         int fixes_event, major = 4, minor = 0;
         if (XFixesQueryExtension(dpy_, &fixes_event, &err)) fixes_ = XFixesQueryVersion(dpy_, &major, &minor);
-        if (XDamageQueryExtension(dpy_, &damage_event_, &err))
-            damage_ = XDamageCreate(dpy_, root_, XDamageReportNonEmpty);
-        XFlush(dpy_);
+        if (XDamageQueryExtension(events_, &damage_event_, &err))
+            damage_ = XDamageCreate(events_, RootWindow(events_, scr), XDamageReportNonEmpty);
+        XFlush(events_);
     }
     ~X11Capture() override {
         if (shm_img_) {
@@ -41,21 +41,29 @@ public:
             shmdt(shm_.shmaddr);
         }
         XCloseDisplay(dpy_);
+        XCloseDisplay(events_);
     }
-    int change_fd() const override { return damage_ ? ConnectionNumber(dpy_) : -1; }
+    int change_fd() const override { return damage_ ? ConnectionNumber(events_) : -1; }
 
-    // Drains the X queue; any DamageNotify means "changed". Subtracting the
-    // damage re-arms the NonEmpty report for the next change.
+    // Drains the events connection; any DamageNotify means "changed".
+    // Subtracting the damage re-arms the NonEmpty report for the next change.
+    // Rounds until one finds nothing: xcb reads what the server sent while
+    // it writes the Subtract, and a notification left in its buffer would
+    // never make change_fd readable (a stall until the safety grab). The
+    // last XPending flushed everything and read nothing more.
     bool take_changes() override {
         if (!damage_) return true;
         bool changed = false;
-        while (XPending(dpy_)) {
-            XEvent ev;
-            XNextEvent(dpy_, &ev);
-            if (ev.type == damage_event_ + XDamageNotify) changed = true;
+        for (bool round = true; round;) {
+            round = false;
+            while (XPending(events_)) {
+                XEvent ev;
+                XNextEvent(events_, &ev);
+                if (ev.type == damage_event_ + XDamageNotify) round = true;
+            }
+            if (round) XDamageSubtract(events_, damage_, None, None);
+            changed = changed || round;
         }
-        if (changed) XDamageSubtract(dpy_, damage_, None, None);
-        XFlush(dpy_);
         return changed;
     }
 
@@ -141,7 +149,14 @@ private:
         }
     }
 
+    // Two connections, because a reply read on a connection also reads the
+    // events queued before it into Xlib's queue, where poll() on the socket
+    // no longer sees them: the pointer polling (a round trip every 30 ms) on
+    // the damage connection swallowed "screen changed" until the 1 s safety
+    // grab (issue 16). `events_` carries only DamageNotify and is read only
+    // by take_changes(); `dpy_` does every round trip (images, pointer).
     Display* dpy_;
+    Display* events_;
     Window root_;
     int w_ = 0, h_ = 0;
     XShmSegmentInfo shm_{};

@@ -4,6 +4,7 @@
 #include <X11/Xlib.h>
 #include <X11/extensions/XTest.h>
 
+#include "injected_input.h"
 #include "screen/x11.h"
 
 namespace screen {
@@ -14,8 +15,9 @@ constexpr int kButtons = 5;
 
 class X11Injector : public InputInjector {
 public:
-    explicit X11Injector(const std::string& name)
-        : dpy_(XOpenDisplay(name.empty() ? nullptr : name.c_str())) {
+    // `sent` (may be null) learns every event before it goes out.
+    X11Injector(const std::string& name, std::shared_ptr<InjectedInput> sent)
+        : dpy_(XOpenDisplay(name.empty() ? nullptr : name.c_str())), sent_(std::move(sent)) {
         if (!dpy_) throw std::runtime_error("cannot open X display '" + name + "'");
         int ev, err, maj, min;
         if (!XTestQueryExtension(dpy_, &ev, &err, &maj, &min))
@@ -25,6 +27,7 @@ public:
 
     void pointer(int x, int y, int mask) override {
         std::lock_guard<std::mutex> lk(mu_);
+        if (sent_) sent_->motion(x, y);
         XTestFakeMotionEvent(dpy_, -1, x, y, CurrentTime);
         for (int b = 0; b < kButtons; ++b) {
             bool was = buttons_ & (1 << b), now = mask & (1 << b);
@@ -39,6 +42,7 @@ public:
         std::lock_guard<std::mutex> lk(mu_);
         KeyCode code = XKeysymToKeycode(dpy_, keysym);
         if (code == 0) return;
+        if (sent_ && down) sent_->key(code);
         XTestFakeKeyEvent(dpy_, code, down, CurrentTime);
         XFlush(dpy_);
     }
@@ -46,13 +50,18 @@ public:
 private:
     std::mutex mu_;
     Display* dpy_;
+    std::shared_ptr<InjectedInput> sent_;
     int buttons_ = 0;
 };
 
 }  // namespace
 
 std::unique_ptr<InputInjector> make_x11_injector(const std::string& display) {
-    return std::make_unique<X11Injector>(display);
+    return std::make_unique<X11Injector>(display, nullptr);
+}
+
+std::unique_ptr<InputInjector> make_x11_injector(const std::string& display, std::shared_ptr<InjectedInput> sent) {
+    return std::make_unique<X11Injector>(display, std::move(sent));
 }
 
 }  // namespace screen

@@ -150,6 +150,19 @@ void paint(const std::string& display, const screen::Frame& f, int x, int y) {
     XCloseDisplay(d);
 }
 
+Painter::Painter(const std::string& display) : dpy_(XOpenDisplay(display.c_str())) {
+    if (!dpy_) throw std::runtime_error("cannot open " + display);
+}
+
+Painter::~Painter() { XCloseDisplay(dpy_); }
+
+void Painter::fill(int x, int y, int w, int h, std::uint32_t rgb) {
+    GC gc = DefaultGC(dpy_, DefaultScreen(dpy_));
+    XSetForeground(dpy_, gc, rgb);  // 24-bit TrueColor: the pixel value is the color
+    XFillRectangle(dpy_, DefaultRootWindow(dpy_), gc, x, y, w, h);
+    XSync(dpy_, False);
+}
+
 screen::Frame grab(const std::string& display) {
     Display* d = XOpenDisplay(display.c_str());
     if (!d) throw std::runtime_error("cannot open " + display);

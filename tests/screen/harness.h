@@ -64,6 +64,18 @@ std::string temp_dir();
 screen::Frame make_pattern(int width, int height, int seed = 0);
 // Paints `f` onto the root window of `display` at (x, y) and waits (XSync).
 void paint(const std::string& display, const screen::Frame& f, int x = 0, int y = 0);
+// A connection kept open to fill rectangles on the root window of `display`
+// quickly (one XFillRectangle + XSync each), like a program drawing.
+class Painter {
+public:
+    explicit Painter(const std::string& display);
+    ~Painter();
+    // Returns once the X server has drawn it. rgb: 0x00RRGGBB.
+    void fill(int x, int y, int w, int h, std::uint32_t rgb);
+private:
+    Display* dpy_;
+};
+
 // The root window's pixels through plain XGetImage (independent of screen::).
 screen::Frame grab(const std::string& display);
 // Number of pixels that differ (exact comparison); sizes must match.

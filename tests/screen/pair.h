@@ -3,7 +3,9 @@
 // tunnel's Mux channels when the lead wires the squid test (test 2).
 #pragma once
 
+#include <chrono>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 #include "screen/client_session.h"
@@ -26,14 +28,22 @@ struct StreamChannels {
 class Pair {
 public:
     Pair(const std::string& display, screen::Channels client_ch, screen::Channels desk_ch,
-         screen::ViewerOptions opts = {}, screen::ConsentState initial = {})
+         screen::ViewerOptions opts = {}, screen::ConsentState initial = {},
+         std::chrono::milliseconds desk_delay = std::chrono::milliseconds(0), bool presence = false)
         : capture_(screen::make_x11_capture(display)),
-          injector_(screen::make_x11_injector(display)),
+          input_(screen::make_x11_input(display)),
           hotkeys_(screen::make_x11_hotkeys(display)),
-          client_(screen::CustomerSide{*capture_, *injector_, *hotkeys_}, "Customer", initial, {}),
+          notice_(presence ? screen::make_x11_control_notice(display) : nullptr),
+          client_(screen::CustomerSide{*capture_, *input_.injector, *hotkeys_, notice_.get(),
+                                       presence ? input_.local.get() : nullptr},
+                  "Customer", initial, events()),
           desk_("Supporter", opts, {}, {}) {
         client_thread_ = std::thread([this, client_ch] { client_end_ = client_.run(client_ch); });
-        desk_thread_ = std::thread([this, desk_ch] { desk_end_ = desk_.run(desk_ch); });
+        // desk_delay: the desk arriving late (the client's first bytes wait in the stream).
+        desk_thread_ = std::thread([this, desk_ch, desk_delay] {
+            std::this_thread::sleep_for(desk_delay);
+            desk_end_ = desk_.run(desk_ch);
+        });
     }
     ~Pair() {
         stop();
@@ -48,12 +58,29 @@ public:
     screen::ClientSession& client() { return client_; }
     screen::DeskSession& desk() { return desk_; }
     screen::Viewer& viewer() { return desk_.viewer(); }
+    // The customer's status line (ClientEvents::on_status), last sentence.
+    std::string status() {
+        std::lock_guard<std::mutex> lk(status_mu_);
+        return status_;
+    }
     std::string client_end_, desk_end_;
 
 private:
+    screen::ClientEvents events() {
+        screen::ClientEvents ev;
+        ev.on_status = [this](const std::string& s) {
+            std::lock_guard<std::mutex> lk(status_mu_);
+            status_ = s;
+        };
+        return ev;
+    }
+
+    std::mutex status_mu_;
+    std::string status_;
     std::unique_ptr<screen::Capture> capture_;
-    std::unique_ptr<screen::InputInjector> injector_;
+    screen::X11Input input_;  // the injector; its watcher only with `presence`
     std::unique_ptr<screen::Hotkeys> hotkeys_;
+    std::unique_ptr<screen::ControlNotice> notice_;  // only with `presence`
     screen::ClientSession client_;
     screen::DeskSession desk_;
     std::thread client_thread_, desk_thread_;

@@ -86,9 +86,16 @@ TEST_CASE("GUI: code shown, connected, permissions toggled, disconnected") {
     }
 
     SECTION("F11 and F12 on the customer's display show on both windows") {
+        CHECK(read_status(ds)["control_text"] == "Alice has control (view only)");  // who, not a key to press
+        dw.click({300, kDeskBar + 200});  // a click on her screen without control: told why, not ignored
+        CHECK(wait_status(ds, "status", "Alice has not given you control, so your clicks and keys are not sent. "
+                                        "Ask Alice to press F11 on their keyboard."));
         REQUIRE(xdotool(customer.name(), {"key", "F11"}) == 0);
         REQUIRE(wait_status(ds, "control", "on"));
         CHECK(wait_status(cs, "control", "on"));
+        CHECK(wait_status(ds, "control_text", "You control Alice's computer"));
+        // The customer's whole screen says so, on top (tests/screen/test_presence.cpp for the rest).
+        CHECK(wait_until([&] { return grab(customer.name()).at(20, 5) == kControlOn; }));
         CHECK(cw.pixel_is(kClientControl, kControlOn));
         CHECK(dw.pixel_is(kDeskControl, kControlOn));
         REQUIRE(xdotool(customer.name(), {"key", "F12"}) == 0);

@@ -6,6 +6,7 @@
 #include <future>
 
 #include "screen/consent.h"
+#include "screen/control_presence.h"
 #include "screen/control_channel.h"
 #include "screen/control_protocol.h"
 #include "screen/desk_session.h"
@@ -83,6 +84,58 @@ TEST_CASE("consent: view-only by default, toggles, end drops every right") {
     CHECK_FALSE(c.allows_control());
     REQUIRE(seen.size() == 4);
     CHECK(seen.back() == ConsentState{});
+}
+
+namespace {
+// The platform pieces of ControlPresence, recording what they were asked.
+struct FakeNotice : screen::ControlNotice {
+    bool shown = false;
+    std::string supporter;
+    std::function<void()> stop;
+    void show(const std::string& who, std::function<void()> on_stop) override {
+        shown = true;
+        supporter = who;
+        stop = std::move(on_stop);
+    }
+    void hide() override { shown = false; }
+};
+struct FakeLocalInput : screen::LocalInput {
+    Callback cb;
+    void start(Callback c) override { cb = std::move(c); }
+    void stop() override { cb = nullptr; }
+};
+}  // namespace
+
+TEST_CASE("control presence: the bar follows control; the customer's hand or Stop withdraws control only") {
+    Consent c(ConsentState{false, true});
+    FakeNotice notice;
+    FakeLocalInput local;
+    std::vector<std::string> said;
+    screen::ControlPresence p(&notice, &local, c, [&](const std::string& s) { said.push_back(s); });
+    c.on_change([&](ConsentState s) { p.consent_changed(s); });
+    p.start();
+    p.set_supporter("Bob");
+    REQUIRE(local.cb);
+    local.cb("moved the mouse");  // control is off: nothing to take back
+    CHECK(said.empty());
+
+    c.toggle_control();
+    CHECK(notice.shown);
+    CHECK(notice.supporter == "Bob");
+    local.cb("moved the mouse");
+    CHECK(c.state() == ConsentState{false, true});  // file transfer untouched
+    CHECK_FALSE(notice.shown);
+    REQUIRE(said.size() == 1);
+    CHECK(said[0] == "You moved the mouse, so Bob no longer controls your computer. "
+                     "Press F11 to let them control it again.");
+
+    c.toggle_control();
+    REQUIRE(notice.stop);
+    notice.stop();  // the bar's Stop button
+    CHECK_FALSE(c.allows_control());
+    CHECK(said.back().find("You clicked Stop, so Bob") == 0);
+    p.stop();
+    CHECK_FALSE(local.cb);
 }
 
 namespace {

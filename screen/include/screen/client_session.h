@@ -16,6 +16,7 @@
 #include "screen/consent.h"
 #include "screen/control_channel.h"
 #include "screen/control_ending.h"
+#include "screen/control_presence.h"
 #include "screen/input_gate.h"
 #include "screen/platform.h"
 #include "screen/vnc_server.h"
@@ -27,6 +28,8 @@ struct CustomerSide {
     Capture& capture;
     InputInjector& injector;
     Hotkeys& hotkeys;
+    ControlNotice* notice = nullptr;  // optional: the bar on top while control is on
+    LocalInput* local = nullptr;      // optional: the customer's own input takes control back
 };
 
 // All callbacks may run on any session thread; keep them short.
@@ -63,6 +66,7 @@ private:
     Consent consent_;
     InputGate gate_;
     ScreenServer server_;
+    ControlPresence presence_;
 };
 
 }  // namespace screen

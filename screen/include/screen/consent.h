@@ -33,6 +33,8 @@ public:
     void toggle_control();
     void toggle_files();
     void set(ConsentState s);
+    // The customer took control back: control off, files unchanged.
+    void withdraw_control();
     // Session over: nothing is allowed any more, toggles are ignored.
     void end();
 

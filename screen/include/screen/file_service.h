@@ -76,6 +76,9 @@ public:
     // F12 moved (client): off stops every transfer at once (partials kept).
     void consent_changed(bool allowed);
     std::vector<TransferRow> rows() const;
+    // Forgets every row: the session ended and the next customer must not
+    // see this one's files (issue 16). After stop(), before the next start().
+    void forget();
 
 private:
     void reader_loop();

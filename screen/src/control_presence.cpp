@@ -1,0 +1,55 @@
+#include "screen/control_presence.h"
+
+#include <stdexcept>
+
+namespace screen {
+
+void ControlPresence::start() {
+    if (!local_) return;
+    try {
+        local_->start([this](const std::string& what) { take_back(what); });
+        std::lock_guard<std::mutex> lk(mu_);
+        watching_ = true;
+    } catch (const std::exception& e) {
+        // Control still works and the notice still shows; only the shortcut is gone.
+        if (status_) status_(std::string(e.what()) + ". Press F11 or click Stop on the bar to take control back.");
+    }
+}
+
+void ControlPresence::stop() {
+    if (notice_) notice_->hide();
+    bool was;
+    {
+        std::lock_guard<std::mutex> lk(mu_);
+        was = watching_;
+        watching_ = false;
+    }
+    if (was) local_->stop();
+}
+
+void ControlPresence::set_supporter(const std::string& name) {
+    std::lock_guard<std::mutex> lk(mu_);
+    supporter_ = name;
+}
+
+std::string ControlPresence::supporter() const {
+    std::lock_guard<std::mutex> lk(mu_);
+    return supporter_;  // "" until their hello
+}
+
+void ControlPresence::consent_changed(ConsentState s) {
+    if (!notice_) return;
+    if (s.control) notice_->show(supporter(), [this] { take_back("clicked Stop"); });
+    else notice_->hide();
+}
+
+void ControlPresence::take_back(const std::string& what) {
+    if (!consent_.allows_control()) return;
+    consent_.withdraw_control();
+    std::string who = supporter().empty() ? "your supporter" : supporter();
+    if (status_)
+        status_("You " + what + ", so " + who +
+                " no longer controls your computer. Press F11 to let them control it again.");
+}
+
+}  // namespace screen
