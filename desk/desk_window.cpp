@@ -4,7 +4,7 @@
 #include <FL/Fl_Native_File_Chooser.H>
 #include <cstdio>
 
-#include "screen/status.h"
+#include "remote/status.h"
 
 namespace desk {
 namespace {
@@ -131,8 +131,8 @@ void Window::refresh_transfers() {
     transfers_.clear();
     std::string problem;
     for (const auto& r : rows) {
-        transfers_.add(screen::transfer_line(r, "customer").c_str());
-        if (r.state == screen::TransferState::failed) problem = r.name + ": " + r.text;
+        transfers_.add(remote::transfer_line(r, "customer").c_str());
+        if (r.state == remote::TransferState::failed) problem = r.name + ": " + r.text;
     }
     if (!rows.empty()) transfers_.bottomline(transfers_.size());
     message_.copy_label(problem.c_str());
@@ -151,8 +151,8 @@ void Window::refresh() {
     validity_.copy_label(v.phase == Phase::waiting ? v.code_valid.c_str() : "");
     status_.copy_label((v.status + sas).c_str());
     status_.copy_tooltip(v.route.empty() ? nullptr : ("Connected through " + v.route).c_str());
-    control_.copy_label(screen::control_label(v.consent.control).c_str());
-    files_.copy_label(screen::files_label(v.consent.files).c_str());
+    control_.copy_label(remote::control_label(v.consent.control).c_str());
+    files_.copy_label(remote::files_label(v.consent.files).c_str());
     control_.color(rgb(v.consent.control ? kColorControlOn : kColorOff));
     files_.color(rgb(v.consent.files ? kColorFilesOn : kColorOff));
     control_.labelcolor(v.consent.control ? FL_WHITE : FL_BLACK);

@@ -19,14 +19,14 @@ struct StreamChannels {
         session::make_stream_pair();
     std::pair<std::unique_ptr<session::ByteStream>, std::unique_ptr<session::ByteStream>> rfb =
         session::make_stream_pair();
-    screen::Channels client() { return {*control.first, *rfb.first}; }
-    screen::Channels desk() { return {*control.second, *rfb.second}; }
+    remote::Channels client() { return {*control.first, *rfb.first}; }
+    remote::Channels desk() { return {*control.second, *rfb.second}; }
 };
 
 class Pair {
 public:
-    Pair(const std::string& display, screen::Channels client_ch, screen::Channels desk_ch,
-         screen::ViewerOptions opts = {}, screen::ConsentState initial = {})
+    Pair(const std::string& display, remote::Channels client_ch, remote::Channels desk_ch,
+         screen::ViewerOptions opts = {}, remote::ConsentState initial = {})
         : capture_(screen::make_x11_capture(display)),
           injector_(screen::make_x11_injector(display)),
           hotkeys_(screen::make_x11_hotkeys(display)),
