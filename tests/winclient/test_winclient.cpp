@@ -25,6 +25,23 @@ using test_support::write_random_file;
 
 namespace {
 
+// Waits until both status files show the same non-empty auth string.
+std::string wait_same_auth(const Session& s) {
+    REQUIRE(wait_until([&] { return !read_status(s.client_status)["auth"].empty(); }, 90s));
+    std::string auth = read_status(s.client_status)["auth"];
+    CHECK(read_status(s.desk_status)["auth"] == auth);
+    return auth;
+}
+
+// The file `name` sent by one side arrived whole at the other: both rows
+// done, the SHA-256 of `source` and `arrived` equal.
+void check_arrived(const Session& s, const std::string& name, const std::string& source, const std::string& arrived) {
+    INFO(name);
+    REQUIRE(wait_named_state(s.desk_status, name, "done", 240s));
+    REQUIRE(wait_named_state(s.client_status, name, "done", 240s));
+    CHECK(test_support::sha256_file(arrived) == test_support::sha256_file(source));
+}
+
 test_support::SquidOptions squid_options() {
     test_support::SquidOptions o;
     o.hosts = {{"localhost", "127.0.0.1"}};

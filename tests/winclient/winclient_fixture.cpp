@@ -1,8 +1,6 @@
 #include "winclient_fixture.h"
 
-#include <catch2/catch.hpp>
-
-#include "support/sha256.h"
+#include <stdexcept>
 
 namespace wintest {
 
@@ -48,30 +46,24 @@ Session::Session(const Args& desk_route, const Args& desk_extra) {
     o.unset_env = {"http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "DISPLAY"};
     o.stdin_path = "/dev/null";
     desk = std::make_unique<test_support::Process>(o);
-    REQUIRE(wait_until([&] { return code().size() == 6; }, 30s));
+    if (!wait_until([&] { return code().size() == 6; }, 30s))
+        throw std::runtime_error("tether-desk showed no code within 30 s");
 }
 
 std::string Session::code() const { return read_status(desk_status)["code"]; }
 
+Args client_args(const Session& s, const std::string& download_dir) {
+    return {"--headless", "--code", s.code(), "--allow-files", "--status-file", s.client_status, "--download-dir",
+            download_dir};
+}
+
 void Session::start_client(const Args& route, const Args& extra) {
+    client = std::make_unique<test_support::Process>(exe_options(client_args(*this, "Z:" + client_in.path()) + route + extra));
+}
+
+void Session::start_linux_client(const std::string& display, const Args& route, const Args& extra) {
     client = std::make_unique<test_support::Process>(
-        exe_options(Args{"--headless", "--code", code(), "--allow-files", "--status-file", client_status,
-                         "--download-dir", "Z:" + client_in.path()} +
-                    route + extra));
-}
-
-std::string wait_same_auth(const Session& s) {
-    REQUIRE(wait_until([&] { return !read_status(s.client_status)["auth"].empty(); }, 90s));
-    std::string auth = read_status(s.client_status)["auth"];
-    CHECK(read_status(s.desk_status)["auth"] == auth);
-    return auth;
-}
-
-void check_arrived(const Session& s, const std::string& name, const std::string& source, const std::string& arrived) {
-    INFO(name);
-    REQUIRE(wait_named_state(s.desk_status, name, "done", 240s));
-    REQUIRE(wait_named_state(s.client_status, name, "done", 240s));
-    CHECK(test_support::sha256_file(arrived) == test_support::sha256_file(source));
+        linux_client_options(client_args(*this, client_in.path()) + Args{"--display", display} + route + extra));
 }
 
 }  // namespace wintest

@@ -36,12 +36,14 @@ Args relay_args(const test_support::Relay& relay);
 class Session {
 public:
     // Starts the desk (`desk_route`: how it reaches the relay; `desk_extra`:
-    // e.g. --send-file) and waits for its code.
+    // e.g. --send-file) and waits for its code (throws after 30 s).
     Session(const Args& desk_route, const Args& desk_extra = {});
     // Starts tether-client.exe with the desk's code, --allow-files, its own
     // status file and download folder (a Z: path, as a Windows user's would
     // be), plus `route` and `extra`.
     void start_client(const Args& route, const Args& extra = {});
+    // The same with the Linux tether-client serving `display` (bench/winclient).
+    void start_linux_client(const std::string& display, const Args& route, const Args& extra = {});
     std::string code() const;
 
     Scratch dir, desk_in, client_in;
@@ -49,10 +51,8 @@ public:
     std::unique_ptr<test_support::Process> desk, client;
 };
 
-// Waits until both status files show the same non-empty auth string.
-std::string wait_same_auth(const Session& s);
-// The file `name` sent by one side arrived whole at the other: both rows
-// done, the SHA-256 of `source` and `arrived` equal.
-void check_arrived(const Session& s, const std::string& name, const std::string& source, const std::string& arrived);
+// The arguments both clients get: the desk's code, --allow-files, their
+// status file and download folder (`download_dir` as the program sees it).
+Args client_args(const Session& s, const std::string& download_dir);
 
 }  // namespace wintest
