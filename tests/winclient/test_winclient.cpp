@@ -27,7 +27,9 @@ namespace {
 
 // Waits until both status files show the same non-empty auth string.
 std::string wait_same_auth(const Session& s) {
+    // Each side writes its status file when its own handshake ends: either may be first.
     REQUIRE(wait_until([&] { return !read_status(s.client_status)["auth"].empty(); }, 90s));
+    REQUIRE(wait_until([&] { return !read_status(s.desk_status)["auth"].empty(); }, 30s));
     std::string auth = read_status(s.client_status)["auth"];
     CHECK(read_status(s.desk_status)["auth"] == auth);
     return auth;
