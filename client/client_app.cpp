@@ -1,6 +1,6 @@
 #include "client_app.h"
 
-#include "screen/status.h"
+#include "remote/status.h"
 #include "screen/x11.h"
 
 namespace client {
@@ -8,8 +8,8 @@ namespace {
 
 // The file channel obeys F12 of the session being served: the predicate is
 // checked for every offer and chunk (files::Options::consent).
-screen::FileServiceOptions file_options(const Config& cfg, std::atomic<screen::ClientSession*>& live) {
-    screen::FileServiceOptions o;
+remote::FileServiceOptions file_options(const Config& cfg, std::atomic<screen::ClientSession*>& live) {
+    remote::FileServiceOptions o;
     o.download_dir = cfg.download_dir;
     o.rate_limit = cfg.file_rate_limit;
     o.consent = [&live] {
@@ -21,7 +21,7 @@ screen::FileServiceOptions file_options(const Config& cfg, std::atomic<screen::C
 
 }  // namespace
 
-App::App(Config cfg, std::unique_ptr<screen::ClientConnector> connector)
+App::App(Config cfg, std::unique_ptr<remote::ClientConnector> connector)
     : cfg_(std::move(cfg)), connector_(std::move(connector)),
       files_(file_options(cfg_, consent_of_), [this] { update([](View&) {}); }) {
     update([](View&) {});  // first status file
@@ -35,17 +35,7 @@ App::~App() {
 void App::update(const std::function<void(View&)>& f) {
     std::lock_guard<std::mutex> lk(mu_);
     f(view_);
-    std::vector<std::pair<std::string, std::string>> kv{{"status", view_.status},
-                                                        {"peer", view_.peer},
-                                                        {"auth", view_.auth},
-                                                        {"route", view_.route},
-                                                        {"control", view_.consent.control ? "on" : "off"},
-                                                        {"files", view_.consent.files ? "on" : "off"},
-                                                        {"active", view_.active ? "yes" : "no"},
-                                                        {"download_dir", cfg_.download_dir}};
-    auto transfers = screen::transfer_status_lines(files_.rows());
-    kv.insert(kv.end(), transfers.begin(), transfers.end());
-    screen::write_status_file(cfg_.status_file, kv);
+    remote::write_status_file(cfg_.status_file, remote::customer_status_lines(view_, cfg_.download_dir, files_.rows()));
     if (notify_) notify_();
 }
 
@@ -101,7 +91,7 @@ void App::run_session(const std::string& code) {
         ev.on_peer = [this](const std::string& n) {
             update([&](View& v) { v.peer = n; v.status = "Connected to " + (n.empty() ? "your supporter" : n); });
         };
-        ev.on_consent = [this](screen::ConsentState s) {
+        ev.on_consent = [this](remote::ConsentState s) {
             update([&](View& v) { v.consent = s; });
             files_.consent_changed(s.files);  // off: every transfer stops now, both ways
         };
@@ -133,7 +123,7 @@ namespace {
 // File transfer on the session's file channel for as long as this lives.
 class FilesRunning {
 public:
-    FilesRunning(screen::FileService& files, std::atomic<screen::ClientSession*>& live,
+    FilesRunning(remote::FileService& files, std::atomic<screen::ClientSession*>& live,
                  screen::ClientSession& session, session::ByteStream& channel)
         : files_(files), live_(live) {
         live_ = &session;  // before start(): the first offer may come at once
@@ -150,14 +140,14 @@ public:
     }
 
 private:
-    screen::FileService& files_;
+    remote::FileService& files_;
     std::atomic<screen::ClientSession*>& live_;
 };
 
 }  // namespace
 
 // The screen session and file transfer over one link, until the session ends.
-std::string App::serve(screen::ClientSession& session, screen::Channels ch) {
+std::string App::serve(screen::ClientSession& session, remote::Channels ch) {
     std::unique_ptr<FilesRunning> files;
     if (ch.file) {
         try {

@@ -1,5 +1,5 @@
 // tether-client without its window: connects, runs one ClientSession at a
-// time with file transfer beside it (screen::FileService on the file
+// time with file transfer beside it (remote::FileService on the file
 // channel, allowed only while F12 is on), keeps the visible state (status
 // line, supporter, permissions, transfers) and mirrors it to --status-file.
 // The FLTK window and the headless mode both drive this class; it never
@@ -14,9 +14,10 @@
 #include <thread>
 #include <vector>
 
-#include "screen/channels.h"
+#include "remote/channels.h"
 #include "screen/client_session.h"
-#include "screen/file_service.h"
+#include "remote/file_service.h"
+#include "remote/status.h"
 
 namespace client {
 
@@ -24,26 +25,18 @@ struct Config {
     std::string display;      // X display to serve; empty = $DISPLAY
     std::string name;         // shown to the supporter
     std::string status_file;  // optional
-    screen::ConsentState initial;  // --allow-control / --allow-files
+    remote::ConsentState initial;  // --allow-control / --allow-files
     std::string download_dir;      // received files (--download-dir)
     std::vector<std::string> send_files;  // offered once connected (--send-file)
     std::uint64_t file_rate_limit = 0;    // bytes/s on the file channel, 0 = none
 };
 
-// What the window shows. Copied out under the lock.
-struct View {
-    std::string status = "Type the code your supporter gave you, then Connect.";
-    std::string peer;
-    std::string auth;  // short authentication string to compare on the phone
-    std::string route;  // how the session reaches the peer (SessionLink::route)
-    screen::ConsentState consent;
-    bool active = false;  // connecting or connected
-    bool failed = false;  // the last attempt never reached the supporter (headless: exit 2)
-};
+// What the window shows (remote/status.h). Copied out under the lock.
+using View = remote::CustomerView;
 
 class App {
 public:
-    App(Config cfg, std::unique_ptr<screen::ClientConnector> connector);
+    App(Config cfg, std::unique_ptr<remote::ClientConnector> connector);
     ~App();
 
     // Called on any thread after the View changed (the window wakes FLTK).
@@ -58,15 +51,15 @@ public:
     // Offers a file to the supporter (any thread; hashing runs on a worker).
     // Refused by the library while F12 is off; the row says why.
     void send_file(const std::string& path) { files_.send(path); }
-    std::vector<screen::TransferRow> transfers() const { return files_.rows(); }
+    std::vector<remote::TransferRow> transfers() const { return files_.rows(); }
 
 private:
     void run_session(const std::string& code);
     void update(const std::function<void(View&)>& f);
-    std::string serve(screen::ClientSession& session, screen::Channels ch);
+    std::string serve(screen::ClientSession& session, remote::Channels ch);
 
     Config cfg_;
-    std::unique_ptr<screen::ClientConnector> connector_;
+    std::unique_ptr<remote::ClientConnector> connector_;
     std::function<void()> notify_;
     mutable std::mutex mu_;
     View view_;
@@ -75,7 +68,7 @@ private:
     // The session whose F12 state the file channel obeys; set while
     // files_ runs on its channel (cleared only after files_.stop()).
     std::atomic<screen::ClientSession*> consent_of_{nullptr};
-    screen::FileService files_;  // after consent_of_: its predicate reads it
+    remote::FileService files_;  // after consent_of_: its predicate reads it
     std::thread worker_;
 };
 

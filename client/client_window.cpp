@@ -4,7 +4,7 @@
 #include <FL/Fl_Native_File_Chooser.H>
 #include <cctype>
 
-#include "screen/status.h"
+#include "remote/status.h"
 #include "wire/session_code.h"
 
 namespace client {
@@ -85,7 +85,7 @@ void Window::on_send(Fl_Widget*, void* p) {
 void Window::refresh_transfers() {
     auto rows = app_.transfers();
     transfers_.clear();
-    for (const auto& r : rows) transfers_.add(screen::transfer_line(r, "supporter").c_str());
+    for (const auto& r : rows) transfers_.add(remote::transfer_line(r, "supporter").c_str());
     if (!rows.empty()) transfers_.bottomline(transfers_.size());
 }
 
@@ -94,8 +94,8 @@ void Window::refresh() {
     std::string sas = v.auth.empty() ? "" : "\nSecurity code " + v.auth + ": your supporter must read you the same.";
     status_.copy_label((v.status + sas).c_str());
     status_.copy_tooltip(v.route.empty() ? nullptr : ("Connected through " + v.route).c_str());
-    control_.copy_label(screen::control_label(v.consent.control).c_str());
-    files_.copy_label(screen::files_label(v.consent.files).c_str());
+    control_.copy_label(remote::control_label(v.consent.control).c_str());
+    files_.copy_label(remote::files_label(v.consent.files).c_str());
     control_.color(rgb(v.consent.control ? kColorControlOn : kColorOff));
     files_.color(rgb(v.consent.files ? kColorFilesOn : kColorOff));
     control_.labelcolor(v.consent.control ? FL_WHITE : FL_BLACK);

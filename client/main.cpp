@@ -3,7 +3,7 @@
 //
 // Options: command line, then environment (TETHER_<OPTION>, dashes as
 // underscores), then --config FILE. Where the channels come from: a
-// screen::ClientConnector, chosen in make_connector(): the relay (session
+// remote::ClientConnector, chosen in make_connector(): the relay (session
 // over the routes proxydetect proposes: proxy.conf, --proxy, environment,
 // PAC/WPAD, with failover; end-to-end TLS; Mux), or the direct test/dev link.
 #include <csignal>
@@ -18,8 +18,8 @@
 #include "client_window.h"
 #include "screen/direct.h"
 #include "platform/dirs.h"
-#include "screen/program.h"
-#include "screen/relay_connector.h"
+#include "remote/program.h"
+#include "remote/relay_connector.h"
 #include "tunnel/endpoint_options.h"
 #include "wire/allocator.h"
 #include "wire/session_code.h"
@@ -68,11 +68,11 @@ bool parse(int argc, char** argv, Options& o) {
     return true;
 }
 
-std::unique_ptr<screen::ClientConnector> make_connector(const Options& o) {
+std::unique_ptr<remote::ClientConnector> make_connector(const Options& o) {
     if (!o.direct_connect.empty()) return std::make_unique<screen::DirectClientConnector>(o.direct_connect);
     if (o.endpoint.base.relay_url.empty())
         throw std::runtime_error("no relay given: use --relay URL, TETHER_RELAY or relay = in --config");
-    return std::make_unique<screen::RelayClientConnector>(o.endpoint);
+    return std::make_unique<remote::RelayClientConnector>(o.endpoint);
 }
 
 // Exit codes (docs/SCREEN.md): 0 a session took place and ended, 1 bad
@@ -110,7 +110,7 @@ int main(int argc, char** argv) {
         client::App app(o.cfg, make_connector(o));
         if (o.headless) {
             // SIGINT/SIGTERM end the session cleanly (hotkeys released).
-            screen::stop_on_signals([&app] { app.disconnect(); });  // before any thread starts
+            remote::stop_on_signals([&app] { app.disconnect(); });  // before any thread starts
             return run_headless(app, o);
         }
         return run_window(app, o);

@@ -5,7 +5,7 @@
 #include "control_text.h"
 #include "screen/direct.h"
 #include "screen/png.h"
-#include "screen/status.h"
+#include "remote/status.h"
 #include "tunnel/session_client.h"
 #include "session/session_stream.h"
 
@@ -26,7 +26,7 @@ const char* phase_name(Phase p) {
 }  // namespace
 
 // The desk passes no consent predicate: the customer's side enforces F12.
-App::App(Config cfg, std::unique_ptr<screen::DeskConnector> connector)
+App::App(Config cfg, std::unique_ptr<remote::DeskConnector> connector)
     : cfg_(std::move(cfg)), connector_(std::move(connector)),
       files_({cfg_.download_dir, {}, cfg_.file_rate_limit}, [this] { update([](View&) {}); }) {
     update([](View&) {});
@@ -61,9 +61,9 @@ void App::update(const std::function<void(View&)>& f) {
                                                         {"frames", std::to_string(view_.frames)},
                                                         {"rtt_ms", rtt},
                                                         {"download_dir", cfg_.download_dir}};
-    auto transfers = screen::transfer_status_lines(files_.rows());
+    auto transfers = remote::transfer_status_lines(files_.rows());
     kv.insert(kv.end(), transfers.begin(), transfers.end());
-    screen::write_status_file(cfg_.status_file, kv);
+    remote::write_status_file(cfg_.status_file, kv);
     if (notify_) notify_();
 }
 
@@ -169,7 +169,7 @@ bool App::ending() {
     return ending_;
 }
 
-void App::show_code(const screen::SessionCode& c) {
+void App::show_code(const remote::SessionCode& c) {
     update([&](View& v) {
         v.code = c.code;
         v.code_valid.clear();
@@ -197,7 +197,7 @@ App::Outcome App::attempt() {
     auto status = [this](const std::string& s) { update([&](View& v) { v.status = s; }); };
     std::string end;
     try {
-        auto link = connector_->open([this](const screen::SessionCode& c) { show_code(c); }, status);
+        auto link = connector_->open([this](const remote::SessionCode& c) { show_code(c); }, status);
         countdown_.stop();
         if (!link) throw std::runtime_error("cancelled");
         update([&](View& v) {
@@ -209,7 +209,7 @@ App::Outcome App::attempt() {
         ev.on_peer = [this](const std::string& n) {
             update([&](View& v) { v.peer = n; v.status = "Connected to " + (n.empty() ? "the customer" : n); });
         };
-        ev.on_consent = [this](screen::ConsentState s) { update([&](View& v) { v.consent = s; }); };
+        ev.on_consent = [this](remote::ConsentState s) { update([&](View& v) { v.consent = s; }); };
         ev.on_quality = [this](screen::Quality q) { update([&](View& v) { v.quality = q; }); };
         screen::DeskSession session(cfg_.name, cfg_.viewer, viewer_callbacks(), ev);
         {
@@ -247,7 +247,7 @@ void App::forget_customer(const std::string& end) {
 
 // The screen session and file transfer over one link, until the session
 // ends; transfers still running then end as failed (resumable).
-std::string App::serve(screen::DeskSession& session, screen::Channels ch) {
+std::string App::serve(screen::DeskSession& session, remote::Channels ch) {
     bool files = false;
     if (ch.file) {
         try {

@@ -1,5 +1,5 @@
 // tether-desk without its window: opens a session, shows the code, runs one
-// DeskSession with file transfer beside it (screen::FileService on the file
+// DeskSession with file transfer beside it (remote::FileService on the file
 // channel), keeps the visible state, writes --snapshot after the first full
 // frame, runs the --vnc-listen bridge, mirrors state and transfers to
 // --status-file.
@@ -13,9 +13,9 @@
 #include <vector>
 
 #include "code_countdown.h"
-#include "screen/channels.h"
+#include "remote/channels.h"
 #include "screen/desk_session.h"
-#include "screen/file_service.h"
+#include "remote/file_service.h"
 #include "screen/vnc_bridge.h"
 
 namespace desk {
@@ -51,19 +51,19 @@ struct View {
     std::string peer;
     std::string auth;  // short authentication string to compare on the phone
     std::string route;  // how the session reaches the peer (SessionLink::route)
-    screen::ConsentState consent;  // as the customer reports it
+    remote::ConsentState consent;  // as the customer reports it
     screen::Quality quality;
     std::uint64_t frames = 0;
 };
 
 class App {
 public:
-    App(Config cfg, std::unique_ptr<screen::DeskConnector> connector);
+    App(Config cfg, std::unique_ptr<remote::DeskConnector> connector);
     ~App();
 
     void on_change(std::function<void()> f) { notify_ = std::move(f); }
     // Each new code as it is shown (worker thread). Set before start().
-    void on_code(std::function<void(const screen::SessionCode&)> f) { on_code_ = std::move(f); }
+    void on_code(std::function<void(const remote::SessionCode&)> f) { on_code_ = std::move(f); }
     // Screen callbacks on the viewer thread (the window copies pixels there).
     // `update` gets the viewer's live buffer (width*height, 0x00RRGGBB) and the changed area.
     void on_pixels(std::function<void(int w, int h)> resize,
@@ -80,16 +80,16 @@ public:
     // Offers a file to the customer (any thread; hashing runs on a worker).
     // The customer's side refuses it while their F12 is off; the row says so.
     void send_file(const std::string& path) { files_.send(path); }
-    std::vector<screen::TransferRow> transfers() const { return files_.rows(); }
+    std::vector<remote::TransferRow> transfers() const { return files_.rows(); }
 
 private:
     void run_session();
     enum class Outcome { done, expired };
     Outcome attempt();
     bool ending();
-    void show_code(const screen::SessionCode& c);
+    void show_code(const remote::SessionCode& c);
     void show_expired(const std::string& code);
-    std::string serve(screen::DeskSession& session, screen::Channels ch);
+    std::string serve(screen::DeskSession& session, remote::Channels ch);
     void forget_customer(const std::string& end);
     void hint_no_control();
     void update(const std::function<void(View&)>& f);
@@ -97,9 +97,9 @@ private:
     void first_frame(const screen::Frame& fb);
 
     Config cfg_;
-    std::unique_ptr<screen::DeskConnector> connector_;
+    std::unique_ptr<remote::DeskConnector> connector_;
     std::function<void()> notify_;
-    std::function<void(const screen::SessionCode&)> on_code_;
+    std::function<void(const remote::SessionCode&)> on_code_;
     std::function<void(int, int)> on_resize_;
     std::function<void(const std::uint32_t*, screen::Rect)> on_update_;
     std::function<void(const screen::RemoteCursor&)> on_cursor_;
@@ -109,7 +109,7 @@ private:
     screen::DeskSession* session_ = nullptr;  // during a session
     bool ending_ = false;                     // end() called: no renewal either (under session_mu_)
     std::unique_ptr<screen::VncBridge> bridge_;
-    screen::FileService files_;
+    remote::FileService files_;
     CodeCountdown countdown_;  // while waiting; stopped by the worker
     std::thread worker_;
 };

@@ -5,7 +5,7 @@
 #include <cstdlib>
 
 #include "control_text.h"
-#include "screen/status.h"
+#include "remote/status.h"
 
 namespace desk {
 namespace {
@@ -159,8 +159,8 @@ void Window::refresh_transfers() {
     transfers_.clear();
     std::string problem;
     for (const auto& r : rows) {
-        transfers_.add(screen::transfer_line(r, "customer").c_str());
-        if (r.state == screen::TransferState::failed) problem = r.name + ": " + r.text;
+        transfers_.add(remote::transfer_line(r, "customer").c_str());
+        if (r.state == remote::TransferState::failed) problem = r.name + ": " + r.text;
     }
     if (!rows.empty()) transfers_.bottomline(transfers_.size());
     message_.copy_label(problem.c_str());
@@ -180,7 +180,7 @@ void Window::refresh() {
     status_.copy_label((v.status + sas).c_str());
     status_.copy_tooltip(v.route.empty() ? nullptr : ("Connected through " + v.route).c_str());
     control_.copy_label(control_text(v).c_str());
-    files_.copy_label(screen::files_label(v.consent.files).c_str());
+    files_.copy_label(remote::files_label(v.consent.files).c_str());
     control_.color(rgb(v.consent.control ? kColorControlOn : kColorOff));
     files_.color(rgb(v.consent.files ? kColorFilesOn : kColorOff));
     control_.labelcolor(v.consent.control ? FL_WHITE : FL_BLACK);

@@ -2,7 +2,7 @@
 // the customer's screen, sends input when the customer allows it.
 //
 // Options: command line, then environment (TETHER_<OPTION>), then --config
-// FILE. Where the channels come from: a screen::DeskConnector, chosen in
+// FILE. Where the channels come from: a remote::DeskConnector, chosen in
 // make_connector(): the relay (session over the routes proxydetect proposes:
 // proxy.conf, --proxy, environment, PAC/WPAD, with failover; end-to-end TLS;
 // Mux), or the direct test/dev link.
@@ -19,8 +19,8 @@
 #include "desk_window.h"
 #include "screen/direct.h"
 #include "platform/dirs.h"
-#include "screen/program.h"
-#include "screen/relay_connector.h"
+#include "remote/program.h"
+#include "remote/relay_connector.h"
 #include "tunnel/endpoint_options.h"
 #include "tunnel/session_client.h"
 #include "wire/allocator.h"
@@ -77,20 +77,20 @@ bool parse(int argc, char** argv, Options& o) {
     return true;
 }
 
-std::unique_ptr<screen::DeskConnector> make_connector(const Options& o) {
+std::unique_ptr<remote::DeskConnector> make_connector(const Options& o) {
     if (!o.direct_listen.empty()) return std::make_unique<screen::DirectDeskConnector>(o.direct_listen);
     if (o.endpoint.base.relay_url.empty())
         throw std::runtime_error("no relay given: use --relay URL, TETHER_RELAY or relay = in --config");
-    return std::make_unique<screen::RelayDeskConnector>(o.endpoint, o.cfg.name);
+    return std::make_unique<remote::RelayDeskConnector>(o.endpoint, o.cfg.name);
 }
 
 // Exit status of a headless desk whose code expired unused (without --renew).
 constexpr int kExitCodeExpired = 4;
 
 // Prints each new code for the supporter to read out.
-void print_code(const screen::SessionCode& c) {
+void print_code(const remote::SessionCode& c) {
     std::cerr << "tether-desk: session code " << c.code;
-    if (c.expires != screen::SessionCode{}.expires)
+    if (c.expires != remote::SessionCode{}.expires)
         std::cerr << " (valid for " << tunnel::duration_words(std::chrono::duration_cast<std::chrono::milliseconds>(
                                            c.expires - std::chrono::steady_clock::now()))
                   << ")";
@@ -149,7 +149,7 @@ int main(int argc, char** argv) {
         desk::App app(o.cfg, make_connector(o));
         if (o.headless) {
             // SIGINT/SIGTERM end the session cleanly (the relay told).
-            screen::stop_on_signals([&app] { app.end(); });  // before any thread starts
+            remote::stop_on_signals([&app] { app.end(); });  // before any thread starts
             return run_headless(app);
         }
         return run_window(app, o);

@@ -21,7 +21,7 @@
 #include "files/sha256.h"
 #include "session/byte_stream.h"
 #include "session/fd_stream.h"
-#include "tunnel/secure_stream.h"
+#include "secure/secure_stream.h"
 #include "wire/allocator.h"
 
 namespace fs = std::filesystem;
@@ -51,8 +51,8 @@ StreamPair make_socketpair() {
 StreamPair make_tls() {
     auto raw = make_socketpair();
     std::unique_ptr<session::ByteStream> desk;
-    std::thread t([&] { desk = tunnel::secure_handshake(std::move(raw.first), tunnel::SecureRole::desk); });
-    std::unique_ptr<session::ByteStream> client = tunnel::secure_handshake(std::move(raw.second), tunnel::SecureRole::client);
+    std::thread t([&] { desk = secure::secure_handshake(std::move(raw.first), secure::SecureRole::desk); });
+    std::unique_ptr<session::ByteStream> client = secure::secure_handshake(std::move(raw.second), secure::SecureRole::client);
     t.join();
     return {std::move(desk), std::move(client)};
 }

@@ -74,13 +74,13 @@ struct Customer {
     std::unique_ptr<screen::InputInjector> inj;
     std::unique_ptr<screen::Hotkeys> hk;
     std::unique_ptr<screen::ClientSession> session;
-    std::unique_ptr<screen::SessionLink> link;
+    std::unique_ptr<remote::SessionLink> link;
     std::thread t;
     Customer(const std::string& display, const std::string& addr, const std::string& code)
         : cap(screen::make_x11_capture(display)), inj(screen::make_x11_injector(display)),
           hk(screen::make_x11_hotkeys(display)) {
         session = std::make_unique<screen::ClientSession>(screen::CustomerSide{*cap, *inj, *hk}, "bench",
-                                                          screen::ConsentState{}, screen::ClientEvents{});
+                                                          remote::ConsentState{}, screen::ClientEvents{});
         link = screen::direct_connect(addr, code);
         t = std::thread([this] { session->run(link->channels()); });
     }
@@ -95,7 +95,7 @@ struct Desk {
     FrameWatch& watch;
     std::unique_ptr<screen::DeskSession> session;
     std::thread t;
-    Desk(FrameWatch& w, std::unique_ptr<screen::SessionLink>& link) : watch(w) {
+    Desk(FrameWatch& w, std::unique_ptr<remote::SessionLink>& link) : watch(w) {
         screen::ViewerCallbacks cb;
         cb.on_frame = [this](std::uint64_t, const screen::Frame& fb) { watch.on_frame(fb); };
         session = std::make_unique<screen::DeskSession>("bench", screen::ViewerOptions{}, cb, screen::DeskEvents{});
@@ -114,7 +114,7 @@ bool any_frame(const screen::Frame& f) { return f.width > 0; }
 struct DirectSession {
     screen::DirectListener listener{"127.0.0.1:0"};
     FrameWatch watch;
-    std::unique_ptr<screen::SessionLink> desk_link;
+    std::unique_ptr<remote::SessionLink> desk_link;
     Clock::time_point started;  // just before the customer connects
     std::unique_ptr<Customer> customer;
     std::unique_ptr<Desk> desk;

@@ -29,10 +29,10 @@
 #include "baseline/baseline.h"
 #include "session/byte_stream.h"
 #include "session/fd_stream.h"
-#include "tunnel/secure_stream.h"
+#include "secure/secure_stream.h"
 #include "wire/allocator.h"
 
-using namespace tunnel;
+using namespace secure;
 using Clock = std::chrono::steady_clock;
 using StreamPair = std::pair<std::unique_ptr<session::ByteStream>, std::unique_ptr<session::ByteStream>>;
 

@@ -266,11 +266,11 @@ Sides pair_up(const tunnel::EndpointConfig& cfg, const std::string& name) {
     return s;
 }
 
-std::pair<std::unique_ptr<tunnel::SecureStream>, std::unique_ptr<tunnel::SecureStream>>
+std::pair<std::unique_ptr<secure::SecureStream>, std::unique_ptr<secure::SecureStream>>
 secure_both(tunnel::EndpointSession& desk_side, tunnel::EndpointSession& client_side) {
     auto desk = std::async(std::launch::async,
-                           [&] { return tunnel::secure_session(desk_side, tunnel::SecureRole::desk); });
-    auto client = tunnel::secure_session(client_side, tunnel::SecureRole::client);
+                           [&] { return tunnel::secure_session(desk_side, secure::SecureRole::desk); });
+    auto client = tunnel::secure_session(client_side, secure::SecureRole::client);
     return {desk.get(), std::move(client)};
 }
 

@@ -1,6 +1,8 @@
 // Library set-up, hashing, HMAC, HKDF, randomness, compare and wipe.
 #include "e2e/crypto.h"
 
+#include <cstdarg>
+#include <cstdio>
 #include <mutex>
 #include <string>
 
@@ -12,9 +14,23 @@ namespace e2e {
 // build ship 1.10.1.
 constexpr const char kMinimumVersion[] = "1.9.0";
 
+namespace {
+
+// libgcrypt's own notes (on Windows its entropy gatherer prints "NOTE: you
+// should run 'diskperf -y'...") would land in the middle of a program's
+// console output: only warnings and worse are passed on, to stderr.
+void log_handler(void*, int level, const char* fmt, va_list args) {
+    if (level < GCRY_LOG_WARN) return;
+    std::fputs("libgcrypt: ", stderr);
+    std::vfprintf(stderr, fmt, args);
+}
+
+}  // namespace
+
 void ensure_gcrypt() {
     static std::once_flag once;
     std::call_once(once, [] {
+        gcry_set_log_handler(log_handler, nullptr);
         if (!gcry_check_version(kMinimumVersion))
             throw CryptoError(std::string("libgcrypt ") + kMinimumVersion + " or newer is needed, found " +
                               gcry_check_version(nullptr));

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
@@ -25,5 +26,7 @@ std::string user_downloads_dir(const std::string& sub) {
     const char* home = std::getenv("HOME");
     return home && *home ? std::string(home) + "/Downloads/" + sub : sub + "-downloads";
 }
+
+bool replace_file(const std::string& from, const std::string& to) { return std::rename(from.c_str(), to.c_str()) == 0; }
 
 }  // namespace platform

@@ -39,4 +39,8 @@ std::string user_downloads_dir(const std::string& sub) {
     return base.empty() ? sub + "-downloads" : base + "\\" + sub;
 }
 
+bool replace_file(const std::string& from, const std::string& to) {
+    return MoveFileExW(long_path(from).c_str(), long_path(to).c_str(), MOVEFILE_REPLACE_EXISTING) != 0;
+}
+
 }  // namespace platform

@@ -37,7 +37,7 @@ std::string ControlPresence::supporter() const {
     return supporter_;  // "" until their hello
 }
 
-void ControlPresence::consent_changed(ConsentState s) {
+void ControlPresence::consent_changed(remote::ConsentState s) {
     if (!notice_) return;
     if (s.control) notice_->show(supporter(), [this] { take_back("clicked Stop"); });
     else notice_->hide();

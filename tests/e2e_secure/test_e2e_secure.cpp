@@ -20,7 +20,7 @@
 #include "tunnel/endpoint.h"
 
 using namespace test_support;
-using tunnel::SecureRole;
+using secure::SecureRole;
 
 namespace {
 
@@ -57,7 +57,7 @@ Sides pair_up(const tunnel::EndpointConfig& cfg) {
 }
 
 // Both handshakes at once (each waits for the other side).
-std::pair<std::unique_ptr<tunnel::SecureStream>, std::unique_ptr<tunnel::SecureStream>>
+std::pair<std::unique_ptr<secure::SecureStream>, std::unique_ptr<secure::SecureStream>>
 secure_both(tunnel::EndpointSession& desk_side, tunnel::EndpointSession& client_side) {
     auto desk = std::async(std::launch::async, [&] { return tunnel::secure_session(desk_side, SecureRole::desk); });
     auto client = tunnel::secure_session(client_side, SecureRole::client);

@@ -12,7 +12,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// Past the end-to-end handshake deadline (tunnel::kSecureHandshakeTimeout,
+// Past the end-to-end handshake deadline (secure::kSecureHandshakeTimeout,
 // 30 s), with margin for a loaded machine.
 constexpr auto kLateBy = 45s;
 

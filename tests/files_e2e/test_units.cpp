@@ -6,8 +6,8 @@
 #include <thread>
 
 #include "dropped_files.h"
-#include "screen/file_service.h"
-#include "screen/rate_limited_stream.h"
+#include "remote/file_service.h"
+#include "remote/rate_limited_stream.h"
 
 TEST_CASE("dropped text/uri-list and plain paths become local paths") {
     struct Row {
@@ -34,16 +34,16 @@ TEST_CASE("dropped text/uri-list and plain paths become local paths") {
 }
 
 TEST_CASE("transfer rows become status lines and list lines") {
-    screen::TransferRow sent;
+    remote::TransferRow sent;
     sent.name = "a.bin";
     sent.size = 200;
     sent.bytes = 50;
-    sent.state = screen::TransferState::running;
-    screen::TransferRow refused = sent;
+    sent.state = remote::TransferState::running;
+    remote::TransferRow refused = sent;
     refused.name = "b.bin";
-    refused.state = screen::TransferState::failed;
+    refused.state = remote::TransferState::failed;
     refused.text = "the other side refused the file";
-    auto kv = screen::transfer_status_lines({sent, refused});
+    auto kv = remote::transfer_status_lines({sent, refused});
     std::map<std::string, std::string> m(kv.begin(), kv.end());
     CHECK(m["files_count"] == "2");
     CHECK(m["file.1.state"] == "running");
@@ -51,15 +51,15 @@ TEST_CASE("transfer rows become status lines and list lines") {
     CHECK(m["file.1.direction"] == "send");
     CHECK(m["file.2.state"] == "failed");
     CHECK(m["files_message"] == "b.bin: the other side refused the file");
-    CHECK(screen::transfer_line(sent, "customer") == "to customer   a.bin   25%  sending");
-    screen::TransferRow empty;
-    empty.state = screen::TransferState::done;
+    CHECK(remote::transfer_line(sent, "customer") == "to customer   a.bin   25%  sending");
+    remote::TransferRow empty;
+    empty.state = remote::TransferState::done;
     CHECK(empty.percent() == 100);  // a 0-byte file that arrived
 }
 
 TEST_CASE("the rate-limited file channel delivers every byte in order, and close() wakes a paced writer") {
     auto [a, b] = session::make_stream_pair(1 << 20);
-    screen::RateLimitedStream limited(*a, 4 * 1024 * 1024);  // 4 MiB/s: 256 KiB take ~60 ms
+    remote::RateLimitedStream limited(*a, 4 * 1024 * 1024);  // 4 MiB/s: 256 KiB take ~60 ms
     std::string sent(256 * 1024, '\0');
     for (std::size_t i = 0; i < sent.size(); ++i) sent[i] = static_cast<char>(i * 7 + i / 251);
     limited.write(sent.data(), sent.size());
@@ -67,7 +67,7 @@ TEST_CASE("the rate-limited file channel delivers every byte in order, and close
     REQUIRE(session::read_exact(*b, got.data(), got.size()));
     CHECK(got == sent);
 
-    screen::RateLimitedStream slow(*a, 1);  // one byte per second: the writer waits
+    remote::RateLimitedStream slow(*a, 1);  // one byte per second: the writer waits
     std::thread closer([&] {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
         slow.close();

@@ -21,14 +21,14 @@ struct StreamChannels {
         session::make_stream_pair();
     std::pair<std::unique_ptr<session::ByteStream>, std::unique_ptr<session::ByteStream>> rfb =
         session::make_stream_pair();
-    screen::Channels client() { return {*control.first, *rfb.first}; }
-    screen::Channels desk() { return {*control.second, *rfb.second}; }
+    remote::Channels client() { return {*control.first, *rfb.first}; }
+    remote::Channels desk() { return {*control.second, *rfb.second}; }
 };
 
 class Pair {
 public:
-    Pair(const std::string& display, screen::Channels client_ch, screen::Channels desk_ch,
-         screen::ViewerOptions opts = {}, screen::ConsentState initial = {},
+    Pair(const std::string& display, remote::Channels client_ch, remote::Channels desk_ch,
+         screen::ViewerOptions opts = {}, remote::ConsentState initial = {},
          std::chrono::milliseconds desk_delay = std::chrono::milliseconds(0), bool presence = false)
         : capture_(screen::make_x11_capture(display)),
           input_(screen::make_x11_input(display)),

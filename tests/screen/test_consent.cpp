@@ -48,7 +48,7 @@ struct Fixture {
 
 TEST_CASE("control off: desk input does not reach the display; F11 grants, F11 again revokes") {
     Fixture f;
-    CHECK(f.pair.desk().consent() == screen::ConsentState{});
+    CHECK(f.pair.desk().consent() == remote::ConsentState{});
     f.send_refused(XK_a);
     CHECK(f.rec.events().empty());
 
@@ -73,7 +73,7 @@ TEST_CASE("F11/F12 sent by the desk never change the permissions nor reach the d
         f.pair.viewer().send_key(key, false);
         REQUIRE(wait_until([&] { return f.pair.client().dropped_input() >= before + 2; }));
     }
-    CHECK(f.pair.client().consent() == screen::ConsentState{});
+    CHECK(f.pair.client().consent() == remote::ConsentState{});
 
     press_f11(f.x.name());  // the customer grants control: still no self-granting
     REQUIRE(desk_sees_control(f.pair, true));
@@ -85,8 +85,8 @@ TEST_CASE("F11/F12 sent by the desk never change the permissions nor reach the d
     f.pair.viewer().send_key(XK_z, true);  // marker: processed after the F-keys
     f.pair.viewer().send_key(XK_z, false);
     REQUIRE(wait_until([&] { return f.rec.saw_key(XK_z); }));
-    CHECK(f.pair.client().consent() == screen::ConsentState{true, false});
-    CHECK(f.pair.desk().consent() == screen::ConsentState{true, false});
+    CHECK(f.pair.client().consent() == remote::ConsentState{true, false});
+    CHECK(f.pair.desk().consent() == remote::ConsentState{true, false});
     CHECK_FALSE(f.rec.saw_key(XK_F11));
     CHECK_FALSE(f.rec.saw_key(XK_F12));
 }
@@ -98,9 +98,9 @@ TEST_CASE("F12 toggles file transfer and both sides show it; the end releases th
         Pair pair(x.name(), ch.client(), ch.desk());
         REQUIRE(wait_until([&] { return pair.viewer().frames() >= 1; }));
         REQUIRE(run({"xdotool", "key", "F12"}, {"DISPLAY=" + x.name()}) == 0);
-        CHECK(wait_until([&] { return pair.desk().consent() == screen::ConsentState{false, true}; }));
+        CHECK(wait_until([&] { return pair.desk().consent() == remote::ConsentState{false, true}; }));
         pair.stop();
-        CHECK(pair.client().consent() == screen::ConsentState{});
+        CHECK(pair.client().consent() == remote::ConsentState{});
     }
     // After the session the keys are free: another program can grab them.
     auto hk = screen::make_x11_hotkeys(x.name());

@@ -5,16 +5,17 @@
 #include <chrono>
 #include <future>
 
-#include "screen/consent.h"
+#include "remote/consent.h"
+#include "remote/control_channel.h"
+#include "remote/control_protocol.h"
 #include "screen/control_presence.h"
-#include "screen/control_channel.h"
-#include "screen/control_protocol.h"
 #include "screen/desk_session.h"
 #include "screen/input_gate.h"
 #include "screen/tile_diff.h"
 #include "session/byte_stream.h"
 
 using namespace screen;
+using namespace remote;
 
 TEST_CASE("control messages decode, one row per edge case") {
     struct Row {
@@ -199,7 +200,8 @@ TEST_CASE("tile diff reports only changed tiles and merges neighbours") {
     CHECK(update_changed_tiles(a, b, [](Rect) {}) == 0);
 }
 
-#include "screen/relay_connector.h"
+#include "remote/relay_connector.h"
+#include "remote/status.h"
 
 TEST_CASE("relay session states become status lines once per change") {
     using session::SessionState;

@@ -13,7 +13,7 @@
 #include <utility>
 
 #include "session/byte_stream.h"
-#include "tunnel/secure_stream.h"
+#include "secure/secure_stream.h"
 
 namespace secure_test {
 
@@ -115,15 +115,15 @@ private:
     std::thread threads_[2];
 };
 
-using Secure = std::unique_ptr<tunnel::SecureStream>;
+using Secure = std::unique_ptr<secure::SecureStream>;
 
 // Handshakes both ends concurrently (each blocks until the other answers).
 inline std::pair<Secure, Secure> connect(std::unique_ptr<ByteStream> desk_inner,
                                          std::unique_ptr<ByteStream> client_inner) {
     auto client = std::async(std::launch::async, [&] {
-        return tunnel::secure_handshake(std::move(client_inner), tunnel::SecureRole::client);
+        return secure::secure_handshake(std::move(client_inner), secure::SecureRole::client);
     });
-    Secure desk = tunnel::secure_handshake(std::move(desk_inner), tunnel::SecureRole::desk);
+    Secure desk = secure::secure_handshake(std::move(desk_inner), secure::SecureRole::desk);
     return {std::move(desk), client.get()};
 }
 

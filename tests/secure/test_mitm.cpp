@@ -10,7 +10,7 @@
 #include "secure_sas.h"
 #include "secure_noise.h"
 
-using namespace tunnel;
+using namespace secure;
 using namespace secure_test;
 
 

@@ -9,7 +9,7 @@
 #include "secure_harness.h"
 #include "secure_noise.h"
 
-using namespace tunnel;
+using namespace secure;
 using secure_test::connect;
 using secure_test::pattern;
 using secure_test::read_all;

@@ -9,7 +9,7 @@
 
 #include "secure_harness.h"
 
-using namespace tunnel;
+using namespace secure;
 using namespace secure_test;
 
 namespace {

@@ -11,7 +11,7 @@
 #include "secure_harness.h"
 #include "secure_record.h"
 
-using namespace tunnel;
+using namespace secure;
 using secure_test::read_all;
 
 namespace {

@@ -77,9 +77,9 @@ SessionPtr join_session(proxydetect::Detector& detector, const RoutePlan& plan, 
     });
 }
 
-std::unique_ptr<SecureStream> secure_session(EndpointSession& session, SecureRole role) {
+std::unique_ptr<secure::SecureStream> secure_session(EndpointSession& session, secure::SecureRole role) {
     session.wait_for_peer();
-    return secure_handshake(session::borrow(session), role);
+    return secure::secure_handshake(session::borrow(session), role);
 }
 
 }  // namespace tunnel

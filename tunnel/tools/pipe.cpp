@@ -96,7 +96,7 @@ void copy_stdout(session::ByteStream& s) {
 // Members are destroyed mux first, session last.
 struct Link {
     std::unique_ptr<tunnel::EndpointSession> session;
-    std::unique_ptr<tunnel::SecureStream> secure;
+    std::unique_ptr<secure::SecureStream> secure;
     std::unique_ptr<session::Mux> mux;
 
     session::ByteStream& stream() { return mux ? mux->channel(session::Channel::raw) : *session; }
@@ -104,7 +104,7 @@ struct Link {
 
 // Runs the end-to-end handshake (it waits for the peer) and prints the
 // security code both sides must show; throws StreamError when it fails.
-void secure_link(Link& l, tunnel::SecureRole role, const Options& o) {
+void secure_link(Link& l, secure::SecureRole role, const Options& o) {
     if (!o.e2e) {
         std::cerr << "tether-tunnel: end-to-end encryption is OFF (--e2e no): the relay sees these bytes"
                   << std::endl;
@@ -194,7 +194,7 @@ int run_open(const Options& o) {
         l.session = tunnel::open_session(*egress.detector, egress.plan, o.name, board.callback());
         print_code(*l.session);
         l.session->wait_for_peer();  // as long as the code lives, with or without --e2e
-        secure_link(l, tunnel::SecureRole::desk, o);
+        secure_link(l, secure::SecureRole::desk, o);
     } catch (const session::CodeExpiredError&) {
         return code_expired(*l.session);
     } catch (const std::exception& e) {
@@ -218,7 +218,7 @@ int run_join(const Options& o) {
         tunnel::Egress egress = tunnel::prepare_egress(o.endpoint);
         print_route(egress, o);
         l.session = tunnel::join_session(*egress.detector, egress.plan, o.code, board.callback());
-        secure_link(l, tunnel::SecureRole::client, o);
+        secure_link(l, secure::SecureRole::client, o);
     } catch (const session::JoinError& e) {
         return fail(e, 3);
     } catch (const std::exception& e) {

@@ -8,12 +8,12 @@
 #include <memory>
 
 #include "session/byte_stream.h"
-#include "tunnel/secure_stream.h"
+#include "secure/secure_stream.h"
 
 namespace baseline_tls {
 
 // The old secure_handshake() without its watchdog: TLS 1.3 handshake and
 // SAS exchange over `inner`; returns the TLS stream.
-std::unique_ptr<session::ByteStream> handshake(std::unique_ptr<session::ByteStream> inner, tunnel::SecureRole role);
+std::unique_ptr<session::ByteStream> handshake(std::unique_ptr<session::ByteStream> inner, secure::SecureRole role);
 
 }  // namespace baseline_tls

@@ -13,7 +13,7 @@
 
 namespace baseline_tls {
 using namespace session;  // the old tunnel/ code, moved here as it was (ByteStream is session::)
-using tunnel::SecureRole;
+using secure::SecureRole;
 namespace {
 
 struct PkeyFree {

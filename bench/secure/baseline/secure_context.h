@@ -6,11 +6,11 @@
 
 #include <openssl/ssl.h>
 
-#include "tunnel/secure_stream.h"
+#include "secure/secure_stream.h"
 
 namespace baseline_tls {
 using namespace session;  // the old tunnel/ code, moved here as it was (ByteStream is session::)
-using tunnel::SecureRole;
+using secure::SecureRole;
 
 struct SslCtxFree {
     void operator()(SSL_CTX* p) const { SSL_CTX_free(p); }

@@ -9,7 +9,7 @@
 
 namespace baseline_tls {
 using namespace session;  // the old tunnel/ code, moved here as it was (ByteStream is session::)
-using tunnel::SecureRole;
+using secure::SecureRole;
 
 // Size of each SAS message: one byte of message type (which also versions
 // the exchange) and 32 bytes of payload.

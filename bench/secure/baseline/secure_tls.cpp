@@ -27,7 +27,7 @@
 
 namespace baseline_tls {
 using namespace session;  // the old tunnel/ code, moved here as it was (ByteStream is session::)
-using tunnel::SecureRole;
+using secure::SecureRole;
 namespace {
 
 // Plaintext per SSL_write call and so per inner write: four full records

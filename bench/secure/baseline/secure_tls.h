@@ -8,11 +8,11 @@
 #include <vector>
 
 #include "session/byte_stream.h"
-#include "tunnel/secure_stream.h"
+#include "secure/secure_stream.h"
 
 namespace baseline_tls {
 using namespace session;  // the old tunnel/ code, moved here as it was (ByteStream is session::)
-using tunnel::SecureRole;
+using secure::SecureRole;
 
 // A ByteStream carried as TLS 1.3 records over an inner ByteStream.
 // Error semantics are those documented on SecureStream.

@@ -1,6 +1,6 @@
 // Folders, the one way in every program: `mkdir -p` for folders that hold
 // private things (received files, the relay's keys, the transport cache),
-// and where the user's downloads go.
+// where the user's downloads go, and replacing a file atomically.
 #pragma once
 
 #include <string>
@@ -18,5 +18,11 @@ void make_private_dirs(const std::string& path);
 // Linux, the known folder Downloads\Tether on Windows); a relative
 // "Tether-downloads" where the platform names no home at all.
 std::string user_downloads_dir(const std::string& sub = "Tether");
+
+// Renames `from` to `to`, replacing `to` if it exists, in one step: a
+// reader sees the old file or the new one, never a half-written one
+// (POSIX rename; Windows MoveFileEx with MOVEFILE_REPLACE_EXISTING, since
+// rename() there refuses an existing target). False if it failed.
+bool replace_file(const std::string& from, const std::string& to);
 
 }  // namespace platform

@@ -12,16 +12,25 @@
 #include <mutex>
 #include <string>
 
-#include "screen/channels.h"
-#include "screen/consent.h"
-#include "screen/control_channel.h"
-#include "screen/control_ending.h"
+#include "remote/channels.h"
+#include "remote/consent.h"
+#include "remote/control_channel.h"
+#include "remote/control_ending.h"
 #include "screen/control_presence.h"
 #include "screen/input_gate.h"
 #include "screen/platform.h"
 #include "screen/vnc_server.h"
 
 namespace screen {
+
+// The session around the screen lives in remote/.
+using remote::Channels;
+using remote::ConsentState;
+using remote::Consent;
+using remote::ControlEnding;
+using remote::Message;
+using remote::MessageType;
+using remote::kReasonGrace;
 
 // Platform pieces, borrowed for the session's lifetime.
 struct CustomerSide {

@@ -9,7 +9,7 @@
 #include <mutex>
 #include <string>
 
-#include "screen/consent.h"
+#include "remote/consent.h"
 #include "screen/customer_presence.h"
 
 namespace screen {
@@ -18,7 +18,7 @@ class ControlPresence {
 public:
     using Status = std::function<void(const std::string&)>;  // a sentence for the customer
     // All borrowed; they must outlive this object.
-    ControlPresence(ControlNotice* notice, LocalInput* local, Consent& consent, Status status)
+    ControlPresence(ControlNotice* notice, LocalInput* local, remote::Consent& consent, Status status)
         : notice_(notice), local_(local), consent_(consent), status_(std::move(status)) {}
     ~ControlPresence() { stop(); }
 
@@ -29,7 +29,7 @@ public:
     // The supporter's name, for the notice (from their hello).
     void set_supporter(const std::string& name);
     // Call after every consent change.
-    void consent_changed(ConsentState s);
+    void consent_changed(remote::ConsentState s);
     // Withdraws control because the customer did `what`; no-op when off.
     void take_back(const std::string& what);
 
@@ -38,7 +38,7 @@ private:
 
     ControlNotice* notice_;
     LocalInput* local_;
-    Consent& consent_;
+    remote::Consent& consent_;
     Status status_;
     mutable std::mutex mu_;
     std::string supporter_;

@@ -10,13 +10,21 @@
 #include <mutex>
 #include <string>
 
-#include "screen/channels.h"
-#include "screen/consent.h"
-#include "screen/control_channel.h"
-#include "screen/control_ending.h"
+#include "remote/channels.h"
+#include "remote/consent.h"
+#include "remote/control_channel.h"
+#include "remote/control_ending.h"
 #include "screen/vnc_viewer.h"
 
 namespace screen {
+
+// The session around the screen lives in remote/.
+using remote::Channels;
+using remote::ConsentState;
+using remote::ControlEnding;
+using remote::Message;
+using remote::MessageType;
+using remote::kReasonGrace;
 
 // Round trip of the control channel, measured with ping/pong.
 struct Quality {

@@ -13,10 +13,19 @@
 #include <mutex>
 #include <string>
 
-#include "screen/channels.h"
-#include "screen/mux_link.h"
+#include "remote/channels.h"
+#include "remote/mux_link.h"
 
 namespace screen {
+
+// The session around the screen lives in remote/.
+using remote::SessionLink;
+using remote::ClientConnector;
+using remote::DeskConnector;
+using remote::StatusFn;
+using remote::CodeFn;
+using remote::SessionCode;
+using remote::MuxLink;
 
 // Splits "host:port" (IPv4 literal or "localhost"). Throws std::invalid_argument.
 std::pair<std::string, int> split_host_port(const std::string& hp);

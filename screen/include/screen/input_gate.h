@@ -6,10 +6,13 @@
 #include <mutex>
 #include <set>
 
-#include "screen/consent.h"
+#include "remote/consent.h"
 #include "screen/platform.h"
 
 namespace screen {
+
+// The session around the screen lives in remote/.
+using remote::Consent;
 
 // F11 and F12 are the customer's permission keys: never injected from the
 // desk, whatever the consent, so the supporter cannot grant himself rights.

@@ -14,7 +14,7 @@
 #include "session/byte_stream.h"
 #include "tunnel/http_settings.h"
 #include "tunnel/routes.h"
-#include "tunnel/secure_stream.h"
+#include "secure/secure_stream.h"
 #include "tunnel/session_client.h"
 #include "session/session_stream.h"
 #include "tunnel/transport.h"
@@ -101,6 +101,6 @@ std::unique_ptr<EndpointSession> join_session(proxydetect::Detector& detector, c
 // returns the secure stream; compare its auth_string() on the phone.
 // `session` must outlive the result. Throws CodeExpiredError when nobody
 // joined in time, StreamError when the handshake fails.
-std::unique_ptr<SecureStream> secure_session(EndpointSession& session, SecureRole role);
+std::unique_ptr<secure::SecureStream> secure_session(EndpointSession& session, secure::SecureRole role);
 
 }  // namespace tunnel

@@ -1,0 +1,108 @@
+// bench_winclient: the Windows client under wine against the Linux client,
+// side by side in one run, each with the Linux tether-desk (headless) and
+// the same local tether-relay (directly, stream mode). Per round and client:
+//   connect  from the client's status file first saying it is active
+//            (Connect pressed: "Looking for the way to the relay...") to
+//            its authentication string appearing (relay session, peer,
+//            Noise handshake and mux up: a working session); process
+//            start-up (wine's ~1-2 s) is not in it
+//   file     MiB desk -> client: from the client's row first "running" to
+//            "done" (hashed and verified), MB/s (10^6 bytes)
+// Prints each round and the medians' ratios Windows/Linux: connect time
+// (target <= 1.5x) and file throughput (target >= 0.8x). Exit 1 if a file
+// arrived different or a session did not come up.
+//   bench_winclient [--megabytes N=64] [--rounds N=3]
+// The test fixtures (tests/screen) use Catch2 checks: its implementation,
+// without its main.
+#define CATCH_CONFIG_RUNNER
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <thread>
+
+#include "harness.h"
+#include "support/sha256.h"
+#include "winclient_fixture.h"
+
+using namespace wintest;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Sample {
+    double connect_s = 0, file_mbs = 0;
+};
+
+// Polls `pred` every 2 ms (a status file is rewritten, not appended) until
+// true or `limit`; returns when it became true.
+Clock::time_point when(const std::function<bool()>& pred, std::chrono::seconds limit) {
+    auto end = Clock::now() + limit;
+    while (!pred()) {
+        if (Clock::now() > end) throw std::runtime_error("timed out");
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    return Clock::now();
+}
+
+Sample one(const test_support::Relay& relay, const std::string& display, bool windows, std::uint64_t bytes) {
+    Scratch src;
+    test_support::write_random_file(src / "payload.bin", bytes, 7);
+    Session s(relay_args(relay), {"--send-file", src / "payload.bin"});
+    if (windows) s.start_client(relay_args(relay));
+    else s.start_linux_client(display, relay_args(relay));
+    auto status = [&](const std::string& k) { return read_status(s.client_status)[k]; };
+    auto t0 = when([&] { return status("active") == "yes"; }, std::chrono::seconds(60));
+    auto t1 = when([&] { return !status("auth").empty(); }, std::chrono::seconds(60));
+    auto row = [&] { return read_status(s.client_status)["file.1.state"]; };
+    auto f0 = when([&] { return row() == "running" || row() == "done"; }, std::chrono::seconds(120));
+    auto f1 = when([&] { return row() == "done"; }, std::chrono::seconds(600));
+    if (test_support::sha256_file(s.client_in / "payload.bin") != test_support::sha256_file(src / "payload.bin"))
+        throw std::runtime_error("the file arrived different");
+    Sample out;
+    out.connect_s = std::chrono::duration<double>(t1 - t0).count();
+    out.file_mbs = bytes / 1e6 / std::max(1e-6, std::chrono::duration<double>(f1 - f0).count());
+    return out;
+}
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::uint64_t mib = 64;
+    int rounds = 3;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        if (!std::strcmp(argv[i], "--megabytes")) mib = std::stoull(argv[i + 1]);
+        else if (!std::strcmp(argv[i], "--rounds")) rounds = std::stoi(argv[i + 1]);
+    }
+    try {
+        test_support::Relay relay;
+        screentest::Xvfb x;  // the Linux client serves a screen
+        std::vector<double> conn[2], mbs[2];
+        for (int r = 0; r < rounds; ++r)
+            for (int w = 0; w < 2; ++w) {
+                Sample s = one(relay, x.name(), w == 1, mib * 1024 * 1024);
+                conn[w].push_back(s.connect_s);
+                mbs[w].push_back(s.file_mbs);
+                std::printf("round %d %-7s connect %.3f s  file %llu MiB %.1f MB/s\n", r + 1, w ? "windows" : "linux",
+                            s.connect_s, static_cast<unsigned long long>(mib), s.file_mbs);
+                std::fflush(stdout);
+            }
+        double c = median(conn[1]) / median(conn[0]), f = median(mbs[1]) / median(mbs[0]);
+        std::printf("median connect: linux %.3f s, windows %.3f s: %.2fx (target <= 1.5x)\n", median(conn[0]),
+                    median(conn[1]), c);
+        std::printf("median file: linux %.1f MB/s, windows %.1f MB/s: %.2fx (target >= 0.8x)\n", median(mbs[0]),
+                    median(mbs[1]), f);
+        return 0;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "bench_winclient: %s\n", e.what());
+        return 1;
+    }
+}

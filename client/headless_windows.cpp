@@ -1,0 +1,107 @@
+#include "headless_windows.h"
+
+#include <iostream>
+
+#include "remote/status.h"
+
+namespace client {
+namespace {
+
+remote::FileServiceOptions file_options(const HeadlessConfig& cfg, std::atomic<bool>& allowed) {
+    remote::FileServiceOptions o;
+    o.download_dir = cfg.download_dir;
+    o.rate_limit = cfg.file_rate_limit;
+    o.consent = [&allowed] { return allowed.load(); };  // checked for every offer and chunk
+    return o;
+}
+
+}  // namespace
+
+HeadlessClient::HeadlessClient(HeadlessConfig cfg, std::unique_ptr<remote::ClientConnector> connector)
+    : cfg_(std::move(cfg)), connector_(std::move(connector)),
+      files_(file_options(cfg_, files_allowed_), [this] { update([](View&) {}); }) {
+    update([](View&) {});  // first status file
+}
+
+void HeadlessClient::update(const std::function<void(View&)>& f) {
+    std::lock_guard<std::mutex> lk(mu_);
+    f(view_);
+    remote::write_status_file(cfg_.status_file, remote::customer_status_lines(view_, cfg_.download_dir, files_.rows()));
+}
+
+void HeadlessClient::stop() {
+    std::lock_guard<std::mutex> lk(session_mu_);
+    stopped_ = true;
+    if (control_) control_->stop();
+    else connector_->cancel();
+}
+
+std::string HeadlessClient::run(const std::string& code) {
+    auto status = [this](const std::string& s) { update([&](View& v) { v.status = s; }); };
+    update([](View& v) { v.active = true; });
+    std::string end;
+    bool linked = false;  // reached the supporter: "Session ended", else "Could not connect"
+    try {
+        auto link = connector_->connect(code, status);
+        if (!link) throw std::runtime_error("cancelled");
+        linked = true;
+        update([&](View& v) {
+            v.auth = link->auth_string();
+            v.route = link->route();
+        });
+        // The same string the supporter's screen shows: compared on the phone.
+        std::cerr << "tether-client: authentication string " << link->auth_string() << std::endl;
+        remote::CustomerEvents ev;
+        ev.on_peer = [this](const std::string& n) {
+            update([&](View& v) { v.peer = n; v.status = "Connected to " + (n.empty() ? "your supporter" : n); });
+        };
+        ev.on_consent = [this](remote::ConsentState s) {
+            files_allowed_ = s.files;
+            update([&](View& v) { v.consent = s; });
+            files_.consent_changed(s.files);  // off: every transfer stops now, both ways
+        };
+        remote::CustomerControl control(cfg_.name, remote::ConsentState{false, cfg_.allow_files}, ev);
+        {
+            std::lock_guard<std::mutex> lk(session_mu_);
+            if (stopped_) control.stop();
+            control_ = &control;
+        }
+        status("Connected, waiting for the supporter...");
+        end = serve(control, link->channels());
+        std::lock_guard<std::mutex> lk(session_mu_);
+        control_ = nullptr;
+    } catch (const std::exception& e) {
+        end = e.what();
+    }
+    files_allowed_ = false;
+    update([&](View& v) {
+        v.active = false;
+        v.failed = !linked;
+        v.consent = {};
+        v.auth.clear();
+        v.route.clear();
+        v.status = (linked ? "Session ended: " : "Could not connect: ") + end;
+    });
+    std::lock_guard<std::mutex> lk(mu_);
+    return view_.status;
+}
+
+// Control and file transfer over one link, until the session ends.
+std::string HeadlessClient::serve(remote::CustomerControl& control, remote::Channels ch) {
+    bool files = false;
+    if (ch.file) {
+        try {
+            files_allowed_ = control.consent().files;  // before start(): the first offer may come at once
+            files_.start(*ch.file);
+            files = true;
+            for (const auto& path : cfg_.send_files) files_.send(path);
+        } catch (const std::exception& e) {
+            update([&](View& v) { v.status = std::string("File transfer is unavailable: ") + e.what(); });
+        }
+    }
+    std::string end = control.run(ch);
+    if (files) files_.stop();
+    return end;
+}
+
+}  // namespace client

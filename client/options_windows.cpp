@@ -1,0 +1,171 @@
+#include "options_windows.h"
+
+#include <cctype>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <set>
+#include <stdexcept>
+
+namespace client {
+namespace {
+
+// One option: how it stores a value (empty `set`: a switch), its help line.
+struct Row {
+    const char* name;
+    const char* arg;  // nullptr: a switch
+    const char* help;
+    std::function<void(WinOptions&, const std::string&)> set;
+};
+
+template <typename T>
+std::function<void(WinOptions&, const std::string&)> to(T WinOptions::*field) {
+    return [field](WinOptions& o, const std::string& v) { o.*field = v; };
+}
+
+std::function<void(WinOptions&, const std::string&)> on(bool WinOptions::*field) {
+    return [field](WinOptions& o, const std::string&) { o.*field = true; };
+}
+
+long number(const std::string& name, const std::string& v) {
+    char* end = nullptr;
+    long n = std::strtol(v.c_str(), &end, 10);
+    if (v.empty() || *end || n < 0) throw std::runtime_error("--" + name + " needs a number, not '" + v + "'");
+    return n;
+}
+
+const std::vector<Row>& table() {
+    static const std::vector<Row> rows = {
+        {"help", nullptr, "show this help", on(&WinOptions::help)},
+        {"config", "FILE", "read options from FILE (key = value lines)", to(&WinOptions::config_file)},
+        {"code", "N", "the code from the supporter (6 to 9 digits)", to(&WinOptions::code)},
+        {"headless", nullptr, "no window: connect with --code and serve until the session ends (the only mode on Windows for now)",
+         on(&WinOptions::headless)},
+        {"allow-control", nullptr, "start with remote control on (no screen on Windows yet: stays off)",
+         on(&WinOptions::allow_control)},
+        {"allow-files", nullptr, "start with file transfer on (F12)", on(&WinOptions::allow_files)},
+        {"name", "NAME", "your name, shown to the supporter (default: Customer)", to(&WinOptions::name)},
+        {"status-file", "FILE", "keep the visible status in FILE (key: value lines)", to(&WinOptions::status_file)},
+        {"download-dir", "DIR", "where files from the supporter are saved (default: Downloads\\Tether)",
+         to(&WinOptions::download_dir)},
+        {"send-file", "FILE", "offer FILE to the supporter once connected (repeatable; needs --allow-files)",
+         [](WinOptions& o, const std::string& v) { o.send_files.push_back(v); }},
+        {"file-rate-limit", "KIB", "limit file transfer to N KiB/s (default: no limit)",
+         [](WinOptions& o, const std::string& v) { o.file_rate_kib = number("file-rate-limit", v); }},
+        {"relay", "URL", "relay base URL, e.g. https://relay.example.com/", to(&WinOptions::relay)},
+        {"ca", "FILE", "PEM file of a CA trusted besides the Windows store (a private relay CA, or a TLS-inspecting proxy's)",
+         to(&WinOptions::ca)},
+        {"proxy-conf", "FILE", "the admin's proxy.conf (default: %ProgramData%\\Tether\\proxy.conf if present)", to(&WinOptions::proxy_conf)},
+        {"explain", "URL", "print which proxy (or DIRECT) this machine uses for URL and why, then exit",
+         to(&WinOptions::explain)},
+        {"proxy", "URL", "use this HTTP proxy, e.g. http://10.0.0.1:3128", to(&WinOptions::proxy)},
+        {"proxy-user", "USER", "proxy user name (empty: the logged-on user for NTLM/Negotiate)", to(&WinOptions::proxy_user)},
+        {"proxy-password", "PASSWORD", "proxy password", to(&WinOptions::proxy_password)},
+        {"proxy-auth", "LIST", "proxy auth schemes: negotiate,ntlm,basic,any,anysafe (default: anysafe)",
+         to(&WinOptions::proxy_auth)},
+        {"transport", "MODE", "auto (probe), stream or poll (default: auto)", to(&WinOptions::transport)},
+        {"heartbeat-ms", "MS", "heartbeat interval in ms (default: 2000)",
+         [](WinOptions& o, const std::string& v) { o.heartbeat_ms = number("heartbeat-ms", v); }},
+    };
+    return rows;
+}
+
+const Row* find(const std::string& name) {
+    for (const Row& r : table())
+        if (name == r.name) return &r;
+    return nullptr;
+}
+
+// Applies one source's values; `seen` holds options set by an earlier source.
+class Layer {
+public:
+    explicit Layer(WinOptions& o) : o_(o) {}
+    void apply(const std::string& name, const std::string& value, const std::string& where) {
+        const Row* r = find(name);
+        if (!r) throw std::runtime_error("unknown option " + name + " " + where + " (see --help)");
+        if (earlier_.count(name)) return;
+        now_.insert(name);
+        r->set(o_, value);
+    }
+    void next_source() {
+        earlier_.insert(now_.begin(), now_.end());
+        now_.clear();
+    }
+
+private:
+    WinOptions& o_;
+    std::set<std::string> earlier_, now_;
+};
+
+void command_line(Layer& l, int argc, const char* const argv[]) {
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        if (a == "-h") a = "--help";
+        if (a.compare(0, 2, "--") != 0) throw std::runtime_error("unexpected argument '" + a + "' (see --help)");
+        std::string name = a.substr(2), value;
+        auto eq = name.find('=');
+        if (eq != std::string::npos) {
+            value = name.substr(eq + 1);
+            name.erase(eq);
+        } else if (const Row* r = find(name); r && r->arg) {
+            if (i + 1 >= argc) throw std::runtime_error("--" + name + " needs a value: --" + name + " " + r->arg);
+            value = argv[++i];
+        }
+        l.apply(name, value, "on the command line");
+    }
+}
+
+void environment(Layer& l) {
+    for (const Row& r : table()) {
+        std::string var = "TETHER_";
+        for (const char* p = r.name; *p; ++p)
+            var += *p == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(*p)));
+        if (const char* v = std::getenv(var.c_str()); v && *v && r.set && std::string(r.name) != "config")
+            l.apply(r.name, v, "in " + var);
+    }
+}
+
+std::string trim(const std::string& s) {
+    auto b = s.find_first_not_of(" \t\r"), e = s.find_last_not_of(" \t\r");
+    return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+}
+
+void config_file(Layer& l, const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw std::runtime_error("--config " + path + ": cannot read it; check the path");
+    std::string line;
+    for (int n = 1; std::getline(in, line); ++n) {
+        line = trim(line);
+        if (line.empty() || line[0] == '#') continue;
+        auto eq = line.find('=');
+        if (eq == std::string::npos)
+            throw std::runtime_error(path + " line " + std::to_string(n) + ": expected key = value");
+        l.apply(trim(line.substr(0, eq)), trim(line.substr(eq + 1)), "in " + path);
+    }
+}
+
+}  // namespace
+
+WinOptions parse_options(int argc, const char* const argv[]) {
+    WinOptions o;
+    Layer l(o);
+    command_line(l, argc, argv);
+    l.next_source();
+    environment(l);
+    l.next_source();
+    if (!o.config_file.empty()) config_file(l, o.config_file);
+    return o;
+}
+
+void print_help(std::ostream& out) {
+    out << "Usage: tether-client.exe --headless --code N [options]\n"
+           "       tether-client.exe --explain URL [--proxy-conf FILE]\n\n"
+           "Lets a supporter reach this computer; for now without the screen: the\n"
+           "session, its authentication string and file transfer (F12 by --allow-files).\n\n";
+    for (const Row& r : table()) {
+        std::string left = std::string("  --") + r.name + (r.arg ? std::string(" ") + r.arg : "");
+        out << left << std::string(left.size() < 28 ? 28 - left.size() : 1, ' ') << r.help << "\n";
+    }
+}
+
+}  // namespace client

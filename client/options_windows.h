@@ -1,0 +1,32 @@
+// tether-client.exe's options: the same names and meanings as the Linux
+// client's (client/main.cpp, tunnel/endpoint_options.h), read the same way:
+// the command line, then TETHER_<OPTION> environment variables (dashes as
+// underscores), then the key = value lines of --config FILE; the first
+// source that sets an option wins. Boost.Program_options has no mingw build
+// in Debian, hence this small table.
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace client {
+
+struct WinOptions {
+    std::string code, name = "Customer", status_file, download_dir, config_file;
+    std::vector<std::string> send_files;
+    bool headless = false, allow_control = false, allow_files = false, help = false;
+    std::uint64_t file_rate_kib = 0;  // KiB/s, 0 = no limit
+    // Connection (relay, trust, proxy): as tunnel::EndpointOptions.
+    std::string explain;  // --explain URL: print the proxy decision and exit
+    std::string relay, ca, proxy_conf, proxy, proxy_user, proxy_password, proxy_auth, transport;
+    long heartbeat_ms = 2000;
+    std::string transport_memory;  // "" = not remembered yet on Windows; a file path to remember
+};
+
+// Throws std::runtime_error naming the option and what to do.
+WinOptions parse_options(int argc, const char* const argv[]);
+void print_help(std::ostream& out);
+
+}  // namespace client

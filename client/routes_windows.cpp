@@ -1,0 +1,75 @@
+#include "routes_windows.h"
+
+#include <filesystem>
+#include <stdexcept>
+
+#include "http1/http1.h"
+#include "proxydetect/config.h"
+#include "proxydetect/detector.h"
+#include "proxydetect/explain.h"
+#include "winnet/routes.h"
+
+namespace client {
+namespace {
+
+winnet::Config base_config(const WinOptions& o) {
+    if (o.relay.empty()) throw std::runtime_error("no relay given: use --relay URL, TETHER_RELAY or relay = in --config");
+    if (o.heartbeat_ms < 50) throw std::runtime_error("--heartbeat-ms must be at least 50");
+    winnet::Config c;
+    c.relay_url = o.relay;
+    c.ca_file = o.ca;
+    c.heartbeat = std::chrono::milliseconds(o.heartbeat_ms);
+    return c;
+}
+
+std::string relay_name(const winnet::Config& c) { return "the relay " + http1::parse_url(c.relay_url).host_port(); }
+
+// --proxy and its credentials: the user's explicit choice, tried alone.
+std::vector<remote::WinRoute> explicit_proxy(const winnet::Config& base, const WinOptions& o) {
+    if (o.proxy.empty()) return {};
+    remote::WinRoute r{base, ""};
+    r.cfg.proxy_url = o.proxy;
+    r.cfg.proxy_user = o.proxy_user;
+    r.cfg.proxy_password = o.proxy_password;
+    if (!o.proxy_auth.empty()) r.cfg.proxy_auth = o.proxy_auth;
+    r.why = relay_name(base) + " through http proxy " + http1::parse_url(o.proxy).host_port() +
+            " (from command line --proxy)";
+    return {r};
+}
+
+// What the machine says (proxydetect on Windows, docs/PROXYDETECT.md): the
+// user's Internet Options (a PAC script, WPAD if switched on, a fixed
+// proxy with its bypass list), then proxy.conf (--proxy-conf, else
+// %ProgramData%\Tether\proxy.conf if present), then the environment; each
+// candidate a route with its source in `why`. Asked again on every connect,
+// so a changed setting counts at the next attempt.
+std::vector<remote::WinRoute> discovered(const winnet::Config& base, const WinOptions& o) {
+    std::string path = o.proxy_conf;
+    if (path.empty() && std::filesystem::exists(proxydetect::default_config_path()))
+        path = proxydetect::default_config_path();
+    auto detector = proxydetect::Detector::from_system(path.empty() ? proxydetect::Config{}
+                                                                    : proxydetect::load_config_file(path));
+    winnet::RoutePlan plan = winnet::plan_routes(*detector, base);
+    if (!plan.blocked.empty()) throw std::runtime_error(plan.blocked);
+    std::vector<remote::WinRoute> routes;
+    for (const winnet::ProxyRoute& r : plan.routes) routes.push_back({r.cfg, relay_name(base) + " (" + r.why + ")"});
+    return routes;
+}
+
+std::vector<remote::WinRoute> direct(const winnet::Config& base, const WinOptions&) {
+    return {remote::WinRoute{base, relay_name(base) + " directly"}};
+}
+
+}  // namespace
+
+std::vector<remote::WinRoute> plan_routes(const WinOptions& o) {
+    const winnet::Config base = base_config(o);
+    using Source = std::vector<remote::WinRoute> (*)(const winnet::Config&, const WinOptions&);
+    for (Source s : {explicit_proxy, discovered, direct}) {
+        auto routes = s(base, o);
+        if (!routes.empty()) return routes;
+    }
+    return {};
+}
+
+}  // namespace client

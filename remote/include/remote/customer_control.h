@@ -1,0 +1,46 @@
+// The customer's side of a session without a screen (tether-client.exe
+// --headless until issue 15 adds the screen): hello and the consent state on
+// the control channel, pongs to the desk's pings, bye at the end. The rfb
+// channel is left open and silent, so the desk's viewer keeps waiting for a
+// first frame ("loading the screen") instead of ending the session; file
+// transfer runs beside it on the file channel (FileService). Consent: view
+// nothing, F12 (files) as given at start or by toggle_files().
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "remote/channels.h"
+#include "remote/consent.h"
+#include "remote/control_ending.h"
+
+namespace remote {
+
+// All callbacks may run on any session thread; keep them short.
+struct CustomerEvents {
+    std::function<void(const std::string&)> on_peer;  // the supporter's name (hello)
+    std::function<void(ConsentState)> on_consent;     // after every change
+};
+
+class CustomerControl : private ControlEnding {
+public:
+    CustomerControl(std::string name, ConsentState initial, CustomerEvents ev);
+
+    // Blocks for the whole session; returns why it ended (a sentence).
+    std::string run(Channels ch);
+    // Ends the session from any thread (the customer quit).
+    void stop(const std::string& reason = "the customer ended the session");
+
+    ConsentState consent() const { return consent_.state(); }
+    void toggle_files() { consent_.toggle_files(); }
+
+private:
+    void on_consent_change(ConsentState s);
+    void handle(const Message& m);
+
+    std::string name_;
+    CustomerEvents ev_;
+    Consent consent_;
+};
+
+}  // namespace remote

@@ -1,0 +1,57 @@
+#include "remote/customer_control.h"
+
+#include <thread>
+
+namespace remote {
+
+CustomerControl::CustomerControl(std::string name, ConsentState initial, CustomerEvents ev)
+    : name_(std::move(name)), ev_(std::move(ev)), consent_(ConsentState{false, initial.files}) {}
+
+// No screen: remote control stays off whatever was asked.
+void CustomerControl::on_consent_change(ConsentState s) {
+    if (ev_.on_consent) ev_.on_consent(s);
+    std::lock_guard<std::mutex> lk(mu_);
+    try {
+        if (ctl_) ctl_->send(Message::consent_state(s));
+    } catch (const std::exception&) {
+        // The control channel is gone: the session is ending anyway.
+    }
+}
+
+std::string CustomerControl::run(Channels ch) {
+    if (ev_.on_consent) ev_.on_consent(consent_.state());
+    {
+        std::lock_guard<std::mutex> lk(mu_);
+        if (attach_locked(ch)) {
+            ctl_->send(Message::hello("client", name_));
+            ctl_->send(Message::consent_state(consent_.state()));
+        }
+    }
+    consent_.on_change([this](ConsentState s) { on_consent_change(s); });
+    std::thread closer([&] { close_after_grace(ch); });
+    stop(read_until_bye("the supporter", [this](const Message& m) { handle(m); }));
+    closer.join();
+    consent_.end();  // rights die with the session
+    ch.rfb.close();  // silent until now (see the header)
+    std::lock_guard<std::mutex> lk(mu_);
+    ctl_.reset();
+    ch_ = nullptr;
+    return end_reason_;
+}
+
+void CustomerControl::handle(const Message& m) {
+    if (m.type == MessageType::hello && ev_.on_peer) ev_.on_peer(m.name);
+    if (m.type == MessageType::ping) {
+        std::lock_guard<std::mutex> lk(mu_);
+        ctl_->send(Message::pong(m.stamp_ms));
+    }
+}
+
+// Bye first (ControlEnding: the first caller's reason wins).
+void CustomerControl::stop(const std::string& reason) {
+    std::lock_guard<std::mutex> lk(mu_);
+    if (!say_bye_locked(reason)) return;
+    cv_.notify_all();
+}
+
+}  // namespace remote

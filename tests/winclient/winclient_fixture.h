@@ -1,0 +1,58 @@
+// The Linux tether-desk (headless) and tether-client.exe (headless, under
+// wine: cmake/wine-run.sh, this build's prefix) against a real tether-relay,
+// for the e2e.winclient.* tests. Both write --status-file; the desk offers
+// and receives files like in tests/files_e2e. The relay is named
+// `localhost` (see tests/winnet/test_winnet.cpp for why).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "files_fixture.h"
+#include "support/process.h"
+#include "support/relay_fixture.h"
+
+namespace wintest {
+
+using namespace filestest;
+using Args = std::vector<std::string>;
+
+Args operator+(Args a, const Args& b);
+
+// tether-client.exe with `args` under wine, no proxy from our environment.
+test_support::ProcessOptions exe_options(const Args& args);
+// The Linux tether-client, for comparing sentences.
+test_support::ProcessOptions linux_client_options(const Args& args);
+
+// A Windows program's console text with its CRLF line ends as LF.
+std::string lf(const std::string& text);
+
+// "--relay https://localhost:P/ --ca CA": how both sides reach `relay`.
+Args relay_args(const test_support::Relay& relay);
+
+// A headless desk with its status file and download folder, and a Windows
+// client joining its code.
+class Session {
+public:
+    // Starts the desk (`desk_route`: how it reaches the relay; `desk_extra`:
+    // e.g. --send-file) and waits for its code (throws after 30 s).
+    Session(const Args& desk_route, const Args& desk_extra = {});
+    // Starts tether-client.exe with the desk's code, --allow-files, its own
+    // status file and download folder (a Z: path, as a Windows user's would
+    // be), plus `route` and `extra`.
+    void start_client(const Args& route, const Args& extra = {});
+    // The same with the Linux tether-client serving `display` (bench/winclient).
+    void start_linux_client(const std::string& display, const Args& route, const Args& extra = {});
+    std::string code() const;
+
+    Scratch dir, desk_in, client_in;
+    std::string desk_status = dir / "desk.status", client_status = dir / "client.status";
+    std::unique_ptr<test_support::Process> desk, client;
+};
+
+// The arguments both clients get: the desk's code, --allow-files, their
+// status file and download folder (`download_dir` as the program sees it).
+Args client_args(const Session& s, const std::string& download_dir);
+
+}  // namespace wintest
