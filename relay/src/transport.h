@@ -82,13 +82,13 @@ public:
     }
 
     // Calls `h(error_code)` once a read would find bytes (or the peer's
-    // close): at once when OpenSSL or the socket already holds some. Lets an
-    // idle connection wait without a read buffer (most connections are idle).
+    // close): at once when OpenSSL holds some (read ahead or not yet taken).
+    // Lets an idle connection wait without a read buffer (most connections
+    // are idle). Bytes already in the socket complete the wait in the next
+    // round of the reactor (re-arming the descriptor reports them).
     template <class Handler>
     void async_wait_readable(Handler&& h) {
-        error_code ignored;
-        if ((ssl_ && SSL_has_pending(ssl_)) || socket_.available(ignored) > 0)
-            return post(std::forward<Handler>(h), error_code());
+        if (ssl_ && SSL_has_pending(ssl_)) return post(std::forward<Handler>(h), error_code());
         socket_.async_wait(tcp::socket::wait_read, std::forward<Handler>(h));
     }
 
