@@ -6,6 +6,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <algorithm>
 #include <limits>
 
 namespace relay {
@@ -16,10 +17,9 @@ using error_code = boost::system::error_code;
 
 // Bytes read from the socket at a time while a head arrives.
 constexpr std::size_t kHeadReadBytes = 4096;
-// A streamed body (uplink) moves through this many bytes at a time. Each
-// socket read fills the head buffer's 4 KiB at most anyway; a larger piece
-// would only cost memory on every idle uplink.
-constexpr std::size_t kPieceBytes = 4 * 1024;
+// A streamed body (uplink) moves through this many bytes at a time: one TLS
+// record's payload. Held only while bytes arrive (when_readable()).
+constexpr std::size_t kPieceBytes = 16 * 1024;
 // A body read whole may lag --min-body-rate by this many bytes (TLS records
 // and TCP windows arrive in bursts).
 constexpr std::size_t kRateSlackBytes = 64 * 1024;
@@ -184,6 +184,10 @@ void HttpConnection::scan_head() {
     const auto verdict = scanner_.feed(std::string_view(data + scanned, buffer_.size() - scanned));
     if (verdict == HeadScanner::Verdict::complete) return parse_head(scanner_.head_bytes());
     if (auto why = head_refusal(verdict)) return refuse(*why, ApiError::head_too_large);
+    when_readable(&HttpConnection::read_head_bytes);  // every buffered byte is scanned: more are needed
+}
+
+void HttpConnection::read_head_bytes() {
     auto space = buffer_.prepare(std::min(kHeadReadBytes, buffer_.max_size() - buffer_.size()));
     transport_.async_read_some(space, [self = shared_from_this()](const error_code& ec, std::size_t n) {
         if (ec) return self->close();
@@ -318,6 +322,19 @@ void HttpConnection::linger_close() {
     drain(0);
 }
 
+// Waits until bytes can be read, holding no read buffer meanwhile (buffer_
+// shrinks to what it holds: at most a partial head or chunk line): an idle
+// connection (most of them: heartbeats every 2 s) then costs its TLS state
+// and little else.
+void HttpConnection::when_readable(void (HttpConnection::*next)()) {
+    buffer_.shrink_to_fit();
+    piece_ = std::string();
+    transport_.async_wait_readable([self = shared_from_this(), next](const error_code& ec) {
+        if (ec) return self->close();
+        ((*self).*next)();
+    });
+}
+
 void HttpConnection::drain(std::size_t dropped) {
     if (closed_ || dropped > kLingerBytes) return close();
     // Below TLS on purpose: nothing of it is read any more.
@@ -335,29 +352,71 @@ void HttpConnection::consume(std::shared_ptr<BodySink> sink) {
     stream_parser_.emplace(std::move(*head_parser_));
     // A stream: bounded per frame by wire::FrameParser (see read_head() for why not boost::none).
     stream_parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
-    piece_.resize(kPieceBytes);
+    stream_parser_->eager(true);  // each put() takes every chunk the buffer holds
     if (stream_parser_->is_done()) return finish_upload(true);
+    watch_uplink(uplink_idle_timeout(cx_.config.heartbeat));
     send_continue([this] { read_body_piece(); });
 }
 
+// An uplink that sends nothing for uplink_idle_timeout is dropped. Watched
+// lazily like writes: one timer per uplink that looks at the pending read's
+// age, not a deadline set and cancelled around every read (every ping).
+// Time spent waiting for room in the peer's inbox does not count.
+void HttpConnection::watch_uplink(Clock::duration after) {
+    const std::uint64_t gen = ++deadline_gen_;
+    deadline_.expires_after(after);
+    deadline_.async_wait([self = shared_from_this(), gen](const error_code& ec) {
+        if (ec || gen != self->deadline_gen_ || self->closed_ || !self->sink_) return;
+        const auto limit = uplink_idle_timeout(self->cx_.config.heartbeat);
+        const auto waited = self->reading_ ? Clock::now() - self->read_since_ : Clock::duration::zero();
+        if (waited >= limit) return self->close();
+        self->watch_uplink(limit - waited);
+    });
+}
+
+// Parses what is buffered into the next piece of the body; reads from the
+// socket only when the parser needs more bytes, and waits for them holding
+// no buffer (a chunk's trailing CRLF may stay buffered: 2 bytes).
 void HttpConnection::read_body_piece() {
+    reading_ = true;
+    read_since_ = Clock::now();
+    // No bigger than what can come out of the buffer: a ping's chunk is 50 bytes.
+    piece_.resize(std::min(kPieceBytes, buffer_.size()));
     auto& body = stream_parser_->get().body();
     body.data = piece_.data();
     body.size = piece_.size();
-    arm(Clock::now() + uplink_idle_timeout(cx_.config.heartbeat), std::nullopt);
-    http::async_read_some(transport_, buffer_, *stream_parser_,
-                          [self = shared_from_this()](error_code ec, std::size_t) {
-                              if (ec == http::error::need_buffer) ec = {};
-                              if (ec || !self->sink_) return self->finish_upload(false);
-                              self->disarm();
-                              const std::size_t got = self->piece_.size() - self->stream_parser_->get().body().size;
-                              const bool done = self->stream_parser_->is_done();
-                              if (got == 0 && !done) return self->read_body_piece();
-                              std::weak_ptr<HttpConnection> weak = self;
-                              self->sink_->feed(std::string_view(self->piece_.data(), got), [weak, done](bool more) {
-                                  if (auto s = weak.lock()) s->on_fed(more, done);
-                              });
-                          });
+    error_code ec;
+    std::size_t got = 0;
+    while (buffer_.size() > 0 && got == 0 && !ec && !stream_parser_->is_done()) {
+        const std::size_t used = stream_parser_->put(buffer_.data(), ec);
+        buffer_.consume(used);
+        if (ec == http::error::need_buffer) ec = {};  // the piece is full
+        got = piece_.size() - body.size;
+        if (used == 0) break;
+    }
+    if (ec && ec != http::error::need_more) return finish_upload(false);
+    if (got > 0 || stream_parser_->is_done()) return feed_piece(got);
+    when_readable(&HttpConnection::read_body_bytes);
+}
+
+void HttpConnection::read_body_bytes() {
+    // Sized by what is there to read: when every uplink pings at once, each
+    // holds a few hundred bytes, not a record's 16 KiB, until it is parsed.
+    const std::size_t want = std::clamp<std::size_t>(transport_.readable_bytes(), 512, kPieceBytes);
+    transport_.async_read_some(buffer_.prepare(want), [self = shared_from_this()](const error_code& ec, std::size_t n) {
+        if (ec || !self->sink_) return self->finish_upload(false);  // EOF too: the body broke off
+        self->buffer_.commit(n);
+        self->read_body_piece();
+    });
+}
+
+void HttpConnection::feed_piece(std::size_t got) {
+    reading_ = false;
+    const bool done = stream_parser_->is_done();
+    std::weak_ptr<HttpConnection> weak = shared_from_this();
+    sink_->feed(std::string_view(piece_.data(), got), [weak, done](bool more) {
+        if (auto s = weak.lock()) s->on_fed(more, done);
+    });
 }
 
 void HttpConnection::on_fed(bool more, bool done) {
@@ -439,6 +498,11 @@ void HttpConnection::end_stream() {
 // it closed (EOF, TLS close_notify) or reset the connection, noticed at once.
 // Bytes it does send are dropped.
 void HttpConnection::watch_hangup() {
+    buffer_.consume(buffer_.size());
+    when_readable(&HttpConnection::read_hangup);
+}
+
+void HttpConnection::read_hangup() {
     piece_.resize(512);
     transport_.async_read_some(asio::buffer(piece_), [self = shared_from_this()](const error_code& ec, std::size_t) {
         if (ec) return self->close();

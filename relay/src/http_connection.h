@@ -46,12 +46,17 @@ private:
     void disarm();
     void read_head(bool fresh_deadline);
     void scan_head();
+    void read_head_bytes();
+    void when_readable(void (HttpConnection::*next)());
     void parse_head(std::size_t head_bytes);
     bool content_length_ok() const;
     void dispatch();
     void invoke_handler();
     void read_whole_body();
+    void watch_uplink(Clock::duration after);
     void read_body_piece();
+    void read_body_bytes();
+    void feed_piece(std::size_t got);
     void on_fed(bool more, bool done);
     void finish_upload(bool complete);
     void send_continue(std::function<void()> then);
@@ -59,6 +64,7 @@ private:
     void write_chunk(std::string bytes);
     void end_stream();
     void watch_hangup();
+    void read_hangup();
     void after_response(bool keep_alive);
     void linger_close();
     void drain(std::size_t dropped);
@@ -85,6 +91,8 @@ private:
     bool responded_ = false;
     bool closed_ = false;
     Clock::time_point body_start_;
+    bool reading_ = false;        // an uplink read is pending, since read_since_
+    Clock::time_point read_since_;
     std::string piece_;  // a streamed body's bytes between socket and sink; scratch when lingering
     std::shared_ptr<BodySink> sink_;
     std::shared_ptr<ChunkSource> source_;

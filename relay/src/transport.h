@@ -81,6 +81,24 @@ public:
                 });
     }
 
+    // Calls `h(error_code)` once a read would find bytes (or the peer's
+    // close): at once when OpenSSL holds some (read ahead or not yet taken).
+    // Lets an idle connection wait without a read buffer (most connections
+    // are idle). Bytes already in the socket complete the wait in the next
+    // round of the reactor (re-arming the descriptor reports them).
+    template <class Handler>
+    void async_wait_readable(Handler&& h) {
+        if (ssl_ && SSL_has_pending(ssl_)) return post(std::forward<Handler>(h), error_code());
+        socket_.async_wait(tcp::socket::wait_read, std::forward<Handler>(h));
+    }
+
+    // Bytes a read would find now without waiting (decrypted ones OpenSSL
+    // holds plus encrypted ones in the socket: an upper bound on plaintext).
+    std::size_t readable_bytes() {
+        error_code ignored;
+        return (ssl_ ? static_cast<std::size_t>(SSL_pending(ssl_)) : 0) + socket_.available(ignored);
+    }
+
     template <class Buffers, class Handler>
     void async_write_some(const Buffers& buffers, Handler&& h) {
         if (!ssl_)

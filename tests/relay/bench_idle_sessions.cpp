@@ -1,10 +1,15 @@
 // relay_bench_idle: RSS, threads, CPU of a real tether-relay holding N idle
 // paired sessions in stream mode (4 TLS connections each: two downlinks, two
 // uplinks that send a ping every heartbeat like real endpoints), and the
-// round trip (p50, p99) of one more session that is active meanwhile.
+// round trip (p50, p99) of one more session that is active meanwhile
+// (sampled throughout the hold: 50 samples per second held).
 //   relay_bench_idle [--sessions N[,N2,...]] [--hold S] [--relay PATH]
-// Levels are reached one after the other in one relay (ascending). Prints a
-// line per level and a table; exit status 0 if every stream stayed up.
+//                    [--baseline PATH [--baseline-sessions N[,N2,...]]]
+// Levels are reached one after the other in one relay (ascending). With
+// --baseline, a second relay (the thread-per-connection one of commit
+// 48a33cc: scripts/build-relay-baseline.sh builds it) runs the same levels
+// (or --baseline-sessions) afterwards, and a table puts both side by side
+// with ratios. Exit status 0 if every stream of the tested relay stayed up.
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/resource.h>
@@ -301,39 +306,36 @@ void raise_own_fd_limit() {
     setrlimit(RLIMIT_NOFILE, &r);
 }
 
-}  // namespace
+// The idle sides ping in this many groups spread over each 2 s (20 ms
+// apart), like endpoints whose timers started at different times, not all
+// in the same instant; the active session's round trip is sampled once
+// between two groups, so it meets the relay amid the others' heartbeats.
+constexpr int kSlices = 100;
 
-int main(int argc, char* argv[]) {
-    std::string levels_arg = "500";
-    int hold_s = 10;
-    std::string binary = TETHER_RELAY_BIN;
-    for (int i = 1; i + 1 < argc; i += 2) {
-        std::string a = argv[i];
-        if (a == "--sessions") levels_arg = argv[i + 1];
-        else if (a == "--hold") hold_s = std::stoi(argv[i + 1]);
-        else if (a == "--relay") binary = argv[i + 1];
-    }
-    signal(SIGPIPE, SIG_IGN);
-    raise_own_fd_limit();
-    // All connections come from 127.0.0.1: lift the per-address cap (an
-    // environment variable, which a relay without that option ignores).
-    setenv("TETHER_RELAY_MAX_CONNS_PER_IP", "0", 1);
+struct Run {
+    long rss0 = 0, threads0 = 0;
+    std::vector<Level> levels;
+    bool ok = false;
+};
+
+// One relay through every level in `levels`.
+Run run_relay(const std::string& binary, const std::vector<int>& levels, int hold_s) {
     char tmpl[] = "/tmp/relay-bench-XXXXXX";
     const std::string state = mkdtemp(tmpl);
     Relay relay = start_relay(binary, state);
-    int status = 1;
-    std::vector<Level> results;
+    Run run;
     try {
         SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
         SSL_CTX_load_verify_locations(ctx, relay.ca.c_str(), nullptr);
         SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
         std::this_thread::sleep_for(200ms);
-        const long rss0 = proc_status(relay.pid, "VmRSS"), threads0 = proc_status(relay.pid, "Threads");
-        std::cout << "relay idle: rss_kb=" << rss0 << " threads=" << threads0 << std::endl;
+        run.rss0 = proc_status(relay.pid, "VmRSS");
+        run.threads0 = proc_status(relay.pid, "Threads");
+        std::cout << binary << " idle: rss_kb=" << run.rss0 << " threads=" << run.threads0 << std::endl;
         ActiveSession active(ctx, relay.port);
         std::vector<SideStreams> streams;
         bool all_alive = true;
-        for (int target : parse_levels(levels_arg)) {
+        for (int target : levels) {
             const auto t0 = std::chrono::steady_clock::now();
             auto last_ping = t0;
             while (static_cast<int>(streams.size()) < 2 * target) {
@@ -355,42 +357,103 @@ int main(int argc, char* argv[]) {
                       << setup_s << " s for the new ones)" << std::endl;
             const double cpu0 = cpu_seconds(relay.pid);
             const auto h0 = std::chrono::steady_clock::now();
-            for (int tick = 0; tick < hold_s / 2; ++tick) {  // endpoints ping every 2 s
-                std::this_thread::sleep_for(2s);
-                for (auto& s : streams) {
-                    s.up->write(ping_chunk());
-                    all_alive &= s.down->drain();
+            std::vector<double> rtt;
+            for (int tick = 0; tick < hold_s / 2; ++tick) {  // endpoints ping every 2 s...
+                const auto tick0 = std::chrono::steady_clock::now();
+                for (int slice = 0; slice < kSlices; ++slice) {  // ...each on its own clock, not all at once
+                    for (std::size_t i = slice; i < streams.size(); i += kSlices) {
+                        streams[i].up->write(ping_chunk());
+                        all_alive &= streams[i].down->drain();
+                    }
+                    std::this_thread::sleep_until(tick0 + (2 * slice + 1) * 1s / kSlices);
+                    rtt.push_back(active.round_trips(1).front());
+                    std::this_thread::sleep_until(tick0 + (slice + 1) * 2s / kSlices);
                 }
                 active.keep_alive();
             }
             const double held = std::chrono::duration<double>(std::chrono::steady_clock::now() - h0).count();
             const double cpu = (cpu_seconds(relay.pid) - cpu0) / held;
-            const auto rtt = active.round_trips(200);
             Level l{target, proc_status(relay.pid, "VmRSS"), proc_status(relay.pid, "Threads"), 100 * cpu,
                     percentile(rtt, 0.5), percentile(rtt, 0.99),
                     metric(ctx, relay.port, "tether_relay_sessions{state=\"connected\"}") - 1, all_alive};
-            results.push_back(l);
+            run.levels.push_back(l);
             std::cout << "relay with " << target << " idle sessions, " << hold_s << " s held: rss_kb=" << l.rss_kb
                       << " threads=" << l.threads << " cpu_percent=" << l.cpu_percent << " rtt_p50_us=" << l.rtt_p50_us
                       << " rtt_p99_us=" << l.rtt_p99_us << " connected=" << l.connected
                       << " all_streams_alive=" << all_alive << std::endl;
-            std::cout << "per session: rss_kb=" << (l.rss_kb - rss0) / std::max(1, target)
-                      << " threads=" << double(l.threads - threads0) / std::max(1, target) << std::endl;
         }
-        std::cout << "\n| sessions | RSS MB | KB/session | threads | CPU % of a core | RTT p50 ms | RTT p99 ms |\n"
-                  << "|---|---|---|---|---|---|---|\n";
-        for (const Level& l : results)
-            std::cout << "| " << l.sessions << " | " << l.rss_kb / 1024.0 << " | " << (l.rss_kb - rss0) / std::max(1, l.sessions)
-                      << " | " << l.threads << " | " << l.cpu_percent << " | " << l.rtt_p50_us / 1000 << " | "
-                      << l.rtt_p99_us / 1000 << " |\n";
-        status = all_alive && !results.empty() && results.back().connected == results.back().sessions ? 0 : 1;
+        run.ok = all_alive && !run.levels.empty() && run.levels.back().connected == run.levels.back().sessions;
         streams.clear();
         SSL_CTX_free(ctx);
     } catch (const std::exception& e) {
-        std::cerr << "relay_bench_idle: " << e.what() << std::endl;
+        std::cerr << "relay_bench_idle: " << binary << ": " << e.what() << std::endl;
     }
     kill(relay.pid, SIGTERM);
     waitpid(relay.pid, nullptr, 0);
     std::filesystem::remove_all(state);
-    return status;
+    return run;
+}
+
+void print_row(const std::string& name, const Run& run, const Level& l) {
+    std::cout << "| " << l.sessions << " | " << name << " | " << l.rss_kb / 1024.0 << " | "
+              << (l.rss_kb - run.rss0) / std::max(1, l.sessions) << " | " << l.threads << " | " << l.cpu_percent << " | "
+              << l.rtt_p50_us / 1000 << " / " << l.rtt_p99_us / 1000 << " |\n";
+}
+
+// This relay's figure over the baseline's, as "x0.42".
+std::string ratio(double ours, double theirs) {
+    std::ostringstream o;
+    o.precision(2);  // significant digits: threads come out as x0.002
+    o << "x" << (theirs > 0 ? ours / theirs : 0.0);
+    return o.str();
+}
+
+void print_tables(const Run& ours, const Run* base) {
+    std::cout << "\n| sessions | relay | RSS MB | KB/session | threads | CPU % of a core | RTT p50 / p99 ms |\n"
+              << "|---|---|---|---|---|---|---|\n";
+    for (const Level& l : ours.levels) {
+        print_row("tested", ours, l);
+        if (!base) continue;
+        for (const Level& b : base->levels)
+            if (b.sessions == l.sessions) print_row("baseline", *base, b);
+    }
+    if (!base) return;
+    std::cout << "\nratios tested / baseline (below 1: the tested relay needs less)\n"
+              << "| sessions | RSS per session | threads | CPU | RTT p50 | RTT p99 |\n|---|---|---|---|---|---|\n";
+    for (const Level& l : ours.levels)
+        for (const Level& b : base->levels)
+            if (b.sessions == l.sessions)
+                std::cout << "| " << l.sessions << " | "
+                          << ratio(double(l.rss_kb - ours.rss0), double(b.rss_kb - base->rss0)) << " | "
+                          << ratio(l.threads, b.threads) << " | " << ratio(l.cpu_percent, b.cpu_percent) << " | "
+                          << ratio(l.rtt_p50_us, b.rtt_p50_us) << " | " << ratio(l.rtt_p99_us, b.rtt_p99_us) << " |\n";
+    if (base->levels.size() < ours.levels.size())
+        std::cout << "(the baseline reached " << base->levels.size() << " of the levels)\n";
+}
+
+}  // namespace
+
+int main(int argc, char* argv[]) {
+    std::string levels_arg = "500", baseline_levels_arg;
+    int hold_s = 10;
+    std::string binary = TETHER_RELAY_BIN, baseline;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        std::string a = argv[i];
+        if (a == "--sessions") levels_arg = argv[i + 1];
+        else if (a == "--hold") hold_s = std::stoi(argv[i + 1]);
+        else if (a == "--relay") binary = argv[i + 1];
+        else if (a == "--baseline") baseline = argv[i + 1];
+        else if (a == "--baseline-sessions") baseline_levels_arg = argv[i + 1];
+    }
+    signal(SIGPIPE, SIG_IGN);
+    raise_own_fd_limit();
+    // All connections come from 127.0.0.1: lift the per-address cap (an
+    // environment variable, which a relay without that option ignores).
+    setenv("TETHER_RELAY_MAX_CONNS_PER_IP", "0", 1);
+    const Run ours = run_relay(binary, parse_levels(levels_arg), hold_s);
+    Run base;
+    if (!baseline.empty())
+        base = run_relay(baseline, parse_levels(baseline_levels_arg.empty() ? levels_arg : baseline_levels_arg), hold_s);
+    print_tables(ours, baseline.empty() ? nullptr : &base);
+    return ours.ok ? 0 : 1;
 }

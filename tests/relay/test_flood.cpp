@@ -30,6 +30,7 @@ constexpr int kTricklers = 2000;
 constexpr int kFloods = 4;
 constexpr std::size_t kFloodBytes = 100u << 20;  // per flooding connection's attempts
 constexpr auto kAttack = 8s;
+constexpr int kRoundTrips = 200;  // unloaded; as many again or more spread over the attack
 
 long rss_kb(pid_t pid) {
     std::ifstream in("/proc/" + std::to_string(pid) + "/status");
@@ -68,9 +69,8 @@ public:
         REQUIRE(up_->send("POST /v1/stream/up HTTP/1.1\r\nHost: relay\r\nAuthorization: Bearer " + token +
                           "\r\nTransfer-Encoding: chunked\r\n\r\n"));
     }
-    // Median round trip of `n` pings, in microseconds.
-    double median_rtt(int n) {
-        std::vector<double> us;
+    // Appends the round trips of `n` pings, one after the other, in microseconds.
+    void round_trips(int n, std::vector<double>& us) {
         for (int i = 0; i < n; ++i) {
             std::string ping;
             wire::append_u64_frame(ping, wire::FrameType::ping, ++stamp_);
@@ -83,14 +83,17 @@ public:
             REQUIRE(down_->read_until(pong));
             us.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
         }
-        std::sort(us.begin(), us.end());
-        return us[us.size() / 2];
     }
 
 private:
     std::unique_ptr<RawTls> down_, up_;
     std::uint64_t stamp_ = 1000;
 };
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
 
 // One flooding connection after the other (each is cut off after its
 // first 101 header lines) until kFloodBytes were offered or `stop`.
@@ -126,7 +129,8 @@ TEST_CASE("2,000 trickling connections and 4 header floods: bounded memory, cust
     const std::string ca = state.path() + "/dev-cert.pem";
 
     ActiveDesk desk(port, ca);
-    const double unloaded_us = desk.median_rtt(50);
+    std::vector<double> unloaded, loaded;
+    desk.round_trips(kRoundTrips, unloaded);
 
     std::atomic<bool> stop{false};
     std::atomic<std::size_t> flood_taken{0};
@@ -150,9 +154,10 @@ TEST_CASE("2,000 trickling connections and 4 header floods: bounded memory, cust
         auto [s, created] = call(port, ca, "/v1/sessions", "{}");
         if (s == 201 && call(port, ca, "/v1/sessions/join", nlohmann::json{{"code", created["code"]}}.dump()).first == 200)
             ++sessions_ok;
+        desk.round_trips(kRoundTrips / 10, loaded);  // spread over the attack
         std::this_thread::sleep_for(500ms);
     }
-    const double loaded_us = desk.median_rtt(50);
+    const double unloaded_us = median(unloaded), loaded_us = median(loaded);
     max_rss = std::max(max_rss, rss_kb(relay.pid));
     int tricklers_open = 0;
     for (int fd : tricklers) tricklers_open += fd >= 0 && !closed_by_peer(fd, 0ms);
@@ -168,9 +173,11 @@ TEST_CASE("2,000 trickling connections and 4 header floods: bounded memory, cust
     CHECK(max_rss < 256 * 1024);
     CHECK(sessions_ok >= 10);  // one every ~0.5 s for 8 s: none refused
     CHECK(tricklers_open <= 256);  // --max-conns-per-ip
-    // Within 2x of the unloaded round trip, plus 1 ms for this 2-core
-    // machine, which also runs the 2,004 attacking connections' threads.
-    CHECK(loaded_us <= 2 * unloaded_us + 1000);
+    // Within 2x of the unloaded round trip: medians of 200+ samples each, so
+    // that one descheduling of this process (2 cores shared with the
+    // attackers and whatever else runs) does not decide.
+    CHECK(loaded.size() >= kRoundTrips);
+    CHECK(loaded_us <= 2 * unloaded_us);
     kill(relay.pid, SIGINT);
     CHECK(wait_exit(relay) == 0);
 }

@@ -134,50 +134,53 @@ TEST_CASE("SIGHUP serves a new certificate to new connections while a running se
     CHECK(wait_exit(c) == 0);
 }
 
-TEST_CASE("SIGTERM drains: no new sessions, running ones go on and the relay exits once they ended") {
+// A --dev relay with --drain-time `drain_s`, one session and its downlink
+// already receiving pings: what both SIGTERM tests start from.
+struct SessionBeforeSigterm {
     relay_test::TempDir state;
-    Child c = spawn({"--dev", "--state-dir", state.path(), "--listen", "127.0.0.1:0", "--drain-time", "60",
-                     "--heartbeat", "200"});
-    const int port = listening_port(c);
-    const std::string ca = state.path() + "/dev-cert.pem";
-    const std::string token = create_session(*client_trusting(port, ca));
-    REQUIRE(!token.empty());
-    relay_test::Downlink down([&] { return client_trusting(port, ca); }, token);
-    REQUIRE(pings_after(down, 0));
+    Child c;
+    int port;
+    std::string ca, token;
+    std::unique_ptr<relay_test::Downlink> down;
+
+    explicit SessionBeforeSigterm(const char* drain_s)
+        : c(spawn({"--dev", "--state-dir", state.path(), "--listen", "127.0.0.1:0", "--drain-time", drain_s,
+                   "--heartbeat", "200"})),
+          port(listening_port(c)), ca(state.path() + "/dev-cert.pem"), token(create_session(*client_trusting(port, ca))) {
+        REQUIRE(!token.empty());
+        down = std::make_unique<relay_test::Downlink>([this] { return client_trusting(port, ca); }, token);
+        REQUIRE(pings_after(*down, 0));
+    }
+};
+
+TEST_CASE("SIGTERM drains: no new sessions, running ones go on and the relay exits once they ended") {
+    SessionBeforeSigterm r("60");
     const auto t0 = std::chrono::steady_clock::now();
-    kill(c.pid, SIGTERM);
+    kill(r.c.pid, SIGTERM);
     int status = 0;
     for (int i = 0; i < 100 && status != 503; ++i) {
-        create_session(*client_trusting(port, ca), &status);
+        create_session(*client_trusting(r.port, r.ca), &status);
         if (status != 503) std::this_thread::sleep_for(50ms);
     }
     CHECK(status == 503);
-    CHECK(pings_after(down, frame_count(down) + 2));  // the running session goes on
-    auto ended = client_trusting(port, ca)->Delete("/v1/session", relay_test::Harness::bearer(token));
+    CHECK(pings_after(*r.down, frame_count(*r.down) + 2));  // the running session goes on
+    auto ended = client_trusting(r.port, r.ca)->Delete("/v1/session", relay_test::Harness::bearer(r.token));
     REQUIRE(ended);
     CHECK(ended->status == 204);
-    CHECK(wait_exit(c) == 0);
+    CHECK(wait_exit(r.c) == 0);
     CHECK(std::chrono::steady_clock::now() - t0 < 30s);  // far inside --drain-time
 }
 
 TEST_CASE("SIGTERM: sessions still running after --drain-time get end(relay_shutdown)") {
-    relay_test::TempDir state;
-    Child c = spawn({"--dev", "--state-dir", state.path(), "--listen", "127.0.0.1:0", "--drain-time", "1",
-                     "--heartbeat", "200"});
-    const int port = listening_port(c);
-    const std::string ca = state.path() + "/dev-cert.pem";
-    const std::string token = create_session(*client_trusting(port, ca));
-    REQUIRE(!token.empty());
-    relay_test::Downlink down([&] { return client_trusting(port, ca); }, token);
-    REQUIRE(pings_after(down, 0));
-    kill(c.pid, SIGTERM);
-    CHECK(down.wait_for([](auto& f) {
+    SessionBeforeSigterm r("1");
+    kill(r.c.pid, SIGTERM);
+    CHECK(r.down->wait_for([](auto& f) {
         for (auto& x : f)
             if (x.type == wire::FrameType::end && wire::payload_end(x).reason == wire::EndReason::relay_shutdown)
                 return true;
         return false;
     }));
-    CHECK(wait_exit(c) == 0);
+    CHECK(wait_exit(r.c) == 0);
 }
 
 TEST_CASE("out of descriptors: 503 busy past the derived session cap, accepting resumes after EMFILE") {

@@ -1,5 +1,6 @@
 #include "support/relay_fixture.h"
 
+#include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
 
@@ -7,7 +8,10 @@ namespace test_support {
 
 constexpr auto kStartTimeout = std::chrono::seconds(20);
 
+// TETHER_BENCH_RELAY (benchmarks only): another tether-relay to measure,
+// e.g. the baseline scripts/build-relay-baseline.sh builds.
 std::string relay_binary() {
+    if (const char* other = std::getenv("TETHER_BENCH_RELAY"); other && *other) return other;
 #ifdef TETHER_RELAY_BIN
     return TETHER_RELAY_BIN;
 #else

@@ -77,10 +77,13 @@ public:
 
 private:
     bool has_room(std::size_t incoming) const;
-    // Takes the registered wakers (under the lock) to run after unlocking.
-    std::vector<Waker> take_wakers_locked();
-    static void run(std::vector<Waker> wakers);
-    void take_batch(std::vector<wire::Frame>& out, std::size_t max_batch);
+    PushResult push_waiting(wire::Frame f, const Cancelled& cancelled,
+                            const std::chrono::steady_clock::time_point* deadline);
+    // The lock is held on entry and released on return.
+    void append_and_wake(std::unique_lock<std::mutex>& lock, wire::Frame f);
+    PopResult take_batch_and_wake(std::unique_lock<std::mutex>& lock, std::vector<wire::Frame>& out,
+                                  std::size_t max_batch);
+    void unlock_and_wake(std::unique_lock<std::mutex>& lock);
 
     const std::size_t max_bytes_;
     mutable std::mutex mutex_;
