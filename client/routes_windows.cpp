@@ -37,6 +37,15 @@ std::vector<remote::WinRoute> explicit_proxy(const winnet::Config& base, const W
     return {r};
 }
 
+// In the Linux client's words (remote/src/relay_connector.cpp describe_route):
+// "the relay R through PROXY P (from PAC (...))", "the relay R directly".
+std::string describe_route(const winnet::Config& base, const winnet::ProxyRoute& r) {
+    if (!r.candidate.is_direct()) return relay_name(base) + " through " + r.why;
+    const std::string& from = r.candidate.source;
+    bool said = from.empty() || from.rfind("default", 0) == 0;  // nothing configured: "directly" says it all
+    return relay_name(base) + " directly" + (said ? "" : " (from " + from + ")");
+}
+
 // What the machine says (proxydetect on Windows, docs/PROXYDETECT.md): the
 // user's Internet Options (a PAC script, WPAD if switched on, a fixed
 // proxy with its bypass list), then proxy.conf (--proxy-conf, else
@@ -52,7 +61,7 @@ std::vector<remote::WinRoute> discovered(const winnet::Config& base, const WinOp
     winnet::RoutePlan plan = winnet::plan_routes(*detector, base);
     if (!plan.blocked.empty()) throw std::runtime_error(plan.blocked);
     std::vector<remote::WinRoute> routes;
-    for (const winnet::ProxyRoute& r : plan.routes) routes.push_back({r.cfg, relay_name(base) + " (" + r.why + ")"});
+    for (const winnet::ProxyRoute& r : plan.routes) routes.push_back({r.cfg, describe_route(base, r)});
     return routes;
 }
 

@@ -59,7 +59,9 @@ tunnel::Egress& RelayEgress::prepare() {
 std::string describe_route(const tunnel::Route& r) {
     std::string relay = "the relay " + tunnel::relay_host_port(r.cfg);
     if (!r.candidate.is_direct()) return relay + " through " + r.why;
-    return relay + " directly" + (r.candidate.source.empty() ? "" : " (from " + r.candidate.source + ")");
+    const std::string& from = r.candidate.source;
+    bool said = from.empty() || from.rfind("default", 0) == 0;  // nothing configured: "directly" says it all
+    return relay + " directly" + (said ? "" : " (from " + from + ")");
 }
 
 std::unique_ptr<SessionLink> RelayClientConnector::connect(const std::string& code, const StatusFn& status) {

@@ -238,5 +238,5 @@ TEST_CASE("windows client: a wrong code and a dead relay give the Linux client's
     CHECK(help.out().find("--proxy-user USER") != std::string::npos);
     test_support::Process bad(exe_options({"--headless", "--code", "12"}));
     CHECK(bad.wait(60s) == 1);
-    CHECK(lf(bad.err()) == "tether-client: --headless needs --code with 6 digits\n");
+    CHECK(lf(bad.err()) == "tether-client: --headless needs --code with the 6 to 9 digits from the supporter\n");
 }
