@@ -7,6 +7,7 @@
 //   wine schannel_probe.exe enc  HOST PORT MB          EncryptMessage of MB MiB in 16 KiB records (no I/O)
 //   wine schannel_probe.exe tlsrecv HOST PORT MB      TLS bulk receive (recv + DecryptMessage), MB/s
 //   wine schannel_probe.exe tcprecv HOST PORT MB      plain Winsock recv, 64 KiB buffer, MB/s
+// PROBE_WARM_ROOT=1: open the ROOT system store first, timed (a warm-up).
 // "reuse": one credential handle for all N (SChannel's session cache then
 // may resume); default: a new one per connection, as winnet::Tls does.
 #define SECURITY_WIN32
@@ -160,6 +161,12 @@ int main(int argc, char** argv) {
         }
         std::string path = mode == "get" && argc > 5 ? argv[5] : "/";
         std::vector<double> r, c, a, h, v, q, tot;
+        if (std::getenv("PROBE_WARM_ROOT")) {  // what a start-up warm-up would do
+            auto w0 = Clock::now();
+            HCERTSTORE root = CertOpenSystemStoreW(0, L"ROOT");
+            if (root) CertCloseStore(root, 0);
+            std::printf("CertOpenSystemStoreW(ROOT) first: %.2f ms\n", ms(w0, Clock::now()));
+        }
         CredHandle shared{};
         if (reuse) acquire(shared);
         for (int i = 0; i < (int)n; ++i) {
