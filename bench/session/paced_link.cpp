@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <stdexcept>
@@ -40,7 +41,8 @@ bool write_all(int fd, const char* p, std::size_t n) {
 
 }  // namespace
 
-PacedLink::PacedLink(int target_port, double mbps) : target_port_(target_port), bytes_per_s_(mbps * 1e6 / 8) {
+PacedLink::PacedLink(int target_port, double mbps, double one_way_delay_ms)
+    : target_port_(target_port), bytes_per_s_(mbps * 1e6 / 8), delay_s_(one_way_delay_ms / 1000) {
     if (mbps <= 0) throw std::invalid_argument("PacedLink: the rate must be positive");
     listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in a = test_support::loopback(0);
@@ -110,7 +112,8 @@ void PacedLink::pump(int from, int to) {
         if (free_at < now) free_at = now;  // an idle link does not save up credit
         free_at += std::chrono::duration_cast<Clock::duration>(
             std::chrono::duration<double>(static_cast<double>(n) / bytes_per_s_));
-        std::this_thread::sleep_until(free_at);
+        Clock::time_point due = now + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(delay_s_));
+        std::this_thread::sleep_until(std::max(free_at, due));
         if (!write_all(to, buf.get(), static_cast<std::size_t>(n))) break;
     }
     ::shutdown(to, SHUT_WR);

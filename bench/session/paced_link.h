@@ -17,8 +17,11 @@ class PacedLink {
 public:
     // Forwards 127.0.0.1:port() to 127.0.0.1:target_port at `mbps` megabits
     // per second (10^6 bit/s) per direction and connection. Throws on setup
-    // errors.
-    PacedLink(int target_port, double mbps);
+    // errors. `one_way_delay_ms` > 0 also holds every slice that long after it
+    // arrived (a WAN's latency: RTT = 2x); a pump then forwards at most one
+    // 64 KiB slice per delay, so keep rate x delay under that (20 Mbit/s at
+    // 10 ms: 25 KB in flight).
+    PacedLink(int target_port, double mbps, double one_way_delay_ms = 0);
     ~PacedLink();  // closes the listener and every forwarded connection
     PacedLink(const PacedLink&) = delete;
     PacedLink& operator=(const PacedLink&) = delete;
@@ -31,6 +34,7 @@ private:
 
     int target_port_;
     double bytes_per_s_;
+    double delay_s_;
     int listen_fd_ = -1;
     int port_ = 0;
     std::atomic<bool> stopping_{false};
