@@ -2,7 +2,8 @@
 // (headless) through a real tether-relay: directly, through squid CONNECT
 // (the client arriving 20 s after the code appeared), squid with Basic
 // auth, the NTLM proxy double, and forced poll mode through a buffering
-// nginx. Asserts what a person would check: the same authentication string
+// nginx; and with no --proxy at all, the proxy named by a PAC script that
+// the Windows Internet Options point to. Asserts what a person would check: the same authentication string
 // on both sides, files both ways with the same SHA-256, hostile names made
 // safe on the Windows side, and for a wrong code and a dead relay the same
 // sentence as the Linux client.
@@ -12,11 +13,13 @@
 #include <regex>
 #include <thread>
 
+#include "support/file_server.h"
 #include "support/net.h"
 #include "support/nginx.h"
 #include "support/ntlm_proxy.h"
 #include "support/sha256.h"
 #include "support/squid.h"
+#include "support/wine_internet_options.h"
 #include "winclient_fixture.h"
 
 using namespace wintest;
@@ -239,4 +242,42 @@ TEST_CASE("windows client: a wrong code and a dead relay give the Linux client's
     test_support::Process bad(exe_options({"--headless", "--code", "12"}));
     CHECK(bad.wait(60s) == 1);
     CHECK(lf(bad.err()) == "tether-client: --headless needs --code with the 6 to 9 digits from the supporter\n");
+}
+
+// The Internet Options of the client's wine prefix name a PAC script (served
+// here) that returns only the squid: the client, given no --proxy, finds
+// it through proxydetect (client/routes_windows.cpp), says so in its route,
+// and squid's log shows the tunnel to the relay. In WINE_PREFIX_IE, one at a
+// time with e2e.winnet.ie_* (ctest RESOURCE_LOCK wine_prefix_ie).
+TEST_CASE("windows client: no --proxy; the Internet Options name a PAC script that names squid", "[pac]") {
+    Relay relay;
+    test_support::Squid squid(squid_options());
+    const std::string proxy = squid.host_port();
+    test_support::FileServer pac(
+        {{"/proxy.pac", "function FindProxyForURL(url, host) {\n  return 'PROXY " + proxy + "';\n}\n"}});
+    test_support::set_internet_options(WINE_RUN, WINE_PREFIX_IE, test_support::kIeScript, "", "", pac.url("/proxy.pac"));
+    const std::string origin = "PAC (Windows (WinHTTP) PAC " + pac.url("/proxy.pac") + ")";
+    const std::string relay_port = std::to_string(relay.port());
+
+    // --explain: the same words as tether-proxydetect explain, squid first.
+    test_support::Process explain(exe_options({"--explain", relay.url("localhost") + "/"}, WINE_PREFIX_IE));
+    CHECK(explain.wait(120s) == 0);
+    INFO("--explain stdout:\n" << lf(explain.out()) << "stderr:\n" << lf(explain.err()));
+    CHECK(lf(explain.out()).find("\nCandidates, in the order they will be tried:\n  1. PROXY " + proxy + "   (from " +
+                                 origin + ")\n") != std::string::npos);
+
+    Scratch src;
+    Session s(relay_args(relay), desk_sends(src, 1 * MiB + 3));  // the desk goes direct
+    s.wine_prefix = WINE_PREFIX_IE;
+    s.start_client(relay_args(relay), client_sends(src, 1 * MiB + 5));  // no --proxy
+    std::string auth = files_both_ways(s, src);
+    CHECK(lf(s.client->err()).find("tether-client: authentication string " + auth + "\n") != std::string::npos);
+    CHECK(read_status(s.client_status)["route"] ==
+          "the relay localhost:" + relay_port + " (PROXY " + proxy + " (from " + origin + "))");
+    desk_quits(s);
+    // The client's bytes went through the PAC's proxy (the desk's went direct).
+    CHECK(squid.wait_for_log("TCP_TUNNEL/200 [0-9]+ CONNECT localhost:" + relay_port + " .*\"Tether/[0-9.]+ \\(Windows\\)\"", 10s));
+    auto seen = pac.seen();
+    REQUIRE(!seen.empty());
+    CHECK(seen.front().rfind("GET /proxy.pac 200 UA Tether/", 0) == 0);
 }

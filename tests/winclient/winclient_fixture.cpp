@@ -11,11 +11,12 @@ Args operator+(Args a, const Args& b) {
     return a;
 }
 
-ProcessOptions exe_options(const Args& args) {
+ProcessOptions exe_options(const Args& args, const std::string& prefix) {
     ProcessOptions o;
     o.argv = Args{WINE_RUN, WINCLIENT_EXE} + args;
-    o.env["TETHER_WINEPREFIX"] = WINE_PREFIX;
-    o.unset_env = {"http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "DISPLAY"};
+    o.env["TETHER_WINEPREFIX"] = prefix;
+    o.unset_env = {"http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY",
+                   "no_proxy", "NO_PROXY", "TETHER_PROXY_CONF", "DISPLAY"};
     o.stdin_path = "/dev/null";
     return o;
 }
@@ -58,7 +59,8 @@ Args client_args(const Session& s, const std::string& download_dir) {
 }
 
 void Session::start_client(const Args& route, const Args& extra) {
-    client = std::make_unique<test_support::Process>(exe_options(client_args(*this, "Z:" + client_in.path()) + route + extra));
+    client = std::make_unique<test_support::Process>(
+        exe_options(client_args(*this, "Z:" + client_in.path()) + route + extra, wine_prefix));
 }
 
 void Session::start_linux_client(const std::string& display, const Args& route, const Args& extra) {

@@ -20,8 +20,9 @@ using Args = std::vector<std::string>;
 
 Args operator+(Args a, const Args& b);
 
-// tether-client.exe with `args` under wine, no proxy from our environment.
-test_support::ProcessOptions exe_options(const Args& args);
+// tether-client.exe with `args` under wine in `prefix`, no proxy (nor
+// proxy.conf) from our environment.
+test_support::ProcessOptions exe_options(const Args& args, const std::string& prefix = WINE_PREFIX);
 // The Linux tether-client, for comparing sentences.
 test_support::ProcessOptions linux_client_options(const Args& args);
 
@@ -47,6 +48,8 @@ public:
     std::string code() const;
 
     Scratch dir, desk_in, client_in;
+    // The client's wine prefix: WINE_PREFIX_IE for Internet Options of its own.
+    std::string wine_prefix = WINE_PREFIX;
     std::string desk_status = dir / "desk.status", client_status = dir / "client.status";
     std::unique_ptr<test_support::Process> desk, client;
 };

@@ -8,10 +8,9 @@
 // time (ctest RESOURCE_LOCK), never in the prefix the other tests share.
 #include <catch2/catch.hpp>
 
-#include <cstdio>
-
 #include "support/file_server.h"
 #include "support/temp_dir.h"
+#include "support/wine_internet_options.h"
 #include "winnet_fixture.h"
 
 using namespace test_support;
@@ -19,38 +18,10 @@ using namespace winnet_test;
 
 namespace {
 
-enum IeFlags : unsigned { kDirect = 1, kFixedProxy = 2, kScript = 4, kDetect = 8 };
-
-// HKCU\...\Internet Settings\Connections\DefaultConnectionSettings, the
-// blob Internet Options writes and WinHttpGetIEProxyConfigForCurrentUser
-// reads (wine 8 reads only this, not ProxyEnable/ProxyServer/AutoConfigURL):
-// DWORD version 0x46, DWORD change counter, DWORD flags, then the fixed
-// proxy, the bypass list and the script URL, each a DWORD length + ANSI text.
-std::string settings_hex(unsigned flags, const std::string& proxy, const std::string& bypass,
-                         const std::string& script) {
-    std::string bytes;
-    auto dword = [&](unsigned v) { for (int i = 0; i < 4; ++i) bytes += static_cast<char>((v >> (8 * i)) & 0xff); };
-    dword(0x46);
-    dword(0);
-    dword(flags);
-    for (const std::string* s : {&proxy, &bypass, &script}) {
-        dword(static_cast<unsigned>(s->size()));
-        bytes += *s;
-    }
-    bytes += std::string(32, '\0');
-    std::string hex;
-    char two[3];
-    for (unsigned char c : bytes) std::snprintf(two, sizeof two, "%02x", c), hex += two;
-    return hex;
-}
-
-void set_internet_options(unsigned flags, const std::string& proxy = "", const std::string& bypass = "",
+// The Internet Options of WINE_PREFIX_IE (tests/support/wine_internet_options.h).
+void ie_options(unsigned flags, const std::string& proxy = "", const std::string& bypass = "",
                           const std::string& script = "") {
-    Run r = run_exe({"add", "HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\Connections",
-                     "/v", "DefaultConnectionSettings", "/t", "REG_BINARY", "/d",
-                     settings_hex(flags, proxy, bypass, script), "/f"},
-                    "reg", WINE_PREFIX_IE);
-    REQUIRE(r.code == 0);
+    test_support::set_internet_options(WINE_RUN, WINE_PREFIX_IE, flags, proxy, bypass, script);
 }
 
 Run detect_run(const Relay& relay, const std::vector<std::string>& more) {
@@ -70,7 +41,7 @@ TEST_CASE("winnet: a PAC script from the Internet Options names the proxy; the s
     FileServer pac({{"/proxy.pac", "function FindProxyForURL(url, host) {\n"
                                    "  if (host == 'localhost') return 'PROXY " + proxy + "; DIRECT';\n"
                                    "  return 'DIRECT';\n}\n"}});
-    set_internet_options(kScript, "", "", pac.url("/proxy.pac"));
+    ie_options(kIeScript, "", "", pac.url("/proxy.pac"));
     const std::string origin = "PAC (Windows (WinHTTP) PAC " + pac.url("/proxy.pac") + ")";
 
     Run r = detect_run(relay, {"--scenario", "frames"});
@@ -92,7 +63,7 @@ TEST_CASE("winnet: a PAC script from the Internet Options names the proxy; the s
                          ")\n     proxy auth: negotiate, ntlm, digest; single sign-on (no user configured)\n"));
 
     // A script that cannot be loaded: detection failed, fail-open to DIRECT.
-    set_internet_options(kScript, "", "", pac.url("/missing.pac"));
+    ie_options(kIeScript, "", "", pac.url("/missing.pac"));
     Run fallback = detect_run(relay, {"--scenario", "create"});
     CHECK(fallback.code == 0);
     CHECK(has(fallback.out, "OK route: DIRECT (from fallback: detection failed, on_detection_failure = direct)\n"));
@@ -108,7 +79,7 @@ TEST_CASE("winnet: a fixed proxy in the Internet Options, its bypass list, and p
     std::string conf = dir.write("proxy.conf", "proxy = http://127.0.0.1:9\n");  // nothing listens on port 9
 
     // Internet Options first: their proxy wins over proxy.conf's.
-    set_internet_options(kFixedProxy, proxy, "*.corp.test");
+    ie_options(kIeFixedProxy, proxy, "*.corp.test");
     Run r = detect_run(relay, {"--proxy-conf", conf, "--scenario", "frames"});
     CHECK(has(r.out, "OK route: PROXY " + proxy + " (from Windows proxy setting)\n"));
     check_frames_ok(r, "stream mode through proxy " + proxy);
@@ -119,12 +90,12 @@ TEST_CASE("winnet: a fixed proxy in the Internet Options, its bypass list, and p
     CHECK(has(e.out, "[proxy.conf] skipped: an earlier source decided\n"));
 
     // <local> in the bypass list: plain host names go DIRECT.
-    set_internet_options(kFixedProxy, proxy, "*.corp.test;<local>");
+    ie_options(kIeFixedProxy, proxy, "*.corp.test;<local>");
     Run bypass = explain({"explain", relay.url("localhost")});
     CHECK(has(bypass.out, "[Windows (WinHTTP)] bypass: ignore-hosts rule '<local>' matches: DIRECT\n"));
 
     // Nothing in the Internet Options: proxy.conf decides, as on Linux.
-    set_internet_options(kDirect);
+    ie_options(kIeDirect);
     Run none = explain({"explain", relay.url("localhost"), "-c", conf});
     CHECK(has(none.out, "[Windows (WinHTTP)] not configured: Internet Options: automatic detection off, script '', "
                         "proxy '', bypass ''\n"));
