@@ -273,7 +273,7 @@ TEST_CASE("windows client: no --proxy; the Internet Options name a PAC script th
     std::string auth = files_both_ways(s, src);
     CHECK(lf(s.client->err()).find("tether-client: authentication string " + auth + "\n") != std::string::npos);
     CHECK(read_status(s.client_status)["route"] ==
-          "the relay localhost:" + relay_port + " (PROXY " + proxy + " (from " + origin + "))");
+          "the relay localhost:" + relay_port + " through PROXY " + proxy + " (from " + origin + ")");
     desk_quits(s);
     // The client's bytes went through the PAC's proxy (the desk's went direct).
     CHECK(squid.wait_for_log("TCP_TUNNEL/200 [0-9]+ CONNECT localhost:" + relay_port + " .*\"Tether/[0-9.]+ \\(Windows\\)\"", 10s));
