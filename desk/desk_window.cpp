@@ -6,6 +6,7 @@
 
 #include "control_text.h"
 #include "remote/status.h"
+#include "wire/session_code.h"
 
 namespace desk {
 namespace {
@@ -174,7 +175,7 @@ void Window::frame_changed() {
 void Window::refresh() {
     View v = app_.view();
     bool live = v.phase == Phase::waiting || v.phase == Phase::connected;
-    code_.copy_label(v.phase == Phase::waiting ? v.code.c_str() : "");
+    code_.copy_label(v.phase == Phase::waiting ? wire::spoken_session_code(v.code).c_str() : "");
     std::string sas = v.auth.empty() ? "" : "  |  Security code " + v.auth + " (the customer sees the same?)";
     validity_.copy_label(v.phase == Phase::waiting ? v.code_valid.c_str() : "");
     status_.copy_label((v.status + sas).c_str());

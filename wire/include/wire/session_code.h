@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace wire {
@@ -21,6 +22,18 @@ constexpr bool valid_session_code(std::string_view code) {
     for (char c : code)
         if (c < '0' || c > '9') return false;
     return true;
+}
+
+// The code as a person reads it out: groups of three from the left
+// ("482 913", "482 913 075"), so a 9-digit code stays easy on the phone.
+// The customer's code entry ignores the spaces.
+inline std::string spoken_session_code(std::string_view code) {
+    std::string out;
+    for (std::size_t i = 0; i < code.size(); ++i) {
+        if (i > 0 && i % 3 == 0) out += ' ';
+        out += code[i];
+    }
+    return out;
 }
 
 }  // namespace wire

@@ -1,0 +1,22 @@
+// Session codes: which strings every code taker accepts, and how the desk
+// shows a code to be read out on the phone.
+#include <catch2/catch.hpp>
+
+#include "wire/session_code.h"
+
+TEST_CASE("session codes: 6 to 9 decimal digits, nothing else", "[session_code]") {
+    CHECK(wire::valid_session_code("123456"));
+    CHECK(wire::valid_session_code("123456789"));
+    CHECK_FALSE(wire::valid_session_code("12345"));
+    CHECK_FALSE(wire::valid_session_code("1234567890"));
+    CHECK_FALSE(wire::valid_session_code("123 456"));
+    CHECK_FALSE(wire::valid_session_code("12345a"));
+    CHECK_FALSE(wire::valid_session_code(""));
+}
+
+TEST_CASE("session codes: read out in groups of three", "[session_code]") {
+    CHECK(wire::spoken_session_code("482913") == "482 913");
+    CHECK(wire::spoken_session_code("482913075") == "482 913 075");
+    CHECK(wire::spoken_session_code("4829130") == "482 913 0");
+    CHECK(wire::spoken_session_code("") == "");
+}
