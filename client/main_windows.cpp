@@ -7,7 +7,10 @@
 // flags, sentences and exit codes as the Linux client (client/main.cpp).
 #include <cstdint>
 #include <iostream>
+#include <memory>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "e2e/crypto.h"
 #include "headless_windows.h"
@@ -41,8 +44,12 @@ client::HeadlessConfig headless_config(const client::WinOptions& o) {
 std::unique_ptr<remote::ClientConnector> make_connector(const client::WinOptions& o) {
     session::TransportPolicy policy;
     if (!o.transport.empty()) policy.mode = session::parse_transport_mode(o.transport);
-    client::plan_routes(o);  // the options' mistakes now, not after "Connecting..."
-    return std::make_unique<remote::WinnetClientConnector>([o] { return client::plan_routes(o); }, policy);
+    // Planned now, so that the options' mistakes show before "Connecting...",
+    // and used for the first connect (a PAC runs once, not twice); later
+    // connects plan again, so changed settings count.
+    auto first = std::make_shared<std::vector<remote::WinRoute>>(client::plan_routes(o));
+    return std::make_unique<remote::WinnetClientConnector>(
+        [o, first] { return first->empty() ? client::plan_routes(o) : std::exchange(*first, {}); }, policy);
 }
 
 // libgcrypt's Windows entropy gatherer runs at the first random bytes and
