@@ -6,7 +6,8 @@
 #include "http1/http1.h"
 #include "proxydetect/config.h"
 #include "proxydetect/detector.h"
-#include "proxydetect/explain.h"
+#include "proxydetect/explain.h"  // default_config_path
+#include "remote/status.h"
 #include "winnet/routes.h"
 
 namespace client {
@@ -37,15 +38,6 @@ std::vector<remote::WinRoute> explicit_proxy(const winnet::Config& base, const W
     return {r};
 }
 
-// In the Linux client's words (remote/src/relay_connector.cpp describe_route):
-// "the relay R through PROXY P (from PAC (...))", "the relay R directly".
-std::string describe_route(const winnet::Config& base, const winnet::ProxyRoute& r) {
-    if (!r.candidate.is_direct()) return relay_name(base) + " through " + r.why;
-    const std::string& from = r.candidate.source;
-    bool said = from.empty() || from.rfind("default", 0) == 0;  // nothing configured: "directly" says it all
-    return relay_name(base) + " directly" + (said ? "" : " (from " + from + ")");
-}
-
 // What the machine says (proxydetect on Windows, docs/PROXYDETECT.md): the
 // user's Internet Options (a PAC script, WPAD if switched on, a fixed
 // proxy with its bypass list), then proxy.conf (--proxy-conf, else
@@ -54,14 +46,18 @@ std::string describe_route(const winnet::Config& base, const winnet::ProxyRoute&
 // so a changed setting counts at the next attempt.
 std::vector<remote::WinRoute> discovered(const winnet::Config& base, const WinOptions& o) {
     std::string path = o.proxy_conf;
-    if (path.empty() && std::filesystem::exists(proxydetect::default_config_path()))
-        path = proxydetect::default_config_path();
+    if (path.empty()) {
+        std::string admin = proxydetect::default_config_path();
+        if (std::filesystem::exists(admin)) path = admin;
+    }
     auto detector = proxydetect::Detector::from_system(path.empty() ? proxydetect::Config{}
                                                                     : proxydetect::load_config_file(path));
     winnet::RoutePlan plan = winnet::plan_routes(*detector, base);
     if (!plan.blocked.empty()) throw std::runtime_error(plan.blocked);
     std::vector<remote::WinRoute> routes;
-    for (const winnet::ProxyRoute& r : plan.routes) routes.push_back({r.cfg, describe_route(base, r)});
+    for (const winnet::ProxyRoute& r : plan.routes)
+        routes.push_back(
+            {r.cfg, remote::route_sentence(relay_name(base), r.candidate.is_direct(), r.candidate.source, r.why)});
     return routes;
 }
 

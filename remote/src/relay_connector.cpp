@@ -57,11 +57,8 @@ tunnel::Egress& RelayEgress::prepare() {
 }
 
 std::string describe_route(const tunnel::Route& r) {
-    std::string relay = "the relay " + tunnel::relay_host_port(r.cfg);
-    if (!r.candidate.is_direct()) return relay + " through " + r.why;
-    const std::string& from = r.candidate.source;
-    bool said = from.empty() || from.rfind("default", 0) == 0;  // nothing configured: "directly" says it all
-    return relay + " directly" + (said ? "" : " (from " + from + ")");
+    return route_sentence("the relay " + tunnel::relay_host_port(r.cfg), r.candidate.is_direct(), r.candidate.source,
+                          r.why);
 }
 
 std::unique_ptr<SessionLink> RelayClientConnector::connect(const std::string& code, const StatusFn& status) {

@@ -37,6 +37,12 @@ std::vector<std::pair<std::string, std::string>> customer_status_lines(const Cus
     return kv;
 }
 
+std::string route_sentence(const std::string& relay, bool direct, const std::string& source, const std::string& why) {
+    if (!direct) return relay + " through " + why;
+    bool said = source.empty() || source.rfind("default", 0) == 0;
+    return relay + " directly" + (said ? "" : " (from " + source + ")");
+}
+
 std::string describe_status(const session::SessionStatus& s, session::SessionState previous,
                             const std::string& waiting_for) {
     using session::SessionState;

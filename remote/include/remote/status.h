@@ -45,6 +45,13 @@ void write_status_file(const std::string& path, const std::vector<std::pair<std:
 std::string describe_status(const session::SessionStatus& s, session::SessionState previous,
                             const std::string& waiting_for);
 
+// How the session reaches the relay, for the status line and the status
+// file's `route`, in the same words on every platform: "the relay R through
+// PROXY P (from PAC (...))" (`why`: the proxy and its source), "the relay R
+// directly", "the relay R directly (from proxy.conf ...)". A DIRECT that
+// nothing configured (source "default ...") needs no "(from ...)".
+std::string route_sentence(const std::string& relay, bool direct, const std::string& source, const std::string& why);
+
 // SessionStatus callbacks as status lines, once per state change (the
 // connectors of both platforms feed their session stream's status here).
 session::StatusCallback status_adapter(const StatusFn& status, const std::string& waiting_for);
