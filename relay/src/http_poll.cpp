@@ -34,9 +34,8 @@ long wait_seconds(const HttpRequest& req) {
 class PollWait : public std::enable_shared_from_this<PollWait> {
 public:
     PollWait(HttpContext& cx, Endpoint ep, Exchange ex)
-        : cx_(cx), ep_(std::move(ep)), ex_(std::move(ex)), timer_(ex_.executor()) {
-        ep_.session->attach_poller(ep_.side);
-    }
+        : cx_(cx), ep_(std::move(ep)), ex_(std::move(ex)), timer_(ex_.executor()),
+          generation_(ep_.session->attach_poller(ep_.side)) {}
     ~PollWait() {
         if (!answered_) ep_.session->detach_poller(ep_.side);
     }
@@ -54,14 +53,14 @@ private:
     void try_answer(bool last_chance) {
         if (answered_) return;
         std::vector<wire::Frame> frames;
-        auto seq = ep_.session->try_poll(ep_.side, frames, kMaxPollBatch, last_chance);
+        auto seq = ep_.session->try_poll(ep_.side, generation_, frames, kMaxPollBatch, last_chance);
         if (!seq && !watching_) {
             watching_ = true;
             ep_.session->watch_inbox(ep_.side, post_to(ex_.executor(), weak_from_this(), [](PollWait& p) {
                                          p.watching_ = false;
                                          p.try_answer(false);
                                      }));
-            seq = ep_.session->try_poll(ep_.side, frames, kMaxPollBatch, last_chance);
+            seq = ep_.session->try_poll(ep_.side, generation_, frames, kMaxPollBatch, last_chance);
         }
         if (!seq) return;
         answered_ = true;
@@ -85,6 +84,7 @@ private:
     Endpoint ep_;
     Exchange ex_;
     boost::asio::steady_timer timer_;
+    const std::uint64_t generation_;  // of the side's downlinks when this poll came
     bool watching_ = false, answered_ = false;
 };
 

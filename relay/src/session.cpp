@@ -59,7 +59,7 @@ std::uint64_t Session::attach_downlink(Side side) {
     std::lock_guard<std::mutex> lock(mutex_);
     SideState& s = at(side);
     const std::uint64_t gen = ++s.down_gen;
-    s.inbox.wake();  // the older downlink, if any, stops now
+    s.inbox.wake();  // the older downlink or a waiting poll, if any, stops now
     const bool was_present = s.present();
     s.attached = true;
     s.polling = false;  // back in stream mode
@@ -77,7 +77,7 @@ void Session::detach_downlink(Side side, std::uint64_t generation) {
     presence_changed(side, was_present);
 }
 
-void Session::attach_poller(Side side) {
+std::uint64_t Session::attach_poller(Side side) {
     std::lock_guard<std::mutex> lock(mutex_);
     SideState& s = at(side);
     const bool was_present = s.present();
@@ -92,6 +92,7 @@ void Session::attach_poller(Side side) {
     ++s.pollers;
     s.polling = true;
     presence_changed(side, was_present);
+    return s.down_gen;
 }
 
 void Session::detach_poller(Side side) {
@@ -138,10 +139,11 @@ PushResult Session::try_forward(Side from, std::uint64_t generation, wire::Frame
     return at(other(from)).inbox.try_push(f);
 }
 
-std::optional<std::uint64_t> Session::try_poll(Side side, std::vector<wire::Frame>& out, std::size_t max_batch,
-                                               bool last_chance) {
+std::optional<std::uint64_t> Session::try_poll(Side side, std::uint64_t generation, std::vector<wire::Frame>& out,
+                                               std::size_t max_batch, bool last_chance) {
     SideState& s = at(side);
     std::lock_guard<std::mutex> lock(s.poll_mutex);
+    if (s.down_gen != generation) return ++s.poll_seq;  // a stream downlink took over: answer without frames
     const PopResult r = s.inbox.try_pop(out, max_batch);
     if (r == PopResult::frames || r == PopResult::closed || last_chance) return ++s.poll_seq;
     return std::nullopt;

@@ -78,19 +78,23 @@ TEST_CASE("poll up then poll down carries exact bytes, numbered by X-Tether-Seq"
     CHECK(wire::payload_u64(idle.frames[0]) == 0);
 }
 
+// Bounded: true once GET /v1/session (with `token`) reports `connected`.
+bool wait_connected(Harness& h, const std::string& token) {
+    for (int i = 0; i < 100; ++i) {
+        auto res = h.client()->Get("/v1/session", Harness::bearer(token));
+        if (res && json::parse(res->body)["state"] == "connected") return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+}
+
 TEST_CASE("a waiting poll returns as soon as frames arrive; the spare poll gets the next number") {
     Harness h;
     PolledPair p(h);
     auto first = std::async(std::launch::async, [&] { return poll_down(h, p.client, 20); });
     auto spare = std::async(std::launch::async, [&] { return poll_down(h, p.client, 20); });
     // While the polls wait, the client counts as connected for the desk.
-    bool connected = false;
-    for (int i = 0; i < 100 && !connected; ++i) {
-        auto res = h.client()->Get("/v1/session", Harness::bearer(p.desk));
-        connected = res && json::parse(res->body)["state"] == "connected";
-        if (!connected) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    CHECK(connected);
+    CHECK(wait_connected(h, p.desk));
     CHECK(poll_up(h, p.desk, data_frame(0, "a")) == 204);
     CHECK(poll_up(h, p.desk, data_frame(1, "b")) == 204);
     Polled a = first.get(), b = spare.get();
@@ -128,6 +132,32 @@ TEST_CASE("stream uplink to poll downlink, and poll uplink to stream downlink") 
     std::string got;
     for (int i = 0; i < 20 && got.empty(); ++i) got = e2e_bytes(poll_down(h, p.client, 1).frames);
     CHECK(got == std::string(8, '\0') + "to client");
+}
+
+// A side moving back to stream mode leaves its last polls waiting at the
+// relay (a poll carrier's two pollers; their client gave them up). Frames
+// they took after the new downlink attached went nowhere: the new carrier's
+// first pong (its echo failed, so the side stayed in poll mode) or data (a
+// gap, resent a heartbeat later). e2e.poll.poll_to_stream failed so.
+TEST_CASE("polls still waiting when their side opens a stream downlink take none of its frames") {
+    Harness h;
+    PolledPair p(h);
+    auto first = std::async(std::launch::async, [&] { return poll_down(h, p.client, 20); });
+    auto spare = std::async(std::launch::async, [&] { return poll_down(h, p.client, 20); });
+    REQUIRE(wait_connected(h, p.desk));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the spare poll waits too
+
+    Downlink client_down(h, p.client);
+    REQUIRE(client_down.wait_for([](const std::vector<wire::Frame>& f) { return !f.empty(); }));
+    CHECK(poll_up(h, p.desk, data_frame(0, "after the move")) == 204);
+    CHECK(client_down.wait_bytes(std::string(8, '\0') + "after the move"));
+    // Both polls were answered without frames, at the move.
+    for (auto* poll : {&first, &spare}) {
+        REQUIRE(poll->wait_for(kPatience) == std::future_status::ready);
+        Polled old = poll->get();
+        CHECK(old.status == 200);
+        CHECK(e2e_bytes(old.frames).empty());
+    }
 }
 
 TEST_CASE("malformed poll uploads answer 400 protocol_error") {

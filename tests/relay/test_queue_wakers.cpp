@@ -84,13 +84,31 @@ TEST_CASE("a newer downlink wakes and cancels the older one; a poll answer is du
     out.clear();
     s.try_next_for(Side::client, new_down, out, 1 << 20);  // peer() again
     out.clear();
-    CHECK_FALSE(s.try_poll(Side::client, out, 1 << 20, false));
-    const auto seq = s.try_poll(Side::client, out, 1 << 20, true);
+    const auto poll = s.attach_poller(Side::client);  // back to poll mode
+    CHECK_FALSE(s.try_poll(Side::client, poll, out, 1 << 20, false));
+    const auto seq = s.try_poll(Side::client, poll, out, 1 << 20, true);
     REQUIRE(seq);
     wire::Frame f = data(2);
     REQUIRE(s.try_forward(Side::desk, s.attach_uplink(Side::desk), f) == PushResult::ok);
-    const auto next = s.try_poll(Side::client, out, 1 << 20, false);
+    const auto next = s.try_poll(Side::client, poll, out, 1 << 20, false);
     REQUIRE(next);
     CHECK(*next == *seq + 1);
     CHECK(out.back().type == wire::FrameType::data);
+}
+
+TEST_CASE("a poll waiting when its side attaches a stream downlink is woken, due at once, and takes no frame") {
+    FakeTime time;
+    Session s("test", "", time, 1 << 20);
+    const auto poll = s.attach_poller(Side::client);
+    bool woken = false;
+    s.watch_inbox(Side::client, [&] { woken = true; });
+    const auto down = s.attach_downlink(Side::client);
+    CHECK(woken);
+    wire::Frame f = data(2);
+    REQUIRE(s.try_forward(Side::desk, s.attach_uplink(Side::desk), f) == PushResult::ok);
+    std::vector<wire::Frame> out;
+    CHECK(s.try_poll(Side::client, poll, out, 1 << 20, false));
+    CHECK(out.empty());
+    REQUIRE(s.try_next_for(Side::client, down, out, 1 << 20) == PopResult::frames);
+    CHECK(out.back().type == wire::FrameType::data);  // after its peer() frame
 }

@@ -46,7 +46,9 @@ public:
     // up to `wait` for frames and numbers the answer (X-Tether-Seq): frames
     // are taken and numbered under one lock, so a higher number never holds
     // earlier frames. Empty `out` after `wait`: nothing came (or ended).
-    void attach_poller(Side side);
+    // attach_poller returns the poll's generation for try_poll: a stream
+    // downlink of the side attaching later ends it (see try_poll).
+    std::uint64_t attach_poller(Side side);
     void detach_poller(Side side);
     std::uint64_t poll_for(Side side, std::vector<wire::Frame>& out, std::size_t max_batch,
                            std::chrono::milliseconds wait);
@@ -63,9 +65,14 @@ public:
                            std::size_t max_batch);
     PushResult try_forward(Side from, std::uint64_t generation, wire::Frame& f);
     // The number of a poll answer if one is due now (frames taken, the inbox
-    // closed, or `last_chance`); nullopt: keep waiting.
-    std::optional<std::uint64_t> try_poll(Side side, std::vector<wire::Frame>& out, std::size_t max_batch,
-                                          bool last_chance);
+    // closed, or `last_chance`); nullopt: keep waiting. A poll whose side
+    // attached a stream downlink since `generation` (attach_poller) is due at
+    // once and takes no frame: its side left poll mode, so nobody reads its
+    // answer (a poll carrier's polls still waiting after it retired), and
+    // frames it took would be lost: the new carrier's first pong, or data
+    // that then waits for a resend.
+    std::optional<std::uint64_t> try_poll(Side side, std::uint64_t generation, std::vector<wire::Frame>& out,
+                                          std::size_t max_batch, bool last_chance);
     // Runs `w` once at the next change of `side`'s inbox: frames or room, its
     // end, or a newer downlink (of `side`) or uplink (of its peer) attaching.
     // A downlink watches its own side, an uplink waiting for room its peer's.
