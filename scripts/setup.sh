@@ -10,7 +10,7 @@ PACKAGES=(
   libcurl4-openssl-dev libcpp-httplib-dev libssl-dev libgcrypt20-dev libvncserver-dev
   libboost-program-options-dev catch2 libfltk1.3-dev libx11-dev libxext-dev
   libxtst-dev libxdamage-dev libxfixes-dev libxi-dev libpng-dev duktape-dev
-  nlohmann-json3-dev
+  nlohmann-json3-dev libidn2-dev
   # test intermediaries and displays
   squid-openssl apache2-utils nginx xvfb xauth xdotool x11-utils
   vncsnapshot iproute2 openssl procps curl gdb

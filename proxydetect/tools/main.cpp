@@ -1,6 +1,10 @@
 // tether-proxydetect: shows which way out Tether would take for a URL, and
 // why. Thin: parse options, build a Detector, print.
 #include <boost/program_options.hpp>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 
@@ -69,9 +73,24 @@ SystemOptions system_options(const Args& a) {
     return o;
 }
 
+// The credentials file holds a password: like ssh with a private key, refuse
+// one that other users can read (conf/proxy.conf asks for mode 0600).
+void check_credentials_mode(const Config& c) {
+    const std::string& path = c.proxy_credentials_file;
+    if (path.empty()) return;
+    std::string what = c.origin + ": proxy_credentials_file " + path;
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) throw Error(what + ": " + std::strerror(errno));
+    if ((st.st_mode & 077) == 0) return;
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    throw Error(what + " can be read by other users (mode " + mode + "); it holds a password: run chmod 600 " + path);
+}
+
 int run(const Args& a) {
     Config config = load_config(a);
     if (a.command == "check-config") {
+        check_credentials_mode(config);
         std::cout << config.origin << ": OK\n";
         return 0;
     }
