@@ -30,6 +30,7 @@ std::vector<std::string> tunnel_argv(const Route& r, const std::vector<std::stri
     if (r.heartbeat_ms) opt("--heartbeat-ms", std::to_string(r.heartbeat_ms));
     opt("--transport", r.transport);
     a.push_back("-v");
+    a.insert(a.end(), r.options.begin(), r.options.end());
     a.insert(a.end(), args.begin(), args.end());
     return a;
 }

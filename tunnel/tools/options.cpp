@@ -31,6 +31,7 @@ const std::vector<Setting> kSettings = {
     {"e2e", "end-to-end encryption: yes (default) or no (diagnostics only: the relay then sees the bytes)"},
     {"name", "open: your name, shown to the peer"},
     {"heartbeat-ms", "heartbeat interval in ms (default 2000)"},
+    {"outage-limit-ms", "give up after this many ms without reaching the relay (default 60000)"},
 };
 
 std::string underscored(std::string s) {
@@ -89,6 +90,15 @@ std::string pick(const po::variables_map& vm, const std::map<std::string, std::s
     return it != file.end() ? it->second : fallback;
 }
 
+// A whole number of milliseconds >= `min` for the option `name`.
+std::chrono::milliseconds millis(const std::string& v, const char* name, long min) {
+    bool digits = !v.empty() && v.size() < 10 && v.find_first_not_of("0123456789") == std::string::npos;
+    if (!digits || std::stol(v) < min)
+        throw std::runtime_error(std::string("--") + name + " takes a number of milliseconds of at least " +
+                                 std::to_string(min) + ", not '" + v + "'");
+    return std::chrono::milliseconds(std::stol(v));
+}
+
 bool yes_no(const std::string& v, const char* name) {
     if (v == "yes" || v == "true" || v == "1" || v == "on") return true;
     if (v == "no" || v == "false" || v == "0" || v == "off") return false;
@@ -114,6 +124,7 @@ Options to_options(const po::variables_map& vm, const std::map<std::string, std:
     e.allow_plain_http = yes_no(pick(vm, file, "allow-plain-http", "no"), "allow-plain-http");
     e.heartbeat_ms = std::stol(pick(vm, file, "heartbeat-ms", "2000"));
     e.base.heartbeat = std::chrono::milliseconds(e.heartbeat_ms);
+    e.base.outage_limit = millis(pick(vm, file, "outage-limit-ms", "60000"), "outage-limit-ms", 1000);
     o.e2e = yes_no(pick(vm, file, "e2e", "yes"), "e2e");
     o.name = pick(vm, file, "name", "");
     return o;
