@@ -3,6 +3,7 @@
 // set, unknown keys, and a '#' inside a value (issue 17).
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -57,4 +58,26 @@ TEST_CASE("tether.conf: the shipped example, unknown keys, '#' in values", "[con
         CHECK(r.err.find("  OK    proxy: " + squid.host_port() + " (user al#ice, schemes negotiate,ntlm,digest)\n") !=
               std::string::npos);
     }
+}
+
+TEST_CASE("tether.conf: found in $XDG_CONFIG_HOME/tether without --config; --version", "[config_file]") {
+    test_support::TempDir dir;
+    test_support::Squid squid;
+    test_support::Relay relay;
+    std::filesystem::create_directories(dir.file("tether"));
+    dir.write("tether/tether.conf", "relay = " + relay.url() + "\nca = " + relay.ca_file() + "\nproxy = " +
+                                        squid.url() + "\nproxy_user = from-xdg\n");
+    auto r = e2e::run_plain({"probe"}, {{"XDG_CONFIG_HOME", dir.path()}});
+    INFO(r.err);
+    CHECK(r.code == 0);
+    CHECK(r.err.find("  OK    proxy: " + squid.host_port() + " (user from-xdg, ") != std::string::npos);
+    // --config names the one file: the default one is not read then.
+    std::string other = dir.write("other.conf", "relay = " + relay.url() + "\nca = " + relay.ca_file() +
+                                                    "\nproxy = " + squid.url() + "\n");
+    auto only = e2e::run_plain({"--config", other, "probe"}, {{"XDG_CONFIG_HOME", dir.path()}});
+    CHECK(only.err.find("(no credentials, ") != std::string::npos);
+
+    auto v = e2e::run_plain({"--version"}, {});
+    CHECK(v.code == 0);
+    CHECK(v.err == "tether-tunnel 0.1.0\n");
 }

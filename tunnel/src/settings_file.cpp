@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cctype>
 #include <fstream>
 #include <map>
@@ -13,6 +14,9 @@
 namespace tunnel {
 namespace po = boost::program_options;
 namespace {
+
+// The admin's tether.conf (docs/SCREEN.md).
+constexpr const char* kSystemSettingsFile = "/etc/tether/tether.conf";
 
 std::string trim(const std::string& s) {
     auto b = s.find_first_not_of(" \t\r");
@@ -78,6 +82,29 @@ std::vector<SettingLine> read_settings_file(const std::string& path) {
         out.push_back(s);
     }
     return out;
+}
+
+std::vector<std::string> default_settings_files() {
+    const char* xdg = std::getenv("XDG_CONFIG_HOME");
+    const char* home = std::getenv("HOME");
+    std::string user = xdg && *xdg ? std::string(xdg) + "/tether/tether.conf"
+                     : home && *home ? std::string(home) + "/.config/tether/tether.conf" : "";
+    std::vector<std::string> out;
+    for (const std::string& path : {std::string(kSystemSettingsFile), user}) {
+        struct stat st {};
+        if (!path.empty() && ::stat(path.c_str(), &st) == 0) out.push_back(path);
+    }
+    return out;
+}
+
+void store_config_files(const po::options_description& d, po::variables_map& vm) {
+    if (vm.count("config")) {
+        store_settings_file(vm["config"].as<std::string>(), d, vm);
+        return;
+    }
+    auto files = default_settings_files();
+    // The first value stored wins: the user's file goes first.
+    for (auto it = files.rbegin(); it != files.rend(); ++it) store_settings_file(*it, d, vm);
 }
 
 void store_settings_file(const std::string& path, const po::options_description& d, po::variables_map& vm) {

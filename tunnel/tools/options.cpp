@@ -2,6 +2,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "http1/http1.h"
 #include "tunnel/settings_file.h"
 
 #include <vector>
@@ -123,8 +124,9 @@ void validate(const Options& o) {
 
 std::optional<Options> parse_options(int argc, const char* const argv[], std::ostream& out) {
     po::options_description general("General");
-    general.add_options()("help,h", "show this help")("verbose,v", "print status changes")(
-        "config", po::value<std::string>(), "config file (key = value lines; see conf/tether.conf)");
+    general.add_options()("help,h", "show this help")("version", "print the version and exit")(
+        "verbose,v", "print status changes")(
+        "config", po::value<std::string>(), "config file (key = value lines; see conf/tether.conf); default: /etc/tether/tether.conf, then $XDG_CONFIG_HOME/tether/tether.conf");
     po::options_description hidden;
     hidden.add_options()("command", po::value<std::string>())("code", po::value<std::string>());
     po::options_description all;
@@ -141,12 +143,16 @@ std::optional<Options> parse_options(int argc, const char* const argv[], std::os
     } catch (const po::error& e) {
         throw std::runtime_error(e.what());
     }
+    if (vm.count("version")) {
+        out << "tether-tunnel " << http1::version() << "\n";
+        return std::nullopt;
+    }
     if (vm.count("help") || !vm.count("command")) {
         usage(out, all);
         return std::nullopt;
     }
     // Last, so that the command line and the environment win.
-    if (vm.count("config")) tunnel::store_settings_file(vm["config"].as<std::string>(), settings_description(), vm);
+    tunnel::store_config_files(settings_description(), vm);
     Options o = to_options(vm);
     validate(o);
     return o;

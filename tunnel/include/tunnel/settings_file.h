@@ -29,6 +29,18 @@ struct SettingLine {
 // a directory).
 std::vector<SettingLine> read_settings_file(const std::string& path);
 
+// Where the programs look for tether.conf when --config is not given, in
+// reading order: /etc/tether/tether.conf (the admin's), then
+// $XDG_CONFIG_HOME/tether/tether.conf (else ~/.config/tether/tether.conf,
+// the user's). Only the files that exist; a later file's settings beat an
+// earlier one's.
+std::vector<std::string> default_settings_files();
+
+// --config FILE when `vm` has it, else default_settings_files() (the user's
+// beats the admin's), stored with store_settings_file.
+void store_config_files(const boost::program_options::options_description& d,
+                        boost::program_options::variables_map& vm);
+
 // Stores the file's settings into `vm` as values of the options in `d`
 // (long names; "help" and "config" are not settings). A value already in
 // `vm` (command line, environment) is kept. Throws std::runtime_error
