@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "http1/http1.h"
 #include "proxydetect/detector.h"
 #include "proxydetect/errors.h"
 #include "proxydetect/explain.h"
@@ -16,6 +17,11 @@ namespace po = boost::program_options;
 using namespace proxydetect;
 
 namespace {
+
+// A command line we cannot run: exit status 2, like Boost's own errors.
+struct UsageError : Error {
+    using Error::Error;
+};
 
 struct Args {
     std::string command, url, config, pac_helper;
@@ -29,6 +35,7 @@ po::options_description visible_options(Args& a) {
     po::options_description d("Options");
     d.add_options()
         ("help,h", "show this help")
+        ("version", "print the version and exit")
         ("config,c", po::value(&a.config), "proxy.conf to use (default /etc/tether/proxy.conf if it exists;"
                                             " env TETHER_PROXY_CONF)")
         ("json", po::bool_switch(&a.json), "explain: machine-readable output for support tickets")
@@ -94,7 +101,7 @@ int run(const Args& a) {
         std::cout << config.origin << ": OK\n";
         return 0;
     }
-    if (a.url.empty()) throw Error(a.command + " needs a URL, e.g. https://relay.example.com/");
+    if (a.url.empty()) throw UsageError(a.command + " needs a URL, e.g. https://relay.example.com/");
     if (a.command == "explain")  // the same code as tether-client.exe --explain
         return explain_command({a.url, a.config, a.json, system_options(a)}, std::cout, std::cerr);
     auto det = Detector::from_system(std::move(config), system_options(a));
@@ -119,14 +126,21 @@ int main(int argc, char** argv) {
                       return env == "TETHER_PROXY_CONF" ? "config" : "";
                   }), vm);
         po::notify(vm);
+        if (vm.count("version")) {
+            std::cout << "tether-proxydetect " << http1::version() << "\n";
+            return 0;
+        }
         if (vm.count("help") || a.command.empty()) {
             usage(visible);
             return vm.count("help") ? 0 : 2;
         }
         if (a.command != "explain" && a.command != "resolve" && a.command != "check-config")
-            throw Error("unknown command '" + a.command + "'; use explain, resolve or check-config");
+            throw UsageError("unknown command '" + a.command + "'; use explain, resolve or check-config");
         return run(a);
     } catch (const po::error& e) {
+        std::cerr << "tether-proxydetect: " << e.what() << " (see --help)\n";
+        return 2;
+    } catch (const UsageError& e) {
         std::cerr << "tether-proxydetect: " << e.what() << " (see --help)\n";
         return 2;
     } catch (const Error& e) {

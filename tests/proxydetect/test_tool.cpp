@@ -38,3 +38,16 @@ TEST_CASE("check-config refuses a directory", "[tool]") {
     CHECK(r.code == 1);
     CHECK(r.output == "tether-proxydetect: " + dir.path() + ": is a directory, not a proxy.conf file\n");
 }
+
+TEST_CASE("usage errors exit 2 and say so; --version", "[tool]") {
+    auto unknown = tool({"frobnicate"});
+    CHECK(unknown.code == 2);
+    CHECK(unknown.output ==
+          "tether-proxydetect: unknown command 'frobnicate'; use explain, resolve or check-config (see --help)\n");
+    auto no_url = tool({"explain"});
+    CHECK(no_url.code == 2);
+    CHECK(no_url.output == "tether-proxydetect: explain needs a URL, e.g. https://relay.example.com/ (see --help)\n");
+    auto version = tool({"--version"});
+    CHECK(version.code == 0);
+    CHECK(version.output == "tether-proxydetect 0.1.0\n");
+}
