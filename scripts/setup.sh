@@ -10,7 +10,7 @@ PACKAGES=(
   libcurl4-openssl-dev libcpp-httplib-dev libssl-dev libgcrypt20-dev libvncserver-dev
   libboost-program-options-dev catch2 libfltk1.3-dev libx11-dev libxext-dev
   libxtst-dev libxdamage-dev libxfixes-dev libxi-dev libpng-dev duktape-dev
-  nlohmann-json3-dev
+  nlohmann-json3-dev libidn2-dev
   # test intermediaries and displays
   squid-openssl apache2-utils nginx xvfb xauth xdotool x11-utils
   vncsnapshot iproute2 openssl procps curl gdb
@@ -34,8 +34,15 @@ SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
 echo "setup: installing ${#missing[@]} packages: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-# Services must not start at install time (tests start their own on ephemeral ports).
-printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
-$SUDO chmod +x /usr/sbin/policy-rc.d
-trap '$SUDO rm -f /usr/sbin/policy-rc.d' EXIT
+# Services must not start at install time (tests start their own on ephemeral
+# ports). An admin's own policy-rc.d is used as it is and never removed; only
+# the one created here is. TETHER_POLICY_RC_D: another path, for tests.
+POLICY_RC_D=${TETHER_POLICY_RC_D:-/usr/sbin/policy-rc.d}
+if [ -e "$POLICY_RC_D" ]; then
+  echo "setup: keeping the existing $POLICY_RC_D"
+else
+  printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$POLICY_RC_D" >/dev/null
+  $SUDO chmod +x "$POLICY_RC_D"
+  trap '$SUDO rm -f "$POLICY_RC_D"' EXIT
+fi
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

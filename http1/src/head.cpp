@@ -70,6 +70,8 @@ std::uint64_t parse_length(std::string_view v) {
 
 }  // namespace
 
+const char* version() { return TETHER_VERSION; }
+
 std::string user_agent(const std::string& platform) {
     return std::string("Tether/") + TETHER_VERSION + " (" + platform + ")";
 }

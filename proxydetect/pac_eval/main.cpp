@@ -24,6 +24,18 @@ void send(const json& j) {
     std::cout << j.dump(-1, ' ', false, json::error_handler_t::replace) << '\n' << std::flush;
 }
 
+// An alert() is a debugging line in explain's trace; the parent takes protocol
+// lines up to 64 KiB (pac_helper.cpp kMaxLine). 4 KiB shows any sane message.
+constexpr std::size_t kMaxAlertBytes = 4096;
+
+// `msg` cut to kMaxAlertBytes at a UTF-8 character boundary, saying so.
+std::string cut_alert(const std::string& msg) {
+    if (msg.size() <= kMaxAlertBytes) return msg;
+    std::size_t end = kMaxAlertBytes;
+    while (end > 0 && (static_cast<unsigned char>(msg[end]) & 0xC0) == 0x80) --end;
+    return msg.substr(0, end) + "... (cut: " + std::to_string(msg.size()) + " bytes)";
+}
+
 // Blocks for the parent's answer; an empty list when it says nothing useful.
 std::vector<std::string> ask_dns(const std::string& name) {
     send({{"t", "dns"}, {"name", name}});
@@ -59,7 +71,7 @@ int main(int argc, char** argv) {
     }
     pac::Host host;
     host.resolve = ask_dns;
-    host.alert = [](const std::string& msg) { send({{"t", "alert"}, {"msg", msg}}); };
+    host.alert = [](const std::string& msg) { send({{"t", "alert"}, {"msg", cut_alert(msg)}}); };
     host.my_addresses = req.value("my_addresses", std::vector<std::string>{});
     if (req.contains("now") && req["now"].is_number()) host.now_epoch = req["now"].get<int64_t>();
     auto out = pac::evaluate(req.value("script", ""), req.value("url", ""), req.value("host", ""), host,

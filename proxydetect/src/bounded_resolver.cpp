@@ -1,5 +1,6 @@
 #include "bounded_resolver.h"
 
+#include <algorithm>
 #include <future>
 #include <memory>
 #include <thread>
@@ -9,6 +10,10 @@
 namespace proxydetect {
 
 std::vector<std::string> BoundedResolver::resolve(const std::string& raw) {
+    return resolve_within(raw, kLookupBudget);
+}
+
+std::vector<std::string> BoundedResolver::resolve_within(const std::string& raw, std::chrono::milliseconds budget) {
     std::string host = normalise_host(raw);
     auto it = overrides_.find(host);
     if (it != overrides_.end()) return it->second;
@@ -17,7 +22,7 @@ std::vector<std::string> BoundedResolver::resolve(const std::string& raw) {
     auto result = std::make_shared<std::promise<std::vector<std::string>>>();
     auto answer = result->get_future();
     std::thread([host, result, lookup = lookup_] { result->set_value(lookup(host)); }).detach();
-    if (answer.wait_for(kLookupBudget) != std::future_status::ready) return {};
+    if (answer.wait_for(std::min(budget, kLookupBudget)) != std::future_status::ready) return {};
     return answer.get();
 }
 

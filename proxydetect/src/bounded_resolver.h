@@ -20,6 +20,8 @@ public:
     BoundedResolver(std::map<std::string, std::vector<std::string>> overrides, Lookup lookup)
         : overrides_(std::move(overrides)), lookup_(lookup) {}
     std::vector<std::string> resolve(const std::string& host) override;
+    // At most min(budget, kLookupBudget).
+    std::vector<std::string> resolve_within(const std::string& host, std::chrono::milliseconds budget) override;
 
 private:
     // Longer than any healthy DNS answer, short next to the 5 s PAC budget.

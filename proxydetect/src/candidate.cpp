@@ -48,14 +48,15 @@ std::optional<ProxyKind> kind_of_scheme(const std::string& scheme) {
     return std::nullopt;
 }
 
-// Credentials "user:pass@" of a proxy URL, if any (percent-encoding kept).
+// Credentials "user:pass@" of a proxy URL, if any, percent-decoded as curl
+// does (a Windows login "CORP\\bob" is written CORP%5Cbob in a URL).
 void take_credentials(const std::string& authority, Candidate& c) {
     auto at = authority.rfind('@');
     if (at == std::string::npos) return;
     auto userinfo = authority.substr(0, at);
     auto colon = userinfo.find(':');
-    c.username = userinfo.substr(0, colon);
-    if (colon != std::string::npos) c.password = userinfo.substr(colon + 1);
+    c.username = percent_decode(userinfo.substr(0, colon));
+    if (colon != std::string::npos) c.password = percent_decode(userinfo.substr(colon + 1));
 }
 
 // PAC keyword -> kind. "PROXY" and "HTTP" (Chromium) are both HTTP proxies.
@@ -66,6 +67,14 @@ std::optional<ProxyKind> kind_of_keyword(const std::string& word) {
     if (w == "SOCKS" || w == "SOCKS4") return ProxyKind::socks4;
     if (w == "SOCKS5") return ProxyKind::socks5;
     return std::nullopt;
+}
+
+// The port of a PAC entry without one, as Chromium: PROXY and HTTP 80,
+// HTTPS 443, SOCKS 1080.
+uint16_t pac_default_port(ProxyKind kind) {
+    if (kind == ProxyKind::https) return 443;
+    if (kind == ProxyKind::socks4 || kind == ProxyKind::socks5) return 1080;
+    return 80;
 }
 
 }  // namespace
@@ -99,10 +108,10 @@ Candidate parse_proxy_url(const std::string& raw, const std::string& source) {
     Url u = parse_url(text);
     auto kind = kind_of_scheme(u.scheme);
     if (!kind)
-        throw UrlError("proxy '" + raw + "' has scheme '" + u.scheme +
+        throw UrlError("proxy '" + redact_password(raw) + "' has scheme '" + u.scheme +
                        "'; use http://, https://, socks4:// or socks5://");
     if (u.path != "/")
-        throw UrlError("proxy '" + raw + "' has a path; give only scheme://host:port");
+        throw UrlError("proxy '" + redact_password(raw) + "' has a path; give only scheme://host:port");
     Candidate c;
     c.kind = *kind;
     c.host = u.host;
@@ -137,11 +146,9 @@ std::vector<Candidate> parse_pac_result(const std::string& result, const std::st
         if (address.empty() || !extra.empty()) { note("expected one host:port"); continue; }
         try {
             Candidate c = parse_proxy_url(address, source);
-            if (address.find(':') == std::string::npos || address.back() == ']') {
-                note("no port given");  // PAC entries must carry a port
-                continue;
-            }
             c.kind = *kind;
+            bool no_port = address.find(':') == std::string::npos || address.back() == ']';
+            if (no_port) c.port = pac_default_port(c.kind);
             out.push_back(c);
         } catch (const UrlError& e) {
             note(e.what());

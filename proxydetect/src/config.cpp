@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <sstream>
+#include <sys/stat.h>
 
 #include "proxydetect/errors.h"
 
@@ -124,6 +125,12 @@ const std::vector<std::pair<std::string, Setter>>& setters() {
              if (l.value[0] != '/') l.fail("'" + l.value + "' must be an absolute path");
              c.pac_file = l.value;
          }},
+        {"pac_timeout_ms", [](Config& c, const Line& l) {
+             bool digits = l.value.size() <= 5 && l.value.find_first_not_of("0123456789") == std::string::npos;
+             long ms = digits ? std::stol(l.value) : 0;
+             if (ms < 100 || ms > 60000) l.fail("'" + l.value + "' is not a number of milliseconds from 100 to 60000");
+             c.pac_timeout = std::chrono::milliseconds(ms);
+         }},
         {"wpad", [](Config& c, const Line& l) { c.wpad = parse_bool(l); }},
         {"wpad_domain_limit", [](Config& c, const Line& l) {
              auto v = normalise_host(l.value);
@@ -141,14 +148,35 @@ const std::vector<std::pair<std::string, Setter>>& setters() {
     return table;
 }
 
-// Rules that involve several keys, checked after the whole file is read.
-void check_consistency(const Config& c, const std::string& origin) {
-    if (!c.proxy_credentials_file.empty() && (!c.proxy_user.empty() || !c.proxy_password.empty()))
-        throw ConfigError(origin, 0, "use either proxy_credentials_file or proxy_user/proxy_password, not both");
-    if (!c.proxy_password.empty() && c.proxy_user.empty())
-        throw ConfigError(origin, 0, "proxy_password is set but proxy_user is not");
-    if (!c.pac_url.empty() && !c.pac_file.empty())
-        throw ConfigError(origin, 0, "set pac_url or pac_file, not both");
+// Key -> the line that set it.
+using SeenKeys = std::map<std::string, int>;
+
+std::string line_note(int line) { return " (line " + std::to_string(line) + ")"; }
+
+// Rules that involve several keys, checked after the whole file is read;
+// the error is at one key's line and names the other's.
+void check_consistency(const SeenKeys& seen, const std::string& origin) {
+    auto line = [&](const std::string& k) { auto it = seen.find(k); return it == seen.end() ? 0 : it->second; };
+    if (int file = line("proxy_credentials_file"))
+        for (const char* inline_key : {"proxy_user", "proxy_password"})
+            if (int other = line(inline_key))
+                throw ConfigError(origin, file, std::string("proxy_credentials_file: use either this file or ") +
+                                                    inline_key + line_note(other) + ", not both");
+    if (line("proxy_password") && !line("proxy_user"))
+        throw ConfigError(origin, line("proxy_password"), "proxy_password: set proxy_user too, or remove this line");
+    int url = line("pac_url"), file = line("pac_file");
+    if (url && file) {
+        bool file_later = file > url;
+        throw ConfigError(origin, std::max(url, file),
+                          std::string(file_later ? "pac_file" : "pac_url") + ": set pac_url" +
+                              (file_later ? line_note(url) : "") + " or pac_file" +
+                              (file_later ? "" : line_note(file)) + ", not both");
+    }
+}
+
+// Windows editors may start the file with a UTF-8 byte order mark.
+std::string without_bom(const std::string& text) {
+    return text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? text.substr(3) : text;
 }
 
 }  // namespace
@@ -165,9 +193,9 @@ const std::vector<std::string>& config_keys() {
 Config parse_config(const std::string& text, const std::string& origin) {
     Config c;
     c.origin = origin;
-    std::istringstream in(text);
+    std::istringstream in(without_bom(text));
     std::string raw;
-    std::map<std::string, int> seen;  // key -> line, to reject duplicates
+    SeenKeys seen;  // to reject duplicates and name lines in conflicts
     for (int number = 1; std::getline(in, raw); ++number) {
         std::string line = trim(raw);
         if (line.empty() || line[0] == '#') continue;
@@ -186,7 +214,7 @@ Config parse_config(const std::string& text, const std::string& origin) {
         if (value.empty()) throw ConfigError(origin, number, key + ": empty value; remove the line for the default");
         it->second(c, Line{origin, number, key, value});
     }
-    check_consistency(c, origin);
+    check_consistency(seen, origin);
     return c;
 }
 
@@ -201,6 +229,9 @@ void check_relay_url(const Config& config, const std::string& relay_url) {
 }
 
 Config load_config_file(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+        throw ConfigError(path, 0, "is a directory, not a proxy.conf file");
     std::ifstream f(path, std::ios::binary);
     if (!f) throw ConfigError(path, 0, "cannot read the file; check that it exists and is readable");
     std::stringstream ss;

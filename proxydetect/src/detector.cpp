@@ -15,6 +15,7 @@ struct Detector::Run {
     Decision d;
     bool done = false;  // a source decided (or detection failed)
     bool detection_asked = false;  // the desktop settings asked for WPAD
+    bool desktop_said_none = false;  // the desktop settings say "no proxy": no WPAD
 
     void step(std::string source, std::string verdict, std::string detail) {
         d.trace.push_back({std::move(source), std::move(verdict), std::move(detail)});
@@ -48,6 +49,12 @@ std::optional<Candidate> manual_for(const SystemProxySettings& s, const Url& url
     return secure ? s.http : std::nullopt;  // GNOME/KDE users often set only "HTTP"
 }
 
+// DetectorOptions::implicit_bypass, in the no_proxy grammar.
+const NoProxyList& implicit_bypass_rules() {
+    static const NoProxyList rules = NoProxyList::parse("localhost, 127.0.0.0/8, ::1, 169.254.0.0/16, fe80::/10");
+    return rules;
+}
+
 }  // namespace
 
 Detector::Detector(Config config, World world, DetectorOptions options)
@@ -57,7 +64,11 @@ Decision Detector::resolve(const std::string& url) {
     std::lock_guard<std::mutex> lock(mu_);
     Run run;
     run.url = parse_url(url);
+    auto host = ascii_host(run.url.host);
+    if (!host) throw UrlError("cannot use URL '" + url + "': the host name is not a valid international domain name");
+    run.url.host = *host;
     run.d.url = run.url.str();
+    notice_network_change(run);
     run.d.transport = config_.transport;
     run.d.allow_plain_http = config_.allow_plain_http;
     run.d.auth = auth_policy(run);
@@ -140,6 +151,7 @@ bool Detector::try_environment(Run& run) {
         run.decide({direct("environment " + e.bypass_variable + " '" + *e.bypass_rule + "'")});
         return true;
     }
+    if (try_implicit_bypass(run, src)) return true;
     run.step(src, "used", e.variable + " = " + e.proxy->curl_proxy_url());
     run.decide({*e.proxy});
     return true;
@@ -155,7 +167,8 @@ bool Detector::try_desktop(Run& run) {
     std::string src = world_.desktop->name();
     using Mode = SystemProxySettings::Mode;
     if (s.mode == Mode::unavailable || s.mode == Mode::none) {
-        run.step(src, "not configured", s.detail);
+        run.desktop_said_none = s.mode == Mode::none;
+        run.step(src, "not configured", s.detail + (run.desktop_said_none ? ": no proxy" : ""));
         return false;
     }
     if (s.mode == Mode::pac_url) return run_pac_from(run, src + " PAC " + s.pac_url, s.pac_url);
@@ -175,8 +188,19 @@ bool Detector::try_desktop(Run& run) {
         run.step(src, "not configured", s.detail + ": manual, but no proxy for " + run.url.scheme);
         return false;
     }
+    if (try_implicit_bypass(run, src)) return true;
     run.step(src, "used", s.detail);
     run.decide({*proxy});
+    return true;
+}
+
+bool Detector::try_implicit_bypass(Run& run, const std::string& source) {
+    if (!options_.implicit_bypass) return false;
+    auto rule = implicit_bypass_rules().match(run.url);
+    if (!rule) return false;
+    run.step(source, "bypass", "implicit rule '" + *rule + "' (loopback and link-local hosts never use "
+                               "this proxy): DIRECT");
+    run.decide({direct(source + " implicit bypass '" + *rule + "'")});
     return true;
 }
 
@@ -188,6 +212,12 @@ bool Detector::try_wpad(Run& run) {
     if (!world_.net || !world_.dns) return false;
     if (options_.order == SourceOrder::system_first && !run.detection_asked) {
         run.step("WPAD", "not configured", "automatic detection is off in the system settings");
+        return false;
+    }
+    // Like Chromium: "no proxy" in the desktop settings is a choice; a
+    // wpad.* host that anyone on the LAN can answer must not override it.
+    if (run.desktop_said_none) {
+        run.step("WPAD", "skipped", "the desktop settings say no proxy");
         return false;
     }
     WpadHosts w = wpad_hosts(world_.net->search_domains(), config_.wpad_domain_limit);
@@ -245,7 +275,12 @@ bool Detector::run_pac_from(Run& run, const std::string& origin, const std::stri
     req.now_epoch = options_.pac_now_epoch;
     PacTrace trace{origin, req.url, req.host, world_.pac->evaluate(req, *world_.dns)};
     run.d.pac = trace;
-    if (!trace.outcome.ok) { detection_failed(run, origin + ": " + trace.outcome.error); return true; }
+    if (!trace.outcome.ok) {
+        // explain prints the PAC trace with its error: the trace line points there.
+        detection_failed(run, origin + ": " + trace.outcome.error,
+                         origin + ": the PAC script failed (see the PAC evaluation below)");
+        return true;
+    }
     std::vector<std::string> rejected;
     auto cs = parse_pac_result(trace.outcome.result, "PAC (" + origin + ")", &rejected);
     for (const auto& r : rejected) run.step("PAC", "note", "ignored entry " + r);
@@ -258,8 +293,8 @@ bool Detector::run_pac_from(Run& run, const std::string& origin, const std::stri
     return true;
 }
 
-void Detector::detection_failed(Run& run, const std::string& why) {
-    run.step("detection", "error", why);
+void Detector::detection_failed(Run& run, const std::string& why, const std::string& trace_why) {
+    run.step("detection", "error", trace_why.empty() ? why : trace_why);
     if (config_.on_detection_failure == FailureMode::direct) {
         run.step("detection", "used", "on_detection_failure = direct: trying DIRECT (fail-open)");
         run.decide({direct("fallback: detection failed, on_detection_failure = direct")});
@@ -297,8 +332,29 @@ void Detector::mark_succeeded(const Candidate& c) {
 
 void Detector::network_changed() {
     std::lock_guard<std::mutex> lock(mu_);
+    forget_network_state();
+}
+
+void Detector::forget_network_state() {
     failed_until_.clear();
     script_cache_.clear();
+}
+
+// Nobody tells a library that a VPN came up; its addresses and DNS search
+// domains change, which is cheap to compare at each resolve (Chromium has a
+// NetworkChangeNotifier for the same purpose).
+void Detector::notice_network_change(Run& run) {
+    if (!world_.net) return;
+    std::string now;
+    for (const auto& a : world_.net->local_addresses()) now += a + " ";
+    now += "|";
+    for (const auto& d : world_.net->search_domains()) now += " " + d;
+    bool changed = !network_fingerprint_.empty() && now != network_fingerprint_;
+    network_fingerprint_ = now;
+    if (!changed) return;
+    forget_network_state();
+    run.step("network", "note", "local addresses or DNS search domains changed: cached PAC scripts and "
+                                "failed proxies forgotten");
 }
 
 AuthPolicy Detector::auth_policy(Run& run) {

@@ -28,11 +28,28 @@ bool is_digits(const std::string& s) {
            std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 
-// Case-insensitive glob with '*' only (host names are already lower case).
+// Glob with '*' only (host names are already lower case). On a mismatch
+// only the last '*' takes one more character: O(pattern x host) steps,
+// never the exponential backtracking of the recursive form.
 bool glob_match(const char* p, const char* s) {
-    if (*p == 0) return *s == 0;
-    if (*p == '*') return glob_match(p + 1, s) || (*s && glob_match(p, s + 1));
-    return *s && *p == *s && glob_match(p + 1, s + 1);
+    const char* star = nullptr;  // the last '*' seen in the pattern
+    const char* resume = s;      // where that '*' stopped swallowing
+    while (*s) {
+        if (*p == '*') {
+            star = p++;
+            resume = s;
+        } else if (*p == *s) {
+            ++p;
+            ++s;
+        } else if (star) {
+            p = star + 1;
+            s = ++resume;
+        } else {
+            return false;
+        }
+    }
+    while (*p == '*') ++p;
+    return *p == 0;
 }
 
 // Splits a trailing ":port" off `e` (not the colons of a bare IPv6 address).

@@ -201,7 +201,7 @@ private:
             if (n <= 0) return true;
             buf.append(chunk, static_cast<std::size_t>(n));
             for (auto nl = buf.find('\n'); nl != std::string::npos; nl = buf.find('\n')) {
-                handle(fd, buf.substr(0, nl), dns, out);
+                handle(fd, buf.substr(0, nl), dns, start + limits_.wall, out);
                 buf.erase(0, nl + 1);
             }
             if (buf.size() > kMaxLine) {
@@ -211,26 +211,29 @@ private:
         }
     }
 
-    void handle(int fd, const std::string& line, Resolver& dns, PacOutcome& out) {
+    // `deadline`: the end of the wall budget, which DNS answers must respect.
+    void handle(int fd, const std::string& line, Resolver& dns, SteadyClock::time_point deadline, PacOutcome& out) {
         try {
-            dispatch(fd, json::parse(line), dns, out);
+            dispatch(fd, json::parse(line), dns, deadline, out);
         } catch (const json::exception&) {
             add(out, {PacEvent::Kind::error, "PAC helper sent a malformed message (ignored)", {}});
         }
     }
 
-    void dispatch(int fd, const json& m, Resolver& dns, PacOutcome& out) {
+    void dispatch(int fd, const json& m, Resolver& dns, SteadyClock::time_point deadline, PacOutcome& out) {
         if (!m.is_object()) return;
         std::string t = m.value("t", "");
         if (t == "alert") add(out, {PacEvent::Kind::alert, m.value("msg", ""), {}});
-        else if (t == "dns") answer_dns(fd, m.value("name", ""), dns, out);
+        else if (t == "dns") answer_dns(fd, m.value("name", ""), dns, deadline, out);
         else if (t == "result") { out.ok = true; out.result = m.value("value", ""); }
         else if (t == "error") { out.ok = false; out.error = m.value("msg", ""); }
     }
 
-    void answer_dns(int fd, const std::string& name, Resolver& dns, PacOutcome& out) {
+    void answer_dns(int fd, const std::string& name, Resolver& dns, SteadyClock::time_point deadline,
+                    PacOutcome& out) {
         auto t0 = SteadyClock::now();
-        auto addrs = dns.resolve(name);
+        auto left = std::max(Ms(1), std::chrono::duration_cast<Ms>(deadline - t0));
+        auto addrs = dns.resolve_within(name, left);
         auto took = std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - t0);
         std::string text = name + " -> ";
         for (std::size_t i = 0; i < addrs.size(); ++i) text += (i ? ", " : "") + addrs[i];

@@ -290,6 +290,7 @@ std::unique_ptr<Detector> Detector::from_system(Config config, SystemOptions o) 
     w.net = make_system_network(o.search_domains);
     w.clock = make_system_clock();
     w.desktop = make_linux_desktop_source();
+    if (config.pac_timeout) o.pac_limits.wall = *config.pac_timeout;  // proxy.conf beats the default
     w.pac = make_helper_evaluator(locate_pac_helper(o.pac_helper), o.pac_limits);
     return std::make_unique<Detector>(std::move(config), std::move(w), o.detector);
 }

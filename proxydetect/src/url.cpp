@@ -22,10 +22,47 @@ std::string normalise_host(std::string host) {
     return host;
 }
 
+std::string redact_password(const std::string& url) {
+    auto sep = url.find("://");
+    std::size_t start = sep == std::string::npos ? 0 : sep + 3;
+    std::size_t end = std::min(url.find_first_of("/?#", start), url.size());
+    std::size_t at = url.rfind('@', end == 0 ? 0 : end - 1);
+    if (at == std::string::npos || at < start) return url;
+    std::size_t colon = url.find(':', start);
+    if (colon == std::string::npos || colon > at) return url;  // a user, no password
+    return url.substr(0, colon + 1) + "***" + url.substr(at);
+}
+
+namespace {
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+}  // namespace
+
+std::string percent_decode(const std::string& text) {
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        int hi = i + 2 < text.size() ? hex_value(text[i + 1]) : -1;
+        int lo = i + 2 < text.size() ? hex_value(text[i + 2]) : -1;
+        if (text[i] == '%' && hi >= 0 && lo >= 0) {
+            out += static_cast<char>(hi * 16 + lo);
+            i += 2;
+        } else {
+            out += text[i];
+        }
+    }
+    return out;
+}
+
 namespace {
 
 [[noreturn]] void bad(const std::string& url, const std::string& why) {
-    throw UrlError("cannot use URL '" + url + "': " + why);
+    throw UrlError("cannot use URL '" + redact_password(url) + "': " + why);
 }
 
 uint16_t parse_port(const std::string& url, const std::string& text) {

@@ -1,9 +1,14 @@
 // tether-proxydetect: shows which way out Tether would take for a URL, and
 // why. Thin: parse options, build a Detector, print.
 #include <boost/program_options.hpp>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 
+#include "http1/http1.h"
 #include "proxydetect/detector.h"
 #include "proxydetect/errors.h"
 #include "proxydetect/explain.h"
@@ -12,6 +17,11 @@ namespace po = boost::program_options;
 using namespace proxydetect;
 
 namespace {
+
+// A command line we cannot run: exit status 2, like Boost's own errors.
+struct UsageError : Error {
+    using Error::Error;
+};
 
 struct Args {
     std::string command, url, config, pac_helper;
@@ -25,6 +35,7 @@ po::options_description visible_options(Args& a) {
     po::options_description d("Options");
     d.add_options()
         ("help,h", "show this help")
+        ("version", "print the version and exit")
         ("config,c", po::value(&a.config), "proxy.conf to use (default /etc/tether/proxy.conf if it exists;"
                                             " env TETHER_PROXY_CONF)")
         ("json", po::bool_switch(&a.json), "explain: machine-readable output for support tickets")
@@ -69,13 +80,28 @@ SystemOptions system_options(const Args& a) {
     return o;
 }
 
+// The credentials file holds a password: like ssh with a private key, refuse
+// one that other users can read (conf/proxy.conf asks for mode 0600).
+void check_credentials_mode(const Config& c) {
+    const std::string& path = c.proxy_credentials_file;
+    if (path.empty()) return;
+    std::string what = c.origin + ": proxy_credentials_file " + path;
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) throw Error(what + ": " + std::strerror(errno));
+    if ((st.st_mode & 077) == 0) return;
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    throw Error(what + " can be read by other users (mode " + mode + "); it holds a password: run chmod 600 " + path);
+}
+
 int run(const Args& a) {
     Config config = load_config(a);
     if (a.command == "check-config") {
+        check_credentials_mode(config);
         std::cout << config.origin << ": OK\n";
         return 0;
     }
-    if (a.url.empty()) throw Error(a.command + " needs a URL, e.g. https://relay.example.com/");
+    if (a.url.empty()) throw UsageError(a.command + " needs a URL, e.g. https://relay.example.com/");
     if (a.command == "explain")  // the same code as tether-client.exe --explain
         return explain_command({a.url, a.config, a.json, system_options(a)}, std::cout, std::cerr);
     auto det = Detector::from_system(std::move(config), system_options(a));
@@ -100,14 +126,21 @@ int main(int argc, char** argv) {
                       return env == "TETHER_PROXY_CONF" ? "config" : "";
                   }), vm);
         po::notify(vm);
+        if (vm.count("version")) {
+            std::cout << "tether-proxydetect " << http1::version() << "\n";
+            return 0;
+        }
         if (vm.count("help") || a.command.empty()) {
             usage(visible);
             return vm.count("help") ? 0 : 2;
         }
         if (a.command != "explain" && a.command != "resolve" && a.command != "check-config")
-            throw Error("unknown command '" + a.command + "'; use explain, resolve or check-config");
+            throw UsageError("unknown command '" + a.command + "'; use explain, resolve or check-config");
         return run(a);
     } catch (const po::error& e) {
+        std::cerr << "tether-proxydetect: " << e.what() << " (see --help)\n";
+        return 2;
+    } catch (const UsageError& e) {
         std::cerr << "tether-proxydetect: " << e.what() << " (see --help)\n";
         return 2;
     } catch (const Error& e) {

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "poll_fixture.h"
+#include "support/net.h"
 #include "support/nginx.h"
 #include "support/relay_fixture.h"
 #include "support/squid.h"
@@ -346,5 +347,31 @@ TEST_CASE("squid with ssl-bump (TLS interception): a session works when its CA i
             CHECK(contains(e.what(), "certificate"));
             CHECK(contains(e.what(), "--ca"));
         }
+    }
+}
+
+// A TLS-inspecting proxy holds the TLS connection the relay would: when it
+// cannot reach the relay it answers with its own error page (HTML, 503),
+// which must not be reported as the relay's refusal (issue 17).
+TEST_CASE("a TLS-inspecting proxy's own error page is named as the proxy's", "[bump_error_page]") {
+    TempDir dir("tether-bump-ca");
+    auto [ca_cert, ca_key] = make_ca(dir);
+    SquidOptions so;
+    so.bump_ca_cert = ca_cert;
+    so.bump_ca_key = ca_key;
+    so.hosts = {{"relay.tether.test", "127.0.0.1"}};
+    Squid squid(so);
+    int dead = free_port();  // no relay listens there
+    auto cfg = config("https://relay.tether.test:" + std::to_string(dead) + "/", ca_cert);
+    cfg.proxy_url = squid.url();
+    try {
+        tunnel::SessionClient(cfg).create("bumped");
+        FAIL("a session was created without a relay");
+    } catch (const std::exception& e) {
+        CHECK(std::string(e.what()) ==
+              "the answer 503 came from the proxy " + squid.host_port() + ", not from the relay relay.tether.test:" +
+                  std::to_string(dead) + " (the proxy inspects TLS; Server: squid/5.7): the proxy cannot reach "
+                  "the relay or refuses to; check that the relay runs, or ask the proxy's admin to let Tether "
+                  "through to it");
     }
 }

@@ -30,8 +30,18 @@ TEST_CASE("CONNECT with Basic proxy auth; a wrong password is a clear 407", "[ba
         auto r = e2e::run_tunnel(route, {"open"});
         INFO(r.err);
         CHECK(r.code == 1);
-        CHECK(r.err.find("the proxy rejected the credentials (407): check proxy_user/proxy_password") !=
-              std::string::npos);
+        CHECK(r.err.find("tether-tunnel: the proxy " + squid.host_port() + " rejected the credentials of "
+                         "'alice' (407): check proxy_user/proxy_password\n") != std::string::npos);
+    }
+    SECTION("Basic offered, but not allowed by proxy_auth") {
+        route.proxy_auth.clear();  // the default: every scheme but Basic to a plain http:// proxy
+        auto r = e2e::run_tunnel(route, {"open"});
+        INFO(r.err);
+        CHECK(r.code == 1);
+        CHECK(r.err.find("tether-tunnel: the proxy " + squid.host_port() + " offers only Basic authentication "
+                         "(407), which sends the password in clear and is not allowed here (negotiate,ntlm,digest): "
+                         "if that is acceptable for this proxy, allow basic (--proxy-auth basic, or in proxy.conf "
+                         "auth = ...,basic and allow_basic_over_http = yes)\n") != std::string::npos);
     }
     SECTION("no credentials") {
         route.proxy_user.clear();
@@ -83,5 +93,6 @@ TEST_CASE("CONNECT with Digest proxy auth under the default anysafe; a wrong pas
     auto r = e2e::run_tunnel(route, {"open"});
     INFO(r.err);
     CHECK(r.code == 1);
-    CHECK(r.err.find("the proxy rejected the credentials (407): check proxy_user/proxy_password") != std::string::npos);
+    CHECK(r.err.find("tether-tunnel: the proxy " + squid.host_port() + " rejected the credentials of 'carol' "
+                     "(407): check proxy_user/proxy_password\n") != std::string::npos);
 }

@@ -30,6 +30,7 @@ std::vector<std::string> tunnel_argv(const Route& r, const std::vector<std::stri
     if (r.heartbeat_ms) opt("--heartbeat-ms", std::to_string(r.heartbeat_ms));
     opt("--transport", r.transport);
     a.push_back("-v");
+    a.insert(a.end(), r.options.begin(), r.options.end());
     a.insert(a.end(), args.begin(), args.end());
     return a;
 }
@@ -45,6 +46,8 @@ test_support::ProcessOptions options(const Route& r, const std::vector<std::stri
     // The route is explicit: no proxy from our environment may interfere.
     o.unset_env = {"http_proxy", "https_proxy", "HTTPS_PROXY", "ALL_PROXY", "all_proxy", "no_proxy",
                    "NO_PROXY", "TETHER_PROXY", "TETHER_RELAY", "TETHER_CONFIG"};
+    // No tether.conf of the user running the tests (a test may set its own).
+    o.env["XDG_CONFIG_HOME"] = "/nonexistent-tether-test";
     return o;
 }
 
@@ -74,7 +77,7 @@ Outcome run_plain(const std::vector<std::string>& args, const std::map<std::stri
     auto o = options(none, {}, "/dev/null", "");
     o.argv = {tunnel_binary()};
     o.argv.insert(o.argv.end(), args.begin(), args.end());
-    o.env = env;
+    for (const auto& [name, value] : env) o.env[name] = value;
     Process p(o);
     int code = p.wait(std::chrono::seconds(30));
     return {code, p.err() + p.out()};

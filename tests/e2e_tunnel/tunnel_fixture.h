@@ -25,6 +25,7 @@ struct Route {
     std::string proxy_user, proxy_password, proxy_auth;
     int heartbeat_ms = 0;   // 0: the default
     std::string transport;  // --transport: empty = auto (probe), "stream", "poll"
+    std::vector<std::string> options;  // further options, before the command
 };
 
 // Through `squid` to `relay` by the relay's IP (the simplest route).

@@ -50,7 +50,9 @@ struct Fixture {
         } else {
             auto p = std::make_unique<FakePac>(); pac = p.get(); w.pac = std::move(p);
         }
-        desktop->settings.mode = SystemProxySettings::Mode::none;
+        // No desktop (a server, a test machine): the desktop source is
+        // silent. Tests set Mode::none for a desktop that says "no proxy".
+        desktop->settings.mode = SystemProxySettings::Mode::unavailable;
         detector = std::make_unique<Detector>(std::move(config), std::move(w), options);
     }
 };

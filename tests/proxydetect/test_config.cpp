@@ -94,9 +94,9 @@ TEST_CASE("proxy.conf: malformed files give the line and what to do", "[config]"
 TEST_CASE("proxy.conf: conflicting keys", "[config]") {
     CHECK_THROWS_WITH(parse_config("pac_url = http://a/p.pac\npac_file = /p.pac\n", "c"),
                       Catch::Contains("not both"));
-    CHECK_THROWS_WITH(parse_config("proxy_password = x\n", "c"), Catch::Contains("proxy_user is not"));
+    CHECK_THROWS_WITH(parse_config("proxy_password = x\n", "c"), Catch::Contains("set proxy_user too"));
     CHECK_THROWS_WITH(parse_config("proxy_user = a\nproxy_credentials_file = /f\n", "c"),
-                      Catch::Contains("either proxy_credentials_file"));
+                      Catch::Contains("use either this file or proxy_user"));
 }
 
 TEST_CASE("proxy.conf: missing file is a ConfigError that says so", "[config]") {
@@ -150,4 +150,48 @@ TEST_CASE("allow_plain_http guards the relay URL", "[config]") {
     CHECK_THROWS_AS(check_relay_url(c, "ftp://relay/"), UrlError);
     c = parse_config("allow_plain_http = yes\n", "t");
     CHECK_NOTHROW(check_relay_url(c, "http://127.0.0.1:8080/"));
+}
+
+TEST_CASE("proxy.conf: two-key conflicts name both lines", "[config]") {
+    struct Row {
+        const char* text;
+        const char* message;
+    };
+    const Row rows[] = {
+        {"pac_url = http://a/p.pac\n# x\npac_file = /p.pac\n",
+         "c:3: pac_file: set pac_url (line 1) or pac_file, not both"},
+        {"wpad = no\nproxy_password = x\n", "c:2: proxy_password: set proxy_user too, or remove this line"},
+        {"proxy_user = a\nproxy_credentials_file = /f\n",
+         "c:2: proxy_credentials_file: use either this file or proxy_user (line 1), not both"},
+        {"proxy_credentials_file = /f\n\nproxy_password = p\n",
+         "c:1: proxy_credentials_file: use either this file or proxy_password (line 3), not both"},
+    };
+    for (const auto& r : rows) {
+        INFO(r.text);
+        CHECK_THROWS_WITH(parse_config(r.text, "c"), r.message);
+    }
+}
+
+TEST_CASE("proxy.conf: a UTF-8 byte order mark (Windows editors) is not part of the first key", "[config]") {
+    Config c = parse_config("\xEF\xBB\xBFwpad = no\n", "c");
+    CHECK_FALSE(c.wpad);
+    CHECK_THROWS_WITH(parse_config("\xEF\xBB\xBFwpdd = no\n", "c"),
+                      "c:1: unknown key 'wpdd' (see docs/PROXYDETECT.md for the keys)");
+}
+
+TEST_CASE("proxy.conf: a directory is not a config file", "[config]") {
+    CHECK_THROWS_WITH(load_config_file("/tmp"), "/tmp: is a directory, not a proxy.conf file");
+}
+
+TEST_CASE("proxy.conf: pac_timeout_ms sets the PAC run's wall budget", "[config]") {
+    CHECK_FALSE(parse_config("wpad = on\n", "c").pac_timeout);
+    auto c = parse_config("pac_timeout_ms = 8000\n", "c");
+    REQUIRE(c.pac_timeout);
+    CHECK(*c.pac_timeout == std::chrono::milliseconds(8000));
+    for (const char* bad : {"pac_timeout_ms = 0\n", "pac_timeout_ms = 5s\n", "pac_timeout_ms = 600000\n"}) {
+        INFO(bad);
+        CHECK_THROWS_WITH(parse_config(bad, "c"),
+                          Catch::StartsWith("c:1: pac_timeout_ms: ") &&
+                              Catch::EndsWith("is not a number of milliseconds from 100 to 60000"));
+    }
 }

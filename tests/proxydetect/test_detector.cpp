@@ -247,3 +247,90 @@ TEST_CASE("detector: system_first puts the system settings before proxy.conf and
     REQUIRE(f.pac->seen.size() == 1);
     CHECK(f.pac->seen[0].location == "http://wpad.corp.example/wpad.dat");  // what WinHTTP loads
 }
+
+TEST_CASE("detector: GNOME's 'no proxy' means DIRECT, WPAD is not tried", "[detector]") {
+    Fixture f(Config{});
+    f.desktop->settings.mode = SystemProxySettings::Mode::none;
+    f.desktop->settings.detail = "mode 'none'";
+    f.net->domains = {"corp.example.com"};
+    f.dns->names["wpad.corp.example.com"] = {"10.0.0.66"};  // anyone on the LAN may answer
+    f.http->bodies["http://wpad.corp.example.com/wpad.dat"] = "function FindProxyForURL(u,h){}";
+    f.pac->outcome = ok("PROXY evil:8080");
+    auto d = f.detector->resolve("https://relay.example.com/");
+    CHECK(pac_strings(d) == V{"DIRECT"});
+    CHECK(f.dns->asked.empty());
+    CHECK(f.http->fetched.empty());
+    CHECK(verdict(d, "fake desktop") == "not configured");
+    CHECK(verdict(d, "WPAD") == "skipped");
+    CHECK(verdict(d, "default") == "used");
+}
+
+TEST_CASE("detector: a failed PAC run's error is printed once by explain", "[detector]") {
+    Fixture f(parse_config("pac_file = /p.pac\n", "proxy.conf"));
+    f.files->files["/p.pac"] = "x";
+    f.pac->outcome.ok = false;
+    f.pac->outcome.error = "script error: SyntaxError: parse error (line 1)";
+    auto d = f.detector->resolve("https://r/");
+    CHECK(pac_strings(d) == V{"DIRECT"});
+    std::string text = explain_text(d);
+    INFO(text);
+    auto first = text.find("SyntaxError");
+    REQUIRE(first != std::string::npos);
+    CHECK(text.find("SyntaxError", first + 1) == std::string::npos);
+    CHECK(text.find("[detection] error: proxy.conf pac_file /p.pac: the PAC script failed (see the PAC "
+                    "evaluation below)\n") != std::string::npos);
+    // Fail-closed keeps the whole reason for the program's message.
+    Fixture closed(parse_config("pac_file = /p.pac\non_detection_failure = fail\n", "proxy.conf"));
+    closed.files->files["/p.pac"] = "x";
+    closed.pac->outcome = f.pac->outcome;
+    CHECK(closed.detector->resolve("https://r/").failure.find("SyntaxError") != std::string::npos);
+}
+
+TEST_CASE("detector: a VPN going up (new address or search domain) is noticed without network_changed()",
+          "[detector]") {
+    Fixture f(parse_config("pac_url = http://pac.corp/p.pac\n", "proxy.conf"));
+    f.net->addresses = {"192.168.1.20"};
+    f.net->domains = {"home.example"};
+    f.http->bodies["http://pac.corp/p.pac"] = "function FindProxyForURL(u,h){}";
+    f.pac->outcome = ok("PROXY a:1; DIRECT");
+    auto d = f.detector->resolve("http://x/");
+    f.detector->mark_failed(d.candidates[0]);
+    CHECK(pac_strings(f.detector->resolve("http://x/"))[0] == "DIRECT");
+    CHECK(f.http->fetched.size() == 1);
+
+    f.net->addresses = {"10.8.0.2", "192.168.1.20"};  // the VPN's tunnel address
+    d = f.detector->resolve("http://x/");
+    CHECK(pac_strings(d)[0] == "PROXY a:1");
+    CHECK(f.http->fetched.size() == 2);
+    CHECK(verdict(d, "network") == "note");
+
+    f.detector->mark_failed(d.candidates[0]);
+    f.net->domains = {"corp.example"};  // a VPN that pushes only DNS
+    CHECK(pac_strings(f.detector->resolve("http://x/"))[0] == "PROXY a:1");
+}
+
+TEST_CASE("detector: loopback and link-local hosts never use an environment or desktop proxy", "[detector]") {
+    Fixture f(Config{});
+    f.env->vars["http_proxy"] = "env.proxy:1";
+    for (const char* url : {"http://localhost:8080/", "http://LOCALHOST./", "http://app.localhost/",
+                            "http://127.0.0.1/", "http://127.4.5.6:81/", "http://[::1]/",
+                            "http://169.254.169.254/latest/", "http://[fe80::1]/"}) {
+        INFO(url);
+        auto d = f.detector->resolve(url);
+        CHECK(pac_strings(d) == V{"DIRECT"});
+        CHECK(verdict(d, "environment") == "bypass");
+    }
+    for (const char* url : {"http://localhost.example.com/", "http://10.0.0.1/", "http://128.0.0.1/"}) {
+        INFO(url);
+        CHECK(pac_strings(f.detector->resolve(url)) == V{"PROXY env.proxy:1"});
+    }
+    f.env->vars.clear();
+    f.desktop->settings.mode = SystemProxySettings::Mode::manual;
+    f.desktop->settings.http = parse_proxy_url("desk.proxy:8080", "desktop");
+    CHECK(pac_strings(f.detector->resolve("http://127.0.0.1:3000/")) == V{"DIRECT"});
+    CHECK(verdict(f.detector->resolve("http://127.0.0.1:3000/"), "fake desktop") == "bypass");
+
+    // proxy.conf's proxy is the admin's explicit choice: loopback included.
+    Fixture admin(parse_config("proxy = http://admin.proxy:3128\n", "proxy.conf"));
+    CHECK(pac_strings(admin.detector->resolve("http://127.0.0.1/")) == V{"PROXY admin.proxy:3128"});
+}

@@ -83,3 +83,21 @@ TEST_CASE("environment: ignored variables are explained", "[env]") {
     REQUIRE(e.notes.size() == 1);
     CHECK(e.notes[0].find("httpoxy") != std::string::npos);
 }
+
+TEST_CASE("environment: a rejected proxy URL is explained without its password", "[env]") {
+    fake::Environment env;
+    env.vars["https_proxy"] = "http://alice:s3cret@127.0.0.1:99999";
+    auto e = proxy_from_environment(env, parse_url("https://relay/"));
+    REQUIRE(e.notes.size() == 1);
+    CHECK(e.notes[0] == "https_proxy ignored: cannot use URL 'http://alice:***@127.0.0.1:99999': "
+                        "port 99999 is out of range 1-65535");
+}
+
+TEST_CASE("environment: percent-encoded credentials are decoded (DOMAIN\\user)", "[env]") {
+    fake::Environment env;
+    env.vars["https_proxy"] = "http://CORP%5Cbob:p%40ss%3Aw%25rd@proxy.corp:8080";
+    auto e = proxy_from_environment(env, parse_url("https://relay/"));
+    REQUIRE(e.proxy);
+    CHECK(e.proxy->username == "CORP\\bob");
+    CHECK(e.proxy->password == "p@ss:w%rd");
+}

@@ -1,12 +1,16 @@
 // A hostile or broken PAC costs at most the limits: endless loop, huge
 // allocation, syntax error. Each gives a clear error, and the detector
-// honours fail-open / fail-closed. No timing asserts: only outcomes.
+// honours fail-open / fail-closed. Timing is asserted only where time is
+// the limit (slow DNS inside the wall budget).
 #include <catch2/catch.hpp>
 
 #include "detector_fixture.h"
 #include "proxydetect/config.h"
 #include "proxydetect/fakes.h"
 #include "proxydetect/pac.h"
+#include "bounded_resolver.h"  // proxydetect/src: the real resolver with an injected lookup
+
+#include <thread>
 
 using namespace proxydetect;
 
@@ -103,4 +107,39 @@ TEST_CASE("PAC failures honour on_detection_failure", "[pac_limits]") {
             CHECK(d.failure.find("on_detection_failure = fail") != std::string::npos);
         }
     }
+}
+
+TEST_CASE("PAC: a 128 KiB alert() is cut, not fatal", "[pac_limits]") {
+    auto o = run("function FindProxyForURL(u, h) { alert(new Array(131073).join('x')); return 'PROXY a:1'; }");
+    INFO(o.error);
+    REQUIRE(o.ok);
+    CHECK(o.result == "PROXY a:1");
+    REQUIRE(o.events.size() == 1);
+    CHECK(o.events[0].kind == PacEvent::Kind::alert);
+    CHECK(o.events[0].text == std::string(4096, 'x') + "... (cut: 131072 bytes)");
+}
+
+namespace {
+// A DNS server that answers nothing for 1.5 s: each lookup stays under the
+// resolver's own 2 s cap, but three of them are 4.5 s.
+std::vector<std::string> slow_lookup(const std::string&) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    return {};
+}
+}  // namespace
+
+TEST_CASE("PAC: slow DNS lookups do not stretch the wall budget", "[pac_limits]") {
+    PacLimits limits = test_limits();
+    limits.wall = std::chrono::milliseconds(2500);
+    auto pac = make_helper_evaluator(PAC_EVAL_PATH, limits);
+    BoundedResolver dns({}, slow_lookup);
+    PacRequest r;
+    r.script = "function FindProxyForURL(u, h) { dnsResolve('a.test'); dnsResolve('b.test');\n"
+               "  dnsResolve('c.test'); return 'DIRECT'; }";
+    r.url = "http://a/";
+    r.host = "a";
+    auto o = pac->evaluate(r, dns);
+    CHECK_FALSE(o.ok);
+    CHECK(o.error == "PAC script did not finish within 2500 ms (endless loop or slow DNS?); it was stopped");
+    CHECK(o.elapsed < std::chrono::milliseconds(3200));  // the budget, plus a loaded machine's slack
 }

@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <fstream>
 
+#include "detector_fixture.h"
+#include "proxydetect/config.h"
 #include "proxydetect/pac.h"
 #include "proxydetect/system.h"
 
@@ -55,4 +57,20 @@ TEST_CASE("locating the PAC helper", "[system]") {
     ::unsetenv("TETHER_PAC_EVAL");
     auto next_to_me = locate_pac_helper();
     CHECK(next_to_me.find("/tests/proxydetect/tether-pac-eval") != std::string::npos);
+}
+
+// Linux only (libidn2): on Windows, WinHTTP converts the host itself.
+TEST_CASE("IDN hosts reach the PAC and no_proxy as punycode, like Chromium", "[system]") {
+    pdtest::Fixture f(parse_config("pac_file = /p.pac\nno_proxy = xn--caf-dma.example\n", "proxy.conf"));
+    f.files->files["/p.pac"] = "x";
+    f.pac->outcome.ok = true;
+    f.pac->outcome.result = "PROXY p:3128";
+    auto d = f.detector->resolve("https://Bücher.example/straße?q=1");
+    REQUIRE(f.pac->seen.size() == 1);
+    CHECK(f.pac->seen[0].host == "xn--bcher-kva.example");
+    CHECK(f.pac->seen[0].url == "https://xn--bcher-kva.example/");
+    CHECK(d.url.rfind("https://xn--bcher-kva.example/", 0) == 0);
+    CHECK(pdtest::pac_strings(f.detector->resolve("https://café.example/")) == V{"DIRECT"});
+    CHECK_THROWS_WITH(f.detector->resolve("https://\xCC\x81" "abc.example/"),
+                      Catch::StartsWith("cannot use URL"));
 }

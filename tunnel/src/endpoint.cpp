@@ -8,6 +8,7 @@ namespace {
 session::SessionOptions options_for(const EndpointConfig& cfg, session::StatusCallback on_status) {
     session::SessionOptions o;
     o.heartbeat = cfg.heartbeat;
+    o.outage_limit = cfg.outage_limit;
     o.on_status = std::move(on_status);
     return o;
 }

@@ -62,12 +62,16 @@ void global_init() {
     std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-Easy::Easy(const EndpointConfig& cfg, const std::string& path, const std::string& token) {
-    global_init();
+void check_plain_http_allowed(const EndpointConfig& cfg) {
     if (is_plain_http(cfg.relay_url) && !cfg.allow_plain_http)
         throw session::CarrierError("the relay URL " + cfg.relay_url + " is plain HTTP, which is not allowed "
                            "(proxy.conf allow_plain_http = no): use an https:// relay URL, or ask "
                            "the admin to allow plain HTTP for proxies that refuse CONNECT", true);
+}
+
+Easy::Easy(const EndpointConfig& cfg, const std::string& path, const std::string& token) {
+    global_init();
+    check_plain_http_allowed(cfg);
     h_ = curl_easy_init();
     if (!h_) throw session::CarrierError("out of memory creating an HTTP request");
     curl_easy_setopt(h_, CURLOPT_URL, join_url(cfg.relay_url, path).c_str());
@@ -105,6 +109,12 @@ long Easy::connect_code() const {
     long code = 0;
     curl_easy_getinfo(h_, CURLINFO_HTTP_CONNECTCODE, &code);
     return code;
+}
+
+unsigned long Easy::proxy_auth_offered() const {
+    long bits = 0;
+    curl_easy_getinfo(h_, CURLINFO_PROXYAUTH_AVAIL, &bits);
+    return static_cast<unsigned long>(bits);
 }
 
 std::string join_url(const std::string& base, const std::string& path) {

@@ -29,12 +29,18 @@ public:
     const char* error_text() const { return err_; }
     long response_code() const;  // 0 if no response from the relay yet
     long connect_code() const;   // the proxy's answer to CONNECT, 0 if none
+    // The auth schemes the proxy offered in its last 407 (CURLAUTH_* bits), 0 if none.
+    unsigned long proxy_auth_offered() const;
 
 private:
     CURL* h_ = nullptr;
     curl_slist* headers_ = nullptr;
     char err_[CURL_ERROR_SIZE] = {0};
 };
+
+// Throws a fatal CarrierError when cfg.relay_url is http:// and plain HTTP
+// is not allowed (Easy does this before every request; the probe reports it).
+void check_plain_http_allowed(const EndpointConfig& cfg);
 
 // libcurl needs one global init per process; cheap to call again.
 void global_init();
@@ -65,6 +71,7 @@ struct Response {
     long status = 0;
     std::string body;         // first 64 KiB
     std::string retry_after;  // the Retry-After header, if any
+    std::string server;       // the Server header, if any (the relay sends none)
 };
 
 // One blocking request to the relay: `method` "GET"/"POST"/"DELETE", an

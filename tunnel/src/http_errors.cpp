@@ -6,19 +6,28 @@
 namespace tunnel::http {
 namespace {
 
+// The proxy answered CONNECT with 407. Which schemes it offered tells
+// "wrong password" apart from "no scheme we may use" (a Basic-only proxy
+// under the default anysafe: curl then sent no credentials at all).
+session::CarrierError auth_refused(const Easy& e, const EndpointConfig& cfg) {
+    std::string proxy = "the proxy " + proxy_host_port(cfg), status = " (407)";
+    unsigned long offered = e.proxy_auth_offered();
+    if (offered == CURLAUTH_BASIC && !(parse_proxy_auth(cfg.proxy_auth) & CURLAUTH_BASIC))
+        return {proxy + " offers only Basic authentication" + status + ", which sends the password in "
+                    "clear and is not allowed here (" + cfg.proxy_auth + "): if that is acceptable for this "
+                    "proxy, allow basic (--proxy-auth basic, or in proxy.conf auth = ...,basic and "
+                    "allow_basic_over_http = yes)", true};
+    if (cfg.proxy_user.empty())
+        return {proxy + " requires authentication" + status + ": set proxy_user/proxy_password", true};
+    return {proxy + " rejected the credentials of '" + cfg.proxy_user + "'" + status +
+                ": check proxy_user/proxy_password", true};
+}
+
 // The proxy answered CONNECT with something other than 200.
-session::CarrierError connect_refused(long code, const EndpointConfig& cfg) {
+session::CarrierError connect_refused(long code, const Easy& e, const EndpointConfig& cfg) {
     std::string relay = relay_host_port(cfg), proxy = proxy_host_port(cfg);
     std::string status = " (" + std::to_string(code) + ")";
-    if (code == 407 && cfg.proxy_user.empty())
-        return {"the proxy " + proxy + " requires authentication" + status +
-                    ": set proxy_user/proxy_password", true};
-    if (code == 407) {
-        std::string hint = (parse_proxy_auth(cfg.proxy_auth) & CURLAUTH_BASIC) ? ""
-            : " (if the proxy only offers Basic, add basic to proxy_auth)";
-        return {"the proxy rejected the credentials" + status +
-                    ": check proxy_user/proxy_password" + hint, true};
-    }
+    if (code == 407) return auth_refused(e, cfg);
     if (code == 403)
         return {"the proxy refused CONNECT to " + relay + status +
                     ": ask the proxy admin to allow CONNECT to this host and port", true};
@@ -58,7 +67,7 @@ session::CarrierError unreachable(CURLcode rc, const Easy& e, const EndpointConf
 
 session::CarrierError describe_failure(const Easy& e, CURLcode rc, const EndpointConfig& cfg) {
     long connect = e.connect_code();
-    if (!cfg.proxy_url.empty() && connect != 0 && connect != 200) return connect_refused(connect, cfg);
+    if (!cfg.proxy_url.empty() && connect != 0 && connect != 200) return connect_refused(connect, e, cfg);
     if (is_tls_failure(rc)) return tls_failure(rc, e, cfg);
     if (rc == CURLE_SSL_CONNECT_ERROR)
         return {"the TLS handshake with the relay " + relay_host_port(cfg) + " broke off (" +

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 
 #include "http_easy.h"
 #include "tunnel/carrier_stream.h"
@@ -46,6 +47,14 @@ std::string proxy_line(const EndpointConfig& cfg) {
     return proxy_host_port(cfg) + " (" + auth + ", schemes " + cfg.proxy_auth + ")";
 }
 
+// What to check when the proxy's answer to CONNECT (0: none) was not 200.
+std::string connect_advice(long code) {
+    if (code == 407) return "proxy_user, proxy_password and proxy_auth (--proxy-user, --proxy-password, --proxy-auth)";
+    if (code == 0) return "the proxy accepted the connection but did not answer CONNECT: is it overloaded, "
+                          "or is this address a proxy at all?";
+    return "the proxy's rules for CONNECT to this host and port (ask its admin)";
+}
+
 // TCP, CONNECT, TLS: one handshake, reported as up to three steps.
 bool handshake(Prober& p) {
     const EndpointConfig& cfg = p.cfg;
@@ -55,8 +64,12 @@ bool handshake(Prober& p) {
     CURLcode rc = curl_easy_perform(e.get());
     bool proxied = !cfg.proxy_url.empty();
     std::string target = proxied ? "proxy " + proxy_host_port(cfg) : "relay " + relay_host_port(cfg);
+    // A timeout after TCP connected, waiting for the answer to CONNECT: no
+    // getinfo of curl 7.88 tells it apart from a TCP timeout, its error
+    // text does ("Proxy CONNECT aborted due to timeout").
+    bool connect_timed_out = rc == CURLE_OPERATION_TIMEDOUT && std::strstr(e.error_text(), "CONNECT") != nullptr;
     bool tcp_failed = rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_PROXY ||
-                      rc == CURLE_COULDNT_RESOLVE_HOST || (rc == CURLE_OPERATION_TIMEDOUT && e.connect_code() == 0);
+                      rc == CURLE_COULDNT_RESOLVE_HOST || (rc == CURLE_OPERATION_TIMEDOUT && !connect_timed_out);
     if (tcp_failed)
         return p.step("TCP to the " + target, false, http::describe_failure(e, rc, cfg).what(),
                       proxied ? "is the proxy address right, and is it running? (--proxy)"
@@ -67,8 +80,7 @@ bool handshake(Prober& p) {
         std::string name = "CONNECT " + relay_host_port(cfg) + " through the proxy";
         if (code != 200)
             return p.step(name, false, http::describe_failure(e, rc, cfg).what(),
-                          code == 407 ? "proxy_user, proxy_password and proxy_auth (--proxy-user, --proxy-password, --proxy-auth)"
-                                      : "the proxy's rules for CONNECT to this host and port (ask its admin)");
+                          connect_advice(code));
         p.step(name, true, "the proxy answered 200");
     }
     if (rc != CURLE_OK)
@@ -142,6 +154,12 @@ bool ProbeReport::ok() const {
 ProbeReport probe_relay(const EndpointConfig& cfg, const std::function<void(const ProbeStep&)>& on_step) {
     Prober p{cfg, on_step, {}};
     p.step("proxy", true, proxy_line(cfg));
+    try {
+        http::check_plain_http_allowed(cfg);
+    } catch (const std::exception& e) {
+        p.step("relay URL", false, e.what());
+        return p.report;
+    }
     (void)(handshake(p) && health(p) && stream(p));
     return p.report;
 }

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 
 namespace tunnel::http {
 namespace {
@@ -17,16 +18,22 @@ std::size_t body_cb(char* p, std::size_t size, std::size_t n, void* out) {
     return len;
 }
 
+// The value of `line` when it is the header `name` (lower case, with ':').
+std::optional<std::string> header_value(const std::string& line, const std::string& name) {
+    if (line.size() < name.size()) return std::nullopt;
+    for (std::size_t i = 0; i < name.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(line[i])) != name[i]) return std::nullopt;
+    std::string v = line.substr(name.size());
+    v.erase(0, v.find_first_not_of(" \t"));
+    v.erase(v.find_last_not_of(" \t\r\n") + 1);
+    return v;
+}
+
 std::size_t header_cb(char* p, std::size_t size, std::size_t n, void* out) {
     std::string line(p, size * n);
-    std::string lower = line;
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-    if (lower.rfind("retry-after:", 0) == 0) {
-        std::string v = line.substr(12);
-        v.erase(0, v.find_first_not_of(" \t"));
-        v.erase(v.find_last_not_of(" \t\r\n") + 1);
-        static_cast<Response*>(out)->retry_after = v;
-    }
+    auto* r = static_cast<Response*>(out);
+    if (auto v = header_value(line, "retry-after:")) r->retry_after = *v;
+    if (auto v = header_value(line, "server:")) r->server = *v;
     return size * n;
 }
 

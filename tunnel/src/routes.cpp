@@ -4,6 +4,12 @@
 namespace tunnel {
 namespace {
 
+// Connect + CONNECT + TLS bound of a route that has another behind it. A
+// proxy that accepts and never answers would otherwise hold the failover
+// for the whole connect_timeout (15 s); a working proxy answers within a
+// second or two even when loaded. The last route keeps the full bound.
+constexpr std::chrono::milliseconds kFailoverConnectTimeout{5000};
+
 TransportMode mode_of(proxydetect::Transport t) {
     switch (t) {
     case proxydetect::Transport::stream: return TransportMode::stream;
@@ -39,6 +45,10 @@ RoutePlan plan_routes(proxydetect::Detector& detector, const EndpointConfig& bas
                        (d.failure.empty() ? std::string("no candidate") : d.failure) +
                        " (run tether-proxydetect explain " + base.relay_url + ")";
     for (const auto& c : d.candidates) plan.routes.push_back(route_for(c, d.auth, base, d.allow_plain_http));
+    for (std::size_t i = 0; i + 1 < plan.routes.size(); ++i) {
+        auto& t = plan.routes[i].cfg.connect_timeout;
+        t = std::min(t, kFailoverConnectTimeout);
+    }
     return plan;
 }
 

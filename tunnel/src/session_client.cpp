@@ -27,9 +27,27 @@ std::string string_field(const json& j, const char* key, const char* what) {
     return it->get<std::string>();
 }
 
+// An error answer without the relay's JSON error body did not come from the
+// relay: through a TLS-inspecting proxy, the proxy's own error page (it
+// holds the TLS connection); else something in front of the relay.
+[[noreturn]] void not_from_relay(const http::Response& r, const EndpointConfig& cfg) {
+    std::string relay = relay_host_port(cfg), status = std::to_string(r.status);
+    std::string server = r.server.empty() ? "" : "; Server: " + r.server;
+    if (!cfg.proxy_url.empty() && !is_plain_http(cfg.relay_url))
+        throw std::runtime_error("the answer " + status + " came from the proxy " + proxy_host_port(cfg) +
+                                 ", not from the relay " + relay + " (the proxy inspects TLS" + server +
+                                 "): the proxy cannot reach the relay or refuses to; check that the relay "
+                                 "runs, or ask the proxy's admin to let Tether through to it");
+    throw std::runtime_error("the answer " + status + " did not come from the relay " + relay +
+                             " but from something in front of it (no Tether error in it" + server +
+                             "): check that the relay runs behind it and that " + cfg.relay_url +
+                             " is the relay's URL");
+}
+
 // Any non-success answer outside join: one sentence with the relay's words.
-[[noreturn]] void refuse(const http::Response& r, const char* what) {
+[[noreturn]] void refuse(const http::Response& r, const char* what, const EndpointConfig& cfg) {
     auto err = http::parse_relay_error(r.body);
+    if (err.id.empty()) not_from_relay(r, cfg);
     std::string detail = err.message.empty() ? err.id : err.message;
     throw std::runtime_error(std::string("the relay refused to ") + what + " (" +
                              std::to_string(r.status) + (detail.empty() ? ")" : "): " + detail));
@@ -78,7 +96,7 @@ std::string validity_words(std::chrono::milliseconds left) {
 
 CreatedSession SessionClient::create(const std::string& name) {
     auto r = http::perform(cfg_, "POST", "/v1/sessions", json{{"name", name}}.dump());
-    if (r.status != 201 && r.status != 200) refuse(r, "create a session");
+    if (r.status != 201 && r.status != 200) refuse(r, "create a session", cfg_);
     auto j = parse_object(r, "create");
     CreatedSession s;
     s.code = string_field(j, "code", "create");
@@ -98,7 +116,7 @@ void SessionClient::end(const std::string& token) {
     auto r = http::perform(cfg_, "DELETE", "/v1/session", "", token);
     // 401/410: already gone, which is what we wanted.
     if (r.status != 204 && r.status != 200 && r.status != 401 && r.status != 410)
-        refuse(r, "end the session");
+        refuse(r, "end the session", cfg_);
 }
 
 }  // namespace tunnel

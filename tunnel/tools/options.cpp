@@ -2,8 +2,9 @@
 
 #include <boost/program_options.hpp>
 
-#include <fstream>
-#include <map>
+#include "http1/http1.h"
+#include "tunnel/settings_file.h"
+
 #include <vector>
 
 namespace po = boost::program_options;
@@ -31,20 +32,12 @@ const std::vector<Setting> kSettings = {
     {"e2e", "end-to-end encryption: yes (default) or no (diagnostics only: the relay then sees the bytes)"},
     {"name", "open: your name, shown to the peer"},
     {"heartbeat-ms", "heartbeat interval in ms (default 2000)"},
+    {"outage-limit-ms", "give up after this many ms without reaching the relay (default 60000)"},
 };
 
-std::string underscored(std::string s) {
-    for (char& c : s)
-        if (c == '-') c = '_';
-    return s;
-}
-
-po::options_description settings_description(bool underscore) {
+po::options_description settings_description() {
     po::options_description d("Settings (command line, TETHER_<NAME> environment, --config file)");
-    for (const Setting& s : kSettings) {
-        std::string n = underscore ? underscored(s.name) : s.name;
-        d.add_options()(n.c_str(), po::value<std::string>(), s.help);
-    }
+    for (const Setting& s : kSettings) d.add_options()(s.name, po::value<std::string>(), s.help);
     return d;
 }
 
@@ -69,24 +62,22 @@ void usage(std::ostream& out, const po::options_description& all) {
            "open and join exit 0 once the peer's end of stream arrived and all of\n"
            "stdin was delivered; join exits 3 when the relay refused the code, open\n"
            "exits 4 when its code expired before anyone joined, 1 on other errors.\n\n"
-        << all << "\nExample config file (key = value): relay = https://relay.example.com/\n";
+        << all << "\nConfig file: key = value lines, keys as above with _ or -; a line starting with #\n"
+                  "is a comment, a # inside a value is part of it (see conf/tether.conf).\n";
 }
 
-std::map<std::string, std::string> config_file(const std::string& path) {
-    std::ifstream f(path);
-    if (!f) throw std::runtime_error("cannot read the config file " + path);
-    po::variables_map vm;
-    po::store(po::parse_config_file(f, settings_description(true), /*allow_unregistered=*/true), vm);
-    std::map<std::string, std::string> out;
-    for (auto& kv : vm) out[kv.first] = kv.second.as<std::string>();
-    return out;
+// The value of setting `name` from the command line, environment or file.
+std::string pick(const po::variables_map& vm, const std::string& name, const std::string& fallback) {
+    return vm.count(name) ? vm[name].as<std::string>() : fallback;
 }
 
-std::string pick(const po::variables_map& vm, const std::map<std::string, std::string>& file,
-                 const std::string& name, const std::string& fallback) {
-    if (vm.count(name)) return vm[name].as<std::string>();
-    auto it = file.find(underscored(name));
-    return it != file.end() ? it->second : fallback;
+// A whole number of milliseconds >= `min` for the option `name`.
+std::chrono::milliseconds millis(const std::string& v, const char* name, long min) {
+    bool digits = !v.empty() && v.size() < 10 && v.find_first_not_of("0123456789") == std::string::npos;
+    if (!digits || std::stol(v) < min)
+        throw std::runtime_error(std::string("--") + name + " takes a number of milliseconds of at least " +
+                                 std::to_string(min) + ", not '" + v + "'");
+    return std::chrono::milliseconds(std::stol(v));
 }
 
 bool yes_no(const std::string& v, const char* name) {
@@ -95,27 +86,28 @@ bool yes_no(const std::string& v, const char* name) {
     throw std::runtime_error(std::string("--") + name + " takes yes or no, not '" + v + "'");
 }
 
-Options to_options(const po::variables_map& vm, const std::map<std::string, std::string>& file) {
+Options to_options(const po::variables_map& vm) {
     Options o;
     o.command = vm["command"].as<std::string>();
     if (vm.count("code")) o.code = vm["code"].as<std::string>();
     o.verbose = vm.count("verbose") > 0;
     tunnel::EndpointOptions& e = o.endpoint;
-    e.base.relay_url = pick(vm, file, "relay", "");
-    e.base.ca_file = pick(vm, file, "ca", "");
-    e.proxy_conf = pick(vm, file, "proxy-conf", "");
-    e.proxy = pick(vm, file, "proxy", "");
-    e.proxy_user = pick(vm, file, "proxy-user", "");
-    e.proxy_password = pick(vm, file, "proxy-password", "");
-    e.proxy_auth = pick(vm, file, "proxy-auth", "");
+    e.base.relay_url = pick(vm, "relay", "");
+    e.base.ca_file = pick(vm, "ca", "");
+    e.proxy_conf = pick(vm, "proxy-conf", "");
+    e.proxy = pick(vm, "proxy", "");
+    e.proxy_user = pick(vm, "proxy-user", "");
+    e.proxy_password = pick(vm, "proxy-password", "");
+    e.proxy_auth = pick(vm, "proxy-auth", "");
     if (!e.proxy_auth.empty()) tunnel::parse_proxy_auth(e.proxy_auth);  // rejects unknown names now
-    e.transport = pick(vm, file, "transport", "");
+    e.transport = pick(vm, "transport", "");
     if (!e.transport.empty()) tunnel::parse_transport_mode(e.transport);
-    e.allow_plain_http = yes_no(pick(vm, file, "allow-plain-http", "no"), "allow-plain-http");
-    e.heartbeat_ms = std::stol(pick(vm, file, "heartbeat-ms", "2000"));
+    e.allow_plain_http = yes_no(pick(vm, "allow-plain-http", "no"), "allow-plain-http");
+    e.heartbeat_ms = std::stol(pick(vm, "heartbeat-ms", "2000"));
     e.base.heartbeat = std::chrono::milliseconds(e.heartbeat_ms);
-    o.e2e = yes_no(pick(vm, file, "e2e", "yes"), "e2e");
-    o.name = pick(vm, file, "name", "");
+    e.base.outage_limit = millis(pick(vm, "outage-limit-ms", "60000"), "outage-limit-ms", 1000);
+    o.e2e = yes_no(pick(vm, "e2e", "yes"), "e2e");
+    o.name = pick(vm, "name", "");
     return o;
 }
 
@@ -132,12 +124,13 @@ void validate(const Options& o) {
 
 std::optional<Options> parse_options(int argc, const char* const argv[], std::ostream& out) {
     po::options_description general("General");
-    general.add_options()("help,h", "show this help")("verbose,v", "print status changes")(
-        "config", po::value<std::string>(), "config file (key = value lines; see conf/tether.conf)");
+    general.add_options()("help,h", "show this help")("version", "print the version and exit")(
+        "verbose,v", "print status changes")(
+        "config", po::value<std::string>(), "config file (key = value lines; see conf/tether.conf); default: /etc/tether/tether.conf, then $XDG_CONFIG_HOME/tether/tether.conf");
     po::options_description hidden;
     hidden.add_options()("command", po::value<std::string>())("code", po::value<std::string>());
     po::options_description all;
-    all.add(general).add(settings_description(false));
+    all.add(general).add(settings_description());
     po::options_description cmdline;
     cmdline.add(all).add(hidden);
     po::positional_options_description pos;
@@ -150,13 +143,17 @@ std::optional<Options> parse_options(int argc, const char* const argv[], std::os
     } catch (const po::error& e) {
         throw std::runtime_error(e.what());
     }
+    if (vm.count("version")) {
+        out << "tether-tunnel " << http1::version() << "\n";
+        return std::nullopt;
+    }
     if (vm.count("help") || !vm.count("command")) {
         usage(out, all);
         return std::nullopt;
     }
-    std::map<std::string, std::string> file;
-    if (vm.count("config")) file = config_file(vm["config"].as<std::string>());
-    Options o = to_options(vm, file);
+    // Last, so that the command line and the environment win.
+    tunnel::store_config_files(settings_description(), vm);
+    Options o = to_options(vm);
     validate(o);
     return o;
 }

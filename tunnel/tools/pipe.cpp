@@ -1,5 +1,6 @@
 // open / join: netcat through the relay. stdin goes to the peer, the peer's
 // bytes go to stdout; status lines and errors go to stderr.
+#include <poll.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -65,23 +66,71 @@ bool write_all(int fd, const char* p, std::size_t n) {
     return true;
 }
 
-// stdin -> session, then end of stream. Runs on its own thread; returns the
-// error message or "".
-std::string copy_stdin(session::ByteStream& s) {
+// Waits until stdin has bytes or its end (true), or `wake_fd` became
+// readable (false: stop).
+bool stdin_ready(int wake_fd) {
+    pollfd fds[2] = {{0, POLLIN, 0}, {wake_fd, POLLIN, 0}};
+    while (::poll(fds, 2, -1) < 0)
+        if (errno != EINTR) return true;  // read() then reports the error
+    return fds[1].revents == 0;
+}
+
+// stdin -> session, then end of stream, unless `wake_fd` stops it first.
+// Returns the error message or "".
+std::string copy_stdin(session::ByteStream& s, int wake_fd) {
     std::vector<char> buf(kCopyBytes);
     try {
-        for (;;) {
+        while (stdin_ready(wake_fd)) {
             ssize_t n = ::read(0, buf.data(), buf.size());
             if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) break;
+            if (n <= 0) {
+                s.shutdown_write();
+                return "";
+            }
             s.write(buf.data(), static_cast<std::size_t>(n));
         }
-        s.shutdown_write();
     } catch (const std::exception& e) {
         return e.what();
     }
     return "";
 }
+
+// copy_stdin on its own thread, which is always joined, never detached: it
+// uses the stream and this object. stop() wakes a read() that waits for
+// stdin (a self-pipe); a write() blocked in the stream throws once the
+// caller closed the stream, so close it before stop().
+class StdinPump {
+public:
+    explicit StdinPump(session::ByteStream& s) {
+        if (::pipe(wake_) != 0) throw std::runtime_error("cannot create a pipe for the stdin thread");
+        thread_ = std::thread([this, &s] { error_ = copy_stdin(s, wake_[0]); });
+    }
+    ~StdinPump() {
+        stop();
+        ::close(wake_[0]);
+        ::close(wake_[1]);
+    }
+    StdinPump(const StdinPump&) = delete;
+    StdinPump& operator=(const StdinPump&) = delete;
+
+    // Waits for the end of stdin; the error message or "".
+    std::string wait() {
+        if (thread_.joinable()) thread_.join();
+        return error_;
+    }
+    // Abandons the rest of stdin and joins the thread.
+    void stop() {
+        if (!thread_.joinable()) return;
+        char b = 0;
+        (void)!::write(wake_[1], &b, 1);
+        thread_.join();
+    }
+
+private:
+    int wake_[2] = {-1, -1};
+    std::string error_;
+    std::thread thread_;
+};
 
 // session -> stdout until the peer's end of stream. Throws on failure.
 void copy_stdout(session::ByteStream& s) {
@@ -116,21 +165,25 @@ void secure_link(Link& l, secure::SecureRole role, const Options& o) {
     l.mux = std::make_unique<session::Mux>(*l.secure);
 }
 
+// Ends both directions at once: blocked reads return and writes throw.
+void abort_link(Link& l) {
+    if (l.mux) l.mux->close();
+    l.session->close();
+}
+
 // Both directions; 0 when both ended cleanly and the peer confirmed our bytes.
 int run_stdio(Link& l, const Options& o) {
     tunnel::EndpointSession& s = *l.session;
-    session::ByteStream& bytes = l.stream();
-    std::string up_error;
-    std::thread up([&] { up_error = copy_stdin(bytes); });
+    StdinPump up(l.stream());
     try {
-        copy_stdout(bytes);
+        copy_stdout(l.stream());
     } catch (const std::exception& e) {
         std::cerr << "tether-tunnel: " << e.what() << std::endl;
-        s.close();
-        up.detach();  // may sit in read(0); the process exits now
+        abort_link(l);
+        up.stop();
         return 1;
     }
-    up.join();  // netcat semantics: wait for our own stdin EOF too
+    std::string up_error = up.wait();  // netcat semantics: wait for our own stdin EOF too
     if (!up_error.empty()) {
         std::cerr << "tether-tunnel: " << up_error << std::endl;
         return 1;

@@ -51,6 +51,18 @@ bool probe_modes(const tunnel::EndpointConfig& cfg) {
     return stream || poll;
 }
 
+// One way out, as open and join would try it: its steps, then the modes.
+bool probe_route(const tunnel::Route& route) {
+    print_step({"way out", true, route.why, ""});
+    if (!tunnel::probe_relay(route.cfg, print_step).ok()) return false;
+    try {
+        return probe_modes(route.cfg);
+    } catch (const std::exception& e) {
+        print_step({"carrier modes", false, e.what(), "the relay's logs"});
+        return false;
+    }
+}
+
 }  // namespace
 
 int run_probe(const Options& o) {
@@ -66,11 +78,11 @@ int run_probe(const Options& o) {
         print_step({"way out", false, egress.plan.blocked, "tether-proxydetect explain " + o.endpoint.base.relay_url});
         return 4;
     }
-    const tunnel::Route& route = egress.plan.routes.front();
-    print_step({"way out", true, route.why, ""});
-    tunnel::ProbeReport r = tunnel::probe_relay(route.cfg, print_step);
-    bool modes = r.ok() && probe_modes(route.cfg);
-    bool ok = r.ok() && modes;
+    bool ok = false;
+    for (std::size_t i = 0; i < egress.plan.routes.size() && !ok; ++i) {
+        if (i > 0) std::cout << "  ..    next way out\n";
+        ok = probe_route(egress.plan.routes[i]);
+    }
     std::cout << (ok ? "result: the relay is reachable\n" : "result: NOT reachable (see FAIL above)\n");
     return ok ? 0 : 4;
 }

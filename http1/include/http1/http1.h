@@ -23,6 +23,9 @@ public:
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
+// Tether's version, "0.1.0" (the CMake project version), for --version.
+const char* version();
+
 // "Tether/<version> (<platform>)": on every request and CONNECT, so that
 // proxy admins can write rules for Tether (docs/PROTOCOL.md section 3).
 std::string user_agent(const std::string& platform);

@@ -5,6 +5,7 @@
 // docs/PROXYDETECT.md the reference.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -61,6 +62,9 @@ struct Config {
     // WPAD never devolves past this domain (e.g. "corp.example.com"); when
     // empty, only wpad.<search domain> itself is tried, never a parent.
     std::string wpad_domain_limit;
+    // Wall-clock budget of one PAC run, its DNS lookups included
+    // (PacLimits::wall); nullopt = the program's default (5 s).
+    std::optional<std::chrono::milliseconds> pac_timeout;
 
     // `proxy` came from the command line (--proxy), not the file: it wins
     // over the system settings in the Windows order too (SourceOrder).

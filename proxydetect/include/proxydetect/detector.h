@@ -101,6 +101,12 @@ struct DetectorOptions {
     std::chrono::seconds pac_cache{300};
     // Pins the PAC time functions (tests); nullopt = real time.
     std::optional<int64_t> pac_now_epoch;
+    // Loopback and link-local hosts (localhost, 127.0.0.0/8, ::1,
+    // 169.254.0.0/16, fe80::/10) go DIRECT past the environment's and the
+    // desktop's proxies, as in Chromium. proxy.conf's proxy and PAC scripts
+    // decide for themselves. Off on Windows, whose Internet Options carry
+    // their own bypass list.
+    bool implicit_bypass = true;
 };
 
 // What from_system() needs besides the config.
@@ -135,6 +141,8 @@ public:
 
     // The network changed (new interface, VPN up/down): forget downloaded
     // PAC scripts and failed candidates, so the next resolve starts afresh.
+    // resolve() also does this by itself when the local addresses or DNS
+    // search domains differ from the previous resolve's.
     void network_changed();
 
     const Config& config() const { return config_; }
@@ -146,12 +154,17 @@ private:
     bool try_proxy_conf(Run& run);
     bool try_environment(Run& run);
     bool try_desktop(Run& run);
+    bool try_implicit_bypass(Run& run, const std::string& source);
     bool try_wpad(Run& run);
     bool run_pac_from(Run& run, const std::string& origin, const std::string& location);
     // `label` names the source in the trace ("PAC", "WPAD").
     std::optional<std::string> fetch_script(Run& run, const std::string& location, const std::string& label);
-    void detection_failed(Run& run, const std::string& why);
+    // `why` goes into Decision::failure; `trace_why` (default: why) into the
+    // trace, shorter when the PAC trace already shows the error.
+    void detection_failed(Run& run, const std::string& why, const std::string& trace_why = "");
     void order_by_failures(Run& run);
+    void notice_network_change(Run& run);  // with mu_ held
+    void forget_network_state();           // with mu_ held
     AuthPolicy auth_policy(Run& run);
 
     std::mutex mu_;  // serialises resolve() and the failure table
@@ -165,6 +178,7 @@ private:
         std::chrono::steady_clock::time_point fetched;
     };
     std::map<std::string, CachedScript> script_cache_;  // by location
+    std::string network_fingerprint_;  // local addresses and search domains at the last resolve
 };
 
 }  // namespace proxydetect

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace proxydetect {
@@ -28,6 +29,22 @@ uint16_t default_port(const std::string& scheme);
 // Parses "scheme://[user[:pass]@]host[:port][/path]". Throws UrlError with a
 // message naming the URL and the problem. User info is accepted and dropped.
 Url parse_url(const std::string& text);
+
+// `url` with the password of its user info replaced by "***"
+// ("http://alice:***@proxy:3128"), for messages: a proxy URL may come with
+// credentials. Also for "user:pass@host:port" without a scheme.
+std::string redact_password(const std::string& url);
+
+// Decodes %XX escapes ("CORP%5Cbob" -> "CORP\bob"); a '%' not followed by
+// two hex digits stays as it is.
+std::string percent_decode(const std::string& text);
+
+// The host as DNS and PAC scripts see it, like Chromium: ASCII, with
+// international names in punycode (IDNA2008 with UTS #46 mapping,
+// "Bücher.example" -> "xn--bcher-kva.example"); nullopt when it is not a
+// valid international name. Linux: libidn2. Windows: the host unchanged,
+// since WinHTTP converts it itself.
+std::optional<std::string> ascii_host(const std::string& host);
 
 // Lower-cases and strips one trailing dot ("Example.COM." -> "example.com").
 std::string normalise_host(std::string host);

@@ -228,8 +228,10 @@ std::unique_ptr<Detector> Detector::from_system(Config config, SystemOptions o) 
     w.net = make_system_network(o.search_domains);
     w.clock = make_system_clock();
     w.desktop = make_platform_source();
+    if (config.pac_timeout) o.pac_limits.wall = *config.pac_timeout;  // proxy.conf beats the default
     w.pac = make_winhttp_evaluator(o.pac_limits);
     o.detector.order = SourceOrder::system_first;
+    o.detector.implicit_bypass = false;  // the Internet Options' bypass list decides
     return std::make_unique<Detector>(std::move(config), std::move(w), o.detector);
 }
 

@@ -42,6 +42,11 @@ struct EndpointConfig {
     // (docs/PROTOCOL.md 3). 2 s stays well inside proxy idle timeouts.
     std::chrono::milliseconds heartbeat{2000};
 
+    // The session fails when no carrier has reached the relay for this long
+    // (session::SessionOptions::outage_limit; the relay keeps a session for
+    // a missing peer 60 s too). Tests shorten it.
+    std::chrono::milliseconds outage_limit{60000};
+
     // Bound on TCP connect + proxy CONNECT + TLS handshake of one request.
     std::chrono::milliseconds connect_timeout{15000};
 };

@@ -1,0 +1,51 @@
+// tether.conf, the key = value file of the endpoint programs (tether-desk,
+// tether-client, tether-tunnel), read one way for all of them:
+// - one `key = value` per line; blank lines, and lines whose first
+//   non-blank character is '#', are comments;
+// - a '#' inside a value is part of the value (a proxy password may
+//   contain one), as in proxy.conf;
+// - keys are case-insensitive and '_' equals '-': `proxy_user` in the file
+//   is --proxy-user on the command line and TETHER_PROXY_USER;
+// - a UTF-8 byte order mark is skipped;
+// - unknown keys, repeated keys, empty values and bad values are errors
+//   that name FILE:LINE and, for unknown keys, the valid ones.
+#pragma once
+
+#include <boost/program_options.hpp>
+
+#include <string>
+#include <vector>
+
+namespace tunnel {
+
+struct SettingLine {
+    std::string key;    // lower case, '-' between words ("proxy-user")
+    std::string value;  // without surrounding blanks
+    int line = 0;
+};
+
+// The settings of the file at `path`. Throws std::runtime_error
+// "FILE:LINE: what is wrong" (or "FILE: ..." when it cannot be read or is
+// a directory).
+std::vector<SettingLine> read_settings_file(const std::string& path);
+
+// Where the programs look for tether.conf when --config is not given, in
+// reading order: /etc/tether/tether.conf (the admin's), then
+// $XDG_CONFIG_HOME/tether/tether.conf (else ~/.config/tether/tether.conf,
+// the user's). Only the files that exist; a later file's settings beat an
+// earlier one's.
+std::vector<std::string> default_settings_files();
+
+// --config FILE when `vm` has it, else default_settings_files() (the user's
+// beats the admin's), stored with store_settings_file.
+void store_config_files(const boost::program_options::options_description& d,
+                        boost::program_options::variables_map& vm);
+
+// Stores the file's settings into `vm` as values of the options in `d`
+// (long names; "help" and "config" are not settings). A value already in
+// `vm` (command line, environment) is kept. Throws std::runtime_error
+// "FILE:LINE: ..." for unknown keys (listing the valid ones) and bad values.
+void store_settings_file(const std::string& path, const boost::program_options::options_description& d,
+                         boost::program_options::variables_map& vm);
+
+}  // namespace tunnel

@@ -1,0 +1,126 @@
+// The one reader of tether.conf (see tunnel/settings_file.h).
+#include "tunnel/settings_file.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cctype>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <stdexcept>
+
+namespace tunnel {
+namespace po = boost::program_options;
+namespace {
+
+// The admin's tether.conf (docs/SCREEN.md).
+constexpr const char* kSystemSettingsFile = "/etc/tether/tether.conf";
+
+std::string trim(const std::string& s) {
+    auto b = s.find_first_not_of(" \t\r");
+    if (b == std::string::npos) return "";
+    return s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
+}
+
+// "Proxy_User" -> "proxy-user".
+std::string canonical_key(std::string k) {
+    for (char& c : k) c = c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return k;
+}
+
+[[noreturn]] void fail(const std::string& path, int line, const std::string& what) {
+    throw std::runtime_error(path + (line > 0 ? ":" + std::to_string(line) : "") + ": " + what);
+}
+
+std::string file_text(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) fail(path, 0, "is a directory, not a settings file");
+    std::ifstream f(path, std::ios::binary);
+    if (!f) fail(path, 0, "cannot read the file; check that it exists and is readable");
+    std::stringstream ss;
+    ss << f.rdbuf();
+    std::string text = ss.str();
+    return text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? text.substr(3) : text;  // Windows editors' BOM
+}
+
+// "proxy_user" for the message: the spelling of conf/tether.conf.
+std::string file_spelling(std::string key) {
+    std::replace(key.begin(), key.end(), '-', '_');
+    return key;
+}
+
+std::string valid_keys(const po::options_description& d) {
+    std::string out;
+    for (const auto& o : d.options()) {
+        const std::string& n = o->long_name();
+        if (n == "help" || n == "config" || n.empty()) continue;
+        out += (out.empty() ? "" : ", ") + file_spelling(n);
+    }
+    return out;
+}
+
+}  // namespace
+
+std::vector<SettingLine> read_settings_file(const std::string& path) {
+    std::istringstream in(file_text(path));
+    std::vector<SettingLine> out;
+    std::map<std::string, int> seen;
+    std::string raw;
+    for (int number = 1; std::getline(in, raw); ++number) {
+        std::string line = trim(raw);
+        if (line.empty() || line[0] == '#') continue;
+        auto eq = line.find('=');
+        if (eq == std::string::npos) fail(path, number, "expected 'key = value', got '" + line + "'");
+        SettingLine s{canonical_key(trim(line.substr(0, eq))), trim(line.substr(eq + 1)), number};
+        if (s.key.empty()) fail(path, number, "no key before '='");
+        if (seen.count(s.key))
+            fail(path, number, file_spelling(s.key) + ": already set on line " + std::to_string(seen[s.key]));
+        if (s.value.empty()) fail(path, number, file_spelling(s.key) + ": empty value; remove the line for the default");
+        seen[s.key] = number;
+        out.push_back(s);
+    }
+    return out;
+}
+
+std::vector<std::string> default_settings_files() {
+    const char* xdg = std::getenv("XDG_CONFIG_HOME");
+    const char* home = std::getenv("HOME");
+    std::string user = xdg && *xdg ? std::string(xdg) + "/tether/tether.conf"
+                     : home && *home ? std::string(home) + "/.config/tether/tether.conf" : "";
+    std::vector<std::string> out;
+    for (const std::string& path : {std::string(kSystemSettingsFile), user}) {
+        struct stat st {};
+        if (!path.empty() && ::stat(path.c_str(), &st) == 0) out.push_back(path);
+    }
+    return out;
+}
+
+void store_config_files(const po::options_description& d, po::variables_map& vm) {
+    if (vm.count("config")) {
+        store_settings_file(vm["config"].as<std::string>(), d, vm);
+        return;
+    }
+    auto files = default_settings_files();
+    // The first value stored wins: the user's file goes first.
+    for (auto it = files.rbegin(); it != files.rend(); ++it) store_settings_file(*it, d, vm);
+}
+
+void store_settings_file(const std::string& path, const po::options_description& d, po::variables_map& vm) {
+    for (const SettingLine& s : read_settings_file(path)) {
+        bool known = s.key != "help" && s.key != "config" && d.find_nothrow(s.key, false) != nullptr;
+        if (!known)
+            fail(path, s.line, "unknown key '" + file_spelling(s.key) + "' (valid keys: " + valid_keys(d) + ")");
+        po::parsed_options one(&d);
+        one.options.emplace_back(s.key, std::vector<std::string>{s.value});
+        one.options.back().original_tokens = {s.key, s.value};
+        try {
+            po::store(one, vm);
+        } catch (const po::error& e) {
+            fail(path, s.line, file_spelling(s.key) + ": '" + s.value + "' is not a valid value (" + e.what() + ")");
+        }
+    }
+}
+
+}  // namespace tunnel
