@@ -10,6 +10,7 @@
 #include <functional>
 #include <future>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <thread>
 
@@ -34,6 +35,10 @@ public:
         auto done = ready.get_future();
         thread_ = std::thread([this, &ready] { run(ready); });
         done.get();
+        if (!hwnd_) {
+            thread_.join();
+            throw std::runtime_error("the control bar cannot be shown (no desktop to show it on)");
+        }
     }
     ~ControlBar() override {
         PostMessageW(hwnd_, WM_CLOSE, 0, 0);
@@ -58,6 +63,7 @@ private:
         register_class();
         hwnd_ = CreateWindowExW(WS_EX_TOPMOST | WS_EX_TOOLWINDOW | WS_EX_NOACTIVATE, kClass, L"", WS_POPUP, 0, 0, 1, 1,
                                 nullptr, nullptr, GetModuleHandleW(nullptr), this);
+        if (!hwnd_) return ready.set_value();  // the constructor throws
         label_ = CreateWindowExW(0, L"STATIC", L"", WS_CHILD | WS_VISIBLE | SS_LEFT | SS_CENTERIMAGE, 0, 0, 1, 1, hwnd_,
                                  nullptr, nullptr, nullptr);
         button_ = CreateWindowExW(0, L"BUTTON", L"Stop control", WS_CHILD | WS_VISIBLE | BS_PUSHBUTTON, 0, 0, 1, 1,

@@ -29,7 +29,8 @@ std::unique_ptr<screen::InputInjector> make_sendinput_injector(std::shared_ptr<I
 std::unique_ptr<screen::Hotkeys> make_hotkeys();
 
 // The bar across the top of the primary monitor while control is on:
-// topmost, never taking the focus, with a "Stop control" button.
+// topmost, never taking the focus, with a "Stop control" button. Throws
+// std::runtime_error when no window can be made (no desktop: wine without X).
 std::unique_ptr<screen::ControlNotice> make_control_bar();
 
 // The customer's own mouse movement and key presses (not F11/F12), seen by
