@@ -125,7 +125,7 @@ std::vector<Ev> desk_typing() {
     return ev;
 }
 
-int do_type(screen::InputInjector& inj) {
+int do_type(desktop::InputInjector& inj) {
     for (const auto& e : desk_typing()) {
         inj.key(e.keysym, e.down);
         pump(5ms);
@@ -135,7 +135,7 @@ int do_type(screen::InputInjector& inj) {
     return 0;
 }
 
-int do_click(screen::InputInjector& inj) {
+int do_click(desktop::InputInjector& inj) {
     inj.pointer(kClickX, kClickY, 0);  // there, then the click itself
     pump(100ms);
     inj.pointer(kClickX, kClickY, 1);
@@ -147,8 +147,8 @@ int do_click(screen::InputInjector& inj) {
 int do_hotkey() {
     auto keys = wininput::make_hotkeys();
     std::atomic<int> presses{0};
-    keys->start([&](screen::Hotkey k) {
-        say(k == screen::Hotkey::control ? "hotkey control" : "hotkey files");
+    keys->start([&](desktop::Hotkey k) {
+        say(k == desktop::Hotkey::control ? "hotkey control" : "hotkey files");
         ++presses;
     });
     say("hotkeys ready");
@@ -161,7 +161,7 @@ HWND find_child(HWND parent, const wchar_t* text) {
     return FindWindowExW(parent, nullptr, L"BUTTON", text);
 }
 
-int do_bar(screen::InputInjector& inj) {
+int do_bar(desktop::InputInjector& inj) {
     auto bar = wininput::make_control_bar();
     std::atomic<bool> stopped{false};
     bar->show("Bob", [&] { stopped = true; });
@@ -193,7 +193,7 @@ int do_bar(screen::InputInjector& inj) {
     return 0;
 }
 
-int do_local(screen::InputInjector& inj, std::shared_ptr<wininput::InjectedInput> sent) {
+int do_local(desktop::InputInjector& inj, std::shared_ptr<wininput::InjectedInput> sent) {
     auto local = wininput::make_local_input(sent);
     std::atomic<bool> noticed{false};
     local->start([&](const std::string& what) {

@@ -28,7 +28,7 @@ constexpr UINT_PTR kRaiseTimer = 1;
 constexpr UINT kRaiseEveryMs = 1000;
 constexpr int kStopId = 1;
 
-class ControlBar : public screen::ControlNotice {
+class ControlBar : public desktop::ControlNotice {
 public:
     ControlBar() {
         std::promise<void> ready;
@@ -176,6 +176,6 @@ private:
 
 }  // namespace
 
-std::unique_ptr<screen::ControlNotice> make_control_bar() { return std::make_unique<ControlBar>(); }
+std::unique_ptr<desktop::ControlNotice> make_control_bar() { return std::make_unique<ControlBar>(); }
 
 }  // namespace wininput

@@ -15,7 +15,7 @@ namespace {
 
 constexpr int kIdControl = 1, kIdFiles = 2;  // our hotkey ids (0x0000-0xBFFF are the application's)
 
-class WinHotkeys : public screen::Hotkeys {
+class WinHotkeys : public desktop::Hotkeys {
 public:
     ~WinHotkeys() override { stop(); }
 
@@ -52,7 +52,7 @@ private:
         }
         ready.set_value("");
         while (GetMessageW(&msg, nullptr, 0, 0) > 0)
-            if (msg.message == WM_HOTKEY) cb_(msg.wParam == kIdControl ? screen::Hotkey::control : screen::Hotkey::files);
+            if (msg.message == WM_HOTKEY) cb_(msg.wParam == kIdControl ? desktop::Hotkey::control : desktop::Hotkey::files);
         UnregisterHotKey(nullptr, kIdControl);
         UnregisterHotKey(nullptr, kIdFiles);
     }
@@ -70,6 +70,6 @@ private:
 
 }  // namespace
 
-std::unique_ptr<screen::Hotkeys> make_hotkeys() { return std::make_unique<WinHotkeys>(); }
+std::unique_ptr<desktop::Hotkeys> make_hotkeys() { return std::make_unique<WinHotkeys>(); }
 
 }  // namespace wininput

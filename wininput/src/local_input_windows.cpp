@@ -1,4 +1,4 @@
-// The customer's own mouse and keyboard (screen::LocalInput) on Windows:
+// The customer's own mouse and keyboard (desktop::LocalInput) on Windows:
 // low-level hooks (WH_MOUSE_LL, WH_KEYBOARD_LL) see every event of the
 // session before any window does. Whose hand it was:
 // - an event flagged injected (LLMHF_INJECTED, LLKHF_INJECTED) is ours if it
@@ -29,7 +29,7 @@ class HookInput;
 // The hooks' procedures get no context pointer: the one hook thread's object.
 thread_local HookInput* t_self = nullptr;
 
-class HookInput : public screen::LocalInput {
+class HookInput : public desktop::LocalInput {
 public:
     explicit HookInput(std::shared_ptr<InjectedInput> sent) : sent_(std::move(sent)) {}
     ~HookInput() override { stop(); }
@@ -143,7 +143,7 @@ private:
 
 }  // namespace
 
-std::unique_ptr<screen::LocalInput> make_local_input(std::shared_ptr<InjectedInput> sent) {
+std::unique_ptr<desktop::LocalInput> make_local_input(std::shared_ptr<InjectedInput> sent) {
     return std::make_unique<HookInput>(std::move(sent));
 }
 

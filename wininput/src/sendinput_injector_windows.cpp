@@ -78,7 +78,7 @@ DWORD button_flag(MouseButton::Kind k) {
     return 0;
 }
 
-class SendInputInjector : public screen::InputInjector {
+class SendInputInjector : public desktop::InputInjector {
 public:
     explicit SendInputInjector(std::shared_ptr<InjectedInput> sent) : mapper_(layout_), sent_(std::move(sent)) {}
 
@@ -119,7 +119,7 @@ private:
 
 std::shared_ptr<InjectedInput> make_injected_record() { return std::make_shared<InjectedInput>(); }
 
-std::unique_ptr<screen::InputInjector> make_sendinput_injector(std::shared_ptr<InjectedInput> sent) {
+std::unique_ptr<desktop::InputInjector> make_sendinput_injector(std::shared_ptr<InjectedInput> sent) {
     return std::make_unique<SendInputInjector>(std::move(sent));
 }
 

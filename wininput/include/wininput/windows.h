@@ -1,12 +1,12 @@
-// The Windows implementations of the customer-side seams (screen/platform.h:
-// InputInjector, Hotkeys; screen/customer_presence.h: ControlNotice,
+// The Windows implementations of the customer-side seams (desktop/platform.h:
+// InputInjector, Hotkeys; desktop/customer_presence.h: ControlNotice,
 // LocalInput), for tether-client.exe. Windows only.
 #pragma once
 
 #include <memory>
 
-#include "screen/customer_presence.h"
-#include "screen/platform.h"
+#include "desktop/customer_presence.h"
+#include "desktop/platform.h"
 
 namespace wininput {
 
@@ -22,20 +22,20 @@ std::shared_ptr<InjectedInput> make_injected_record();
 // DPI awareness (the injector's calls run per-monitor aware). Keys go to
 // the window with the keyboard focus, typed on the customer's current
 // layout (wininput/keymap.h). `sent` may be null.
-std::unique_ptr<screen::InputInjector> make_sendinput_injector(std::shared_ptr<InjectedInput> sent);
+std::unique_ptr<desktop::InputInjector> make_sendinput_injector(std::shared_ptr<InjectedInput> sent);
 
 // F11 and F12 with RegisterHotKey on a thread of its own; start() throws
 // std::runtime_error naming the key when another program holds it.
-std::unique_ptr<screen::Hotkeys> make_hotkeys();
+std::unique_ptr<desktop::Hotkeys> make_hotkeys();
 
 // The bar across the top of the primary monitor while control is on:
 // topmost, never taking the focus, with a "Stop control" button. Throws
 // std::runtime_error when no window can be made (no desktop: wine without X).
-std::unique_ptr<screen::ControlNotice> make_control_bar();
+std::unique_ptr<desktop::ControlNotice> make_control_bar();
 
 // The customer's own mouse movement and key presses (not F11/F12), seen by
 // low-level hooks; events flagged injected, or matching what `sent` records,
 // are not theirs.
-std::unique_ptr<screen::LocalInput> make_local_input(std::shared_ptr<InjectedInput> sent);
+std::unique_ptr<desktop::LocalInput> make_local_input(std::shared_ptr<InjectedInput> sent);
 
 }  // namespace wininput
