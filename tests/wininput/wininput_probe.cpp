@@ -9,6 +9,9 @@
 //           Stop control, "bar hidden"
 //   local   the customer's-input watcher -> "injected ignored" (our own moves and keys do not count),
 //           "watching", then "noticed: <what>" for the customer's hand (xdotool from the test)
+//   idle    just the window for 120 s, a program the customer works in while
+//           tether-client.exe runs: "text: <hex>" after every change of the
+//           edit's text, "click X Y" for clicks
 #include <windows.h>
 
 #include <atomic>
@@ -29,11 +32,28 @@ using namespace std::chrono_literals;
 // events reach wine only over its windows (no window manager).
 constexpr int kWinX = 100, kWinY = 100, kWinW = 500, kWinH = 400;  // px, screen coordinates
 constexpr int kClickX = 350, kClickY = 170;                         // in the window, right of the edit
-HWND g_edit = nullptr;  // the probe's one window's edit control
+HWND g_edit = nullptr;           // the probe's one window's edit control
+bool g_report_changes = false;  // idle: say every change of the edit's text
 
 void say(const std::string& line) {
     std::printf("%s\n", line.c_str());
     std::fflush(stdout);
+}
+
+std::string hex(const std::string& s) {
+    static const char* digits = "0123456789abcdef";
+    std::string out;
+    for (unsigned char c : s) {
+        out += digits[c >> 4];
+        out += digits[c & 15];
+    }
+    return out;
+}
+
+std::string edit_text() {
+    std::wstring w(static_cast<std::size_t>(GetWindowTextLengthW(g_edit)) + 1, L'\0');
+    w.resize(static_cast<std::size_t>(GetWindowTextW(g_edit, w.data(), static_cast<int>(w.size()))));
+    return platform::to_utf8(w);
 }
 
 LRESULT CALLBACK window_proc(HWND h, UINT m, WPARAM w, LPARAM l) {
@@ -43,6 +63,7 @@ LRESULT CALLBACK window_proc(HWND h, UINT m, WPARAM w, LPARAM l) {
         say("click " + std::to_string(p.x) + " " + std::to_string(p.y));
         return 0;
     }
+    if (m == WM_COMMAND && HIWORD(w) == EN_CHANGE && g_report_changes) say("text: " + hex(edit_text()));
     if (m == WM_DESTROY) PostQuitMessage(0);
     return DefWindowProcW(h, m, w, l);
 }
@@ -76,22 +97,6 @@ void pump(std::chrono::milliseconds d, const std::atomic<bool>* done = nullptr) 
         }
         MsgWaitForMultipleObjects(0, nullptr, FALSE, 10, QS_ALLINPUT);
     }
-}
-
-std::string hex(const std::string& s) {
-    static const char* digits = "0123456789abcdef";
-    std::string out;
-    for (unsigned char c : s) {
-        out += digits[c >> 4];
-        out += digits[c & 15];
-    }
-    return out;
-}
-
-std::string edit_text() {
-    std::wstring w(static_cast<std::size_t>(GetWindowTextLengthW(g_edit)) + 1, L'\0');
-    w.resize(static_cast<std::size_t>(GetWindowTextW(g_edit, w.data(), static_cast<int>(w.size()))));
-    return platform::to_utf8(w);
 }
 
 // What a US-keyboard desk sends for "Hi, World! @#$%^&*()_+" then é, €, ж
@@ -229,6 +234,11 @@ int main(int argc, char** argv) {
     if (mode == "hotkey") return do_hotkey();
     if (mode == "bar") return do_bar(*inj);
     if (mode == "local") return do_local(*inj, sent);
+    if (mode == "idle") {
+        g_report_changes = true;
+        pump(120s);
+        return 0;
+    }
     say("usage: wininput_probe type|click|hotkey|bar|local");
     return 2;
 }
