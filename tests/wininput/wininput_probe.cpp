@@ -99,9 +99,10 @@ void pump(std::chrono::milliseconds d, const std::atomic<bool>* done = nullptr) 
     }
 }
 
-// What a US-keyboard desk sends for "Hi, World! @#$%^&*()_+" then é, €, ж
-// and ê typed as dead_circumflex + e: Shift held by the desk for some of the
-// shifted characters, left to the mapping for others.
+// What a US-keyboard desk sends for "Hi, World! @#$%^&*()_+" then é, €, ж,
+// ê typed as dead_circumflex + e, an x taken back with BackSpace, and Home
+// then '>': Shift held by the desk for some of the shifted
+// characters, left to the mapping for others.
 struct Ev {
     std::uint32_t keysym;
     bool down;
@@ -127,6 +128,10 @@ std::vector<Ev> desk_typing() {
     tap(0x6d6);   // Cyrillic_zhe
     tap(0xfe52);  // dead_circumflex
     tap('e');
+    tap('x');
+    tap(0xff08);  // BackSpace: the x goes
+    tap(0xff50);  // Home (an extended key), then a '>' at the start
+    tap('>');
     return ev;
 }
 
