@@ -58,7 +58,7 @@ void App::wait() {
     if (worker_.joinable()) worker_.join();
 }
 
-void App::toggle(screen::Hotkey k) {
+void App::toggle(desktop::Hotkey k) {
     std::lock_guard<std::mutex> lk(session_mu_);
     if (session_) session_->toggle(k);
 }

@@ -46,7 +46,7 @@ public:
     void disconnect();  // any thread
     void wait();        // blocks until the current session ended
     // A customer-side toggle (GUI button); same effect as the hotkey.
-    void toggle(screen::Hotkey k);
+    void toggle(desktop::Hotkey k);
     View view() const;
     // Offers a file to the supporter (any thread; hashing runs on a worker).
     // Refused by the library while F12 is off; the row says why.

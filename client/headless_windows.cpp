@@ -19,7 +19,8 @@ remote::FileServiceOptions file_options(const HeadlessConfig& cfg, std::atomic<b
 
 HeadlessClient::HeadlessClient(HeadlessConfig cfg, std::unique_ptr<remote::ClientConnector> connector)
     : cfg_(std::move(cfg)), connector_(std::move(connector)),
-      files_(file_options(cfg_, files_allowed_), [this] { update([](View&) {}); }) {
+      files_(file_options(cfg_, files_allowed_), [this] { update([](View&) {}); }),
+      consent_(injected_, [this](const std::string& s) { update([&](View& v) { v.status = s; }); }) {
     update([](View&) {});  // first status file
 }
 
@@ -53,12 +54,14 @@ std::string HeadlessClient::run(const std::string& code) {
         std::cerr << "tether-client: authentication string " << link->auth_string() << std::endl;
         remote::CustomerEvents ev;
         ev.on_peer = [this](const std::string& n) {
+            consent_.set_supporter(n);
             update([&](View& v) { v.peer = n; v.status = "Connected to " + (n.empty() ? "your supporter" : n); });
         };
         ev.on_consent = [this](remote::ConsentState s) {
             files_allowed_ = s.files;
             update([&](View& v) { v.consent = s; });
             files_.consent_changed(s.files);  // off: every transfer stops now, both ways
+            consent_.consent_changed(s);      // the bar
         };
         remote::CustomerControl control(cfg_.name, remote::ConsentState{false, cfg_.allow_files}, ev);
         {
@@ -66,8 +69,11 @@ std::string HeadlessClient::run(const std::string& code) {
             if (stopped_) control.stop();
             control_ = &control;
         }
+        if (cfg_.allow_control) control.toggle_control();  // before run(): its first consent message says so
         status("Connected, waiting for the supporter...");
+        consent_.start(control);  // F11/F12 for this session
         end = serve(control, link->channels());
+        consent_.stop();
         std::lock_guard<std::mutex> lk(session_mu_);
         control_ = nullptr;
     } catch (const std::exception& e) {

@@ -1,6 +1,7 @@
 // tether-client.exe --headless: one session from the code to its end, with
 // the customer's side of the control channel (remote::CustomerControl: no
-// screen until issue 15), file transfer on the file channel while F12 is on
+// screen until issue 15), F11/F12 and the control bar (WindowsConsent),
+// file transfer on the file channel while F12 is on
 // (--allow-files), and the same visible state as the Linux client: the
 // status line, supporter, authentication string and transfers, mirrored to
 // --status-file with the same keys and sentences (client/client_app.cpp).
@@ -13,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "consent_windows.h"
 #include "remote/channels.h"
 #include "remote/customer_control.h"
 #include "remote/file_service.h"
@@ -22,7 +24,7 @@ namespace client {
 
 struct HeadlessConfig {
     std::string name, status_file, download_dir;
-    bool allow_files = false;
+    bool allow_control = false, allow_files = false;  // at the start; F11/F12 toggle them
     std::vector<std::string> send_files;
     std::uint64_t file_rate_limit = 0;  // bytes/s, 0 = none
 };
@@ -54,6 +56,10 @@ private:
     bool stopped_ = false;
     std::atomic<bool> files_allowed_{false};  // F12 of the session being served
     remote::FileService files_;
+    // What the injector sends, so that the watcher of the customer's hands
+    // tells it apart (declared before its users).
+    std::shared_ptr<wininput::InjectedInput> injected_ = wininput::make_injected_record();
+    WindowsConsent consent_;
 };
 
 }  // namespace client

@@ -35,6 +35,7 @@ client::HeadlessConfig headless_config(const client::WinOptions& o) {
     c.name = o.name;
     c.status_file = o.status_file;
     c.download_dir = o.download_dir.empty() ? platform::user_downloads_dir() : o.download_dir;
+    c.allow_control = o.allow_control;
     c.allow_files = o.allow_files;
     c.send_files = o.send_files;
     c.file_rate_limit = o.file_rate_kib * 1024;

@@ -41,7 +41,7 @@ const std::vector<Row>& table() {
         {"code", "N", "the code from the supporter (6 to 9 digits)", to(&WinOptions::code)},
         {"headless", nullptr, "no window: connect with --code and serve until the session ends (the only mode on Windows for now)",
          on(&WinOptions::headless)},
-        {"allow-control", nullptr, "start with remote control on (no screen on Windows yet: stays off)",
+        {"allow-control", nullptr, "start with remote control on (headless scripts; F11 toggles it)",
          on(&WinOptions::allow_control)},
         {"allow-files", nullptr, "start with file transfer on (F12)", on(&WinOptions::allow_files)},
         {"name", "NAME", "your name, shown to the supporter (default: Customer)", to(&WinOptions::name)},

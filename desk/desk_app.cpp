@@ -38,7 +38,7 @@ App::~App() {
 }
 
 void App::on_pixels(std::function<void(int, int)> resize,
-                    std::function<void(const std::uint32_t*, screen::Rect)> update) {
+                    std::function<void(const std::uint32_t*, desktop::Rect)> update) {
     on_resize_ = std::move(resize);
     on_update_ = std::move(update);
 }
@@ -120,7 +120,7 @@ void App::hint_no_control() {
 }
 
 // On the viewer thread, after the first complete update.
-void App::first_frame(const screen::Frame& fb) {
+void App::first_frame(const desktop::Frame& fb) {
     std::lock_guard<std::mutex> lk(session_mu_);
     if (!session_) return;
     // The bridge first: once the snapshot exists, scripts may connect to it.
@@ -135,7 +135,7 @@ void App::first_frame(const screen::Frame& fb) {
 screen::ViewerCallbacks App::viewer_callbacks() {
     screen::ViewerCallbacks cb;
     cb.on_resize = [this](int w, int h) { if (on_resize_) on_resize_(w, h); };
-    cb.on_update = [this](screen::Rect r) {
+    cb.on_update = [this](desktop::Rect r) {
         // session_ is set before the viewer thread starts and cleared after it ends.
         if (on_update_) on_update_(session_->viewer().pixels(), r);
         if (bridge_) bridge_->changed(r);
@@ -143,7 +143,7 @@ screen::ViewerCallbacks App::viewer_callbacks() {
     cb.on_cursor = [this] {
         if (on_cursor_) on_cursor_(session_->viewer().cursor());
     };
-    cb.on_frame = [this](std::uint64_t n, const screen::Frame& fb) {
+    cb.on_frame = [this](std::uint64_t n, const desktop::Frame& fb) {
         if (n == 1) {
             try {  // never let an exception cross libvncclient's C frames
                 first_frame(fb);

@@ -67,7 +67,7 @@ public:
     // Screen callbacks on the viewer thread (the window copies pixels there).
     // `update` gets the viewer's live buffer (width*height, 0x00RRGGBB) and the changed area.
     void on_pixels(std::function<void(int w, int h)> resize,
-                   std::function<void(const std::uint32_t*, screen::Rect)> update);
+                   std::function<void(const std::uint32_t*, desktop::Rect)> update);
     // The customer's pointer moved or changed shape (viewer thread).
     void on_cursor(std::function<void(const screen::RemoteCursor&)> f) { on_cursor_ = std::move(f); }
     void start();  // begins a session in the background; ignored if one is active
@@ -94,14 +94,14 @@ private:
     void hint_no_control();
     void update(const std::function<void(View&)>& f);
     screen::ViewerCallbacks viewer_callbacks();
-    void first_frame(const screen::Frame& fb);
+    void first_frame(const desktop::Frame& fb);
 
     Config cfg_;
     std::unique_ptr<remote::DeskConnector> connector_;
     std::function<void()> notify_;
     std::function<void(const remote::SessionCode&)> on_code_;
     std::function<void(int, int)> on_resize_;
-    std::function<void(const std::uint32_t*, screen::Rect)> on_update_;
+    std::function<void(const std::uint32_t*, desktop::Rect)> on_update_;
     std::function<void(const screen::RemoteCursor&)> on_cursor_;
     mutable std::mutex mu_;
     View view_;

@@ -122,7 +122,7 @@ int run_window(desk::App& app, const Options& o) {
     desk::Window w(app);
     app.on_change([&w] { if (!g_refresh_pending.exchange(true)) Fl::awake(awake_refresh, &w); });
     app.on_pixels([&w](int fw, int fh) { w.viewer().resize_frame(fw, fh); },
-                  [&w](const std::uint32_t* px, screen::Rect r) {
+                  [&w](const std::uint32_t* px, desktop::Rect r) {
                       w.viewer().copy_rect(px, r);
                       if (!g_frame_pending.exchange(true)) Fl::awake(awake_frame, &w);
                   });

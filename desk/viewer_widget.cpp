@@ -47,7 +47,7 @@ void ViewerWidget::clear_frame() {
     cursor_rgba_.clear();
 }
 
-void ViewerWidget::copy_rect(const std::uint32_t* src, screen::Rect r) {
+void ViewerWidget::copy_rect(const std::uint32_t* src, desktop::Rect r) {
     std::lock_guard<std::mutex> lk(mu_);
     for (int y = r.y; y < r.y + r.h && y < fh_; ++y)
         for (int x = r.x; x < r.x + r.w && x < fw_; ++x) {

@@ -20,7 +20,7 @@ public:
     void resize_frame(int w, int h);
     // FLTK thread, after the session ended: forget the picture and the pointer.
     void clear_frame();
-    void copy_rect(const std::uint32_t* src, screen::Rect r);
+    void copy_rect(const std::uint32_t* src, desktop::Rect r);
 
     // Viewer thread: the customer's pointer (drawn over the picture).
     void set_cursor(const screen::RemoteCursor& c);

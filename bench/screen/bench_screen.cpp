@@ -46,18 +46,18 @@ double p95(std::vector<double> v) {
 struct FrameWatch {
     std::mutex mu;
     std::condition_variable cv;
-    std::function<bool(const screen::Frame&)> want;
+    std::function<bool(const desktop::Frame&)> want;
     bool met = false;
     Clock::time_point at;
 
-    void on_frame(const screen::Frame& fb) {
+    void on_frame(const desktop::Frame& fb) {
         std::lock_guard<std::mutex> lk(mu);
         if (met || !want || !want(fb)) return;
         met = true;
         at = Clock::now();
         cv.notify_all();
     }
-    void arm(std::function<bool(const screen::Frame&)> w) {
+    void arm(std::function<bool(const desktop::Frame&)> w) {
         std::lock_guard<std::mutex> lk(mu);
         want = std::move(w);
         met = false;
@@ -70,9 +70,9 @@ struct FrameWatch {
 
 // The customer side over the direct link (loopback TCP + Mux), in process.
 struct Customer {
-    std::unique_ptr<screen::Capture> cap;
-    std::unique_ptr<screen::InputInjector> inj;
-    std::unique_ptr<screen::Hotkeys> hk;
+    std::unique_ptr<desktop::Capture> cap;
+    std::unique_ptr<desktop::InputInjector> inj;
+    std::unique_ptr<desktop::Hotkeys> hk;
     std::unique_ptr<screen::ClientSession> session;
     std::unique_ptr<remote::SessionLink> link;
     std::thread t;
@@ -97,7 +97,7 @@ struct Desk {
     std::thread t;
     Desk(FrameWatch& w, std::unique_ptr<remote::SessionLink>& link) : watch(w) {
         screen::ViewerCallbacks cb;
-        cb.on_frame = [this](std::uint64_t, const screen::Frame& fb) { watch.on_frame(fb); };
+        cb.on_frame = [this](std::uint64_t, const desktop::Frame& fb) { watch.on_frame(fb); };
         session = std::make_unique<screen::DeskSession>("bench", screen::ViewerOptions{}, cb, screen::DeskEvents{});
         t = std::thread([this, &link] { session->run(link->channels()); });
     }
@@ -107,7 +107,7 @@ struct Desk {
     }
 };
 
-bool any_frame(const screen::Frame& f) { return f.width > 0; }
+bool any_frame(const desktop::Frame& f) { return f.width > 0; }
 
 // A customer and a desk over the direct link, once the desk has its first
 // full frame (or 5 s passed). Members end in reverse order: desk first.
@@ -139,7 +139,7 @@ double connect_once(const std::string& display) {
 std::uint32_t color_for(int i) { return 0x100000u * (i % 15 + 1) | 0x003000u * (i % 5) | (i * 37) % 256; }
 
 void fill(const std::string& display, int x, int y, int w, int h, std::uint32_t rgb) {
-    screen::Frame f;
+    desktop::Frame f;
     f.width = w;
     f.height = h;
     f.pixels.assign(static_cast<std::size_t>(w) * h, rgb);
@@ -158,7 +158,7 @@ std::vector<double> latencies_on(const std::string& display, FrameWatch& watch, 
     for (int i = 0; i < rounds; ++i) {
         std::uint32_t c = color_for(i + 1);
         int x = 40 + (i * 53) % 600, y = 40 + (i * 31) % 450;
-        watch.arm([=](const screen::Frame& f) { return f.at(x + 32, y + 32) == c; });
+        watch.arm([=](const desktop::Frame& f) { return f.at(x + 32, y + 32) == c; });
         auto t0 = Clock::now();
         fill(display, x, y, 64, 64, c);
         if (watch.wait()) out.push_back(duration<double, std::milli>(watch.at - t0).count());
@@ -181,10 +181,10 @@ void run_sequence(const std::string& display, FrameWatch& watch, int steps) {
         int x = kind == 0 ? 20 + (i * 9) % 700 : 100 + (i * 17) % 300, y = kind == 0 ? 20 + (i * 13) % 500 : 80;
         int w = kind == 0 ? 10 : kind == 1 ? 300 : 800, h = kind == 0 ? 16 : kind == 1 ? 200 : 600;
         if (kind == 2) x = y = 0;
-        watch.arm([=](const screen::Frame& f) { return f.at(x + w / 2, y + h / 2) == c; });
+        watch.arm([=](const desktop::Frame& f) { return f.at(x + w / 2, y + h / 2) == c; });
         if (kind == 2) screentest::paint(display, screentest::make_pattern(800, 600, i));
         else fill(display, x, y, w, h, c);
-        if (kind == 2) watch.arm([=](const screen::Frame& f) { return f.width > 0; });
+        if (kind == 2) watch.arm([=](const desktop::Frame& f) { return f.width > 0; });
         watch.wait(2000ms);
         std::this_thread::sleep_for(30ms);  // let trailing updates of this step arrive
     }
@@ -223,7 +223,7 @@ void with_x11vnc(const std::string& display, const std::function<void(FrameWatch
     FrameWatch watch;
     watch.arm(any_frame);
     screen::ViewerCallbacks cb;
-    cb.on_frame = [&](std::uint64_t, const screen::Frame& fb) { watch.on_frame(fb); };
+    cb.on_frame = [&](std::uint64_t, const desktop::Frame& fb) { watch.on_frame(fb); };
     screen::Viewer viewer(screen::ViewerOptions{}, cb);
     std::thread t([&] { viewer.run(*stream); });
     watch.wait();

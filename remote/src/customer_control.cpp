@@ -7,7 +7,8 @@ namespace remote {
 CustomerControl::CustomerControl(std::string name, ConsentState initial, CustomerEvents ev)
     : name_(std::move(name)), ev_(std::move(ev)), consent_(ConsentState{false, initial.files}) {}
 
-// No screen: remote control stays off whatever was asked.
+// Remote control starts off whatever was asked: only the customer turns it
+// on (toggle_control: F11 or --allow-control in tether-client.exe).
 void CustomerControl::on_consent_change(ConsentState s) {
     if (ev_.on_consent) ev_.on_consent(s);
     std::lock_guard<std::mutex> lk(mu_);

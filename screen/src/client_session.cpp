@@ -9,8 +9,8 @@ ClientSession::ClientSession(CustomerSide side, std::string name, ConsentState i
       gate_(side.injector, consent_), server_(side.capture, gate_),
       presence_(side.notice, side.local, consent_, ev_.on_status) {}
 
-void ClientSession::toggle(Hotkey k) {
-    if (k == Hotkey::control) consent_.toggle_control();
+void ClientSession::toggle(desktop::Hotkey k) {
+    if (k == desktop::Hotkey::control) consent_.toggle_control();
     else consent_.toggle_files();
 }
 
@@ -30,7 +30,7 @@ void ClientSession::on_consent_change(ConsentState s) {
 
 void ClientSession::start_hotkeys() {
     try {
-        side_.hotkeys.start([this](Hotkey k) { toggle(k); });
+        side_.hotkeys.start([this](desktop::Hotkey k) { toggle(k); });
     } catch (const std::exception& e) {
         if (ev_.on_status) ev_.on_status(e.what());
     }

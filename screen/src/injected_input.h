@@ -11,7 +11,7 @@
 #include <mutex>
 #include <string>
 
-#include "screen/platform.h"
+#include "desktop/platform.h"
 
 namespace screen {
 
@@ -62,6 +62,6 @@ private:
 };
 
 // An XTest injector that tells `sent` about every event (x11_input.cpp).
-std::unique_ptr<InputInjector> make_x11_injector(const std::string& display, std::shared_ptr<InjectedInput> sent);
+std::unique_ptr<desktop::InputInjector> make_x11_injector(const std::string& display, std::shared_ptr<InjectedInput> sent);
 
 }  // namespace screen

@@ -18,7 +18,7 @@ File open_file(const std::string& path, const char* mode) {
     return f;
 }
 
-std::vector<png_byte> rgb_row(const Frame& f, int y) {
+std::vector<png_byte> rgb_row(const desktop::Frame& f, int y) {
     std::vector<png_byte> row(static_cast<std::size_t>(f.width) * 3);
     for (int x = 0; x < f.width; ++x) {
         std::uint32_t p = f.at(x, y);
@@ -31,7 +31,7 @@ std::vector<png_byte> rgb_row(const Frame& f, int y) {
 
 }  // namespace
 
-void write_png(const std::string& path, const Frame& f) {
+void write_png(const std::string& path, const desktop::Frame& f) {
     std::string tmp = path + ".tmp";
     {
         File file = open_file(tmp, "wb");
@@ -52,12 +52,12 @@ void write_png(const std::string& path, const Frame& f) {
     if (std::rename(tmp.c_str(), path.c_str()) != 0) throw std::runtime_error("cannot rename to " + path);
 }
 
-Frame read_png(const std::string& path) {
+desktop::Frame read_png(const std::string& path) {
     png_image img{};
     img.version = PNG_IMAGE_VERSION;
     if (!png_image_begin_read_from_file(&img, path.c_str())) throw std::runtime_error("not a PNG: " + path);
     img.format = PNG_FORMAT_BGRA;  // little-endian 0xAARRGGBB words = our layout + alpha
-    Frame f;
+    desktop::Frame f;
     f.width = img.width;
     f.height = img.height;
     f.pixels.resize(static_cast<std::size_t>(f.width) * f.height);

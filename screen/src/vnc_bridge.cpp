@@ -22,7 +22,7 @@ constexpr long kPollUsec = 50 * 1000;
 void VncBridge::start(const std::string& host, int port) {
     quiet_libvnc_logs();
     rfbScreenInfoPtr s = rfbGetScreen(nullptr, nullptr, viewer_.width(), viewer_.height(), 8, 3, 4);
-    s->serverFormat.redShift = 16;  // the Viewer's layout (Frame)
+    s->serverFormat.redShift = 16;  // the Viewer's layout (desktop::Frame)
     s->serverFormat.greenShift = 8;
     s->serverFormat.blueShift = 0;
     // Read-only use of the viewer's live buffer: no copy, no extra latency.
@@ -50,7 +50,7 @@ void VncBridge::start(const std::string& host, int port) {
     });
 }
 
-void VncBridge::changed(Rect r) {
+void VncBridge::changed(desktop::Rect r) {
     if (!running_) return;
     rfbMarkRectAsModified(static_cast<rfbScreenInfoPtr>(screen_), r.x, r.y, r.x + r.w, r.y + r.h);
 }

@@ -8,7 +8,7 @@
 #include <rfb/rfb.h>
 
 #include "screen/socket_util.h"
-#include "screen/tile_diff.h"
+#include "desktop/tile_diff.h"
 #include "session/fd_stream.h"
 
 namespace screen {
@@ -16,14 +16,14 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-InputGate* gate_of(rfbClientPtr cl) { return static_cast<InputGate*>(cl->screen->screenData); }
+desktop::InputGate* gate_of(rfbClientPtr cl) { return static_cast<desktop::InputGate*>(cl->screen->screenData); }
 
 void on_pointer(int mask, int x, int y, rfbClientPtr cl) { gate_of(cl)->pointer(x, y, mask); }
 void on_key(rfbBool down, rfbKeySym sym, rfbClientPtr cl) { gate_of(cl)->key(sym, down); }
 
-// The framebuffer is `fb` itself (0x00RRGGBB pixels, see Frame), so the
+// The framebuffer is `fb` itself (0x00RRGGBB pixels, see desktop::Frame), so the
 // server format says red at bit 16; viewers get it converted as they ask.
-rfbScreenInfoPtr make_screen(Frame& fb, InputGate& gate) {
+rfbScreenInfoPtr make_screen(desktop::Frame& fb, desktop::InputGate& gate) {
     rfbScreenInfoPtr s = rfbGetScreen(nullptr, nullptr, fb.width, fb.height, 8, 3, 4);
     if (!s) throw std::runtime_error("libvncserver could not make a screen");
     s->serverFormat.redShift = 16;
@@ -46,7 +46,7 @@ rfbScreenInfoPtr make_screen(Frame& fb, InputGate& gate) {
 // The customer's pointer as an RFB rich cursor: pixels in the server format
 // (0x00RRGGBB), a 1-bit mask from alpha >= 50%, a 1-bit source (light pixels)
 // for viewers that only take two-color cursors. libvncserver frees it.
-rfbCursorPtr make_cursor(const PointerShape& c) {
+rfbCursorPtr make_cursor(const desktop::PointerShape& c) {
     auto* cur = static_cast<rfbCursorPtr>(calloc(1, sizeof(rfbCursor)));
     int row = (c.width + 7) / 8;
     cur->width = c.width;
@@ -72,8 +72,8 @@ rfbCursorPtr make_cursor(const PointerShape& c) {
 
 // Viewers that asked for cursor updates get shape and position separately;
 // the cursor is never painted into the picture.
-void update_cursor(Capture& cap, rfbScreenInfoPtr s) {
-    PointerShape shape;
+void update_cursor(desktop::Capture& cap, rfbScreenInfoPtr s) {
+    desktop::PointerShape shape;
     if (cap.cursor_shape(shape) && shape.width > 0 && shape.height > 0) rfbSetCursor(s, make_cursor(shape));
     int x, y;
     if (!cap.pointer_position(x, y) || (x == s->cursorX && y == s->cursorY)) return;
@@ -82,9 +82,9 @@ void update_cursor(Capture& cap, rfbScreenInfoPtr s) {
     for (rfbClientPtr cl = s->clientHead; cl; cl = cl->next) cl->cursorWasMoved = TRUE;
 }
 
-void capture_changes(Capture& cap, Frame& fb, Frame& scratch, rfbScreenInfoPtr s) {
+void capture_changes(desktop::Capture& cap, desktop::Frame& fb, desktop::Frame& scratch, rfbScreenInfoPtr s) {
     if (!cap.grab(scratch) || scratch.width != fb.width || scratch.height != fb.height) return;
-    update_changed_tiles(fb, scratch, [&](Rect r) {
+    desktop::update_changed_tiles(fb, scratch, [&](desktop::Rect r) {
         rfbMarkRectAsModified(s, r.x, r.y, r.x + r.w, r.y + r.h);
     });
 }
@@ -94,7 +94,7 @@ void capture_changes(Capture& cap, Frame& fb, Frame& scratch, rfbScreenInfoPtr s
 // Sleeps until the viewer sends something, the screen changed (XDamage) or
 // the grab interval passed; then lets libvncserver read and send at once
 // (rfbProcessEvents with 0: it would otherwise sleep in its own select()).
-void ScreenServer::loop(void* screen, int vnc_fd, Frame& fb, Frame& scratch) {
+void ScreenServer::loop(void* screen, int vnc_fd, desktop::Frame& fb, desktop::Frame& scratch) {
     auto* s = static_cast<rfbScreenInfoPtr>(screen);
     const int change_fd = capture_.change_fd();
     const auto interval = change_fd >= 0 ? kSafetyInterval : kCaptureInterval;
@@ -123,7 +123,7 @@ void ScreenServer::loop(void* screen, int vnc_fd, Frame& fb, Frame& scratch) {
 
 std::string ScreenServer::serve(session::ByteStream& rfb) {
     quiet_libvnc_logs();
-    Frame fb, scratch;
+    desktop::Frame fb, scratch;
     if (!capture_.grab(fb)) return "the screen could not be read";
     auto [vnc_fd, pump_fd] = make_socketpair();
     auto pump_end = session::make_fd_stream(pump_fd);

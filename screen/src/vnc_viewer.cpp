@@ -18,7 +18,7 @@ static int kViewerTag;
 struct Viewer::Hooks {
     static Viewer* of(rfbClient* c) { return static_cast<Viewer*>(rfbClientGetClientData(c, &kViewerTag)); }
 
-    // libvncclient asks for a buffer; ours is the Frame, so snapshot() can copy it.
+    // libvncclient asks for a buffer; ours is the desktop::Frame, so snapshot() can copy it.
     static rfbBool alloc(rfbClient* c) {
         Viewer* v = of(c);
         v->fb_.width = c->width;
@@ -32,12 +32,12 @@ struct Viewer::Hooks {
     static void update(rfbClient* c, int x, int y, int w, int h) {
         Viewer* v = of(c);
         v->covered_ += static_cast<std::uint64_t>(w) * h;
-        if (v->cbs_.on_update) v->cbs_.on_update(Rect{x, y, w, h});
+        if (v->cbs_.on_update) v->cbs_.on_update(desktop::Rect{x, y, w, h});
     }
     // rcSource: pixels in our format; rcMask: one byte per pixel, 1 = opaque.
     static void cursor_shape(rfbClient* c, int xhot, int yhot, int w, int h, int bpp) {
         Viewer* v = of(c);
-        PointerShape s{w, h, xhot, yhot, {}};
+        desktop::PointerShape s{w, h, xhot, yhot, {}};
         s.argb.resize(static_cast<std::size_t>(w) * h);
         auto* src = reinterpret_cast<const std::uint32_t*>(c->rcSource);
         for (std::size_t i = 0; i < s.argb.size() && bpp == 4; ++i)
@@ -71,7 +71,7 @@ struct Viewer::Hooks {
 
 namespace {
 
-// Our pixel layout (Frame): 0x00RRGGBB, 32 bits, little endian.
+// Our pixel layout (desktop::Frame): 0x00RRGGBB, 32 bits, little endian.
 void set_format(rfbClient* c) {
     c->format.redShift = 16;
     c->format.greenShift = 8;
@@ -184,7 +184,7 @@ RemoteCursor Viewer::cursor() const {
     return cursor_;
 }
 
-Frame Viewer::snapshot() const {
+desktop::Frame Viewer::snapshot() const {
     std::lock_guard<std::mutex> lk(fb_mu_);
     return fb_;
 }

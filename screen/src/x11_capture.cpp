@@ -19,7 +19,7 @@ Display* open_display(const std::string& name) {
     return d;
 }
 
-class X11Capture : public Capture {
+class X11Capture : public desktop::Capture {
 public:
     explicit X11Capture(const std::string& name) : dpy_(open_display(name)), events_(open_display(name)) {
         int scr = DefaultScreen(dpy_);
@@ -68,7 +68,7 @@ public:
     }
 
     // XFixes gives the shape with a serial that changes with the shape.
-    bool cursor_shape(PointerShape& out) override {
+    bool cursor_shape(desktop::PointerShape& out) override {
         if (!fixes_) return false;
         XFixesCursorImage* ci = XFixesGetCursorImage(dpy_);
         if (!ci) return false;
@@ -95,7 +95,7 @@ public:
     int width() const override { return w_; }
     int height() const override { return h_; }
 
-    bool grab(Frame& dst) override {
+    bool grab(desktop::Frame& dst) override {
         dst.width = w_;
         dst.height = h_;
         dst.pixels.resize(static_cast<std::size_t>(w_) * h_);
@@ -137,7 +137,7 @@ private:
     }
 
     // Fast path: the X layout already is ours; else XGetPixel per pixel.
-    static void convert(XImage* img, Frame& dst) {
+    static void convert(XImage* img, desktop::Frame& dst) {
         for (int y = 0; y < dst.height; ++y) {
             std::uint32_t* out = &dst.pixels[static_cast<std::size_t>(y) * dst.width];
             if (native(img)) {
@@ -169,7 +169,7 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Capture> make_x11_capture(const std::string& display) {
+std::unique_ptr<desktop::Capture> make_x11_capture(const std::string& display) {
     return std::make_unique<X11Capture>(display);
 }
 

@@ -24,7 +24,7 @@ constexpr int kButtonWidth = 110;      // px: the Stop button at the right end
 constexpr unsigned long kOrange = 0xE05A00;  // the "control on" color of both windows
 constexpr unsigned long kWhite = 0xFFFFFF;
 
-class X11ControlNotice : public ControlNotice {
+class X11ControlNotice : public desktop::ControlNotice {
 public:
     explicit X11ControlNotice(const std::string& name) : dpy_(XOpenDisplay(name.empty() ? nullptr : name.c_str())) {
         if (!dpy_) throw std::runtime_error("cannot open X display '" + name + "'");
@@ -173,7 +173,7 @@ private:
 
 }  // namespace
 
-std::unique_ptr<ControlNotice> make_x11_control_notice(const std::string& display) {
+std::unique_ptr<desktop::ControlNotice> make_x11_control_notice(const std::string& display) {
     return std::make_unique<X11ControlNotice>(display);
 }
 

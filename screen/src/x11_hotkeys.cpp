@@ -28,7 +28,7 @@ int record_error(Display*, XErrorEvent*) {
     return 0;
 }
 
-class X11Hotkeys : public Hotkeys {
+class X11Hotkeys : public desktop::Hotkeys {
 public:
     explicit X11Hotkeys(const std::string& name)
         : dpy_(XOpenDisplay(name.empty() ? nullptr : name.c_str())) {
@@ -99,8 +99,8 @@ private:
         if (ev.type == KeyRelease) held_ = 0;
         if (ev.type != KeyPress || ev.xkey.keycode == held_) return;  // ignore repeats
         held_ = ev.xkey.keycode;
-        if (ev.xkey.keycode == f11_) cb_(Hotkey::control);
-        if (ev.xkey.keycode == f12_) cb_(Hotkey::files);
+        if (ev.xkey.keycode == f11_) cb_(desktop::Hotkey::control);
+        if (ev.xkey.keycode == f12_) cb_(desktop::Hotkey::files);
     }
 
     Display* dpy_;
@@ -115,7 +115,7 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Hotkeys> make_x11_hotkeys(const std::string& display) {
+std::unique_ptr<desktop::Hotkeys> make_x11_hotkeys(const std::string& display) {
     return std::make_unique<X11Hotkeys>(display);
 }
 

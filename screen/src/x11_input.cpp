@@ -13,7 +13,7 @@ namespace {
 // RFB button mask bits map to X buttons 1..5 (left, middle, right, wheel up, down).
 constexpr int kButtons = 5;
 
-class X11Injector : public InputInjector {
+class X11Injector : public desktop::InputInjector {
 public:
     // `sent` (may be null) learns every event before it goes out.
     X11Injector(const std::string& name, std::shared_ptr<InjectedInput> sent)
@@ -56,11 +56,11 @@ private:
 
 }  // namespace
 
-std::unique_ptr<InputInjector> make_x11_injector(const std::string& display) {
+std::unique_ptr<desktop::InputInjector> make_x11_injector(const std::string& display) {
     return std::make_unique<X11Injector>(display, nullptr);
 }
 
-std::unique_ptr<InputInjector> make_x11_injector(const std::string& display, std::shared_ptr<InjectedInput> sent) {
+std::unique_ptr<desktop::InputInjector> make_x11_injector(const std::string& display, std::shared_ptr<InjectedInput> sent) {
     return std::make_unique<X11Injector>(display, std::move(sent));
 }
 

@@ -23,7 +23,7 @@
 namespace screen {
 namespace {
 
-class X11LocalInput : public LocalInput {
+class X11LocalInput : public desktop::LocalInput {
 public:
     X11LocalInput(const std::string& name, std::shared_ptr<InjectedInput> sent)
         : name_(name), sent_(std::move(sent)) {}

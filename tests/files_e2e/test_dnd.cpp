@@ -55,7 +55,7 @@ struct Session {
         return run({XDND_DROP_BINARY, "--title", "Tether desk", file}, {"DISPLAY=" + supporter.name()});
     }
     bool message_line_has(std::uint32_t rgb) {
-        screen::Frame f = grab(supporter.name());
+        desktop::Frame f = grab(supporter.name());
         for (int y = dy + kDeskH - kMessageLine; y < dy + kDeskH; ++y)
             for (int x = dx; x < dx + kDeskW; ++x)
                 if (f.at(x, y) == rgb) return true;

@@ -121,8 +121,8 @@ std::string temp_dir() {
     return mkdtemp(tmpl);
 }
 
-screen::Frame make_pattern(int w, int h, int seed) {
-    screen::Frame f;
+desktop::Frame make_pattern(int w, int h, int seed) {
+    desktop::Frame f;
     f.width = w;
     f.height = h;
     f.pixels.resize(static_cast<std::size_t>(w) * h);
@@ -136,7 +136,7 @@ screen::Frame make_pattern(int w, int h, int seed) {
     return f;
 }
 
-void paint(const std::string& display, const screen::Frame& f, int x, int y) {
+void paint(const std::string& display, const desktop::Frame& f, int x, int y) {
     Display* d = XOpenDisplay(display.c_str());
     if (!d) throw std::runtime_error("cannot open " + display);
     int scr = DefaultScreen(d);
@@ -163,11 +163,11 @@ void Painter::fill(int x, int y, int w, int h, std::uint32_t rgb) {
     XSync(dpy_, False);
 }
 
-screen::Frame grab(const std::string& display) {
+desktop::Frame grab(const std::string& display) {
     Display* d = XOpenDisplay(display.c_str());
     if (!d) throw std::runtime_error("cannot open " + display);
     int scr = DefaultScreen(d);
-    screen::Frame f;
+    desktop::Frame f;
     f.width = DisplayWidth(d, scr);
     f.height = DisplayHeight(d, scr);
     XImage* img = XGetImage(d, RootWindow(d, scr), 0, 0, f.width, f.height, AllPlanes, ZPixmap);
@@ -179,7 +179,7 @@ screen::Frame grab(const std::string& display) {
     return f;
 }
 
-long count_diff(const screen::Frame& a, const screen::Frame& b) {
+long count_diff(const desktop::Frame& a, const desktop::Frame& b) {
     if (a.width != b.width || a.height != b.height) return -1;
     long n = 0;
     for (std::size_t i = 0; i < a.pixels.size(); ++i) n += a.pixels[i] != b.pixels[i];

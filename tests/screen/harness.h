@@ -11,7 +11,7 @@
 #include <vector>
 
 
-#include "screen/platform.h"
+#include "desktop/platform.h"
 
 // Xlib stays out of this header: its macros (None, Always) break Catch2.
 typedef struct _XDisplay Display;
@@ -61,9 +61,9 @@ std::string temp_dir();
 
 // The known test picture: colored rectangles over a gradient; `seed`
 // changes colors so two pictures differ everywhere.
-screen::Frame make_pattern(int width, int height, int seed = 0);
+desktop::Frame make_pattern(int width, int height, int seed = 0);
 // Paints `f` onto the root window of `display` at (x, y) and waits (XSync).
-void paint(const std::string& display, const screen::Frame& f, int x = 0, int y = 0);
+void paint(const std::string& display, const desktop::Frame& f, int x = 0, int y = 0);
 // A connection kept open to fill rectangles on the root window of `display`
 // quickly (one XFillRectangle + XSync each), like a program drawing.
 class Painter {
@@ -77,9 +77,9 @@ private:
 };
 
 // The root window's pixels through plain XGetImage (independent of screen::).
-screen::Frame grab(const std::string& display);
+desktop::Frame grab(const std::string& display);
 // Number of pixels that differ (exact comparison); sizes must match.
-long count_diff(const screen::Frame& a, const screen::Frame& b);
+long count_diff(const desktop::Frame& a, const desktop::Frame& b);
 
 // Finds a top-level window titled `title`; gives its position on the root.
 bool find_window(const std::string& display, const std::string& title, int& x, int& y);

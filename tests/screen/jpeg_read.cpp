@@ -8,7 +8,7 @@
 
 namespace screentest {
 
-screen::Frame read_jpeg(const std::string& path) {
+desktop::Frame read_jpeg(const std::string& path) {
     FILE* f = std::fopen(path.c_str(), "rb");
     if (!f) throw std::runtime_error("cannot open " + path);
     jpeg_decompress_struct cinfo;
@@ -19,7 +19,7 @@ screen::Frame read_jpeg(const std::string& path) {
     jpeg_read_header(&cinfo, TRUE);
     cinfo.out_color_space = JCS_RGB;
     jpeg_start_decompress(&cinfo);
-    screen::Frame fr;
+    desktop::Frame fr;
     fr.width = cinfo.output_width;
     fr.height = cinfo.output_height;
     fr.pixels.resize(static_cast<std::size_t>(fr.width) * fr.height);

@@ -3,8 +3,8 @@
 
 #include <string>
 
-#include "screen/platform.h"
+#include "desktop/platform.h"
 
 namespace screentest {
-screen::Frame read_jpeg(const std::string& path);
+desktop::Frame read_jpeg(const std::string& path);
 }

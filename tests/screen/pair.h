@@ -77,10 +77,10 @@ private:
 
     std::mutex status_mu_;
     std::string status_;
-    std::unique_ptr<screen::Capture> capture_;
+    std::unique_ptr<desktop::Capture> capture_;
     screen::X11Input input_;  // the injector; its watcher only with `presence`
-    std::unique_ptr<screen::Hotkeys> hotkeys_;
-    std::unique_ptr<screen::ControlNotice> notice_;  // only with `presence`
+    std::unique_ptr<desktop::Hotkeys> hotkeys_;
+    std::unique_ptr<desktop::ControlNotice> notice_;  // only with `presence`
     screen::ClientSession client_;
     screen::DeskSession desk_;
     std::thread client_thread_, desk_thread_;

@@ -104,6 +104,6 @@ TEST_CASE("F12 toggles file transfer and both sides show it; the end releases th
     }
     // After the session the keys are free: another program can grab them.
     auto hk = screen::make_x11_hotkeys(x.name());
-    CHECK_NOTHROW(hk->start([](screen::Hotkey) {}));
+    CHECK_NOTHROW(hk->start([](desktop::Hotkey) {}));
     hk->stop();
 }

@@ -17,7 +17,7 @@ constexpr int kSendX = 955, kSendY = 80;  // the "Send file..." button inside th
 const char* kChooserTitle = "Send file to the customer";
 
 void fill_customer(const std::string& display, std::uint32_t rgb) {
-    screen::Frame f;
+    desktop::Frame f;
     f.width = 800;
     f.height = 600;
     f.pixels.assign(800 * 600, rgb);
@@ -67,7 +67,7 @@ void click(const std::string& display, int x, int y) {
 
 // Pixels of the desk's screen area (sampled every 8 px) that are not the empty area's black.
 long lit_pixels(const std::string& display, int dx, int dy) {
-    screen::Frame s = grab(display);
+    desktop::Frame s = grab(display);
     long n = 0;
     for (int y = dy + kDeskBar + 2; y < dy + 766; y += 8)
         for (int x = dx + 2; x < dx + 1022; x += 8) n += s.at(x, y) != 0;

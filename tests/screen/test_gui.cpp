@@ -76,7 +76,7 @@ TEST_CASE("GUI: code shown, connected, permissions toggled, disconnected") {
         dw.click(kDeskScale);
         // A region of the pattern that the client window does not cover.
         CHECK(wait_until([&] {
-            screen::Frame c = grab(customer.name()), d = grab(supporter.name());
+            desktop::Frame c = grab(customer.name()), d = grab(supporter.name());
             for (int y = 450; y < 580; y += 7)
                 for (int x = 500; x < 780; x += 7)
                     if (d.at(dw.x + x, dw.y + kDeskBar + y) != c.at(x, y)) return false;

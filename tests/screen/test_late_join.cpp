@@ -58,7 +58,7 @@ bool contains(const std::string& s, const std::string& part) { return s.find(par
 TEST_CASE("the customer joins 45 s after the code appeared: connected, same security code", "[late_join]") {
     Xvfb x;
     paint(x.name(), make_pattern(640, 480, 7));
-    screen::Frame expected = grab(x.name());
+    desktop::Frame expected = grab(x.name());
     Relayed r;
     auto desk = r.desk({"--headless"});
     REQUIRE(wait_until([&] { return r.has_code(); }, 20s));

@@ -13,11 +13,11 @@ using namespace screentest;
 TEST_CASE("the desk's first frame equals the customer's display, then follows changes") {
     Xvfb x;
     paint(x.name(), make_pattern(800, 600));
-    screen::Frame expected = grab(x.name());
+    desktop::Frame expected = grab(x.name());
     StreamChannels ch;
     Pair pair(x.name(), ch.client(), ch.desk());
     REQUIRE(wait_until([&] { return pair.viewer().frames() >= 1; }));
-    screen::Frame first = pair.viewer().snapshot();
+    desktop::Frame first = pair.viewer().snapshot();
     screen::write_png(artefact_dir() + "/pixels-first-frame.png", first);
     REQUIRE(first.width == 800);
     REQUIRE(first.height == 600);
@@ -25,7 +25,7 @@ TEST_CASE("the desk's first frame equals the customer's display, then follows ch
 
     // A change in the middle of the screen (not tile-aligned) reaches the desk.
     paint(x.name(), make_pattern(133, 77, 3), 301, 257);
-    screen::Frame changed = grab(x.name());
+    desktop::Frame changed = grab(x.name());
     REQUIRE(count_diff(changed, expected) > 0);
     CHECK(wait_until([&] { return count_diff(pair.viewer().snapshot(), changed) == 0; }));
 }
@@ -33,13 +33,13 @@ TEST_CASE("the desk's first frame equals the customer's display, then follows ch
 TEST_CASE("with JPEG chosen the desk still gets a recognisable picture") {
     Xvfb x;
     paint(x.name(), make_pattern(800, 600));
-    screen::Frame expected = grab(x.name());
+    desktop::Frame expected = grab(x.name());
     StreamChannels ch;
     screen::ViewerOptions opts;
     opts.jpeg_quality = 5;
     Pair pair(x.name(), ch.client(), ch.desk(), opts);
     REQUIRE(wait_until([&] { return pair.viewer().frames() >= 1; }));
-    screen::Frame got = pair.viewer().snapshot();
+    desktop::Frame got = pair.viewer().snapshot();
     REQUIRE(got.width == 800);
     // Lossy but recognisable: the middle of a solid green rectangle stays green.
     std::uint32_t p = got.at(40, 90);
@@ -50,7 +50,7 @@ TEST_CASE("with JPEG chosen the desk still gets a recognisable picture") {
 TEST_CASE("the customer's pointer reaches the desk as shape and position, never painted in") {
     Xvfb x;
     paint(x.name(), make_pattern(800, 600, 6));
-    screen::Frame expected = grab(x.name());
+    desktop::Frame expected = grab(x.name());
     REQUIRE(run({"xdotool", "mousemove", "123", "77"}, {"DISPLAY=" + x.name()}) == 0);
     StreamChannels ch;
     Pair pair(x.name(), ch.client(), ch.desk());

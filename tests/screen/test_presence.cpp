@@ -54,10 +54,10 @@ TEST_CASE("the control bar is on top of a full-screen window and its Stop button
     REQUIRE(control_is(pair, true));
     EventRecorder fullscreen(x.name(), 0, 0, 800, 600);  // mapped after the bar, raised over it
     CHECK(wait_until([&] {
-        screen::Frame s = grab(x.name());
+        desktop::Frame s = grab(x.name());
         return s.at(20, 5) == kBarOrange && s.at(400, 300) == kRecorderColor;
     }, 5s));
-    screen::Frame shot = grab(x.name());
+    desktop::Frame shot = grab(x.name());
     screen::write_png(artefact_dir() + "/presence-bar-over-fullscreen.png", shot);
     CHECK(shot.at(20, 38) == kBarOrange);     // the bar's whole height...
     CHECK(shot.at(20, 45) == kRecorderColor);  // ...and no more

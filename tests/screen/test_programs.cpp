@@ -19,7 +19,7 @@ bool exists(const std::string& p) {
 }
 
 // JPEG is lossy even at quality 100: compare away from edges, with tolerance.
-long count_far(const screen::Frame& a, const screen::Frame& b, int tolerance) {
+long count_far(const desktop::Frame& a, const desktop::Frame& b, int tolerance) {
     long n = 0;
     for (std::size_t i = 0; i < a.pixels.size(); ++i)
         for (int shift : {0, 8, 16}) {
@@ -37,10 +37,10 @@ long count_far(const screen::Frame& a, const screen::Frame& b, int tolerance) {
 TEST_CASE("tether-desk --snapshot equals the customer's display pixel for pixel") {
     Xvfb x;
     paint(x.name(), make_pattern(800, 600, 1));
-    screen::Frame expected = grab(x.name());
+    desktop::Frame expected = grab(x.name());
     HeadlessPair p(x.name());
     REQUIRE(wait_until([&] { return exists(p.snapshot); }));
-    screen::Frame got = screen::read_png(p.snapshot);
+    desktop::Frame got = screen::read_png(p.snapshot);
     CHECK(count_diff(got, expected) == 0);
     CHECK(wait_status(p.desk_status, "peer", "Customer"));
     CHECK(wait_status(p.client_status, "peer", "Supporter"));
@@ -51,13 +51,13 @@ TEST_CASE("tether-desk --snapshot equals the customer's display pixel for pixel"
 TEST_CASE("a third-party VNC client (vncsnapshot) gets the customer's screen via --vnc-listen") {
     Xvfb x;
     paint(x.name(), make_pattern(800, 600, 2));
-    screen::Frame expected = grab(x.name());
+    desktop::Frame expected = grab(x.name());
     int vnc_port = free_port();
     HeadlessPair p(x.name(), {"--vnc-listen", "127.0.0.1:" + std::to_string(vnc_port)});
     REQUIRE(wait_until([&] { return exists(p.snapshot); }));
     std::string jpg = p.dir + "/vncsnapshot.jpg";
     REQUIRE(run({"vncsnapshot", "-quiet", "-quality", "100", "127.0.0.1::" + std::to_string(vnc_port), jpg}) == 0);
-    screen::Frame got = read_jpeg(jpg);
+    desktop::Frame got = read_jpeg(jpg);
     REQUIRE(got.width == 800);
     REQUIRE(got.height == 600);
     // Quality 100 JPEG: nearly every pixel within a few levels; the pattern's

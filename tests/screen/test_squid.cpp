@@ -25,7 +25,7 @@ bool exists(const std::string& p) {
 TEST_CASE("desk and client through squid and the relay: exact pixels, same security code, consent") {
     Xvfb x;
     paint(x.name(), make_pattern(800, 600, 4));
-    screen::Frame expected = grab(x.name());
+    desktop::Frame expected = grab(x.name());
     test_support::RelayBehindSquid net;
     test_support::Squid& squid = net.squid;
     const std::vector<std::string> route = net.route_args();

@@ -3,8 +3,9 @@
 // the control channel, pongs to the desk's pings, bye at the end. The rfb
 // channel is left open and silent, so the desk's viewer keeps waiting for a
 // first frame ("loading the screen") instead of ending the session; file
-// transfer runs beside it on the file channel (FileService). Consent: view
-// nothing, F12 (files) as given at start or by toggle_files().
+// transfer runs beside it on the file channel (FileService). Consent:
+// remote control off at the start, F11 (toggle_control) and F12 (files, as
+// given at start or by toggle_files()) from the customer's hotkeys.
 #pragma once
 
 #include <functional>
@@ -33,6 +34,11 @@ public:
 
     ConsentState consent() const { return consent_.state(); }
     void toggle_files() { consent_.toggle_files(); }
+    // F11 (tether-client.exe's hotkey).
+    void toggle_control() { consent_.toggle_control(); }
+    // The live consent, for desktop::ControlPresence (the customer's hands
+    // withdraw control); lives as long as this object.
+    Consent& live_consent() { return consent_; }
 
 private:
     void on_consent_change(ConsentState s);

@@ -16,9 +16,9 @@
 #include "remote/consent.h"
 #include "remote/control_channel.h"
 #include "remote/control_ending.h"
-#include "screen/control_presence.h"
-#include "screen/input_gate.h"
-#include "screen/platform.h"
+#include "desktop/control_presence.h"
+#include "desktop/input_gate.h"
+#include "desktop/platform.h"
 #include "screen/vnc_server.h"
 
 namespace screen {
@@ -34,11 +34,11 @@ using remote::kReasonGrace;
 
 // Platform pieces, borrowed for the session's lifetime.
 struct CustomerSide {
-    Capture& capture;
-    InputInjector& injector;
-    Hotkeys& hotkeys;
-    ControlNotice* notice = nullptr;  // optional: the bar on top while control is on
-    LocalInput* local = nullptr;      // optional: the customer's own input takes control back
+    desktop::Capture& capture;
+    desktop::InputInjector& injector;
+    desktop::Hotkeys& hotkeys;
+    desktop::ControlNotice* notice = nullptr;  // optional: the bar on top while control is on
+    desktop::LocalInput* local = nullptr;      // optional: the customer's own input takes control back
 };
 
 // All callbacks may run on any session thread; keep them short.
@@ -53,7 +53,7 @@ public:
     ClientSession(CustomerSide side, std::string name, ConsentState initial, ClientEvents ev);
 
     // Blocks for the whole session; returns why it ended (a sentence).
-    // Hotkeys are grabbed inside run() and released before it returns.
+    // The hotkeys are grabbed inside run() and released before it returns.
     std::string run(Channels ch);
     // Ends the session from any thread (the customer clicked Disconnect).
     void stop(const std::string& reason = "the customer ended the session");
@@ -62,7 +62,7 @@ public:
     // Desk input events refused so far (control off or F11/F12).
     std::uint64_t dropped_input() const { return gate_.dropped(); }
     // What the hotkeys do; also usable by a GUI button or a test.
-    void toggle(Hotkey k);
+    void toggle(desktop::Hotkey k);
 
 private:
     void on_consent_change(ConsentState s);
@@ -73,9 +73,9 @@ private:
     std::string name_;
     ClientEvents ev_;
     Consent consent_;
-    InputGate gate_;
+    desktop::InputGate gate_;
     ScreenServer server_;
-    ControlPresence presence_;
+    desktop::ControlPresence presence_;
 };
 
 }  // namespace screen

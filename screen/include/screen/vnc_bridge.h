@@ -8,7 +8,7 @@
 #include <string>
 #include <thread>
 
-#include "screen/tile_diff.h"
+#include "desktop/tile_diff.h"
 #include "screen/vnc_viewer.h"
 
 namespace screen {
@@ -23,7 +23,7 @@ public:
     // Throws std::runtime_error if the port cannot be bound.
     void start(const std::string& host, int port);
     // Call from the viewer's on_update: marks the area for the bridge's viewers.
-    void changed(Rect r);
+    void changed(desktop::Rect r);
     void stop();
 
 private:

@@ -7,8 +7,8 @@
 #include <chrono>
 #include <string>
 
-#include "screen/input_gate.h"
-#include "screen/platform.h"
+#include "desktop/input_gate.h"
+#include "desktop/platform.h"
 #include "session/byte_stream.h"
 
 namespace screen {
@@ -30,7 +30,7 @@ constexpr std::chrono::milliseconds kMinGrabGap{4};
 class ScreenServer {
 public:
     // Both are borrowed and must outlive serve().
-    ScreenServer(Capture& capture, InputGate& gate) : capture_(capture), gate_(gate) {}
+    ScreenServer(desktop::Capture& capture, desktop::InputGate& gate) : capture_(capture), gate_(gate) {}
 
     // Blocks until the viewer leaves, the stream ends or stop() is called;
     // then closes `rfb`. Returns "" or why it ended abnormally.
@@ -39,10 +39,10 @@ public:
     void stop() { stop_ = true; }
 
 private:
-    void loop(void* screen, int vnc_fd, Frame& fb, Frame& scratch);
+    void loop(void* screen, int vnc_fd, desktop::Frame& fb, desktop::Frame& scratch);
 
-    Capture& capture_;
-    InputGate& gate_;
+    desktop::Capture& capture_;
+    desktop::InputGate& gate_;
     std::atomic<bool> stop_{false};
 };
 

@@ -9,8 +9,8 @@
 #include <mutex>
 #include <string>
 
-#include "screen/platform.h"
-#include "screen/tile_diff.h"
+#include "desktop/platform.h"
+#include "desktop/tile_diff.h"
 #include "session/byte_stream.h"
 
 namespace screen {
@@ -27,17 +27,17 @@ struct ViewerOptions {
 // holds a consistent picture only after on_frame (end of one RFB update).
 struct ViewerCallbacks {
     std::function<void(int w, int h)> on_resize;
-    std::function<void(Rect)> on_update;
+    std::function<void(desktop::Rect)> on_update;
     // 1 = first full frame. `fb` is consistent during the call (read it here,
     // do not call Viewer::snapshot() from callbacks: that would deadlock).
-    std::function<void(std::uint64_t frame_no, const Frame& fb)> on_frame;
+    std::function<void(std::uint64_t frame_no, const desktop::Frame& fb)> on_frame;
     // The customer's pointer moved or changed shape (read cursor()).
     std::function<void()> on_cursor;
 };
 
 // The remote pointer as last reported by the server.
 struct RemoteCursor {
-    PointerShape shape;  // empty until the server sent one
+    desktop::PointerShape shape;  // empty until the server sent one
     int x = -1, y = -1;  // position of the hot spot; -1: unknown
 };
 
@@ -54,9 +54,9 @@ public:
     void send_pointer(int x, int y, int button_mask);
     void send_key(std::uint32_t keysym, bool down);
 
-    // A copy of the current picture (pixels as in Frame), taken between two
+    // A copy of the current picture (pixels as in desktop::Frame), taken between two
     // RFB messages. Empty before the server's first message.
-    Frame snapshot() const;
+    desktop::Frame snapshot() const;
     // The live pixel buffer (width*height, 0x00RRGGBB); stable from on_resize
     // until the next resize or the end of run(). Readers may see a frame in
     // the middle of an update: fine for display, use snapshot() for exactness.
@@ -85,7 +85,7 @@ private:
     ViewerOptions opts_;
     ViewerCallbacks cbs_;
     mutable std::mutex fb_mu_;  // held while a server message is handled
-    Frame fb_;
+    desktop::Frame fb_;
     std::atomic<std::uint64_t> frames_{0};  // complete updates since the first full one
     std::uint64_t covered_ = 0;             // pixels painted so far (until the first full frame)
     std::atomic<class CountingStream*> counted_{nullptr};  // during run()

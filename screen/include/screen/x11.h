@@ -7,28 +7,28 @@
 #include <memory>
 #include <string>
 
-#include "screen/customer_presence.h"
-#include "screen/platform.h"
+#include "desktop/customer_presence.h"
+#include "desktop/platform.h"
 
 namespace screen {
 
 // XShm when available (falls back to XGetImage), root window, 24/32-bit TrueColor.
-std::unique_ptr<Capture> make_x11_capture(const std::string& display);
+std::unique_ptr<desktop::Capture> make_x11_capture(const std::string& display);
 // XTest.
-std::unique_ptr<InputInjector> make_x11_injector(const std::string& display);
+std::unique_ptr<desktop::InputInjector> make_x11_injector(const std::string& display);
 // XGrabKey F11/F12 on the root window, with NumLock/CapsLock variants.
-std::unique_ptr<Hotkeys> make_x11_hotkeys(const std::string& display);
+std::unique_ptr<desktop::Hotkeys> make_x11_hotkeys(const std::string& display);
 
 // An XTest injector and a watcher of the customer's own input (XInput2 raw
 // events) that knows what that injector sent, so the supporter's input
 // never counts as the customer's.
 struct X11Input {
-    std::unique_ptr<InputInjector> injector;
-    std::unique_ptr<LocalInput> local;
+    std::unique_ptr<desktop::InputInjector> injector;
+    std::unique_ptr<desktop::LocalInput> local;
 };
 X11Input make_x11_input(const std::string& display);
 // An override-redirect bar across the top of the screen (plain Xlib), raised
 // again whenever another window is mapped or restacked.
-std::unique_ptr<ControlNotice> make_x11_control_notice(const std::string& display);
+std::unique_ptr<desktop::ControlNotice> make_x11_control_notice(const std::string& display);
 
 }  // namespace screen

@@ -1,14 +1,14 @@
 // Platform seams that keep the customer in charge while someone controls
 // their computer (issue 16): a notice on top of everything on their screen,
 // and noticing their own mouse and keyboard. X11 implementations in
-// src/x11_control_notice.cpp and src/x11_local_input.cpp (factories in
-// screen/x11.h); a Windows port adds its own files.
+// screen/src/x11_control_notice.cpp and screen/src/x11_local_input.cpp
+// (factories in screen/x11.h); Windows adds its own files.
 #pragma once
 
 #include <functional>
 #include <string>
 
-namespace screen {
+namespace desktop {
 
 // A bar across the top of the customer's screen, above every other window
 // (full-screen ones too): "<supporter> is controlling your computer" with a
@@ -35,4 +35,4 @@ public:
     virtual void stop() = 0;
 };
 
-}  // namespace screen
+}  // namespace desktop

@@ -1,8 +1,8 @@
-#include "screen/control_presence.h"
+#include "desktop/control_presence.h"
 
 #include <stdexcept>
 
-namespace screen {
+namespace desktop {
 
 void ControlPresence::start() {
     if (!local_) return;
@@ -52,4 +52,4 @@ void ControlPresence::take_back(const std::string& what) {
                 " no longer controls your computer. Press F11 to let them control it again.");
 }
 
-}  // namespace screen
+}  // namespace desktop

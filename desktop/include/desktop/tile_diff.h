@@ -4,9 +4,9 @@
 
 #include <functional>
 
-#include "screen/platform.h"
+#include "desktop/platform.h"
 
-namespace screen {
+namespace desktop {
 
 struct Rect {
     int x = 0, y = 0, w = 0, h = 0;
@@ -21,4 +21,4 @@ constexpr int kTile = 32;
 // Returns the number of changed tiles.
 int update_changed_tiles(Frame& cur, const Frame& next, const std::function<void(Rect)>& mark);
 
-}  // namespace screen
+}  // namespace desktop

@@ -6,22 +6,20 @@
 #include <mutex>
 #include <set>
 
+#include "desktop/platform.h"
 #include "remote/consent.h"
-#include "screen/platform.h"
 
-namespace screen {
-
-// The session around the screen lives in remote/.
-using remote::Consent;
+namespace desktop {
 
 // F11 and F12 are the customer's permission keys: never injected from the
 // desk, whatever the consent, so the supporter cannot grant himself rights.
 bool is_reserved_keysym(std::uint32_t keysym);
 
-// Thread-safe. Both the injector and the consent are borrowed.
+// Thread-safe. Both the injector and the consent are borrowed; the consent
+// lives in remote/ (the control channel carries it to the desk).
 class InputGate {
 public:
-    InputGate(InputInjector& injector, const Consent& consent) : inj_(injector), consent_(consent) {}
+    InputGate(InputInjector& injector, const remote::Consent& consent) : inj_(injector), consent_(consent) {}
 
     void pointer(int x, int y, int button_mask);
     void key(std::uint32_t keysym, bool down);
@@ -34,7 +32,7 @@ public:
 
 private:
     InputInjector& inj_;
-    const Consent& consent_;
+    const remote::Consent& consent_;
     mutable std::mutex mu_;  // one decision+injection at a time, ordered with revoke()
     std::set<std::uint32_t> keys_down_;
     int buttons_ = 0;
@@ -42,4 +40,4 @@ private:
     std::uint64_t dropped_ = 0;
 };
 
-}  // namespace screen
+}  // namespace desktop

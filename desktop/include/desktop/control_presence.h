@@ -2,7 +2,7 @@
 // (issue 16): the notice on top of their screen while control is on, and
 // their own mouse or keyboard (or the notice's Stop button) withdrawing
 // control at once. Platform-neutral: the notice and the input watcher are
-// the platform's (screen/customer_presence.h); either may be absent.
+// the platform's (desktop/customer_presence.h); either may be absent.
 #pragma once
 
 #include <functional>
@@ -10,9 +10,9 @@
 #include <string>
 
 #include "remote/consent.h"
-#include "screen/customer_presence.h"
+#include "desktop/customer_presence.h"
 
-namespace screen {
+namespace desktop {
 
 class ControlPresence {
 public:
@@ -45,4 +45,4 @@ private:
     bool watching_ = false;
 };
 
-}  // namespace screen
+}  // namespace desktop

@@ -1,13 +1,13 @@
-// Platform seams of the customer side: capture, input, hotkeys. Linux/X11
-// implementations live in src/x11_*.cpp (factories in screen/x11.h); a
-// Windows or macOS port adds files implementing these three interfaces.
+// Platform seams of the customer side: capture, input, hotkeys. The X11
+// implementations live in screen/src/x11_*.cpp (factories in screen/x11.h);
+// Windows adds its own files implementing these three interfaces.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <vector>
 
-namespace screen {
+namespace desktop {
 
 // Pixels are 32 bits, 0x00RRGGBB in host (little-endian) order, i.e. bytes
 // B, G, R, X in memory; rows are width * 4 bytes, no padding.
@@ -34,9 +34,10 @@ public:
     // Copies the whole screen into `dst` (resized to width x height).
     // Returns false if the screen could not be read this time.
     virtual bool grab(Frame& dst) = 0;
-    // Change notification (X11: XDamage). A file descriptor that becomes
-    // readable when the screen may have changed, or -1 if the platform has
-    // none (then the caller grabs periodically).
+    // Change notification (X11: XDamage). A POSIX file descriptor that
+    // becomes readable when the screen may have changed, or -1 if the
+    // platform has none (Windows; then the caller grabs periodically and
+    // finds the changes by comparing tiles, tile_diff.h).
     virtual int change_fd() const { return -1; }
     // Drains pending notifications; true if the screen changed since the
     // last call (always true without notifications).
@@ -73,4 +74,4 @@ public:
     virtual void stop() = 0;
 };
 
-}  // namespace screen
+}  // namespace desktop

@@ -1,6 +1,6 @@
-#include "screen/input_gate.h"
+#include "desktop/input_gate.h"
 
-namespace screen {
+namespace desktop {
 
 namespace {
 constexpr std::uint32_t kKeysymF11 = 0xffc8;
@@ -47,4 +47,4 @@ std::uint64_t InputGate::dropped() const {
     return dropped_;
 }
 
-}  // namespace screen
+}  // namespace desktop

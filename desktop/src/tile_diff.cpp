@@ -1,9 +1,9 @@
-#include "screen/tile_diff.h"
+#include "desktop/tile_diff.h"
 
 #include <algorithm>
 #include <cstring>
 
-namespace screen {
+namespace desktop {
 namespace {
 
 std::size_t offset(const Frame& f, int x, int y) { return static_cast<std::size_t>(y) * f.width + x; }
@@ -72,4 +72,4 @@ int update_changed_tiles(Frame& cur, const Frame& next, const std::function<void
     return changed;
 }
 
-}  // namespace screen
+}  // namespace desktop
