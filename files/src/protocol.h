@@ -17,11 +17,13 @@
 
 namespace files::proto {
 
-constexpr int kVersion = 1;
+// 2: the OFFER carries no hash; VERIFY brings it once the sender has it
+// (a transfer starts without hashing the file first).
+constexpr int kVersion = 2;
 
 enum class Type : std::uint8_t {
     hello = 1,    // {"version"}                       first message each way
-    offer = 2,    // {"id","name","size","sha256"}     sender -> receiver
+    offer = 2,    // {"id","name","size","stamp"}      sender -> receiver
     accept = 3,   // {"id","offset"}                   receiver -> sender: send from offset
     decline = 4,  // {"id","reason","code"}            receiver -> sender
     data = 5,     // id:u32 offset:u64 bytes...        sender -> receiver, in order
@@ -31,6 +33,8 @@ enum class Type : std::uint8_t {
     pause = 9,    // {"id"}                            receiver -> sender
     resume = 10,  // {"id"}                            receiver -> sender
     error = 11,   // {"message"}                       fatal: the channel ends after it
+    verify = 12,  // {"id","sha256"}                   sender -> receiver: the whole file's hash, any time after OFFER
+    last = verify,
 };
 
 constexpr std::size_t kHeaderSize = 5;
