@@ -41,9 +41,25 @@ std::string CustomerControl::run(Channels ch) {
 
 void CustomerControl::handle(const Message& m) {
     if (m.type == MessageType::hello && ev_.on_peer) ev_.on_peer(m.name);
+    if (m.type == MessageType::control_request) {
+        {
+            std::lock_guard<std::mutex> lk(mu_);
+            ctl_->send(Message::control_answer(ev_.on_control_request ? kAnswerAsked : kAnswerUnavailable));
+        }
+        if (ev_.on_control_request) ev_.on_control_request();
+    }
     if (m.type == MessageType::ping) {
         std::lock_guard<std::mutex> lk(mu_);
         ctl_->send(Message::pong(m.stamp_ms));
+    }
+}
+
+void CustomerControl::answer_control_request(bool allow) {
+    std::lock_guard<std::mutex> lk(mu_);
+    try {
+        if (ctl_) ctl_->send(Message::control_answer(allow ? kAnswerUnavailable : kAnswerDenied));
+    } catch (const std::exception&) {
+        // The control channel is gone: the session is ending anyway.
     }
 }
 

@@ -20,6 +20,10 @@ namespace remote {
 struct CustomerEvents {
     std::function<void(const std::string&)> on_peer;  // the supporter's name (hello)
     std::function<void(ConsentState)> on_consent;     // after every change
+    // The supporter asks for remote control (issue 16): show the customer a
+    // prompt, then call answer_control_request(). Empty: this client cannot
+    // be controlled and answers "unavailable" by itself.
+    std::function<void()> on_control_request;
 };
 
 class CustomerControl : private ControlEnding {
@@ -33,6 +37,9 @@ public:
 
     ConsentState consent() const { return consent_.state(); }
     void toggle_files() { consent_.toggle_files(); }
+    // The customer's answer to on_control_request. No screen yet (issue 15):
+    // Allow cannot grant control, so the supporter hears "unavailable".
+    void answer_control_request(bool allow);
 
 private:
     void on_consent_change(ConsentState s);
