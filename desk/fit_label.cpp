@@ -20,7 +20,10 @@ void fit_label(Fl_Widget& w, int max_size, int min_size) {
         if (mh <= w.h() - kInset && mw <= w.w()) break;
     }
     w.labelsize(size);
-    w.align(size == min_size ? a | FL_ALIGN_CLIP : a);
+    // Still too long at the smallest size: its beginning stays readable (the
+    // top lines) and nothing is drawn outside the box.
+    a &= ~(FL_ALIGN_TOP | FL_ALIGN_BOTTOM | FL_ALIGN_CLIP);
+    w.align(size == min_size ? a | FL_ALIGN_TOP | FL_ALIGN_CLIP : a);
 }
 
 }  // namespace desk

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "session/byte_stream.h"
+#include "session/mux.h"
 
 namespace files::proto {
 
@@ -39,7 +40,13 @@ enum class Type : std::uint8_t {
 
 constexpr std::size_t kHeaderSize = 5;
 constexpr std::size_t kDataHeaderSize = 12;   // id:u32 offset:u64
-constexpr std::size_t kChunk = 64 * 1024;     // bytes of file per DATA message
+constexpr std::size_t kChunk = 64 * 1024;     // bytes of file per DATA message, at most (what a receiver accepts)
+// What a sender puts in one DATA message: 17 bytes less than 64 KiB, so that
+// the message plus the mux header (6 bytes) is exactly one 64 KiB mux frame,
+// which the end-to-end layer seals as four full 16 KiB records in one write.
+// With kChunk, every chunk cost a second mux frame of 17 bytes and two more
+// records and writes of a few bytes each (bench/files README).
+constexpr std::size_t kSendChunk = session::kMuxMaxPayload - session::kMuxHeaderSize - kHeaderSize - kDataHeaderSize;
 constexpr std::size_t kMaxControl = 16 * 1024;  // bytes; a JSON message with a 255-byte name is < 1 KiB
 
 // The peer broke the protocol; what() says how. The channel is then ended.

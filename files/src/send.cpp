@@ -148,7 +148,7 @@ std::shared_ptr<Outgoing> EndpointImpl::pick_sendable_locked(std::uint64_t& offs
         if (!sendable(o)) continue;
         last_picked = start->first;
         offset = o.sent;
-        len = static_cast<std::size_t>(std::min<std::uint64_t>(proto::kChunk, o.size - o.sent));
+        len = static_cast<std::size_t>(std::min<std::uint64_t>(proto::kSendChunk, o.size - o.sent));
         return start->second;
     }
     return nullptr;

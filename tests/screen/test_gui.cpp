@@ -103,6 +103,7 @@ TEST_CASE("GUI: code shown, connected, permissions toggled, disconnected") {
         dw.click({300, kDeskBar + 200});  // a click on her screen without control: told why, not ignored
         CHECK(wait_status(ds, "status", "Alice has not allowed control, so your clicks and keys are not sent: "
                                         "ask Alice to press F11, or click Request control."));
+        screenshot(supporter.name(), "desk-13-hint");  // a long message fitting its box: screen.fit_label
         for (auto& [key, value] : read_status(ds)) CHECK(value.find("[F1") == std::string::npos);  // no key she cannot press
         CHECK(read_status(ds)["files_text"] == "File transfer: off");
         REQUIRE(xdotool(customer.name(), {"key", "F11"}) == 0);
