@@ -63,6 +63,19 @@ void App::toggle(desktop::Hotkey k) {
     if (session_) session_->toggle(k);
 }
 
+void App::answer_control_request(bool allow) {
+    {
+        std::lock_guard<std::mutex> lk(session_mu_);
+        if (!session_) return;
+        session_->answer_control_request(allow);
+    }
+    update([&](View& v) {
+        v.control_asked = false;
+        if (!allow) v.status = "You declined. " + (v.peer.empty() ? std::string("Your supporter") : v.peer) +
+                               " can still see your screen, but not control it.";
+    });
+}
+
 void App::disconnect() {
     std::lock_guard<std::mutex> lk(session_mu_);
     if (session_) session_->stop();
@@ -91,8 +104,14 @@ void App::run_session(const std::string& code) {
         ev.on_peer = [this](const std::string& n) {
             update([&](View& v) { v.peer = n; v.status = "Connected to " + (n.empty() ? "your supporter" : n); });
         };
+        ev.on_control_request = [this] {
+            update([](View& v) { v.control_asked = true; });
+        };
         ev.on_consent = [this](remote::ConsentState s) {
-            update([&](View& v) { v.consent = s; });
+            update([&](View& v) {
+                v.consent = s;
+                if (s.control) v.control_asked = false;  // answered with F11 (or Allow)
+            });
             files_.consent_changed(s.files);  // off: every transfer stops now, both ways
         };
         screen::ClientSession session({*capture, *input.injector, *hotkeys, notice.get(), input.local.get()},
@@ -112,6 +131,7 @@ void App::run_session(const std::string& code) {
         v.active = false;
         v.failed = !linked;
         v.consent = {};
+        v.control_asked = false;
         v.auth.clear();
         v.route.clear();
         v.status = (linked ? "Session ended: " : "Could not connect: ") + end;

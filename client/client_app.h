@@ -47,11 +47,15 @@ public:
     void wait();        // blocks until the current session ended
     // A customer-side toggle (GUI button); same effect as the hotkey.
     void toggle(desktop::Hotkey k);
+    // The customer's answer to the supporter's request for control (the
+    // prompt's Allow / Deny). Allow is F11; Deny tells the supporter.
+    void answer_control_request(bool allow);
     View view() const;
-    // Offers a file to the supporter (any thread; hashing runs on a worker).
+    // Offers a file to the supporter (any thread; the offer goes from a worker).
     // Refused by the library while F12 is off; the row says why.
     void send_file(const std::string& path) { files_.send(path); }
     std::vector<remote::TransferRow> transfers() const { return files_.rows(); }
+    remote::FileService& files() { return files_; }  // the window's transfer panel: cancel, retry
 
 private:
     void run_session(const std::string& code);

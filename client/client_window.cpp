@@ -1,9 +1,10 @@
 #include "client_window.h"
 
 #include <FL/Fl.H>
-#include <FL/Fl_Native_File_Chooser.H>
 #include <cctype>
+#include <cstdlib>
 
+#include "fit_label.h"
 #include "remote/status.h"
 #include "wire/session_code.h"
 
@@ -21,7 +22,7 @@ void style_permission(Fl_Box& b) {
 }  // namespace
 
 Window::Window(App& app, const std::string& code)
-    : Fl_Window(440, 450, "Tether customer"),
+    : Fl_Window(440, 560, "Tether customer"),
       app_(app),
       code_(150, 20, 135, 34, "Code:"),  // 9 digits fit
       connect_(290, 20, 130, 34, "Connect"),
@@ -30,7 +31,11 @@ Window::Window(App& app, const std::string& code)
       files_(20, 184, 400, 34),
       disconnect_(290, 236, 130, 34, "Disconnect"),
       send_(20, 236, 250, 34, "Send file to supporter..."),
-      transfers_(20, 306, 400, 124, "Files (sent and received):") {
+      transfers_(20, 306, 400, 240, app.files(), "supporter"),
+      prompt_(20, 140, 400, 78),
+      prompt_text_(24, 142, 392, 40),
+      allow_(24, 184, 190, 30, "Allow control"),
+      deny_(226, 184, 190, 30, "Deny") {
     code_.textsize(22);
     code_.labelsize(18);
     code_.maximum_size(wire::kMaxCodeDigits);
@@ -40,8 +45,18 @@ Window::Window(App& app, const std::string& code)
     connect_.callback(on_connect, this);
     disconnect_.callback(on_disconnect, this);
     send_.callback(on_send, this);
+    prompt_.end();
+    prompt_.box(FL_FLAT_BOX);
+    prompt_.color(rgb(kColorControlOn));
+    prompt_text_.align(FL_ALIGN_LEFT | FL_ALIGN_INSIDE | FL_ALIGN_WRAP);
+    prompt_text_.labelcolor(FL_WHITE);
+    prompt_text_.labelsize(14);
+    prompt_text_.labelfont(FL_HELVETICA_BOLD);
+    allow_.callback(on_allow, this);
+    deny_.callback(on_deny, this);
+    prompt_.hide();
+    transfers_.label("Files (sent and received):");
     transfers_.align(FL_ALIGN_TOP_LEFT);
-    transfers_.format_char(0);  // names are the peer's: no @-formatting
     status_.align(FL_ALIGN_LEFT | FL_ALIGN_INSIDE | FL_ALIGN_WRAP);
     status_.labelsize(15);
     style_permission(control_);
@@ -71,28 +86,59 @@ void Window::on_connect(Fl_Widget*, void* p) {
 
 void Window::on_disconnect(Fl_Widget*, void* p) { static_cast<Window*>(p)->app_.disconnect(); }
 
-// The chooser runs its own loop; the app hashes and sends on a worker thread.
+// FLTK's own chooser, shown without waiting for it (as the desk's): the
+// native one ran GTK's loop, so the window, the hotkeys' status and the
+// session's view of it froze while it was open (issue 16). The app offers
+// from a worker thread.
 void Window::on_send(Fl_Widget*, void* p) {
     auto* w = static_cast<Window*>(p);
-    Fl_Native_File_Chooser chooser;
-    chooser.title("Send file to supporter");
-    chooser.type(Fl_Native_File_Chooser::BROWSE_MULTI_FILE);
-    if (chooser.show() != 0) return;  // cancelled or failed
-    for (int i = 0; i < chooser.count(); ++i) w->app_.send_file(chooser.filename(i));
+    if (!w->chooser_) {
+        const char* home = std::getenv("HOME");
+        std::string start = home ? std::string(home) + "/" : "./";  // a trailing '/': open the folder itself
+        w->chooser_ = std::make_unique<Fl_File_Chooser>(start.c_str(), "*", Fl_File_Chooser::MULTI,
+                                                         "Send file to the supporter");
+        w->chooser_->callback(on_chosen, w);
+    }
+    w->chooser_->show();
 }
 
-// Newest at the bottom, kept in view.
-void Window::refresh_transfers() {
-    auto rows = app_.transfers();
-    transfers_.clear();
-    for (const auto& r : rows) transfers_.add(remote::transfer_line(r, "supporter").c_str());
-    if (!rows.empty()) transfers_.bottomline(transfers_.size());
+// Called on every pick and on OK; only OK hides the chooser (Cancel empties it).
+void Window::on_chosen(Fl_File_Chooser* fc, void* p) {
+    if (fc->shown()) return;
+    for (int i = 1; i <= fc->count(); ++i)
+        if (fc->value(i)) static_cast<Window*>(p)->app_.send_file(fc->value(i));
+}
+
+void Window::refresh_transfers() { transfers_.refresh(); }
+
+void Window::on_allow(Fl_Widget*, void* p) { static_cast<Window*>(p)->app_.answer_control_request(true); }
+void Window::on_deny(Fl_Widget*, void* p) { static_cast<Window*>(p)->app_.answer_control_request(false); }
+
+// The supporter's request is a question on this machine: the window comes
+// to the front with it; only Allow (or F11) grants control.
+void Window::refresh_prompt(const View& v) {
+    if (!v.control_asked) {
+        prompt_.hide();
+        control_.show();
+        files_.show();
+        return;
+    }
+    std::string who = v.peer.empty() ? "Your supporter" : v.peer;
+    prompt_text_.copy_label((who + " asks to control your computer. Allow it here, or press F11 at any time.").c_str());
+    desk::fit_label(prompt_text_, 14);
+    if (!prompt_.visible()) {
+        control_.hide();
+        files_.hide();
+        prompt_.show();
+        show();  // raise the window: the question must be seen
+    }
 }
 
 void Window::refresh() {
     View v = app_.view();
     std::string sas = v.auth.empty() ? "" : "\nSecurity code " + v.auth + ": your supporter must read you the same.";
     status_.copy_label((v.status + sas).c_str());
+    desk::fit_label(status_, 15);
     status_.copy_tooltip(v.route.empty() ? nullptr : ("Connected through " + v.route).c_str());
     control_.copy_label(remote::control_label(v.consent.control).c_str());
     files_.copy_label(remote::files_label(v.consent.files).c_str());
@@ -108,6 +154,7 @@ void Window::refresh() {
     else disconnect_.deactivate();
     if (v.active) send_.activate();
     else send_.deactivate();
+    refresh_prompt(v);
     refresh_transfers();
     redraw();
 }

@@ -1,16 +1,20 @@
 // The customer's small FLTK window: code field, Connect, status, the
 // current permissions (with their hotkeys), Disconnect, "Send file to
-// supporter..." and the list of files sent and received, with progress.
+// supporter..." and the list of files sent and received (desk::TransferPanel).
 #pragma once
 
 #include <FL/Fl_Box.H>
-#include <FL/Fl_Browser.H>
 #include <FL/Fl_Button.H>
+#include <FL/Fl_File_Chooser.H>
+#include <FL/Fl_Group.H>
 #include <FL/Fl_Input.H>
 #include <FL/Fl_Return_Button.H>
 #include <FL/Fl_Window.H>
 
+#include <memory>
+
 #include "client_app.h"
+#include "transfer_panel.h"
 
 namespace client {
 
@@ -31,6 +35,10 @@ private:
     static void on_connect(Fl_Widget*, void* self);
     static void on_disconnect(Fl_Widget*, void* self);
     static void on_send(Fl_Widget*, void* self);
+    static void on_chosen(Fl_File_Chooser* fc, void* self);
+    static void on_allow(Fl_Widget*, void* self);
+    static void on_deny(Fl_Widget*, void* self);
+    void refresh_prompt(const View& v);
     bool code_complete() const;
     void refresh_transfers();
 
@@ -42,7 +50,13 @@ private:
     Fl_Box files_;
     Fl_Button disconnect_;
     Fl_Button send_;
-    Fl_Browser transfers_;
+    desk::TransferPanel transfers_;  // list, Cancel/Retry/Open folder, the last failure in red
+    std::unique_ptr<Fl_File_Chooser> chooser_;  // made at the first "Send file...", kept for its folder
+    // Over the permission boxes while the supporter asks for control; made
+    // last, so it is drawn on top (and no later widget lands inside it).
+    Fl_Group prompt_;
+    Fl_Box prompt_text_;
+    Fl_Button allow_, deny_;
 };
 
 }  // namespace client

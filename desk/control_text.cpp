@@ -8,4 +8,6 @@ std::string control_text(const View& v) {
     return (v.peer.empty() ? "The customer" : v.peer) + " has control (view only)";
 }
 
+std::string files_text(const View& v) { return std::string("File transfer: ") + (v.consent.files ? "on" : "off"); }
+
 }  // namespace desk

@@ -57,11 +57,13 @@ void App::update(const std::function<void(View&)>& f) {
                                                         {"route", view_.route},
                                                         {"control", view_.consent.control ? "on" : "off"},
                                                         {"control_text", control_text(view_)},
+                                                        {"control_requested", view_.control_requested ? "yes" : "no"},
                                                         {"files", view_.consent.files ? "on" : "off"},
+                                                        {"files_text", files_text(view_)},
                                                         {"frames", std::to_string(view_.frames)},
                                                         {"rtt_ms", rtt},
                                                         {"download_dir", cfg_.download_dir}};
-    auto transfers = remote::transfer_status_lines(files_.rows());
+    auto transfers = remote::transfer_status_lines(files_.rows(), "customer");
     kv.insert(kv.end(), transfers.begin(), transfers.end());
     remote::write_status_file(cfg_.status_file, kv);
     if (notify_) notify_();
@@ -114,8 +116,34 @@ void App::send_key(std::uint32_t keysym, bool down) {
 void App::hint_no_control() {
     update([](View& v) {
         std::string who = v.peer.empty() ? "The customer" : v.peer;
-        v.status = who + " has not given you control, so your clicks and keys are not sent. Ask " +
-                   (v.peer.empty() ? "them" : v.peer) + " to press F11 on their keyboard.";
+        v.status = who + " has not allowed control, so your clicks and keys are not sent: ask " +
+                   (v.peer.empty() ? "them" : v.peer) + " to press F11, or click Request control.";
+    });
+}
+
+void App::request_control() {
+    std::lock_guard<std::mutex> lk(session_mu_);
+    if (!session_ || view().consent.control) return;
+    session_->request_control();
+    update([](View& v) {
+        v.control_requested = true;
+        v.status = "Asking " + (v.peer.empty() ? std::string("the customer") : v.peer) + " for control...";
+    });
+}
+
+// The customer's side answered a request ("allowed" arrives as consent).
+void App::control_answered(const std::string& answer) {
+    update([&](View& v) {
+        std::string who = v.peer.empty() ? "The customer" : v.peer;
+        if (answer == remote::kAnswerAsked) {
+            v.status = who + " sees your request: waiting for them to click Allow (or press F11).";
+            return;
+        }
+        v.control_requested = false;
+        if (answer == remote::kAnswerDenied)
+            v.status = who + " declined control. You still see their screen; you can ask again.";
+        else
+            v.status = who + "'s computer cannot be controlled from here: you can only watch.";
     });
 }
 
@@ -209,7 +237,13 @@ App::Outcome App::attempt() {
         ev.on_peer = [this](const std::string& n) {
             update([&](View& v) { v.peer = n; v.status = "Connected to " + (n.empty() ? "the customer" : n); });
         };
-        ev.on_consent = [this](remote::ConsentState s) { update([&](View& v) { v.consent = s; }); };
+        ev.on_consent = [this](remote::ConsentState s) {
+            update([&](View& v) {
+                v.consent = s;
+                if (s.control) v.control_requested = false;  // answered with Allow or F11
+            });
+        };
+        ev.on_control_answer = [this](const std::string& a) { control_answered(a); };
         ev.on_quality = [this](screen::Quality q) { update([&](View& v) { v.quality = q; }); };
         screen::DeskSession session(cfg_.name, cfg_.viewer, viewer_callbacks(), ev);
         {

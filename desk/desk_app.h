@@ -52,6 +52,7 @@ struct View {
     std::string auth;  // short authentication string to compare on the phone
     std::string route;  // how the session reaches the peer (SessionLink::route)
     remote::ConsentState consent;  // as the customer reports it
+    bool control_requested = false;  // Request control clicked, no answer yet
     screen::Quality quality;
     std::uint64_t frames = 0;
 };
@@ -77,10 +78,14 @@ public:
     // Sends input only while the customer allows control (the client checks again).
     void send_pointer(int x, int y, int mask);
     void send_key(std::uint32_t keysym, bool down);
-    // Offers a file to the customer (any thread; hashing runs on a worker).
+    // Asks the customer for control (any thread): their machine shows a
+    // prompt; only their answer there (Allow or F11) grants it.
+    void request_control();
+    // Offers a file to the customer (any thread; the offer goes from a worker).
     // The customer's side refuses it while their F12 is off; the row says so.
     void send_file(const std::string& path) { files_.send(path); }
     std::vector<remote::TransferRow> transfers() const { return files_.rows(); }
+    remote::FileService& files() { return files_; }  // the window's transfer panel: cancel, retry
 
 private:
     void run_session();
@@ -92,6 +97,7 @@ private:
     std::string serve(screen::DeskSession& session, remote::Channels ch);
     void forget_customer(const std::string& end);
     void hint_no_control();
+    void control_answered(const std::string& answer);
     void update(const std::function<void(View&)>& f);
     screen::ViewerCallbacks viewer_callbacks();
     void first_frame(const desktop::Frame& fb);

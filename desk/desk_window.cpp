@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "control_text.h"
+#include "fit_label.h"
 #include "remote/status.h"
 #include "wire/session_code.h"
 
@@ -12,9 +13,7 @@ namespace desk {
 namespace {
 
 constexpr int kBar = 110;    // px: height of the top bar
-constexpr int kPanel = 130;  // px: transfer panel at the bottom, message line included
-constexpr int kMessage = 26; // px: the message line
-constexpr unsigned kColorProblem = 0xB00020;  // dark red: a refused or failed transfer
+constexpr int kPanel = 190;  // px: transfer panel at the bottom: 4 lines, buttons, the red message
 
 Fl_Color rgb(unsigned c) { return fl_rgb_color((c >> 16) & 0xff, (c >> 8) & 0xff, c & 0xff); }
 
@@ -45,12 +44,12 @@ Window::Window(App& app)
       files_(470, 42, 260, 28),
       quality_(470, 74, 420, 28),
       scale_(740, 10, 70, 28),
-      end_(820, 10, 190, 40, "End session"),
+      end_(900, 10, 110, 40, "End session"),
       send_(900, 60, 110, 40, "Send file..."),
+      request_(740, 42, 150, 28, "Request control"),
       scroll_(0, kBar, 1024, 768 - kBar),
       viewer_(app, 0, kBar, 1024, 768 - kBar),
-      transfers_(0, 768 - kPanel, 1024, kPanel - kMessage),
-      message_(0, 768 - kMessage, 1024, kMessage) {
+      transfers_(0, 768 - kPanel, 1024, kPanel, app.files(), "customer") {
     code_.labelsize(44);
     code_.labelfont(FL_COURIER_BOLD);
     validity_.labelsize(13);
@@ -62,20 +61,15 @@ Window::Window(App& app)
     end_.callback(on_end, this);
     scale_.callback(on_scale, this);
     send_.callback(on_send, this);
+    request_.callback(on_request, this);
+    request_.tooltip("Ask the customer to let you control their computer: they see a prompt and decide");
     label_scale();
     scroll_.end();
-    // Constructed while scroll_ was the current group: move them to the window.
+    // Constructed while scroll_ was the current group: move it to the window.
     add(transfers_);
-    add(message_);
     scroll_.box(FL_FLAT_BOX);
     scroll_.color(FL_BLACK);
-    transfers_.format_char(0);  // names come from the customer: no @-formatting
-    message_.box(FL_FLAT_BOX);
-    message_.align(FL_ALIGN_LEFT | FL_ALIGN_INSIDE);
-    message_.labelcolor(rgb(kColorProblem));
-    message_.labelfont(FL_HELVETICA_BOLD);
     transfers_.hide();
-    message_.hide();
     end();
     resizable(scroll_);
     refresh();
@@ -83,11 +77,12 @@ Window::Window(App& app)
 
 void Window::on_start(Fl_Widget*, void* p) { static_cast<Window*>(p)->app_.start(); }
 void Window::on_end(Fl_Widget*, void* p) { static_cast<Window*>(p)->app_.end(); }
+void Window::on_request(Fl_Widget*, void* p) { static_cast<Window*>(p)->app_.request_control(); }
 
 // FLTK's own chooser, shown without waiting for it: FLTK's loop goes on, so
 // the customer's screen keeps updating while the supporter picks files
 // (the native one ran GTK's loop and froze the view, issue 16). The app
-// hashes and sends on a worker thread.
+// offers from a worker thread.
 void Window::on_send(Fl_Widget*, void* p) {
     auto* w = static_cast<Window*>(p);
     if (!w->chooser_) {
@@ -133,8 +128,7 @@ void Window::layout_viewer() {
 void Window::layout_panel() {
     int panel = panel_ ? kPanel : 0;
     scroll_.resize(0, kBar, w(), h() - kBar - panel);
-    transfers_.resize(0, h() - panel, w(), kPanel - kMessage);
-    message_.resize(0, h() - kMessage, w(), kMessage);
+    transfers_.resize(0, h() - panel, w(), kPanel);
     layout_viewer();
     redraw();
 }
@@ -148,23 +142,11 @@ void Window::refresh_transfers() {
     auto rows = app_.transfers();
     if (rows.empty() == panel_) {  // the first transfer shows it; forgetting the customer hides it
         panel_ = !rows.empty();
-        if (panel_) {
-            transfers_.show();
-            message_.show();
-        } else {
-            transfers_.hide();
-            message_.hide();
-        }
+        if (panel_) transfers_.show();
+        else transfers_.hide();
         layout_panel();
     }
-    transfers_.clear();
-    std::string problem;
-    for (const auto& r : rows) {
-        transfers_.add(remote::transfer_line(r, "customer").c_str());
-        if (r.state == remote::TransferState::failed) problem = r.name + ": " + r.text;
-    }
-    if (!rows.empty()) transfers_.bottomline(transfers_.size());
-    message_.copy_label(problem.c_str());
+    transfers_.refresh();
 }
 
 void Window::frame_changed() {
@@ -179,9 +161,10 @@ void Window::refresh() {
     std::string sas = v.auth.empty() ? "" : "  |  Security code " + v.auth + " (the customer sees the same?)";
     validity_.copy_label(v.phase == Phase::waiting ? v.code_valid.c_str() : "");
     status_.copy_label((v.status + sas).c_str());
+    fit_label(status_, 14);
     status_.copy_tooltip(v.route.empty() ? nullptr : ("Connected through " + v.route).c_str());
     control_.copy_label(control_text(v).c_str());
-    files_.copy_label(remote::files_label(v.consent.files).c_str());
+    files_.copy_label(files_text(v).c_str());
     control_.color(rgb(v.consent.control ? kColorControlOn : kColorOff));
     files_.color(rgb(v.consent.files ? kColorFilesOn : kColorOff));
     control_.labelcolor(v.consent.control ? FL_WHITE : FL_BLACK);
@@ -195,6 +178,10 @@ void Window::refresh() {
     else end_.deactivate();
     if (v.phase == Phase::connected) send_.activate();
     else send_.deactivate();
+    bool can_request = v.phase == Phase::connected && !v.consent.control && !v.control_requested;
+    if (can_request) request_.activate();
+    else request_.deactivate();
+    request_.label(v.control_requested ? "Asked..." : "Request control");
     if (v.phase != Phase::connected && viewer_.frame_w() > 0) {  // the customer's picture goes with them
         viewer_.clear_frame();
         layout_viewer();

@@ -6,7 +6,6 @@
 #pragma once
 
 #include <FL/Fl_Box.H>
-#include <FL/Fl_Browser.H>
 #include <FL/Fl_Button.H>
 #include <FL/Fl_Double_Window.H>
 #include <FL/Fl_File_Chooser.H>
@@ -15,6 +14,7 @@
 #include <memory>
 
 #include "desk_app.h"
+#include "transfer_panel.h"
 #include "viewer_widget.h"
 
 namespace desk {
@@ -37,6 +37,7 @@ private:
     static void on_end(Fl_Widget*, void* self);
     static void on_scale(Fl_Widget*, void* self);
     static void on_send(Fl_Widget*, void* self);
+    static void on_request(Fl_Widget*, void* self);
     static void on_chosen(Fl_File_Chooser* fc, void* self);
     void layout_viewer();
     void label_scale();
@@ -54,10 +55,10 @@ private:
     Fl_Button scale_;
     Fl_Button end_;
     Fl_Button send_;
+    Fl_Button request_;  // "Request control": a prompt on the customer's side
     Fl_Scroll scroll_;
     ViewerWidget viewer_;
-    Fl_Browser transfers_;
-    Fl_Box message_;  // the last failure, e.g. the customer's F12 is off
+    TransferPanel transfers_;  // list, Cancel/Retry/Open folder, the last failure in red
     bool panel_ = false;  // shown from the first transfer on
     std::unique_ptr<Fl_File_Chooser> chooser_;  // made at the first "Send file...", kept for its folder
 };

@@ -19,7 +19,6 @@
 // ...) so that a burst of load from other jobs hits all of them alike; each
 // row shows its best round (highest throughput, lowest CPU per GiB) and the
 // round trips pooled over all rounds. Each round is a fresh session.
-#include <pwd.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -48,6 +47,7 @@
 #include "support/process.h"
 #include "support/relay_fixture.h"
 #include "support/sha256.h"
+#include "support/ssh_server.h"
 #include "support/temp_dir.h"
 #include "tunnel/endpoint.h"
 #include "session/mux.h"
@@ -235,7 +235,7 @@ struct Row {
     double wall_s = 0;       // timed part
     double cpu_self_s = 0;   // this process (both endpoints), or scp + ssh
     double cpu_peer_s = 0;   // the relay, or sshd
-    double pre_s = 0;        // files: the sender's SHA-256 before the offer; scp: setup (0-byte copy)
+    double pre_s = 0;        // files: send_file returning (it opens the file; SHA-256 runs beside the data); scp: setup (0-byte copy)
     std::optional<Rtt> rtt;
     std::vector<double> rtt_us;  // the samples behind rtt
     double mib_s() const { return wall_s > 0 ? static_cast<double>(bytes) / kMiB / wall_s : 0; }
@@ -425,7 +425,7 @@ Row file_transfer(const tunnel::EndpointConfig& cfg, const Options& o, pid_t rel
 
         try {
             auto th = Clock::now();
-            desk_ep.send_file(src, "payload.bin");  // hashes the file first
+            desk_ep.send_file(src, "payload.bin");  // offers at once: hashing runs beside the data
             r.pre_s = seconds_since(th);
             double cpu0 = self_cpu(), relay0 = proc_cpu(relay);
             auto t0 = Clock::now();
@@ -491,56 +491,24 @@ void wait_children_reaped(pid_t pid) {
     }
 }
 
-// scp to a private sshd on 127.0.0.1: a child of ours with a temporary host
-// key and a temporary authorized key for our user (root here), kept for all
-// rounds. The default scp of OpenSSH 9 (SFTP protocol) and the default cipher
-// negotiation. Construction never throws: a setup failure is in note().
+// scp to a private sshd on 127.0.0.1 (test_support::SshServer), kept for
+// all rounds. The default scp of OpenSSH 9 (SFTP protocol) and the default
+// cipher negotiation. Construction never throws: a setup failure is in note().
 class ScpBench {
 public:
     ScpBench(const Options& o, std::string src, std::string want_sha, const TempDir& work)
         : o_(o), src_(std::move(src)), want_sha_(std::move(want_sha)), dest_(work.file("scp-dest.bin")) {
-        const std::string sshd_bin = "/usr/sbin/sshd";
         if (!o.scp) { note_ = "skipped (--no-scp)"; return; }
-        if (!fs::exists(sshd_bin)) { note_ = "skipped (openssh-server not installed)"; return; }
+        note_ = SshServer::unavailable();
+        if (!note_.empty()) { note_ = "skipped (" + note_ + ")"; return; }
         enabled_ = true;
         try {
-            dir_ = std::make_unique<TempDir>("tether-bench-sshd");
-            const TempDir& d = *dir_;
-            for (const char* key : {"host_key", "user_key"}) {
-                auto k = run({"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "tether-bench", "-f", d.file(key)});
-                if (k.code != 0) throw std::runtime_error("ssh-keygen: " + k.output);
-            }
-            d.write("authorized_keys", read_file(d.file("user_key.pub")));
-            ::chmod(d.file("authorized_keys").c_str(), 0600);
-            // sshd's compiled-in privilege separation directory (normally made by systemd).
-            if (!fs::exists("/run/sshd")) {
-                fs::create_directories("/run/sshd");
-                ::chmod("/run/sshd", 0755);
-            }
-            port_ = free_port();
-            const std::string conf = d.write("sshd_config",
-                                             "Port " + std::to_string(port_) + "\n"
-                                             "ListenAddress 127.0.0.1\n"
-                                             "HostKey " + d.file("host_key") + "\n"
-                                             "PidFile " + d.file("sshd.pid") + "\n"
-                                             "AuthorizedKeysFile " + d.file("authorized_keys") + "\n"
-                                             "PermitRootLogin prohibit-password\n"
-                                             "PasswordAuthentication no\n"
-                                             "KbdInteractiveAuthentication no\n"
-                                             "UsePAM no\n"
-                                             "StrictModes no\n"
-                                             "Subsystem sftp internal-sftp\n");
-            ProcessOptions po;
-            po.argv = {sshd_bin, "-D", "-e", "-f", conf};
-            po.stdin_path = "/dev/null";
-            sshd_ = std::make_unique<Process>(po);
-            sshd_->wait_for_line(Process::Stream::err, "Server listening on 127\\.0\\.0\\.1", std::chrono::seconds(10));
-            const passwd* pw = ::getpwuid(::getuid());  // sshd as non-root serves only its own user
-            user_ = pw ? pw->pw_name : "root";
+            sshd_ = std::make_unique<SshServer>();
             // Setup cost alone (connect, key exchange, authentication): an empty file.
+            TempDir d("tether-bench-scp");
             const std::string empty = d.write("empty", "");
             auto t0 = Clock::now();
-            auto e = run(argv(empty, true), std::chrono::seconds(60));
+            auto e = run(sshd_->scp_argv(empty, dest_, true), std::chrono::seconds(60));
             setup_s_ = seconds_since(t0);
             if (e.code != 0) throw std::runtime_error("scp of an empty file failed: " + e.output);
             std::smatch m;
@@ -550,9 +518,6 @@ public:
         } catch (const std::exception& ex) {
             note_ = ex.what();
         }
-    }
-    ~ScpBench() {
-        if (sshd_) sshd_->kill_group();
     }
 
     bool enabled() const { return enabled_; }
@@ -570,7 +535,7 @@ public:
         try {
             double cpu0 = children_cpu(), sshd0 = proc_cpu(sshd_->pid(), true);
             auto t0 = Clock::now();
-            auto c = run(argv(src_, false), std::chrono::seconds(60 + 2 * o_.file_mib));
+            auto c = run(sshd_->scp_argv(src_, dest_), std::chrono::seconds(60 + 2 * o_.file_mib));
             r.wall_s = seconds_since(t0);
             r.cpu_self_s = children_cpu() - cpu0;
             wait_children_reaped(sshd_->pid());
@@ -589,27 +554,12 @@ public:
     }
 
 private:
-    std::vector<std::string> argv(const std::string& from, bool verbose) const {
-        std::vector<std::string> a = {"scp"};
-        if (verbose) a.push_back("-v");
-        for (const char* opt : {"StrictHostKeyChecking=no", "UserKnownHostsFile=/dev/null", "BatchMode=yes",
-                                "IdentitiesOnly=yes"}) {
-            a.push_back("-o");
-            a.push_back(opt);
-        }
-        a.insert(a.end(), {"-i", dir_->file("user_key"), "-P", std::to_string(port_), from,
-                           user_ + "@127.0.0.1:" + dest_});
-        return a;
-    }
-
     const Options& o_;
     std::string src_, want_sha_, dest_;
     bool enabled_ = false, ready_ = false;
-    std::string note_, cipher_, user_ = "root";
+    std::string note_, cipher_;
     double setup_s_ = 0;
-    int port_ = 0;
-    std::unique_ptr<TempDir> dir_;
-    std::unique_ptr<Process> sshd_;
+    std::unique_ptr<SshServer> sshd_;
 };
 
 // One row from its rounds: the highest throughput (the least disturbed run)
@@ -739,7 +689,7 @@ int main(int argc, char** argv) {
         print_row("scp (loopback sshd)", scp);
         std::printf("  self: this process (both endpoints; for scp: scp + ssh); peer: tether-relay (for scp: sshd)\n");
         if (file.ran && file.ok)
-            std::printf("  file: +%.2f s SHA-256 by the sender before the offer, not in the time above\n", file.pre_s);
+            std::printf("  file: +%.3f s in send_file before the timed part (it only opens the file)\n", file.pre_s);
         if (scp.ran && scp.ok)
             std::printf("  scp: cipher %s; setup (0-byte copy) %.2f s, included in its time\n",
                         scp_bench.cipher().c_str(), scp_bench.setup_s());

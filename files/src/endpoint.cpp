@@ -93,6 +93,7 @@ void EndpointImpl::dispatch(const proto::Message& m) {
     case Type::pause: return set_paused(get_id(parse_control(m)), true);
     case Type::resume: return set_paused(get_id(parse_control(m)), false);
     case Type::error: throw PeerError(get_str(parse_control(m), "message"));
+    case Type::verify: return on_verify(parse_control(m));
     }
 }
 

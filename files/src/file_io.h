@@ -33,6 +33,11 @@ public:
 
     bool is_open() const { return h_ != kNone; }
     std::uint64_t size() const;
+    // When the content last changed, in the platform's units (POSIX: ns
+    // since 1970; Windows: 100 ns since 1601). Only compared for equality:
+    // with the name and size it tells one version of a file from another
+    // (the resume key, docs/FILES.md "Resume").
+    std::uint64_t modified() const;
     // Up to `len` bytes at `offset`; returns 0 only at the end of the file.
     std::size_t read_at(void* buf, std::size_t len, std::uint64_t offset) const;
     // All `len` bytes at `offset`.

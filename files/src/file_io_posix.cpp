@@ -34,6 +34,12 @@ std::uint64_t File::size() const {
     return static_cast<std::uint64_t>(st.st_size);
 }
 
+std::uint64_t File::modified() const {
+    struct stat st {};
+    if (::fstat(fd(h_), &st) != 0) fail("cannot read the file's modification time");
+    return static_cast<std::uint64_t>(st.st_mtim.tv_sec) * 1000000000u + static_cast<std::uint64_t>(st.st_mtim.tv_nsec);
+}
+
 std::size_t File::read_at(void* buf, std::size_t len, std::uint64_t offset) const {
     for (;;) {
         ssize_t n = ::pread(fd(h_), buf, len, static_cast<off_t>(offset));

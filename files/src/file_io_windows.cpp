@@ -55,6 +55,12 @@ std::uint64_t File::size() const {
     return static_cast<std::uint64_t>(n.QuadPart);
 }
 
+std::uint64_t File::modified() const {
+    FILETIME written{};
+    if (!GetFileTime(handle(h_), nullptr, nullptr, &written)) fail("cannot read the file's modification time");
+    return (static_cast<std::uint64_t>(written.dwHighDateTime) << 32) | written.dwLowDateTime;
+}
+
 std::size_t File::read_at(void* buf, std::size_t len, std::uint64_t offset) const {
     OVERLAPPED o = at(offset);
     DWORD got = 0;

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "download_dir.h"
+#include "file_hasher.h"
 #include "files/file_endpoint.h"
 #include "files/sha256.h"
 #include "protocol.h"
@@ -40,9 +41,10 @@ enum class OutState { offered, sending, awaiting_result };
 struct Outgoing {
     std::uint32_t wire = 0;
     File file;
+    std::unique_ptr<FileHasher> hasher;  // reads `file`: declared after it, so it stops first
     std::string name;
     std::uint64_t size = 0;
-    std::string sha256;
+    std::uint64_t stamp = 0;  // File::modified(), part of the resume key
     OutState state = OutState::offered;
     std::uint64_t sent = 0;   // bytes handed to the writer
     std::uint64_t acked = 0;  // bytes the receiver confirmed written
@@ -60,7 +62,8 @@ struct Incoming {
     std::mutex io;
     InState state = InState::deciding;
     Partial partial;
-    Sha256 hash;
+    std::unique_ptr<FileHasher> hasher;  // follows `written` in the partial; stopped before it closes
+    std::string peer_sha256;             // from VERIFY ("" until it came); lowercase hex
     std::uint64_t written = 0;  // bytes; also the offset the next chunk must have
     std::uint64_t acked = 0;    // bytes announced to the sender with ACK
 };
@@ -114,12 +117,14 @@ struct EndpointImpl {
     void on_result(const json& j);
     void cancel_out(std::uint32_t id, const std::string& reason, bool keep, bool tell_peer);
     void set_paused(std::uint32_t id, bool paused);
+    void on_hashed(std::uint32_t id, const std::string& hex, const std::string& error);
     void send_chunk(const std::shared_ptr<Outgoing>& o, std::uint64_t offset, std::size_t len, std::vector<char>& buf);
     std::shared_ptr<Outgoing> pick_sendable_locked(std::uint64_t& offset, std::size_t& len);
 
     // receive.cpp
     void on_offer(const json& j);
     void on_data(const proto::Message& m);
+    void on_verify(const json& j);
     std::shared_ptr<Incoming> find_in(std::uint32_t id, const char* what);
     std::string write_chunk(Incoming& inc, const char* bytes, std::size_t len);
     void accept(std::uint32_t id);

@@ -51,7 +51,7 @@ bool MessageReader::next(Message& m) {
     if (!fill(kHeaderSize)) return false;
     const char* header = buf_.data() + begin_;
     auto raw = static_cast<std::uint8_t>(header[0]);
-    if (raw < 1 || raw > static_cast<std::uint8_t>(Type::error))
+    if (raw < 1 || raw > static_cast<std::uint8_t>(Type::last))
         throw ProtocolError("unknown message type " + std::to_string(raw));
     m.type = static_cast<Type>(raw);
     std::uint64_t len = get_be(header + 1, 4);

@@ -14,14 +14,17 @@
 #include <vector>
 
 #include "session/byte_stream.h"
+#include "session/mux.h"
 
 namespace files::proto {
 
-constexpr int kVersion = 1;
+// 2: the OFFER carries no hash; VERIFY brings it once the sender has it
+// (a transfer starts without hashing the file first).
+constexpr int kVersion = 2;
 
 enum class Type : std::uint8_t {
     hello = 1,    // {"version"}                       first message each way
-    offer = 2,    // {"id","name","size","sha256"}     sender -> receiver
+    offer = 2,    // {"id","name","size","stamp"}      sender -> receiver
     accept = 3,   // {"id","offset"}                   receiver -> sender: send from offset
     decline = 4,  // {"id","reason","code"}            receiver -> sender
     data = 5,     // id:u32 offset:u64 bytes...        sender -> receiver, in order
@@ -31,11 +34,19 @@ enum class Type : std::uint8_t {
     pause = 9,    // {"id"}                            receiver -> sender
     resume = 10,  // {"id"}                            receiver -> sender
     error = 11,   // {"message"}                       fatal: the channel ends after it
+    verify = 12,  // {"id","sha256"}                   sender -> receiver: the whole file's hash, any time after OFFER
+    last = verify,
 };
 
 constexpr std::size_t kHeaderSize = 5;
 constexpr std::size_t kDataHeaderSize = 12;   // id:u32 offset:u64
-constexpr std::size_t kChunk = 64 * 1024;     // bytes of file per DATA message
+constexpr std::size_t kChunk = 64 * 1024;     // bytes of file per DATA message, at most (what a receiver accepts)
+// What a sender puts in one DATA message: 17 bytes less than 64 KiB, so that
+// the message plus the mux header (6 bytes) is exactly one 64 KiB mux frame,
+// which the end-to-end layer seals as four full 16 KiB records in one write.
+// With kChunk, every chunk cost a second mux frame of 17 bytes and two more
+// records and writes of a few bytes each (bench/files README).
+constexpr std::size_t kSendChunk = session::kMuxMaxPayload - session::kMuxHeaderSize - kHeaderSize - kDataHeaderSize;
 constexpr std::size_t kMaxControl = 16 * 1024;  // bytes; a JSON message with a 255-byte name is < 1 KiB
 
 // The peer broke the protocol; what() says how. The channel is then ended.

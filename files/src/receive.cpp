@@ -14,10 +14,12 @@ bool is_sha256_hex(const std::string& s) {
     return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string::npos;
 }
 
-// The partial file's name: one transfer = (sha256, size, sanitised name).
-std::string transfer_key(const std::string& sha, std::uint64_t size, const std::string& name) {
+// The partial file's name: one transfer = (the sender's modification
+// stamp, size, sanitised name). A file changed without its stamp moving
+// fails the final check and is sent again from the start: never kept.
+std::string transfer_key(std::uint64_t stamp, std::uint64_t size, const std::string& name) {
     Sha256 h;
-    std::string id = "tether-partial\n" + sha + "\n" + std::to_string(size) + "\n" + name;
+    std::string id = "tether-partial-2\n" + std::to_string(stamp) + "\n" + std::to_string(size) + "\n" + name;
     h.update(id.data(), id.size());
     return to_hex(h.finish()).substr(0, 32);
 }
@@ -28,12 +30,12 @@ void EndpointImpl::on_offer(const json& j) {
     std::uint32_t id = get_id(j);
     std::string name = get_str(j, "name");
     std::uint64_t size = get_u64(j, "size");
-    std::string sha = get_str(j, "sha256");
+    std::uint64_t stamp = get_u64(j, "stamp");
     if (id <= max_in_id) throw ProtocolError("OFFER reuses transfer id " + std::to_string(id));
-    if (!is_sha256_hex(sha)) throw ProtocolError("OFFER sha256 is not 64 lowercase hex digits");
     max_in_id = id;
     auto refuse = [&](const std::string& reason, const char* code) {
         enqueue(Type::decline, {{"id", id}, {"reason", reason}, {"code", code}});
+        if (opt.on_refused) opt.on_refused(name, size, reason, code);
     };
     if (!consent_allowed())
         return refuse("file transfer is switched off on the customer's side (F12): ask them to switch it on", "consent");
@@ -45,9 +47,9 @@ void EndpointImpl::on_offer(const json& j) {
         return refuse(std::string("the receiver cannot save files: ") + e.what(), "disk");
     }
     auto inc = std::make_shared<Incoming>();
-    inc->key = transfer_key(sha, size, safe.name);
+    inc->key = transfer_key(stamp, size, safe.name);
     std::uint64_t partial = dir->partial_length(inc->key);
-    inc->info = {id | kIncoming, name, safe.name, size, sha, partial <= size ? partial : 0};
+    inc->info = {id | kIncoming, name, safe.name, size, partial <= size ? partial : 0};
     bool busy = false;
     {
         std::lock_guard<std::mutex> lk(mu);
@@ -72,6 +74,7 @@ std::shared_ptr<Incoming> EndpointImpl::take_in(std::uint32_t id) {
 
 // Called with inc.io held. keep: leave the partial for a later resume.
 void EndpointImpl::close_partial(Incoming& inc, bool keep) {
+    inc.hasher.reset();  // it reads the partial: stop it before closing
     bool had_file = inc.partial.file.is_open();
     inc.partial.file.close();
     inc.state = InState::finished;
@@ -89,13 +92,12 @@ void EndpointImpl::accept(std::uint32_t id) {
     std::unique_lock<std::mutex> lk(inc->io);
     if (inc->state != InState::deciding) return;
     try {
-        json meta = {{"name", inc->info.save_name}, {"size", inc->info.size}, {"sha256", inc->info.sha256}};
+        json meta = {{"name", inc->info.save_name}, {"size", inc->info.size}};
         inc->partial = dir->open_partial(inc->key, meta.dump());
         if (inc->partial.length > inc->info.size) {  // not ours after all: start over
             inc->partial.file.truncate(0);
             inc->partial.length = 0;
         }
-        hash_prefix(inc->partial.file, inc->partial.length, inc->hash);  // rebuild the hash state
         inc->partial.file.reserve(inc->partial.length, inc->info.size);
     } catch (const std::exception& e) {
         // A partial that holds no byte yet is litter: remove it. One with
@@ -105,6 +107,7 @@ void EndpointImpl::accept(std::uint32_t id) {
         return decline(id, std::string("the receiver cannot save the file: ") + e.what(), "disk");
     }
     inc->written = inc->acked = inc->info.resume_from = inc->partial.length;
+    inc->hasher = std::make_unique<FileHasher>(inc->partial.file, inc->info.size, inc->written);  // a resumed prefix too
     inc->state = InState::receiving;
     enqueue(Type::accept, {{"id", id}, {"offset", inc->written}});
     lk.unlock();
@@ -172,11 +175,11 @@ std::string EndpointImpl::write_chunk(Incoming& inc, const char* bytes, std::siz
     } catch (const std::exception& e) {
         return e.what();
     }
-    inc.hash.update(bytes, len);
     inc.written += len;
     data_received += len;
     if (inc.written - inc.acked >= kAckEvery || inc.written == inc.info.size) {
         inc.acked = inc.written;
+        inc.hasher->available(inc.written);
         std::lock_guard<std::mutex> g(mu);
         acks[static_cast<std::uint32_t>(inc.info.id)] = inc.written;
         cv.notify_all();
@@ -184,16 +187,45 @@ std::string EndpointImpl::write_chunk(Incoming& inc, const char* bytes, std::siz
     return "";
 }
 
-// All bytes are in: compare the SHA-256, then make the file durable and
-// rename it into place; on mismatch the partial is deleted (we cannot tell
-// which bytes were bad, so resuming from it would keep them).
+// The sender's SHA-256 of the whole file; it may come before, during or
+// after the data. The last of the two completes the transfer.
+void EndpointImpl::on_verify(const json& j) {
+    std::uint32_t id = get_id(j);
+    std::string sha = get_str(j, "sha256");
+    if (!is_sha256_hex(sha)) throw ProtocolError("VERIFY sha256 is not 64 lowercase hex digits");
+    std::shared_ptr<Incoming> inc = find_in(id, "VERIFY");
+    if (!inc) return;
+    {
+        std::lock_guard<std::mutex> lk(inc->io);
+        if (inc->state == InState::finished) return;
+        if (!inc->peer_sha256.empty()) throw ProtocolError("VERIFY twice for transfer " + std::to_string(id));
+        inc->peer_sha256 = sha;
+    }
+    finalize(inc);
+}
+
+namespace {
+// Our hash of the partial, once the hasher has read it all ("" if unreadable).
+std::string hash_of_partial(Incoming& inc) {
+    try {
+        return inc.hasher->wait();
+    } catch (const std::exception&) {
+        return "";
+    }
+}
+}  // namespace
+
+// Once all bytes are in and the sender's hash came: compare the SHA-256,
+// then make the file durable and rename it into place; on mismatch the
+// partial is deleted (we cannot tell which bytes were bad, so resuming from
+// it would keep them). Before that, nothing happens.
 void EndpointImpl::finalize(const std::shared_ptr<Incoming>& inc) {
     std::string name, error;
     {
         std::lock_guard<std::mutex> lk(inc->io);
-        if (inc->state != InState::receiving) return;
-        if (to_hex(inc->hash.finish()) != inc->info.sha256) {
-            error = "integrity check failed: the received data does not match the offered SHA-256; the file was discarded";
+        if (inc->state != InState::receiving || inc->written != inc->info.size || inc->peer_sha256.empty()) return;
+        if (hash_of_partial(*inc) != inc->peer_sha256) {
+            error = "integrity check failed: the received data does not match the sender's SHA-256; the file was discarded";
         } else {
             try {
                 inc->partial.file.sync();
@@ -228,16 +260,20 @@ void EndpointImpl::on_cancel(const json& j) {
     std::string by = get_str(j, "by");
     std::string reason = get_str(j, "reason");
     bool keep = get_bool(j, "keep");
+    // "the sender cancelled the transfer" needs no "the sender stopped the transfer: " before it.
+    auto said_by = [&](const std::string& who) {
+        return reason.rfind("the " + who + " ", 0) == 0 ? reason : "the " + who + " stopped the transfer: " + reason;
+    };
     if (by == "sender") {
         if (id > max_in_id) throw ProtocolError("CANCEL for transfer " + std::to_string(id) + ", which was never offered");
-        return cancel_in(id, "the sender stopped the transfer: " + reason, keep, false);
+        return cancel_in(id, said_by("sender"), keep, false);
     }
     if (by != "receiver") throw ProtocolError("CANCEL field \"by\" must be \"sender\" or \"receiver\"");
     {
         std::lock_guard<std::mutex> lk(mu);
         if (!find_out(id, "CANCEL")) return;
     }
-    cancel_out(id, "the receiver stopped the transfer: " + reason, keep, false);
+    cancel_out(id, said_by("receiver"), keep, false);
 }
 
 }  // namespace files

@@ -17,22 +17,34 @@ std::string last_component(const std::string& path) {
 
 }  // namespace
 
+// The offer goes out now; the hasher reads the file beside the data and
+// its VERIFY follows whenever it is done (the OFFER is queued first).
 TransferId EndpointImpl::send_file(const std::string& path, const std::string& offered_name, bool start_paused) {
     if (!consent_allowed()) throw std::runtime_error("file transfer is switched off (F12): switch it on to send files");
     auto o = std::make_shared<Outgoing>();
     o->file = File::open_read(path);
     o->size = o->file.size();
-    Sha256 h;
-    hash_prefix(o->file, o->size, h);
-    o->sha256 = to_hex(h.finish());
+    o->stamp = o->file.modified();
     o->name = offered_name.empty() ? last_component(path) : offered_name;
     o->paused = start_paused;
     std::lock_guard<std::mutex> lk(mu);
     if (ended) throw std::runtime_error("the file channel is closed: reconnect, then send the file again");
     o->wire = next_out_id++;
     out[o->wire] = o;
-    enqueue_locked(Type::offer, {{"id", o->wire}, {"name", o->name}, {"size", o->size}, {"sha256", o->sha256}});
-    return o->wire;
+    enqueue_locked(Type::offer, {{"id", o->wire}, {"name", o->name}, {"size", o->size}, {"stamp", o->stamp}});
+    std::uint32_t id = o->wire;
+    o->hasher = std::make_unique<FileHasher>(o->file, o->size, o->size, [this, id](const std::string& hex, const std::string& error) {
+        on_hashed(id, hex, error);
+    });
+    return id;
+}
+
+// On the hasher's thread. A file that cannot be read to the end cannot be
+// verified: the transfer stops, as when the writer cannot read it.
+void EndpointImpl::on_hashed(std::uint32_t id, const std::string& hex, const std::string& error) {
+    if (!error.empty()) return cancel_out(id, "the sender can no longer read the file (" + error + ")", false, true);
+    std::lock_guard<std::mutex> lk(mu);
+    if (out.count(id)) enqueue_locked(Type::verify, {{"id", id}, {"sha256", hex}});
 }
 
 // A message about a transfer we no longer have is normal after a cancel
@@ -136,7 +148,7 @@ std::shared_ptr<Outgoing> EndpointImpl::pick_sendable_locked(std::uint64_t& offs
         if (!sendable(o)) continue;
         last_picked = start->first;
         offset = o.sent;
-        len = static_cast<std::size_t>(std::min<std::uint64_t>(proto::kChunk, o.size - o.sent));
+        len = static_cast<std::size_t>(std::min<std::uint64_t>(proto::kSendChunk, o.size - o.sent));
         return start->second;
     }
     return nullptr;

@@ -1,12 +1,15 @@
 #include "platform/dirs.h"
 
+#include <spawn.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
+#include <thread>
 
 namespace platform {
 
@@ -28,5 +31,16 @@ std::string user_downloads_dir(const std::string& sub) {
 }
 
 bool replace_file(const std::string& from, const std::string& to) { return std::rename(from.c_str(), to.c_str()) == 0; }
+
+extern "C" char** environ;
+
+bool open_folder(const std::string& path) {
+    std::string prog = "xdg-open";
+    char* argv[] = {prog.data(), const_cast<char*>(path.c_str()), nullptr};
+    pid_t pid = 0;
+    if (::posix_spawnp(&pid, "xdg-open", nullptr, nullptr, argv, environ) != 0) return false;
+    std::thread([pid] { ::waitpid(pid, nullptr, 0); }).detach();  // reaped whenever it ends: no zombie, no wait here
+    return true;
+}
 
 }  // namespace platform

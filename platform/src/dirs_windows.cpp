@@ -43,4 +43,9 @@ bool replace_file(const std::string& from, const std::string& to) {
     return MoveFileExW(long_path(from).c_str(), long_path(to).c_str(), MOVEFILE_REPLACE_EXISTING) != 0;
 }
 
+bool open_folder(const std::string& path) {
+    auto r = reinterpret_cast<INT_PTR>(ShellExecuteW(nullptr, L"open", to_utf16(path).c_str(), nullptr, nullptr, SW_SHOWNORMAL));
+    return r > 32;  // ShellExecute's own convention: above 32 is success
+}
+
 }  // namespace platform

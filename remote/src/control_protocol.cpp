@@ -41,6 +41,19 @@ Message Message::bye(std::string reason) {
     return m;
 }
 
+Message Message::control_request() {
+    Message m;
+    m.type = MessageType::control_request;
+    return m;
+}
+
+Message Message::control_answer(std::string answer) {
+    Message m;
+    m.type = MessageType::control_answer;
+    m.answer = std::move(answer);
+    return m;
+}
+
 std::string encode(const Message& m) {
     json j;
     switch (m.type) {
@@ -53,6 +66,8 @@ std::string encode(const Message& m) {
     case MessageType::ping: j = {{"type", "ping"}, {"t", m.stamp_ms}}; break;
     case MessageType::pong: j = {{"type", "pong"}, {"t", m.stamp_ms}}; break;
     case MessageType::bye: j = {{"type", "bye"}, {"reason", m.reason}}; break;
+    case MessageType::control_request: j = {{"type", "control_request"}}; break;
+    case MessageType::control_answer: j = {{"type", "control_answer"}, {"answer", m.answer}}; break;
     case MessageType::unknown: j = {{"type", "unknown"}}; break;
     }
     return j.dump();
@@ -66,6 +81,8 @@ MessageType type_of(const std::string& t) {
     if (t == "ping") return MessageType::ping;
     if (t == "pong") return MessageType::pong;
     if (t == "bye") return MessageType::bye;
+    if (t == "control_request") return MessageType::control_request;
+    if (t == "control_answer") return MessageType::control_answer;
     return MessageType::unknown;
 }
 
@@ -86,6 +103,8 @@ Message fields(const json& j, MessageType t) {
     case MessageType::ping:
     case MessageType::pong: m.stamp_ms = j.at("t").get<std::int64_t>(); break;
     case MessageType::bye: m.reason = j.value("reason", std::string()); break;
+    case MessageType::control_request: break;
+    case MessageType::control_answer: m.answer = j.at("answer").get<std::string>(); break;
     case MessageType::unknown: break;
     }
     return m;

@@ -42,9 +42,29 @@ std::string CustomerControl::run(Channels ch) {
 
 void CustomerControl::handle(const Message& m) {
     if (m.type == MessageType::hello && ev_.on_peer) ev_.on_peer(m.name);
+    if (m.type == MessageType::control_request) {
+        {
+            std::lock_guard<std::mutex> lk(mu_);
+            ctl_->send(Message::control_answer(ev_.on_control_request ? kAnswerAsked : kAnswerUnavailable));
+        }
+        if (ev_.on_control_request) ev_.on_control_request();
+    }
     if (m.type == MessageType::ping) {
         std::lock_guard<std::mutex> lk(mu_);
         ctl_->send(Message::pong(m.stamp_ms));
+    }
+}
+
+void CustomerControl::answer_control_request(bool allow) {
+    if (allow) {
+        if (!consent_.allows_control()) consent_.toggle_control();  // as F11: the consent line tells the desk
+        return;
+    }
+    std::lock_guard<std::mutex> lk(mu_);
+    try {
+        if (ctl_) ctl_->send(Message::control_answer(kAnswerDenied));
+    } catch (const std::exception&) {
+        // The control channel is gone: the session is ending anyway.
     }
 }
 

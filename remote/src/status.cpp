@@ -31,8 +31,9 @@ std::vector<std::pair<std::string, std::string>> customer_status_lines(const Cus
                                                         {"control", v.consent.control ? "on" : "off"},
                                                         {"files", v.consent.files ? "on" : "off"},
                                                         {"active", v.active ? "yes" : "no"},
+                                                        {"control_asked", v.control_asked ? "yes" : "no"},
                                                         {"download_dir", download_dir}};
-    auto transfers = transfer_status_lines(rows);
+    auto transfers = transfer_status_lines(rows, "supporter");
     kv.insert(kv.end(), transfers.begin(), transfers.end());
     return kv;
 }

@@ -68,11 +68,35 @@ std::string ClientSession::run(Channels ch) {
 }
 
 void ClientSession::handle(const Message& m) {
+    if (m.type == MessageType::control_request) on_control_request();
     if (m.type == MessageType::hello) presence_.set_supporter(m.name);
     if (m.type == MessageType::hello && ev_.on_peer) ev_.on_peer(m.name);
     if (m.type == MessageType::ping) {
         std::lock_guard<std::mutex> lk(mu_);
         ctl_->send(Message::pong(m.stamp_ms));
+    }
+}
+
+// Only asks: the right changes only by the customer's answer on this machine.
+void ClientSession::on_control_request() {
+    if (consent_.allows_control()) return;  // already on: the desk knows from the consent line
+    {
+        std::lock_guard<std::mutex> lk(mu_);
+        ctl_->send(Message::control_answer(ev_.on_control_request ? remote::kAnswerAsked : remote::kAnswerUnavailable));
+    }
+    if (ev_.on_control_request) ev_.on_control_request();
+}
+
+void ClientSession::answer_control_request(bool allow) {
+    if (allow) {
+        if (!consent_.allows_control()) consent_.toggle_control();  // as F11: the consent line tells the desk
+        return;
+    }
+    std::lock_guard<std::mutex> lk(mu_);
+    try {
+        if (ctl_) ctl_->send(Message::control_answer(remote::kAnswerDenied));
+    } catch (const std::exception&) {
+        // The control channel is gone: the session is ending anyway.
     }
 }
 

@@ -48,12 +48,22 @@ void DeskSession::handle(const Message& m) {
         }
         if (ev_.on_consent) ev_.on_consent(m.consent);
     }
+    if (m.type == MessageType::control_answer && ev_.on_control_answer) ev_.on_control_answer(m.answer);
     if (m.type == MessageType::pong && ev_.on_quality) {
         std::uint64_t bytes = viewer_.bytes_received();
         double secs = kPingInterval.count() / 1000.0;
         Quality q{static_cast<double>(now_ms() - m.stamp_ms), (bytes - last_bytes_) * 8 / 1000.0 / secs};
         last_bytes_ = bytes;
         ev_.on_quality(q);
+    }
+}
+
+void DeskSession::request_control() {
+    std::lock_guard<std::mutex> lk(mu_);
+    try {
+        if (ctl_) ctl_->send(Message::control_request());
+    } catch (const std::exception&) {
+        // The control channel is gone: the session is ending anyway.
     }
 }
 

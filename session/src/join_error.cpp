@@ -16,4 +16,9 @@ std::string join_error_text(const std::string& id, const std::string& relay_mess
     return "the relay refused to join" + (relay_message.empty() ? "" : ": " + relay_message);
 }
 
+std::string session_gone_text(long status) {
+    return "the relay no longer knows this session (" + std::to_string(status) +
+           "): it ended there or the relay restarted; start a new session";
+}
+
 }  // namespace session

@@ -138,7 +138,9 @@ void MuxChannel::on_base_end() {
     std::lock_guard<std::mutex> lk(mu_);
     if (peer_fin_ || stopped()) return;
     failed_ = true;
-    error_ = "the connection ended before " + channel_name(id_) + " was finished";
+    // A person reads this as "Session ended: the connection to the customer
+    // failed: ..." (issue 16: no channel names in what people read).
+    error_ = "it ended without a goodbye (the other program was closed, or its computer lost the network)";
     cv_.notify_all();
 }
 

@@ -70,7 +70,7 @@ TEST_CASE("a corrupted chunk is detected, the file is not renamed into place, bo
 
     CHECK(corrupting.flipped());
     CHECK_FALSE(in.ok);
-    CHECK(in.text == "integrity check failed: the received data does not match the offered SHA-256; the file was discarded");
+    CHECK(in.text == "integrity check failed: the received data does not match the sender's SHA-256; the file was discarded");
     CHECK_FALSE(in.resumable);
     CHECK_FALSE(out.ok);
     CHECK(out.text == "the receiver rejected the file: " + in.text);

@@ -21,11 +21,13 @@ std::string data(std::uint32_t id, std::uint64_t off, const std::string& bytes) 
 std::string ack(std::uint32_t id, std::uint64_t off) { return msg(6, be32(id) + be64(off)); }
 
 const std::string kSha(64, 'a');
-const std::string kHello = msg(1, R"({"version":1})");
+const std::string kHello = msg(1, R"({"version":2})");
 std::string offer(int id, const std::string& name, std::uint64_t size) {
     return msg(2, R"({"id":)" + std::to_string(id) + R"(,"name":")" + name + R"(","size":)" + std::to_string(size) +
-                      R"(,"sha256":")" + kSha + R"("})");
+                      R"(,"stamp":7})");
 }
+
+std::string verify(int id) { return msg(12, R"({"id":)" + std::to_string(id) + R"(,"sha256":")" + kSha + R"("})"); }
 
 struct Peek {
     std::string run_result;
@@ -97,16 +99,19 @@ std::vector<Row> rows() {
         {"ack length 13", kHello + std::string("\x06") + be32(13), D::accept, "too long", true},
         {"message cut by the end of the stream", kHello + std::string("\x02") + be32(100) + "0123456789", D::accept, "middle", false},
         {"no HELLO first", offer(1, "a", 1), D::accept, "first message is not HELLO", true},
-        {"wrong version", msg(1, R"({"version":2})"), D::accept, "version 2", true},
+        {"wrong version", msg(1, R"({"version":1})"), D::accept, "version 1", true},
         {"HELLO twice", kHello + kHello, D::accept, "HELLO sent twice", true},
         {"not JSON", kHello + msg(2, "{not json"), D::accept, "not a JSON object", true},
         {"JSON array", kHello + msg(2, "[1,2]"), D::accept, "not a JSON object", true},
-        {"missing sha256", kHello + msg(2, R"({"id":1,"name":"a","size":1})"), D::accept, "\"sha256\"", true},
-        {"negative size", kHello + msg(2, R"({"id":1,"name":"a","size":-1,"sha256":")" + kSha + "\"}"), D::accept, "\"size\"", true},
-        {"size as string", kHello + msg(2, R"({"id":1,"name":"a","size":"1","sha256":")" + kSha + "\"}"), D::accept, "\"size\"", true},
-        {"bad sha256", kHello + msg(2, R"({"id":1,"name":"a","size":1,"sha256":"xyz"})"), D::accept, "sha256", true},
+        {"missing stamp", kHello + msg(2, R"({"id":1,"name":"a","size":1})"), D::accept, "\"stamp\"", true},
+        {"negative size", kHello + msg(2, R"({"id":1,"name":"a","size":-1,"stamp":7})"), D::accept, "\"size\"", true},
+        {"size as string", kHello + msg(2, R"({"id":1,"name":"a","size":"1","stamp":7})"), D::accept, "\"size\"", true},
+        {"bad sha256", kHello + offer(1, "a", 1) + msg(12, R"({"id":1,"sha256":"xyz"})"), D::accept, "sha256", true},
+        {"missing sha256", kHello + offer(1, "a", 1) + msg(12, R"({"id":1})"), D::accept, "\"sha256\"", true},
+        {"VERIFY twice", kHello + offer(1, "a", 9) + verify(1) + verify(1), D::defer, "VERIFY twice", true},
+        {"VERIFY for a transfer never offered", kHello + verify(5), D::accept, "never offered", true},
         {"id zero", kHello + offer(0, "a", 1), D::accept, "out of range", true},
-        {"id over 32 bits", kHello + msg(2, R"({"id":8589934592,"name":"a","size":1,"sha256":")" + kSha + "\"}"), D::accept, "out of range", true},
+        {"id over 32 bits", kHello + msg(2, R"({"id":8589934592,"name":"a","size":1,"stamp":7})"), D::accept, "out of range", true},
         {"id reused", kHello + offer(1, "a", 1) + offer(1, "b", 1), D::defer, "reuses transfer id 1", true},
         {"data for an unknown id", kHello + data(9, 0, "abc"), D::accept, "never offered", true},
         {"data before accept", kHello + offer(1, "a", 10) + data(1, 0, "abc"), D::defer, "before ACCEPT", true},

@@ -61,9 +61,16 @@ TEST_CASE("F12 off: the desk shows the customer's refusal and nothing is written
     CHECK(read_status(p.desk_status)["files_message"] == "tool.bin: " + why);
     CHECK(read_status(p.desk_status)["files"] == "off");
     // The customer's own offer is stopped before it leaves.
-    REQUIRE(wait_state(p.client_status, 1, "failed"));
-    CHECK(field(p.client_status, 1, "text").find("switched off (F12)") != std::string::npos);
-    CHECK(read_status(p.client_status)["files_count"] == "1");  // the refused offer is not listed as received
+    REQUIRE(wait_named_state(p.client_status, "mine.bin", "failed"));
+    int own = row_named(p.client_status, "mine.bin");
+    CHECK(field(p.client_status, own, "text").find("switched off (F12)") != std::string::npos);
+    // The refused offer is listed on the customer's side too, saying why (issue 16: it was silent).
+    REQUIRE(wait_named_state(p.client_status, "tool.bin", "failed"));
+    int refused = row_named(p.client_status, "tool.bin");
+    CHECK(field(p.client_status, refused, "direction") == "receive");
+    CHECK(field(p.client_status, refused, "line").find("not accepted: file transfer is off on this computer (F12)") !=
+          std::string::npos);
+    CHECK(read_status(p.client_status)["files_count"] == "2");
     CHECK(listing(client_in).empty());
     CHECK(listing(desk_in).empty());
 }

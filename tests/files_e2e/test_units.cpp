@@ -43,7 +43,8 @@ TEST_CASE("transfer rows become status lines and list lines") {
     refused.name = "b.bin";
     refused.state = remote::TransferState::failed;
     refused.text = "the other side refused the file";
-    auto kv = remote::transfer_status_lines({sent, refused});
+    refused.ended = 1;
+    auto kv = remote::transfer_status_lines({sent, refused}, "customer");
     std::map<std::string, std::string> m(kv.begin(), kv.end());
     CHECK(m["files_count"] == "2");
     CHECK(m["file.1.state"] == "running");
@@ -51,10 +52,47 @@ TEST_CASE("transfer rows become status lines and list lines") {
     CHECK(m["file.1.direction"] == "send");
     CHECK(m["file.2.state"] == "failed");
     CHECK(m["files_message"] == "b.bin: the other side refused the file");
-    CHECK(remote::transfer_line(sent, "customer") == "to customer   a.bin   25%  sending");
+    CHECK(m["file.1.line"] == "to customer   a.bin   25%  sending  50 bytes of 200 bytes");
+    CHECK(remote::transfer_line(sent, "customer") == "to customer   a.bin   25%  sending  50 bytes of 200 bytes");
     remote::TransferRow empty;
     empty.state = remote::TransferState::done;
     CHECK(empty.percent() == 100);  // a 0-byte file that arrived
+}
+
+TEST_CASE("transfer lines: size, speed, time left, saved to, refusals; a later success clears the red line") {
+    remote::TransferRow r;
+    r.name = "setup.exe";
+    r.size = 27'400'000;
+    r.bytes = 12'300'000;
+    r.state = remote::TransferState::running;
+    r.rate = 8'100'000;
+    r.seconds_left = 2;
+    CHECK(remote::transfer_line(r, "customer") == "to customer   setup.exe   44%  sending  12 MB of 27 MB, 8.1 MB/s, 2 s left");
+    r.seconds_left = 150;
+    CHECK(remote::transfer_line(r, "customer").find(", 3 min left") != std::string::npos);
+    r.direction = files::Direction::receive;
+    r.state = remote::TransferState::done;
+    r.path = "/home/al/Downloads/Tether/setup.exe";
+    CHECK(remote::transfer_line(r, "supporter") == "from supporter   setup.exe   done: saved to /home/al/Downloads/Tether/setup.exe");
+    remote::TransferRow no;
+    no.direction = files::Direction::receive;
+    no.name = "x.bin";
+    no.state = remote::TransferState::failed;
+    no.refused = true;
+    no.text = "not accepted: file transfer is off on this computer (F12). Press F12, then ask for the file again.";
+    CHECK(remote::transfer_line(no, "supporter") == "from supporter   x.bin   " + no.text);
+
+    const std::pair<std::uint64_t, const char*> sizes[] = {
+        {0, "0 bytes"}, {1, "1 byte"}, {999, "999 bytes"}, {1000, "1.0 KB"}, {25'165'824, "25 MB"}, {1'073'741'824, "1.1 GB"}};
+    for (auto& [b, text] : sizes) CHECK(remote::size_text(b) == text);
+
+    remote::TransferRow failed = no, retried = r;  // failed first, then a success ended after it
+    failed.ended = 1;
+    retried.ended = 2;
+    CHECK(remote::problem_text({failed}) == "x.bin: " + no.text);
+    CHECK(remote::problem_text({failed, retried}).empty());
+    CHECK(remote::problem_text({retried, failed}).empty());  // order of ending counts, not of rows
+    CHECK(remote::can_retry(remote::TransferRow{}) == false);
 }
 
 TEST_CASE("the rate-limited file channel delivers every byte in order, and close() wakes a paced writer") {

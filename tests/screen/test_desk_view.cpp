@@ -1,6 +1,7 @@
 // Issue 16 item 3: the desk's "Send file..." dialog does not freeze the
 // supporter's view of the customer's screen. The desk runs as a window
 // under its own Xvfb; the customer is a headless client serving another.
+// Likewise the customer's own chooser does not stop their window (last case).
 #include <catch2/catch.hpp>
 
 #include <cstdio>
@@ -123,4 +124,37 @@ TEST_CASE("after a session ends and a new code is shown, nothing of the previous
     CHECK(st["files_message"].empty());
     CHECK(st["control_text"] == "Remote control: off");
     for (auto& [key, value] : st) CHECK(value.find("Alice") == std::string::npos);
+}
+
+// The customer's "Send file to supporter..." chooser, open, does not stop
+// their window: F11 pressed meanwhile shows at once in it (orange), and the
+// session goes on (the native chooser ran a nested GTK loop, issue 16).
+TEST_CASE("the customer's window keeps working while its file chooser is open") {
+    constexpr int kClientSendX = 145, kClientSendY = 253;  // client/client_window.cpp: "Send file to supporter..."
+    constexpr int kClientControlX = 415, kClientControlY = 145;
+    constexpr std::uint32_t kOrange = 0xE05A00;
+    Xvfb customer(800, 600);
+    std::string dir = temp_dir(), ds = dir + "/desk.status", cs = dir + "/client.status";
+    std::string addr = "127.0.0.1:" + std::to_string(free_port());
+    Process desk({desk_binary(), "--headless", "--direct-listen", addr, "--status-file", ds});
+    REQUIRE(wait_until([&] { return read_status(ds)["code"].size() == 6; }));
+    Process client({client_binary(), "--code", read_status(ds)["code"], "--direct-connect", addr, "--status-file", cs},
+                   {"DISPLAY=" + customer.name()});
+    int wx = 0, wy = 0;
+    REQUIRE(wait_until([&] { return find_window(customer.name(), "Tether customer", wx, wy); }));
+    REQUIRE(xdotool(customer.name(), {"key", "Return"}) == 0);  // Connect (the code is filled in)
+    REQUIRE(wait_status(ds, "phase", "connected"));
+    int cx = 0, cy = 0;
+    REQUIRE(wait_until([&] {  // click until the window has enabled the button
+        click(customer.name(), wx + kClientSendX, wy + kClientSendY);
+        return wait_until([&] { return find_window(customer.name(), "Send file to the supporter", cx, cy); }, 2s);
+    }, 20s));
+    // Out of the way of the permission boxes (no window manager here to place it).
+    REQUIRE(xdotool(customer.name(), {"search", "--name", "^Send file to the supporter$", "windowmove", "450", "250"}) == 0);
+    REQUIRE(wait_until([&] { return find_window(customer.name(), "Send file to the supporter", cx, cy) && cx >= 450; }));
+    REQUIRE(xdotool(customer.name(), {"key", "F11"}) == 0);
+    CHECK(wait_status(ds, "control", "on"));
+    CHECK(wait_until([&] { return grab(customer.name()).at(wx + kClientControlX, wy + kClientControlY) == kOrange; }, 5s));
+    screen::write_png(artefact_dir() + "/client-with-file-dialog.png", grab(customer.name()));
+    CHECK(find_window(customer.name(), "Send file to the supporter", cx, cy));  // still open all along
 }

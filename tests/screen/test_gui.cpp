@@ -2,8 +2,12 @@
 // and clicks Connect with xdotool; F11/F12 are pressed on the customer's
 // display. Checks: window titles, --status-file text, known pixel colors of
 // the permission boxes, and the desk's 1:1 view equal to the customer's
-// screen. Screenshots are kept under the build dir (artefacts/).
+// screen; the supporter's Request control (issue 16) shows the customer a
+// prompt whose Deny and Allow decide. Screenshots are kept under the build
+// dir (artefacts/).
 #include <catch2/catch.hpp>
+
+#include <functional>
 
 #include "programs.h"
 #include "screen/png.h"
@@ -17,7 +21,8 @@ struct Spot {
     int x, y;
 };
 constexpr Spot kClientCode{210, 37}, kClientControl{415, 145}, kClientFiles{415, 189}, kClientDisconnect{355, 253};
-constexpr Spot kDeskControl{725, 14}, kDeskFiles{725, 46}, kDeskScale{775, 24};
+constexpr Spot kDeskControl{725, 14}, kDeskFiles{725, 46}, kDeskScale{775, 24}, kDeskRequest{815, 56};
+constexpr Spot kClientAllow{119, 199}, kClientDeny{321, 199};  // the prompt over the permission boxes
 constexpr int kDeskBar = 110;
 constexpr std::uint32_t kOff = 0xDDDDDD, kControlOn = 0xE05A00, kFilesOn = 0x1E78C8;
 
@@ -28,6 +33,14 @@ struct Win {
     std::uint32_t pixel(Spot s) const { return grab(display).at(x + s.x, y + s.y); }
     bool pixel_is(Spot s, std::uint32_t rgb) const {
         return wait_until([&] { return pixel(s) == rgb; }, 5s);
+    }
+    // Clicks until `taken` holds: under load a click can land before the
+    // window has drawn (and enabled) the button it aims at.
+    bool click_until(Spot s, const std::function<bool()>& taken) const {
+        return wait_until([&] {
+            click(s);
+            return wait_until(taken, 2s);
+        }, 20s);
     }
     void click(Spot s) const {
         REQUIRE(xdotool(display, {"mousemove", std::to_string(x + s.x), std::to_string(y + s.y), "click", "1"}) == 0);
@@ -88,8 +101,11 @@ TEST_CASE("GUI: code shown, connected, permissions toggled, disconnected") {
     SECTION("F11 and F12 on the customer's display show on both windows") {
         CHECK(read_status(ds)["control_text"] == "Alice has control (view only)");  // who, not a key to press
         dw.click({300, kDeskBar + 200});  // a click on her screen without control: told why, not ignored
-        CHECK(wait_status(ds, "status", "Alice has not given you control, so your clicks and keys are not sent. "
-                                        "Ask Alice to press F11 on their keyboard."));
+        CHECK(wait_status(ds, "status", "Alice has not allowed control, so your clicks and keys are not sent: "
+                                        "ask Alice to press F11, or click Request control."));
+        screenshot(supporter.name(), "desk-13-hint");  // a long message fitting its box: screen.fit_label
+        for (auto& [key, value] : read_status(ds)) CHECK(value.find("[F1") == std::string::npos);  // no key she cannot press
+        CHECK(read_status(ds)["files_text"] == "File transfer: off");
         REQUIRE(xdotool(customer.name(), {"key", "F11"}) == 0);
         REQUIRE(wait_status(ds, "control", "on"));
         CHECK(wait_status(cs, "control", "on"));
@@ -105,12 +121,38 @@ TEST_CASE("GUI: code shown, connected, permissions toggled, disconnected") {
         screenshot(customer.name(), "client-3-control-and-files-on");
         screenshot(supporter.name(), "desk-4-control-and-files-on");
 
-        cw.click(kClientDisconnect);
+        // Click until it takes, as screen.desk_view does for End session.
+        REQUIRE(cw.click_until(kClientDisconnect, [&] { return read_status(cs)["active"] == "no"; }));
         REQUIRE(wait_status(ds, "phase", "ended"));
         CHECK(wait_status(cs, "active", "no"));
         CHECK(cw.pixel_is(kClientControl, kOff));
         CHECK(dw.pixel_is(kDeskControl, kOff));
         screenshot(customer.name(), "client-4-ended");
         screenshot(supporter.name(), "desk-5-ended");
+    }
+
+    SECTION("Request control: a prompt on the customer's side; Deny is told, Allow grants control") {
+        CHECK(read_status(ds)["control_requested"] == "no");
+        REQUIRE(dw.click_until(kDeskRequest, [&] { return read_status(cs)["control_asked"] == "yes"; }));
+        CHECK(wait_status(ds, "status", "Alice sees your request: waiting for them to click Allow (or press F11)."));
+        CHECK(read_status(ds)["control_requested"] == "yes");
+        CHECK(read_status(cs)["control"] == "off");  // asking grants nothing
+        CHECK(cw.pixel_is(kClientControl, kControlOn));  // the orange prompt covers the permission boxes
+        screenshot(customer.name(), "client-9-control-requested");
+        screenshot(supporter.name(), "desk-12-control-requested");
+
+        REQUIRE(cw.click_until(kClientDeny, [&] { return read_status(cs)["control_asked"] == "no"; }));
+        CHECK(wait_status(ds, "status", "Alice declined control. You still see their screen; you can ask again."));
+        CHECK(read_status(ds)["control_requested"] == "no");
+        CHECK(read_status(ds)["control"] == "off");
+        CHECK(cw.pixel_is(kClientControl, kOff));
+
+        REQUIRE(dw.click_until(kDeskRequest, [&] { return read_status(cs)["control_asked"] == "yes"; }));
+        REQUIRE(cw.click_until(kClientAllow, [&] { return read_status(cs)["control"] == "on"; }));
+        CHECK(wait_status(ds, "control", "on"));
+        CHECK(wait_status(ds, "control_text", "You control Alice's computer"));
+        CHECK(read_status(cs)["control_asked"] == "no");
+        CHECK(read_status(ds)["control_requested"] == "no");
+        screenshot(customer.name(), "client-10-control-allowed");
     }
 }

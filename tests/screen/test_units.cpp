@@ -29,6 +29,9 @@ TEST_CASE("control messages decode, one row per edge case") {
         {R"({"type":"ping","t":42})", true, MessageType::ping},
         {R"({"type":"pong","t":-1})", true, MessageType::pong},
         {R"({"type":"bye"})", true, MessageType::bye},
+        {R"({"type":"control_request"})", true, MessageType::control_request},
+        {R"({"type":"control_answer","answer":"denied"})", true, MessageType::control_answer},
+        {R"({"type":"control_answer"})", false, MessageType::unknown},  // answer required
         {R"({"type":"from-the-future","x":1})", true, MessageType::unknown},
         {R"({"notype":1})", false, MessageType::unknown},
         {R"([1,2])", false, MessageType::unknown},
@@ -52,6 +55,12 @@ TEST_CASE("control messages round-trip") {
     CHECK(h->name == "Zoë \"q\"\n");
     CHECK(h->version == kControlVersion);
     CHECK(encode(Message::ping(7)).find('\n') == std::string::npos);
+    auto r = decode(encode(Message::control_request()));
+    REQUIRE(r);
+    CHECK(r->type == MessageType::control_request);
+    auto a = decode(encode(Message::control_answer(remote::kAnswerAsked)));
+    REQUIRE(a);
+    CHECK(a->answer == "asked");
 }
 
 TEST_CASE("control channel reads lines split across reads and rejects garbage") {

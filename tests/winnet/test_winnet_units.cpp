@@ -80,7 +80,7 @@ TEST_CASE("winnet: routes: https only, proxy port 1080 by default, names for mes
 
 TEST_CASE("winnet: relay answers become the same sentences as on Linux", "[units]") {
     auto gone = relay_status(410, R"({"error":"ended_session","message":"the session has ended"})");
-    CHECK(std::string(gone.what()) == "the relay no longer knows this session (410): the session has ended");
+    CHECK(std::string(gone.what()) == "the relay no longer knows this session (410): it ended there or the relay restarted; start a new session");
     CHECK(gone.fatal);
     auto big = relay_status(413, "");
     CHECK(big.http_status == 413);

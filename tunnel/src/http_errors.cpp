@@ -2,6 +2,7 @@
 // sentences a person can act on. Each message names what failed, the party
 // that said so (proxy or relay) and what to check.
 #include "http_easy.h"
+#include "session/join_error.h"
 
 namespace tunnel::http {
 namespace {
@@ -78,6 +79,12 @@ session::CarrierError describe_failure(const Easy& e, CURLcode rc, const Endpoin
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_OPERATION_TIMEDOUT:
         return unreachable(rc, e, cfg);
+    case CURLE_PARTIAL_FILE:  // "transfer closed with outstanding read data remaining"
+    case CURLE_GOT_NOTHING:
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+        return {"the connection to the relay " + relay_host_port(cfg) +
+                    " was cut off (by the network or a proxy on the way)", false};
     default:
         return {"the connection to the relay " + relay_host_port(cfg) + " failed (" +
                     (e.error_text()[0] ? e.error_text() : curl_easy_strerror(rc)) + ")", false};
@@ -87,9 +94,7 @@ session::CarrierError describe_failure(const Easy& e, CURLcode rc, const Endpoin
 session::CarrierError describe_status(long status, const std::string& body) {
     RelayError err = parse_relay_error(body);
     std::string detail = err.message.empty() ? "" : ": " + err.message;
-    if (status == 401 || status == 410)
-        return {"the relay no longer knows this session (" + std::to_string(status) + ")" + detail,
-                true};
+    if (status == 401 || status == 410) return {session::session_gone_text(status), true};
     session::CarrierError e("the relay answered " + std::to_string(status) + detail, status == 403);
     // 403 too: the relay refuses this token. Other answers may pass on retry.
     if (status == 413)

@@ -3,6 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "session/join_error.h"
+
 namespace winnet {
 
 std::string user_agent() { return http1::user_agent("Windows"); }
@@ -61,9 +63,7 @@ session::CarrierError relay_status(int status, const std::string& body) {
     std::string message = j.is_object() ? j.value("message", std::string()) : std::string();
     std::string detail = message.empty() ? "" : ": " + message;
     session::CarrierError e("the relay answered " + std::to_string(status) + detail, status == 403);
-    if (status == 401 || status == 410)
-        e = session::CarrierError("the relay no longer knows this session (" + std::to_string(status) + ")" + detail,
-                                  true);
+    if (status == 401 || status == 410) e = session::CarrierError(session::session_gone_text(status), true);
     if (status == 413)
         e = session::CarrierError("a request was refused as too long (413" + detail +
                                   "): the relay or something on the path limits request bodies");

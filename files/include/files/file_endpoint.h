@@ -44,7 +44,6 @@ struct OfferInfo {
     std::string offered_name;  // as the peer sent it (hostile: display escaped)
     std::string save_name;     // sanitised; the final name may get a " (n)" suffix
     std::uint64_t size = 0;    // bytes
-    std::string sha256;        // lowercase hex
     std::uint64_t resume_from = 0;  // bytes of a partial from an earlier attempt
 };
 
@@ -73,6 +72,12 @@ struct Options {
     std::function<void(TransferId, Direction, std::uint64_t bytes, std::uint64_t total)> on_progress;
     // Exactly once per transfer that send_file returned or on_offer announced.
     std::function<void(const Outcome&)> on_done;
+    // An offer the endpoint declined by itself, before on_offer: consent off
+    // (code "consent"), an unusable name ("name"), no folder ("disk"), the
+    // same file already arriving ("busy"). The receiver's person should
+    // know what they missed; the sender gets the DECLINE as always.
+    std::function<void(const std::string& offered_name, std::uint64_t size, const std::string& reason,
+                       const std::string& code)> on_refused;
 };
 
 // Counters for tests and benchmarks (bytes of file data in DATA messages).
@@ -92,8 +97,9 @@ public:
     FileEndpoint& operator=(const FileEndpoint&) = delete;
 
     // Offers a regular file to the peer under `offered_name` (default: the
-    // path's last component). Hashes the whole file first, on the calling
-    // thread (about 0.5 s per GiB): call it from a worker, not a GUI thread.
+    // path's last component) at once: the SHA-256 is computed on a thread of
+    // its own while the data moves and sent when ready (VERIFY). Opens the
+    // file on the calling thread, nothing more.
     // With `start_paused`, the offer goes out but no data until resume(id).
     // Throws std::runtime_error if consent is off, the file is unreadable,
     // or run() has already returned (the channel is over).
@@ -116,8 +122,8 @@ public:
     // Reader loop; see the threading contract; call it once. Returns "" when
     // the channel ended cleanly, else the reason (stream failure, protocol
     // error). Every transfer still running then gets its on_done.
-    // Accepting an offer whose partial exists re-reads that partial (about
-    // 0.5 s per GiB) on the thread that accepts: run()'s, unless deferred.
+    // The receiver hashes what it has written (a resumed partial too) on a
+    // thread of its own and compares with the sender's VERIFY at the end.
     std::string run();
 
     // Ends the channel now (ByteStream::close): run() returns soon after.

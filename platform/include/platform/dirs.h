@@ -25,4 +25,10 @@ std::string user_downloads_dir(const std::string& sub = "Tether");
 // rename() there refuses an existing target). False if it failed.
 bool replace_file(const std::string& from, const std::string& to);
 
+// Shows the folder `path` in the desktop's file manager without waiting for
+// it ("Open folder" beside a received file): `xdg-open PATH` on Linux (the
+// desktop's choice; found on $PATH), the shell's "open" (Explorer) on
+// Windows. False if it could not be started.
+bool open_folder(const std::string& path);
+
 }  // namespace platform

@@ -6,6 +6,12 @@
 //   {"type":"consent","control":true,"files":false}     client -> desk only
 //   {"type":"ping","t":123}  {"type":"pong","t":123}     t: sender's ms clock
 //   {"type":"bye","reason":"the customer disconnected"}
+//   {"type":"control_request"}                            desk -> client: the supporter asks for control
+//   {"type":"control_answer","answer":"asked"}            client -> desk: "asked" (the customer sees the
+//                                                         question), "denied", "unavailable" (this client
+//                                                         cannot be controlled); "allowed" is the consent line
+// A request never changes a right by itself: only the customer's answer
+// (F11, or Allow on the prompt, on the customer's machine) does.
 #pragma once
 
 #include <cstdint>
@@ -20,7 +26,12 @@ constexpr int kControlVersion = 1;
 // A longer line is a protocol error (no legitimate message comes close).
 constexpr std::size_t kMaxControlLine = 64 * 1024;  // bytes
 
-enum class MessageType { hello, consent, ping, pong, bye, unknown };
+enum class MessageType { hello, consent, ping, pong, bye, control_request, control_answer, unknown };
+
+// control_answer's values.
+constexpr const char* kAnswerAsked = "asked";
+constexpr const char* kAnswerDenied = "denied";
+constexpr const char* kAnswerUnavailable = "unavailable";
 
 struct Message {
     MessageType type = MessageType::unknown;
@@ -30,12 +41,15 @@ struct Message {
     ConsentState consent;           // consent
     std::int64_t stamp_ms = 0;      // ping/pong
     std::string reason;             // bye: a sentence for a person
+    std::string answer;             // control_answer: kAnswer*
 
     static Message hello(std::string role, std::string name);
     static Message consent_state(ConsentState s);
     static Message ping(std::int64_t t);
     static Message pong(std::int64_t t);
     static Message bye(std::string reason);
+    static Message control_request();
+    static Message control_answer(std::string answer);
 };
 
 // One line, without the trailing '\n'.

@@ -21,6 +21,11 @@ namespace remote {
 struct CustomerEvents {
     std::function<void(const std::string&)> on_peer;  // the supporter's name (hello)
     std::function<void(ConsentState)> on_consent;     // after every change
+    // The supporter asks for remote control (issue 16): show the customer a
+    // prompt, then call answer_control_request(). Empty: no prompt can be
+    // shown (headless), the desk hears "unavailable" and the customer still
+    // has F11.
+    std::function<void()> on_control_request;
 };
 
 class CustomerControl : private ControlEnding {
@@ -39,6 +44,9 @@ public:
     // The live consent, for desktop::ControlPresence (the customer's hands
     // withdraw control); lives as long as this object.
     Consent& live_consent() { return consent_; }
+    // The customer's answer to on_control_request: Allow turns control on
+    // exactly like F11; Deny tells the supporter. Any thread.
+    void answer_control_request(bool allow);
 
 private:
     void on_consent_change(ConsentState s);

@@ -1,9 +1,10 @@
 // File transfer inside tether-client and tether-desk: runs a
-// files::FileEndpoint (docs/FILES.md) on a session's file channel, sends
-// files from a worker thread (send_file hashes first: never on the GUI
+// files::FileEndpoint (docs/FILES.md) on a session's file channel, offers
+// files from a worker thread (send_file opens the file: never on the GUI
 // thread), accepts what the peer offers (the library itself refuses while the
-// customer's F12 is off), and keeps the list of transfers that both windows
-// show and both --status-files report. GUI-free.
+// customer's F12 is off, and the row says so), and keeps the list of
+// transfers that both windows show and both --status-files report, with
+// speed and time left; cancel and retry by row. GUI-free.
 #pragma once
 
 #include <condition_variable>
@@ -40,12 +41,30 @@ struct TransferRow {
     std::string text;                    // done: final name at the receiver; failed: why, for a person
     bool resumable = false;              // failed: offering the same file again resumes it
     int percent() const;                 // 0..100
+    // Added for issue 16 (transfers a person can follow and act on):
+    double rate = 0;                     // bytes per second while running (0: not measured yet)
+    std::int64_t seconds_left = -1;      // while running; -1: not known yet
+    std::string path;                    // send: the local file (retry offers it again); receive done: where it was saved
+    std::uint64_t ended = 0;             // done/failed: order of ending (1, 2, ...); 0 while going on
+    bool refused = false;                // receive: this side declined the offer by itself (e.g. F12 off)
 };
 
+// What a person may do with a row now.
+bool can_cancel(const TransferRow& r);  // preparing, offered or running
+bool can_retry(const TransferRow& r);   // a send that failed (and was not refused for its name)
+// "12.3 MB", "512 bytes" (10^6: the figures a person compares with a download page)
+std::string size_text(std::uint64_t bytes);
+// The failure a window shows in red: the last transfer that ended, if it
+// failed; a transfer that succeeded later (e.g. a retry) clears it. "" if none.
+std::string problem_text(const std::vector<TransferRow>& rows);
+
 // "file.1.state: done" ... lines for a --status-file, rows numbered from 1,
-// plus "files_count" and "files_message" (the last failure, or "").
-std::vector<std::pair<std::string, std::string>> transfer_status_lines(const std::vector<TransferRow>& rows);
-// One line for a list widget: "to supporter  report.pdf  45%  sending".
+// plus "files_count" and "files_message" (problem_text). Each row's `.line`
+// is what the window's list shows for it (transfer_line, `peer_word`).
+std::vector<std::pair<std::string, std::string>> transfer_status_lines(const std::vector<TransferRow>& rows,
+                                                                      const std::string& peer_word = "peer");
+// One line for a list widget: "to supporter   report.pdf   45%  sending
+// 12.3 of 27.4 MB, 8.1 MB/s, 2 s left"; "... done: saved to PATH".
 std::string transfer_line(const TransferRow& r, const std::string& peer_word);
 
 struct FileServiceOptions {
@@ -79,6 +98,13 @@ public:
     // Forgets every row: the session ended and the next customer must not
     // see this one's files (issue 16). After stop(), before the next start().
     void forget();
+    // Stops row `row` (index into rows()) if can_cancel: the receiver's
+    // partial is deleted. Any thread.
+    void cancel(std::size_t row);
+    // Offers row `row`'s file again if can_retry, in the same row (a kept
+    // partial at the receiver makes it resume). Any thread.
+    void retry(std::size_t row);
+    const std::string& download_dir() const { return opt_.download_dir; }
 
 private:
     void reader_loop();
@@ -88,6 +114,9 @@ private:
     files::Decision on_offer(const files::OfferInfo& o);
     void on_progress(files::TransferId id, files::Direction d, std::uint64_t bytes, std::uint64_t total);
     void on_done(const files::Outcome& o);
+    void on_refused(const std::string& name, std::uint64_t size, const std::string& reason, const std::string& code);
+    void measure_locked(TransferRow& r, std::size_t row, std::uint64_t bytes);
+    void end_locked(TransferRow& r);
     TransferRow* row_for_locked(files::TransferId id, files::Direction d);
     void fail_locked(std::size_t row, const std::string& why);
     void notify() { if (on_change_) on_change_(); }
@@ -106,6 +135,9 @@ private:
     std::vector<TransferRow> rows_;
     std::map<files::TransferId, std::size_t> by_id_;  // endpoint id -> row
     long sending_row_ = -1;  // row whose send_file call is in progress (its id may not be known yet)
+    // Speed per row: the last sample (steady-clock ns, bytes) it was measured from.
+    std::map<std::size_t, std::pair<std::int64_t, std::uint64_t>> samples_;
+    std::uint64_t ends_ = 0;  // TransferRow::ended of the last row that ended
 };
 
 }  // namespace remote

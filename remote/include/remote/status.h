@@ -23,10 +23,12 @@ struct CustomerView {
     ConsentState consent;
     bool active = false;  // connecting or connected
     bool failed = false;  // the last attempt never reached the supporter (headless: exit 2)
+    bool control_asked = false;  // the supporter asks for control: the prompt (Allow / Deny) is shown
 };
 
 // The customer's --status-file lines: status, peer, auth, route, control,
-// files, active, download_dir, then the transfers (transfer_status_lines).
+// files, active, control_asked, download_dir, then the transfers
+// (transfer_status_lines).
 std::vector<std::pair<std::string, std::string>> customer_status_lines(const CustomerView& v,
                                                                        const std::string& download_dir,
                                                                        const std::vector<TransferRow>& rows);

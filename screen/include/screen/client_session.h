@@ -46,6 +46,10 @@ struct ClientEvents {
     std::function<void(const std::string&)> on_status;    // a sentence for the status line
     std::function<void(const std::string&)> on_peer;      // the supporter's name (hello)
     std::function<void(ConsentState)> on_consent;         // after every change
+    // The supporter asks for remote control: show the customer a prompt
+    // and call answer_control_request(). Empty (headless: nobody to ask):
+    // the desk hears "unavailable".
+    std::function<void()> on_control_request;
 };
 
 class ClientSession : private ControlEnding {
@@ -63,10 +67,14 @@ public:
     std::uint64_t dropped_input() const { return gate_.dropped(); }
     // What the hotkeys do; also usable by a GUI button or a test.
     void toggle(desktop::Hotkey k);
+    // The customer's answer to on_control_request: Allow turns control on
+    // exactly like F11; Deny tells the supporter. Any thread.
+    void answer_control_request(bool allow);
 
 private:
     void on_consent_change(ConsentState s);
     void handle(const Message& m);
+    void on_control_request();
     void start_hotkeys();
 
     CustomerSide side_;

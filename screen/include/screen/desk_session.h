@@ -37,6 +37,9 @@ struct DeskEvents {
     std::function<void(const std::string&)> on_peer;  // the customer's name
     std::function<void(ConsentState)> on_consent;     // as reported by the customer
     std::function<void(Quality)> on_quality;
+    // The customer's answer to request_control(): remote::kAnswer* ("asked",
+    // "denied", "unavailable"); an allowed request shows as on_consent.
+    std::function<void(const std::string&)> on_control_answer;
 };
 
 // Interval between pings: often enough for a live quality display, rare
@@ -53,6 +56,9 @@ public:
     void stop(const std::string& reason = "the supporter ended the session");  // any thread
 
     Viewer& viewer() { return viewer_; }
+    // Asks the customer for remote control (any thread). Changes no right:
+    // the customer answers on their machine (F11 or the prompt's buttons).
+    void request_control();
     // The customer's permissions as last reported (display only: the client enforces).
     ConsentState consent() const;
 

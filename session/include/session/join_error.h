@@ -27,4 +27,11 @@ private:
 // this version does not know.
 std::string join_error_text(const std::string& id, const std::string& relay_message);
 
+// The relay answered a side's request 401 (no such token) or 410 (its
+// session ended): one sentence on every platform, without the relay's token
+// wording ("Missing or unknown session token", issue 16): "the relay no
+// longer knows this session (401): it ended there or the relay restarted;
+// start a new session".
+std::string session_gone_text(long status);
+
 }  // namespace session
