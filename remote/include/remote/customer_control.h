@@ -33,6 +33,10 @@ public:
 
     ConsentState consent() const { return consent_.state(); }
     void toggle_files() { consent_.toggle_files(); }
+    // The customer's button (tether-client.exe's window). Nothing is
+    // injected until the input arrives (issue 15 item 2): the desk only
+    // sees the state.
+    void toggle_control() { consent_.toggle_control(); }
 
 private:
     void on_consent_change(ConsentState s);
