@@ -3,6 +3,7 @@
 #include <FL/Fl.H>
 #include <cctype>
 #include <cstdlib>
+#include <FL/Fl_Native_File_Chooser.H>
 
 #include "fit_label.h"
 #include "remote/status.h"
@@ -72,9 +73,7 @@ bool Window::code_complete() const { return wire::valid_session_code(code_.value
 // Digits only: anything else typed or pasted is removed at once.
 void Window::on_code_edit(Fl_Widget*, void* p) {
     auto* w = static_cast<Window*>(p);
-    std::string digits;
-    for (const char* c = w->code_.value(); *c; ++c)
-        if (std::isdigit(static_cast<unsigned char>(*c))) digits += *c;
+    std::string digits = wire::session_code_digits(w->code_.value());
     if (digits != w->code_.value()) w->code_.value(digits.c_str());
     w->refresh();
 }

@@ -28,6 +28,7 @@ void HeadlessClient::update(const std::function<void(View&)>& f) {
     std::lock_guard<std::mutex> lk(mu_);
     f(view_);
     remote::write_status_file(cfg_.status_file, remote::customer_status_lines(view_, cfg_.download_dir, files_.rows()));
+    if (notify_) notify_();
 }
 
 void HeadlessClient::stop() {
@@ -35,6 +36,16 @@ void HeadlessClient::stop() {
     stopped_ = true;
     if (control_) control_->stop();
     else connector_->cancel();
+}
+
+void HeadlessClient::toggle_control() {
+    std::lock_guard<std::mutex> lk(session_mu_);
+    if (control_) control_->toggle_control();
+}
+
+void HeadlessClient::toggle_files() {
+    std::lock_guard<std::mutex> lk(session_mu_);
+    if (control_) control_->toggle_files();
 }
 
 std::string HeadlessClient::run(const std::string& code) {
@@ -78,6 +89,10 @@ std::string HeadlessClient::run(const std::string& code) {
         control_ = nullptr;
     } catch (const std::exception& e) {
         end = e.what();
+    }
+    {
+        std::lock_guard<std::mutex> lk(session_mu_);
+        stopped_ = false;  // a Disconnect ends this session, not the window's next one
     }
     files_allowed_ = false;
     update([&](View& v) {

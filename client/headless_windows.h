@@ -1,10 +1,13 @@
-// tether-client.exe --headless: one session from the code to its end, with
-// the customer's side of the control channel (remote::CustomerControl: no
-// screen until issue 15), F11/F12 and the control bar (WindowsConsent),
-// file transfer on the file channel while F12 is on
-// (--allow-files), and the same visible state as the Linux client: the
+// tether-client.exe's session, without any UI: one session from the code to
+// its end, with the customer's side of the control channel
+// (remote::CustomerControl), F11/F12 and the control bar (WindowsConsent),
+// file transfer on the file channel while F12 is on (--allow-files or the
+// window's button), and the same visible state as the Linux client: the
 // status line, supporter, authentication string and transfers, mirrored to
 // --status-file with the same keys and sentences (client/client_app.cpp).
+// --headless runs one session on the main thread; the window
+// (window_windows.cpp) runs one after another on a worker thread and redraws
+// from on_change().
 #pragma once
 
 #include <atomic>
@@ -40,7 +43,23 @@ public:
         std::lock_guard<std::mutex> lk(mu_);
         return view_.failed;
     }
-    void stop();  // any thread (Ctrl+C)
+    void stop();  // any thread (Ctrl+C, Disconnect); the next run() starts afresh
+
+    // Called on a session thread after the view or the transfers changed,
+    // with a lock held: post to the GUI from it, never call back in. Set
+    // before run().
+    void on_change(std::function<void()> f) { notify_ = std::move(f); }
+    remote::CustomerView view() const {
+        std::lock_guard<std::mutex> lk(mu_);
+        return view_;
+    }
+    std::vector<remote::TransferRow> transfers() const { return files_.rows(); }
+    // Offers a file to the supporter (any thread; hashed on a worker). The
+    // row fails at once without a session, or says F12 is off.
+    void send_file(const std::string& path) { files_.send(path); }
+    // The customer's buttons, like F11 and F12 (any thread; no-op between sessions).
+    void toggle_control();
+    void toggle_files();
 
 private:
     using View = remote::CustomerView;
@@ -49,7 +68,8 @@ private:
 
     HeadlessConfig cfg_;
     std::unique_ptr<remote::ClientConnector> connector_;
-    std::mutex mu_;  // view_
+    std::function<void()> notify_;
+    mutable std::mutex mu_;  // view_
     View view_;
     std::mutex session_mu_;  // control_; taken before mu_, never after
     remote::CustomerControl* control_ = nullptr;

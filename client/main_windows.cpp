@@ -1,6 +1,6 @@
-// tether-client.exe: the customer's side on Windows. Headless for now (the
-// screen and the window are issue 15): joins the supporter's session with
-// --code through the relay (winnet/: our own socket, CONNECT with
+// tether-client.exe: the customer's side on Windows, in its window
+// (client/window_windows.cpp) or --headless (no screen yet: issue 15): joins
+// the supporter's session with the code through the relay (winnet/: our own socket, CONNECT with
 // Basic/NTLM/Negotiate, SChannel; stream or poll mode chosen automatically),
 // runs the end-to-end channel (secure/), shows the authentication string
 // and sends and receives files while F12 is on (--allow-files). The same
@@ -20,6 +20,7 @@
 #include "remote/program.h"
 #include "remote/relay_connector_windows.h"
 #include "routes_windows.h"
+#include "window_windows.h"
 #include "session/transport.h"
 #include "wire/allocator.h"
 #include "wire/session_code.h"
@@ -64,9 +65,18 @@ std::thread warm_up_randomness() {
     });
 }
 
+// The window, with --code (if any) prefilled; the customer clicks Connect.
+int run_window(const client::WinOptions& o) {
+    client::HeadlessConfig cfg = headless_config(o);
+    client::HeadlessClient app(cfg, make_connector(o));
+    std::thread warm = warm_up_randomness();
+    int status = client::run_window(app, o.code, cfg.download_dir);
+    warm.join();
+    return status;
+}
+
 int run(const client::WinOptions& o) {
-    if (!o.headless)
-        throw std::runtime_error("the window is not available on Windows yet: use --headless --code N");
+    if (!o.headless) return run_window(o);
     if (!wire::valid_session_code(o.code))
         throw std::runtime_error("--headless needs --code with the 6 to 9 digits from the supporter");
     client::HeadlessClient app(headless_config(o), make_connector(o));

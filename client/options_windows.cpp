@@ -39,7 +39,7 @@ const std::vector<Row>& table() {
         {"help", nullptr, "show this help", on(&WinOptions::help)},
         {"config", "FILE", "read options from FILE (key = value lines)", to(&WinOptions::config_file)},
         {"code", "N", "the code from the supporter (6 to 9 digits)", to(&WinOptions::code)},
-        {"headless", nullptr, "no window: connect with --code and serve until the session ends (the only mode on Windows for now)",
+        {"headless", nullptr, "no window: connect with --code and serve until the session ends",
          on(&WinOptions::headless)},
         {"allow-control", nullptr, "start with remote control on (headless scripts; F11 toggles it)",
          on(&WinOptions::allow_control)},
@@ -158,10 +158,12 @@ WinOptions parse_options(int argc, const char* const argv[]) {
 }
 
 void print_help(std::ostream& out) {
-    out << "Usage: tether-client.exe --headless --code N [options]\n"
+    out << "Usage: tether-client.exe [--code N] [options]            (the window)\n"
+           "       tether-client.exe --headless --code N [options]\n"
            "       tether-client.exe --explain URL [--proxy-conf FILE]\n\n"
            "Lets a supporter reach this computer; for now without the screen: the\n"
-           "session, its authentication string and file transfer (F12 by --allow-files).\n\n";
+           "session, its authentication string and file transfer (F12 by --allow-files\n"
+           "or the window's button).\n\n";
     for (const Row& r : table()) {
         std::string left = std::string("  --") + r.name + (r.arg ? std::string(" ") + r.arg : "");
         out << left << std::string(left.size() < 28 ? 28 - left.size() : 1, ' ') << r.help << "\n";

@@ -237,7 +237,8 @@ TEST_CASE("windows client: a wrong code and a dead relay give the Linux client's
 
     test_support::Process help(exe_options({"--help"}));
     CHECK(help.wait(60s) == 0);
-    CHECK(lf(help.out()).find("Usage: tether-client.exe --headless --code N") != std::string::npos);
+    CHECK(lf(help.out()).find("Usage: tether-client.exe [--code N] [options]            (the window)\n"
+                              "       tether-client.exe --headless --code N") != std::string::npos);
     CHECK(help.out().find("--proxy-user USER") != std::string::npos);
     test_support::Process bad(exe_options({"--headless", "--code", "12"}));
     CHECK(bad.wait(60s) == 1);

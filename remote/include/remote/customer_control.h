@@ -39,7 +39,7 @@ public:
 
     ConsentState consent() const { return consent_.state(); }
     void toggle_files() { consent_.toggle_files(); }
-    // F11 (tether-client.exe's hotkey).
+    // F11 (tether-client.exe's hotkey and its window's button).
     void toggle_control() { consent_.toggle_control(); }
     // The live consent, for desktop::ControlPresence (the customer's hands
     // withdraw control); lives as long as this object.

@@ -36,4 +36,13 @@ inline std::string spoken_session_code(std::string_view code) {
     return out;
 }
 
+// What a person typed or pasted into a code entry, digits only: "482 913",
+// "482-913" and " 482913\n" are the same code. Both windows keep only these.
+inline std::string session_code_digits(std::string_view typed) {
+    std::string out;
+    for (char c : typed)
+        if (c >= '0' && c <= '9') out += c;
+    return out;
+}
+
 }  // namespace wire
