@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "relay/dev_cert.h"
+#include "settings/settings_file.h"
 #include "wire/session_code.h"
 
 namespace relay {
@@ -130,12 +131,9 @@ std::optional<Config> parse_options(int argc, const char* const argv[], std::ost
             return std::nullopt;
         }
         po::store(po::parse_environment(d, [&d](const std::string& v) { return env_to_option(v, d); }), vm);
-        if (vm.count("config")) {
-            const std::string path = vm["config"].as<std::string>();
-            std::ifstream file(path);
-            if (!file) throw std::runtime_error("cannot read config file " + path);
-            po::store(po::parse_config_file(file, d), vm);
-        }
+        // The reader of every Tether settings file: '#' only starts comment
+        // lines, unknown keys and bad values are errors at FILE:LINE.
+        if (vm.count("config")) settings::store_settings_file(vm["config"].as<std::string>(), d, vm);
         po::notify(vm);
         return to_config(vm);
     } catch (const po::error& e) {

@@ -1,4 +1,4 @@
-// tether.conf as tether-tunnel reads it (tunnel/settings_file.h, the reader
+// tether.conf as tether-tunnel reads it (settings/settings_file.h, the reader
 // tether-desk and tether-client share): the shipped example with every key
 // set, unknown keys, and a '#' inside a value (issue 17).
 #include <catch2/catch.hpp>

@@ -95,3 +95,21 @@ TEST_CASE("the bounds' defaults match docs/RELAY.md and can be set") {
     const char* zero_timeout[] = {"tether-relay", "--head-timeout", "0"};
     CHECK_THROWS_AS(parse_options(3, zero_timeout, out), std::runtime_error);
 }
+
+TEST_CASE("relay.conf: the shipped example loads; '#' inside a value is kept; unknown keys name FILE:LINE") {
+    Config shipped = parse({"--config", TETHER_SOURCE_DIR "/conf/relay.conf"});
+    CHECK(shipped.code_ttl == std::chrono::seconds(600));
+    CHECK(shipped.listen_port == 8443);
+
+    relay_test::TempDir dir;
+    const std::string conf = dir.path() + "/relay.conf";
+    std::ofstream(conf) << "# the state directory's name has a '#'\nstate_dir = /var/lib/relay#1\n";
+    CHECK(parse({"--config", conf.c_str()}).state_dir == "/var/lib/relay#1");
+
+    std::ofstream(conf) << "code-ttl = 30\ncode-tll = 31\n";
+    std::ostringstream out;
+    std::vector<const char*> args = {"tether-relay", "--config", conf.c_str()};
+    CHECK_THROWS_WITH(parse_options(static_cast<int>(args.size()), args.data(), out),
+                      Catch::StartsWith(conf + ":2: unknown key 'code-tll' (valid keys: listen, ") &&
+                          Catch::Contains("code_ttl"));
+}

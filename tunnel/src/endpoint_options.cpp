@@ -2,7 +2,7 @@
 #include "tunnel/endpoint_options.h"
 
 #include "platform/dirs.h"
-#include "tunnel/settings_file.h"
+#include "settings/settings_file.h"
 
 #include <cctype>
 #include <cstdlib>
@@ -79,7 +79,7 @@ bool parse_layered(int argc, const char* const argv[], const po::options_descrip
     po::variables_map vm;
     po::store(po::parse_command_line(argc, argv, d), vm);
     po::store(po::parse_environment(d, [&](const std::string& v) { return env_name(d, v); }), vm);
-    if (d.find_nothrow("config", false)) store_config_files(d, vm);
+    if (d.find_nothrow("config", false)) settings::store_config_files("tether.conf", d, vm);
     if (vm.count("help")) {
         out << usage << "\n\n" << d << "\n";
         return false;

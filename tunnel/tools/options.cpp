@@ -3,7 +3,7 @@
 #include <boost/program_options.hpp>
 
 #include "http1/http1.h"
-#include "tunnel/settings_file.h"
+#include "settings/settings_file.h"
 
 #include <vector>
 
@@ -152,7 +152,7 @@ std::optional<Options> parse_options(int argc, const char* const argv[], std::os
         return std::nullopt;
     }
     // Last, so that the command line and the environment win.
-    tunnel::store_config_files(settings_description(), vm);
+    settings::store_config_files("tether.conf", settings_description(), vm);
     Options o = to_options(vm);
     validate(o);
     return o;

@@ -42,7 +42,7 @@ boost::program_options::options_description endpoint_options(EndpointOptions& o)
 
 // Parses `d` from the command line, then TETHER_<NAME> environment variables
 // (TETHER_PROXY_USER -> --proxy-user), then the key = value file named by
-// --config when `d` declares it (read by tunnel/settings_file.h: `proxy_user`
+// --config when `d` declares it (read by settings/settings_file.h: `proxy_user`
 // there is --proxy-user): the first source that sets an option wins.
 // Returns false after printing `usage` and `d` on `out` for --help; otherwise
 // stores into the bound variables. Throws boost::program_options::error.

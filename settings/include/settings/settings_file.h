@@ -1,11 +1,14 @@
-// tether.conf, the key = value file of the endpoint programs (tether-desk,
-// tether-client, tether-tunnel), read one way for all of them:
+// The key = value settings files of Tether's programs (tether.conf of
+// tether-desk, tether-client and tether-tunnel; relay.conf of tether-relay),
+// read one way for all of them (proxy.conf follows the same rules with its
+// own parser, proxydetect/src/config.cpp, which also builds for Windows):
 // - one `key = value` per line; blank lines, and lines whose first
 //   non-blank character is '#', are comments;
 // - a '#' inside a value is part of the value (a proxy password may
 //   contain one), as in proxy.conf;
 // - keys are case-insensitive and '_' equals '-': `proxy_user` in the file
-//   is --proxy-user on the command line and TETHER_PROXY_USER;
+//   is --proxy-user on the command line and TETHER_PROXY_USER; messages
+//   spell keys with '_', as conf/*.conf do;
 // - a UTF-8 byte order mark is skipped;
 // - unknown keys, repeated keys, empty values and bad values are errors
 //   that name FILE:LINE and, for unknown keys, the valid ones.
@@ -16,10 +19,11 @@
 #include <string>
 #include <vector>
 
-namespace tunnel {
+namespace settings {
 
 struct SettingLine {
     std::string key;    // lower case, '-' between words ("proxy-user")
+    std::string written;  // the key as the file spells it
     std::string value;  // without surrounding blanks
     int line = 0;
 };
@@ -29,16 +33,15 @@ struct SettingLine {
 // a directory).
 std::vector<SettingLine> read_settings_file(const std::string& path);
 
-// Where the programs look for tether.conf when --config is not given, in
-// reading order: /etc/tether/tether.conf (the admin's), then
-// $XDG_CONFIG_HOME/tether/tether.conf (else ~/.config/tether/tether.conf,
-// the user's). Only the files that exist; a later file's settings beat an
-// earlier one's.
-std::vector<std::string> default_settings_files();
+// Where a program looks for its `name` ("tether.conf") when --config is not
+// given, in reading order: /etc/tether/NAME (the admin's), then
+// $XDG_CONFIG_HOME/tether/NAME (else ~/.config/tether/NAME, the user's).
+// Only the files that exist; a later file's settings beat an earlier one's.
+std::vector<std::string> default_settings_files(const std::string& name);
 
-// --config FILE when `vm` has it, else default_settings_files() (the user's
-// beats the admin's), stored with store_settings_file.
-void store_config_files(const boost::program_options::options_description& d,
+// --config FILE when `vm` has it, else default_settings_files(name) (the
+// user's beats the admin's), stored with store_settings_file.
+void store_config_files(const std::string& name, const boost::program_options::options_description& d,
                         boost::program_options::variables_map& vm);
 
 // Stores the file's settings into `vm` as values of the options in `d`
@@ -48,4 +51,4 @@ void store_config_files(const boost::program_options::options_description& d,
 void store_settings_file(const std::string& path, const boost::program_options::options_description& d,
                          boost::program_options::variables_map& vm);
 
-}  // namespace tunnel
+}  // namespace settings

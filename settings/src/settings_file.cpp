@@ -1,5 +1,5 @@
-// The one reader of tether.conf (see tunnel/settings_file.h).
-#include "tunnel/settings_file.h"
+// The one reader of tether.conf and relay.conf (see settings/settings_file.h).
+#include "settings/settings_file.h"
 
 #include <sys/stat.h>
 
@@ -11,12 +11,12 @@
 #include <sstream>
 #include <stdexcept>
 
-namespace tunnel {
+namespace settings {
 namespace po = boost::program_options;
 namespace {
 
-// The admin's tether.conf (docs/SCREEN.md).
-constexpr const char* kSystemSettingsFile = "/etc/tether/tether.conf";
+// The admin's settings files: /etc/tether/tether.conf, relay.conf.
+constexpr const char* kSystemSettingsDir = "/etc/tether/";
 
 std::string trim(const std::string& s) {
     auto b = s.find_first_not_of(" \t\r");
@@ -73,7 +73,8 @@ std::vector<SettingLine> read_settings_file(const std::string& path) {
         if (line.empty() || line[0] == '#') continue;
         auto eq = line.find('=');
         if (eq == std::string::npos) fail(path, number, "expected 'key = value', got '" + line + "'");
-        SettingLine s{canonical_key(trim(line.substr(0, eq))), trim(line.substr(eq + 1)), number};
+        std::string written = trim(line.substr(0, eq));
+        SettingLine s{canonical_key(written), written, trim(line.substr(eq + 1)), number};
         if (s.key.empty()) fail(path, number, "no key before '='");
         if (seen.count(s.key))
             fail(path, number, file_spelling(s.key) + ": already set on line " + std::to_string(seen[s.key]));
@@ -84,25 +85,25 @@ std::vector<SettingLine> read_settings_file(const std::string& path) {
     return out;
 }
 
-std::vector<std::string> default_settings_files() {
+std::vector<std::string> default_settings_files(const std::string& name) {
     const char* xdg = std::getenv("XDG_CONFIG_HOME");
     const char* home = std::getenv("HOME");
-    std::string user = xdg && *xdg ? std::string(xdg) + "/tether/tether.conf"
-                     : home && *home ? std::string(home) + "/.config/tether/tether.conf" : "";
+    std::string user = xdg && *xdg ? std::string(xdg) + "/tether/" + name
+                     : home && *home ? std::string(home) + "/.config/tether/" + name : "";
     std::vector<std::string> out;
-    for (const std::string& path : {std::string(kSystemSettingsFile), user}) {
+    for (const std::string& path : {kSystemSettingsDir + name, user}) {
         struct stat st {};
         if (!path.empty() && ::stat(path.c_str(), &st) == 0) out.push_back(path);
     }
     return out;
 }
 
-void store_config_files(const po::options_description& d, po::variables_map& vm) {
+void store_config_files(const std::string& name, const po::options_description& d, po::variables_map& vm) {
     if (vm.count("config")) {
         store_settings_file(vm["config"].as<std::string>(), d, vm);
         return;
     }
-    auto files = default_settings_files();
+    auto files = default_settings_files(name);
     // The first value stored wins: the user's file goes first.
     for (auto it = files.rbegin(); it != files.rend(); ++it) store_settings_file(*it, d, vm);
 }
@@ -111,7 +112,7 @@ void store_settings_file(const std::string& path, const po::options_description&
     for (const SettingLine& s : read_settings_file(path)) {
         bool known = s.key != "help" && s.key != "config" && d.find_nothrow(s.key, false) != nullptr;
         if (!known)
-            fail(path, s.line, "unknown key '" + file_spelling(s.key) + "' (valid keys: " + valid_keys(d) + ")");
+            fail(path, s.line, "unknown key '" + s.written + "' (valid keys: " + valid_keys(d) + ")");
         po::parsed_options one(&d);
         one.options.emplace_back(s.key, std::vector<std::string>{s.value});
         one.options.back().original_tokens = {s.key, s.value};
@@ -123,4 +124,4 @@ void store_settings_file(const std::string& path, const po::options_description&
     }
 }
 
-}  // namespace tunnel
+}  // namespace settings
