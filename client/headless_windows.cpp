@@ -1,8 +1,10 @@
 #include "headless_windows.h"
 
 #include <iostream>
+#include <thread>
 
 #include "remote/status.h"
+#include "windesktop/capture.h"
 
 namespace client {
 namespace {
@@ -19,7 +21,8 @@ remote::FileServiceOptions file_options(const HeadlessConfig& cfg, std::atomic<b
 
 HeadlessClient::HeadlessClient(HeadlessConfig cfg, std::unique_ptr<remote::ClientConnector> connector)
     : cfg_(std::move(cfg)), connector_(std::move(connector)),
-      files_(file_options(cfg_, files_allowed_), [this] { update([](View&) {}); }) {
+      files_(file_options(cfg_, files_allowed_), [this] { update([](View&) {}); }),
+      screen_(windesktop::make_gdi_capture(), make_injector()) {
     update([](View&) {});  // first status file
 }
 
@@ -59,6 +62,7 @@ std::string HeadlessClient::run(const std::string& code) {
             files_allowed_ = s.files;
             update([&](View& v) { v.consent = s; });
             files_.consent_changed(s.files);  // off: every transfer stops now, both ways
+            screen_.consent_changed(s);        // control off: release the desk's held keys
         };
         remote::CustomerControl control(cfg_.name, remote::ConsentState{false, cfg_.allow_files}, ev);
         {
@@ -86,7 +90,7 @@ std::string HeadlessClient::run(const std::string& code) {
     return view_.status;
 }
 
-// Control and file transfer over one link, until the session ends.
+// Control, the screen and file transfer over one link, until the session ends.
 std::string HeadlessClient::serve(remote::CustomerControl& control, remote::Channels ch) {
     bool files = false;
     if (ch.file) {
@@ -99,7 +103,13 @@ std::string HeadlessClient::serve(remote::CustomerControl& control, remote::Chan
             update([&](View& v) { v.status = std::string("File transfer is unavailable: ") + e.what(); });
         }
     }
-    std::string end = control.run(ch);
+    std::thread screen([&] {  // ends when the desk or control.run() closes ch.rfb
+        std::string failed = screen_.serve(ch.rfb, control.live_consent());
+        if (!failed.empty()) std::cerr << "tether-client: the screen could not be shown: " << failed << std::endl;
+    });
+    std::string end = control.run(ch);  // closes ch.rfb at the end
+    screen_.stop();
+    screen.join();
     if (files) files_.stop();
     return end;
 }

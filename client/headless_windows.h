@@ -1,6 +1,7 @@
 // tether-client.exe --headless: one session from the code to its end, with
-// the customer's side of the control channel (remote::CustomerControl: no
-// screen until issue 15), file transfer on the file channel while F12 is on
+// the customer's side of the control channel (remote::CustomerControl), the
+// screen on the rfb channel (WindowsScreen), file transfer on the file
+// channel while F12 is on
 // (--allow-files), and the same visible state as the Linux client: the
 // status line, supporter, authentication string and transfers, mirrored to
 // --status-file with the same keys and sentences (client/client_app.cpp).
@@ -17,6 +18,7 @@
 #include "remote/customer_control.h"
 #include "remote/file_service.h"
 #include "remote/status.h"
+#include "screen_windows.h"
 
 namespace client {
 
@@ -54,6 +56,7 @@ private:
     bool stopped_ = false;
     std::atomic<bool> files_allowed_{false};  // F12 of the session being served
     remote::FileService files_;
+    WindowsScreen screen_;
 };
 
 }  // namespace client
