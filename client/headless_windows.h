@@ -1,7 +1,7 @@
 // tether-client.exe --headless: one session from the code to its end, with
-// the customer's side of the control channel (remote::CustomerControl: no
-// screen until issue 15), F11/F12 and the control bar (WindowsConsent),
-// file transfer on the file channel while F12 is on
+// the customer's side of the control channel (remote::CustomerControl), the
+// screen on the rfb channel (WindowsScreen), F11/F12 and the control bar
+// (WindowsConsent), file transfer on the file channel while F12 is on
 // (--allow-files), and the same visible state as the Linux client: the
 // status line, supporter, authentication string and transfers, mirrored to
 // --status-file with the same keys and sentences (client/client_app.cpp).
@@ -19,6 +19,7 @@
 #include "remote/customer_control.h"
 #include "remote/file_service.h"
 #include "remote/status.h"
+#include "screen_windows.h"
 
 namespace client {
 
@@ -60,6 +61,7 @@ private:
     // tells it apart (declared before its users).
     std::shared_ptr<wininput::InjectedInput> injected_ = wininput::make_injected_record();
     WindowsConsent consent_;
+    WindowsScreen screen_;  // injects through injected_'s injector
 };
 
 }  // namespace client
