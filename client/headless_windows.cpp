@@ -1,8 +1,10 @@
 #include "headless_windows.h"
 
 #include <iostream>
+#include <thread>
 
 #include "remote/status.h"
+#include "windesktop/capture.h"
 
 namespace client {
 namespace {
@@ -20,7 +22,8 @@ remote::FileServiceOptions file_options(const HeadlessConfig& cfg, std::atomic<b
 HeadlessClient::HeadlessClient(HeadlessConfig cfg, std::unique_ptr<remote::ClientConnector> connector)
     : cfg_(std::move(cfg)), connector_(std::move(connector)),
       files_(file_options(cfg_, files_allowed_), [this] { update([](View&) {}); }),
-      consent_(injected_, [this](const std::string& s) { update([&](View& v) { v.status = s; }); }) {
+      consent_(injected_, [this](const std::string& s) { update([&](View& v) { v.status = s; }); }),
+      screen_(windesktop::make_gdi_capture(), wininput::make_sendinput_injector(injected_)) {
     update([](View&) {});  // first status file
 }
 
@@ -72,7 +75,8 @@ std::string HeadlessClient::run(const std::string& code) {
             files_allowed_ = s.files;
             update([&](View& v) { v.consent = s; });
             files_.consent_changed(s.files);  // off: every transfer stops now, both ways
-            consent_.consent_changed(s);      // the bar
+            screen_.consent_changed(s);        // control off: release the desk's held keys
+            consent_.consent_changed(s);       // the bar
         };
         remote::CustomerControl control(cfg_.name, remote::ConsentState{false, cfg_.allow_files}, ev);
         {
@@ -107,7 +111,7 @@ std::string HeadlessClient::run(const std::string& code) {
     return view_.status;
 }
 
-// Control and file transfer over one link, until the session ends.
+// Control, the screen and file transfer over one link, until the session ends.
 std::string HeadlessClient::serve(remote::CustomerControl& control, remote::Channels ch) {
     bool files = false;
     if (ch.file) {
@@ -120,7 +124,13 @@ std::string HeadlessClient::serve(remote::CustomerControl& control, remote::Chan
             update([&](View& v) { v.status = std::string("File transfer is unavailable: ") + e.what(); });
         }
     }
-    std::string end = control.run(ch);
+    std::thread screen([&] {  // ends when the desk or control.run() closes ch.rfb
+        std::string failed = screen_.serve(ch.rfb, control.live_consent());
+        if (!failed.empty()) std::cerr << "tether-client: the screen could not be shown: " << failed << std::endl;
+    });
+    std::string end = control.run(ch);  // closes ch.rfb at the end
+    screen_.stop();
+    screen.join();
     if (files) files_.stop();
     return end;
 }

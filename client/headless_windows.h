@@ -1,8 +1,9 @@
 // tether-client.exe's session, without any UI: one session from the code to
 // its end, with the customer's side of the control channel
-// (remote::CustomerControl), F11/F12 and the control bar (WindowsConsent),
-// file transfer on the file channel while F12 is on (--allow-files or the
-// window's button), and the same visible state as the Linux client: the
+// (remote::CustomerControl), the screen on the rfb channel (WindowsScreen),
+// F11/F12 and the control bar (WindowsConsent), file transfer on the file
+// channel while F12 is on (--allow-files or the window's button), and the
+// same visible state as the Linux client: the
 // status line, supporter, authentication string and transfers, mirrored to
 // --status-file with the same keys and sentences (client/client_app.cpp).
 // --headless runs one session on the main thread; the window
@@ -22,6 +23,7 @@
 #include "remote/customer_control.h"
 #include "remote/file_service.h"
 #include "remote/status.h"
+#include "screen_windows.h"
 
 namespace client {
 
@@ -80,6 +82,7 @@ private:
     // tells it apart (declared before its users).
     std::shared_ptr<wininput::InjectedInput> injected_ = wininput::make_injected_record();
     WindowsConsent consent_;
+    WindowsScreen screen_;  // injects through injected_'s injector
 };
 
 }  // namespace client

@@ -4,11 +4,11 @@
 
 namespace remote {
 
+// Remote control starts off whatever was asked: only the customer turns it
+// on (toggle_control: F11 or --allow-control in tether-client.exe).
 CustomerControl::CustomerControl(std::string name, ConsentState initial, CustomerEvents ev)
     : name_(std::move(name)), ev_(std::move(ev)), consent_(ConsentState{false, initial.files}) {}
 
-// Remote control starts off whatever was asked: only the customer turns it
-// on (toggle_control: F11 or --allow-control in tether-client.exe).
 void CustomerControl::on_consent_change(ConsentState s) {
     if (ev_.on_consent) ev_.on_consent(s);
     std::lock_guard<std::mutex> lk(mu_);
@@ -33,7 +33,7 @@ std::string CustomerControl::run(Channels ch) {
     stop(read_until_bye("the supporter", [this](const Message& m) { handle(m); }));
     closer.join();
     consent_.end();  // rights die with the session
-    ch.rfb.close();  // silent until now (see the header)
+    ch.rfb.close();  // ends the screen's server, if any
     std::lock_guard<std::mutex> lk(mu_);
     ctl_.reset();
     ch_ = nullptr;

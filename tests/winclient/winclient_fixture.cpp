@@ -1,6 +1,12 @@
 #include "winclient_fixture.h"
 
+#include <sys/socket.h>
+
+#include <algorithm>
 #include <stdexcept>
+
+#include "session/fd_stream.h"
+#include "support/net.h"
 
 namespace wintest {
 
@@ -18,6 +24,14 @@ ProcessOptions exe_options(const Args& args, const std::string& prefix) {
     o.unset_env = {"http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY",
                    "no_proxy", "NO_PROXY", "TETHER_PROXY_CONF", "DISPLAY"};
     o.stdin_path = "/dev/null";
+    return o;
+}
+
+ProcessOptions on_display(const Args& argv, const std::string& display, const std::string& prefix) {
+    ProcessOptions o = exe_options({}, prefix);
+    o.argv = Args{WINE_RUN} + argv;
+    o.env["DISPLAY"] = display;
+    o.unset_env.erase(std::remove(o.unset_env.begin(), o.unset_env.end(), "DISPLAY"), o.unset_env.end());
     return o;
 }
 
@@ -56,6 +70,40 @@ std::string Session::code() const { return read_status(desk_status)["code"]; }
 Args client_args(const Session& s, const std::string& download_dir) {
     return {"--headless", "--code", s.code(), "--allow-files", "--status-file", s.client_status, "--download-dir",
             download_dir};
+}
+
+DeskPicture::DeskPicture(int port) : viewer_({}, {}) {
+    if (!test_support::wait_for_port(port, std::chrono::seconds(30)))
+        throw std::runtime_error("the desk's --vnc-listen port did not open");
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a = test_support::loopback(port);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) throw std::runtime_error("connect to the desk");
+    stream_ = session::make_fd_stream(fd);
+    thread_ = std::thread([this] { viewer_.run(*stream_); });
+}
+
+DeskPicture::~DeskPicture() {
+    viewer_.stop();
+    stream_->close();
+    thread_.join();
+}
+
+bool DeskPicture::shows(const desktop::Frame& want, std::chrono::milliseconds limit) {
+    return wait_until(
+        [&] {
+            desktop::Frame f = viewer_.snapshot();
+            return f.width == want.width && f.height == want.height && count_diff(f, want) == 0;
+        },
+        limit);
+}
+
+bool DeskPicture::pixel_is(int x, int y, std::uint32_t rgb, std::chrono::milliseconds limit) {
+    return wait_until(
+        [&] {
+            desktop::Frame f = viewer_.snapshot();
+            return x < f.width && y < f.height && f.at(x, y) == rgb;
+        },
+        limit);
 }
 
 void Session::start_client(const Args& route, const Args& extra) {

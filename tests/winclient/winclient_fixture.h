@@ -7,9 +7,12 @@
 
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "desktop/platform.h"
 #include "files_fixture.h"
+#include "screen/vnc_viewer.h"
 #include "support/process.h"
 #include "support/relay_fixture.h"
 
@@ -23,6 +26,9 @@ Args operator+(Args a, const Args& b);
 // tether-client.exe with `args` under wine in `prefix`, no proxy (nor
 // proxy.conf) from our environment.
 test_support::ProcessOptions exe_options(const Args& args, const std::string& prefix = WINE_PREFIX);
+// A Windows program (`argv` starts with the .exe) under wine in `prefix`
+// on the X display `display`: the screen tests' client and windows.
+test_support::ProcessOptions on_display(const Args& argv, const std::string& display, const std::string& prefix);
 // The Linux tether-client, for comparing sentences.
 test_support::ProcessOptions linux_client_options(const Args& args);
 
@@ -52,6 +58,24 @@ public:
     std::string wine_prefix = WINE_PREFIX;
     std::string desk_status = dir / "desk.status", client_status = dir / "client.status";
     std::unique_ptr<test_support::Process> desk, client;
+};
+
+// The desk's picture as a VNC viewer of its --vnc-listen 127.0.0.1:`port`
+// sees it (screen::Viewer over TCP): what the supporter sees, exactly.
+class DeskPicture {
+public:
+    explicit DeskPicture(int port);  // throws if nothing listens within 30 s
+    ~DeskPicture();
+    // Waits until the picture equals `want` pixel for pixel; false after `limit`.
+    bool shows(const desktop::Frame& want, std::chrono::milliseconds limit);
+    // Waits until the pixel at (x, y) is `rgb` (0x00RRGGBB); false after `limit`.
+    bool pixel_is(int x, int y, std::uint32_t rgb, std::chrono::milliseconds limit);
+    desktop::Frame picture() const { return viewer_.snapshot(); }
+
+private:
+    screen::Viewer viewer_;
+    std::unique_ptr<session::ByteStream> stream_;
+    std::thread thread_;
 };
 
 // The arguments both clients get: the desk's code, --allow-files, their

@@ -1,11 +1,10 @@
-// The customer's side of a session without a screen (tether-client.exe
-// --headless until issue 15 adds the screen): hello and the consent state on
-// the control channel, pongs to the desk's pings, bye at the end. The rfb
-// channel is left open and silent, so the desk's viewer keeps waiting for a
-// first frame ("loading the screen") instead of ending the session; file
-// transfer runs beside it on the file channel (FileService). Consent:
-// remote control off at the start, F11 (toggle_control) and F12 (files, as
-// given at start or by toggle_files()) from the customer's hotkeys.
+// The customer's side of a session's control channel for tether-client.exe:
+// hello and the consent state, pongs to the desk's pings, bye at the end.
+// The rfb channel is the program's (client/screen_windows.h serves the
+// screen there); run() closes it at the end. File transfer runs beside it
+// on the file channel (FileService). Consent: remote control off at the
+// start, F11 (toggle_control) and F12 (files, as given at start or by
+// toggle_files()) from the customer's hotkeys.
 #pragma once
 
 #include <functional>
@@ -38,12 +37,13 @@ public:
     void stop(const std::string& reason = "the customer ended the session");
 
     ConsentState consent() const { return consent_.state(); }
+    // The live consent, for the screen's InputGate and for
+    // desktop::ControlPresence (the customer's hands withdraw control);
+    // borrowed: it lives as long as this object.
+    Consent& live_consent() { return consent_; }
     void toggle_files() { consent_.toggle_files(); }
     // F11 (tether-client.exe's hotkey and its window's button).
     void toggle_control() { consent_.toggle_control(); }
-    // The live consent, for desktop::ControlPresence (the customer's hands
-    // withdraw control); lives as long as this object.
-    Consent& live_consent() { return consent_; }
     // The customer's answer to on_control_request: Allow turns control on
     // exactly like F11; Deny tells the supporter. Any thread.
     void answer_control_request(bool allow);

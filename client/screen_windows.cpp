@@ -1,0 +1,34 @@
+#include "screen_windows.h"
+
+namespace client {
+
+std::string WindowsScreen::serve(session::ByteStream& rfb, const remote::Consent& consent) {
+    // A screen that cannot be read leaves the channel silent: closing it
+    // would end the desk's session, and file transfer still works.
+    desktop::Frame probe;
+    if (!capture_->grab(probe)) return "the screen cannot be read";
+    desktop::InputGate gate(*injector_, consent);
+    rfbserver::Server server(*capture_, gate);
+    {
+        std::lock_guard<std::mutex> lk(mu_);
+        gate_ = &gate;
+        server_ = &server;
+    }
+    std::string why = server.serve(rfb);
+    std::lock_guard<std::mutex> lk(mu_);
+    gate_ = nullptr;
+    server_ = nullptr;
+    return why;
+}
+
+void WindowsScreen::consent_changed(remote::ConsentState s) {
+    std::lock_guard<std::mutex> lk(mu_);
+    if (!s.control && gate_) gate_->revoke();
+}
+
+void WindowsScreen::stop() {
+    std::lock_guard<std::mutex> lk(mu_);
+    if (server_) server_->stop();
+}
+
+}  // namespace client

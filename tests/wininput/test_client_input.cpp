@@ -1,0 +1,141 @@
+// e2e.wininput.client_input: the supporter's keys and clicks reach a Windows
+// program only while the customer allows it. tether-client.exe under wine
+// on its own Xvfb serves the screen to the Linux tether-desk through a real
+// tether-relay; a VNC viewer on the desk's --vnc-listen plays the
+// supporter's keyboard and mouse (the desk forwards its input like its
+// window's); wininput_probe.exe (idle) is the program the customer works
+// in and reports what its edit control and window received.
+#include <catch2/catch.hpp>
+
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <thread>
+
+#include "harness.h"
+#include "screen/vnc_viewer.h"
+#include "session/fd_stream.h"
+#include "support/net.h"
+#include "winclient_fixture.h"
+
+using namespace wintest;
+using screentest::wait_until;
+using Stream = test_support::Process::Stream;
+
+namespace {
+
+std::string status(const std::string& file, const std::string& key) { return read_status(file)[key]; }
+
+test_support::ProcessOptions on_display(test_support::ProcessOptions o, const std::string& display) {
+    o.env["DISPLAY"] = display;
+    o.unset_env.erase(std::remove(o.unset_env.begin(), o.unset_env.end(), "DISPLAY"), o.unset_env.end());
+    return o;
+}
+
+void xdo(const std::string& display, const std::vector<std::string>& args) {
+    REQUIRE(screentest::xdotool(display, args) == 0);
+}
+
+std::string hex(const std::string& s) {
+    static const char* digits = "0123456789abcdef";
+    std::string out;
+    for (unsigned char c : s) out += {digits[c >> 4], digits[c & 15]};
+    return out;
+}
+
+// The supporter's hands: a VNC viewer of the desk's --vnc-listen.
+class Supporter {
+public:
+    explicit Supporter(int port) : viewer_({}, {}) {
+        int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in a = test_support::loopback(port);
+        if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) throw std::runtime_error("connect");
+        stream_ = session::make_fd_stream(fd);
+        thread_ = std::thread([this] { viewer_.run(*stream_); });
+    }
+    ~Supporter() {
+        viewer_.stop();
+        thread_.join();
+    }
+    bool sees_screen() {
+        return wait_until([&] { return viewer_.snapshot().width > 0; }, 60s);
+    }
+    // Keysyms as a US keyboard sends them: Shift held for 'H' and '!'.
+    void type(const std::vector<std::uint32_t>& keysyms) {
+        for (auto k : keysyms) {
+            bool shifted = k == 'H' || k == '!';
+            if (shifted) viewer_.send_key(0xffe1, true);
+            viewer_.send_key(k, true);
+            viewer_.send_key(k, false);
+            if (shifted) viewer_.send_key(0xffe1, false);
+        }
+    }
+    void click(int x, int y) {
+        viewer_.send_pointer(x, y, 0);
+        viewer_.send_pointer(x, y, 1);
+        viewer_.send_pointer(x, y, 0);
+    }
+
+private:
+    screen::Viewer viewer_;
+    std::unique_ptr<session::ByteStream> stream_;
+    std::thread thread_;
+};
+
+}  // namespace
+
+TEST_CASE("windows client: the supporter's text and clicks arrive only while F11 allows", "[client_input]") {
+    screentest::Xvfb x(800, 600);
+    test_support::ProcessOptions po;
+    po.argv = {WINE_RUN, WININPUT_PROBE_EXE, "idle"};
+    po.env["TETHER_WINEPREFIX"] = WINE_PREFIX;
+    po.stdin_path = "/dev/null";
+    test_support::Process program(on_display(po, x.name()));  // covers (100,100)-(600,500), its edit focused
+    program.wait_for_line(Stream::out, "^window ready", 90s);
+    xdo(x.name(), {"mousemove", "300", "200"});  // over it, so that F11 reaches wine
+
+    test_support::Relay relay;
+    int vnc_port = test_support::free_port();
+    Session s(relay_args(relay), {"--vnc-listen", "127.0.0.1:" + std::to_string(vnc_port)});
+    s.client = std::make_unique<test_support::Process>(
+        on_display(exe_options(client_args(s, "Z:" + s.client_in.path()) + relay_args(relay)), x.name()));
+    REQUIRE(wait_until([&] { return status(s.desk_status, "phase") == "connected"; }, 90s));
+    REQUIRE(test_support::wait_for_port(vnc_port, 30s));
+    Supporter supporter(vnc_port);
+    REQUIRE(supporter.sees_screen());
+
+    // View only: nothing arrives.
+    supporter.type({'a', 'b'});
+    supporter.click(450, 300);
+    std::this_thread::sleep_for(3s);
+    CHECK(program.out().find("text:") == std::string::npos);
+    CHECK(program.out().find("click") == std::string::npos);
+    xdo(x.name(), {"key", "F11"});
+    REQUIRE(wait_until([&] { return status(s.desk_status, "control") == "on"; }, 10s));
+
+    // Text with shifted symbols and a character no US layout has.
+    supporter.type({'H', 'i', '!', ' ', 0xe9, 0x20ac});
+    CHECK(!program.wait_for_line(Stream::out, "^text: " + hex("Hi! \xc3\xa9\xe2\x82\xac") + "\\r?$", 20s).empty());
+    supporter.click(450, 300);
+    CHECK(!program.wait_for_line(Stream::out, "^click 450 300\\r?$", 10s).empty());
+    CHECK(status(s.desk_status, "control") == "on");  // the supporter's own moves did not take it back
+
+    // F11 and F12 from the desk change nothing.
+    supporter.type({0xffc8, 0xffc9});
+    std::this_thread::sleep_for(2s);
+    CHECK(status(s.desk_status, "control") == "on");
+    CHECK(status(s.desk_status, "files") == "on");
+
+    xdo(x.name(), {"mousemove", "320", "220"});  // the customer's hand takes control back
+    REQUIRE(wait_until([&] { return status(s.desk_status, "control") == "off"; }, 10s));
+    std::string before = program.out();
+    supporter.type({'z'});
+    supporter.click(460, 310);
+    std::this_thread::sleep_for(3s);
+    CHECK(program.out() == before);  // nothing more arrived
+
+    s.desk.reset();
+    CHECK(s.client->wait(60s) == 0);
+}
