@@ -20,6 +20,12 @@ std::string progress(const remote::TransferRow& r) {
     return "";
 }
 
+// A sent row is named by the path it was sent from: the list shows the name.
+std::string base_name(const std::string& path) {
+    auto cut = path.find_last_of("/\\");
+    return cut == std::string::npos ? path : path.substr(cut + 1);
+}
+
 // Windows shows paths with backslashes, whatever separator we were given.
 std::string windows_path(std::string p) {
     for (char& c : p)
@@ -47,7 +53,7 @@ std::vector<TransferRowCells> TransferCells::cells(const std::vector<remote::Tra
     for (std::size_t i = 0; i < rows.size(); ++i) {
         const auto& r = rows[i];
         bool sending = r.direction == files::Direction::send;
-        out.push_back({r.name, sending ? "to supporter" : "from supporter", human_bytes(r.size), progress(r),
+        out.push_back({base_name(r.name), sending ? "to supporter" : "from supporter", human_bytes(r.size), progress(r),
                        speed(meters_[i], r, now), saved_to(r)});
     }
     return out;

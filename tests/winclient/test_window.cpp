@@ -1,0 +1,312 @@
+// tether-client.exe in its window (no --headless), under wine on its own
+// Xvfb, with the Linux tether-desk (headless) through a real tether-relay.
+// The test's hands and eyes are winctl.exe (winctl_windows.cpp): it pastes
+// the code, presses the buttons and reads the real widgets' text back;
+// xdnd_drop drops a file onto the window as a file manager would. Asserted:
+// what the customer reads (status, security code equal to the desk's, the
+// consent boxes, the files list's size, progress and "Saved to") and the
+// files' SHA-256 on disk.
+#include <catch2/catch.hpp>
+
+#include <signal.h>
+
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <sstream>
+#include <thread>
+
+#include "screen/png.h"
+#include "support/sha256.h"
+#include "winclient_fixture.h"
+
+using namespace wintest;
+using test_support::Relay;
+using test_support::write_random_file;
+
+namespace {
+
+// "Z:\tmp\x\name": how the Windows side names a file of ours.
+std::string windows_path(const std::string& linux_path) {
+    std::string p = "Z:" + linux_path;
+    for (char& c : p)
+        if (c == '/') c = '\\';
+    return p;
+}
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// A short Windows program (`args`: the .exe first) under wine in `prefix`
+// on `display`; its stdout and stderr, via files in `dir` (wine's
+// long-lived helpers inherit what it was given: a pipe would never end).
+int wine(const std::string& prefix, const std::string& display, const Args& args, const std::string& dir,
+         std::string& output, int limit_s) {
+    test_support::ProcessOptions o;
+    o.argv = Args{WINE_RUN} + args;
+    o.env = {{"TETHER_WINEPREFIX", prefix}, {"DISPLAY", display}};
+    o.stdin_path = "/dev/null";
+    o.stdout_path = dir + "/wine.out";
+    o.stderr_path = dir + "/wine.err";
+    int code = test_support::Process(o).wait(std::chrono::seconds(limit_s));
+    output = lf(slurp(o.stdout_path)) + slurp(o.stderr_path);
+    return code;
+}
+
+// The text of control `name` in a winctl dump ("name\tenabled\ttext" lines).
+std::string control_text(const std::string& dump, const std::string& name, bool* enabled = nullptr) {
+    std::istringstream in(dump);
+    for (std::string line; std::getline(in, line);) {
+        if (line.rfind(name + "\t", 0) != 0) continue;
+        if (enabled) *enabled = line[name.size() + 1] == '1';
+        return line.substr(name.size() + 3);
+    }
+    return "(no " + name + ")";
+}
+
+// The files list's row for `file`: its cells (File, Direction, Size,
+// Progress, Speed, Saved to); empty if none.
+std::vector<std::string> file_row(const std::string& dump, const std::string& file) {
+    std::istringstream in(dump);
+    for (std::string line; std::getline(in, line);) {
+        if (line.rfind("files\t1\t" + file + " | ", 0) != 0) continue;
+        std::vector<std::string> cells;
+        std::string rest = line.substr(8);
+        for (std::size_t at; (at = rest.find(" | ")) != std::string::npos; rest = rest.substr(at + 3))
+            cells.push_back(rest.substr(0, at));
+        cells.push_back(rest);
+        return cells;
+    }
+    return {};
+}
+
+// tether-client.exe's window on its own Xvfb, in a wine prefix of its own
+// (one window test at a time: ctest RESOURCE_LOCK), and winctl.exe beside it.
+struct Window {
+    Window(Session& s, const Args& route, const Args& extra = {}, std::string wine_prefix = WINE_PREFIX_WINDOW,
+           int screen_w = 1024, int screen_h = 768)
+        : x(screen_w, screen_h), session(s), prefix(std::move(wine_prefix)) {
+        auto o = exe_options(route + Args{"--status-file", s.client_status, "--download-dir",
+                                          "Z:" + s.client_in.path()} + extra,
+                             prefix);
+        o.unset_env.erase(std::remove(o.unset_env.begin(), o.unset_env.end(), "DISPLAY"), o.unset_env.end());
+        o.env["DISPLAY"] = x.name();
+        // Files, not pipes: wine's desktop process (explorer.exe) inherits
+        // them and outlives the program, so a pipe would never end.
+        o.stdout_path = s.dir / "client.out";
+        o.stderr_path = s.dir / "client.err";
+        s.client = std::make_unique<test_support::Process>(o);
+        REQUIRE(wait("status", "Type the code", 120) == 0);  // the window is up (a fresh prefix takes a while)
+    }
+    // winctl.exe ARGS in the window's prefix and display; its dump on stdout.
+    int ctl(const Args& args, int limit_s = 60) {
+        return wine(prefix, x.name(), Args{WINCTL_EXE} + args, session.dir.path(), last, limit_s + 60);
+    }
+    int wait(const std::string& name, const std::string& text, int limit_s) {
+        return ctl({"wait", std::to_string(limit_s), name, text}, limit_s);
+    }
+    std::string dump() {
+        ctl({"dump"});
+        return last;
+    }
+    // Waits for the list row of `file` with `progress` ("done"), returns its cells.
+    std::vector<std::string> row_when(const std::string& file, const std::string& progress, int limit_s = 180) {
+        INFO(last);
+        REQUIRE(wait("files", file + " | ", limit_s) == 0);
+        for (auto end = std::chrono::steady_clock::now() + std::chrono::seconds(limit_s);
+             std::chrono::steady_clock::now() < end;) {
+            auto cells = file_row(dump(), file);
+            if (cells.size() == 6 && cells[3] == progress) return cells;
+        }
+        FAIL("no row " << file << " with " << progress << " in\n" << last);
+        return {};
+    }
+
+    Xvfb x;
+    Session& session;
+    std::string prefix;
+    std::string last;  // winctl's last output
+};
+
+// Pastes the code as people write it down ("482-913" with blanks around),
+// checks the field kept the digits only, clicks Connect.
+void paste_code_and_connect(Window& w, const std::string& code) {
+    REQUIRE(w.ctl({"set", "code", " " + code.substr(0, 3) + "-" + code.substr(3) + " "}) == 0);
+    bool enabled = false;
+    CHECK(control_text(w.dump(), "code") == code);
+    control_text(w.last, "connect", &enabled);
+    CHECK(enabled);
+    REQUIRE(w.ctl({"click", "connect"}) == 0);
+}
+
+// The window's security code once connected; it must equal the desk's.
+void check_same_auth(Window& w, const Session& s) {
+    REQUIRE(wait_until([&] { return !read_status(s.desk_status)["auth"].empty(); }, 120s));
+    std::string auth = read_status(s.desk_status)["auth"];
+    INFO(w.last);
+    REQUIRE(w.wait("auth", "Security code " + auth + ": ", 60) == 0);
+    CHECK(control_text(w.last, "status").rfind("Connected to ", 0) == 0);
+}
+
+struct Box {
+    int x = 0, y = 0, w = 0, h = 0;
+    bool inside(const Box& o) const { return x >= o.x && y >= o.y && x + w <= o.x + o.w && y + h <= o.y + o.h; }
+    bool overlaps(const Box& o) const { return x < o.x + o.w && o.x < x + w && y < o.y + o.h && o.y < y + h; }
+};
+
+// winctl's layout: "dpi N", "client W H", then "name x y w h" lines.
+std::map<std::string, Box> parse_layout(const std::string& text, int& dpi) {
+    std::map<std::string, Box> boxes;
+    std::istringstream in(text);
+    for (std::string name; in >> name;) {
+        if (name == "dpi") {
+            in >> dpi;
+        } else if (name == "client") {
+            in >> boxes[name].w >> boxes[name].h;
+        } else {
+            Box& b = boxes[name];
+            in >> b.x >> b.y >> b.w >> b.h;
+        }
+    }
+    return boxes;
+}
+
+}  // namespace
+
+TEST_CASE("window: paste the code, Connect, the desk's security code, files both ways, Disconnect", "[window]") {
+    Relay relay;
+    Scratch src;
+    write_random_file(src / "to-customer.bin", 3 * MiB + 7, 1);
+    Session s(relay_args(relay), {"--send-file", src / "to-customer.bin"});
+    Window w(s, relay_args(relay), {"--allow-files"});  // F12 on at the start, so the desk's offer is taken
+    paste_code_and_connect(w, s.code());
+    check_same_auth(w, s);
+    CHECK(control_text(w.last, "route") == "Through the relay localhost:" + std::to_string(relay.port()) + " directly");
+    CHECK(control_text(w.last, "control") == "Remote control: off  [F11]");
+    CHECK(control_text(w.last, "files-state") == "File transfer: on  [F12]");
+
+    // The desk's file: in the list with its size and where it was saved, whole on disk.
+    auto got = w.row_when("to-customer.bin", "done");
+    CHECK(got[1] == "from supporter");
+    CHECK(got[2] == "3.0 MiB");
+    CHECK(got[5] == windows_path(s.client_in / "to-customer.bin"));
+    CHECK(test_support::sha256_file(s.client_in / "to-customer.bin") == test_support::sha256_file(src / "to-customer.bin"));
+
+    // The F12 button: off and on again, and the desk sees both.
+    REQUIRE(w.ctl({"click", "files-button"}) == 0);
+    CHECK(w.wait("files-state", "File transfer: off  [F12]", 30) == 0);
+    CHECK(wait_status(s.desk_status, "files", "off", 30s));
+    CHECK(control_text(w.last, "files-button") == "Allow file transfer");
+    REQUIRE(w.ctl({"click", "files-button"}) == 0);
+    CHECK(w.wait("files-state", "File transfer: on  [F12]", 30) == 0);
+    CHECK(wait_status(s.desk_status, "files", "on", 30s));
+
+    // Send file...: the dialog, the chosen file, at the desk whole.
+    write_random_file(src / "chosen.bin", 2 * MiB + 5, 2);
+    REQUIRE(w.ctl({"click", "send"}) == 0);
+    REQUIRE(w.ctl({"choose", "60", windows_path(src / "chosen.bin")}) == 0);
+    auto sent = w.row_when("chosen.bin", "done");
+    CHECK(sent[1] == "to supporter");
+    CHECK(sent[2] == "2.0 MiB");
+    CHECK(sent[5] == "at the supporter: chosen.bin");
+    CHECK(test_support::sha256_file(s.desk_in / "chosen.bin") == test_support::sha256_file(src / "chosen.bin"));
+
+    // A file dropped onto the window (XDND, as from a file manager).
+    write_random_file(src / "dropped.bin", 1 * MiB + 3, 3);
+    CHECK(screentest::run({XDND_DROP_BINARY, "--title", "Tether customer", src / "dropped.bin"}, {"DISPLAY=" + w.x.name()}) == 0);
+    auto dropped = w.row_when("dropped.bin", "done");
+    CHECK(dropped[2] == "1.0 MiB");
+    CHECK(test_support::sha256_file(s.desk_in / "dropped.bin") == test_support::sha256_file(src / "dropped.bin"));
+
+    // Disconnect ends the session on both sides; Connect is offered again.
+    REQUIRE(w.ctl({"click", "disconnect"}) == 0);
+    CHECK(w.wait("status", "Session ended: the customer ended the session", 60) == 0);
+    CHECK(wait_until([&] { return read_status(s.desk_status)["auth"].empty(); }, 30s));
+    bool connect_enabled = false;
+    control_text(w.dump(), "connect", &connect_enabled);
+    CHECK(connect_enabled);
+    CHECK(control_text(w.last, "auth").empty());
+    REQUIRE(w.ctl({"close"}) == 0);
+    CHECK(s.client->wait(60s) == 0);
+}
+
+TEST_CASE("window: a wrong code says so in the window; Connect waits for 6 to 9 digits", "[window_errors]") {
+    Relay relay;
+    Session s(relay_args(relay));
+    Window w(s, relay_args(relay));
+    // Five digits are no code; nine (the relay's long codes) are.
+    REQUIRE(w.ctl({"set", "code", "123 45"}) == 0);
+    CHECK(w.ctl({"click", "connect"}) == 5);  // disabled
+    REQUIRE(w.ctl({"set", "code", "482 913 075"}) == 0);
+    bool enabled = false;
+    CHECK(control_text(w.dump(), "code") == "482913075");
+    control_text(w.last, "connect", &enabled);
+    CHECK(enabled);
+
+    std::string wrong = s.code() == "123456" ? "654321" : "123456";
+    paste_code_and_connect(w, wrong);
+    INFO(w.last);
+    CHECK(w.wait("status", "Could not connect: no session has this code", 90) == 0);
+    control_text(w.last, "connect", &enabled);
+    CHECK(enabled);  // the customer may correct the code and try again
+    CHECK(read_status(s.desk_status)["phase"] == "waiting");  // the desk's code still stands
+
+    // The right code after the wrong one, in the same window.
+    paste_code_and_connect(w, s.code());
+    check_same_auth(w, s);
+}
+
+// The desk stalls right after showing its code (SIGSTOP), so the customer
+// connects first and waits; the desk comes back and the session starts.
+TEST_CASE("window: the customer connects first, the desk arrives late", "[window_late]") {
+    Relay relay;
+    Session s(relay_args(relay));
+    Window w(s, relay_args(relay));
+    s.desk->signal(SIGSTOP);
+    paste_code_and_connect(w, s.code());
+    std::this_thread::sleep_for(10s);
+    std::string waiting = control_text(w.dump(), "status");
+    INFO(w.last);
+    CHECK((waiting.rfind("Securing the connection", 0) == 0 || waiting.rfind("Waiting for the supporter", 0) == 0));
+    bool disconnect = false;
+    control_text(w.last, "disconnect", &disconnect);
+    CHECK(disconnect);  // the customer can give up while waiting
+    s.desk->signal(SIGCONT);
+    check_same_auth(w, s);
+}
+
+// The prefix's system DPI at 192 (200%, what Windows' display scale sets):
+// the window measures everything twice as large, every control stays inside
+// the window and apart from the others. The screenshot is for a person
+// (tests' artefacts folder).
+TEST_CASE("window: at 200% everything is twice as large and nothing is clipped", "[window_dpi]") {
+    Scratch regdir;
+    std::string said;
+    INFO(said);
+    REQUIRE(wine(WINE_PREFIX_DPI, "", {"reg", "add", "HKCU\\Control Panel\\Desktop", "/v", "LogPixels", "/t",
+                                       "REG_DWORD", "/d", "192", "/f"},
+                 regdir.path(), said, 180) == 0);
+    Relay relay;
+    Session s(relay_args(relay));
+    Window w(s, relay_args(relay), {}, WINE_PREFIX_DPI, 1600, 1200);
+    REQUIRE(w.ctl({"set", "code", s.code()}) == 0);  // a full window, for the picture
+    REQUIRE(w.ctl({"layout"}) == 0);
+    int dpi = 0;
+    auto boxes = parse_layout(w.last, dpi);
+    INFO(w.last);
+    CHECK(dpi == 192);
+    Box client = boxes["client"];
+    CHECK(client.w >= 2 * 560);  // the minimum width at 100%, doubled
+    CHECK(boxes["code"].h >= 2 * 36);
+    boxes.erase("client");
+    for (auto& [name, box] : boxes) {
+        INFO(name);
+        CHECK(box.inside(client));
+        for (auto& [other, o] : boxes)
+            if (other < name) CHECK_FALSE(box.overlaps(o));
+    }
+    screen::write_png(artefact_dir() + "/winclient-window-200pct.png", grab(w.x.name()));
+}
