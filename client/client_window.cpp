@@ -2,7 +2,6 @@
 
 #include <FL/Fl.H>
 #include <FL/Fl_Native_File_Chooser.H>
-#include <cctype>
 
 #include "remote/status.h"
 #include "wire/session_code.h"
@@ -57,9 +56,7 @@ bool Window::code_complete() const { return wire::valid_session_code(code_.value
 // Digits only: anything else typed or pasted is removed at once.
 void Window::on_code_edit(Fl_Widget*, void* p) {
     auto* w = static_cast<Window*>(p);
-    std::string digits;
-    for (const char* c = w->code_.value(); *c; ++c)
-        if (std::isdigit(static_cast<unsigned char>(*c))) digits += *c;
+    std::string digits = wire::session_code_digits(w->code_.value());
     if (digits != w->code_.value()) w->code_.value(digits.c_str());
     w->refresh();
 }

@@ -36,4 +36,13 @@ inline std::string spoken_session_code(std::string_view code) {
     return out;
 }
 
+// The digits of a code as typed or pasted ("482 913", "482-913",
+// "482913\r"): everything else dropped. valid_session_code() still decides.
+inline std::string session_code_digits(std::string_view typed) {
+    std::string out;
+    for (char c : typed)
+        if (c >= '0' && c <= '9') out += c;
+    return out;
+}
+
 }  // namespace wire
