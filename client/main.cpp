@@ -41,7 +41,8 @@ po::options_description describe(Options& o) {
     d.add_options()
         ("help,h", "show this help")
         ("config", po::value(&o.config_file), "read options from FILE (key = value lines)")
-        ("code", po::value(&o.code), "the code from the supporter, 6 digits (9 while the relay sees guessing) (prefills the window)")
+        ("code", po::value(&o.code), "the code from the supporter, 6 digits (9 while the relay sees guessing) (prefills the window); "
+                                     "with --headless, - reads it from stdin (one line) once the program is up")
         ("headless", po::bool_switch(&o.headless), "no window: connect with --code and serve until the session ends")
         ("allow-control", po::bool_switch(&o.cfg.initial.control), "start with remote control on (headless scripts)")
         ("allow-files", po::bool_switch(&o.cfg.initial.files), "start with file transfer on (headless scripts)")
@@ -81,8 +82,9 @@ std::unique_ptr<remote::ClientConnector> make_connector(const Options& o) {
 constexpr int kExitNoSession = 2;
 
 int run_headless(client::App& app, const Options& o) {
-    if (!wire::valid_session_code(o.code)) throw std::runtime_error("--headless needs --code with the 6 to 9 digits from the supporter");
-    app.connect(o.code);
+    std::string code = remote::code_or_stdin(o.code, std::cin);
+    if (!wire::valid_session_code(code)) throw std::runtime_error("--headless needs --code with the 6 to 9 digits from the supporter");
+    app.connect(code);
     app.wait();
     std::cerr << "tether-client: " << app.view().status << "\n";
     return app.view().failed ? kExitNoSession : 0;

@@ -1,18 +1,16 @@
 // tether-client.exe: the customer's side on Windows, in its window
-// (client/window_windows.cpp) or --headless (no screen yet: issue 15): joins
+// (client/window_windows.cpp) or --headless: serves its screen (rfbserver/),
+// takes the supporter's input only while F11 allows (wininput/), joins
 // the supporter's session with the code through the relay (winnet/: our own socket, CONNECT with
 // Basic/NTLM/Negotiate, SChannel; stream or poll mode chosen automatically),
 // runs the end-to-end channel (secure/), shows the authentication string
 // and sends and receives files while F12 is on (--allow-files). The same
 // flags, sentences and exit codes as the Linux client (client/main.cpp).
-#include <cstdint>
 #include <iostream>
 #include <memory>
-#include <thread>
+#include <optional>
 #include <utility>
-#include <vector>
 
-#include "e2e/crypto.h"
 #include "headless_windows.h"
 #include "options_windows.h"
 #include "platform/dirs.h"
@@ -20,8 +18,8 @@
 #include "remote/program.h"
 #include "remote/relay_connector_windows.h"
 #include "routes_windows.h"
+#include "warm_up_windows.h"
 #include "window_windows.h"
-#include "session/transport.h"
 #include "wire/allocator.h"
 #include "wire/session_code.h"
 
@@ -43,47 +41,46 @@ client::HeadlessConfig headless_config(const client::WinOptions& o) {
     return c;
 }
 
-std::unique_ptr<remote::ClientConnector> make_connector(const client::WinOptions& o) {
-    session::TransportPolicy policy;
-    if (!o.transport.empty()) policy.mode = session::parse_transport_mode(o.transport);
-    // Planned now, so that the options' mistakes show before "Connecting...",
-    // and used for the first connect (a PAC runs once, not twice); later
-    // connects plan again, so changed settings count.
-    auto first = std::make_shared<std::vector<remote::WinRoute>>(client::plan_routes(o));
-    return std::make_unique<remote::WinnetClientConnector>(
-        [o, first] { return first->empty() ? client::plan_routes(o) : std::exchange(*first, {}); }, policy);
-}
-
-// libgcrypt's Windows entropy gatherer runs at the first random bytes and
-// takes ~1.1 s under wine (measured; ~0.5 ms later calls): started now, it
-// runs beside the join and the wait for the desk instead of holding up the
-// Noise handshake.
-std::thread warm_up_randomness() {
-    return std::thread([] {
-        std::uint8_t b[1];
-        e2e::random_bytes(b, sizeof b);
+// `first` (planned at start, so that the options' mistakes show before
+// "Connecting...") serves the first connect (a PAC runs once, not twice);
+// later connects plan again, so changed settings count.
+std::unique_ptr<remote::ClientConnector> make_connector(const client::WinOptions& o, remote::WinPlan first) {
+    auto next = std::make_shared<std::optional<remote::WinPlan>>(std::move(first));
+    return std::make_unique<remote::WinnetClientConnector>([o, next] {
+        if (!*next) return client::plan_routes(o);
+        remote::WinPlan plan = std::move(**next);
+        next->reset();
+        return plan;
     });
 }
 
-// The window, with --code (if any) prefilled; the customer clicks Connect.
+void check_code(const std::string& code) {
+    if (!wire::valid_session_code(code))
+        throw std::runtime_error("--headless needs --code with the 6 to 9 digits from the supporter");
+}
+
+// The window, with --code (if any) prefilled; the customer types the code
+// and clicks Connect while the warm-up runs.
 int run_window(const client::WinOptions& o) {
     client::HeadlessConfig cfg = headless_config(o);
-    client::HeadlessClient app(cfg, make_connector(o));
-    std::thread warm = warm_up_randomness();
-    int status = client::run_window(app, o.code, cfg.download_dir);
-    warm.join();
-    return status;
+    remote::WinPlan first = client::plan_routes(o);
+    const winnet::Config first_route = first.routes.front().cfg;  // never empty: DIRECT is last
+    client::HeadlessClient app(cfg, make_connector(o, std::move(first)));
+    client::WarmUp warm(first_route);
+    return client::run_window(app, o.code, cfg.download_dir);
 }
 
 int run(const client::WinOptions& o) {
     if (!o.headless) return run_window(o);
-    if (!wire::valid_session_code(o.code))
-        throw std::runtime_error("--headless needs --code with the 6 to 9 digits from the supporter");
-    client::HeadlessClient app(headless_config(o), make_connector(o));
+    if (o.code != "-") check_code(o.code);
+    remote::WinPlan first = client::plan_routes(o);
+    const winnet::Config first_route = first.routes.front().cfg;  // never empty: DIRECT is last
+    client::HeadlessClient app(headless_config(o), make_connector(o, std::move(first)));
     remote::stop_on_signals([&app] { app.stop(); });  // Ctrl+C ends the session cleanly
-    std::thread warm = warm_up_randomness();  // run() catches what its session throws
-    std::string end = app.run(o.code);  // the whole session
-    warm.join();  // long done
+    client::WarmUp warm(first_route);  // while the code is typed (--code -), else beside the connect
+    std::string code = remote::code_or_stdin(o.code, std::cin);
+    check_code(code);
+    std::string end = app.run(code);  // the whole session
     std::cerr << "tether-client: " << end << "\n";
     return app.failed() ? kExitNoSession : 0;
 }

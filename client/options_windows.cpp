@@ -1,7 +1,10 @@
 #include "options_windows.h"
 
+#include <windows.h>
+
 #include <cctype>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <set>
@@ -34,11 +37,20 @@ long number(const std::string& name, const std::string& v) {
     return n;
 }
 
+// TETHER_DEFAULT_RELAY: the relay baked in at build time (CMake option of
+// the same name), so that the one downloaded .exe needs only the code.
+const char* relay_help() {
+    static const std::string text = std::string("relay base URL, e.g. https://relay.example.com/") +
+                                    (*TETHER_DEFAULT_RELAY ? std::string(" (default: ") + TETHER_DEFAULT_RELAY + ")" : "");
+    return text.c_str();
+}
+
 const std::vector<Row>& table() {
     static const std::vector<Row> rows = {
         {"help", nullptr, "show this help", on(&WinOptions::help)},
         {"config", "FILE", "read options from FILE (key = value lines)", to(&WinOptions::config_file)},
-        {"code", "N", "the code from the supporter (6 to 9 digits)", to(&WinOptions::code)},
+        {"code", "N", "the code from the supporter (6 to 9 digits); - reads it from stdin (one line) once the program is up",
+         to(&WinOptions::code)},
         {"headless", nullptr, "no window: connect with --code and serve until the session ends",
          on(&WinOptions::headless)},
         {"allow-control", nullptr, "start with remote control on (headless scripts; F11 toggles it)",
@@ -52,7 +64,7 @@ const std::vector<Row>& table() {
          [](WinOptions& o, const std::string& v) { o.send_files.push_back(v); }},
         {"file-rate-limit", "KIB", "limit file transfer to N KiB/s (default: no limit)",
          [](WinOptions& o, const std::string& v) { o.file_rate_kib = number("file-rate-limit", v); }},
-        {"relay", "URL", "relay base URL, e.g. https://relay.example.com/", to(&WinOptions::relay)},
+        {"relay", "URL", relay_help(), to(&WinOptions::relay)},
         {"ca", "FILE", "PEM file of a CA trusted besides the Windows store (a private relay CA, or a TLS-inspecting proxy's)",
          to(&WinOptions::ca)},
         {"proxy-conf", "FILE", "the admin's proxy.conf (default: %ProgramData%\\Tether\\proxy.conf if present)", to(&WinOptions::proxy_conf)},
@@ -130,8 +142,9 @@ std::string trim(const std::string& s) {
     return b == std::string::npos ? "" : s.substr(b, e - b + 1);
 }
 
-void config_file(Layer& l, const std::string& path) {
-    std::ifstream in(path);
+void config_file(Layer& l, const std::filesystem::path& file) {
+    const std::string path = file.string();
+    std::ifstream in(file);
     if (!in) throw std::runtime_error("--config " + path + ": cannot read it; check the path");
     std::string line;
     for (int n = 1; std::getline(in, line); ++n) {
@@ -144,6 +157,23 @@ void config_file(Layer& l, const std::string& path) {
     }
 }
 
+// The folder of tether-client.exe itself (wherever it was started from).
+std::filesystem::path exe_dir() {
+    std::wstring buf(MAX_PATH, L'\0');
+    for (;;) {
+        DWORD n = GetModuleFileNameW(nullptr, &buf[0], static_cast<DWORD>(buf.size()));
+        if (n == 0) return {};
+        if (n < buf.size()) return std::filesystem::path(buf.substr(0, n)).parent_path();
+        buf.resize(buf.size() * 2);  // a path past MAX_PATH (\\?\): try again
+    }
+}
+
+// The admin's side file: tether-client.conf beside the .exe.
+std::filesystem::path side_file() {
+    std::filesystem::path dir = exe_dir();
+    return dir.empty() ? dir : dir / "tether-client.conf";
+}
+
 }  // namespace
 
 WinOptions parse_options(int argc, const char* const argv[]) {
@@ -154,6 +184,11 @@ WinOptions parse_options(int argc, const char* const argv[]) {
     environment(l);
     l.next_source();
     if (!o.config_file.empty()) config_file(l, o.config_file);
+    l.next_source();
+    std::error_code ec;
+    if (std::filesystem::path side = side_file(); !side.empty() && std::filesystem::is_regular_file(side, ec))
+        config_file(l, side);
+    if (o.relay.empty()) o.relay = TETHER_DEFAULT_RELAY;
     return o;
 }
 
@@ -161,9 +196,11 @@ void print_help(std::ostream& out) {
     out << "Usage: tether-client.exe [--code N] [options]            (the window)\n"
            "       tether-client.exe --headless --code N [options]\n"
            "       tether-client.exe --explain URL [--proxy-conf FILE]\n\n"
-           "Lets a supporter reach this computer; for now without the screen: the\n"
-           "session, its authentication string and file transfer (F12 by --allow-files\n"
-           "or the window's button).\n\n";
+           "Lets a supporter see this computer's screen, control it while you allow it\n"
+           "(F11), and exchange files while you allow it (F12, --allow-files or the\n"
+           "window's buttons).\n"
+           "Options come from the command line, then TETHER_<OPTION> variables, then\n"
+           "--config FILE, then tether-client.conf beside this program (key = value).\n\n";
     for (const Row& r : table()) {
         std::string left = std::string("  --") + r.name + (r.arg ? std::string(" ") + r.arg : "");
         out << left << std::string(left.size() < 28 ? 28 - left.size() : 1, ' ') << r.help << "\n";

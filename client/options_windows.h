@@ -1,9 +1,12 @@
 // tether-client.exe's options: the same names and meanings as the Linux
 // client's (client/main.cpp, tunnel/endpoint_options.h), read the same way:
 // the command line, then TETHER_<OPTION> environment variables (dashes as
-// underscores), then the key = value lines of --config FILE; the first
-// source that sets an option wins. Boost.Program_options has no mingw build
-// in Debian, hence this small table.
+// underscores), then the key = value lines of --config FILE, then those of
+// tether-client.conf beside the .exe (the admin's side file, which the
+// installer writes: docs/ARCHITECTURE.md "Windows client"), then the relay
+// baked in at build time (TETHER_DEFAULT_RELAY); the first source that
+// sets an option wins. Boost.Program_options has no mingw build in Debian,
+// hence this small table.
 #pragma once
 
 #include <cstdint>

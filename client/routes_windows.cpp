@@ -26,7 +26,8 @@ winnet::Config base_config(const WinOptions& o) {
 std::string relay_name(const winnet::Config& c) { return "the relay " + http1::parse_url(c.relay_url).host_port(); }
 
 // --proxy and its credentials: the user's explicit choice, tried alone.
-std::vector<remote::WinRoute> explicit_proxy(const winnet::Config& base, const WinOptions& o) {
+std::vector<remote::WinRoute> explicit_proxy(const winnet::Config& base, const WinOptions& o,
+                                             const proxydetect::Config&) {
     if (o.proxy.empty()) return {};
     remote::WinRoute r{base, ""};
     r.cfg.proxy_url = o.proxy;
@@ -40,18 +41,12 @@ std::vector<remote::WinRoute> explicit_proxy(const winnet::Config& base, const W
 
 // What the machine says (proxydetect on Windows, docs/PROXYDETECT.md): the
 // user's Internet Options (a PAC script, WPAD if switched on, a fixed
-// proxy with its bypass list), then proxy.conf (--proxy-conf, else
-// %ProgramData%\Tether\proxy.conf if present), then the environment; each
+// proxy with its bypass list), then proxy.conf, then the environment; each
 // candidate a route with its source in `why`. Asked again on every connect,
 // so a changed setting counts at the next attempt.
-std::vector<remote::WinRoute> discovered(const winnet::Config& base, const WinOptions& o) {
-    std::string path = o.proxy_conf;
-    if (path.empty()) {
-        std::string admin = proxydetect::default_config_path();
-        if (std::filesystem::exists(admin)) path = admin;
-    }
-    auto detector = proxydetect::Detector::from_system(path.empty() ? proxydetect::Config{}
-                                                                    : proxydetect::load_config_file(path));
+std::vector<remote::WinRoute> discovered(const winnet::Config& base, const WinOptions&,
+                                         const proxydetect::Config& conf) {
+    auto detector = proxydetect::Detector::from_system(conf);
     winnet::RoutePlan plan = winnet::plan_routes(*detector, base);
     if (!plan.blocked.empty()) throw std::runtime_error(plan.blocked);
     std::vector<remote::WinRoute> routes;
@@ -61,20 +56,42 @@ std::vector<remote::WinRoute> discovered(const winnet::Config& base, const WinOp
     return routes;
 }
 
-std::vector<remote::WinRoute> direct(const winnet::Config& base, const WinOptions&) {
+std::vector<remote::WinRoute> direct(const winnet::Config& base, const WinOptions&, const proxydetect::Config&) {
     return {remote::WinRoute{base, relay_name(base) + " directly"}};
+}
+
+// The admin's proxy.conf: --proxy-conf, else %ProgramData%\Tether\proxy.conf
+// if present, else none; read at each planning, like the routes.
+proxydetect::Config proxy_conf(const WinOptions& o) {
+    std::string path = o.proxy_conf;
+    if (path.empty()) {
+        std::string admin = proxydetect::default_config_path();
+        if (std::filesystem::exists(admin)) path = admin;
+    }
+    return path.empty() ? proxydetect::Config{} : proxydetect::load_config_file(path);
+}
+
+// --transport, else proxy.conf's `transport` pin, else auto: Linux's order
+// (tunnel/src/endpoint_options.cpp, apply_overrides). Whatever the route.
+session::TransportPolicy transport_policy(const WinOptions& o, const proxydetect::Config& conf) {
+    session::TransportPolicy p;
+    p.mode = session::parse_transport_mode(o.transport.empty() ? proxydetect::to_string(conf.transport) : o.transport);
+    return p;
 }
 
 }  // namespace
 
-std::vector<remote::WinRoute> plan_routes(const WinOptions& o) {
+remote::WinPlan plan_routes(const WinOptions& o) {
     const winnet::Config base = base_config(o);
-    using Source = std::vector<remote::WinRoute> (*)(const winnet::Config&, const WinOptions&);
+    const proxydetect::Config conf = proxy_conf(o);
+    remote::WinPlan plan{{}, transport_policy(o, conf)};
+    using Source = std::vector<remote::WinRoute> (*)(const winnet::Config&, const WinOptions&,
+                                                     const proxydetect::Config&);
     for (Source s : {explicit_proxy, discovered, direct}) {
-        auto routes = s(base, o);
-        if (!routes.empty()) return routes;
+        plan.routes = s(base, o, conf);
+        if (!plan.routes.empty()) break;
     }
-    return {};
+    return plan;
 }
 
 }  // namespace client

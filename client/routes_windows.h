@@ -11,7 +11,9 @@
 
 namespace client {
 
-// Throws std::runtime_error naming the option when it cannot be used.
-std::vector<remote::WinRoute> plan_routes(const WinOptions& o);
+// The routes and the transport policy (--transport, else proxy.conf's
+// `transport`, else auto). Throws std::runtime_error naming the option
+// when it cannot be used.
+remote::WinPlan plan_routes(const WinOptions& o);
 
 }  // namespace client

@@ -16,6 +16,9 @@ ExternalProject_Add(tether_windows
   BINARY_DIR ${TETHER_WINDOWS_DIR}
   CMAKE_ARGS -DCMAKE_TOOLCHAIN_FILE=${CMAKE_SOURCE_DIR}/cmake/mingw-w64-x86_64.cmake
              -DCMAKE_BUILD_TYPE=${CMAKE_BUILD_TYPE}
+             -DTETHER_DEFAULT_RELAY=${TETHER_DEFAULT_RELAY}
+             -DTETHER_PROXY_CONF=${TETHER_PROXY_CONF}
+             -DTETHER_RELAY_CA=${TETHER_RELAY_CA}
   INSTALL_COMMAND ""
   BUILD_ALWAYS ON)  # its own make decides what is out of date
 

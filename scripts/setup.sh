@@ -18,6 +18,8 @@ PACKAGES=(
   socat httptunnel x11vnc openssh-server openssh-client
   # the Windows build (cmake/mingw-w64-x86_64.cmake) and its tests under wine
   g++-mingw-w64-x86-64-posix wine wine64 libgcrypt-mingw-w64-dev libz-mingw-w64-dev
+  # its installer (packaging/windows: makensis)
+  nsis
   # wine's NTLM (SSPI) calls ntlm_auth from winbind (tests/winnet [ntlm])
   winbind
 )

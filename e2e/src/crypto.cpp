@@ -1,4 +1,4 @@
-// Library set-up, hashing, HMAC, HKDF, randomness, compare and wipe.
+// Library set-up, hashing, HMAC, HKDF, compare and wipe (randomness: random_*.cpp).
 #include "e2e/crypto.h"
 
 #include <cstdarg>
@@ -54,11 +54,6 @@ bool equal_ct(const std::uint8_t* a, const std::uint8_t* b, std::size_t len) {
     std::uint8_t diff = 0;
     for (std::size_t i = 0; i < len; ++i) diff = static_cast<std::uint8_t>(diff | (a[i] ^ b[i]));
     return diff == 0;
-}
-
-void random_bytes(std::uint8_t* out, std::size_t len) {
-    ensure_gcrypt();
-    gcry_randomize(out, len, GCRY_STRONG_RANDOM);
 }
 
 Hash sha256(std::initializer_list<View> parts) {

@@ -58,14 +58,15 @@ std::unique_ptr<SessionLink> WinnetClientConnector::connect(const std::string& c
     pending_.begin();
     status("Looking for the way to the relay...");
     std::string route;
-    auto joined = over_routes(routes_(), [&](const WinRoute& r) {
+    const WinPlan plan = routes_();
+    auto joined = over_routes(plan.routes, [&](const WinRoute& r) {
         route = r.why;
         status("Connecting to " + route + "...");
         winnet::JoinedSession j = winnet::SessionClient(r.cfg).join(code);
         session::SessionOptions so;
         so.heartbeat = r.cfg.heartbeat;
         so.on_status = status_adapter(status, "the supporter");
-        return std::make_unique<RelaySession>(r, j.token, std::move(so), policy_, session::TransportLog{});
+        return std::make_unique<RelaySession>(r, j.token, std::move(so), plan.policy, session::TransportLog{});
     });
     if (!pending_.still_wanted()) return nullptr;
     status("Securing the connection (" + route + ")...");

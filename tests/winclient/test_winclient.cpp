@@ -1,12 +1,13 @@
 // tether-client.exe (headless, under wine) with the Linux tether-desk
 // (headless) through a real tether-relay: directly, through squid CONNECT
 // (the client arriving 20 s after the code appeared), squid with Basic
-// auth, the NTLM proxy double, and forced poll mode through a buffering
-// nginx; and with no --proxy at all, the proxy named by a PAC script that
-// the Windows Internet Options point to. Asserts what a person would check: the same authentication string
-// on both sides, files both ways with the same SHA-256, hostile names made
-// safe on the Windows side, and for a wrong code and a dead relay the same
-// sentence as the Linux client.
+// auth, the NTLM proxy double, forced poll mode through a buffering nginx,
+// proxy.conf's transport pin through a streaming one; and with no --proxy
+// at all, the proxy named by a PAC script that the Windows Internet Options
+// point to. Asserts what a person would check: the same authentication
+// string on both sides, files both ways with the same SHA-256, hostile
+// names made safe on the Windows side, and for a wrong code and a dead
+// relay the same sentence as the Linux client.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -81,6 +82,18 @@ void desk_quits(Session& s) {
     CHECK(lf(s.client->err()).find("tether-client: Session ended: ") != std::string::npos);
     CHECK(read_status(s.client_status)["active"] == "no");
 }
+
+// nginx's certificate for `localhost` (self-signed: it is its own --ca).
+struct NginxCert {
+    NginxCert() {
+        auto made = test_support::run({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                                       "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", cert, "-days", "2",
+                                       "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"});
+        REQUIRE(made.code == 0);
+    }
+    test_support::TempDir dir{"tether-nginx-cert"};
+    std::string cert = dir.file("cert.pem"), key = dir.file("key.pem");
+};
 
 }  // namespace
 
@@ -158,16 +171,11 @@ TEST_CASE("windows client: through an NTLM proxy (SSPI)", "[ntlm]") {
 
 TEST_CASE("windows client: forced poll mode through a buffering nginx", "[poll_nginx]") {
     Relay relay;
-    test_support::TempDir dir("tether-nginx-cert");
-    std::string cert = dir.file("cert.pem"), key = dir.file("key.pem");
-    auto made = test_support::run({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-                                   "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=localhost",
-                                   "-addext", "subjectAltName=DNS:localhost"});
-    REQUIRE(made.code == 0);
-    test_support::NginxOptions no{relay.port(), cert, key, /*buffering=*/true};
+    NginxCert c;
+    test_support::NginxOptions no{relay.port(), c.cert, c.key, /*buffering=*/true};
     no.max_body = "0";
     test_support::Nginx nginx(no);
-    Args route = {"--relay", nginx.url("localhost") + "/", "--ca", cert, "--transport", "poll"};
+    Args route = {"--relay", nginx.url("localhost") + "/", "--ca", c.cert, "--transport", "poll"};
     Scratch src;
     Session s(route, desk_sends(src, 4 * MiB + 9));
     s.start_client(route, client_sends(src, 4 * MiB + 11));
@@ -176,6 +184,34 @@ TEST_CASE("windows client: forced poll mode through a buffering nginx", "[poll_n
     std::string log = nginx.access_log();
     CHECK(log.find("/v1/poll/up") != std::string::npos);
     CHECK(log.find("/v1/stream") == std::string::npos);  // forced: no stream-mode request at all
+}
+
+// proxy.conf's `transport` pin (docs/PROXYDETECT.md) holds for
+// tether-client.exe as for the Linux client: through a non-buffering nginx,
+// where the automatic choice takes stream mode (checked first, without the
+// pin), `transport = poll` in --proxy-conf makes every request a poll one.
+TEST_CASE("windows client: proxy.conf's transport = poll pins poll mode", "[transport_pin]") {
+    Relay relay;
+    NginxCert c;
+    test_support::Nginx nginx({relay.port(), c.cert, c.key, /*buffering=*/false});
+    test_support::TempDir conf("tether-pin");
+    const std::string pin = conf.write("proxy.conf", "# only the pin\ntransport = poll\n");
+    Args route = {"--relay", nginx.url("localhost") + "/", "--ca", c.cert};
+    auto session = [&](const Args& extra) {
+        Scratch src;
+        Session s(relay_args(relay), desk_sends(src, 1 * MiB + 1));  // the desk goes direct
+        s.start_client(route + extra, client_sends(src, 1 * MiB + 2));
+        files_both_ways(s, src);
+        desk_quits(s);
+    };
+    session({});  // auto: stream mode
+    const std::string unpinned = nginx.access_log();
+    CHECK(unpinned.find("/v1/stream") != std::string::npos);
+    CHECK(unpinned.find("/v1/poll/up") == std::string::npos);
+    session({"--proxy-conf", pin});
+    const std::string pinned = nginx.access_log().substr(unpinned.size());
+    CHECK(pinned.find("/v1/poll/up") != std::string::npos);
+    CHECK(pinned.find("/v1/stream") == std::string::npos);  // pinned: not even a probe
 }
 
 TEST_CASE("windows client: hostile names from the desk are made safe on Windows", "[hostile_names]") {

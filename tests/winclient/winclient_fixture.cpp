@@ -17,9 +17,9 @@ Args operator+(Args a, const Args& b) {
     return a;
 }
 
-ProcessOptions exe_options(const Args& args, const std::string& prefix) {
+ProcessOptions exe_options(const Args& args, const std::string& prefix, const std::string& exe) {
     ProcessOptions o;
-    o.argv = Args{WINE_RUN, WINCLIENT_EXE} + args;
+    o.argv = Args{WINE_RUN, exe} + args;
     o.env["TETHER_WINEPREFIX"] = prefix;
     o.unset_env = {"http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY",
                    "no_proxy", "NO_PROXY", "TETHER_PROXY_CONF", "DISPLAY"};
@@ -68,7 +68,7 @@ Session::Session(const Args& desk_route, const Args& desk_extra) {
 std::string Session::code() const { return read_status(desk_status)["code"]; }
 
 Args client_args(const Session& s, const std::string& download_dir) {
-    return {"--headless", "--code", s.code(), "--allow-files", "--status-file", s.client_status, "--download-dir",
+    return {"--headless", "--code", s.code_on_stdin ? "-" : s.code(), "--allow-files", "--status-file", s.client_status, "--download-dir",
             download_dir};
 }
 
@@ -107,13 +107,18 @@ bool DeskPicture::pixel_is(int x, int y, std::uint32_t rgb, std::chrono::millise
 }
 
 void Session::start_client(const Args& route, const Args& extra) {
-    client = std::make_unique<test_support::Process>(
-        exe_options(client_args(*this, "Z:" + client_in.path()) + route + extra, wine_prefix));
+    ProcessOptions o = exe_options(client_args(*this, "Z:" + client_in.path()) + route + extra, wine_prefix, exe);
+    if (code_on_stdin) o.stdin_path.clear();  // a pipe
+    client = std::make_unique<test_support::Process>(o);
 }
 
 void Session::start_linux_client(const std::string& display, const Args& route, const Args& extra) {
-    client = std::make_unique<test_support::Process>(
-        linux_client_options(client_args(*this, client_in.path()) + Args{"--display", display} + route + extra));
+    ProcessOptions o =
+        linux_client_options(client_args(*this, client_in.path()) + Args{"--display", display} + route + extra);
+    if (code_on_stdin) o.stdin_path.clear();
+    client = std::make_unique<test_support::Process>(o);
 }
+
+void Session::give_code() { client->write_stdin(code() + "\n"); }
 
 }  // namespace wintest

@@ -23,9 +23,10 @@ using Args = std::vector<std::string>;
 
 Args operator+(Args a, const Args& b);
 
-// tether-client.exe with `args` under wine in `prefix`, no proxy (nor
-// proxy.conf) from our environment.
-test_support::ProcessOptions exe_options(const Args& args, const std::string& prefix = WINE_PREFIX);
+// tether-client.exe (this build's, or `exe`) with `args` under wine in
+// `prefix`, no proxy (nor proxy.conf) from our environment.
+test_support::ProcessOptions exe_options(const Args& args, const std::string& prefix = WINE_PREFIX,
+                                         const std::string& exe = WINCLIENT_EXE);
 // A Windows program (`argv` starts with the .exe) under wine in `prefix`
 // on the X display `display`: the screen tests' client and windows.
 test_support::ProcessOptions on_display(const Args& argv, const std::string& display, const std::string& prefix);
@@ -52,10 +53,18 @@ public:
     // The same with the Linux tether-client serving `display` (bench/winclient).
     void start_linux_client(const std::string& display, const Args& route, const Args& extra = {});
     std::string code() const;
+    // Types the desk's code into the client started with code_on_stdin.
+    void give_code();
+
+    // Start the client with `--code -` and stdin a pipe: the code comes
+    // later, through give_code(), as a customer types it into a program
+    // that is already up (bench/winclient).
+    bool code_on_stdin = false;
 
     Scratch dir, desk_in, client_in;
     // The client's wine prefix: WINE_PREFIX_IE for Internet Options of its own.
     std::string wine_prefix = WINE_PREFIX;
+    std::string exe = WINCLIENT_EXE;  // or a copy, an installed one
     std::string desk_status = dir / "desk.status", client_status = dir / "client.status";
     std::unique_ptr<test_support::Process> desk, client;
 };
@@ -78,8 +87,8 @@ private:
     std::thread thread_;
 };
 
-// The arguments both clients get: the desk's code, --allow-files, their
-// status file and download folder (`download_dir` as the program sees it).
+// The arguments both clients get: the desk's code (or `-`), --allow-files,
+// their status file and download folder (`download_dir` as the program sees it).
 Args client_args(const Session& s, const std::string& download_dir);
 
 }  // namespace wintest

@@ -1,6 +1,8 @@
 // StreamCarrier (see carrier_stream.h).
 #include "carrier_stream.h"
 
+#include <exception>
+
 #include "winnet/carriers.h"
 
 namespace winnet {
@@ -89,8 +91,25 @@ void StreamCarrier::start() {
         std::lock_guard<std::mutex> lk(mu_);
         if (closed_) throw session::CarrierError("the carrier is closed");
     }
-    open_down();
-    open_up();
+    // Both at once, as Linux's carrier opens them (one curl multi loop): one
+    // connection time (TCP, CONNECT, TLS, the downlink's answer) instead of
+    // two. The join is bounded by the connect budget (cfg_.connect_timeout).
+    std::exception_ptr up_failed, down_failed;
+    std::thread up([&] {
+        try {
+            open_up();
+        } catch (...) {
+            up_failed = std::current_exception();
+        }
+    });
+    try {
+        open_down();
+    } catch (...) {
+        down_failed = std::current_exception();
+    }
+    up.join();
+    if (down_failed) std::rethrow_exception(down_failed);  // the relay's answer says more than the uplink's
+    if (up_failed) std::rethrow_exception(up_failed);
     last_rx_ = last_tx_ = Clock::now();
     down_thread_ = std::thread([this] { run_down(); });
     up_thread_ = std::thread([this] { run_up(); });

@@ -31,7 +31,7 @@ public:
     StreamCarrier(const Config& cfg, const std::string& token, bool probe = false);
     ~StreamCarrier() override;
 
-    void start();  // opens both requests on the caller's thread; throws CarrierError
+    void start();  // opens both requests at once, returns when both are up; throws CarrierError
     // The same, for a probe made ahead (session/transport.h). A close()
     // meanwhile stops it once the connection in progress is up (bounded by
     // the connect budget).

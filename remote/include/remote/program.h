@@ -2,6 +2,7 @@
 #pragma once
 
 #include <functional>
+#include <istream>
 #include <string>
 
 namespace remote {
@@ -13,5 +14,12 @@ namespace remote {
 // (program_windows.cpp) the console control handler (Ctrl+C, Ctrl+Break,
 // closing the console) does the same.
 void stop_on_signals(std::function<void()> on_stop);
+
+// `--code -`: the code is read from `in` (one line; spaces and dashes as a
+// person types them are dropped), so that a script or a benchmark starts
+// the client first and gives the code later, as a customer types it while
+// the program is already up. Any other `given` is returned as it is. The
+// caller checks the result (wire::valid_session_code).
+std::string code_or_stdin(const std::string& given, std::istream& in);
 
 }  // namespace remote

@@ -26,20 +26,26 @@ struct WinRoute {
     std::string why;
 };
 
-// The ways to try, in order; asked again on every connect. The program's
-// route setup (client/routes_windows.cpp) decides what they are.
-using WinRoutes = std::function<std::vector<WinRoute>()>;
+// One planning: the ways to try, in order, and the transport policy for
+// them (proxy.conf's `transport` pin, or --transport), as Linux's
+// tunnel::RoutePlan carries both.
+struct WinPlan {
+    std::vector<WinRoute> routes;
+    session::TransportPolicy policy;
+};
+
+// Asked again on every connect. The program's route setup
+// (client/routes_windows.cpp) decides what the plan is.
+using WinRoutes = std::function<WinPlan()>;
 
 class WinnetClientConnector : public ClientConnector {
 public:
-    WinnetClientConnector(WinRoutes routes, session::TransportPolicy policy)
-        : routes_(std::move(routes)), policy_(std::move(policy)) {}
+    explicit WinnetClientConnector(WinRoutes routes) : routes_(std::move(routes)) {}
     std::unique_ptr<SessionLink> connect(const std::string& code, const StatusFn& status) override;
     void cancel() override;
 
 private:
     WinRoutes routes_;
-    session::TransportPolicy policy_;
     PendingSession pending_;
 };
 
