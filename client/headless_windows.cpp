@@ -30,7 +30,9 @@ HeadlessClient::HeadlessClient(HeadlessConfig cfg, std::unique_ptr<remote::Clien
 void HeadlessClient::update(const std::function<void(View&)>& f) {
     std::lock_guard<std::mutex> lk(mu_);
     f(view_);
-    remote::write_status_file(cfg_.status_file, remote::customer_status_lines(view_, cfg_.download_dir, files_.rows()));
+    auto rows = files_.rows();
+    remote::write_status_file(cfg_.status_file, remote::customer_status_lines(view_, cfg_.download_dir, rows));
+    for (const auto& line : remote::ended_lines(rows, "supporter", printed_)) std::cerr << "tether-client: " << line << "\n";
     if (notify_) notify_();
 }
 

@@ -71,8 +71,9 @@ private:
     HeadlessConfig cfg_;
     std::unique_ptr<remote::ClientConnector> connector_;
     std::function<void()> notify_;
-    mutable std::mutex mu_;  // view_
+    mutable std::mutex mu_;  // view_, printed_
     View view_;
+    std::uint64_t printed_ = 0;  // transfers printed on stderr so far (remote::ended_lines)
     std::mutex session_mu_;  // control_; taken before mu_, never after
     remote::CustomerControl* control_ = nullptr;
     bool stopped_ = false;

@@ -84,8 +84,14 @@ constexpr int kExitNoSession = 2;
 int run_headless(client::App& app, const Options& o) {
     std::string code = remote::code_or_stdin(o.code, std::cin);
     if (!wire::valid_session_code(code)) throw std::runtime_error("--headless needs --code with the 6 to 9 digits from the supporter");
+    std::uint64_t printed = 0;  // transfers that ended are printed as the window lists them (on_change is serialised)
+    app.on_change([&] {
+        for (const auto& line : remote::ended_lines(app.transfers(), "supporter", printed))
+            std::cerr << "tether-client: " << line << "\n";
+    });
     app.connect(code);
     app.wait();
+    app.on_change(nullptr);
     std::cerr << "tether-client: " << app.view().status << "\n";
     return app.view().failed ? kExitNoSession : 0;
 }

@@ -99,8 +99,14 @@ void print_code(const remote::SessionCode& c) {
 
 int run_headless(desk::App& app) {
     app.on_code(print_code);
+    std::uint64_t printed = 0;  // transfers that ended are printed as the window lists them (on_change is serialised)
+    app.on_change([&] {
+        for (const auto& line : remote::ended_lines(app.transfers(), "customer", printed))
+            std::cerr << "tether-desk: " << line << "\n";
+    });
     app.start();
     app.wait();
+    app.on_change(nullptr);
     desk::View v = app.view();
     std::cerr << "tether-desk: " << v.status << "\n";
     return v.phase == desk::Phase::expired ? kExitCodeExpired : 0;

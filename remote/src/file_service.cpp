@@ -118,6 +118,19 @@ std::vector<std::pair<std::string, std::string>> transfer_status_lines(const std
     return kv;
 }
 
+std::vector<std::string> ended_lines(const std::vector<TransferRow>& rows, const std::string& peer_word,
+                                     std::uint64_t& last) {
+    std::map<std::uint64_t, const TransferRow*> ended;
+    for (const auto& r : rows)
+        if (r.ended > last) ended.emplace(r.ended, &r);
+    std::vector<std::string> lines;
+    for (auto& [order, r] : ended) {
+        lines.push_back(transfer_line(*r, peer_word));
+        last = order;
+    }
+    return lines;
+}
+
 std::string transfer_line(const TransferRow& r, const std::string& peer_word) {
     bool out = r.direction == files::Direction::send;
     std::string line = (out ? "to " : "from ") + peer_word + "   " + r.name + "   ";

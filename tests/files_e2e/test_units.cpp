@@ -93,6 +93,11 @@ TEST_CASE("transfer lines: size, speed, time left, saved to, refusals; a later s
     CHECK(remote::problem_text({failed, retried}).empty());
     CHECK(remote::problem_text({retried, failed}).empty());  // order of ending counts, not of rows
     CHECK(remote::can_retry(remote::TransferRow{}) == false);
+
+    std::uint64_t last = 0;  // headless output: each ending printed once, in the order of ending
+    CHECK(remote::ended_lines({retried, failed}, "supporter", last) ==
+          std::vector<std::string>{remote::transfer_line(failed, "supporter"), remote::transfer_line(retried, "supporter")});
+    CHECK(remote::ended_lines({retried, failed}, "supporter", last).empty());
 }
 
 TEST_CASE("the rate-limited file channel delivers every byte in order, and close() wakes a paced writer") {

@@ -63,6 +63,11 @@ std::string problem_text(const std::vector<TransferRow>& rows);
 // is what the window's list shows for it (transfer_line, `peer_word`).
 std::vector<std::pair<std::string, std::string>> transfer_status_lines(const std::vector<TransferRow>& rows,
                                                                       const std::string& peer_word = "peer");
+// For headless programs, which print what a window would show: the lines
+// (transfer_line) of rows that ended since the last call, in the order they
+// ended; `last` (start at 0) remembers how far it got (TransferRow::ended).
+std::vector<std::string> ended_lines(const std::vector<TransferRow>& rows, const std::string& peer_word,
+                                     std::uint64_t& last);
 // One line for a list widget: "to supporter   report.pdf   45%  sending
 // 12.3 of 27.4 MB, 8.1 MB/s, 2 s left"; "... done: saved to PATH".
 std::string transfer_line(const TransferRow& r, const std::string& peer_word);
