@@ -28,7 +28,7 @@ const char* const kLong =
     "new session  |  Security code 482913 (the customer sees the same?)";
 
 // Any pixel of the band [y0, y1) x [kBoxX - 6, kBoxX + kBoxW + 6) that is not the window's background?
-bool ink_in(const screen::Frame& f, int wx, int wy, int y0, int y1) {
+bool ink_in(const desktop::Frame& f, int wx, int wy, int y0, int y1) {
     for (int y = y0; y < y1; ++y)
         for (int x = kBoxX - 6; x < kBoxX + kBoxW + 6; ++x)
             if (f.at(wx + x, wy + y) != kBg) return true;
@@ -59,7 +59,7 @@ TEST_CASE("a long message fits its box with fit_label; without it, it runs over 
         return find_window(display.name(), "fit", wx, wy) && grab(display.name()).at(wx + kBoxX + 2, wy + kGap + 2) == kBoxBg;
     }));
     for (int i = 0; i < 20; ++i) Fl::check();
-    screen::Frame f = grab(display.name());
+    desktop::Frame f = grab(display.name());
     screen::write_png(artefact_dir() + "/fit-label.png", f);
 
     CHECK(fitted.labelsize() < 14);
