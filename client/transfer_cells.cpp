@@ -20,7 +20,7 @@ std::string progress(const remote::TransferRow& r) {
     return "";
 }
 
-// A sent row is named by the path it was sent from: the list shows the name.
+// The last part of a name or path (what the list shows; a name from the peer may hold separators).
 std::string base_name(const std::string& path) {
     auto cut = path.find_last_of("/\\");
     return cut == std::string::npos ? path : path.substr(cut + 1);

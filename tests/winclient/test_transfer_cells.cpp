@@ -55,7 +55,8 @@ TEST_CASE("cells: a received file, from offer to saved", "[cells]") {
 TEST_CASE("cells: sent files, a refusal, and a file too quick to time", "[cells]") {
     TransferCells cells("C:\\Users\\a\\Downloads\\Tether\\");
     TransferRow sent, refused;
-    sent.name = "C:\\Users\\a\\Documents\\a.txt";  // sent rows carry the path they were sent from
+    sent.name = "a.txt";  // a sent row: the file's name, and the path it was sent from
+    sent.path = "C:\\Users\\a\\Documents\\a.txt";
     sent.size = 10;
     sent.state = TransferState::done;
     refused.name = "/home/a/b.txt";

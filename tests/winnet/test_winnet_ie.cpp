@@ -98,7 +98,7 @@ TEST_CASE("winnet: a fixed proxy in the Internet Options, its bypass list, and p
     ie_options(kIeDirect);
     Run none = explain({"explain", relay.url("localhost"), "-c", conf});
     CHECK(has(none.out, "[Windows (WinHTTP)] not configured: Internet Options: automatic detection off, script '', "
-                        "proxy '', bypass ''\n"));
+                        "proxy '', bypass '': no proxy\n"));  // the desktop's word: no WPAD either (issue 17)
     CHECK(has(none.out, "[WPAD] not configured: automatic detection is off in the system settings\n"));
     CHECK(has(none.out, "  1. PROXY 127.0.0.1:9   (from "));
 }
