@@ -2,15 +2,10 @@
 
 #include <sstream>
 
+#include "http1/http1.h"
+
 namespace desk {
 namespace {
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
 
 bool starts_with(const std::string& s, const std::string& prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
 
@@ -21,25 +16,10 @@ std::string path_of_file_uri(const std::string& uri) {
     if (slash == std::string::npos) return "";
     std::string host = rest.substr(0, slash);
     if (!host.empty() && host != "localhost") return "";  // another machine's file
-    return percent_decode(rest.substr(slash));
+    return http1::percent_decode(rest.substr(slash));
 }
 
 }  // namespace
-
-std::string percent_decode(const std::string& s) {
-    std::string out;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        int hi = s[i] == '%' && i + 2 < s.size() ? hex_value(s[i + 1]) : -1;
-        int lo = hi >= 0 ? hex_value(s[i + 2]) : -1;
-        if (lo >= 0) {
-            out += static_cast<char>(hi * 16 + lo);
-            i += 2;
-        } else {
-            out += s[i];
-        }
-    }
-    return out;
-}
 
 std::vector<std::string> dropped_paths(const std::string& text) {
     std::vector<std::string> paths;

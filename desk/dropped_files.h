@@ -14,7 +14,4 @@ namespace desk {
 // hosts, comments and blank lines are skipped. Order is kept.
 std::vector<std::string> dropped_paths(const std::string& text);
 
-// "%20" -> ' '; a '%' not followed by two hex digits stays as it is.
-std::string percent_decode(const std::string& s);
-
 }  // namespace desk

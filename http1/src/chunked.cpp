@@ -4,19 +4,14 @@
 #include <cctype>
 #include <cstdio>
 
+#include "hex_digit.h"
+
 namespace http1 {
 namespace {
 
 // A size line is hex digits plus optional extensions; 1 KiB is far more than
 // any real one needs and bounds what a hostile peer can make us buffer.
 constexpr std::size_t kMaxLine = 1024;
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
 
 }  // namespace
 
@@ -46,9 +41,9 @@ bool ChunkedDecoder::take_line(const char*& p, const char* end, std::size_t max)
 void ChunkedDecoder::on_size_line() {
     std::uint64_t size = 0;
     std::size_t i = 0;
-    for (; i < line_.size() && hex_value(line_[i]) >= 0; ++i) {
+    for (; i < line_.size() && hex_digit_value(line_[i]) >= 0; ++i) {
         if (size > (limits_.max_chunk >> 4)) throw ParseError("chunked body: chunk too large");
-        size = size * 16 + static_cast<std::uint64_t>(hex_value(line_[i]));
+        size = size * 16 + static_cast<std::uint64_t>(hex_digit_value(line_[i]));
     }
     if (i == 0) throw ParseError("chunked body: bad chunk size line");
     while (i < line_.size() && (line_[i] == ' ' || line_[i] == '\t')) ++i;

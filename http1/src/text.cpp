@@ -1,8 +1,10 @@
-// Base64, Basic credentials and URLs (see http1/http1.h).
+// Base64, Basic credentials, %XX escapes and URLs (see http1/http1.h).
 #include "http1/http1.h"
 
 #include <algorithm>
 #include <cctype>
+
+#include "hex_digit.h"
 
 namespace http1 {
 namespace {
@@ -63,6 +65,21 @@ std::string base64_decode(std::string_view in) {
         out += static_cast<char>(n >> 16);
         if (pad < 2) out += static_cast<char>((n >> 8) & 255);
         if (pad < 1) out += static_cast<char>(n & 255);
+    }
+    return out;
+}
+
+std::string percent_decode(std::string_view text) {
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        int hi = text[i] == '%' && i + 2 < text.size() ? hex_digit_value(text[i + 1]) : -1;
+        int lo = hi >= 0 ? hex_digit_value(text[i + 2]) : -1;
+        if (lo >= 0) {
+            out += static_cast<char>(hi * 16 + lo);
+            i += 2;
+        } else {
+            out += text[i];
+        }
     }
     return out;
 }

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <sstream>
 
+#include "http1/http1.h"
 #include "proxydetect/errors.h"
 #include "proxydetect/url.h"
 
@@ -55,8 +56,8 @@ void take_credentials(const std::string& authority, Candidate& c) {
     if (at == std::string::npos) return;
     auto userinfo = authority.substr(0, at);
     auto colon = userinfo.find(':');
-    c.username = percent_decode(userinfo.substr(0, colon));
-    if (colon != std::string::npos) c.password = percent_decode(userinfo.substr(colon + 1));
+    c.username = http1::percent_decode(userinfo.substr(0, colon));
+    if (colon != std::string::npos) c.password = http1::percent_decode(userinfo.substr(colon + 1));
 }
 
 // PAC keyword -> kind. "PROXY" and "HTTP" (Chromium) are both HTTP proxies.

@@ -1,5 +1,5 @@
 // Units of desktop/ on both targets (under wine in the Windows build): the
-// consent gate, change detection by tiles, and ControlPresence with a fake
+// consent gate, change detection by tiles, the injection record, and ControlPresence with a fake
 // notice and input.
 #include <catch2/catch.hpp>
 
@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "desktop/control_presence.h"
+#include "desktop/injection_record.h"
 #include "desktop/input_gate.h"
 #include "desktop/tile_diff.h"
 #include "remote/consent.h"
@@ -126,4 +127,24 @@ TEST_CASE("control presence: the bar follows control; the customer's hand or Sto
     CHECK(said.back().find("You clicked Stop, so Bob") == 0);
     p.stop();
     CHECK_FALSE(local.cb);
+}
+
+TEST_CASE("desktop: the injection record tells the supporter's events from the customer's hand", "[desktop]") {
+    using Kind = desktop::InjectionRecord::Kind;
+    desktop::InjectionRecord r;
+    r.add(Kind::motion, 100, 200);
+    r.add(Kind::key, 38, 0);
+    // X11's rules: exact, and each event sent explains one event seen.
+    CHECK(r.sent(Kind::motion, 100, 200, {}));
+    CHECK_FALSE(r.sent(Kind::motion, 100, 200, {}));  // consumed: a second such move is the customer's
+    CHECK_FALSE(r.sent(Kind::motion, 101, 200, {}));
+    CHECK_FALSE(r.sent(Kind::key, 39, 0, {}));
+    CHECK_FALSE(r.sent(Kind::motion, 38, 0, {}));  // a key is not a move
+    // Windows' rules: a pixel of slack, kept for the echo from X.
+    desktop::InjectionRecord w;
+    w.add(Kind::motion, 100, 200);
+    CHECK(w.sent(Kind::motion, 101, 199, {1, false}));
+    CHECK(w.sent(Kind::motion, 100, 200, {1, false}));
+    CHECK_FALSE(w.sent(Kind::motion, 102, 200, {1, false}));
+    CHECK(r.sent(Kind::key, 38, 0, {0, false}));
 }

@@ -256,6 +256,14 @@ TEST_CASE("http1: base64 matches RFC 4648 and refuses junk", "[http1]") {
     CHECK(basic_credentials("Aladdin", "open sesame") == "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
 }
 
+TEST_CASE("http1: percent_decode decodes %XX and keeps a stray '%'", "[http1]") {
+    struct Row { std::string in, out; };
+    std::vector<Row> rows = {{"CORP%5Cbob", "CORP\\bob"}, {"a%20b%2fc", "a b/c"}, {"100%", "100%"},
+                             {"%4", "%4"}, {"%zz1", "%zz1"}, {"%%41", "%A"}, {"%00x", std::string("\0x", 2)},
+                             {"", ""}};
+    for (auto& r : rows) CHECK(percent_decode(r.in) == r.out);
+}
+
 TEST_CASE("http1: URLs split into scheme, host, port and path", "[http1]") {
     struct Row { std::string url, scheme, host; int port; std::string path, host_port; };
     std::vector<Row> rows = {

@@ -115,6 +115,10 @@ private:
 std::string base64(std::string_view bytes);
 // Throws ParseError on characters outside the alphabet or bad padding.
 std::string base64_decode(std::string_view text);
+// Decodes %XX escapes ("CORP%5Cbob" -> "CORP\bob", "%20" -> " "); a '%' not
+// followed by two hex digits stays as it is. For URL user info (proxy
+// credentials) and file:// URIs (dropped files).
+std::string percent_decode(std::string_view text);
 // "Basic base64(user:password)" for Proxy-Authorization.
 std::string basic_credentials(const std::string& user, const std::string& password);
 

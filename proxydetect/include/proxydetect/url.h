@@ -35,10 +35,6 @@ Url parse_url(const std::string& text);
 // credentials. Also for "user:pass@host:port" without a scheme.
 std::string redact_password(const std::string& url);
 
-// Decodes %XX escapes ("CORP%5Cbob" -> "CORP\bob"); a '%' not followed by
-// two hex digits stays as it is.
-std::string percent_decode(const std::string& text);
-
 // The host as DNS and PAC scripts see it, like Chromium: ASCII, with
 // international names in punycode (IDNA2008 with UTS #46 mapping,
 // "Bücher.example" -> "xn--bcher-kva.example"); nullopt when it is not a
