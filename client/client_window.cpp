@@ -85,28 +85,8 @@ void Window::on_connect(Fl_Widget*, void* p) {
 
 void Window::on_disconnect(Fl_Widget*, void* p) { static_cast<Window*>(p)->app_.disconnect(); }
 
-// FLTK's own chooser, shown without waiting for it (as the desk's): the
-// native one ran GTK's loop, so the window, the hotkeys' status and the
-// session's view of it froze while it was open (issue 16). The app offers
-// from a worker thread.
-void Window::on_send(Fl_Widget*, void* p) {
-    auto* w = static_cast<Window*>(p);
-    if (!w->chooser_) {
-        const char* home = std::getenv("HOME");
-        std::string start = home ? std::string(home) + "/" : "./";  // a trailing '/': open the folder itself
-        w->chooser_ = std::make_unique<Fl_File_Chooser>(start.c_str(), "*", Fl_File_Chooser::MULTI,
-                                                         "Send file to the supporter");
-        w->chooser_->callback(on_chosen, w);
-    }
-    w->chooser_->show();
-}
-
-// Called on every pick and on OK; only OK hides the chooser (Cancel empties it).
-void Window::on_chosen(Fl_File_Chooser* fc, void* p) {
-    if (fc->shown()) return;
-    for (int i = 1; i <= fc->count(); ++i)
-        if (fc->value(i)) static_cast<Window*>(p)->app_.send_file(fc->value(i));
-}
+// desk::SendChooser: FLTK's own chooser, shown without waiting for it.
+void Window::on_send(Fl_Widget*, void* p) { static_cast<Window*>(p)->chooser_.show(); }
 
 void Window::refresh_transfers() { transfers_.refresh(); }
 

@@ -5,7 +5,6 @@
 
 #include <FL/Fl_Box.H>
 #include <FL/Fl_Button.H>
-#include <FL/Fl_File_Chooser.H>
 #include <FL/Fl_Group.H>
 #include <FL/Fl_Input.H>
 #include <FL/Fl_Return_Button.H>
@@ -14,6 +13,7 @@
 #include <memory>
 
 #include "client_app.h"
+#include "send_chooser.h"
 #include "transfer_panel.h"
 
 namespace client {
@@ -35,7 +35,6 @@ private:
     static void on_connect(Fl_Widget*, void* self);
     static void on_disconnect(Fl_Widget*, void* self);
     static void on_send(Fl_Widget*, void* self);
-    static void on_chosen(Fl_File_Chooser* fc, void* self);
     static void on_allow(Fl_Widget*, void* self);
     static void on_deny(Fl_Widget*, void* self);
     void refresh_prompt(const View& v);
@@ -51,7 +50,7 @@ private:
     Fl_Button disconnect_;
     Fl_Button send_;
     desk::TransferPanel transfers_;  // list, Cancel/Retry/Open folder, the last failure in red
-    std::unique_ptr<Fl_File_Chooser> chooser_;  // made at the first "Send file...", kept for its folder
+    desk::SendChooser chooser_{"Send file to the supporter", [this](const std::string& path) { app_.send_file(path); }};
     // Over the permission boxes while the supporter asks for control; made
     // last, so it is drawn on top (and no later widget lands inside it).
     Fl_Group prompt_;

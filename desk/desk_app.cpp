@@ -123,12 +123,17 @@ void App::hint_no_control() {
 
 void App::request_control() {
     std::lock_guard<std::mutex> lk(session_mu_);
-    if (!session_ || view().consent.control) return;
-    session_->request_control();
+    // One question at a time: a second click while the customer's prompt is
+    // up would only repeat it (and hide their answer behind "Asking...").
+    View now = view();
+    if (!session_ || now.consent.control || now.control_requested) return;
+    // Said before the request goes out: the customer's answer can come back
+    // before the next line runs, and must not be overwritten by it.
     update([](View& v) {
         v.control_requested = true;
         v.status = "Asking " + (v.peer.empty() ? std::string("the customer") : v.peer) + " for control...";
     });
+    session_->request_control();
 }
 
 // The customer's side answered a request ("allowed" arrives as consent).

@@ -79,28 +79,8 @@ void Window::on_start(Fl_Widget*, void* p) { static_cast<Window*>(p)->app_.start
 void Window::on_end(Fl_Widget*, void* p) { static_cast<Window*>(p)->app_.end(); }
 void Window::on_request(Fl_Widget*, void* p) { static_cast<Window*>(p)->app_.request_control(); }
 
-// FLTK's own chooser, shown without waiting for it: FLTK's loop goes on, so
-// the customer's screen keeps updating while the supporter picks files
-// (the native one ran GTK's loop and froze the view, issue 16). The app
-// offers from a worker thread.
-void Window::on_send(Fl_Widget*, void* p) {
-    auto* w = static_cast<Window*>(p);
-    if (!w->chooser_) {
-        const char* home = std::getenv("HOME");
-        std::string start = home ? std::string(home) + "/" : "./";  // a trailing '/': open the folder itself
-        w->chooser_ = std::make_unique<Fl_File_Chooser>(start.c_str(), "*", Fl_File_Chooser::MULTI,
-                                                         "Send file to the customer");
-        w->chooser_->callback(on_chosen, w);
-    }
-    w->chooser_->show();
-}
-
-// Called on every pick and on OK; only OK hides the chooser (Cancel empties it).
-void Window::on_chosen(Fl_File_Chooser* fc, void* p) {
-    if (fc->shown()) return;
-    for (int i = 1; i <= fc->count(); ++i)
-        if (fc->value(i)) static_cast<Window*>(p)->app_.send_file(fc->value(i));
-}
+// desk::SendChooser: FLTK's own chooser, shown without waiting for it.
+void Window::on_send(Fl_Widget*, void* p) { static_cast<Window*>(p)->chooser_.show(); }
 
 void Window::on_scale(Fl_Widget*, void* p) {
     auto* w = static_cast<Window*>(p);

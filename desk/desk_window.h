@@ -8,12 +8,12 @@
 #include <FL/Fl_Box.H>
 #include <FL/Fl_Button.H>
 #include <FL/Fl_Double_Window.H>
-#include <FL/Fl_File_Chooser.H>
 #include <FL/Fl_Scroll.H>
 
 #include <memory>
 
 #include "desk_app.h"
+#include "send_chooser.h"
 #include "transfer_panel.h"
 #include "viewer_widget.h"
 
@@ -38,7 +38,6 @@ private:
     static void on_scale(Fl_Widget*, void* self);
     static void on_send(Fl_Widget*, void* self);
     static void on_request(Fl_Widget*, void* self);
-    static void on_chosen(Fl_File_Chooser* fc, void* self);
     void layout_viewer();
     void label_scale();
     void layout_panel();  // screen area above, transfer panel (if shown) below
@@ -60,7 +59,7 @@ private:
     ViewerWidget viewer_;
     TransferPanel transfers_;  // list, Cancel/Retry/Open folder, the last failure in red
     bool panel_ = false;  // shown from the first transfer on
-    std::unique_ptr<Fl_File_Chooser> chooser_;  // made at the first "Send file...", kept for its folder
+    desk::SendChooser chooser_{"Send file to the customer", [this](const std::string& path) { app_.send_file(path); }};
 };
 
 }  // namespace desk
