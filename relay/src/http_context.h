@@ -5,6 +5,7 @@
 #include <optional>
 #include <string_view>
 
+#include "heartbeat_sweep.h"
 #include "http_exchange.h"
 #include "refusal_log.h"
 #include "relay/capture.h"
@@ -27,6 +28,7 @@ struct HttpContext {
     RateLimiter& create_limiter;  // session creations
     Capture& capture;
     RefusalLog& refusals;
+    HeartbeatSweep& heartbeats;  // the relay's ping(0) on idle downlinks
 };
 
 // The endpoint named by `Authorization: Bearer <token>`, or nullopt after

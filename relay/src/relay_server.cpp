@@ -121,7 +121,8 @@ struct RelayServer::Impl {
           guard(time, guard_limits(config)),
           create_limiter(time, {config.create_rate_per_ip, 0}), capture(config.capture_dir, config.tamper_offset),
           refusals(log, metrics), registry(config.max_conns_per_ip, config.max_unauthenticated),
-          cx{config, log, metrics, directory, guard, create_limiter, capture, refusals} {}
+          heartbeats(config.heartbeat),
+          cx{config, log, metrics, directory, guard, create_limiter, capture, refusals, heartbeats} {}
 
     static DirectoryLimits limits(const Config& c, std::size_t open_files) {
         return {c.code_ttl, c.grace, c.tombstone_ttl, session_cap(c, open_files), c.buffer_bytes};
@@ -134,6 +135,7 @@ struct RelayServer::Impl {
 
     void load_certificate();
     void sweep();
+    void beat();
 
     Config config;
     Log& log;
@@ -147,6 +149,7 @@ struct RelayServer::Impl {
     Capture capture;
     RefusalLog refusals;
     ConnectionRegistry registry;
+    HeartbeatSweep heartbeats;
     HttpContext cx;
     std::string dev_ca;
     std::mutex tls_mutex;
@@ -156,6 +159,7 @@ struct RelayServer::Impl {
     std::unique_ptr<boost::asio::io_context> ioc = std::make_unique<boost::asio::io_context>();
     std::unique_ptr<Listener> listener;
     std::unique_ptr<boost::asio::steady_timer> sweep_timer;
+    std::unique_ptr<boost::asio::steady_timer> heartbeat_timer;  // ticks heartbeats every heartbeats.period()
     std::vector<std::thread> threads;
     std::mutex mutex;
     std::condition_variable stopping_cv;
@@ -190,6 +194,16 @@ void RelayServer::Impl::sweep() {
     });
 }
 
+// The downlinks' heartbeats: one timer for all of them (heartbeat_sweep.h).
+void RelayServer::Impl::beat() {
+    heartbeat_timer->expires_after(heartbeats.period());
+    heartbeat_timer->async_wait([this](const boost::system::error_code& ec) {
+        if (ec) return;
+        heartbeats.tick(SteadyClock::now());
+        beat();
+    });
+}
+
 RelayServer::RelayServer(Config config, Log& log) : impl_(std::make_unique<Impl>(std::move(config), log)) {
     impl_->load_certificate();
 }
@@ -206,6 +220,8 @@ int RelayServer::start() {
     i.listener->start();
     i.sweep_timer = std::make_unique<boost::asio::steady_timer>(*i.ioc);
     i.sweep();
+    i.heartbeat_timer = std::make_unique<boost::asio::steady_timer>(*i.ioc);
+    i.beat();
     const unsigned n = io_thread_count(i.config);
     for (unsigned t = 0; t < n; ++t) i.threads.emplace_back([&i] { i.ioc->run(); });
     i.log.info("relay", "open-file limit " + std::to_string(i.open_files) + ": at most " +
@@ -234,6 +250,7 @@ void RelayServer::stop() {
     for (auto& t : i.threads) t.join();
     i.threads.clear();
     i.sweep_timer.reset();
+    i.heartbeat_timer.reset();
     i.listener.reset();
     i.ioc.reset();  // destroys the connections its handlers still held
 }

@@ -19,7 +19,7 @@ std::string encode_frames(const std::vector<wire::Frame>& frames) {
 
 DownlinkPump::DownlinkPump(HttpContext& cx, Endpoint ep, boost::asio::any_io_executor strand)
     : cx_(cx), ep_(std::move(ep)), generation_(ep_.session->attach_downlink(ep_.side)), strand_(strand),
-      heartbeat_(strand), last_give_(SteadyClock::now()) {
+      last_give_(HeartbeatSweep::stamp(SteadyClock::now())) {
     ++cx_.metrics.open_downlinks;
     cx_.log.info(session_prefix(ep_.session->short_id()), std::string(side_name(ep_.side)) + " downlink open");
 }
@@ -29,7 +29,9 @@ DownlinkPump::~DownlinkPump() { finished(); }
 void DownlinkPump::next(std::function<void(std::string)> give) {
     give_ = std::move(give);
     try_give();
-    if (!heartbeat_running_) schedule_heartbeat(cx_.config.heartbeat);
+    // Registered at the first call: the sweep's waker needs weak_from_this().
+    if (sweep_id_ == 0 && !released_)
+        sweep_id_ = cx_.heartbeats.add(&last_give_, post_to(strand_, weak_from_this(), [](DownlinkPump& p) { p.beat(); }));
 }
 
 // Takes what the inbox has for this downlink. Tries once more after
@@ -47,41 +49,33 @@ void DownlinkPump::try_give() {
         r = ep_.session->try_next_for(ep_.side, generation_, frames, kMaxDownlinkBatch);
     }
     if (r == PopResult::empty) return;
-    last_give_ = SteadyClock::now();
-    auto give = std::move(give_);
-    give_ = nullptr;
     // cancelled: a newer downlink of this side took over; closed: the
     // session ended and its end frame went out. Either ends this stream.
-    give(r == PopResult::frames ? encode_frames(frames) : std::string());
+    give_now(r == PopResult::frames ? encode_frames(frames) : std::string());
 }
 
-// One timer per downlink that runs as long as it does (not one set and
-// cancelled around every write): when it fires, a downlink idle for a
-// heartbeat gets ping(0), else it looks again when that would be due.
-void DownlinkPump::schedule_heartbeat(SteadyClock::duration after) {
-    heartbeat_running_ = true;
-    heartbeat_.expires_after(after);
-    heartbeat_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
-        auto self = weak.lock();
-        if (!self) return;
-        self->heartbeat_running_ = false;
-        if (ec || self->released_) return;
-        const auto idle = SteadyClock::now() - self->last_give_;
-        const auto beat = std::chrono::duration_cast<SteadyClock::duration>(self->cx_.config.heartbeat);
-        if (idle < beat || !self->give_) return self->schedule_heartbeat(idle < beat ? beat - idle : beat);
-        self->last_give_ = SteadyClock::now();
-        auto give = std::move(self->give_);
-        self->give_ = nullptr;
-        self->schedule_heartbeat(beat);
-        give(ping_zero());
-    });
+void DownlinkPump::give_now(std::string bytes) {
+    last_give_.store(HeartbeatSweep::stamp(SteadyClock::now()), std::memory_order_relaxed);
+    auto give = std::move(give_);
+    give_ = nullptr;
+    give(std::move(bytes));
+}
+
+// The sweep found this downlink silent for most of a heartbeat (on the
+// strand, so the state may have changed since): a downlink still waiting
+// for frames gets ping(0); one in the middle of a write does not need it.
+void DownlinkPump::beat() {
+    if (released_ || !give_) return;
+    const auto idle = SteadyClock::now() - SteadyClock::time_point(SteadyClock::duration(last_give_.load()));
+    if (idle < cx_.config.heartbeat - cx_.heartbeats.period()) return;  // frames went out meanwhile
+    give_now(ping_zero());
 }
 
 void DownlinkPump::finished() {
     if (released_) return;
     released_ = true;
     give_ = nullptr;
-    heartbeat_.cancel();
+    if (sweep_id_) cx_.heartbeats.remove(sweep_id_);
     ep_.session->detach_downlink(ep_.side, generation_);
     --cx_.metrics.open_downlinks;
     cx_.log.info(session_prefix(ep_.session->short_id()), std::string(side_name(ep_.side)) + " downlink closed");

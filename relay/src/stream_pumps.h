@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "heartbeat_sweep.h"
 #include "http_context.h"
 #include "wire/frame.h"
 
@@ -47,15 +48,15 @@ public:
 
 private:
     void try_give();
-    void schedule_heartbeat(SteadyClock::duration after);
+    void give_now(std::string bytes);
+    void beat();
 
     HttpContext& cx_;
     Endpoint ep_;
     std::uint64_t generation_;
     boost::asio::any_io_executor strand_;
-    boost::asio::steady_timer heartbeat_;
-    SteadyClock::time_point last_give_;      // the last piece given (frames or a ping)
-    bool heartbeat_running_ = false;
+    HeartbeatSweep::LastGive last_give_;     // the last piece given (frames or a ping); read by the sweep
+    std::uint64_t sweep_id_ = 0;             // registered with cx_.heartbeats (0: not yet)
     std::function<void(std::string)> give_;  // set while a piece is wanted
     bool watching_ = false;                  // a waker is registered on the inbox
     bool released_ = false;
