@@ -350,6 +350,10 @@ void HttpConnection::consume(std::shared_ptr<BodySink> sink) {
     if (responded_ || closed_) return;
     sink_ = std::move(sink);
     stream_parser_.emplace(std::move(*head_parser_));
+    head_parser_.reset();
+    // The head lives on in request_; the parser's copy of its fields is not
+    // read again (each field is a heap node of its own).
+    stream_parser_->get().clear();
     // A stream: bounded per frame by wire::FrameParser (see read_head() for why not boost::none).
     stream_parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     stream_parser_->eager(true);  // each put() takes every chunk the buffer holds
@@ -396,15 +400,21 @@ void HttpConnection::read_body_piece() {
     }
     if (ec && ec != http::error::need_more) return finish_upload(false);
     if (got > 0 || stream_parser_->is_done()) return feed_piece(got);
+    // While bulk flows the next record is (nearly) always there: read at once,
+    // keeping the buffers, rather than free both, wait a reactor round for
+    // readiness and allocate them again for every 16 KiB record.
+    if (busy_) return read_body_bytes();
     when_readable(&HttpConnection::read_body_bytes);
 }
 
 void HttpConnection::read_body_bytes() {
     // Sized by what is there to read: when every uplink pings at once, each
     // holds a few hundred bytes, not a record's 16 KiB, until it is parsed.
-    const std::size_t want = std::clamp<std::size_t>(transport_.readable_bytes(), 512, kPieceBytes);
+    // A busy uplink reads a whole record without asking (one ioctl less).
+    const std::size_t want = busy_ ? kPieceBytes : std::clamp<std::size_t>(transport_.readable_bytes(), 512, kPieceBytes);
     transport_.async_read_some(buffer_.prepare(want), [self = shared_from_this()](const error_code& ec, std::size_t n) {
         if (ec || !self->sink_) return self->finish_upload(false);  // EOF too: the body broke off
+        self->busy_ = n >= kPieceBytes / 2;  // a ping's chunk is ~50 bytes; a bulk record 16 KiB
         self->buffer_.commit(n);
         self->read_body_piece();
     });
@@ -442,6 +452,7 @@ void HttpConnection::stream(Response head, std::shared_ptr<ChunkSource> source) 
     }
     responded_ = true;
     source_ = std::move(source);
+    head_parser_.reset();  // the head lives on in request_ (see consume())
     // The stream ends the connection: while it runs, the only read is the
     // hang-up watch below, which then also drains what the client sends.
     head.version(11);

@@ -93,6 +93,7 @@ private:
     Clock::time_point body_start_;
     bool reading_ = false;        // an uplink read is pending, since read_since_
     Clock::time_point read_since_;
+    bool busy_ = false;           // the last uplink read took at least half a piece: bulk is flowing
     std::string piece_;  // a streamed body's bytes between socket and sink; scratch when lingering
     std::shared_ptr<BodySink> sink_;
     std::shared_ptr<ChunkSource> source_;
