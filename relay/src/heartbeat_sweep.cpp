@@ -1,5 +1,7 @@
 #include "heartbeat_sweep.h"
 
+#include <algorithm>
+
 namespace relay {
 
 HeartbeatSweep::HeartbeatSweep(std::chrono::milliseconds heartbeat)
