@@ -5,6 +5,7 @@
 #include "control_text.h"
 #include "screen/direct.h"
 #include "screen/png.h"
+#include "screen/x11.h"
 #include "remote/status.h"
 #include "tunnel/session_client.h"
 #include "session/session_stream.h"
@@ -250,7 +251,15 @@ App::Outcome App::attempt() {
         };
         ev.on_control_answer = [this](const std::string& a) { control_answered(a); };
         ev.on_quality = [this](screen::Quality q) { update([&](View& v) { v.quality = q; }); };
+        ev.on_clipboard_notice = [this](const std::string& s) { update([&](View& v) { v.status = s; }); };
+        std::unique_ptr<desktop::Clipboard> clipboard;  // the supporter's own display (issue 19)
+        try {
+            clipboard = screen::make_x11_clipboard("");
+        } catch (const std::exception&) {
+            // No display (headless) or no XFixes: no shared clipboard.
+        }
         screen::DeskSession session(cfg_.name, cfg_.viewer, viewer_callbacks(), ev);
+        session.set_clipboard(clipboard.get());
         {
             std::lock_guard<std::mutex> lk(session_mu_);
             session_ = &session;

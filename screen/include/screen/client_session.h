@@ -16,6 +16,7 @@
 #include "remote/consent.h"
 #include "remote/control_channel.h"
 #include "remote/control_ending.h"
+#include "desktop/clipboard_sync.h"
 #include "desktop/control_presence.h"
 #include "desktop/input_gate.h"
 #include "desktop/platform.h"
@@ -39,6 +40,7 @@ struct CustomerSide {
     desktop::Hotkeys& hotkeys;
     desktop::ControlNotice* notice = nullptr;  // optional: the bar on top while control is on
     desktop::LocalInput* local = nullptr;      // optional: the customer's own input takes control back
+    desktop::Clipboard* clipboard = nullptr;   // optional: shared with the desk while control is on (issue 19)
 };
 
 // All callbacks may run on any session thread; keep them short.
@@ -76,6 +78,7 @@ private:
     void handle(const Message& m);
     void on_control_request();
     void start_hotkeys();
+    void start_clipboard();
 
     CustomerSide side_;
     std::string name_;
@@ -84,6 +87,7 @@ private:
     desktop::InputGate gate_;
     ScreenServer server_;
     desktop::ControlPresence presence_;
+    std::unique_ptr<desktop::ClipboardSync> clipboard_;  // during run(), when side_.clipboard
 };
 
 }  // namespace screen

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "desktop/clipboard.h"
 #include "desktop/customer_presence.h"
 #include "desktop/platform.h"
 
@@ -30,5 +31,9 @@ X11Input make_x11_input(const std::string& display);
 // An override-redirect bar across the top of the screen (plain Xlib), raised
 // again whenever another window is mapped or restacked.
 std::unique_ptr<desktop::ControlNotice> make_x11_control_notice(const std::string& display);
+
+// CLIPBOARD and PRIMARY (XFixes, ICCCM with INCR; x11_clipboard.cpp). Used
+// on the customer's display and on the supporter's own.
+std::unique_ptr<desktop::Clipboard> make_x11_clipboard(const std::string& display);
 
 }  // namespace screen
