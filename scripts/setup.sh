@@ -13,6 +13,9 @@ PACKAGES=(
   nlohmann-json3-dev libidn2-dev
   # test intermediaries and displays
   squid-openssl apache2-utils nginx xvfb xauth xdotool x11-utils
+  # issue 19: xclip reads and owns selections in screen.clipboard; setxkbmap
+  # and xkbcomp set and dump the customer's layout in screen.keyboard
+  xclip x11-xkb-utils
   vncsnapshot iproute2 openssl procps curl gdb
   # benchmark baselines
   socat httptunnel x11vnc openssh-server openssh-client
