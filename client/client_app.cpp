@@ -105,6 +105,7 @@ void App::run_session(const std::string& code) {
         } catch (const std::exception&) {
             // No XFixes: the session goes on without a shared clipboard.
         }
+        std::unique_ptr<desktop::MonitorSource> monitors = screen::make_x11_monitors(cfg_.display);
         screen::ClientEvents ev;
         ev.on_status = status;
         ev.on_peer = [this](const std::string& n) {
@@ -120,7 +121,8 @@ void App::run_session(const std::string& code) {
             });
             files_.consent_changed(s.files);  // off: every transfer stops now, both ways
         };
-        screen::ClientSession session({*capture, *input.injector, *hotkeys, notice.get(), input.local.get(), clipboard.get()},
+        screen::ClientSession session({*capture, *input.injector, *hotkeys, notice.get(), input.local.get(), clipboard.get(),
+                                       monitors.get()},
                                       cfg_.name, cfg_.initial, ev);
         {
             std::lock_guard<std::mutex> lk(session_mu_);

@@ -2,11 +2,14 @@
 
 #include <thread>
 
+#include "remote/monitor_lines.h"
+
 namespace screen {
 
 ClientSession::ClientSession(CustomerSide side, std::string name, ConsentState initial, ClientEvents ev)
     : side_(side), name_(std::move(name)), ev_(std::move(ev)), consent_(initial),
-      gate_(side.injector, consent_), server_(side.capture, gate_),
+      view_(side.capture, side.monitors), view_input_(side.injector, view_),
+      gate_(view_input_, consent_), server_(view_, gate_),
       presence_(side.notice, side.local, consent_, ev_.on_status) {}
 
 void ClientSession::toggle(desktop::Hotkey k) {
@@ -68,6 +71,7 @@ std::string ClientSession::run(Channels ch) {
             ctl_->send(Message::consent_state(consent_.state()));
         }
     }
+    send_monitors();
     start_clipboard();
     consent_.on_change([this](ConsentState s) { on_consent_change(s); });
     start_hotkeys();
@@ -91,8 +95,28 @@ std::string ClientSession::run(Channels ch) {
     return end_reason_;
 }
 
+// The monitors and which one the desk sees (docs/PROTOCOL.md "Monitors").
+void ClientSession::send_monitors() {
+    if (!side_.monitors) return;
+    remote::MonitorList l;
+    for (const auto& m : view_.monitors())
+        l.list.push_back({m.name, m.area.x, m.area.y, m.area.w, m.area.h, m.primary});
+    l.shown = view_.selected();
+    std::lock_guard<std::mutex> lk(mu_);
+    try {
+        if (ctl_) ctl_->send_line(remote::encode_monitors(l));
+    } catch (const std::exception&) {
+        // The control channel is gone: the session is ending anyway.
+    }
+}
+
 void ClientSession::handle(const Message& m) {
     if (clipboard_ && clipboard_->handle(m)) return;
+    if (auto index = remote::decode_monitor_select(m)) {
+        view_.select(*index);  // the screen server sends the new size and picture
+        send_monitors();
+        return;
+    }
     if (m.type == MessageType::control_request) on_control_request();
     if (m.type == MessageType::hello) presence_.set_supporter(m.name);
     if (m.type == MessageType::hello && ev_.on_peer) ev_.on_peer(m.name);

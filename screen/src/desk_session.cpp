@@ -57,8 +57,30 @@ void DeskSession::start_clipboard() {
     sync_->start();
 }
 
+void DeskSession::select_monitor(int index) {
+    std::lock_guard<std::mutex> lk(mu_);
+    try {
+        if (ctl_) ctl_->send_line(remote::encode_monitor_select(index));
+    } catch (const std::exception&) {
+        // The control channel is gone: the session is ending anyway.
+    }
+}
+
+remote::MonitorList DeskSession::monitors() const {
+    std::lock_guard<std::mutex> lk(mu_);
+    return monitors_;
+}
+
 void DeskSession::handle(const Message& m) {
     if (sync_ && sync_->handle(m)) return;
+    if (auto l = remote::decode_monitors(m)) {
+        {
+            std::lock_guard<std::mutex> lk(mu_);
+            monitors_ = *l;
+        }
+        if (ev_.on_monitors) ev_.on_monitors(*l);
+        return;
+    }
     if (m.type == MessageType::hello && ev_.on_peer) ev_.on_peer(m.name);
     if (m.type == MessageType::consent) {
         {

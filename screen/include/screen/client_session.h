@@ -19,6 +19,7 @@
 #include "desktop/clipboard_sync.h"
 #include "desktop/control_presence.h"
 #include "desktop/input_gate.h"
+#include "desktop/monitor_view.h"
 #include "desktop/platform.h"
 #include "screen/vnc_server.h"
 
@@ -41,6 +42,7 @@ struct CustomerSide {
     desktop::ControlNotice* notice = nullptr;  // optional: the bar on top while control is on
     desktop::LocalInput* local = nullptr;      // optional: the customer's own input takes control back
     desktop::Clipboard* clipboard = nullptr;   // optional: shared with the desk while control is on (issue 19)
+    desktop::MonitorSource* monitors = nullptr;  // optional: the desk may choose one monitor (issue 19)
 };
 
 // All callbacks may run on any session thread; keep them short.
@@ -79,11 +81,14 @@ private:
     void on_control_request();
     void start_hotkeys();
     void start_clipboard();
+    void send_monitors();
 
     CustomerSide side_;
     std::string name_;
     ClientEvents ev_;
     Consent consent_;
+    desktop::MonitorView view_;          // what the desk sees: one monitor or all
+    desktop::MonitorInjector view_input_;  // the desk's pointer back onto the whole screen
     desktop::InputGate gate_;
     ScreenServer server_;
     desktop::ControlPresence presence_;
