@@ -65,13 +65,18 @@ bool MonitorView::grab(Frame& dst) {
     return true;
 }
 
+// A pointer on another monitor than the one shown is not in the picture.
 bool MonitorView::pointer_position(int& x, int& y) {
     if (!inner_.pointer_position(x, y)) return false;
-    int ox, oy;
-    origin(ox, oy);
-    x -= ox;
-    y -= oy;
-    return true;
+    Rect a;
+    {
+        std::lock_guard<std::mutex> lk(mu_);
+        a = area_;
+    }
+    if (a.w <= 0 || a.h <= 0) return true;
+    x -= a.x;
+    y -= a.y;
+    return x >= 0 && y >= 0 && x < a.w && y < a.h;
 }
 
 void MonitorInjector::pointer(int x, int y, int mask) {
