@@ -1,6 +1,8 @@
 // Issue 19 item 3: the desk chooses one of the customer's monitors or all
 // of them, without reconnecting. The customer's Xvfb is 1600x600 with two
-// RandR 1.5 monitors defined by `xrandr --setmonitor` (left L, right R);
+// RandR 1.5 monitors (left L, right R) defined with XRRSetMonitor, what
+// `xrandr --setmonitor` asks for (xrandr 1.5.1's own call has no effect on
+// Xvfb 21.1: its list stays one monitor);
 // the sessions run in this process (desk at once and 2 s late).
 #include <catch2/catch.hpp>
 
@@ -8,9 +10,29 @@
 #include "pair.h"
 #include "screen/png.h"
 
+#include <X11/Xlib.h>
+#include <X11/extensions/Xrandr.h>
+
 using namespace screentest;
 
 namespace {
+
+void set_monitor(const std::string& display, const char* name, int x, int y, int w, int h) {
+    Display* d = XOpenDisplay(display.c_str());
+    REQUIRE(d);
+    XRRMonitorInfo* m = XRRAllocateMonitor(d, 0);
+    m->name = XInternAtom(d, name, False);
+    m->x = x;
+    m->y = y;
+    m->width = w;
+    m->height = h;
+    m->mwidth = w * 254 / 960;  // 96 dpi, in mm
+    m->mheight = h * 254 / 960;
+    XRRSetMonitor(d, DefaultRootWindow(d), m);
+    XSync(d, False);
+    XRRFreeMonitors(m);
+    XCloseDisplay(d);
+}
 
 int index_of(const remote::MonitorList& l, const std::string& name) {
     for (std::size_t i = 0; i < l.list.size(); ++i)
@@ -32,9 +54,8 @@ desktop::Frame crop(const desktop::Frame& f, int x, int y, int w, int h) {
 TEST_CASE("the desk shows the chosen monitor, and a click lands on that monitor's pixel", "[monitors]") {
     auto delay = GENERATE(0ms, 2000ms);
     Xvfb x(1600, 600);
-    for (auto args : {std::vector<std::string>{"xrandr", "--setmonitor", "L", "800/211x600/158+0+0", "none"},
-                      std::vector<std::string>{"xrandr", "--setmonitor", "R", "800/211x600/158+800+0", "none"}})
-        REQUIRE(run(args, {"DISPLAY=" + x.name()}) == 0);
+    set_monitor(x.name(), "L", 0, 0, 800, 600);
+    set_monitor(x.name(), "R", 800, 0, 800, 600);
     paint(x.name(), make_pattern(1600, 600, 3));
     desktop::Frame whole = grab(x.name());
 
