@@ -7,15 +7,16 @@
 // reads it). Afterwards the keyboard mapping is compared with the one before.
 #include <catch2/catch.hpp>
 
-#include <X11/Xlib.h>
-#include <X11/Xutil.h>
-#include <X11/keysym.h>
-
 #include <fstream>
 #include <sstream>
 
 #include "harness.h"
 #include "pair.h"
+
+// After pair.h: Xlib's macros (Status) would break its headers.
+#include <X11/Xlib.h>
+#include <X11/Xutil.h>
+#include <X11/keysym.h>
 
 using namespace screentest;
 
