@@ -16,13 +16,21 @@ using Clock = std::chrono::steady_clock;
 // Dead keys are typed like characters: they sit on levels too.
 bool is_dead(std::uint32_t ks) { return ks >= 0xfe50 && ks <= 0xfe8f; }
 
+// 0xff00-0xffff: function, keypad, cursor and modifier keys. Keypad
+// digits are the keypad's (NumLock decides), never a character to move.
+bool is_function_key(std::uint32_t ks) { return ks >= 0xff00 && ks <= 0xffff; }
+
 bool is_character(std::uint32_t ks) {
+    if (is_dead(ks)) return true;
+    if (is_function_key(ks)) return false;
     char32_t u = wininput::keysym_to_unicode(ks);
-    return is_dead(ks) || (u >= 0x20 && u != 0x7f);
+    return u >= 0x20 && u != 0x7f;
 }
 
+// The same keysym, or the same character (0x010020ac is EuroSign).
 bool same_symbol(std::uint32_t a, KeySym b) {
     if (a == b) return true;
+    if (b == NoSymbol || is_function_key(static_cast<std::uint32_t>(b))) return false;
     char32_t ua = wininput::keysym_to_unicode(a);
     return ua >= 0x20 && ua == wininput::keysym_to_unicode(static_cast<std::uint32_t>(b));
 }
@@ -180,8 +188,9 @@ void X11Keyboard::press_character(std::uint32_t keysym) {
     unsigned shortcut = ControlMask | Mod1Mask | Mod4Mask;
     std::vector<KeyCode> lifted, added;
     if (!(held & shortcut)) {
+        // Only Shift and level 3 (AltGr) choose among a key's characters.
         KeyCode iso = XKeysymToKeycode(dpy_, XK_ISO_Level3_Shift);
-        unsigned adjustable = ShiftMask | (iso ? modmap[iso] : 0) | (p.mods & ~shortcut);
+        unsigned adjustable = ShiftMask | (iso ? modmap[iso] : 0);
         unsigned need = p.mods & adjustable, have = held & adjustable;
         for (const auto& [code, n] : down_)
             if (n > 0 && (modmap[code] & have & ~need)) lifted.push_back(code);
