@@ -176,29 +176,31 @@ void X11Keyboard::press_character(std::uint32_t keysym) {
     XkbStateRec st;
     XkbGetState(dpy_, XkbUseCoreKbd, &st);
     Place p = find(m.xkb, st.group, keysym);
+    const unsigned char* modmap = m.xkb->map->modmap;
+    unsigned held = held_mods(modmap);
+    unsigned shortcut = ControlMask | Mod1Mask | Mod4Mask;
+    std::vector<KeyCode> lifted, added;
+    if (p.code != 0 && !(held & shortcut)) {
+        // Only Shift and level 3 (AltGr) choose among a key's characters.
+        KeyCode iso = XKeysymToKeycode(dpy_, XK_ISO_Level3_Shift);
+        unsigned adjustable = ShiftMask | (iso ? modmap[iso] : 0);
+        if (p.mods & ~adjustable & ~held) p.code = 0;  // a level we cannot reach: a spare key instead
+        unsigned need = p.mods & adjustable, have = held & adjustable;
+        for (const auto& [code, n] : down_)
+            if (n > 0 && (modmap[code] & have & ~need)) lifted.push_back(code);
+        for (unsigned bit = 1; bit <= Mod5Mask && p.code; bit <<= 1)
+            if (need & bit & ~have) {
+                KeyCode k = modifier_key(m.xkb, bit);
+                if (k) added.push_back(k);
+                else p.code = 0;
+            }
+    }
     if (p.code == 0) {  // not on this layout: a spare key, alone on its one level
         KeyCode code = temporary(keysym);
         if (code == 0) return;
         press(code, true);
         pressed_[keysym] = code;
         return;
-    }
-    const unsigned char* modmap = m.xkb->map->modmap;
-    unsigned held = held_mods(modmap);
-    unsigned shortcut = ControlMask | Mod1Mask | Mod4Mask;
-    std::vector<KeyCode> lifted, added;
-    if (!(held & shortcut)) {
-        // Only Shift and level 3 (AltGr) choose among a key's characters.
-        KeyCode iso = XKeysymToKeycode(dpy_, XK_ISO_Level3_Shift);
-        unsigned adjustable = ShiftMask | (iso ? modmap[iso] : 0);
-        unsigned need = p.mods & adjustable, have = held & adjustable;
-        for (const auto& [code, n] : down_)
-            if (n > 0 && (modmap[code] & have & ~need)) lifted.push_back(code);
-        for (unsigned bit = 1; bit <= Mod5Mask; bit <<= 1)
-            if (need & bit & ~have) {
-                KeyCode k = modifier_key(m.xkb, bit);
-                if (k) added.push_back(k);
-            }
     }
     for (KeyCode k : lifted) press(k, false);
     for (KeyCode k : added) press(k, true);
