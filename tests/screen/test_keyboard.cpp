@@ -22,7 +22,8 @@ using namespace screentest;
 
 namespace {
 
-// A focused window recording XLookupString's keysym of every KeyPress.
+// A focused window recording XLookupString's keysym of every KeyPress
+// except the modifiers' own.
 class KeyRecorder {
 public:
     explicit KeyRecorder(const std::string& display) : dpy_(XOpenDisplay(display.c_str())) {
@@ -51,12 +52,16 @@ public:
             char buf[16];
             KeySym ks = NoSymbol;
             XLookupString(&ev.xkey, buf, sizeof buf, &ks, nullptr);
-            keys_.push_back(ks);
+            if (!IsModifierKey(ks)) keys_.push_back(ks);  // Shift, AltGr: how, not what
         }
         return keys_;
     }
+    // Waits for exactly `want`; what arrived is printed when it differs.
     bool got(const std::vector<KeySym>& want) {
-        return wait_until([&] { return keys() == want; }, 5s);
+        wait_until([&] { return keys() == want; }, 5s);
+        std::vector<KeySym> k = keys();
+        CHECK(k == want);
+        return k == want;
     }
     void clear() {
         keys();
