@@ -60,7 +60,7 @@ TEST_CASE("through the relay: the clipboard after F11 only, the 1 MiB cap told t
     Xvfb cust(1600, 600), desk_display;
     set_monitor(cust.name(), "L", 0);
     set_monitor(cust.name(), "R", 800);
-    test_support::Relay relay({});
+    test_support::Relay relay;
     std::vector<std::string> route = {"--relay", relay.url(), "--ca", relay.ca_file()};
     std::string dir = temp_dir(), ds = dir + "/desk.status", cs = dir + "/client.status";
 
