@@ -99,6 +99,13 @@ void App::run_session(const std::string& code) {
         auto input = screen::make_x11_input(cfg_.display);  // injector + the customer's own hands
         auto hotkeys = screen::make_x11_hotkeys(cfg_.display);
         auto notice = screen::make_x11_control_notice(cfg_.display);
+        std::unique_ptr<desktop::Clipboard> clipboard;  // shared while control is on (issue 19)
+        try {
+            clipboard = screen::make_x11_clipboard(cfg_.display);
+        } catch (const std::exception&) {
+            // No XFixes: the session goes on without a shared clipboard.
+        }
+        std::unique_ptr<desktop::MonitorSource> monitors = screen::make_x11_monitors(cfg_.display);
         screen::ClientEvents ev;
         ev.on_status = status;
         ev.on_peer = [this](const std::string& n) {
@@ -114,7 +121,8 @@ void App::run_session(const std::string& code) {
             });
             files_.consent_changed(s.files);  // off: every transfer stops now, both ways
         };
-        screen::ClientSession session({*capture, *input.injector, *hotkeys, notice.get(), input.local.get()},
+        screen::ClientSession session({*capture, *input.injector, *hotkeys, notice.get(), input.local.get(), clipboard.get(),
+                                       monitors.get()},
                                       cfg_.name, cfg_.initial, ev);
         {
             std::lock_guard<std::mutex> lk(session_mu_);

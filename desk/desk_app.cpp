@@ -5,6 +5,7 @@
 #include "control_text.h"
 #include "screen/direct.h"
 #include "screen/png.h"
+#include "screen/x11.h"
 #include "remote/status.h"
 #include "tunnel/session_client.h"
 #include "session/session_stream.h"
@@ -62,6 +63,8 @@ void App::update(const std::function<void(View&)>& f) {
                                                         {"files_text", files_text(view_)},
                                                         {"frames", std::to_string(view_.frames)},
                                                         {"rtt_ms", rtt},
+                                                        {"monitors", std::to_string(view_.monitors.list.size())},
+                                                        {"monitor", shown_monitor(view_.monitors)},
                                                         {"download_dir", cfg_.download_dir}};
     auto transfers = remote::transfer_status_lines(files_.rows(), "customer");
     kv.insert(kv.end(), transfers.begin(), transfers.end());
@@ -119,6 +122,21 @@ void App::hint_no_control() {
         v.status = who + " has not allowed control, so your clicks and keys are not sent: ask " +
                    (v.peer.empty() ? "them" : v.peer) + " to press F11, or click Request control.";
     });
+}
+
+std::string monitor_words(const remote::MonitorInfo& m) {
+    return m.name + " " + std::to_string(m.w) + "x" + std::to_string(m.h) + "+" + std::to_string(m.x) + "+" +
+           std::to_string(m.y);
+}
+
+std::string shown_monitor(const remote::MonitorList& l) {
+    if (l.shown < 0 || l.shown >= static_cast<int>(l.list.size())) return "all";
+    return l.list[l.shown].name;
+}
+
+void App::select_monitor(int index) {
+    std::lock_guard<std::mutex> lk(session_mu_);
+    if (session_) session_->select_monitor(index);
 }
 
 void App::request_control() {
@@ -250,7 +268,16 @@ App::Outcome App::attempt() {
         };
         ev.on_control_answer = [this](const std::string& a) { control_answered(a); };
         ev.on_quality = [this](screen::Quality q) { update([&](View& v) { v.quality = q; }); };
+        ev.on_monitors = [this](const remote::MonitorList& l) { update([&](View& v) { v.monitors = l; }); };
+        ev.on_clipboard_notice = [this](const std::string& s) { update([&](View& v) { v.status = s; }); };
+        std::unique_ptr<desktop::Clipboard> clipboard;  // the supporter's own display (issue 19)
+        try {
+            clipboard = screen::make_x11_clipboard("");
+        } catch (const std::exception&) {
+            // No display (headless) or no XFixes: no shared clipboard.
+        }
         screen::DeskSession session(cfg_.name, cfg_.viewer, viewer_callbacks(), ev);
+        session.set_clipboard(clipboard.get());
         {
             std::lock_guard<std::mutex> lk(session_mu_);
             session_ = &session;

@@ -55,7 +55,13 @@ struct View {
     bool control_requested = false;  // Request control clicked, no answer yet
     screen::Quality quality;
     std::uint64_t frames = 0;
+    remote::MonitorList monitors;  // the customer's monitors and the one shown (issue 19)
 };
+
+// "L 800x600+0+0, R 800x600+800+0" and the one shown ("all" or its name), for
+// the status file and the window's monitor menu.
+std::string monitor_words(const remote::MonitorInfo& m);
+std::string shown_monitor(const remote::MonitorList& l);
 
 class App {
 public:
@@ -81,6 +87,9 @@ public:
     // Asks the customer for control (any thread): their machine shows a
     // prompt; only their answer there (Allow or F11) grants it.
     void request_control();
+    // Shows one of the customer's monitors (an index of View::monitors.list)
+    // or all of them (-1), in the same session. Any thread.
+    void select_monitor(int index);
     // Offers a file to the customer (any thread; the offer goes from a worker).
     // The customer's side refuses it while their F12 is off; the row says so.
     void send_file(const std::string& path) { files_.send(path); }

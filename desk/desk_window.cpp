@@ -42,11 +42,12 @@ Window::Window(App& app)
       status_(10, 70, 450, 34),
       control_(470, 10, 260, 28),
       files_(470, 42, 260, 28),
-      quality_(470, 74, 420, 28),
+      quality_(470, 74, 265, 28),
       scale_(740, 10, 70, 28),
       end_(900, 10, 110, 40, "End session"),
       send_(900, 60, 110, 40, "Send file..."),
       request_(740, 42, 150, 28, "Request control"),
+      monitor_(740, 74, 150, 28),
       scroll_(0, kBar, 1024, 768 - kBar),
       viewer_(app, 0, kBar, 1024, 768 - kBar),
       transfers_(0, 768 - kPanel, 1024, kPanel, app.files(), "customer") {
@@ -63,6 +64,9 @@ Window::Window(App& app)
     send_.callback(on_send, this);
     request_.callback(on_request, this);
     request_.tooltip("Ask the customer to let you control their computer: they see a prompt and decide");
+    monitor_.callback(on_monitor, this);
+    monitor_.tooltip("Show one of the customer's monitors, or all of them");
+    monitor_.hide();
     label_scale();
     scroll_.end();
     // Constructed while scroll_ was the current group: move it to the window.
@@ -78,6 +82,35 @@ Window::Window(App& app)
 void Window::on_start(Fl_Widget*, void* p) { static_cast<Window*>(p)->app_.start(); }
 void Window::on_end(Fl_Widget*, void* p) { static_cast<Window*>(p)->app_.end(); }
 void Window::on_request(Fl_Widget*, void* p) { static_cast<Window*>(p)->app_.request_control(); }
+void Window::on_monitor(Fl_Widget*, void* p) {
+    auto* w = static_cast<Window*>(p);
+    w->app_.select_monitor(w->monitor_.value() - 1);  // item 0 is "All monitors"
+}
+
+// The menu only when there is a choice (two monitors or more).
+void Window::refresh_monitors(const View& v) {
+    const auto& l = v.monitors;
+    std::string menu;
+    for (const auto& m : l.list) menu += monitor_words(m) + "\n";
+    if (v.phase != Phase::connected || l.list.size() < 2) {
+        monitor_.hide();
+        monitor_menu_.clear();
+        return;
+    }
+    if (menu != monitor_menu_) {
+        monitor_.clear();
+        monitor_.add("All monitors");
+        for (const auto& m : l.list) {
+            std::string item = monitor_words(m);
+            for (char& c : item)
+                if (c == '/' || c == '&' || c == '|' || c == '_' || c == '\\') c = ' ';  // menu syntax
+            monitor_.add(item.c_str());
+        }
+        monitor_menu_ = menu;
+    }
+    monitor_.value(l.shown + 1);
+    monitor_.show();
+}
 
 // desk::SendChooser: FLTK's own chooser, shown without waiting for it.
 void Window::on_send(Fl_Widget*, void* p) { static_cast<Window*>(p)->chooser_.show(); }
@@ -162,6 +195,7 @@ void Window::refresh() {
     if (can_request) request_.activate();
     else request_.deactivate();
     request_.label(v.control_requested ? "Asked..." : "Request control");
+    refresh_monitors(v);
     if (v.phase != Phase::connected && viewer_.frame_w() > 0) {  // the customer's picture goes with them
         viewer_.clear_frame();
         layout_viewer();

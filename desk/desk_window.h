@@ -7,6 +7,7 @@
 
 #include <FL/Fl_Box.H>
 #include <FL/Fl_Button.H>
+#include <FL/Fl_Choice.H>
 #include <FL/Fl_Double_Window.H>
 #include <FL/Fl_Scroll.H>
 
@@ -38,6 +39,8 @@ private:
     static void on_scale(Fl_Widget*, void* self);
     static void on_send(Fl_Widget*, void* self);
     static void on_request(Fl_Widget*, void* self);
+    static void on_monitor(Fl_Widget*, void* self);
+    void refresh_monitors(const View& v);
     void layout_viewer();
     void label_scale();
     void layout_panel();  // screen area above, transfer panel (if shown) below
@@ -55,6 +58,8 @@ private:
     Fl_Button end_;
     Fl_Button send_;
     Fl_Button request_;  // "Request control": a prompt on the customer's side
+    Fl_Choice monitor_;  // "All monitors" or one of the customer's (issue 19)
+    std::string monitor_menu_;  // what the menu lists now
     Fl_Scroll scroll_;
     ViewerWidget viewer_;
     TransferPanel transfers_;  // list, Cancel/Retry/Open folder, the last failure in red

@@ -7,16 +7,30 @@
 #include <FL/Fl.H>
 #include <FL/Fl_RGB_Image.H>
 #include <FL/fl_draw.H>
+#include <FL/fl_utf8.h>
 #include <algorithm>
+#include <cstring>
 
 namespace desk {
 namespace {
 
+// The code point of `text` when it is exactly one UTF-8 character, else 0.
+std::uint32_t one_character(const char* text) {
+    if (!text || !text[0]) return 0;
+    int len = 0;
+    unsigned cp = fl_utf8decode(text, text + std::strlen(text), &len);
+    return text[len] == 0 ? cp : 0;
+}
+
 // FLTK's key numbers for special keys are X keysyms already (FL_Escape is
 // XK_Escape...); printable keys are taken from the typed text (so Shift+a
-// gives 'A', as RFB expects) when it is a single Latin-1 character.
+// gives 'A', as RFB expects, AltGr+Q on a German keyboard '@', and a dead
+// key and a letter composed by the input method 'é'): Latin-1 is its own
+// keysym, any other character 0x01000000 + U (the customer's side finds it
+// on its own layout, x11_keyboard.h).
 std::uint32_t keysym_of(int key, const char* text) {
-    if (text && text[0] && !text[1] && static_cast<unsigned char>(text[0]) >= 0x20) return static_cast<unsigned char>(text[0]);
+    std::uint32_t cp = one_character(text);
+    if (cp >= 0x20 && cp != 0x7f) return cp < 0x100 ? cp : 0x01000000 + cp;
     if (key >= FL_KP && key <= FL_KP_Last) return 0xff80 + (key - FL_KP);  // XK_KP_*
     return static_cast<std::uint32_t>(key);
 }

@@ -9,10 +9,13 @@ PACKAGES=(
   # libraries (see docs/ARCHITECTURE.md for which folder uses which)
   libcurl4-openssl-dev libcpp-httplib-dev libssl-dev libgcrypt20-dev libvncserver-dev
   libboost-program-options-dev catch2 libfltk1.3-dev libx11-dev libxext-dev
-  libxtst-dev libxdamage-dev libxfixes-dev libxi-dev libpng-dev zlib1g-dev duktape-dev
+  libxtst-dev libxdamage-dev libxfixes-dev libxi-dev libxrandr-dev libpng-dev zlib1g-dev duktape-dev
   nlohmann-json3-dev libidn2-dev
   # test intermediaries and displays
   squid-openssl apache2-utils nginx xvfb xauth xdotool x11-utils
+  # issue 19: xclip reads and owns selections in screen.clipboard; setxkbmap
+  # and xkbcomp set and dump the customer's layout in screen.keyboard
+  xclip x11-xkb-utils
   vncsnapshot iproute2 openssl procps curl gdb
   # benchmark baselines
   socat httptunnel x11vnc openssh-server openssh-client

@@ -8,6 +8,12 @@ void ControlChannel::send(const Message& m) {
     stream_.write(line.data(), line.size());
 }
 
+void ControlChannel::send_line(const std::string& line) {
+    std::string framed = line + "\n";
+    std::lock_guard<std::mutex> lk(write_mu_);
+    stream_.write(framed.data(), framed.size());
+}
+
 std::optional<std::string> ControlChannel::next_line() {
     for (;;) {
         auto nl = buf_.find('\n');

@@ -2,11 +2,14 @@
 
 #include <thread>
 
+#include "remote/monitor_lines.h"
+
 namespace screen {
 
 ClientSession::ClientSession(CustomerSide side, std::string name, ConsentState initial, ClientEvents ev)
     : side_(side), name_(std::move(name)), ev_(std::move(ev)), consent_(initial),
-      gate_(side.injector, consent_), server_(side.capture, gate_),
+      view_(side.capture, side.monitors), view_input_(side.injector, view_),
+      gate_(view_input_, consent_), server_(view_, gate_),
       presence_(side.notice, side.local, consent_, ev_.on_status) {}
 
 void ClientSession::toggle(desktop::Hotkey k) {
@@ -20,12 +23,34 @@ void ClientSession::on_consent_change(ConsentState s) {
     if (!s.control) gate_.revoke();
     presence_.consent_changed(s);
     if (ev_.on_consent) ev_.on_consent(s);
-    std::lock_guard<std::mutex> lk(mu_);
-    try {
-        if (ctl_) ctl_->send(Message::consent_state(s));
-    } catch (const std::exception&) {
-        // The control channel is gone: the session is ending anyway.
+    {
+        std::lock_guard<std::mutex> lk(mu_);
+        try {
+            if (ctl_) ctl_->send(Message::consent_state(s));
+        } catch (const std::exception&) {
+            // The control channel is gone: the session is ending anyway.
+        }
     }
+    // After the consent line: the desk knows control is on before a text arrives.
+    if (clipboard_) clipboard_->set_enabled(s.control);
+}
+
+// The clipboard follows remote control (docs/SCREEN.md "Clipboard").
+void ClientSession::start_clipboard() {
+    if (!side_.clipboard) return;
+    desktop::ClipboardSyncOptions o;
+    o.peer = "the supporter";
+    o.send_current_on_enable = true;
+    o.withdraw_on_disable = true;
+    clipboard_ = std::make_unique<desktop::ClipboardSync>(
+        *side_.clipboard, o,
+        [this](const std::string& line) {
+            std::lock_guard<std::mutex> lk(mu_);
+            if (ctl_) ctl_->send_line(line);
+        },
+        ev_.on_status);
+    clipboard_->start();
+    clipboard_->set_enabled(consent_.allows_control());
 }
 
 void ClientSession::start_hotkeys() {
@@ -46,6 +71,8 @@ std::string ClientSession::run(Channels ch) {
             ctl_->send(Message::consent_state(consent_.state()));
         }
     }
+    send_monitors();
+    start_clipboard();
     consent_.on_change([this](ConsentState s) { on_consent_change(s); });
     start_hotkeys();
     presence_.start();
@@ -59,6 +86,7 @@ std::string ClientSession::run(Channels ch) {
     closer.join();
     screen.join();
     consent_.end();  // rights die with the session
+    if (clipboard_) clipboard_->stop();  // the supporter's text is no longer offered
     presence_.stop();
     side_.hotkeys.stop();
     std::lock_guard<std::mutex> lk(mu_);
@@ -67,7 +95,28 @@ std::string ClientSession::run(Channels ch) {
     return end_reason_;
 }
 
+// The monitors and which one the desk sees (docs/PROTOCOL.md "Monitors").
+void ClientSession::send_monitors() {
+    if (!side_.monitors) return;
+    remote::MonitorList l;
+    for (const auto& m : view_.monitors())
+        l.list.push_back({m.name, m.area.x, m.area.y, m.area.w, m.area.h, m.primary});
+    l.shown = view_.selected();
+    std::lock_guard<std::mutex> lk(mu_);
+    try {
+        if (ctl_) ctl_->send_line(remote::encode_monitors(l));
+    } catch (const std::exception&) {
+        // The control channel is gone: the session is ending anyway.
+    }
+}
+
 void ClientSession::handle(const Message& m) {
+    if (clipboard_ && clipboard_->handle(m)) return;
+    if (auto index = remote::decode_monitor_select(m)) {
+        view_.select(*index);  // the screen server sends the new size and picture
+        send_monitors();
+        return;
+    }
     if (m.type == MessageType::control_request) on_control_request();
     if (m.type == MessageType::hello) presence_.set_supporter(m.name);
     if (m.type == MessageType::hello && ev_.on_peer) ev_.on_peer(m.name);

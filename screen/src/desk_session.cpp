@@ -28,18 +28,59 @@ std::string DeskSession::run(Channels ch) {
         wait_reader(kReasonGrace);  // a bye may be on its way: prefer its reason
         stop(err.empty() ? "the customer's screen closed" : err);
     });
+    start_clipboard();
     std::thread pinger([this] { ping_loop(); });
     std::thread closer([&] { close_after_grace(ch); });
     stop(read_until_bye("the customer", [this](const Message& m) { handle(m); }));
     closer.join();
     view.join();
     pinger.join();
+    if (sync_) sync_->stop();
     std::lock_guard<std::mutex> lk(mu_);
     ch_ = nullptr;
     return end_reason_;
 }
 
+// The supporter's copies go out only while the customer reports control on
+// (the customer's side checks again and drops them otherwise).
+void DeskSession::start_clipboard() {
+    if (!clipboard_) return;
+    desktop::ClipboardSyncOptions o;
+    o.peer = "the customer";
+    sync_ = std::make_unique<desktop::ClipboardSync>(
+        *clipboard_, o,
+        [this](const std::string& line) {
+            std::lock_guard<std::mutex> lk(mu_);
+            if (ctl_) ctl_->send_line(line);
+        },
+        ev_.on_clipboard_notice);
+    sync_->start();
+}
+
+void DeskSession::select_monitor(int index) {
+    std::lock_guard<std::mutex> lk(mu_);
+    try {
+        if (ctl_) ctl_->send_line(remote::encode_monitor_select(index));
+    } catch (const std::exception&) {
+        // The control channel is gone: the session is ending anyway.
+    }
+}
+
+remote::MonitorList DeskSession::monitors() const {
+    std::lock_guard<std::mutex> lk(mu_);
+    return monitors_;
+}
+
 void DeskSession::handle(const Message& m) {
+    if (sync_ && sync_->handle(m)) return;
+    if (auto l = remote::decode_monitors(m)) {
+        {
+            std::lock_guard<std::mutex> lk(mu_);
+            monitors_ = *l;
+        }
+        if (ev_.on_monitors) ev_.on_monitors(*l);
+        return;
+    }
     if (m.type == MessageType::hello && ev_.on_peer) ev_.on_peer(m.name);
     if (m.type == MessageType::consent) {
         {
@@ -47,6 +88,7 @@ void DeskSession::handle(const Message& m) {
             consent_ = m.consent;
         }
         if (ev_.on_consent) ev_.on_consent(m.consent);
+        if (sync_) sync_->set_enabled(m.consent.control);
     }
     if (m.type == MessageType::control_answer && ev_.on_control_answer) ev_.on_control_answer(m.answer);
     if (m.type == MessageType::pong && ev_.on_quality) {

@@ -21,14 +21,20 @@ desktop::InputGate* gate_of(rfbClientPtr cl) { return static_cast<desktop::Input
 void on_pointer(int mask, int x, int y, rfbClientPtr cl) { gate_of(cl)->pointer(x, y, mask); }
 void on_key(rfbBool down, rfbKeySym sym, rfbClientPtr cl) { gate_of(cl)->key(sym, down); }
 
+// Our pixel layout (red at bit 16), also after rfbNewFramebuffer set
+// libvncserver's default again.
+void set_format(rfbScreenInfoPtr s) {
+    s->serverFormat.redShift = 16;
+    s->serverFormat.greenShift = 8;
+    s->serverFormat.blueShift = 0;
+}
+
 // The framebuffer is `fb` itself (0x00RRGGBB pixels, see desktop::Frame), so the
 // server format says red at bit 16; viewers get it converted as they ask.
 rfbScreenInfoPtr make_screen(desktop::Frame& fb, desktop::InputGate& gate) {
     rfbScreenInfoPtr s = rfbGetScreen(nullptr, nullptr, fb.width, fb.height, 8, 3, 4);
     if (!s) throw std::runtime_error("libvncserver could not make a screen");
-    s->serverFormat.redShift = 16;
-    s->serverFormat.greenShift = 8;
-    s->serverFormat.blueShift = 0;
+    set_format(s);
     s->frameBuffer = reinterpret_cast<char*>(fb.pixels.data());
     s->port = s->ipv6port = s->httpPort = -1;  // no listeners: we hand it our socket
     s->autoPort = FALSE;
@@ -82,8 +88,19 @@ void update_cursor(desktop::Capture& cap, rfbScreenInfoPtr s) {
     for (rfbClientPtr cl = s->clientHead; cl; cl = cl->next) cl->cursorWasMoved = TRUE;
 }
 
+// The picture changed size (another monitor shown, issue 19; the screen
+// resized): the viewer gets DesktopSize and the whole new picture.
+void resize(desktop::Frame& fb, desktop::Frame& scratch, rfbScreenInfoPtr s) {
+    std::swap(fb, scratch);
+    rfbNewFramebuffer(s, reinterpret_cast<char*>(fb.pixels.data()), fb.width, fb.height, 8, 3, 4);
+    set_format(s);
+    for (rfbClientPtr cl = s->clientHead; cl; cl = cl->next) rfbSetTranslateFunction(cl);
+    rfbMarkRectAsModified(s, 0, 0, fb.width, fb.height);
+}
+
 void capture_changes(desktop::Capture& cap, desktop::Frame& fb, desktop::Frame& scratch, rfbScreenInfoPtr s) {
-    if (!cap.grab(scratch) || scratch.width != fb.width || scratch.height != fb.height) return;
+    if (!cap.grab(scratch)) return;
+    if (scratch.width != fb.width || scratch.height != fb.height) return resize(fb, scratch, s);
     desktop::update_changed_tiles(fb, scratch, [&](desktop::Rect r) {
         rfbMarkRectAsModified(s, r.x, r.y, r.x + r.w, r.y + r.h);
     });

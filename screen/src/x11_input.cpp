@@ -5,6 +5,7 @@
 #include <X11/extensions/XTest.h>
 
 #include "injected_input.h"
+#include "x11_keyboard.h"
 #include "screen/x11.h"
 
 namespace screen {
@@ -22,8 +23,12 @@ public:
         int ev, err, maj, min;
         if (!XTestQueryExtension(dpy_, &ev, &err, &maj, &min))
             throw std::runtime_error("the X server has no XTest extension: input cannot be injected");
+        keyboard_ = std::make_unique<X11Keyboard>(dpy_, sent_);
     }
-    ~X11Injector() override { XCloseDisplay(dpy_); }
+    ~X11Injector() override {
+        keyboard_.reset();  // the customer's layout as it was
+        XCloseDisplay(dpy_);
+    }
 
     void pointer(int x, int y, int mask) override {
         std::lock_guard<std::mutex> lk(mu_);
@@ -37,20 +42,17 @@ public:
         XFlush(dpy_);
     }
 
-    // Keysyms without a keycode on this keyboard are dropped (no remapping yet).
+    // On the customer's layout, whatever the supporter's (x11_keyboard.h).
     void key(std::uint32_t keysym, bool down) override {
         std::lock_guard<std::mutex> lk(mu_);
-        KeyCode code = XKeysymToKeycode(dpy_, keysym);
-        if (code == 0) return;
-        if (sent_ && down) sent_->key(code);
-        XTestFakeKeyEvent(dpy_, code, down, CurrentTime);
-        XFlush(dpy_);
+        keyboard_->key(keysym, down);
     }
 
 private:
     std::mutex mu_;
     Display* dpy_;
     std::shared_ptr<InjectedInput> sent_;
+    std::unique_ptr<X11Keyboard> keyboard_;
     int buttons_ = 0;
 };
 

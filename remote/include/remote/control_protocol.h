@@ -42,6 +42,11 @@ struct Message {
     std::int64_t stamp_ms = 0;      // ping/pong
     std::string reason;             // bye: a sentence for a person
     std::string answer;             // control_answer: kAnswer*
+    // A type this header does not know (MessageType::unknown): its name and
+    // the whole line, so extensions with their own codec (clipboard.h) can
+    // read it without a case here.
+    std::string kind;
+    std::string line;
 
     static Message hello(std::string role, std::string name);
     static Message consent_state(ConsentState s);

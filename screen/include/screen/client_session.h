@@ -16,8 +16,10 @@
 #include "remote/consent.h"
 #include "remote/control_channel.h"
 #include "remote/control_ending.h"
+#include "desktop/clipboard_sync.h"
 #include "desktop/control_presence.h"
 #include "desktop/input_gate.h"
+#include "desktop/monitor_view.h"
 #include "desktop/platform.h"
 #include "screen/vnc_server.h"
 
@@ -39,6 +41,8 @@ struct CustomerSide {
     desktop::Hotkeys& hotkeys;
     desktop::ControlNotice* notice = nullptr;  // optional: the bar on top while control is on
     desktop::LocalInput* local = nullptr;      // optional: the customer's own input takes control back
+    desktop::Clipboard* clipboard = nullptr;   // optional: shared with the desk while control is on (issue 19)
+    desktop::MonitorSource* monitors = nullptr;  // optional: the desk may choose one monitor (issue 19)
 };
 
 // All callbacks may run on any session thread; keep them short.
@@ -76,14 +80,19 @@ private:
     void handle(const Message& m);
     void on_control_request();
     void start_hotkeys();
+    void start_clipboard();
+    void send_monitors();
 
     CustomerSide side_;
     std::string name_;
     ClientEvents ev_;
     Consent consent_;
+    desktop::MonitorView view_;          // what the desk sees: one monitor or all
+    desktop::MonitorInjector view_input_;  // the desk's pointer back onto the whole screen
     desktop::InputGate gate_;
     ScreenServer server_;
     desktop::ControlPresence presence_;
+    std::unique_ptr<desktop::ClipboardSync> clipboard_;  // during run(), when side_.clipboard
 };
 
 }  // namespace screen

@@ -14,6 +14,8 @@
 #include "remote/consent.h"
 #include "remote/control_channel.h"
 #include "remote/control_ending.h"
+#include "desktop/clipboard_sync.h"
+#include "remote/monitor_lines.h"
 #include "screen/vnc_viewer.h"
 
 namespace screen {
@@ -40,6 +42,12 @@ struct DeskEvents {
     // The customer's answer to request_control(): remote::kAnswer* ("asked",
     // "denied", "unavailable"); an allowed request shows as on_consent.
     std::function<void(const std::string&)> on_control_answer;
+    // A sentence about the shared clipboard for the status line, e.g. the
+    // customer's text was too large (issue 19).
+    std::function<void(const std::string&)> on_clipboard_notice;
+    // The customer's monitors and which one is shown (-1: all), at the
+    // start and after every select_monitor().
+    std::function<void(const remote::MonitorList&)> on_monitors;
 };
 
 // Interval between pings: often enough for a live quality display, rare
@@ -56,6 +64,13 @@ public:
     void stop(const std::string& reason = "the supporter ended the session");  // any thread
 
     Viewer& viewer() { return viewer_; }
+    // The supporter's own clipboard, shared with the customer while they
+    // allow control (issue 19). Borrowed; set before run(), outlives it.
+    void set_clipboard(desktop::Clipboard* c) { clipboard_ = c; }
+    // Shows one of the customer's monitors (an index of monitors().list) or
+    // all of them (-1), without reconnecting. Any thread.
+    void select_monitor(int index);
+    remote::MonitorList monitors() const;
     // Asks the customer for remote control (any thread). Changes no right:
     // the customer answers on their machine (F11 or the prompt's buttons).
     void request_control();
@@ -65,12 +80,16 @@ public:
 private:
     void handle(const Message& m);
     void ping_loop();
+    void start_clipboard();
 
     std::string name_;
     Viewer viewer_;
     DeskEvents ev_;
     ConsentState consent_;         // guarded by mu_
     std::uint64_t last_bytes_ = 0;
+    desktop::Clipboard* clipboard_ = nullptr;
+    remote::MonitorList monitors_;  // guarded by mu_
+    std::unique_ptr<desktop::ClipboardSync> sync_;  // during run(), with clipboard_
 };
 
 }  // namespace screen

@@ -7,7 +7,9 @@
 #include <memory>
 #include <string>
 
+#include "desktop/clipboard.h"
 #include "desktop/customer_presence.h"
+#include "desktop/monitor_view.h"
 #include "desktop/platform.h"
 
 namespace screen {
@@ -30,5 +32,11 @@ X11Input make_x11_input(const std::string& display);
 // An override-redirect bar across the top of the screen (plain Xlib), raised
 // again whenever another window is mapped or restacked.
 std::unique_ptr<desktop::ControlNotice> make_x11_control_notice(const std::string& display);
+
+// CLIPBOARD and PRIMARY (XFixes, ICCCM with INCR; x11_clipboard.cpp). Used
+// on the customer's display and on the supporter's own.
+std::unique_ptr<desktop::Clipboard> make_x11_clipboard(const std::string& display);
+// RandR 1.5 monitors (x11_monitors.cpp); an empty list without RandR 1.5.
+std::unique_ptr<desktop::MonitorSource> make_x11_monitors(const std::string& display);
 
 }  // namespace screen
