@@ -12,6 +12,7 @@
 
 #include <memory>
 
+#include "chat_pane.h"
 #include "desk_app.h"
 #include "send_chooser.h"
 #include "transfer_panel.h"
@@ -38,6 +39,8 @@ private:
     static void on_scale(Fl_Widget*, void* self);
     static void on_send(Fl_Widget*, void* self);
     static void on_request(Fl_Widget*, void* self);
+    static void on_chat_toggle(Fl_Widget*, void* self);
+    void refresh_chat(const View& v);
     void layout_viewer();
     void label_scale();
     void layout_panel();  // screen area above, transfer panel (if shown) below
@@ -55,10 +58,14 @@ private:
     Fl_Button end_;
     Fl_Button send_;
     Fl_Button request_;  // "Request control": a prompt on the customer's side
+    Fl_Button chat_button_;  // shows/hides the chat pane; "Chat (2)": lines not read yet
     Fl_Scroll scroll_;
     ViewerWidget viewer_;
     TransferPanel transfers_;  // list, Cancel/Retry/Open folder, the last failure in red
     bool panel_ = false;  // shown from the first transfer on
+    // Chat (issue 19): on the right of the screen area while shown.
+    ChatPane chat_pane_;
+    bool chat_shown_ = false;
     desk::SendChooser chooser_{"Send file to the customer", [this](const std::string& path) { app_.send_file(path); }};
 };
 

@@ -116,7 +116,9 @@ std::optional<Message> decode(const std::string& line) {
     try {
         json j = json::parse(line);
         if (!j.is_object() || !j.contains("type") || !j["type"].is_string()) return std::nullopt;
-        return fields(j, type_of(j["type"].get<std::string>()));
+        Message m = fields(j, type_of(j["type"].get<std::string>()));
+        if (m.type == MessageType::unknown) m.line = line;
+        return m;
     } catch (const json::exception&) {
         return std::nullopt;
     }

@@ -32,6 +32,8 @@ public:
 
     // Throws session::StreamError.
     void send(const Message& m);
+    // A line encoded elsewhere (remote/chat.h), without its '\n'.
+    void send_line(const std::string& line);
     // Blocks for the next message; nullopt at the end of the stream.
     // Throws ProtocolError on a malformed or oversized line.
     std::optional<Message> receive();

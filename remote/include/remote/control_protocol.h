@@ -42,6 +42,9 @@ struct Message {
     std::int64_t stamp_ms = 0;      // ping/pong
     std::string reason;             // bye: a sentence for a person
     std::string answer;             // control_answer: kAnswer*
+    // unknown: the whole line, for the message types kept in files of their
+    // own (remote/chat.h); empty for the types above.
+    std::string line;
 
     static Message hello(std::string role, std::string name);
     static Message consent_state(ConsentState s);
