@@ -332,16 +332,14 @@ std::string App::serve(screen::DeskSession& session, remote::Channels ch) {
         }
     }
     std::unique_ptr<screen::RecordingStream> recording;  // --record: the decrypted RFB bytes, on this machine only
-    remote::Channels used = ch;
     if (!cfg_.screen_recording.empty()) {
         try {
             recording = std::make_unique<screen::RecordingStream>(ch.rfb, cfg_.screen_recording);
-            used = remote::Channels{ch.control, *recording, ch.file};
         } catch (const std::exception& e) {
             update([&](View& v) { v.status = std::string("Not recording: ") + e.what(); });
         }
     }
-    std::string end = session.run(used);
+    std::string end = session.run(recording ? remote::Channels{ch.control, *recording, ch.file} : ch);
     if (files) files_.stop();
     return end;
 }
