@@ -284,7 +284,7 @@ TEST_CASE("the desk's session record holds exactly the events of a scripted sess
     REQUIRE(stat(found[0].c_str(), &st) == 0);
     CHECK((st.st_mode & 0777) == 0600);
     std::vector<std::string> expected = {
-        R"({"event":"start","relay":"","role":"desk","route":"","transport":""})",
+        R"({"event":"start","relay":"","role":"desk","route":"direct test link (no relay, no encryption)","transport":""})",
         R"({"event":"peer","name":"Alice"})",
         R"({"control":false,"event":"consent","files":true})",
         R"({"direction":"sent","event":"file","name":"report.txt","sha256":")" + sha +
