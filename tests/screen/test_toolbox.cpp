@@ -284,14 +284,14 @@ TEST_CASE("the desk's session record holds exactly the events of a scripted sess
     REQUIRE(stat(found[0].c_str(), &st) == 0);
     CHECK((st.st_mode & 0777) == 0600);
     std::vector<std::string> expected = {
-        R"({"event":"start","relay":"","role":"desk","route":"direct test link (no relay, no encryption)","transport":""})",
-        R"({"event":"peer","name":"Alice"})",
-        R"({"control":false,"event":"consent","files":true})",
-        R"({"direction":"sent","event":"file","name":"report.txt","sha256":")" + sha +
-            R"(","size":33,"state":"done"})",
-        R"({"direction":"sent","event":"chat","from":"Supporter","text":"Bonjour Alice ✓"})",
-        R"({"direction":"received","event":"chat","from":"Alice","text":"Merci"})",
-        R"({"event":"end","reason":"the customer ended the session"})",
+        R"j({"event":"start","relay":"","role":"desk","route":"direct test link (no relay, no encryption)","transport":""})j",
+        R"j({"event":"peer","name":"Alice"})j",
+        R"j({"control":false,"event":"consent","files":true})j",
+        R"j({"direction":"sent","event":"file","name":"report.txt","sha256":")j" + sha +
+            R"j(","size":33,"state":"done"})j",
+        R"j({"direction":"sent","event":"chat","from":"Supporter","text":"Bonjour Alice ✓"})j",
+        R"j({"direction":"received","event":"chat","from":"Alice","text":"Merci"})j",
+        R"j({"event":"end","reason":"the customer ended the session"})j",
     };
     CHECK(events_of(found[0]) == expected);
 
