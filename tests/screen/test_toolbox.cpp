@@ -337,13 +337,17 @@ TEST_CASE("a recording made with --record replays in the desk window to the live
     dw.locate();
     std::this_thread::sleep_for(500ms);
     dw.click(kDeskScale);  // 1:1: every pixel as recorded
+    // The desk draws the customer's pointer (the recorded rich cursor, at
+    // Xvfb's start position, the screen's centre), which an XGetImage of her
+    // screen never contains: every pixel outside its box must match.
+    auto under_pointer = [](int x, int y) { return std::abs(x - 400) <= 20 && std::abs(y - 300) <= 20; };
     long diff = -1;
     CHECK(wait_until([&] {
         desktop::Frame d = grab(supporter.name());
         diff = 0;
         for (int y = 0; y < 600; ++y)
             for (int x = 0; x < 800; ++x)
-                if (d.at(dw.x + x, dw.y + kDeskBar + y) != last.at(x, y)) ++diff;
+                if (!under_pointer(x, y) && d.at(dw.x + x, dw.y + kDeskBar + y) != last.at(x, y)) ++diff;
         return diff == 0;
     }, 30s));
     INFO("pixels that differ: " << diff);
