@@ -12,9 +12,6 @@
 namespace client {
 namespace {
 
-constexpr int kWidth = 440;      // px: the window without the chat pane
-constexpr int kChatWidth = 340;  // px: the chat pane on its right
-
 Fl_Color rgb(unsigned c) { return fl_rgb_color((c >> 16) & 0xff, (c >> 8) & 0xff, c & 0xff); }
 
 void style_permission(Fl_Box& b) {
@@ -26,7 +23,7 @@ void style_permission(Fl_Box& b) {
 }  // namespace
 
 Window::Window(App& app, const std::string& code)
-    : Fl_Window(kWidth, 560, "Tether customer"),
+    : Fl_Window(440, 560, "Tether customer"),
       app_(app),
       code_(150, 20, 135, 34, "Code:"),  // 9 digits fit
       connect_(290, 20, 130, 34, "Connect"),
@@ -38,7 +35,7 @@ Window::Window(App& app, const std::string& code)
       transfers_(20, 306, 400, 240, app.files(), "supporter"),
       chat_button_(256, 276, 60, 26, "Chat"),
       record_button_(320, 276, 100, 26, "What happened?"),
-      chat_pane_(440, 0, kChatWidth, 560, [this](const std::string& t) {
+      chat_pane_(20, 306, 400, 240, [this](const std::string& t) {
           bool ok = app_.send_chat(t);
           refresh();
           return ok;
@@ -110,13 +107,13 @@ void Window::refresh_transfers() { transfers_.refresh(); }
 void Window::on_chat_toggle(Fl_Widget*, void* p) {
     auto* w = static_cast<Window*>(p);
     w->chat_shown_ = !w->chat_shown_;
-    if (w->chat_shown_) {
-        w->size(kWidth + kChatWidth, w->h());
+    if (w->chat_shown_) {  // in the files list's place: the window keeps its size
+        w->transfers_.hide();
         w->chat_pane_.show();
         w->chat_pane_.focus_input();
     } else {
         w->chat_pane_.hide();
-        w->size(kWidth, w->h());
+        w->transfers_.show();
     }
     w->refresh();
 }
@@ -142,6 +139,7 @@ void Window::refresh_chat() {
     chat_pane_.show_lines(app_.chat(), app_.chat_error());
     if (chat_shown_ && app_.chat_unread() > 0) app_.chat_read();  // on screen now: read
     desk::label_chat_button(chat_button_, chat_shown_ ? 0 : app_.chat_unread());
+    if (chat_shown_) chat_button_.label("Files");  // back to the files list
     if (record_window_ && record_window_->shown()) {
         auto lines = app_.record_lines();
         if (static_cast<int>(lines.size()) != record_list_->size()) {

@@ -56,7 +56,8 @@ private:
     Fl_Button send_;
     desk::TransferPanel transfers_;  // list, Cancel/Retry/Open folder, the last failure in red
     desk::SendChooser chooser_{"Send file to the supporter", [this](const std::string& path) { app_.send_file(path); }};
-    // Issue 19: Chat widens the window by the chat pane on its right;
+    // Issue 19: Chat shows the chat pane in the files list's place (and
+    // reads "Files" to go back);
     // "What happened?" opens the customer's own session record.
     Fl_Button chat_button_;
     Fl_Button record_button_;

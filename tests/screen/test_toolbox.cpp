@@ -84,7 +84,7 @@ const std::string kTooLong =
 struct Spot {
     int x, y;
 };
-constexpr Spot kClientCode{210, 37}, kClientChat{286, 289}, kClientChatInput{610, 498};
+constexpr Spot kClientCode{210, 37}, kClientChat{286, 289}, kClientChatInput{220, 484};
 constexpr Spot kDeskChat{855, 24}, kDeskChatInput{864, 706}, kDeskScale{775, 24};
 constexpr int kDeskBar = 110;
 
@@ -200,6 +200,7 @@ TEST_CASE("chat between the two windows: typed in one, shown in the other, unrea
     std::this_thread::sleep_for(500ms);
     cw.click(kClientChatInput);
     cw.type("Yes, I see it");
+    screenshot(customer.name(), "toolbox-client-typed");
     REQUIRE(wait_status(ds, "chat_count", "2"));
     CHECK(ends_with(read_status(ds)["chat.2"], "] Alice: Yes, I see it"));
     CHECK(ends_with(read_status(cs)["chat.2"], "] Alice: Yes, I see it"));
