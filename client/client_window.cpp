@@ -69,6 +69,7 @@ Window::Window(App& app, const std::string& code)
     record_button_.callback(on_record, this);
     record_button_.tooltip("What happened in this session: permissions, files, chat");
     record_button_.labelsize(12);
+    add(chat_pane_);  // a child of the window itself, whatever group was current when it was made
     chat_pane_.hide();
     transfers_.label("Files (sent and received):");
     transfers_.align(FL_ALIGN_TOP_LEFT);
@@ -109,7 +110,9 @@ void Window::on_chat_toggle(Fl_Widget*, void* p) {
     w->chat_shown_ = !w->chat_shown_;
     if (w->chat_shown_) {  // in the files list's place: the window keeps its size
         w->transfers_.hide();
+        w->chat_pane_.resize(w->transfers_.x(), w->transfers_.y(), w->transfers_.w(), w->transfers_.h());
         w->chat_pane_.show();
+        w->chat_pane_.redraw();
         w->chat_pane_.focus_input();
     } else {
         w->chat_pane_.hide();
