@@ -161,13 +161,6 @@ void Window::on_deny(Fl_Widget*, void* p) { static_cast<Window*>(p)->app_.answer
 void Window::refresh_prompt(const View& v) {
     if (!v.control_asked) {
         prompt_.hide();
-    chat_button_.callback(on_chat_toggle, this);
-    chat_button_.tooltip("Write to your supporter");
-    chat_button_.labelsize(12);
-    record_button_.callback(on_record, this);
-    record_button_.tooltip("What happened in this session: permissions, files, chat");
-    record_button_.labelsize(12);
-    chat_pane_.hide();
         control_.show();
         files_.show();
         return;
