@@ -1,5 +1,7 @@
 #include "client_app.h"
 
+#include <algorithm>
+
 #include "remote/status.h"
 #include "screen/x11.h"
 
@@ -23,7 +25,10 @@ remote::FileServiceOptions file_options(const Config& cfg, std::atomic<screen::C
 
 App::App(Config cfg, std::unique_ptr<remote::ClientConnector> connector)
     : cfg_(std::move(cfg)), connector_(std::move(connector)),
-      files_(file_options(cfg_, consent_of_), [this] { update([](View&) {}); }) {
+      files_(file_options(cfg_, consent_of_), [this] {
+          record_files();
+          update([](View&) {});
+      }) {
     update([](View&) {});  // first status file
 }
 
@@ -35,7 +40,18 @@ App::~App() {
 void App::update(const std::function<void(View&)>& f) {
     std::lock_guard<std::mutex> lk(mu_);
     f(view_);
-    remote::write_status_file(cfg_.status_file, remote::customer_status_lines(view_, cfg_.download_dir, files_.rows()));
+    auto kv = remote::customer_status_lines(view_, cfg_.download_dir, files_.rows());
+    // Issue 19: what the chat pane and the record view show.
+    auto chat = chat_.lines();
+    kv.emplace_back("chat_unread", std::to_string(chat_.unread()));
+    kv.emplace_back("chat_error", chat_error_);
+    kv.emplace_back("chat_count", std::to_string(chat.size()));
+    for (std::size_t i = 0; i < chat.size(); ++i)
+        kv.emplace_back("chat." + std::to_string(i + 1), remote::chat_display(chat[i]));
+    auto rec = record_lines();
+    kv.emplace_back("record_count", std::to_string(rec.size()));
+    for (std::size_t i = 0; i < rec.size(); ++i) kv.emplace_back("record." + std::to_string(i + 1), rec[i]);
+    remote::write_status_file(cfg_.status_file, kv);
     if (notify_) notify_();
 }
 
@@ -91,6 +107,14 @@ void App::run_session(const std::string& code) {
         auto link = connector_->connect(code, status);
         if (!link) throw std::runtime_error("cancelled");
         linked = true;
+        {
+            std::lock_guard<std::mutex> lk(rec_mu_);
+            record_ = std::make_shared<remote::SessionRecord>();  // this customer's eyes only: memory
+            recorded_ended_ = 0;
+            record_->start("client", cfg_.relay, link->route(), "");
+            record_->auth(link->auth_string());
+        }
+        chat_.clear();
         update([&](View& v) {
             v.auth = link->auth_string();
             v.route = link->route();
@@ -110,11 +134,19 @@ void App::run_session(const std::string& code) {
         ev.on_status = status;
         ev.on_peer = [this](const std::string& n) {
             update([&](View& v) { v.peer = n; v.status = "Connected to " + (n.empty() ? "your supporter" : n); });
+            record([&](remote::SessionRecord& r) { r.peer(n); });
+            flush_pending_chat();
+        };
+        ev.on_chat = [this](const remote::ChatWire& c) {
+            std::string who = view().peer.empty() ? "Supporter" : view().peer;
+            if (!c.refused.empty()) return chat_refused("A message from " + who + " was refused: " + c.refused + ".");
+            add_chat({c.unix_ms, who, c.text, false});
         };
         ev.on_control_request = [this] {
             update([](View& v) { v.control_asked = true; });
         };
         ev.on_consent = [this](remote::ConsentState s) {
+            record([&](remote::SessionRecord& r) { r.consent(s); });
             update([&](View& v) {
                 v.consent = s;
                 if (s.control) v.control_asked = false;  // answered with F11 (or Allow)
@@ -132,8 +164,14 @@ void App::run_session(const std::string& code) {
         end = serve(session, link->channels());
         std::lock_guard<std::mutex> lk(session_mu_);
         session_ = nullptr;
+        peer_here_ = false;
+        pending_chat_.clear();
     } catch (const std::exception& e) {
         end = e.what();
+    }
+    if (linked) {
+        record_files();
+        record([&](remote::SessionRecord& r) { r.end(end); });
     }
     update([&](View& v) {
         v.active = false;
@@ -186,6 +224,102 @@ std::string App::serve(screen::ClientSession& session, remote::Channels ch) {
         }
     }
     return session.run(ch);
+}
+
+}  // namespace client
+
+namespace client {
+
+// Chat ---------------------------------------------------------------------
+
+bool App::send_chat(const std::string& text) {
+    try {
+        remote::check_chat_text(text);
+        std::lock_guard<std::mutex> lk(session_mu_);
+        if (!view().active) throw remote::ChatRefused("Not sent: you are not connected to a supporter.");
+        if (!session_ || !peer_here_) {  // connecting: it goes once the supporter is there
+            if (pending_chat_.size() >= 100) throw remote::ChatRefused("Not sent: 100 messages wait already.");
+            pending_chat_.push_back(text);
+            return true;
+        }
+        session_->send_chat(text);
+    } catch (const remote::ChatRefused& e) {
+        chat_refused(e.what());
+        return false;
+    }
+    add_chat({remote::unix_now_ms(), cfg_.name, text, true});
+    return true;
+}
+
+void App::flush_pending_chat() {
+    std::vector<std::string> sent;
+    {
+        std::lock_guard<std::mutex> lk(session_mu_);
+        peer_here_ = true;
+        if (!session_) return;
+        try {
+            for (const auto& text : pending_chat_) {
+                session_->send_chat(text);
+                sent.push_back(text);
+            }
+        } catch (const remote::ChatRefused&) {
+            // the session is ending: the rest was never sent
+        }
+        pending_chat_.clear();
+    }
+    for (const auto& text : sent) add_chat({remote::unix_now_ms(), cfg_.name, text, true});
+}
+
+void App::add_chat(remote::ChatLine l) {
+    chat_.add(l);
+    record([&](remote::SessionRecord& r) { r.chat(l); });
+    update([this](View&) { chat_error_.clear(); });
+    if (on_chat_) on_chat_(l);
+}
+
+void App::chat_refused(const std::string& why) {
+    update([&](View&) { chat_error_ = why; });
+    if (on_chat_error_) on_chat_error_(why);
+}
+
+std::string App::chat_error() const {
+    std::lock_guard<std::mutex> lk(mu_);
+    return chat_error_;
+}
+
+void App::chat_read() {
+    chat_.mark_read();
+    update([](View&) {});
+}
+
+// The record ----------------------------------------------------------------
+
+void App::record(const std::function<void(remote::SessionRecord&)>& f) {
+    std::lock_guard<std::mutex> lk(rec_mu_);
+    if (record_) f(*record_);
+}
+
+std::vector<std::string> App::record_lines() const {
+    std::shared_ptr<remote::SessionRecord> r;
+    {
+        std::lock_guard<std::mutex> lk(rec_mu_);
+        r = record_;
+    }
+    return r ? r->lines() : std::vector<std::string>{};
+}
+
+void App::record_files() {
+    auto rows = files_.rows();
+    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.ended < b.ended; });
+    std::lock_guard<std::mutex> lk(rec_mu_);
+    for (const auto& r : rows) {
+        if (r.ended == 0 || r.ended <= recorded_ended_) continue;
+        recorded_ended_ = r.ended;
+        if (!record_) continue;
+        bool done = r.state == remote::TransferState::done;
+        record_->file({r.direction == files::Direction::send ? "sent" : "received", r.name, r.size,
+                       done ? "done" : "failed", done ? r.path : ""});
+    }
 }
 
 }  // namespace client

@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "remote/channels.h"
+#include "remote/chat.h"
+#include "remote/session_record.h"
 #include "screen/client_session.h"
 #include "remote/file_service.h"
 #include "remote/status.h"
@@ -23,6 +25,7 @@ namespace client {
 
 struct Config {
     std::string display;      // X display to serve; empty = $DISPLAY
+    std::string relay;        // named in the customer's own session record
     std::string name;         // shown to the supporter
     std::string status_file;  // optional
     remote::ConsentState initial;  // --allow-control / --allow-files
@@ -57,10 +60,29 @@ public:
     std::vector<remote::TransferRow> transfers() const { return files_.rows(); }
     remote::FileService& files() { return files_; }  // the window's transfer panel: cancel, retry
 
+    // Chat (remote/chat.h; no consent needed). Any thread. Typed before the
+    // supporter's hello: sent once it came. True when sent or queued; a
+    // refusal is chat_error() and goes to on_chat_error.
+    bool send_chat(const std::string& text);
+    std::vector<remote::ChatLine> chat() const { return chat_.lines(); }
+    int chat_unread() const { return chat_.unread(); }
+    std::string chat_error() const;
+    void chat_read();  // the customer looked at the chat
+    void on_chat(std::function<void(const remote::ChatLine&)> f) { on_chat_ = std::move(f); }
+    void on_chat_error(std::function<void(const std::string&)> f) { on_chat_error_ = std::move(f); }
+    // The customer's own record of the current or last session ("what did
+    // the supporter do?"), as sentences; kept until the next Connect.
+    std::vector<std::string> record_lines() const;
+
 private:
     void run_session(const std::string& code);
     void update(const std::function<void(View&)>& f);
     std::string serve(screen::ClientSession& session, remote::Channels ch);
+    void add_chat(remote::ChatLine l);
+    void chat_refused(const std::string& why);
+    void flush_pending_chat();
+    void record(const std::function<void(remote::SessionRecord&)>& f);
+    void record_files();
 
     Config cfg_;
     std::unique_ptr<remote::ClientConnector> connector_;
@@ -74,6 +96,15 @@ private:
     std::atomic<screen::ClientSession*> consent_of_{nullptr};
     remote::FileService files_;  // after consent_of_: its predicate reads it
     std::thread worker_;
+    remote::ChatLog chat_;
+    std::string chat_error_;  // under mu_
+    std::function<void(const remote::ChatLine&)> on_chat_;
+    std::function<void(const std::string&)> on_chat_error_;
+    std::vector<std::string> pending_chat_;  // typed before the supporter's hello (under session_mu_)
+    bool peer_here_ = false;                 // under session_mu_
+    mutable std::mutex rec_mu_;              // record_ and recorded_ended_; a leaf lock
+    std::shared_ptr<remote::SessionRecord> record_;  // in memory; the last session's until the next one
+    std::uint64_t recorded_ended_ = 0;
 };
 
 }  // namespace client

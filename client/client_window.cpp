@@ -33,6 +33,13 @@ Window::Window(App& app, const std::string& code)
       disconnect_(290, 236, 130, 34, "Disconnect"),
       send_(20, 236, 250, 34, "Send file to supporter..."),
       transfers_(20, 306, 400, 240, app.files(), "supporter"),
+      chat_button_(256, 276, 60, 26, "Chat"),
+      record_button_(320, 276, 100, 26, "What happened?"),
+      chat_pane_(20, 306, 400, 240, [this](const std::string& t) {
+          bool ok = app_.send_chat(t);
+          refresh();
+          return ok;
+      }),
       prompt_(20, 140, 400, 78),
       prompt_text_(24, 142, 392, 40),
       allow_(24, 184, 190, 30, "Allow control"),
@@ -56,6 +63,14 @@ Window::Window(App& app, const std::string& code)
     allow_.callback(on_allow, this);
     deny_.callback(on_deny, this);
     prompt_.hide();
+    chat_button_.callback(on_chat_toggle, this);
+    chat_button_.tooltip("Write to your supporter");
+    chat_button_.labelsize(12);
+    record_button_.callback(on_record, this);
+    record_button_.tooltip("What happened in this session: permissions, files, chat");
+    record_button_.labelsize(12);
+    add(chat_pane_);  // a child of the window itself, whatever group was current when it was made
+    chat_pane_.hide();
     transfers_.label("Files (sent and received):");
     transfers_.align(FL_ALIGN_TOP_LEFT);
     status_.align(FL_ALIGN_LEFT | FL_ALIGN_INSIDE | FL_ALIGN_WRAP);
@@ -89,6 +104,54 @@ void Window::on_disconnect(Fl_Widget*, void* p) { static_cast<Window*>(p)->app_.
 void Window::on_send(Fl_Widget*, void* p) { static_cast<Window*>(p)->chooser_.show(); }
 
 void Window::refresh_transfers() { transfers_.refresh(); }
+
+void Window::on_chat_toggle(Fl_Widget*, void* p) {
+    auto* w = static_cast<Window*>(p);
+    w->chat_shown_ = !w->chat_shown_;
+    if (w->chat_shown_) {  // in the files list's place: the window keeps its size
+        w->transfers_.hide();
+        w->chat_pane_.resize(w->transfers_.x(), w->transfers_.y(), w->transfers_.w(), w->transfers_.h());
+        w->chat_pane_.show();
+        w->chat_pane_.redraw();
+        w->chat_pane_.focus_input();
+    } else {
+        w->chat_pane_.hide();
+        w->transfers_.show();
+    }
+    w->refresh();
+}
+
+// The customer's own record, in a window of its own, refreshed with this one.
+void Window::on_record(Fl_Widget*, void* p) {
+    auto* w = static_cast<Window*>(p);
+    if (!w->record_window_) {
+        Fl_Group* current = Fl_Group::current();
+        Fl_Group::current(nullptr);
+        w->record_window_ = std::make_unique<Fl_Window>(620, 360, "Tether: what happened in this session");
+        w->record_list_ = new Fl_Browser(10, 10, 600, 340);  // owned by the window
+        w->record_list_->format_char(0);
+        w->record_window_->end();
+        w->record_window_->resizable(w->record_list_);
+        Fl_Group::current(current);
+    }
+    w->record_window_->show();
+    w->refresh();
+}
+
+void Window::refresh_chat() {
+    chat_pane_.show_lines(app_.chat(), app_.chat_error());
+    if (chat_shown_ && app_.chat_unread() > 0) app_.chat_read();  // on screen now: read
+    desk::label_chat_button(chat_button_, chat_shown_ ? 0 : app_.chat_unread());
+    if (chat_shown_) chat_button_.label("Files");  // back to the files list
+    if (record_window_ && record_window_->shown()) {
+        auto lines = app_.record_lines();
+        if (static_cast<int>(lines.size()) != record_list_->size()) {
+            record_list_->clear();
+            for (const auto& l : lines) record_list_->add(l.c_str());
+            record_list_->bottomline(record_list_->size());
+        }
+    }
+}
 
 void Window::on_allow(Fl_Widget*, void* p) { static_cast<Window*>(p)->app_.answer_control_request(true); }
 void Window::on_deny(Fl_Widget*, void* p) { static_cast<Window*>(p)->app_.answer_control_request(false); }
@@ -135,6 +198,7 @@ void Window::refresh() {
     else send_.deactivate();
     refresh_prompt(v);
     refresh_transfers();
+    refresh_chat();
     redraw();
 }
 

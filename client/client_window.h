@@ -8,10 +8,12 @@
 #include <FL/Fl_Group.H>
 #include <FL/Fl_Input.H>
 #include <FL/Fl_Return_Button.H>
+#include <FL/Fl_Browser.H>
 #include <FL/Fl_Window.H>
 
 #include <memory>
 
+#include "chat_pane.h"
 #include "client_app.h"
 #include "send_chooser.h"
 #include "transfer_panel.h"
@@ -40,6 +42,9 @@ private:
     void refresh_prompt(const View& v);
     bool code_complete() const;
     void refresh_transfers();
+    static void on_chat_toggle(Fl_Widget*, void* self);
+    static void on_record(Fl_Widget*, void* self);
+    void refresh_chat();
 
     App& app_;
     Fl_Input code_;
@@ -51,6 +56,15 @@ private:
     Fl_Button send_;
     desk::TransferPanel transfers_;  // list, Cancel/Retry/Open folder, the last failure in red
     desk::SendChooser chooser_{"Send file to the supporter", [this](const std::string& path) { app_.send_file(path); }};
+    // Issue 19: Chat shows the chat pane in the files list's place (and
+    // reads "Files" to go back);
+    // "What happened?" opens the customer's own session record.
+    Fl_Button chat_button_;
+    Fl_Button record_button_;
+    desk::ChatPane chat_pane_;
+    bool chat_shown_ = false;
+    std::unique_ptr<Fl_Window> record_window_;
+    Fl_Browser* record_list_ = nullptr;  // inside record_window_
     // Over the permission boxes while the supporter asks for control; made
     // last, so it is drawn on top (and no later widget lands inside it).
     Fl_Group prompt_;

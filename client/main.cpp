@@ -9,6 +9,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
+#include <mutex>
 #include <thread>
 
 #include <FL/Fl.H>
@@ -33,6 +34,7 @@ struct Options {
     std::string code, direct_connect, config_file;
     tunnel::EndpointOptions endpoint;  // --relay, --ca, --proxy..., see endpoint_options.h
     bool headless = false;
+    bool chat = false;  // issue 19: --chat
     std::uint64_t file_rate_kib = 0;  // KiB/s, 0 = no limit
 };
 
@@ -53,6 +55,9 @@ po::options_description describe(Options& o) {
         ("send-file", po::value(&o.cfg.send_files)->composing(),
          "offer FILE to the supporter once connected (repeatable; needs file transfer on: F12 or --allow-files)")
         ("file-rate-limit", po::value(&o.file_rate_kib), "limit file transfer to N KiB/s so the screen stays responsive (default: no limit)")
+        ("chat", po::bool_switch(&o.chat),
+         "headless: chat on stdin/stdout (each line typed is a message; each message shown is printed as "
+         "\"[HH:MM:SS] Name: text\"); with --code -, the first line is the code")
         ("direct-connect", po::value(&o.direct_connect),
          "TEST/DEV ONLY: connect to a desk's --direct-listen HOST:PORT, no relay, no encryption");
     // --relay, --ca, --proxy-conf, --proxy..., --transport, --heartbeat-ms.
@@ -66,6 +71,8 @@ bool parse(int argc, char** argv, Options& o) {
     if (!tunnel::parse_layered(argc, argv, d, "Usage: tether-client [options]", std::cout)) return false;
     if (o.cfg.download_dir.empty()) o.cfg.download_dir = platform::user_downloads_dir();
     o.cfg.file_rate_limit = o.file_rate_kib * 1024;
+    o.cfg.relay = o.endpoint.base.relay_url;
+    if (o.chat && !o.headless) throw std::runtime_error("--chat is for --headless (the window has its chat pane)");
     return true;
 }
 
@@ -81,6 +88,25 @@ std::unique_ptr<remote::ClientConnector> make_connector(const Options& o) {
 // or proxy unreachable, cancelled).
 constexpr int kExitNoSession = 2;
 
+// --chat: stdin lines are messages; the conversation goes to stdout, one
+// line each, refusals to stderr. The reader is detached: a blocking
+// getline cannot be interrupted, and the program ends with the session.
+void chat_on_stdio(client::App& app) {
+    static std::mutex out_mu;
+    app.on_chat([](const remote::ChatLine& l) {
+        std::lock_guard<std::mutex> lk(out_mu);
+        std::cout << remote::chat_display(l) << std::endl;
+    });
+    app.on_chat_error([](const std::string& why) { std::cerr << "tether-client: " << why << std::endl; });
+    std::thread([&app] {
+        std::string line;
+        while (std::getline(std::cin, line)) {
+            if (!line.empty() && line.back() == '\r') line.pop_back();
+            if (!line.empty()) app.send_chat(line);
+        }
+    }).detach();
+}
+
 int run_headless(client::App& app, const Options& o) {
     std::string code = remote::code_or_stdin(o.code, std::cin);
     if (!wire::valid_session_code(code)) throw std::runtime_error("--headless needs --code with the 6 to 9 digits from the supporter");
@@ -90,8 +116,10 @@ int run_headless(client::App& app, const Options& o) {
             std::cerr << "tether-client: " << line << "\n";
     });
     app.connect(code);
+    if (o.chat) chat_on_stdio(app);  // after connect(): a line typed now waits for the supporter
     app.wait();
     app.on_change(nullptr);
+    app.on_chat(nullptr);
     std::cerr << "tether-client: " << app.view().status << "\n";
     return app.view().failed ? kExitNoSession : 0;
 }

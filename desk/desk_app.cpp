@@ -2,7 +2,10 @@
 
 #include <iostream>
 
+#include <algorithm>
+
 #include "control_text.h"
+#include "screen/recording.h"
 #include "screen/direct.h"
 #include "screen/png.h"
 #include "screen/x11.h"
@@ -29,7 +32,10 @@ const char* phase_name(Phase p) {
 // The desk passes no consent predicate: the customer's side enforces F12.
 App::App(Config cfg, std::unique_ptr<remote::DeskConnector> connector)
     : cfg_(std::move(cfg)), connector_(std::move(connector)),
-      files_({cfg_.download_dir, {}, cfg_.file_rate_limit}, [this] { update([](View&) {}); }) {
+      files_({cfg_.download_dir, {}, cfg_.file_rate_limit}, [this] {
+          record_files();
+          update([](View&) {});
+      }) {
     update([](View&) {});
 }
 
@@ -65,7 +71,14 @@ void App::update(const std::function<void(View&)>& f) {
                                                         {"rtt_ms", rtt},
                                                         {"monitors", std::to_string(view_.monitors.list.size())},
                                                         {"monitor", shown_monitor(view_.monitors)},
-                                                        {"download_dir", cfg_.download_dir}};
+                                                        {"download_dir", cfg_.download_dir},
+                                                        {"chat_unread", std::to_string(view_.chat_unread)},
+                                                        {"chat_error", view_.chat_error},
+                                                        {"record", view_.record}};
+    auto chat = chat_.lines();
+    kv.emplace_back("chat_count", std::to_string(chat.size()));
+    for (std::size_t i = 0; i < chat.size(); ++i)
+        kv.emplace_back("chat." + std::to_string(i + 1), remote::chat_display(chat[i]));
     auto transfers = remote::transfer_status_lines(files_.rows(), "customer");
     kv.insert(kv.end(), transfers.begin(), transfers.end());
     remote::write_status_file(cfg_.status_file, kv);
@@ -245,7 +258,15 @@ void App::show_expired(const std::string& code) {
 }
 
 App::Outcome App::attempt() {
-    auto status = [this](const std::string& s) { update([&](View& v) { v.status = s; }); };
+    auto status = [this](const std::string& s) {
+        // The transport for the record, as the session stream's status says it.
+        {
+            std::lock_guard<std::mutex> lk(rec_mu_);
+            if (s.find("poll mode") != std::string::npos) transport_ = "poll";
+            else if (s.find("stream mode") != std::string::npos) transport_ = "stream";
+        }
+        update([&](View& v) { v.status = s; });
+    };
     std::string end;
     try {
         auto link = connector_->open([this](const remote::SessionCode& c) { show_code(c); }, status);
@@ -256,11 +277,20 @@ App::Outcome App::attempt() {
             v.route = link->route();
             v.code_valid.clear();
         });
+        start_record(*link);
         screen::DeskEvents ev;
         ev.on_peer = [this](const std::string& n) {
             update([&](View& v) { v.peer = n; v.status = "Connected to " + (n.empty() ? "the customer" : n); });
+            record([&](remote::SessionRecord& r) { r.peer(n); });
+            flush_pending_chat();
+        };
+        ev.on_chat = [this](const remote::ChatWire& c) {
+            std::string who = view().peer.empty() ? "Customer" : view().peer;
+            if (!c.refused.empty()) return chat_refused("A message from " + who + " was refused: " + c.refused + ".");
+            add_chat({c.unix_ms, who, c.text, false});
         };
         ev.on_consent = [this](remote::ConsentState s) {
+            record([&](remote::SessionRecord& r) { r.consent(s); });
             update([&](View& v) {
                 v.consent = s;
                 if (s.control) v.control_requested = false;  // answered with Allow or F11
@@ -287,6 +317,8 @@ App::Outcome App::attempt() {
         std::lock_guard<std::mutex> lk(session_mu_);
         bridge_.reset();
         session_ = nullptr;
+        peer_here_ = false;
+        pending_chat_.clear();
     } catch (const session::CodeExpiredError&) {
         countdown_.stop();
         show_expired(view().code);
@@ -303,7 +335,9 @@ App::Outcome App::attempt() {
 // security code, route, link figures, files; the window drops the picture
 // when it sees the phase. Only why it ended stays.
 void App::forget_customer(const std::string& end) {
+    end_record(end);
     files_.forget();
+    chat_.clear();
     update([&](View& v) {
         v = View{};
         v.phase = Phase::ended;
@@ -324,9 +358,130 @@ std::string App::serve(screen::DeskSession& session, remote::Channels ch) {
             update([&](View& v) { v.status = std::string("File transfer is unavailable: ") + e.what(); });
         }
     }
-    std::string end = session.run(ch);
+    std::unique_ptr<screen::RecordingStream> recording;  // --record: the decrypted RFB bytes, on this machine only
+    if (!cfg_.screen_recording.empty()) {
+        try {
+            recording = std::make_unique<screen::RecordingStream>(ch.rfb, cfg_.screen_recording);
+        } catch (const std::exception& e) {
+            update([&](View& v) { v.status = std::string("Not recording: ") + e.what(); });
+        }
+    }
+    std::string end = session.run(recording ? remote::Channels{ch.control, *recording, ch.file} : ch);
     if (files) files_.stop();
     return end;
+}
+
+// Chat -------------------------------------------------------------------
+
+bool App::send_chat(const std::string& text) {
+    try {
+        remote::check_chat_text(text);
+        std::lock_guard<std::mutex> lk(session_mu_);
+        Phase phase = view().phase;
+        if (phase != Phase::waiting && phase != Phase::connected)
+            throw remote::ChatRefused("Not sent: there is no session. Click \"Start session\" first.");
+        if (!session_ || !peer_here_) {  // the customer is on the way: it goes when they are here
+            if (pending_chat_.size() >= 100) throw remote::ChatRefused("Not sent: 100 messages wait for the customer already.");
+            pending_chat_.push_back(text);
+            return true;
+        }
+        session_->send_chat(text);
+    } catch (const remote::ChatRefused& e) {
+        chat_refused(e.what());
+        return false;
+    }
+    add_chat({remote::unix_now_ms(), cfg_.name, text, true});
+    return true;
+}
+
+// On the session's reader thread, when the customer's hello came.
+void App::flush_pending_chat() {
+    std::vector<std::string> sent;
+    {
+        std::lock_guard<std::mutex> lk(session_mu_);
+        peer_here_ = true;
+        if (!session_) return;
+        try {
+            for (const auto& text : pending_chat_) {
+                session_->send_chat(text);
+                sent.push_back(text);
+            }
+        } catch (const remote::ChatRefused&) {
+            // the session is ending: the rest was never sent
+        }
+        pending_chat_.clear();
+    }
+    for (const auto& text : sent) add_chat({remote::unix_now_ms(), cfg_.name, text, true});
+}
+
+void App::add_chat(remote::ChatLine l) {
+    chat_.add(l);
+    record([&](remote::SessionRecord& r) { r.chat(l); });
+    update([this](View& v) {
+        v.chat_unread = chat_.unread();
+        v.chat_error.clear();
+    });
+    if (on_chat_) on_chat_(l);
+}
+
+void App::chat_refused(const std::string& why) {
+    update([&](View& v) { v.chat_error = why; });
+    if (on_chat_error_) on_chat_error_(why);
+}
+
+void App::chat_read() {
+    chat_.mark_read();
+    update([](View& v) { v.chat_unread = 0; });
+}
+
+// The session record ------------------------------------------------------
+
+void App::record(const std::function<void(remote::SessionRecord&)>& f) {
+    std::lock_guard<std::mutex> lk(rec_mu_);
+    if (record_) f(*record_);
+}
+
+void App::start_record(const remote::SessionLink& link) {
+    std::string path;
+    {
+        std::lock_guard<std::mutex> lk(rec_mu_);
+        recorded_ended_ = 0;
+        if (cfg_.record_dir.empty()) return;
+        try {
+            record_ = std::make_unique<remote::SessionRecord>(cfg_.record_dir);
+            record_->start("desk", cfg_.relay, link.route(), transport_);
+            record_->auth(link.auth_string());
+            path = record_->path();
+        } catch (const std::exception& e) {
+            record_.reset();
+            path = std::string("not written: ") + e.what();
+        }
+    }
+    update([&](View& v) { v.record = path; });
+}
+
+// Transfers that ended since the last call, in the order they ended.
+void App::record_files() {
+    auto rows = files_.rows();
+    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.ended < b.ended; });
+    std::lock_guard<std::mutex> lk(rec_mu_);
+    for (const auto& r : rows) {
+        if (r.ended == 0 || r.ended <= recorded_ended_) continue;
+        recorded_ended_ = r.ended;
+        if (!record_) continue;
+        bool done = r.state == remote::TransferState::done;
+        record_->file({r.direction == files::Direction::send ? "sent" : "received", r.name, r.size,
+                       done ? "done" : "failed", done ? r.path : ""});
+    }
+}
+
+void App::end_record(const std::string& reason) {
+    record_files();
+    std::lock_guard<std::mutex> lk(rec_mu_);
+    if (!record_) return;
+    record_->end(reason);
+    record_.reset();
+    transport_.clear();
 }
 
 }  // namespace desk

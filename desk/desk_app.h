@@ -14,6 +14,8 @@
 
 #include "code_countdown.h"
 #include "remote/channels.h"
+#include "remote/chat.h"
+#include "remote/session_record.h"
 #include "screen/desk_session.h"
 #include "remote/file_service.h"
 #include "screen/vnc_bridge.h"
@@ -37,6 +39,11 @@ struct Config {
     std::vector<std::string> send_files;  // offered once the customer is connected (--send-file)
     std::uint64_t file_rate_limit = 0;    // bytes/s on the file channel, 0 = none
     OnExpiry on_expiry = OnExpiry::offer_new_code;
+    // Issue 19: the session record's folder (--record-dir; "" writes none)
+    // and the relay it names; --record FILE (the screen, opt-in).
+    std::string record_dir;
+    std::string relay;
+    std::string screen_recording;
 };
 
 // expired: the code expired before the customer joined (a new one is one
@@ -56,6 +63,9 @@ struct View {
     screen::Quality quality;
     std::uint64_t frames = 0;
     remote::MonitorList monitors;  // the customer's monitors and the one shown (issue 19)
+    int chat_unread = 0;     // chat lines from the customer the supporter has not looked at
+    std::string chat_error;  // why the last message was not sent; "" after one was
+    std::string record;      // this session's record file
 };
 
 // "L 800x600+0+0, R 800x600+800+0" and the one shown ("all" or its name), for
@@ -96,6 +106,17 @@ public:
     std::vector<remote::TransferRow> transfers() const { return files_.rows(); }
     remote::FileService& files() { return files_; }  // the window's transfer panel: cancel, retry
 
+    // Chat (remote/chat.h; no consent needed). Any thread. Typed while the
+    // code waits for the customer: sent once they are connected. A refusal
+    // (over 4 KiB, no session) is View::chat_error and goes to on_chat_error.
+    // True when it was sent or queued (the window then clears its input).
+    bool send_chat(const std::string& text);
+    std::vector<remote::ChatLine> chat() const { return chat_.lines(); }
+    void chat_read();  // the supporter looked at the chat: no unread lines
+    // Every line shown (either side's), and every refusal; session threads.
+    void on_chat(std::function<void(const remote::ChatLine&)> f) { on_chat_ = std::move(f); }
+    void on_chat_error(std::function<void(const std::string&)> f) { on_chat_error_ = std::move(f); }
+
 private:
     void run_session();
     enum class Outcome { done, expired };
@@ -110,6 +131,13 @@ private:
     void update(const std::function<void(View&)>& f);
     screen::ViewerCallbacks viewer_callbacks();
     void first_frame(const desktop::Frame& fb);
+    void add_chat(remote::ChatLine l);
+    void chat_refused(const std::string& why);
+    void flush_pending_chat();
+    void record(const std::function<void(remote::SessionRecord&)>& f);
+    void record_files();
+    void start_record(const remote::SessionLink& link);
+    void end_record(const std::string& reason);
 
     Config cfg_;
     std::unique_ptr<remote::DeskConnector> connector_;
@@ -127,6 +155,15 @@ private:
     remote::FileService files_;
     CodeCountdown countdown_;  // while waiting; stopped by the worker
     std::thread worker_;
+    remote::ChatLog chat_;
+    std::function<void(const remote::ChatLine&)> on_chat_;
+    std::function<void(const std::string&)> on_chat_error_;
+    std::vector<std::string> pending_chat_;  // typed before the customer's hello (under session_mu_)
+    bool peer_here_ = false;                 // the customer's hello came (under session_mu_)
+    std::mutex rec_mu_;                      // record_ and below; a leaf: nothing else is locked under it
+    std::unique_ptr<remote::SessionRecord> record_;  // during a session
+    std::uint64_t recorded_ended_ = 0;       // TransferRow::ended of the last file recorded
+    std::string transport_;                  // "stream" or "poll", as the status lines said
 };
 
 }  // namespace desk

@@ -6,6 +6,7 @@
 
 #include "control_text.h"
 #include "fit_label.h"
+#include "remote/chat.h"
 #include "remote/status.h"
 #include "wire/session_code.h"
 
@@ -14,6 +15,7 @@ namespace {
 
 constexpr int kBar = 110;    // px: height of the top bar
 constexpr int kPanel = 190;  // px: transfer panel at the bottom: 4 lines, buttons, the red message
+constexpr int kChat = 320;   // px: the chat pane's width (about 40 characters a line)
 
 Fl_Color rgb(unsigned c) { return fl_rgb_color((c >> 16) & 0xff, (c >> 8) & 0xff, c & 0xff); }
 
@@ -48,9 +50,15 @@ Window::Window(App& app)
       send_(900, 60, 110, 40, "Send file..."),
       request_(740, 42, 150, 28, "Request control"),
       monitor_(740, 74, 150, 28),
+      chat_button_(815, 10, 80, 28, "Chat"),
       scroll_(0, kBar, 1024, 768 - kBar),
       viewer_(app, 0, kBar, 1024, 768 - kBar),
-      transfers_(0, 768 - kPanel, 1024, kPanel, app.files(), "customer") {
+      transfers_(0, 768 - kPanel, 1024, kPanel, app.files(), "customer"),
+      chat_pane_(1024 - kChat, kBar, kChat, 768 - kBar, [this](const std::string& t) {
+          bool ok = app_.send_chat(t);
+          refresh();
+          return ok;
+      }) {
     code_.labelsize(44);
     code_.labelfont(FL_COURIER_BOLD);
     validity_.labelsize(13);
@@ -68,9 +76,13 @@ Window::Window(App& app)
     monitor_.tooltip("Show one of the customer's monitors, or all of them");
     monitor_.hide();
     label_scale();
+    chat_button_.callback(on_chat_toggle, this);
+    chat_button_.tooltip("Write to the customer (no permission needed)");
     scroll_.end();
     // Constructed while scroll_ was the current group: move it to the window.
     add(transfers_);
+    add(chat_pane_);
+    chat_pane_.hide();
     scroll_.box(FL_FLAT_BOX);
     scroll_.color(FL_BLACK);
     transfers_.hide();
@@ -112,6 +124,25 @@ void Window::refresh_monitors(const View& v) {
     monitor_.show();
 }
 
+void Window::on_chat_toggle(Fl_Widget*, void* p) {
+    auto* w = static_cast<Window*>(p);
+    w->chat_shown_ = !w->chat_shown_;
+    if (w->chat_shown_) {
+        w->chat_pane_.show();
+        w->chat_pane_.focus_input();
+    } else {
+        w->chat_pane_.hide();
+    }
+    w->layout_panel();
+    w->refresh();
+}
+
+void Window::refresh_chat(const View& v) {
+    chat_pane_.show_lines(app_.chat(), v.chat_error);
+    if (chat_shown_ && v.chat_unread > 0) app_.chat_read();  // on screen now: read
+    label_chat_button(chat_button_, chat_shown_ ? 0 : v.chat_unread);
+}
+
 // desk::SendChooser: FLTK's own chooser, shown without waiting for it.
 void Window::on_send(Fl_Widget*, void* p) { static_cast<Window*>(p)->chooser_.show(); }
 
@@ -140,7 +171,9 @@ void Window::layout_viewer() {
 
 void Window::layout_panel() {
     int panel = panel_ ? kPanel : 0;
-    scroll_.resize(0, kBar, w(), h() - kBar - panel);
+    int chat = chat_shown_ ? kChat : 0;
+    scroll_.resize(0, kBar, w() - chat, h() - kBar - panel);
+    chat_pane_.resize(w() - kChat, kBar, kChat, h() - kBar - panel);
     transfers_.resize(0, h() - panel, w(), kPanel);
     layout_viewer();
     redraw();
@@ -201,6 +234,7 @@ void Window::refresh() {
         layout_viewer();
     }
     refresh_transfers();
+    refresh_chat(v);
     redraw();
 }
 

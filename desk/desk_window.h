@@ -13,6 +13,7 @@
 
 #include <memory>
 
+#include "chat_pane.h"
 #include "desk_app.h"
 #include "send_chooser.h"
 #include "transfer_panel.h"
@@ -41,6 +42,8 @@ private:
     static void on_request(Fl_Widget*, void* self);
     static void on_monitor(Fl_Widget*, void* self);
     void refresh_monitors(const View& v);
+    static void on_chat_toggle(Fl_Widget*, void* self);
+    void refresh_chat(const View& v);
     void layout_viewer();
     void label_scale();
     void layout_panel();  // screen area above, transfer panel (if shown) below
@@ -60,10 +63,14 @@ private:
     Fl_Button request_;  // "Request control": a prompt on the customer's side
     Fl_Choice monitor_;  // "All monitors" or one of the customer's (issue 19)
     std::string monitor_menu_;  // what the menu lists now
+    Fl_Button chat_button_;  // shows/hides the chat pane; "Chat (2)": lines not read yet
     Fl_Scroll scroll_;
     ViewerWidget viewer_;
     TransferPanel transfers_;  // list, Cancel/Retry/Open folder, the last failure in red
     bool panel_ = false;  // shown from the first transfer on
+    // Chat (issue 19): on the right of the screen area while shown.
+    ChatPane chat_pane_;
+    bool chat_shown_ = false;
     desk::SendChooser chooser_{"Send file to the customer", [this](const std::string& path) { app_.send_file(path); }};
 };
 

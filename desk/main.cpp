@@ -10,6 +10,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
+#include <mutex>
 #include <thread>
 
 #include <FL/Fl.H>
@@ -18,6 +19,7 @@
 #include "desk_app.h"
 #include "desk_window.h"
 #include "screen/direct.h"
+#include "screen/recording.h"
 #include "platform/dirs.h"
 #include "remote/program.h"
 #include "remote/relay_connector.h"
@@ -35,6 +37,8 @@ struct Options {
     tunnel::EndpointOptions endpoint;  // --relay, --ca, --proxy..., see endpoint_options.h
     int quality = -1;
     bool headless = false, start = false, renew = false;
+    bool chat = false, no_session_record = false;  // issue 19
+    std::string play;
     std::uint64_t file_rate_kib = 0;  // KiB/s, 0 = no limit
 };
 
@@ -56,6 +60,15 @@ po::options_description describe(Options& o) {
         ("send-file", po::value(&o.cfg.send_files)->composing(),
          "offer FILE to the customer once connected (repeatable; the customer must have file transfer on, F12)")
         ("file-rate-limit", po::value(&o.file_rate_kib), "limit file transfer to N KiB/s so the screen stays responsive (default: no limit)")
+        ("chat", po::bool_switch(&o.chat),
+         "headless: chat on stdin/stdout (each line typed is a message; each message shown is printed as "
+         "\"[HH:MM:SS] Name: text\")")
+        ("record-dir", po::value(&o.cfg.record_dir),
+         "where the session record goes, one JSON-lines file per session (default: $XDG_DATA_HOME/tether/sessions)")
+        ("no-session-record", po::bool_switch(&o.no_session_record), "write no session record")
+        ("record", po::value(&o.cfg.screen_recording),
+         "record the customer's screen into FILE (mode 0600; stays on this machine; replay with --play)")
+        ("play", po::value(&o.play), "replay a recording made with --record in the window, at real speed")
         ("direct-listen", po::value(&o.direct_listen),
          "TEST/DEV ONLY: wait for a client's --direct-connect on HOST:PORT, no relay, no encryption");
     // --relay, --ca, --proxy-conf, --proxy..., --transport, --heartbeat-ms.
@@ -71,6 +84,11 @@ bool parse(int argc, char** argv, Options& o) {
     if (o.cfg.download_dir.empty()) o.cfg.download_dir = platform::user_downloads_dir();
     o.cfg.file_rate_limit = o.file_rate_kib * 1024;
     if (o.renew && !o.headless) throw std::runtime_error("--renew is for --headless (the window offers a new code with one click)");
+    if (o.cfg.record_dir.empty()) o.cfg.record_dir = remote::default_record_dir();
+    if (o.no_session_record || !o.play.empty()) o.cfg.record_dir.clear();
+    if (!o.play.empty() && o.headless) throw std::runtime_error("--play shows the recording in the window: leave out --headless");
+    if (o.chat && !o.headless) throw std::runtime_error("--chat is for --headless (the window has its chat pane)");
+    o.cfg.relay = o.endpoint.base.relay_url;
     o.cfg.on_expiry = !o.headless ? desk::OnExpiry::offer_new_code
                       : o.renew   ? desk::OnExpiry::renew
                                   : desk::OnExpiry::stop;
@@ -78,6 +96,7 @@ bool parse(int argc, char** argv, Options& o) {
 }
 
 std::unique_ptr<remote::DeskConnector> make_connector(const Options& o) {
+    if (!o.play.empty()) return std::make_unique<screen::PlaybackConnector>(o.play);
     if (!o.direct_listen.empty()) return std::make_unique<screen::DirectDeskConnector>(o.direct_listen);
     if (o.endpoint.base.relay_url.empty())
         throw std::runtime_error("no relay given: use --relay URL, TETHER_RELAY or relay = in --config");
@@ -97,7 +116,27 @@ void print_code(const remote::SessionCode& c) {
     std::cerr << std::endl;
 }
 
-int run_headless(desk::App& app) {
+// --chat: stdin lines are messages; the conversation goes to stdout, one
+// line each, refusals to stderr. The reader is detached: a blocking
+// getline cannot be interrupted, and the program ends with the session.
+void chat_on_stdio(desk::App& app) {
+    static std::mutex out_mu;
+    app.on_chat([](const remote::ChatLine& l) {
+        std::lock_guard<std::mutex> lk(out_mu);
+        std::cout << remote::chat_display(l) << std::endl;
+    });
+    app.on_chat_error([](const std::string& why) { std::cerr << "tether-desk: " << why << std::endl; });
+    std::thread([&app] {
+        std::string line;
+        while (std::getline(std::cin, line)) {
+            if (!line.empty() && line.back() == '\r') line.pop_back();
+            if (!line.empty()) app.send_chat(line);
+        }
+    }).detach();
+}
+
+int run_headless(desk::App& app, const Options& o) {
+    if (o.chat) chat_on_stdio(app);
     app.on_code(print_code);
     std::uint64_t printed = 0;  // transfers that ended are printed as the window lists them (on_change is serialised)
     app.on_change([&] {
@@ -107,6 +146,7 @@ int run_headless(desk::App& app) {
     app.start();
     app.wait();
     app.on_change(nullptr);
+    app.on_chat(nullptr);
     desk::View v = app.view();
     std::cerr << "tether-desk: " << v.status << "\n";
     return v.phase == desk::Phase::expired ? kExitCodeExpired : 0;
@@ -137,7 +177,7 @@ int run_window(desk::App& app, const Options& o) {
         if (!g_frame_pending.exchange(true)) Fl::awake(awake_frame, &w);
     });
     w.show();
-    if (o.start) app.start();
+    if (o.start || !o.play.empty()) app.start();
     int rc = Fl::run();
     app.on_change(nullptr);
     app.end();
@@ -156,7 +196,7 @@ int main(int argc, char** argv) {
         if (o.headless) {
             // SIGINT/SIGTERM end the session cleanly (the relay told).
             remote::stop_on_signals([&app] { app.end(); });  // before any thread starts
-            return run_headless(app);
+            return run_headless(app, o);
         }
         return run_window(app, o);
     } catch (const std::exception& e) {

@@ -71,6 +71,8 @@ std::string Metrics::render(const DirectoryCounts& s) const {
     header(o, "tether_relay_codes_created_total", "counter", "Session codes handed out, by length.");
     o << "tether_relay_codes_created_total{length=\"short\"} " << codes_created[0] << '\n'
       << "tether_relay_codes_created_total{length=\"long\"} " << codes_created[1] << '\n';
+    o << s.durations.render("tether_relay_session_duration_seconds",
+                            "Time from the client's join to the end, of sessions that ended.");
     return o.str();
 }
 

@@ -83,6 +83,7 @@ Result<Joined> SessionDirectory::join(const std::string& code) {
     Entry& e = entries_.at(c->second);
     if (e.joined) return ApiError::used_code;
     e.joined = true;
+    e.joined_at = time_.now();
     e.client_token = random_token(rng_);
     tokens_[e.client_token] = Endpoint{e.session, Side::client};
     e.session->mark_joined();
@@ -103,6 +104,7 @@ void SessionDirectory::end_locked(Entries::iterator it, EndCause cause) {
     const EndReasons r = reasons_for(cause);
     e.session->end(r.to_desk, r.to_client);
     const bool expired = cause == EndCause::expired && !e.joined;
+    if (e.joined) durations_.observe(time_.now() - e.joined_at);
     tombstones_[e.code] = Tombstone{expired ? ApiError::expired_code : ApiError::ended_session, until};
     codes_.erase(e.code);
     for (const std::string* token : {&e.desk_token, &e.client_token}) {
@@ -162,6 +164,7 @@ DirectoryCounts SessionDirectory::counts() const {
     std::lock_guard<std::mutex> lock(mutex_);
     DirectoryCounts c;
     c.tombstones = tombstones_.size();
+    c.durations = durations_;
     for (const auto& e : entries_) {
         switch (e.second.session->state()) {
         case SessionState::waiting: ++c.waiting; break;

@@ -2,10 +2,12 @@
 
 namespace remote {
 
-void ControlChannel::send(const Message& m) {
-    std::string line = encode(m) + "\n";
+void ControlChannel::send(const Message& m) { send_line(encode(m)); }
+
+void ControlChannel::send_line(const std::string& line) {
+    std::string out = line + "\n";
     std::lock_guard<std::mutex> lk(write_mu_);
-    stream_.write(line.data(), line.size());
+    stream_.write(out.data(), out.size());
 }
 
 void ControlChannel::send_line(const std::string& line) {

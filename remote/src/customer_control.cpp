@@ -42,6 +42,7 @@ std::string CustomerControl::run(Channels ch) {
 
 void CustomerControl::handle(const Message& m) {
     if (m.type == MessageType::hello && ev_.on_peer) ev_.on_peer(m.name);
+    if (auto c = chat_of(m); c && ev_.on_chat) ev_.on_chat(*c);
     if (m.type == MessageType::control_request) {
         {
             std::lock_guard<std::mutex> lk(mu_);

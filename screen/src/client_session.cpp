@@ -118,6 +118,7 @@ void ClientSession::handle(const Message& m) {
         return;
     }
     if (m.type == MessageType::control_request) on_control_request();
+    if (auto c = remote::chat_of(m); c && ev_.on_chat) ev_.on_chat(*c);
     if (m.type == MessageType::hello) presence_.set_supporter(m.name);
     if (m.type == MessageType::hello && ev_.on_peer) ev_.on_peer(m.name);
     if (m.type == MessageType::ping) {

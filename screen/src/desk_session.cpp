@@ -90,6 +90,7 @@ void DeskSession::handle(const Message& m) {
         if (ev_.on_consent) ev_.on_consent(m.consent);
         if (sync_) sync_->set_enabled(m.consent.control);
     }
+    if (auto c = remote::chat_of(m); c && ev_.on_chat) ev_.on_chat(*c);
     if (m.type == MessageType::control_answer && ev_.on_control_answer) ev_.on_control_answer(m.answer);
     if (m.type == MessageType::pong && ev_.on_quality) {
         std::uint64_t bytes = viewer_.bytes_received();

@@ -139,3 +139,52 @@ TEST_CASE("a desk stopped before run() ends with the stop's reason and sends not
     char c;
     CHECK(control.first->read(&c, 1) == 0);  // no hello, no bye: the channel was closed unused
 }
+
+// Chat (issue 19, remote/chat.h): what may be sent, and how a line decodes.
+#include "remote/chat.h"
+#include "remote/control_protocol.h"
+
+TEST_CASE("chat: the 4 KiB and UTF-8 rule, the line, and chat inside a control message") {
+    struct Row {
+        std::string text;
+        bool ok;
+    };
+    const Row rows[] = {
+        {"hello", true},
+        {"Grüße ✓ 你好 😀", true},
+        {std::string(4096, 'a'), true},
+        {std::string(4097, 'a'), false},
+        {"", false},
+        {"\xC3", false},              // truncated sequence
+        {"\xC0\xAF", false},          // overlong '/'
+        {"\xED\xA0\x80", false},      // a surrogate
+        {"\xF4\x90\x80\x80", false},  // above U+10FFFF
+    };
+    for (const auto& r : rows) {
+        INFO(r.text.size() << " bytes");
+        bool ok = true;
+        try {
+            remote::check_chat_text(r.text);
+        } catch (const remote::ChatRefused&) {
+            ok = false;
+        }
+        CHECK(ok == r.ok);
+    }
+    std::string line = remote::encode_chat("Grüße\n✓", 1796000000000);
+    auto m = remote::decode(line);
+    REQUIRE(m);
+    CHECK(m->type == remote::MessageType::unknown);  // kept apart from the types control_protocol.h knows
+    auto c = remote::chat_of(*m);
+    REQUIRE(c);
+    CHECK(c->text == "Grüße\n✓");
+    CHECK(c->unix_ms == 1796000000000);
+    CHECK(c->refused.empty());
+    auto big = remote::decode_chat(R"({"type":"chat","text":")" + std::string(5000, 'b') + R"(","t":1})");
+    REQUIRE(big);
+    CHECK(big->text.empty());
+    CHECK(big->refused == "longer than 4 KiB (5000 bytes)");
+    CHECK(!remote::decode_chat(R"({"type":"ping","t":1})"));
+    CHECK(!remote::chat_of(*remote::decode(R"({"type":"ping","t":1})")));
+    remote::ChatLine l{0, "Alice", "two\nlines", false};
+    CHECK(remote::chat_display(l).substr(10) == " Alice: two lines");
+}

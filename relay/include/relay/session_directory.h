@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <variant>
 
+#include "relay/duration_histogram.h"
 #include "relay/errors.h"
 #include "relay/log.h"
 #include "relay/random_source.h"
@@ -55,6 +56,7 @@ enum class EndCause { by_desk, by_client, peer_timeout, expired, shutdown };
 
 struct DirectoryCounts {
     std::size_t waiting = 0, connected = 0, reconnecting = 0, tombstones = 0;
+    DurationHistogram durations;  // joined sessions that ended: join to end
 };
 
 class SessionDirectory {
@@ -83,6 +85,7 @@ private:
         std::string code, desk_token, client_token;
         TimePoint code_expires;
         bool joined = false;
+        TimePoint joined_at{};  // for the duration histogram
     };
     struct Tombstone {
         ApiError error;
@@ -107,6 +110,7 @@ private:
     std::unordered_map<std::string, Endpoint> tokens_;        // live token -> side
     std::unordered_map<std::string, Tombstone> tombstones_;   // dead code -> why
     std::unordered_map<std::string, TimePoint> dead_tokens_;  // token of an ended session -> until
+    DurationHistogram durations_;                             // sessions that ended after a join
 };
 
 }  // namespace relay

@@ -32,7 +32,7 @@ public:
 
     // Throws session::StreamError.
     void send(const Message& m);
-    // One line encoded elsewhere (an extension's codec, e.g. clipboard.h),
+    // One line encoded elsewhere (an extension's codec: clipboard.h, chat.h),
     // without its '\n'; at most kMaxControlLine bytes. Throws session::StreamError.
     void send_line(const std::string& line);
     // Blocks for the next message; nullopt at the end of the stream.

@@ -37,6 +37,10 @@ protected:
     // answer, then aborts the control channel (which ends the reader).
     void close_after_grace(Channels& ch);
     void wait_reader(std::chrono::milliseconds limit);
+    // Chat (remote/chat.h), from any thread: checks `text` and sends it on
+    // the control channel now. Throws ChatRefused with a sentence (too
+    // long, not UTF-8, no session).
+    void send_chat_text(const std::string& text);
 
     std::unique_ptr<ControlChannel> ctl_;  // during run()
     Channels* ch_ = nullptr;               // during run()

@@ -44,7 +44,7 @@ struct Message {
     std::string answer;             // control_answer: kAnswer*
     // A type this header does not know (MessageType::unknown): its name and
     // the whole line, so extensions with their own codec (clipboard.h) can
-    // read it without a case here.
+    // read it without a case here (clipboard.h, chat.h).
     std::string kind;
     std::string line;
 

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "remote/channels.h"
+#include "remote/chat.h"
 #include "remote/consent.h"
 #include "remote/control_ending.h"
 
@@ -25,6 +26,7 @@ struct CustomerEvents {
     // shown (headless), the desk hears "unavailable" and the customer still
     // has F11.
     std::function<void()> on_control_request;
+    std::function<void(const ChatWire&)> on_chat;  // a chat line from the supporter (remote/chat.h)
 };
 
 class CustomerControl : private ControlEnding {
@@ -47,6 +49,8 @@ public:
     // The customer's answer to on_control_request: Allow turns control on
     // exactly like F11; Deny tells the supporter. Any thread.
     void answer_control_request(bool allow);
+    // Sends a chat line (any thread; no consent needed); throws ChatRefused.
+    void send_chat(const std::string& text) { send_chat_text(text); }
 
 private:
     void on_consent_change(ConsentState s);

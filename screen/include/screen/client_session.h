@@ -13,6 +13,7 @@
 #include <string>
 
 #include "remote/channels.h"
+#include "remote/chat.h"
 #include "remote/consent.h"
 #include "remote/control_channel.h"
 #include "remote/control_ending.h"
@@ -54,6 +55,7 @@ struct ClientEvents {
     // and call answer_control_request(). Empty (headless: nobody to ask):
     // the desk hears "unavailable".
     std::function<void()> on_control_request;
+    std::function<void(const remote::ChatWire&)> on_chat;  // a chat line from the supporter
 };
 
 class ClientSession : private ControlEnding {
@@ -74,6 +76,8 @@ public:
     // The customer's answer to on_control_request: Allow turns control on
     // exactly like F11; Deny tells the supporter. Any thread.
     void answer_control_request(bool allow);
+    // Sends a chat line (any thread; no consent needed); throws remote::ChatRefused.
+    void send_chat(const std::string& text) { send_chat_text(text); }
 
 private:
     void on_consent_change(ConsentState s);

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "remote/channels.h"
+#include "remote/chat.h"
 #include "remote/consent.h"
 #include "remote/control_channel.h"
 #include "remote/control_ending.h"
@@ -48,6 +49,7 @@ struct DeskEvents {
     // The customer's monitors and which one is shown (-1: all), at the
     // start and after every select_monitor().
     std::function<void(const remote::MonitorList&)> on_monitors;
+    std::function<void(const remote::ChatWire&)> on_chat;  // a chat line from the customer
 };
 
 // Interval between pings: often enough for a live quality display, rare
@@ -74,6 +76,8 @@ public:
     // Asks the customer for remote control (any thread). Changes no right:
     // the customer answers on their machine (F11 or the prompt's buttons).
     void request_control();
+    // Sends a chat line (any thread); throws remote::ChatRefused with a sentence.
+    void send_chat(const std::string& text) { send_chat_text(text); }
     // The customer's permissions as last reported (display only: the client enforces).
     ConsentState consent() const;
 
