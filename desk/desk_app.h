@@ -55,6 +55,7 @@ struct View {
     bool control_requested = false;  // Request control clicked, no answer yet
     screen::Quality quality;
     std::uint64_t frames = 0;
+    bool no_session = false;  // ended before a customer joined (relay unreachable, refused, cancelled)
 };
 
 class App {
@@ -95,7 +96,7 @@ private:
     void show_code(const remote::SessionCode& c);
     void show_expired(const std::string& code);
     std::string serve(screen::DeskSession& session, remote::Channels ch);
-    void forget_customer(const std::string& end);
+    void forget_customer(const std::string& end, bool met);
     void hint_no_control();
     void control_answered(const std::string& answer);
     void update(const std::function<void(View&)>& f);
