@@ -70,6 +70,9 @@ std::string env_name(const po::options_description& d, const std::string& var) {
     std::string name;
     for (char c : var.substr(prefix.size()))
         name += c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    // TETHER_CONFIG names the file; --help, --version, --check-config are
+    // asked for on the command line only.
+    if (name != "config" && settings::is_command_option(name)) return "";
     return d.find_nothrow(name, false) ? name : "";
 }
 
