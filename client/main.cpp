@@ -21,6 +21,7 @@
 #include "platform/dirs.h"
 #include "remote/program.h"
 #include "remote/relay_connector.h"
+#include "settings/tether_conf.h"
 #include "tunnel/endpoint_options.h"
 #include "wire/allocator.h"
 #include "wire/session_code.h"
@@ -37,6 +38,18 @@ struct Options {
     bool chat = false;  // issue 19: --chat
     std::uint64_t file_rate_kib = 0;  // KiB/s, 0 = no limit
 };
+
+// After parsing: proxy.conf is read now (through the relay), so that its
+// mistakes, or a credentials file others can read, stop the program before
+// any window; --check-config stops here, saying what was read.
+bool settled(const tunnel::EndpointOptions& e, bool through_relay) {
+    if (e.check_config) {
+        tunnel::check_settings(e, std::cout);
+        return false;
+    }
+    if (through_relay) tunnel::effective_proxy_config(e);
+    return true;
+}
 
 po::options_description describe(Options& o) {
     po::options_description d("tether-client options");
@@ -68,12 +81,15 @@ po::options_description describe(Options& o) {
 // Returns false when the program should exit now (help shown).
 bool parse(int argc, char** argv, Options& o) {
     auto d = describe(o);
-    if (!tunnel::parse_layered(argc, argv, d, "Usage: tether-client [options]", std::cout)) return false;
+    if (!tunnel::parse_layered(argc, argv, d, "tether-client", "Usage: tether-client [options]", std::cout, &o.endpoint.config_files))
+        return false;
     if (o.cfg.download_dir.empty()) o.cfg.download_dir = platform::user_downloads_dir();
     o.cfg.file_rate_limit = o.file_rate_kib * 1024;
     o.cfg.relay = o.endpoint.base.relay_url;
     if (o.chat && !o.headless) throw std::runtime_error("--chat is for --headless (the window has its chat pane)");
-    return true;
+    if (o.headless && o.code != "-" && !wire::valid_session_code(o.code))  // "-": read once the program is up
+        throw std::runtime_error("--headless needs --code with the 6 to 9 digits from the supporter");
+    return settled(o.endpoint, o.direct_connect.empty());
 }
 
 std::unique_ptr<remote::ClientConnector> make_connector(const Options& o) {
@@ -83,10 +99,10 @@ std::unique_ptr<remote::ClientConnector> make_connector(const Options& o) {
     return std::make_unique<remote::RelayClientConnector>(o.endpoint);
 }
 
-// Exit codes (docs/SCREEN.md): 0 a session took place and ended, 1 bad
-// options or a start-up error, 2 no session (wrong or expired code, relay
-// or proxy unreachable, cancelled).
-constexpr int kExitNoSession = 2;
+// Exit codes (settings/tether_conf.h, docs/ARCHITECTURE.md "Exit codes"):
+// no session took place (wrong or expired code, relay or proxy unreachable,
+// cancelled) is a runtime failure, 1; 2 is only for usage and settings.
+constexpr int kExitNoSession = settings::kExitFailure;
 
 // --chat: stdin lines are messages; the conversation goes to stdout, one
 // line each, refusals to stderr. The reader is detached: a blocking
@@ -140,9 +156,14 @@ int run_window(client::App& app, const Options& o) {
 
 int main(int argc, char** argv) {
     wire::tune_allocator_for_streaming();  // before any thread starts
+    Options o;
     try {
-        Options o;
-        if (!parse(argc, argv, o)) return 0;
+        if (!parse(argc, argv, o)) return settings::kExitOk;
+    } catch (const std::exception& e) {  // the options, a TETHER_* variable, tether.conf or proxy.conf
+        std::cerr << "tether-client: " << e.what() << " (see --help)\n";
+        return settings::kExitUsage;
+    }
+    try {
         client::App app(o.cfg, make_connector(o));
         if (o.headless) {
             // SIGINT/SIGTERM end the session cleanly (hotkeys released).
@@ -152,6 +173,6 @@ int main(int argc, char** argv) {
         return run_window(app, o);
     } catch (const std::exception& e) {
         std::cerr << "tether-client: " << e.what() << "\n";
-        return 1;
+        return settings::kExitFailure;
     }
 }

@@ -12,6 +12,9 @@
 #include <utility>
 
 #include "headless_windows.h"
+#include "http1/http1.h"
+#include "proxydetect/config.h"
+#include "settings/tether_conf.h"
 #include "options_windows.h"
 #include "platform/dirs.h"
 #include "proxydetect/explain.h"
@@ -26,8 +29,9 @@
 namespace {
 
 // Exit status when no session took place (wrong or expired code, relay or
-// proxy unreachable, cancelled): the Linux client's (client/main.cpp).
-constexpr int kExitNoSession = 2;
+// proxy unreachable, cancelled): the Linux client's (client/main.cpp), a
+// runtime failure (settings/tether_conf.h).
+constexpr int kExitNoSession = settings::kExitFailure;
 
 client::HeadlessConfig headless_config(const client::WinOptions& o) {
     client::HeadlessConfig c;
@@ -72,7 +76,6 @@ int run_window(const client::WinOptions& o) {
 
 int run(const client::WinOptions& o) {
     if (!o.headless) return run_window(o);
-    if (o.code != "-") check_code(o.code);
     remote::WinPlan first = client::plan_routes(o);
     const winnet::Config first_route = first.routes.front().cfg;  // never empty: DIRECT is last
     client::HeadlessClient app(headless_config(o), make_connector(o, std::move(first)));
@@ -89,18 +92,36 @@ int run(const client::WinOptions& o) {
 
 int main(int argc, char** argv) {
     wire::tune_allocator_for_streaming();  // before any thread starts
+    client::WinOptions o;
     try {
-        client::WinOptions o = client::parse_options(argc, argv);
+        o = client::parse_options(argc, argv);
+        if (o.version) {
+            std::cout << "tether-client " << http1::version() << "\n";
+            return settings::kExitOk;
+        }
         if (o.help) {
             client::print_help(std::cout);
-            return 0;
+            return settings::kExitOk;
         }
+        if (o.headless && o.code != "-") check_code(o.code);
+        if (o.check_config) {
+            if (!o.proxy_conf.empty()) proxydetect::load_config_file(o.proxy_conf);  // throws FILE:LINE
+            for (const auto& f : o.files_read) std::cout << f << ": OK\n";
+            if (!o.proxy_conf.empty()) std::cout << o.proxy_conf << ": OK\n";
+            if (o.files_read.empty() && o.proxy_conf.empty()) std::cout << "no settings file found: built-in defaults\n";
+            return settings::kExitOk;
+        }
+    } catch (const std::exception& e) {  // the options, a TETHER_* variable, a settings file
+        std::cerr << "tether-client: " << e.what() << " (see --help)\n";
+        return settings::kExitUsage;
+    }
+    try {
         if (!o.explain.empty())  // the same words as `tether-proxydetect explain` on Linux
             return proxydetect::explain_command({o.explain, o.proxy_conf, false, {}, "tether-client"}, std::cout,
                                                 std::cerr);
         return run(o);
     } catch (const std::exception& e) {
         std::cerr << "tether-client: " << e.what() << "\n";
-        return 1;
+        return settings::kExitFailure;
     }
 }

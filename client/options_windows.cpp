@@ -10,6 +10,8 @@
 #include <set>
 #include <stdexcept>
 
+#include "settings/tether_conf.h"
+
 namespace client {
 namespace {
 
@@ -48,6 +50,9 @@ const char* relay_help() {
 const std::vector<Row>& table() {
     static const std::vector<Row> rows = {
         {"help", nullptr, "show this help", on(&WinOptions::help)},
+        {"version", nullptr, "print the version and exit", on(&WinOptions::version)},
+        {"check-config", nullptr, "read the options, TETHER_* variables and the settings files, say what is wrong "
+                                  "(exit 2) or OK (exit 0), and exit", on(&WinOptions::check_config)},
         {"config", "FILE", "read options from FILE (key = value lines)", to(&WinOptions::config_file)},
         {"code", "N", "the code from the supporter (6 to 9 digits); - reads it from stdin (one line) once the program is up",
          to(&WinOptions::code)},
@@ -132,7 +137,9 @@ void environment(Layer& l) {
         std::string var = "TETHER_";
         for (const char* p = r.name; *p; ++p)
             var += *p == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(*p)));
-        if (const char* v = std::getenv(var.c_str()); v && *v && r.set && std::string(r.name) != "config")
+        const std::string name = r.name;
+        if (name == "config" || name == "help" || name == "version" || name == "check-config") continue;
+        if (const char* v = std::getenv(var.c_str()); v && *v && r.set)
             l.apply(r.name, v, "in " + var);
     }
 }
@@ -142,19 +149,47 @@ std::string trim(const std::string& s) {
     return b == std::string::npos ? "" : s.substr(b, e - b + 1);
 }
 
-void config_file(Layer& l, const std::filesystem::path& file) {
+// "Proxy_User" -> "proxy-user", the table's spelling.
+std::string option_name(const std::string& key) {
+    std::string n = settings::file_key(key);
+    for (char& c : n) c = c == '_' ? '-' : c;
+    return n;
+}
+
+[[noreturn]] void file_error(const std::string& path, int line, const std::string& what) {
+    throw std::runtime_error(path + ":" + std::to_string(line) + ": " + what);
+}
+
+// A tether.conf (--config, tether-client.conf): the rules of the Linux
+// programs' reader (settings/settings_file.h): '#' starts a comment only at
+// the start of a line, a BOM is skipped, keys are case-insensitive with '_'
+// = '-', the keys of tether.conf's other readers are skipped, unknown or
+// repeated keys and empty values are errors at FILE:LINE.
+void config_file(Layer& l, const std::filesystem::path& file, std::vector<std::string>& read) {
     const std::string path = file.string();
-    std::ifstream in(file);
-    if (!in) throw std::runtime_error("--config " + path + ": cannot read it; check the path");
+    std::error_code ec;
+    if (std::filesystem::is_directory(file, ec)) throw std::runtime_error(path + ": is a directory, not a settings file");
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw std::runtime_error(path + ": cannot read the file; check that it exists and is readable");
+    std::set<std::string> seen;
     std::string line;
     for (int n = 1; std::getline(in, line); ++n) {
+        if (n == 1 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);  // Windows editors' BOM
         line = trim(line);
         if (line.empty() || line[0] == '#') continue;
         auto eq = line.find('=');
-        if (eq == std::string::npos)
-            throw std::runtime_error(path + " line " + std::to_string(n) + ": expected key = value");
-        l.apply(trim(line.substr(0, eq)), trim(line.substr(eq + 1)), "in " + path);
+        if (eq == std::string::npos) file_error(path, n, "expected 'key = value', got '" + line + "'");
+        const std::string written = trim(line.substr(0, eq)), value = trim(line.substr(eq + 1));
+        const std::string name = option_name(written);
+        if (!seen.insert(name).second) file_error(path, n, settings::file_key(written) + ": set twice");
+        if (value.empty()) file_error(path, n, settings::file_key(written) + ": empty value; remove the line for the default");
+        const Row* r = find(name);
+        bool setting = r && name != "help" && name != "version" && name != "config" && name != "check-config";
+        if (!setting && settings::find_tether_conf_key(written)) continue;  // another program's key
+        if (!setting) file_error(path, n, settings::unknown_tether_conf_key(written));
+        l.apply(name, value, "in " + path);
     }
+    read.push_back(path);
 }
 
 // The folder of tether-client.exe itself (wherever it was started from).
@@ -183,11 +218,11 @@ WinOptions parse_options(int argc, const char* const argv[]) {
     l.next_source();
     environment(l);
     l.next_source();
-    if (!o.config_file.empty()) config_file(l, o.config_file);
+    if (!o.config_file.empty()) config_file(l, o.config_file, o.files_read);
     l.next_source();
     std::error_code ec;
     if (std::filesystem::path side = side_file(); !side.empty() && std::filesystem::is_regular_file(side, ec))
-        config_file(l, side);
+        config_file(l, side, o.files_read);
     if (o.relay.empty()) o.relay = TETHER_DEFAULT_RELAY;
     return o;
 }

@@ -19,7 +19,9 @@ namespace client {
 struct WinOptions {
     std::string code, name = "Customer", status_file, download_dir, config_file;
     std::vector<std::string> send_files;
-    bool headless = false, allow_control = false, allow_files = false, help = false;
+    bool headless = false, allow_control = false, allow_files = false, help = false, version = false,
+         check_config = false;
+    std::vector<std::string> files_read;  // the settings files read, in order (--check-config)
     std::uint64_t file_rate_kib = 0;  // KiB/s, 0 = no limit
     // Connection (relay, trust, proxy): as tunnel::EndpointOptions.
     std::string explain;  // --explain URL: print the proxy decision and exit
@@ -28,7 +30,8 @@ struct WinOptions {
     std::string transport_memory;  // "" = not remembered yet on Windows; a file path to remember
 };
 
-// Throws std::runtime_error naming the option and what to do.
+// Throws std::runtime_error naming the option (or FILE:LINE) and what to
+// do: a usage error, exit settings::kExitUsage.
 WinOptions parse_options(int argc, const char* const argv[]);
 void print_help(std::ostream& out);
 

@@ -268,6 +268,7 @@ App::Outcome App::attempt() {
         update([&](View& v) { v.status = s; });
     };
     std::string end;
+    bool met = false;  // the customer joined: a session took place
     try {
         auto link = connector_->open([this](const remote::SessionCode& c) { show_code(c); }, status);
         countdown_.stop();
@@ -312,6 +313,7 @@ App::Outcome App::attempt() {
             std::lock_guard<std::mutex> lk(session_mu_);
             session_ = &session;
         }
+        met = true;
         update([](View& v) { v.phase = Phase::connected; v.status = "Customer connected, loading the screen..."; });
         end = serve(session, link->channels());
         std::lock_guard<std::mutex> lk(session_mu_);
@@ -327,20 +329,21 @@ App::Outcome App::attempt() {
         countdown_.stop();
         end = e.what();
     }
-    forget_customer(end);
+    forget_customer(end, met);
     return Outcome::done;
 }
 
 // Nothing about the customer outlives the session (issue 16): name,
 // security code, route, link figures, files; the window drops the picture
 // when it sees the phase. Only why it ended stays.
-void App::forget_customer(const std::string& end) {
+void App::forget_customer(const std::string& end, bool met) {
     end_record(end);
     files_.forget();
     chat_.clear();
     update([&](View& v) {
         v = View{};
         v.phase = Phase::ended;
+        v.no_session = !met;
         v.status = "Session ended: " + end;
     });
 }

@@ -66,6 +66,7 @@ struct View {
     int chat_unread = 0;     // chat lines from the customer the supporter has not looked at
     std::string chat_error;  // why the last message was not sent; "" after one was
     std::string record;      // this session's record file
+    bool no_session = false;  // ended before a customer joined (relay unreachable, refused, cancelled)
 };
 
 // "L 800x600+0+0, R 800x600+800+0" and the one shown ("all" or its name), for
@@ -125,7 +126,7 @@ private:
     void show_code(const remote::SessionCode& c);
     void show_expired(const std::string& code);
     std::string serve(screen::DeskSession& session, remote::Channels ch);
-    void forget_customer(const std::string& end);
+    void forget_customer(const std::string& end, bool met);
     void hint_no_control();
     void control_answered(const std::string& answer);
     void update(const std::function<void(View&)>& f);

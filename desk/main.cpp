@@ -23,6 +23,7 @@
 #include "platform/dirs.h"
 #include "remote/program.h"
 #include "remote/relay_connector.h"
+#include "settings/tether_conf.h"
 #include "tunnel/endpoint_options.h"
 #include "tunnel/session_client.h"
 #include "wire/allocator.h"
@@ -41,6 +42,18 @@ struct Options {
     std::string play;
     std::uint64_t file_rate_kib = 0;  // KiB/s, 0 = no limit
 };
+
+// After parsing: proxy.conf is read now (through the relay), so that its
+// mistakes, or a credentials file others can read, stop the program before
+// any window; --check-config stops here, saying what was read.
+bool settled(const tunnel::EndpointOptions& e, bool through_relay) {
+    if (e.check_config) {
+        tunnel::check_settings(e, std::cout);
+        return false;
+    }
+    if (through_relay) tunnel::effective_proxy_config(e);
+    return true;
+}
 
 po::options_description describe(Options& o) {
     po::options_description d("tether-desk options");
@@ -78,7 +91,8 @@ po::options_description describe(Options& o) {
 
 bool parse(int argc, char** argv, Options& o) {
     auto d = describe(o);
-    if (!tunnel::parse_layered(argc, argv, d, "Usage: tether-desk [options]", std::cout)) return false;
+    if (!tunnel::parse_layered(argc, argv, d, "tether-desk", "Usage: tether-desk [options]", std::cout, &o.endpoint.config_files))
+        return false;
     if (o.quality > 9) throw std::runtime_error("--quality is 0 (smallest) to 9 (best)");
     o.cfg.viewer.jpeg_quality = o.quality;
     if (o.cfg.download_dir.empty()) o.cfg.download_dir = platform::user_downloads_dir();
@@ -92,7 +106,7 @@ bool parse(int argc, char** argv, Options& o) {
     o.cfg.on_expiry = !o.headless ? desk::OnExpiry::offer_new_code
                       : o.renew   ? desk::OnExpiry::renew
                                   : desk::OnExpiry::stop;
-    return true;
+    return settled(o.endpoint, o.direct_listen.empty());
 }
 
 std::unique_ptr<remote::DeskConnector> make_connector(const Options& o) {
@@ -149,7 +163,8 @@ int run_headless(desk::App& app, const Options& o) {
     app.on_chat(nullptr);
     desk::View v = app.view();
     std::cerr << "tether-desk: " << v.status << "\n";
-    return v.phase == desk::Phase::expired ? kExitCodeExpired : 0;
+    if (v.phase == desk::Phase::expired) return kExitCodeExpired;
+    return v.no_session ? settings::kExitFailure : settings::kExitOk;
 }
 
 // Session threads post at most one pending refresh/redraw each to FLTK.
@@ -189,9 +204,14 @@ int run_window(desk::App& app, const Options& o) {
 
 int main(int argc, char** argv) {
     wire::tune_allocator_for_streaming();  // before any thread starts
+    Options o;
     try {
-        Options o;
-        if (!parse(argc, argv, o)) return 0;
+        if (!parse(argc, argv, o)) return settings::kExitOk;
+    } catch (const std::exception& e) {  // the options, a TETHER_* variable, tether.conf or proxy.conf
+        std::cerr << "tether-desk: " << e.what() << " (see --help)\n";
+        return settings::kExitUsage;
+    }
+    try {
         desk::App app(o.cfg, make_connector(o));
         if (o.headless) {
             // SIGINT/SIGTERM end the session cleanly (the relay told).
@@ -201,6 +221,6 @@ int main(int argc, char** argv) {
         return run_window(app, o);
     } catch (const std::exception& e) {
         std::cerr << "tether-desk: " << e.what() << "\n";
-        return 1;
+        return settings::kExitFailure;
     }
 }

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "relay/options.h"
+#include "settings/tether_conf.h"
 #include "relay/relay_server.h"
 #include "wire/allocator.h"
 
@@ -59,9 +60,15 @@ int main(int argc, char* argv[]) {
     std::signal(SIGPIPE, SIG_IGN);  // a vanished peer must not kill the relay
     const sigset_t signals = handled_signals();
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // before any thread starts: all inherit it
+    std::optional<relay::Config> config;
     try {
-        auto config = relay::parse_options(argc, argv, std::cout);
-        if (!config) return 0;
+        config = relay::parse_options(argc, argv, std::cout);
+    } catch (const std::exception& e) {  // the options, a TETHER_RELAY_* variable or relay.conf
+        std::cerr << "tether-relay: " << e.what() << " (see --help)" << std::endl;
+        return settings::kExitUsage;
+    }
+    if (!config) return settings::kExitOk;
+    try {
         relay::Log log(config->log_level);
         relay::RelayServer server(*config, log);
         const int port = server.start();
@@ -71,9 +78,9 @@ int main(int argc, char* argv[]) {
         std::cout << "listening on " << server.scheme() << "://" << config->listen_host << ":" << port << std::endl;
         server.wait();
         signal_thread.join();
-        return 0;
+        return settings::kExitOk;
     } catch (const std::exception& e) {
         std::cerr << "tether-relay: " << e.what() << std::endl;
-        return 1;
+        return settings::kExitFailure;
     }
 }

@@ -1,6 +1,9 @@
 #include "proxydetect/config.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <cctype>
 #include <fstream>
 #include <functional>
@@ -237,6 +240,24 @@ Config load_config_file(const std::string& path) {
     std::stringstream ss;
     ss << f.rdbuf();
     return parse_config(ss.str(), path);
+}
+
+void check_credentials_file_mode(const Config& c) {
+#ifndef _WIN32
+    const std::string& path = c.proxy_credentials_file;
+    if (path.empty()) return;
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0)
+        throw ConfigError(c.origin, 0, "proxy_credentials_file " + path + ": " + std::strerror(errno) +
+                                           "; create it (one line user:password, mode 0600) or remove the key");
+    if ((st.st_mode & 077) == 0) return;
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    throw ConfigError(c.origin, 0, "proxy_credentials_file " + path + " can be read by other users (mode " + mode +
+                                       "); it holds a password: run chmod 600 " + path);
+#else
+    (void)c;  // Windows: the file's ACL is the admin's (the installer's ProgramData folder)
+#endif
 }
 
 }  // namespace proxydetect

@@ -220,6 +220,12 @@ bool Detector::try_wpad(Run& run) {
         run.step("WPAD", "skipped", "the desktop settings say no proxy");
         return false;
     }
+    // DHCP first, as Windows and Chromium do: the lease came from this
+    // network's DHCP server, and needs no guessing of names.
+    for (const auto& url : world_.net->dhcp_wpad_urls()) {
+        run.step("WPAD", "note", "DHCP (option 252) offers " + url + ": fetching it");
+        if (fetch_script(run, url, "WPAD")) return run_pac_from(run, "WPAD (DHCP) " + url, url);
+    }
     WpadHosts w = wpad_hosts(world_.net->search_domains(), config_.wpad_domain_limit);
     for (const auto& note : w.skipped) run.step("WPAD", "note", note);
     for (const auto& host : w.hosts) {

@@ -8,7 +8,9 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <glob.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,6 +24,7 @@
 
 #include "proxydetect/detector.h"
 #include "proxydetect/url.h"
+#include "proxydetect/wpad.h"
 #include "bounded_resolver.h"
 #include "process.h"
 #include "proxydetect/explain.h"
@@ -235,6 +238,28 @@ public:
         SystemFiles files;
         auto text = files.read("/etc/resolv.conf", nullptr);
         return text ? parse_resolv_conf_search(*text) : std::vector<std::string>{};
+    }
+
+    // The DHCP clients' lease files, newest first (wpad.h).
+    std::vector<std::string> dhcp_wpad_urls() override {
+        std::vector<std::pair<long long, std::string>> files;  // (mtime, path)
+        for (const std::string& pattern : dhcp_lease_globs()) {
+            glob_t g{};
+            if (::glob(pattern.c_str(), 0, nullptr, &g) == 0)
+                for (std::size_t i = 0; i < g.gl_pathc; ++i) {
+                    struct stat st {};
+                    if (::stat(g.gl_pathv[i], &st) == 0 && S_ISREG(st.st_mode))
+                        files.emplace_back(static_cast<long long>(st.st_mtime), g.gl_pathv[i]);
+                }
+            globfree(&g);
+        }
+        std::sort(files.begin(), files.end(), [](auto& a, auto& b) { return a.first > b.first; });
+        std::vector<std::string> out;
+        SystemFiles read;
+        for (const auto& [mtime, path] : files)
+            if (auto text = read.read(path, nullptr))
+                if (auto url = wpad_url_from_lease(*text)) add_unique(out, *url);
+        return out;
     }
 
 private:

@@ -80,24 +80,10 @@ SystemOptions system_options(const Args& a) {
     return o;
 }
 
-// The credentials file holds a password: like ssh with a private key, refuse
-// one that other users can read (conf/proxy.conf asks for mode 0600).
-void check_credentials_mode(const Config& c) {
-    const std::string& path = c.proxy_credentials_file;
-    if (path.empty()) return;
-    std::string what = c.origin + ": proxy_credentials_file " + path;
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) throw Error(what + ": " + std::strerror(errno));
-    if ((st.st_mode & 077) == 0) return;
-    char mode[8];
-    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
-    throw Error(what + " can be read by other users (mode " + mode + "); it holds a password: run chmod 600 " + path);
-}
-
 int run(const Args& a) {
     Config config = load_config(a);
+    check_credentials_file_mode(config);  // at every use, not only check-config
     if (a.command == "check-config") {
-        check_credentials_mode(config);
         std::cout << config.origin << ": OK\n";
         return 0;
     }
@@ -142,6 +128,9 @@ int main(int argc, char** argv) {
         return 2;
     } catch (const UsageError& e) {
         std::cerr << "tether-proxydetect: " << e.what() << " (see --help)\n";
+        return 2;
+    } catch (const ConfigError& e) {  // proxy.conf: a configuration error, as in every program
+        std::cerr << "tether-proxydetect: " << e.what() << "\n";
         return 2;
     } catch (const Error& e) {
         std::cerr << "tether-proxydetect: " << e.what() << "\n";

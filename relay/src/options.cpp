@@ -6,6 +6,7 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "http1/http1.h"
 #include "relay/dev_cert.h"
 #include "settings/settings_file.h"
 #include "wire/session_code.h"
@@ -19,7 +20,11 @@ po::options_description describe_options() {
     po::options_description d("tether-relay options (command line, then TETHER_RELAY_* environment, then --config file)");
     d.add_options()
         ("help,h", "print this help")
-        ("config", po::value<std::string>(), "config file of `key = value` lines (keys as the long options)")
+        ("version", "print the version and exit")
+        ("config", po::value<std::string>(), "relay.conf: `key = value` lines, keys as the long options "
+                                             "(default: /etc/tether/relay.conf, then $XDG_CONFIG_HOME/tether/relay.conf)")
+        ("check-config", "read the options, TETHER_RELAY_* variables and relay.conf, say what is wrong (exit 2) "
+                         "or OK (exit 0), and exit")
         ("listen", po::value<std::string>()->default_value("0.0.0.0:8443"), "ADDR:PORT to listen on; port 0 picks one and prints it")
         ("cert", po::value<std::string>(), "TLS certificate chain (PEM)")
         ("key", po::value<std::string>(), "TLS private key (PEM)")
@@ -60,7 +65,7 @@ std::string env_to_option(const std::string& var, const po::options_description&
     if (var.compare(0, prefix.size(), prefix) != 0) return {};
     std::string name;
     for (char c : var.substr(prefix.size())) name.push_back(c == '_' ? '-' : static_cast<char>(std::tolower(c)));
-    if (name == "help" || !d.find_nothrow(name, false)) return {};
+    if (settings::is_command_option(name) || !d.find_nothrow(name, false)) return {};
     return name;
 }
 
@@ -126,6 +131,10 @@ std::optional<Config> parse_options(int argc, const char* const argv[], std::ost
     po::variables_map vm;
     try {
         po::store(po::parse_command_line(argc, argv, d), vm);
+        if (vm.count("version")) {
+            out << "tether-relay " << http1::version() << '\n';
+            return std::nullopt;
+        }
         if (vm.count("help")) {
             out << "tether-relay: pairs tether-desk and tether-client by session code and bridges them.\n\n" << d << '\n';
             return std::nullopt;
@@ -133,9 +142,13 @@ std::optional<Config> parse_options(int argc, const char* const argv[], std::ost
         po::store(po::parse_environment(d, [&d](const std::string& v) { return env_to_option(v, d); }), vm);
         // The reader of every Tether settings file: '#' only starts comment
         // lines, unknown keys and bad values are errors at FILE:LINE.
-        if (vm.count("config")) settings::store_settings_file(vm["config"].as<std::string>(), d, vm);
+        const auto files = settings::store_config_files("relay.conf", d, vm);
         po::notify(vm);
-        return to_config(vm);
+        Config c = to_config(vm);
+        if (!vm.count("check-config")) return c;
+        for (const auto& f : files) out << f << ": OK\n";
+        if (files.empty()) out << "no relay.conf found: the options and built-in defaults are OK\n";
+        return std::nullopt;
     } catch (const po::error& e) {
         throw std::runtime_error(e.what());
     } catch (const std::invalid_argument& e) {

@@ -1,5 +1,6 @@
 // The one reader of tether.conf and relay.conf (see settings/settings_file.h).
 #include "settings/settings_file.h"
+#include "settings/tether_conf.h"
 
 #include <sys/stat.h>
 
@@ -55,7 +56,7 @@ std::string valid_keys(const po::options_description& d) {
     std::string out;
     for (const auto& o : d.options()) {
         const std::string& n = o->long_name();
-        if (n == "help" || n == "config" || n.empty()) continue;
+        if (is_command_option(n) || n.empty()) continue;
         out += (out.empty() ? "" : ", ") + file_spelling(n);
     }
     return out;
@@ -98,21 +99,46 @@ std::vector<std::string> default_settings_files(const std::string& name) {
     return out;
 }
 
-void store_config_files(const std::string& name, const po::options_description& d, po::variables_map& vm) {
+bool is_command_option(const std::string& n) {
+    return n == "help" || n == "version" || n == "config" || n == "check-config";
+}
+
+std::vector<std::string> store_config_files(const std::string& name, const po::options_description& d,
+                                            po::variables_map& vm) {
+    const bool shared = name == "tether.conf";
     if (vm.count("config")) {
-        store_settings_file(vm["config"].as<std::string>(), d, vm);
-        return;
+        store_settings_file(vm["config"].as<std::string>(), d, vm, shared);
+        return {vm["config"].as<std::string>()};
     }
     auto files = default_settings_files(name);
     // The first value stored wins: the user's file goes first.
-    for (auto it = files.rbegin(); it != files.rend(); ++it) store_settings_file(*it, d, vm);
+    for (auto it = files.rbegin(); it != files.rend(); ++it) store_settings_file(*it, d, vm, shared);
+    return files;
 }
 
-void store_settings_file(const std::string& path, const po::options_description& d, po::variables_map& vm) {
+namespace {
+
+// Every option of a tether.conf reader must be in the shared list, or
+// another program would reject it in the file they share.
+void check_in_shared_list(const po::options_description& d) {
+    for (const auto& o : d.options()) {
+        const std::string& n = o->long_name();
+        if (!n.empty() && !is_command_option(n) && !find_tether_conf_key(n))
+            throw std::logic_error("option --" + n + " is missing from settings/tether_conf.h (tether_conf_keys)");
+    }
+}
+
+}  // namespace
+
+void store_settings_file(const std::string& path, const po::options_description& d, po::variables_map& vm,
+                         bool shared) {
+    if (shared) check_in_shared_list(d);
     for (const SettingLine& s : read_settings_file(path)) {
-        bool known = s.key != "help" && s.key != "config" && d.find_nothrow(s.key, false) != nullptr;
+        bool known = !is_command_option(s.key) && d.find_nothrow(s.key, false) != nullptr;
+        if (!known && shared && find_tether_conf_key(s.key)) continue;  // another program's key
         if (!known)
-            fail(path, s.line, "unknown key '" + s.written + "' (valid keys: " + valid_keys(d) + ")");
+            fail(path, s.line, shared ? unknown_tether_conf_key(s.written)
+                                      : "unknown key '" + s.written + "' (valid keys: " + valid_keys(d) + ")");
         po::parsed_options one(&d);
         one.options.emplace_back(s.key, std::vector<std::string>{s.value});
         one.options.back().original_tokens = {s.key, s.value};

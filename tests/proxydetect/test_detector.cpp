@@ -5,6 +5,11 @@
 #include "proxydetect/config.h"
 #include "proxydetect/errors.h"
 #include "proxydetect/explain.h"
+#include "proxydetect/wpad.h"
+
+#include <fstream>
+#include <optional>
+#include <sstream>
 
 using namespace proxydetect;
 using pdtest::Fixture;
@@ -333,4 +338,47 @@ TEST_CASE("detector: loopback and link-local hosts never use an environment or d
     // proxy.conf's proxy is the admin's explicit choice: loopback included.
     Fixture admin(parse_config("proxy = http://admin.proxy:3128\n", "proxy.conf"));
     CHECK(pac_strings(admin.detector->resolve("http://127.0.0.1/")) == V{"PROXY admin.proxy:3128"});
+}
+
+// WPAD via DHCP (option 252, issue 17): the lease files of Linux's DHCP
+// clients (tests/proxydetect/leases/), then the detector trying the URL a
+// lease offers before any wpad.<domain> name.
+TEST_CASE("detector: the PAC URL of a DHCP lease (option 252)", "[detector]") {
+    struct Row {
+        const char* file;
+        std::optional<std::string> url;
+        const char* why;
+    };
+    const std::vector<Row> rows = {
+        {"dhclient.leases", "http://pac.corp.example.com/wpad.dat", "declared option wpad; the newest lease; \\000 dropped"},
+        {"dhclient-undeclared.leases", "http://10.1.2.3/proxy.pac", "unknown-252 in hex, trailing NUL"},
+        {"networkmanager-internal.lease", "https://pac.lab.example.org/proxy.pac", "key=value WPAD="},
+        {"networkd-no-wpad.lease", std::nullopt, "a lease without option 252"},
+        {"dhclient-not-a-url.leases", std::nullopt, "not an http(s) URL"},
+    };
+    for (const Row& r : rows) {
+        INFO(r.file << ": " << r.why);
+        std::ifstream f(std::string(PROXYDETECT_SOURCE_DIR) + "/tests/proxydetect/leases/" + r.file);
+        REQUIRE(f);
+        std::stringstream text;
+        text << f.rdbuf();
+        CHECK(wpad_url_from_lease(text.str()) == r.url);
+    }
+}
+
+TEST_CASE("detector: WPAD tries the DHCP server's PAC URL before DNS names", "[detector]") {
+    Fixture f(Config{});
+    f.net->domains = {"corp.example.com"};
+    f.net->dhcp_wpad = {"http://10.1.2.3/proxy.pac"};
+    f.dns->names["wpad.corp.example.com"] = {"10.0.0.5"};
+    f.http->bodies["http://10.1.2.3/proxy.pac"] = "function FindProxyForURL(u,h){return 'PROXY p:1';}";
+    f.pac->outcome = ok("PROXY dhcpproxy:8080");
+    auto d = f.detector->resolve("https://relay.example.com/");
+    CHECK(pac_strings(d) == V{"PROXY dhcpproxy:8080"});
+    REQUIRE(d.pac);
+    CHECK(d.pac->origin == "WPAD (DHCP) http://10.1.2.3/proxy.pac");
+    CHECK(f.dns->asked.empty());  // no wpad.* name was needed
+    // The desktop's "no proxy" still wins over anything DHCP offers.
+    f.desktop->settings.mode = SystemProxySettings::Mode::none;
+    CHECK(pac_strings(f.detector->resolve("https://relay.example.com/")) == V{"DIRECT"});
 }

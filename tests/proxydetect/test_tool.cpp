@@ -22,7 +22,7 @@ TEST_CASE("check-config refuses a credentials file that other users can read", "
     std::string conf = dir.write("proxy.conf", "proxy = http://proxy.corp:3128\nproxy_credentials_file = " + creds + "\n");
     ::chmod(creds.c_str(), 0644);
     auto loose = tool({"check-config", "-c", conf});
-    CHECK(loose.code == 1);
+    CHECK(loose.code == 2);  // a configuration error, as in every program
     CHECK(loose.output == "tether-proxydetect: " + conf + ": proxy_credentials_file " + creds +
                               " can be read by other users (mode 0644); it holds a password: run chmod 600 " +
                               creds + "\n");
@@ -35,7 +35,7 @@ TEST_CASE("check-config refuses a credentials file that other users can read", "
 TEST_CASE("check-config refuses a directory", "[tool]") {
     test_support::TempDir dir;
     auto r = tool({"check-config", "-c", dir.path()});
-    CHECK(r.code == 1);
+    CHECK(r.code == 2);
     CHECK(r.output == "tether-proxydetect: " + dir.path() + ": is a directory, not a proxy.conf file\n");
 }
 

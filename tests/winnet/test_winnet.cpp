@@ -52,14 +52,18 @@ TEST_CASE("winnet: squid with Basic auth: the right credentials pass, wrong or m
     Run wrong = run_exe(base + std::vector<std::string>{"--proxy-user", "alice", "--proxy-password", "nope",
                                                         "--proxy-auth", "basic", "--scenario", "create"});
     CHECK(wrong.code == 3);
-    CHECK(wrong.err.find("error: the proxy rejected the credentials (407): check proxy_user/proxy_password") !=
-          std::string::npos);
+    // Issue 17: the proxy named, the user too (the Linux sentence).
+    CHECK(wrong.err.find("error: the proxy " + squid.host_port() + " rejected the credentials of 'alice' (407): "
+                         "check proxy_user/proxy_password") != std::string::npos);
 
     // The default (anysafe) never sends a password in clear: say how to allow Basic.
     Run safe = run_exe(base + std::vector<std::string>{"--proxy-user", "alice", "--proxy-password", "s3cret",
                                                        "--scenario", "create"});
     CHECK(safe.code == 3);
-    CHECK(safe.err.find("(if the proxy only offers Basic, add basic to proxy_auth)") != std::string::npos);
+    // Nothing was sent: not "rejected the credentials" (issue 17).
+    CHECK(safe.err.find("error: the proxy " + squid.host_port() + " offers only Basic authentication (407), which "
+                        "sends the password in clear and is not allowed here (anysafe): if that is acceptable for "
+                        "this proxy, allow basic") != std::string::npos);
 
     auto lines = connect_lines(squid);
     std::size_t alice = 0;
@@ -83,8 +87,8 @@ TEST_CASE("winnet: squid with Digest auth: the default anysafe answers it; a wro
 
     Run wrong = run_exe(base + std::vector<std::string>{"--proxy-password", "nope", "--scenario", "create"});
     CHECK(wrong.code == 3);
-    CHECK(wrong.err.find("error: the proxy rejected the credentials (407): check proxy_user/proxy_password") !=
-          std::string::npos);
+    CHECK(wrong.err.find("error: the proxy " + squid.host_port() + " rejected the credentials of 'carol' (407): "
+                         "check proxy_user/proxy_password") != std::string::npos);
     // Each connection: a CONNECT without credentials gets the challenge
     // (407), the answer gets the tunnel; squid checked it against its
     // password file and logged carol, and every CONNECT named Tether.
@@ -225,8 +229,8 @@ TEST_CASE("winnet: NTLM through SSPI on our CONNECT, explicit credentials", "[nt
     Run wrong = run_exe(base + std::vector<std::string>{"--proxy-user", "mallory", "--proxy-password", "pw",
                                                         "--scenario", "create"});
     CHECK(wrong.code == 3);
-    CHECK(wrong.err.find("error: the proxy rejected the credentials (407): check proxy_user/proxy_password") !=
-          std::string::npos);
+    CHECK(wrong.err.find("error: the proxy " + proxy.host_port() + " rejected the credentials of 'mallory' (407): "
+                         "check proxy_user/proxy_password") != std::string::npos);
 
     // No user configured: SSPI is asked for the logged-on user's
     // credentials. Wine has none to give (real Windows does: single

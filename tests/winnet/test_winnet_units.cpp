@@ -87,8 +87,40 @@ TEST_CASE("winnet: relay answers become the same sentences as on Linux", "[units
     CHECK(std::string(big.what()).find("limits request bodies") != std::string::npos);
     Config cfg = with_auth("anysafe", "");
     Route route = route_of(cfg);
-    CHECK(std::string(connect_refused(407, cfg, route, false).what()) ==
+    CHECK(std::string(connect_refused(407, cfg, route).what()) ==
           "the proxy 127.0.0.1:3128 requires authentication (407): set proxy_user/proxy_password");
+}
+
+// Issue 17: "rejected the credentials" only when credentials went out and
+// came back refused; every 407 names the proxy (the Linux sentences,
+// session/proxy_auth_text.h).
+TEST_CASE("winnet: a final 407 names the proxy and says what really happened", "[units]") {
+    struct Row {
+        std::string list, user;
+        std::vector<std::string> offered;  // each 407's Proxy-Authenticate, until we have no answer
+        std::string said;
+    };
+    const std::string basic_only =
+        "the proxy 127.0.0.1:3128 offers only Basic authentication (407), which sends the password in clear and is "
+        "not allowed here (anysafe): if that is acceptable for this proxy, allow basic (--proxy-auth basic, or in "
+        "proxy.conf auth = ...,basic and allow_basic_over_http = yes)";
+    std::vector<Row> rows = {
+        {"anysafe", "alice", {"Basic realm=\"x\""}, basic_only},
+        {"basic", "alice", {"Basic realm=\"x\"", "Basic realm=\"x\""},
+         "the proxy 127.0.0.1:3128 rejected the credentials of 'alice' (407): check proxy_user/proxy_password"},
+        {"basic", "alice", {"Digest realm=\"x\", nonce=\"n\""},
+         "the proxy 127.0.0.1:3128 offers no authentication scheme allowed here (407; allowed: basic): ask the "
+         "proxy admin which schemes it takes, and set proxy_auth (--proxy-auth) to include one"},
+    };
+    for (const Row& r : rows) {
+        INFO(r.list << " " << r.offered.front());
+        Config cfg = with_auth(r.list, r.user);
+        ProxyAuth auth(cfg, "127.0.0.1", "localhost:1");
+        std::string answer;
+        for (const auto& o : r.offered) answer = auth.answer({o});
+        REQUIRE(answer.empty());
+        CHECK(std::string(connect_refused(407, cfg, route_of(cfg), auth.seen()).what()) == r.said);
+    }
 }
 
 TEST_CASE("winnet: Digest answers match the RFC 7616 and RFC 2617 examples", "[units]") {

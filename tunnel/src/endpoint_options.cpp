@@ -1,6 +1,7 @@
 // Shared endpoint options -> proxy.conf + overrides -> detector and routes.
 #include "tunnel/endpoint_options.h"
 
+#include "http1/http1.h"
 #include "platform/dirs.h"
 #include "settings/settings_file.h"
 
@@ -69,28 +70,50 @@ std::string env_name(const po::options_description& d, const std::string& var) {
     std::string name;
     for (char c : var.substr(prefix.size()))
         name += c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    // TETHER_CONFIG names the file; --help, --version, --check-config are
+    // asked for on the command line only.
+    if (name != "config" && settings::is_command_option(name)) return "";
     return d.find_nothrow(name, false) ? name : "";
 }
 
 }  // namespace
 
-bool parse_layered(int argc, const char* const argv[], const po::options_description& d,
-                   const std::string& usage, std::ostream& out) {
+bool parse_layered(int argc, const char* const argv[], const po::options_description& d, const std::string& program,
+                   const std::string& usage, std::ostream& out, std::vector<std::string>* files_read) {
     po::variables_map vm;
     po::store(po::parse_command_line(argc, argv, d), vm);
-    po::store(po::parse_environment(d, [&](const std::string& v) { return env_name(d, v); }), vm);
-    if (d.find_nothrow("config", false)) settings::store_config_files("tether.conf", d, vm);
+    // Before the files: a broken tether.conf must not hide --help or --version.
+    if (vm.count("version")) {
+        out << program << " " << http1::version() << "\n";
+        return false;
+    }
     if (vm.count("help")) {
         out << usage << "\n\n" << d << "\n";
         return false;
     }
+    po::store(po::parse_environment(d, [&](const std::string& v) { return env_name(d, v); }), vm);
+    std::vector<std::string> files;
+    if (d.find_nothrow("config", false)) files = settings::store_config_files("tether.conf", d, vm);
+    if (files_read) *files_read = files;
     po::notify(vm);
     return true;
+}
+
+void check_settings(const EndpointOptions& o, std::ostream& out) {
+    proxydetect::Config proxy = effective_proxy_config(o);  // throws what is wrong
+    for (const std::string& f : o.config_files) out << f << ": OK\n";
+    if (proxy.origin != proxydetect::Config{}.origin) out << proxy.origin << ": OK\n";
+    if (o.config_files.empty() && proxy.origin == proxydetect::Config{}.origin)
+        out << "no settings file (tether.conf, proxy.conf) found: built-in defaults\n";
 }
 
 po::options_description endpoint_options(EndpointOptions& o) {
     po::options_description d("Connection (relay, trust, proxy)");
     d.add_options()
+        ("version", "print the version and exit")
+        ("check-config", po::bool_switch(&o.check_config),
+         "read tether.conf (--config, else the default files), TETHER_* variables and proxy.conf, say what is "
+         "wrong (exit 2) or OK (exit 0), and exit")
         ("relay", po::value(&o.base.relay_url), "relay base URL, e.g. https://relay.example.com/")
         ("ca", po::value(&o.base.ca_file), "PEM file of the CA that signed the relay's certificate "
                                            "(default: the system store; behind a TLS-inspecting proxy, its CA)")
@@ -123,6 +146,7 @@ proxydetect::Config effective_proxy_config(const EndpointOptions& o) {
     std::string path = o.proxy_conf.empty() && file_exists(kDefaultProxyConf) ? kDefaultProxyConf : o.proxy_conf;
     proxydetect::Config c = path.empty() ? proxydetect::Config{} : proxydetect::load_config_file(path);
     apply_overrides(c, o);
+    proxydetect::check_credentials_file_mode(c);  // a readable password file is refused at every start
     return c;
 }
 

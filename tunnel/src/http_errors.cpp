@@ -3,6 +3,7 @@
 // that said so (proxy or relay) and what to check.
 #include "http_easy.h"
 #include "session/join_error.h"
+#include "session/proxy_auth_text.h"
 
 namespace tunnel::http {
 namespace {
@@ -11,17 +12,17 @@ namespace {
 // "wrong password" apart from "no scheme we may use" (a Basic-only proxy
 // under the default anysafe: curl then sent no credentials at all).
 session::CarrierError auth_refused(const Easy& e, const EndpointConfig& cfg) {
-    std::string proxy = "the proxy " + proxy_host_port(cfg), status = " (407)";
-    unsigned long offered = e.proxy_auth_offered();
-    if (offered == CURLAUTH_BASIC && !(parse_proxy_auth(cfg.proxy_auth) & CURLAUTH_BASIC))
-        return {proxy + " offers only Basic authentication" + status + ", which sends the password in "
-                    "clear and is not allowed here (" + cfg.proxy_auth + "): if that is acceptable for this "
-                    "proxy, allow basic (--proxy-auth basic, or in proxy.conf auth = ...,basic and "
-                    "allow_basic_over_http = yes)", true};
-    if (cfg.proxy_user.empty())
-        return {proxy + " requires authentication" + status + ": set proxy_user/proxy_password", true};
-    return {proxy + " rejected the credentials of '" + cfg.proxy_user + "'" + status +
-                ": check proxy_user/proxy_password", true};
+    unsigned long offered = e.proxy_auth_offered(), allowed = parse_proxy_auth(cfg.proxy_auth);
+    session::ProxyAuthRefusal r;
+    r.proxy = proxy_host_port(cfg);
+    r.user = cfg.proxy_user;
+    // curl answers a 407 only with a scheme both sides allow, and Basic or
+    // Digest only with a user (offered 0: a proxy that named none).
+    r.credentials_sent = !cfg.proxy_user.empty() && (offered == 0 || (offered & allowed) != 0);
+    r.only_basic_offered = offered == CURLAUTH_BASIC;
+    r.basic_allowed = (allowed & CURLAUTH_BASIC) != 0;
+    r.allowed = cfg.proxy_auth;
+    return {session::proxy_auth_refused_text(r), true};
 }
 
 // The proxy answered CONNECT with something other than 200.

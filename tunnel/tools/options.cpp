@@ -35,9 +35,18 @@ const std::vector<Setting> kSettings = {
     {"outage-limit-ms", "give up after this many ms without reaching the relay (default 60000)"},
 };
 
+// Numbers and yes/no are typed, so that a bad value in tether.conf is
+// refused with its FILE:LINE (settings::store_settings_file).
+bool is_number(const std::string& name) { return name == "heartbeat-ms" || name == "outage-limit-ms"; }
+bool is_yes_no(const std::string& name) { return name == "e2e" || name == "allow-plain-http"; }
+
 po::options_description settings_description() {
     po::options_description d("Settings (command line, TETHER_<NAME> environment, --config file)");
-    for (const Setting& s : kSettings) d.add_options()(s.name, po::value<std::string>(), s.help);
+    for (const Setting& s : kSettings) {
+        if (is_number(s.name)) d.add_options()(s.name, po::value<long>(), s.help);
+        else if (is_yes_no(s.name)) d.add_options()(s.name, po::value<bool>(), s.help);
+        else d.add_options()(s.name, po::value<std::string>(), s.help);
+    }
     return d;
 }
 
@@ -72,23 +81,22 @@ std::string pick(const po::variables_map& vm, const std::string& name, const std
 }
 
 // A whole number of milliseconds >= `min` for the option `name`.
-std::chrono::milliseconds millis(const std::string& v, const char* name, long min) {
-    bool digits = !v.empty() && v.size() < 10 && v.find_first_not_of("0123456789") == std::string::npos;
-    if (!digits || std::stol(v) < min)
+std::chrono::milliseconds millis(const po::variables_map& vm, const char* name, long fallback, long min) {
+    long v = vm.count(name) ? vm[name].as<long>() : fallback;
+    if (v < min)
         throw std::runtime_error(std::string("--") + name + " takes a number of milliseconds of at least " +
-                                 std::to_string(min) + ", not '" + v + "'");
-    return std::chrono::milliseconds(std::stol(v));
+                                 std::to_string(min) + ", not " + std::to_string(v));
+    return std::chrono::milliseconds(v);
 }
 
-bool yes_no(const std::string& v, const char* name) {
-    if (v == "yes" || v == "true" || v == "1" || v == "on") return true;
-    if (v == "no" || v == "false" || v == "0" || v == "off") return false;
-    throw std::runtime_error(std::string("--") + name + " takes yes or no, not '" + v + "'");
+// yes/no, true/false, on/off, 1/0 (Boost's words for a bool).
+bool yes_no(const po::variables_map& vm, const char* name, bool fallback) {
+    return vm.count(name) ? vm[name].as<bool>() : fallback;
 }
 
 Options to_options(const po::variables_map& vm) {
     Options o;
-    o.command = vm["command"].as<std::string>();
+    if (vm.count("command")) o.command = vm["command"].as<std::string>();
     if (vm.count("code")) o.code = vm["code"].as<std::string>();
     o.verbose = vm.count("verbose") > 0;
     tunnel::EndpointOptions& e = o.endpoint;
@@ -102,11 +110,11 @@ Options to_options(const po::variables_map& vm) {
     if (!e.proxy_auth.empty()) tunnel::parse_proxy_auth(e.proxy_auth);  // rejects unknown names now
     e.transport = pick(vm, "transport", "");
     if (!e.transport.empty()) tunnel::parse_transport_mode(e.transport);
-    e.allow_plain_http = yes_no(pick(vm, "allow-plain-http", "no"), "allow-plain-http");
-    e.heartbeat_ms = std::stol(pick(vm, "heartbeat-ms", "2000"));
+    e.allow_plain_http = yes_no(vm, "allow-plain-http", false);
+    e.heartbeat_ms = vm.count("heartbeat-ms") ? vm["heartbeat-ms"].as<long>() : 2000;
     e.base.heartbeat = std::chrono::milliseconds(e.heartbeat_ms);
-    e.base.outage_limit = millis(pick(vm, "outage-limit-ms", "60000"), "outage-limit-ms", 1000);
-    o.e2e = yes_no(pick(vm, "e2e", "yes"), "e2e");
+    e.base.outage_limit = millis(vm, "outage-limit-ms", 60000, 1000);
+    o.e2e = yes_no(vm, "e2e", true);
     o.name = pick(vm, "name", "");
     return o;
 }
@@ -126,6 +134,8 @@ std::optional<Options> parse_options(int argc, const char* const argv[], std::os
     po::options_description general("General");
     general.add_options()("help,h", "show this help")("version", "print the version and exit")(
         "verbose,v", "print status changes")(
+        "check-config", "read the options, TETHER_* variables, tether.conf and proxy.conf, say what is wrong (exit 2) "
+                        "or OK (exit 0), and exit")(
         "config", po::value<std::string>(), "config file (key = value lines; see conf/tether.conf); default: /etc/tether/tether.conf, then $XDG_CONFIG_HOME/tether/tether.conf");
     po::options_description hidden;
     hidden.add_options()("command", po::value<std::string>())("code", po::value<std::string>());
@@ -147,14 +157,22 @@ std::optional<Options> parse_options(int argc, const char* const argv[], std::os
         out << "tether-tunnel " << http1::version() << "\n";
         return std::nullopt;
     }
-    if (vm.count("help") || !vm.count("command")) {
+    const bool check = vm.count("check-config") > 0;
+    if (vm.count("help")) {
         usage(out, all);
         return std::nullopt;
     }
+    if (!vm.count("command") && !check) throw std::runtime_error("no command given: use open, join CODE or probe");
     // Last, so that the command line and the environment win.
-    settings::store_config_files("tether.conf", settings_description(), vm);
+    auto files = settings::store_config_files("tether.conf", settings_description(), vm);
     Options o = to_options(vm);
+    o.endpoint.config_files = files;
+    if (check) {
+        tunnel::check_settings(o.endpoint, out);
+        return std::nullopt;
+    }
     validate(o);
+    tunnel::effective_proxy_config(o.endpoint);  // proxy.conf's mistakes are usage errors too (exit 2)
     return o;
 }
 

@@ -109,7 +109,7 @@ void Connection::open_tunnel(Clock::time_point deadline) {
             proxy_scheme_ = auth.scheme();
             return;
         }
-        if (head.status != 407) throw connect_refused(head.status, cfg_, route_, false);
+        if (head.status != 407) throw connect_refused(head.status, cfg_, route_);
         // Skip the 407 page to reuse the connection; a proxy that closes it
         // (or does not say how long the page is) gets a new connection.
         bool reuse = false;
@@ -122,7 +122,7 @@ void Connection::open_tunnel(Clock::time_point deadline) {
             reuse = false;
         }
         authorization = round < kMaxAuthRounds ? auth.answer(head.headers_named("Proxy-Authenticate")) : "";
-        if (authorization.empty()) throw connect_refused(407, cfg_, route_, auth.basic_offered());
+        if (authorization.empty()) throw connect_refused(407, cfg_, route_, auth.seen());
         if (!reuse) sock_.reset();
     }
 }

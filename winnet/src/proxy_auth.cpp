@@ -109,10 +109,18 @@ bool ProxyAuth::allowed(const std::string& scheme) const {
 std::string ProxyAuth::answer(const std::vector<std::string>& offered) {
     std::vector<std::pair<std::string, std::string>> offers;
     for (auto& o : offered) offers.push_back(split_challenge(o));
+    basic_offered_ = std::any_of(offers.begin(), offers.end(), [](auto& p) { return p.first == "basic"; });
+    only_basic_offered_ = basic_offered_ &&
+                          std::all_of(offers.begin(), offers.end(), [](auto& p) { return p.first == "basic"; });
+    std::string a = next_answer(offers);
+    sent_ = sent_ || !a.empty();
+    return a;
+}
+
+std::string ProxyAuth::next_answer(const std::vector<std::pair<std::string, std::string>>& offers) {
     auto offer = [&](const std::string& s) {
         return std::find_if(offers.begin(), offers.end(), [&](auto& p) { return p.first == s; });
     };
-    basic_offered_ = offer("basic") != offers.end();
     if (scheme_.empty()) {  // first 407: strongest scheme both sides allow
         // Basic and Digest need a configured user; SSPI can use the logged-on one.
         for (const char* s : {"negotiate", "ntlm", "digest", "basic"})

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "session/join_error.h"
+#include "session/proxy_auth_text.h"
 
 namespace winnet {
 
@@ -27,17 +28,18 @@ Route route_of(const Config& cfg) {
     return r;
 }
 
-session::CarrierError connect_refused(int code, const Config& cfg, const Route& route, bool basic_offered) {
+session::CarrierError connect_refused(int code, const Config& cfg, const Route& route, const AuthSeen& seen) {
     std::string status = " (" + std::to_string(code) + ")";
-    if (code == 407 && cfg.proxy_user.empty())
-        return {"the proxy " + route.proxy_name() + " requires authentication" + status +
-                    ": set proxy_user/proxy_password", true};
     if (code == 407) {
         std::string list = "," + cfg.proxy_auth + ",";
-        bool basic_allowed = list.find(",basic,") != std::string::npos || list.find(",any,") != std::string::npos;
-        std::string hint = basic_offered && !basic_allowed
-            ? " (if the proxy only offers Basic, add basic to proxy_auth)" : "";
-        return {"the proxy rejected the credentials" + status + ": check proxy_user/proxy_password" + hint, true};
+        session::ProxyAuthRefusal r;
+        r.proxy = route.proxy_name();
+        r.user = cfg.proxy_user;
+        r.credentials_sent = seen.credentials_sent;
+        r.only_basic_offered = seen.only_basic_offered;
+        r.basic_allowed = list.find(",basic,") != std::string::npos || list.find(",any,") != std::string::npos;
+        r.allowed = cfg.proxy_auth.empty() ? "anysafe" : cfg.proxy_auth;
+        return {session::proxy_auth_refused_text(r), true};
     }
     if (code == 403)
         return {"the proxy refused CONNECT to " + route.relay_name() + status +

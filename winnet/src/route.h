@@ -22,7 +22,16 @@ struct Route {
 // Throws session::CarrierError (fatal) for a URL we cannot use.
 Route route_of(const Config& cfg);
 
-session::CarrierError connect_refused(int status, const Config& cfg, const Route& route, bool basic_offered);
+// What the 407 rounds showed (ProxyAuth::seen()), for the sentence.
+struct AuthSeen {
+    bool credentials_sent = false;    // we answered a 407 and got another
+    bool only_basic_offered = false;  // the last 407 offered Basic and nothing else
+};
+
+// The proxy's refusal of CONNECT. A 407 is worded by
+// session::proxy_auth_refused_text, as on Linux: it names the proxy, and
+// says "rejected the credentials" only when `seen.credentials_sent`.
+session::CarrierError connect_refused(int status, const Config& cfg, const Route& route, const AuthSeen& seen = {});
 session::CarrierError untrusted(const Route& route, const std::string& reason);
 session::CarrierError unreachable(const Route& route, bool proxy, const std::string& detail);
 // A relay answer other than success: the relay's JSON message included.

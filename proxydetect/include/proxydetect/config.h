@@ -81,6 +81,14 @@ Config parse_config(const std::string& text, const std::string& origin);
 // Reads and parses a file. Throws ConfigError when it cannot be read.
 Config load_config_file(const std::string& path);
 
+// Refuses a proxy_credentials_file that other users can read (it holds a
+// password; conf/proxy.conf asks for mode 0600), or that does not exist:
+// throws ConfigError "ORIGIN: proxy_credentials_file FILE can be read by
+// other users (mode 0644); it holds a password: run chmod 600 FILE". Every
+// program that loads proxy.conf calls it, not only check-config. No-op on
+// Windows.
+void check_credentials_file_mode(const Config& config);
+
 // Enforces allow_plain_http for the relay URL: throws UrlError, saying
 // what to change, when `relay_url` is http:// and plain HTTP is not
 // allowed, or when it is neither http:// nor https://.

@@ -46,8 +46,10 @@ struct CommandRunner : proxydetect::CommandRunner {
 struct NetworkInfo : proxydetect::NetworkInfo {
     std::vector<std::string> addresses;
     std::vector<std::string> domains;
+    std::vector<std::string> dhcp_wpad;  // option 252 URLs
     std::vector<std::string> local_addresses() override { return addresses; }
     std::vector<std::string> search_domains() override { return domains; }
+    std::vector<std::string> dhcp_wpad_urls() override { return dhcp_wpad; }
 };
 
 struct Clock : proxydetect::Clock {

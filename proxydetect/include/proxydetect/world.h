@@ -80,6 +80,10 @@ public:
     virtual std::vector<std::string> local_addresses() = 0;
     // DNS search domains (resolv.conf `search`/`domain`), most specific first.
     virtual std::vector<std::string> search_domains() = 0;
+    // PAC URLs the DHCP server offered (WPAD via DHCP, option 252), newest
+    // lease first: Linux reads the DHCP clients' lease files (wpad.h),
+    // Windows asks WinHTTP (DHCP only). None by default.
+    virtual std::vector<std::string> dhcp_wpad_urls() { return {}; }
 };
 
 class Clock {

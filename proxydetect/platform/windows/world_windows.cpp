@@ -166,6 +166,16 @@ public:
         return out;
     }
 
+    // WPAD via DHCP (option 252): WinHTTP asks the DHCP client service.
+    // DHCP only: the DNS part of WPAD is ours (bounded devolution, wpad.h).
+    std::vector<std::string> dhcp_wpad_urls() override {
+        LPWSTR url = nullptr;
+        if (!WinHttpDetectAutoProxyConfigUrl(WINHTTP_AUTO_DETECT_TYPE_DHCP, &url) || !url) return {};
+        std::string u = platform::to_utf8(url);
+        GlobalFree(url);
+        return {u};
+    }
+
 private:
     struct Scan { std::vector<std::string> addresses, suffixes; };
     static Scan scan() {

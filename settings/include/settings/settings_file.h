@@ -11,7 +11,9 @@
 //   spell keys with '_', as conf/*.conf do;
 // - a UTF-8 byte order mark is skipped;
 // - unknown keys, repeated keys, empty values and bad values are errors
-//   that name FILE:LINE and, for unknown keys, the valid ones.
+//   that name FILE:LINE and, for unknown keys, the valid ones;
+// - tether.conf is shared: a program ignores the keys that only another
+//   program reads (settings/tether_conf.h), and rejects all others.
 #pragma once
 
 #include <boost/program_options.hpp>
@@ -40,15 +42,26 @@ std::vector<SettingLine> read_settings_file(const std::string& path);
 std::vector<std::string> default_settings_files(const std::string& name);
 
 // --config FILE when `vm` has it, else default_settings_files(name) (the
-// user's beats the admin's), stored with store_settings_file.
-void store_config_files(const std::string& name, const boost::program_options::options_description& d,
-                        boost::program_options::variables_map& vm);
+// user's beats the admin's), stored with store_settings_file; a file named
+// tether.conf (or given with --config to a tether.conf reader) is read as
+// shared. Returns the files read, in reading order.
+std::vector<std::string> store_config_files(const std::string& name,
+                                            const boost::program_options::options_description& d,
+                                            boost::program_options::variables_map& vm);
 
 // Stores the file's settings into `vm` as values of the options in `d`
-// (long names; "help" and "config" are not settings). A value already in
-// `vm` (command line, environment) is kept. Throws std::runtime_error
-// "FILE:LINE: ..." for unknown keys (listing the valid ones) and bad values.
+// (long names; "help", "version", "config" and "check-config" are not
+// settings). A value already in `vm` (command line, environment) is kept.
+// With `shared` (tether.conf), keys that settings::tether_conf_keys() lists
+// but `d` lacks are skipped, and an option of `d` missing from that list
+// throws std::logic_error (a program out of step with the shared list).
+// Throws std::runtime_error "FILE:LINE: ..." for unknown keys (listing the
+// valid ones) and bad values.
 void store_settings_file(const std::string& path, const boost::program_options::options_description& d,
-                         boost::program_options::variables_map& vm);
+                         boost::program_options::variables_map& vm, bool shared = false);
+
+// True for the options that select what to do rather than set something
+// (help, version, config, check-config): never read from a file.
+bool is_command_option(const std::string& long_name);
 
 }  // namespace settings

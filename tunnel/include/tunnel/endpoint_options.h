@@ -9,6 +9,7 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "proxydetect/detector.h"
 #include "tunnel/http_settings.h"
@@ -29,25 +30,38 @@ struct EndpointOptions {
     // Where the transport choice is remembered per (proxy, relay):
     // "" = default_transport_memory(); "none" = not remembered.
     std::string transport_memory;
+    bool check_config = false;              // --check-config: check_settings() and exit
+    std::vector<std::string> config_files;  // the tether.conf files read (parse_layered)
 };
 
 // $XDG_CACHE_HOME/tether/transport, else ~/.cache/tether/transport (the
 // folder is created); "" when neither variable is set.
 std::string default_transport_memory();
 
-// Declares --relay, --ca, --proxy-conf, --proxy, --proxy-user,
+// Declares --version, --check-config, --relay, --ca, --proxy-conf, --proxy, --proxy-user,
 // --proxy-password, --proxy-auth, --transport, --allow-plain-http and
 // --heartbeat-ms, bound to `o` (which must outlive parsing).
 boost::program_options::options_description endpoint_options(EndpointOptions& o);
 
 // Parses `d` from the command line, then TETHER_<NAME> environment variables
-// (TETHER_PROXY_USER -> --proxy-user), then the key = value file named by
-// --config when `d` declares it (read by settings/settings_file.h: `proxy_user`
-// there is --proxy-user): the first source that sets an option wins.
-// Returns false after printing `usage` and `d` on `out` for --help; otherwise
-// stores into the bound variables. Throws boost::program_options::error.
+// (TETHER_PROXY_USER -> --proxy-user), then, when `d` declares --config,
+// the tether.conf named by it or else the default ones
+// (settings::store_config_files: `proxy_user` there is --proxy-user; keys of
+// the other tether.conf readers are ignored): the first source that sets an
+// option wins. Returns false after printing "PROGRAM VERSION" for --version,
+// or `usage` and `d` for --help, on `out` (no file is read then); otherwise
+// stores into the bound variables and the files read into *files_read.
+// Throws boost::program_options::error or std::runtime_error "FILE:LINE: ...":
+// usage errors (settings::kExitUsage).
 bool parse_layered(int argc, const char* const argv[], const boost::program_options::options_description& d,
-                   const std::string& usage, std::ostream& out);
+                   const std::string& program, const std::string& usage, std::ostream& out,
+                   std::vector<std::string>* files_read = nullptr);
+
+// --check-config: loads proxy.conf as the program would (with the command
+// line's overrides and the credentials file's mode check) and prints
+// "FILE: OK" for each tether.conf read and for proxy.conf. Throws what is
+// wrong (proxydetect::ConfigError naming FILE:LINE).
+void check_settings(const EndpointOptions& o, std::ostream& out);
 
 // What a program needs to connect: the detector (keeps failover state
 // across attempts) and the routes it proposes for the relay URL.
