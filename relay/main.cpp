@@ -62,7 +62,7 @@ int main(int argc, char* argv[]) {
     try {
         auto config = relay::parse_options(argc, argv, std::cout);
         if (!config) return 0;
-        relay::Log log(config->log_level);
+        relay::Log log(config->log_level, {}, config->log_format);
         relay::RelayServer server(*config, log);
         const int port = server.start();
         std::thread signal_thread([&] { serve_signals(server, *config, argc, argv, log); });
@@ -73,6 +73,7 @@ int main(int argc, char* argv[]) {
         signal_thread.join();
         return 0;
     } catch (const std::exception& e) {
+        if (relay::stderr_is_journal()) std::cerr << "<3>";  // err, as the logger's lines say it
         std::cerr << "tether-relay: " << e.what() << std::endl;
         return 1;
     }
