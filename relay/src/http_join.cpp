@@ -19,7 +19,7 @@ constexpr std::size_t kDownloadPiece = 64 * 1024;
 // Headers every page and asset of the join page carries.
 void harden(Response& res, const char* type) {
     res.set(http::field::content_type, type);
-    res.set(http::field::content_security_policy, kJoinPagePolicy);
+    res.set("Content-Security-Policy", kJoinPagePolicy);
     res.set("X-Content-Type-Options", "nosniff");
     res.set("X-Frame-Options", "DENY");
     res.set("Referrer-Policy", "no-referrer");
@@ -94,9 +94,15 @@ void join_redirect(HttpContext&, Exchange ex) {
     const auto& params = ex.request().params;
     const auto it = params.find("code");
     std::string code;
-    if (it != params.end())
-        for (char c : it->second)
-            if (c != '+' && c != ' ') code.push_back(c);  // "482+913": the form's spaces
+    if (it != params.end()) {
+        // Spaces between the digit groups ("482 913" as the desk shows it)
+        // arrive as '+' (the form) or "%20"; parameters are not decoded.
+        const std::string& v = it->second;
+        for (std::size_t i = 0; i < v.size(); ++i) {
+            if (v.compare(i, 3, "%20") == 0) i += 2;
+            else if (v[i] != '+') code.push_back(v[i]);
+        }
+    }
     const auto link = join_link(code);
     ex.respond(redirect(link ? *link : "/"));
 }
