@@ -131,7 +131,9 @@ std::optional<Config> parse_options(int argc, const char* const argv[], std::ost
     try {
         po::store(po::parse_command_line(argc, argv, d), vm);
         if (vm.count("help")) {
-            out << "tether-relay: pairs tether-desk and tether-client by session code and bridges them.\n\n" << d << '\n';
+            out << "Usage: tether-relay [--config FILE] [options]\n"
+                   "tether-relay: pairs tether-desk and tether-client by session code and bridges them.\n\n"
+                << d << '\n';
             return std::nullopt;
         }
         po::store(po::parse_environment(d, [&d](const std::string& v) { return env_to_option(v, d); }), vm);
