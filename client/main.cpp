@@ -6,6 +6,7 @@
 // remote::ClientConnector, chosen in make_connector(): the relay (session
 // over the routes proxydetect proposes: proxy.conf, --proxy, environment,
 // PAC/WPAD, with failover; end-to-end TLS; Mux), or the direct test/dev link.
+#include <cctype>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
@@ -78,11 +79,36 @@ po::options_description describe(Options& o) {
     return d;
 }
 
+// The .desktop file runs `tether-client %u` for a tether://join/CODE link
+// (the relay's join page, docs/RELAY.md "Join page"): such an argument
+// prefills the code like --code. The other arguments are returned.
+std::vector<char*> take_join_link(int argc, char** argv, std::string& code) {
+    static const std::string scheme = "tether:";
+    std::vector<char*> rest;
+    for (int i = 0; i < argc; ++i) {
+        const std::string arg = argv[i];
+        bool is_link = i > 0 && arg.size() >= scheme.size();
+        for (std::size_t k = 0; is_link && k < scheme.size(); ++k)
+            is_link = std::tolower(static_cast<unsigned char>(arg[k])) == scheme[k];
+        if (!is_link) {
+            rest.push_back(argv[i]);
+            continue;
+        }
+        code = wire::code_from_join_link(arg);
+        if (code.empty()) throw std::runtime_error("not a join link: " + arg + " (tether://join/ and the 6 to 9 digits of the code)");
+    }
+    return rest;
+}
+
 // Returns false when the program should exit now (help shown).
 bool parse(int argc, char** argv, Options& o) {
     auto d = describe(o);
-    if (!tunnel::parse_layered(argc, argv, d, "tether-client", "Usage: tether-client [options]", std::cout, &o.endpoint.config_files))
+    std::string linked_code;
+    std::vector<char*> args = take_join_link(argc, argv, linked_code);
+    if (!tunnel::parse_layered(static_cast<int>(args.size()), args.data(), d, "tether-client",
+                               "Usage: tether-client [options] [tether://join/CODE]", std::cout, &o.endpoint.config_files))
         return false;
+    if (!linked_code.empty()) o.code = linked_code;
     if (o.cfg.download_dir.empty()) o.cfg.download_dir = platform::user_downloads_dir();
     o.cfg.file_rate_limit = o.file_rate_kib * 1024;
     o.cfg.relay = o.endpoint.base.relay_url;

@@ -69,7 +69,7 @@ int main(int argc, char* argv[]) {
     }
     if (!config) return settings::kExitOk;
     try {
-        relay::Log log(config->log_level);
+        relay::Log log(config->log_level, {}, config->log_format);
         relay::RelayServer server(*config, log);
         const int port = server.start();
         std::thread signal_thread([&] { serve_signals(server, *config, argc, argv, log); });
@@ -80,6 +80,7 @@ int main(int argc, char* argv[]) {
         signal_thread.join();
         return settings::kExitOk;
     } catch (const std::exception& e) {
+        if (relay::stderr_is_journal()) std::cerr << "<3>";  // err, as the logger's lines say it
         std::cerr << "tether-relay: " << e.what() << std::endl;
         return settings::kExitFailure;
     }

@@ -25,6 +25,11 @@ PACKAGES=(
   nsis
   # wine's NTLM (SSPI) calls ntlm_auth from winbind (tests/winnet [ntlm])
   winbind
+  # the .deb packages (packaging/debian): man pages from --help, dpkg-shlibdeps
+  # for their Depends, man to render them in tests/packaging
+  help2man dpkg-dev man-db
+  # the join page in a real browser (tests/joinpage)
+  chromium
 )
 
 missing=()

@@ -42,6 +42,8 @@ struct Route {
     bool streamed_body;  // the handler consume()s the body; otherwise it is read whole first
     Handler handle;
 };
+// Paths under this prefix are the files of --downloads-dir (serve_download).
+constexpr const char* kDownloadsPrefix = "/downloads/";
 // The route of a request, nullptr if none (404).
 const Route* find_route(http::verb method, std::string_view path);
 
@@ -56,5 +58,11 @@ void poll_down(HttpContext& cx, Exchange ex);
 void poll_up(HttpContext& cx, Exchange ex);
 void healthz(HttpContext& cx, Exchange ex);
 void metrics(HttpContext& cx, Exchange ex);
+// The join page (http_join.cpp).
+void serve_join_page(HttpContext& cx, Exchange ex);
+void serve_join_script(HttpContext& cx, Exchange ex);
+void serve_join_style(HttpContext& cx, Exchange ex);
+void join_redirect(HttpContext& cx, Exchange ex);
+void serve_download(HttpContext& cx, Exchange ex);
 
 }  // namespace relay

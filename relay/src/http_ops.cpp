@@ -1,4 +1,5 @@
-// Operator endpoints (/healthz, /metrics) and the route table.
+// Operator endpoints (/healthz, /metrics) and the route table (the join
+// page's handlers are in http_join.cpp).
 #include <array>
 
 #include "http_context.h"
@@ -21,7 +22,7 @@ void metrics(HttpContext& cx, Exchange ex) {
 
 const Route* find_route(http::verb method, std::string_view path) {
     using V = http::verb;
-    static const std::array<Route, 10> routes = {{
+    static const std::array<Route, 14> routes = {{
         {V::get, "/v1/poll/down", false, poll_down},
         {V::post, "/v1/poll/up", false, poll_up},
         {V::get, "/v1/stream/down", false, stream_down},
@@ -32,9 +33,15 @@ const Route* find_route(http::verb method, std::string_view path) {
         {V::delete_, "/v1/session", false, end_session},
         {V::get, "/healthz", false, healthz},
         {V::get, "/metrics", false, metrics},
+        {V::get, "/", false, serve_join_page},
+        {V::get, "/join.js", false, serve_join_script},
+        {V::get, "/join.css", false, serve_join_style},
+        {V::get, "/join", false, join_redirect},
     }};
+    static const Route downloads{V::get, kDownloadsPrefix, false, serve_download};
     for (const Route& r : routes)
         if (r.method == method && r.path == path) return &r;
+    if (method == V::get && path.substr(0, downloads.path.size()) == downloads.path) return &downloads;
     return nullptr;
 }
 

@@ -54,6 +54,8 @@ po::options_description describe_options() {
         ("io-threads", po::value<unsigned>()->default_value(0), "threads serving connections (0: one per core)")
         ("drain-time", po::value<long>()->default_value(0), "seconds sessions may go on after SIGTERM (no new ones) before end(relay_shutdown); 0: at once")
         ("log-level", po::value<std::string>()->default_value("info"), "debug, info, warn or error")
+        ("log-format", po::value<std::string>()->default_value("text"), "text (one line per event; journald priorities when stderr is the journal) or json (one object per line)")
+        ("downloads-dir", po::value<std::string>(), "client builds served under /downloads/ and listed on the join page at /")
         ("capture-dir", po::value<std::string>(), "TEST ONLY: append forwarded end-to-end payloads to files in DIR")
         ("tamper-offset", po::value<long long>(), "TEST ONLY: flip one bit of the desk's session-stream byte at this offset, once per session");
     return d;
@@ -119,6 +121,8 @@ Config to_config(const po::variables_map& vm) {
     c.drain_time = std::chrono::seconds(vm["drain-time"].as<long>());
     if (c.drain_time.count() < 0) throw std::runtime_error("--drain-time must not be negative");
     c.log_level = parse_log_level(vm["log-level"].as<std::string>());
+    c.log_format = parse_log_format(vm["log-format"].as<std::string>());
+    if (vm.count("downloads-dir")) c.downloads_dir = vm["downloads-dir"].as<std::string>();
     if (vm.count("capture-dir")) c.capture_dir = vm["capture-dir"].as<std::string>();
     if (vm.count("tamper-offset")) c.tamper_offset = vm["tamper-offset"].as<long long>();
     return c;
@@ -136,7 +140,9 @@ std::optional<Config> parse_options(int argc, const char* const argv[], std::ost
             return std::nullopt;
         }
         if (vm.count("help")) {
-            out << "tether-relay: pairs tether-desk and tether-client by session code and bridges them.\n\n" << d << '\n';
+            out << "Usage: tether-relay [--config FILE] [options]\n"
+                   "tether-relay: pairs tether-desk and tether-client by session code and bridges them.\n\n"
+                << d << '\n';
             return std::nullopt;
         }
         po::store(po::parse_environment(d, [&d](const std::string& v) { return env_to_option(v, d); }), vm);

@@ -84,6 +84,8 @@ std::vector<std::string> needing_restart(const Config& a, const Config& b) {
         if (!same) out.push_back(name);
     };
     check("listen", a.listen_host == b.listen_host && a.listen_port == b.listen_port);
+    check("log-format", a.log_format == b.log_format);
+    check("downloads-dir", a.downloads_dir == b.downloads_dir);
     check("dev", a.dev == b.dev);
     check("dev-names", a.dev_names == b.dev_names);
     check("plain-http", a.plain_http == b.plain_http);

@@ -20,3 +20,29 @@ TEST_CASE("session codes: read out in groups of three", "[session_code]") {
     CHECK(wire::spoken_session_code("4829130") == "482 913 0");
     CHECK(wire::spoken_session_code("") == "");
 }
+
+TEST_CASE("join links: tether://join/CODE gives the code, anything else nothing", "[session_code]") {
+    struct Row {
+        const char* link;
+        const char* code;
+    };
+    const Row rows[] = {
+        {"tether://join/123456", "123456"},
+        {"tether://join/123456789", "123456789"},
+        {"TETHER://JOIN/123456", "123456"},  // some launchers upper-case the scheme
+        {"tether://join/123456/", "123456"},
+        {"tether://join/12345", ""},
+        {"tether://join/1234567890", ""},
+        {"tether://join/123456?relay=https://evil", ""},
+        {"tether://join/123%20456", ""},
+        {"tether://join/", ""},
+        {"tether://host/123456", ""},
+        {"https://join/123456", ""},
+        {"tether:join/123456", ""},
+        {"", ""},
+    };
+    for (const Row& r : rows) {
+        INFO(r.link);
+        CHECK(wire::code_from_join_link(r.link) == r.code);
+    }
+}

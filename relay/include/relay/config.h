@@ -50,6 +50,10 @@ struct Config {
     // end(relay_shutdown); 0: at once, like SIGINT.
     std::chrono::seconds drain_time{0};
     LogLevel log_level = LogLevel::info;
+    LogFormat log_format = LogFormat::text;  // json: one object per line (docs/RELAY.md "Logs")
+    // The client builds served under /downloads/ and listed on the join page
+    // (docs/RELAY.md "Join page"); empty: none.
+    std::string downloads_dir;
     std::string capture_dir;  // test-only: dumps forwarded end-to-end payloads
     long long tamper_offset = -1;  // test-only: flips a bit of the desk's stream there (-1: never)
 };

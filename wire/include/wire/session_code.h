@@ -45,4 +45,23 @@ inline std::string session_code_digits(std::string_view typed) {
     return out;
 }
 
+// The link that opens tether-client with a code: the join page's "Open
+// Tether" button, registered for x-scheme-handler/tether by the client's
+// .desktop file (docs/RELAY.md "Join page").
+constexpr std::string_view kJoinLinkPrefix = "tether://join/";
+
+// "tether://join/123456" (scheme in any case, one trailing '/' allowed) ->
+// "123456"; "" for anything else, including a link without a valid code.
+inline std::string code_from_join_link(std::string_view link) {
+    if (link.size() < kJoinLinkPrefix.size()) return {};
+    for (std::size_t i = 0; i < kJoinLinkPrefix.size(); ++i) {
+        char c = link[i];
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        if (c != kJoinLinkPrefix[i]) return {};
+    }
+    std::string_view code = link.substr(kJoinLinkPrefix.size());
+    if (!code.empty() && code.back() == '/') code.remove_suffix(1);
+    return valid_session_code(code) ? std::string(code) : std::string();
+}
+
 }  // namespace wire
