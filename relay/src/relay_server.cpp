@@ -13,6 +13,7 @@
 #include "connection_registry.h"
 #include "http_context.h"
 #include "listener.h"
+#include "e2e/request_auth.h"
 #include "relay/dev_cert.h"
 
 namespace relay {
@@ -87,6 +88,7 @@ std::vector<std::string> needing_restart(const Config& a, const Config& b) {
     check("dev", a.dev == b.dev);
     check("dev-names", a.dev_names == b.dev_names);
     check("plain-http", a.plain_http == b.plain_http);
+    check("request-key", a.request_key_file == b.request_key_file);
     check("code-ttl", a.code_ttl == b.code_ttl);
     check("grace", a.grace == b.grace);
     check("tombstone-ttl", a.tombstone_ttl == b.tombstone_ttl);
@@ -121,7 +123,8 @@ struct RelayServer::Impl {
           guard(time, guard_limits(config)),
           create_limiter(time, {config.create_rate_per_ip, 0}), capture(config.capture_dir, config.tamper_offset),
           refusals(log, metrics), registry(config.max_conns_per_ip, config.max_unauthenticated),
-          cx{config, log, metrics, directory, guard, create_limiter, capture, refusals} {}
+          key(config.request_key_file.empty() ? fresh_relay_key() : load_or_create_relay_key(config.request_key_file)),
+          cx{config, log, metrics, directory, guard, create_limiter, capture, refusals, key} {}
 
     static DirectoryLimits limits(const Config& c, std::size_t open_files) {
         return {c.code_ttl, c.grace, c.tombstone_ttl, session_cap(c, open_files), c.buffer_bytes};
@@ -147,6 +150,7 @@ struct RelayServer::Impl {
     Capture capture;
     RefusalLog refusals;
     ConnectionRegistry registry;
+    RelayKey key;
     HttpContext cx;
     std::string dev_ca;
     std::mutex tls_mutex;
@@ -211,6 +215,8 @@ int RelayServer::start() {
     i.log.info("relay", "open-file limit " + std::to_string(i.open_files) + ": at most " +
                             std::to_string(session_cap(i.config, i.open_files)) + " sessions, " + std::to_string(n) +
                             " io threads");
+    i.log.info("relay", "request key (proxy.conf relay_key, for plain HTTP): " + e2e::to_hex(i.key.public_key) +
+                            (i.config.request_key_file.empty() ? " (this run only)" : " from " + i.config.request_key_file));
     i.log.info("relay", std::string("listening on ") + scheme() + "://" + i.config.listen_host + ":" + std::to_string(port));
     return port;
 }

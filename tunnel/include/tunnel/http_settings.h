@@ -36,6 +36,11 @@ struct EndpointConfig {
     // proxy such a URL goes as ordinary forward-proxy requests, and only poll
     // mode is used. The session stays end-to-end encrypted (docs/SECURITY.md).
     bool allow_plain_http = false;
+    // The relay's public request key (64 hex digits; proxy.conf relay_key).
+    // Over plain HTTP the session is created with a key agreed with it, and
+    // every request carries a MAC instead of a bearer token
+    // (e2e/request_auth.h); without it plain HTTP is refused.
+    std::string relay_key;
 
     // Heartbeat interval: an idle uplink sends a ping this often, and a
     // carrier that received nothing for 3 intervals is declared dead
