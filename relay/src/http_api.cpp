@@ -99,7 +99,7 @@ void refuse_join(HttpContext& cx, Exchange& ex, ApiError e) {
 std::optional<std::shared_ptr<SideKey>> side_key(HttpContext& cx, Exchange& ex) {
     auto j = parse_object(ex.request().body);
     if (!j || !j->contains("key")) {
-        if (!cx.config.plain_http) return std::shared_ptr<SideKey>();
+        if (!ex.request().plain) return std::shared_ptr<SideKey>();
         ex.respond(error_response(ApiError::key_required));
         return std::nullopt;
     }
@@ -243,7 +243,7 @@ std::optional<Endpoint> authenticate(HttpContext& cx, Exchange& ex) {
     }
     // A token seen in the clear (plain HTTP) or belonging to a keyed side
     // authorises nothing on its own.
-    if (cx.config.plain_http || std::get<Endpoint>(result).key) {
+    if (ex.request().plain || std::get<Endpoint>(result).key) {
         ex.respond(error_response(ApiError::key_required));
         return std::nullopt;
     }

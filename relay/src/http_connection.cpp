@@ -220,6 +220,7 @@ void HttpConnection::parse_head(std::size_t head_bytes) {
     auto& h = head_parser_->get();
     request_.method = h.method();
     request_.headers = h.base();
+    request_.plain = !tls_;
     split_target(std::string_view(h.target().data(), h.target().size()), request_);
     keep_alive_ = h.keep_alive();
     body_unread_ = !head_parser_->is_done();

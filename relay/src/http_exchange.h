@@ -30,6 +30,7 @@ struct HttpRequest {
     http::fields headers;
     std::string body;         // routes that read their body whole; empty otherwise
     std::string remote_addr;  // the TCP peer (X-Forwarded-For is never trusted)
+    bool plain = false;       // came without TLS (--plain-http, --plain-listen): a proxy may have read it
 
     bool has_param(const std::string& name) const { return params.count(name) > 0; }
     std::string header(http::field f) const {

@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <atomic>
 #include <fstream>
+#include <regex>
 #include <thread>
 #include <vector>
 
@@ -39,6 +40,16 @@ tunnel::TransportPolicy policy(TransportMode m) {
     tunnel::TransportPolicy p;
     p.mode = m;
     return p;
+}
+
+std::string pattern_bytes(std::size_t n) {
+    std::string s(n, '\0');
+    std::uint64_t x = 88172645463325252ULL;
+    for (auto& c : s) {
+        x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+        c = static_cast<char>(x);
+    }
+    return s;
 }
 
 bool contains(const std::string& text, const std::string& part) {
@@ -214,31 +225,46 @@ TEST_CASE("a proxy that sees the plain requests cannot replay, inject or take ov
     CHECK(proxy.connects_refused() == 0);
 }
 
+namespace {
+
+// The first group of `re` in `text` (throws if absent).
+std::string first_match(const std::string& text, const std::string& re) {
+    std::smatch m;
+    if (!std::regex_search(text, m, std::regex(re))) throw std::runtime_error("no /" + re + "/ in:\n" + text);
+    return m[1].str();
+}
+
+}  // namespace
+
 TEST_CASE("plain-HTTP fallback after a refused CONNECT only where proxy.conf allows it", "[plain_fallback]") {
-    PlainRelay relay;
+    // One relay: TLS for the supporter, plain HTTP beside it (--plain-listen)
+    // for the customer whose proxy refuses CONNECT.
+    Relay relay(RelayOptions{{"--plain-listen", "127.0.0.1:0"}});
+    const std::string plain_url =
+        "http://127.0.0.1:" + first_match(relay.log(), "listening on http://[^ :]+:([0-9]+)") + "/";
+    const std::string key = first_match(relay.log(), "request key \\(proxy.conf relay_key[^:]*: ([0-9a-f]{64})");
     SquidOptions refusing;
     refusing.deny_connect = true;
     Squid squid(refusing);
     TempDir dir("tether-plain-fallback");
-    // The https:// URL the programs are given; the relay's plain-HTTP URL
-    // comes from proxy.conf (the same relay, here on one port).
-    const std::string https_url = "https://127.0.0.1:" + std::to_string(relay.port) + "/";
-    const std::string base_conf = "proxy = " + squid.url() + "\nwpad = no\ntransport = poll\n";
-
-    auto options = [&](const std::string& conf) {
+    const std::string base_conf = "proxy = " + squid.url() + "\nwpad = no\nrelay_key = " + key + "\n";
+    auto customer = [&](const std::string& conf) {
         tunnel::EndpointOptions o;
-        o.base.relay_url = https_url;
-        o.proxy_conf = dir.file("proxy.conf");
-        std::ofstream(o.proxy_conf) << conf;
+        o.base.relay_url = relay.url();
+        o.base.ca_file = relay.ca_file();
+        o.proxy_conf = dir.write("proxy.conf", conf);
         o.transport_memory = "none";
-        return o;
+        return tunnel::prepare_egress(o);
     };
+    // The supporter reaches the relay over HTTPS directly.
+    auto desk = tunnel::open_session(config(relay.url(), relay.ca_file()), "desk", {}, policy(TransportMode::poll));
 
     SECTION("not allowed: the refused CONNECT is reported, no plain request is made") {
-        auto egress = tunnel::prepare_egress(options(base_conf + "relay_key = " + relay.key + "\n"));
+        auto egress = customer(base_conf);
+        for (auto& r : egress.plan.routes) CHECK_FALSE(r.plain_fallback);
         try {
-            tunnel::open_session(*egress.detector, egress.plan, "desk", {});
-            FAIL("a session was opened although the proxy refuses CONNECT and plain HTTP is not allowed");
+            tunnel::join_session(*egress.detector, egress.plan, desk->code(), {});
+            FAIL("joined although the proxy refuses CONNECT and plain HTTP is not allowed");
         } catch (const session::CarrierError& e) {
             CHECK(e.fatal);
             CHECK(contains(e.what(), "refused CONNECT"));
@@ -246,16 +272,14 @@ TEST_CASE("plain-HTTP fallback after a refused CONNECT only where proxy.conf all
         CHECK(contains(squid.access_log(), "CONNECT"));
         CHECK_FALSE(contains(squid.access_log(), "/v1/"));
     }
-    SECTION("allowed: CONNECT is refused, then the session runs over plain HTTP and says so") {
-        auto egress = tunnel::prepare_egress(options(base_conf + "allow_plain_http = yes\nrelay_key = " + relay.key +
-                                                     "\nplain_relay_url = " + relay.url() + "\n"));
+    SECTION("allowed: CONNECT is refused, then the customer joins over plain HTTP and says so") {
+        auto egress = customer(base_conf + "allow_plain_http = yes\nplain_relay_url = " + plain_url + "\n");
         REQUIRE(!egress.plan.routes.empty());
         CHECK_FALSE(egress.plan.routes.front().plain_fallback);
         CHECK(egress.plan.routes.back().plain_fallback);
         CHECK(contains(egress.plan.routes.back().why, "plain HTTP because that proxy refused CONNECT"));
-        auto desk = tunnel::open_session(*egress.detector, egress.plan, "desk", {});
         auto client = tunnel::join_session(*egress.detector, egress.plan, desk->code(), {});
-        const std::string payload = std::string(300 * 1024, 'x') + "end";
+        const std::string payload = pattern_bytes(3 * MiB / 2);
         std::thread writer([&] {
             desk->write(payload.data(), payload.size());
             desk->shutdown_write();
@@ -265,10 +289,11 @@ TEST_CASE("plain-HTTP fallback after a refused CONNECT only where proxy.conf all
         while (std::size_t n = client->read(buf, sizeof buf)) got.append(buf, n);
         writer.join();
         CHECK(sha256(got) == sha256(payload));
-        CHECK(contains(desk->status().detail, "plain HTTP"));
         CHECK(contains(client->status().detail, "plain HTTP"));
+        CHECK_FALSE(contains(desk->status().detail, "plain HTTP"));
         CHECK(squid.wait_for_log("POST http://127.0.0.1:[0-9]+/v1/poll/up", std::chrono::seconds(5)));
-        desk->end();
+        CHECK(squid.wait_for_log("CONNECT 127.0.0.1", std::chrono::seconds(5)));
+        client->end();
     }
 }
 

@@ -23,6 +23,11 @@ struct Config {
     // The relay's X25519 key for request keys (relay_key.h): this file,
     // created if missing; empty: a fresh key for this run only.
     std::string request_key_file;
+    // A second listener serving plain HTTP beside the TLS one (--plain-listen):
+    // the same sessions, so a customer behind a CONNECT-refusing proxy can
+    // join a supporter who came over HTTPS. Port -1: none; 0: ephemeral.
+    std::string plain_listen_host;
+    int plain_listen_port = -1;
     std::chrono::seconds code_ttl{600};
     std::chrono::seconds grace{60};
     std::chrono::seconds tombstone_ttl{3600};
