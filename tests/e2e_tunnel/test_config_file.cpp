@@ -45,7 +45,7 @@ TEST_CASE("tether.conf: the shipped example, unknown keys, '#' in values", "[con
         auto r = e2e::run_plain({"--config", conf, "probe"}, {});
         CHECK(r.code == 2);
         CHECK(r.err == "tether-tunnel: " + conf + ":2: unknown key 'prxy' (valid keys: relay, ca, proxy_conf, "
-                       "proxy, proxy_user, proxy_password, proxy_auth, transport, allow_plain_http, e2e, name, "
+                       "proxy, proxy_user, proxy_password, proxy_auth, transport, allow_plain_http, relay_key, e2e, name, "
                        "heartbeat_ms, outage_limit_ms) (see --help)\n");
     }
     SECTION("a '#' inside a value is part of it; dashes and underscores are the same key") {

@@ -101,8 +101,9 @@ TEST_CASE("the replay window takes each sequence number once, in any order withi
 
     CHECK(w.accept(5 + ReplayWindow::kWindow));
     CHECK_FALSE(w.accept(5));   // too old: indistinguishable from a replay
-    CHECK_FALSE(w.accept(6));   // at the window's far edge
-    CHECK(w.accept(7));         // inside it and never used
+    CHECK(w.accept(6));         // the window's far edge: inside it and never used
+    CHECK_FALSE(w.accept(6));
+    CHECK(w.accept(7));
     CHECK_FALSE(w.accept(7));
     // A jump beyond the window forgets everything below it.
     CHECK(w.accept(10000));
