@@ -143,6 +143,8 @@ std::optional<Endpoint> authenticate_mac(HttpContext& cx, Exchange& ex, const st
     const std::string method(http::to_string(req.method));
     if (!ep.key || !e2e::mac_equal(auth->mac, e2e::request_mac(ep.key->key(), method, req.target, auth->token,
                                                                auth->seq, req.body))) {
+        cx.log.debug("request from " + req.remote_addr,
+                     "refused: bad MAC for " + method + " " + req.target + " (" + std::to_string(req.body.size()) + " body bytes)");
         ex.respond(error_response(ApiError::bad_mac));
         return std::nullopt;
     }

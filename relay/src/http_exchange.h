@@ -25,12 +25,12 @@ using Response = http::response<http::string_body>;
 struct HttpRequest {
     http::verb method = http::verb::unknown;
     std::string path;                           // origin-form path, without the query
-    std::string target;                         // origin-form path and query as sent (request MACs cover it)
     std::map<std::string, std::string> params;  // query parameters (last one wins), not decoded
     http::fields headers;
     std::string body;         // routes that read their body whole; empty otherwise
     std::string remote_addr;  // the TCP peer (X-Forwarded-For is never trusted)
     bool plain = false;       // came without TLS (--plain-http, --plain-listen): a proxy may have read it
+    std::string target;       // origin-form path and query as sent (request MACs cover it)
 
     bool has_param(const std::string& name) const { return params.count(name) > 0; }
     std::string header(http::field f) const {

@@ -15,7 +15,7 @@ namespace {
 
 // An in-process relay serving plain HTTP, and its public request key.
 struct PlainRelay {
-    relay::Log log{relay::LogLevel::error, [](const std::string&) {}};
+    relay::Log log{relay::LogLevel::debug, [](const std::string& l) { fprintf(stderr, "%s\n", l.c_str()); }};
     std::unique_ptr<relay::RelayServer> server;
     int port = 0;
     e2e::Key relay_public{};
@@ -126,7 +126,7 @@ std::string drain_data(PlainRelay& relay, const Side& s) {
     return bytes;
 }
 
-std::string data_frame(std::uint64_t offset, const std::string& bytes) {
+std::string frame_of(std::uint64_t offset, const std::string& bytes) {
     std::string out;
     wire::append_data(out, offset, bytes.data(), bytes.size());
     return out;
@@ -154,13 +154,13 @@ TEST_CASE("plain HTTP: bearer tokens and sessions without a key are refused") {
         CHECK(res->status == 401);
         CHECK(error_id(res) == "key_required");
     }
-    auto up = cli.Post("/v1/poll/up", bearer, data_frame(0, "injected"), "application/octet-stream");
+    auto up = cli.Post("/v1/poll/up", bearer, frame_of(0, "injected"), "application/octet-stream");
     REQUIRE(up);
     CHECK(up->status == 401);
     // ...nor with a MAC under a key of its own making.
     Side thief{p.desk.token, {}};
     e2e::random_bytes(thief.key.data(), thief.key.size());
-    auto forged = send(cli, sign(thief, "POST", "/v1/poll/up", data_frame(0, "injected")));
+    auto forged = send(cli, sign(thief, "POST", "/v1/poll/up", frame_of(0, "injected")));
     REQUIRE(forged);
     CHECK(forged->status == 401);
     CHECK(error_id(forged) == "bad_mac");
@@ -179,7 +179,7 @@ TEST_CASE("plain HTTP: a replayed, altered or forged request is refused and the 
     Pair p = keyed_pair(relay);
     auto cli = relay.client();
 
-    const Signed first = sign(p.desk, "POST", "/v1/poll/up", data_frame(0, "hello "));
+    const Signed first = sign(p.desk, "POST", "/v1/poll/up", frame_of(0, "hello "));
     auto res = send(cli, first);
     REQUIRE(res);
     CHECK(res->status == 204);
@@ -192,8 +192,8 @@ TEST_CASE("plain HTTP: a replayed, altered or forged request is refused and the 
     CHECK(error_id(replay) == "replayed");
 
     // It alters the body under the captured MAC (and a fresh number).
-    Signed altered = sign(p.desk, "POST", "/v1/poll/up", data_frame(6, "world"));
-    altered.body = data_frame(6, "WORLD");
+    Signed altered = sign(p.desk, "POST", "/v1/poll/up", frame_of(6, "world"));
+    altered.body = frame_of(6, "WORLD");
     CHECK(error_id(send(cli, altered)) == "bad_mac");
     // It moves a captured MAC to another path.
     Signed moved = sign(p.desk, "POST", "/v1/poll/up", "");
@@ -202,8 +202,8 @@ TEST_CASE("plain HTTP: a replayed, altered or forged request is refused and the 
     CHECK(error_id(send(cli, moved)) == "bad_mac");
     // An absent or malformed MAC.
     httplib::Headers garbage{{"X-Tether-Auth", "v1 token=" + p.desk.token + " seq=999 mac=00"}};
-    CHECK(error_id(cli.Post("/v1/poll/up", garbage, data_frame(6, "x"), "application/octet-stream")) == "bad_mac");
-    CHECK(error_id(cli.Post("/v1/poll/up", data_frame(6, "x"), "application/octet-stream")) == "bad_token");
+    CHECK(error_id(cli.Post("/v1/poll/up", garbage, frame_of(6, "x"), "application/octet-stream")) == "bad_mac");
+    CHECK(error_id(cli.Post("/v1/poll/up", frame_of(6, "x"), "application/octet-stream")) == "bad_token");
 
     // A stream request, whose body the MAC cannot cover, is refused too.
     auto stream = send(cli, sign(p.desk, "GET", "/v1/stream/down", ""));
@@ -211,7 +211,7 @@ TEST_CASE("plain HTTP: a replayed, altered or forged request is refused and the 
 
     // The honest second request still works, out of order within the window.
     const std::uint64_t ahead = fresh_seq() + 100;  // numbers nobody used yet
-    const Signed later = sign(p.desk, "POST", "/v1/poll/up", data_frame(6, "world"), ahead + 1);
+    const Signed later = sign(p.desk, "POST", "/v1/poll/up", frame_of(6, "world"), ahead + 1);
     const Signed earlier = sign(p.desk, "GET", "/v1/session", "", ahead);
     CHECK(send(cli, later)->status == 204);
     CHECK(send(cli, earlier)->status == 200);
