@@ -161,7 +161,7 @@ void HttpConnection::close() {
 
 void HttpConnection::read_head(bool fresh_deadline) {
     if (fresh_deadline) arm(Clock::now() + cx_.config.head_timeout, Refusal::head_timeout);
-    request_ = HttpRequest{http::verb::unknown, {}, {}, {}, {}, std::move(request_.remote_addr)};
+    request_ = HttpRequest{http::verb::unknown, {}, {}, {}, {}, std::move(request_.remote_addr), false, {}};
     route_ = nullptr;
     responded_ = body_unread_ = false;
     scanner_.reset();
