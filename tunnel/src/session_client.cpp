@@ -73,6 +73,7 @@ struct PlainKey {
 
 std::optional<PlainKey> plain_http_key(const EndpointConfig& cfg) {
     if (!is_plain_http(cfg.relay_url)) return std::nullopt;
+    http::check_plain_http_allowed(cfg);  // first the admin's permission, then the key
     auto relay = e2e::key_from_hex(cfg.relay_key);
     if (!relay)
         throw session::CarrierError(
