@@ -114,6 +114,15 @@ const std::vector<std::pair<std::string, Setter>>& setters() {
                  l, {{"auto", Transport::automatic}, {"stream", Transport::stream}, {"poll", Transport::poll}});
          }},
         {"allow_plain_http", [](Config& c, const Line& l) { c.allow_plain_http = parse_bool(l); }},
+        {"relay_key", [](Config& c, const Line& l) {
+             if (l.value.size() != 64 || l.value.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
+                 l.fail("'" + l.value + "' must be the relay's public key: 64 hex digits (tether-relay prints it at start)");
+             c.relay_key = l.value;
+         }},
+        {"plain_relay_url", [](Config& c, const Line& l) {
+             if (lower(l.value).rfind("http://", 0) != 0) l.fail("'" + l.value + "' must start with http://");
+             c.plain_relay_url = l.value;
+         }},
         {"on_detection_failure", [](Config& c, const Line& l) {
              c.on_detection_failure =
                  parse_choice<FailureMode>(l, {{"direct", FailureMode::direct}, {"fail", FailureMode::fail}});
@@ -227,7 +236,7 @@ void check_relay_url(const Config& config, const std::string& relay_url) {
     if (scheme == "http" && config.allow_plain_http) return;
     if (scheme == "http")
         throw UrlError("relay URL '" + relay_url + "' is plain HTTP; use https://, or set allow_plain_http = yes in " +
-                       config.origin + " (test setups only)");
+                       config.origin + " (for proxies that refuse CONNECT; also set relay_key)");
     throw UrlError("relay URL '" + relay_url + "' must start with https://");
 }
 

@@ -71,6 +71,8 @@ Decision Detector::resolve(const std::string& url) {
     notice_network_change(run);
     run.d.transport = config_.transport;
     run.d.allow_plain_http = config_.allow_plain_http;
+    run.d.relay_key = config_.relay_key;
+    run.d.plain_relay_url = config_.plain_relay_url;
     run.d.auth = auth_policy(run);
     // The documented order; the first source that decides wins and the
     // later ones are listed as skipped so that explain shows the whole chain.

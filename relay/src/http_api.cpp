@@ -2,6 +2,7 @@
 // SessionDirectory, RateLimiter (creations) and JoinGuard (joins).
 #include <nlohmann/json.hpp>
 
+#include "e2e/request_auth.h"
 #include "http_context.h"
 #include "wire/session_code.h"
 
@@ -92,6 +93,78 @@ void refuse_join(HttpContext& cx, Exchange& ex, ApiError e) {
     ex.respond(error_response(e));
 }
 
+// The request key of a side that created or joined with `"key": "<64 hex>"`
+// (its X25519 public key, e2e/request_auth.h): nullptr without one. nullopt
+// for a malformed key, or a missing one over plain HTTP, after answering.
+std::optional<std::shared_ptr<SideKey>> side_key(HttpContext& cx, Exchange& ex) {
+    auto j = parse_object(ex.request().body);
+    if (!j || !j->contains("key")) {
+        if (!ex.request().plain) return std::shared_ptr<SideKey>();
+        ex.respond(error_response(ApiError::key_required));
+        return std::nullopt;
+    }
+    const json& k = (*j)["key"];
+    auto endpoint_public = k.is_string() ? e2e::key_from_hex(k.get<std::string>()) : std::nullopt;
+    if (!endpoint_public) {
+        ex.respond(error_response(ApiError::bad_request));
+        return std::nullopt;
+    }
+    try {
+        return std::make_shared<SideKey>(
+            e2e::relay_request_key(cx.relay_key.secret, cx.relay_key.public_key, *endpoint_public));
+    } catch (const e2e::CryptoError&) {  // a low-order point: no shared secret
+        ex.respond(error_response(ApiError::bad_request));
+        return std::nullopt;
+    }
+}
+
+// Answers of create and join are signed with the new key, bound to sequence
+// number 0: the endpoint learns that the relay got its key, not a proxy's.
+void sign_creation(Exchange& ex, const std::shared_ptr<SideKey>& key) {
+    if (key) ex.sign_responses(key, 0);
+}
+
+// The endpoint of a request with X-Tether-Auth, checked: its side has a
+// key, the MAC is right and its sequence number fresh; nullopt after
+// answering. Every check runs before the request has any effect.
+std::optional<Endpoint> authenticate_mac(HttpContext& cx, Exchange& ex, const std::string& header) {
+    const HttpRequest& req = ex.request();
+    auto auth = e2e::parse_request_auth(header);
+    if (!auth) {
+        ex.respond(error_response(ApiError::bad_mac));
+        return std::nullopt;
+    }
+    auto result = cx.directory.authenticate(auth->token);
+    if (auto* e = std::get_if<ApiError>(&result)) {
+        ex.respond(error_response(*e));
+        return std::nullopt;
+    }
+    Endpoint ep = std::get<Endpoint>(result);
+    const std::string method(http::to_string(req.method));
+    if (!ep.key || !e2e::mac_equal(auth->mac, e2e::request_mac(ep.key->key(), method, req.target, auth->token,
+                                                               auth->seq, req.body))) {
+        cx.log.debug("request from " + req.remote_addr,
+                     "refused: bad MAC for " + method + " " + req.target + " (" + std::to_string(req.body.size()) + " body bytes)");
+        ex.respond(error_response(ApiError::bad_mac));
+        return std::nullopt;
+    }
+    // Checked after the MAC, so that a forged number cannot burn a real one.
+    if (!ep.key->accept(auth->seq)) {
+        cx.log.info(session_prefix(ep.session->short_id()), "refused a replayed request (" + method + " " + req.path + ")");
+        ex.respond(error_response(ApiError::replayed));
+        return std::nullopt;
+    }
+    // A streamed body is not covered by the MAC (read after this check):
+    // keyed sides use poll mode only.
+    if (req.path.rfind("/v1/stream/", 0) == 0) {
+        ex.respond(error_response(ApiError::bad_mac));
+        return std::nullopt;
+    }
+    ex.sign_responses(ep.key, auth->seq);
+    ex.authenticated();
+    return ep;
+}
+
 std::optional<std::string> bearer_token(const HttpRequest& req) {
     const std::string value = req.header(http::field::authorization);
     static const std::string scheme = "bearer ";
@@ -107,13 +180,16 @@ void create_session(HttpContext& cx, Exchange ex) {
     if (!admitted(cx.create_limiter, cx.metrics, ex)) return;
     auto name = parse_name(ex.request().body);
     if (!name) return ex.respond(error_response(ApiError::bad_request));
+    auto key = side_key(cx, ex);
+    if (!key) return;
     const std::size_t digits = cx.guard.code_digits();
-    auto result = cx.directory.create(*name, digits);
+    auto result = cx.directory.create(*name, digits, *key);
     if (auto* e = std::get_if<ApiError>(&result)) return ex.respond(error_response(*e));
     const Created& c = std::get<Created>(result);
     ++cx.metrics.sessions_created;
     ++cx.metrics.codes_created[digits == wire::kShortCodeDigits ? 0 : 1];
     ex.authenticated();
+    sign_creation(ex, *key);
     ex.respond(json_response(
         201, json{{"code", c.code}, {"token", c.token}, {"expires_in", cx.config.code_ttl.count()}}.dump()));
 }
@@ -121,8 +197,10 @@ void create_session(HttpContext& cx, Exchange ex) {
 void join_session(HttpContext& cx, Exchange ex) {
     auto code = parse_code(ex.request().body);
     if (!code) return refuse_join(cx, ex, ApiError::bad_request);  // no guess: not charged
+    auto key = side_key(cx, ex);  // before the guard: a malformed request is not a guess
+    if (!key) return;
     if (!guard_admits(cx, ex, *code)) return;
-    auto result = cx.directory.join(*code);
+    auto result = cx.directory.join(*code, *key);
     if (auto* e = std::get_if<ApiError>(&result)) {
         charge_failure(cx, ex.request().remote_addr);
         return refuse_join(cx, ex, *e);
@@ -131,6 +209,7 @@ void join_session(HttpContext& cx, Exchange ex) {
     const Joined& j = std::get<Joined>(result);
     ++cx.metrics.joins;
     ex.authenticated();
+    sign_creation(ex, *key);
     ex.respond(json_response(200, json{{"token", j.token}, {"name", j.session->name()}}.dump()));
 }
 
@@ -152,6 +231,8 @@ void session_state(HttpContext& cx, Exchange ex) {
 }
 
 std::optional<Endpoint> authenticate(HttpContext& cx, Exchange& ex) {
+    const std::string mac_header = ex.request().header("X-Tether-Auth");
+    if (!mac_header.empty()) return authenticate_mac(cx, ex, mac_header);
     auto token = bearer_token(ex.request());
     if (!token) {
         ex.respond(error_response(ApiError::bad_token));
@@ -160,6 +241,12 @@ std::optional<Endpoint> authenticate(HttpContext& cx, Exchange& ex) {
     auto result = cx.directory.authenticate(*token);
     if (auto* e = std::get_if<ApiError>(&result)) {
         ex.respond(error_response(*e));
+        return std::nullopt;
+    }
+    // A token seen in the clear (plain HTTP) or belonging to a keyed side
+    // authorises nothing on its own.
+    if (ex.request().plain || std::get<Endpoint>(result).key) {
+        ex.respond(error_response(ApiError::key_required));
         return std::nullopt;
     }
     ex.authenticated();

@@ -55,6 +55,7 @@ void split_target(std::string_view target, HttpRequest& req) {
         target = slash == std::string_view::npos ? std::string_view("/") : target.substr(slash);
         break;
     }
+    req.target = std::string(target);
     const auto q = target.find('?');
     req.path = std::string(target.substr(0, q));
     std::string_view query = q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
@@ -160,7 +161,7 @@ void HttpConnection::close() {
 
 void HttpConnection::read_head(bool fresh_deadline) {
     if (fresh_deadline) arm(Clock::now() + cx_.config.head_timeout, Refusal::head_timeout);
-    request_ = HttpRequest{http::verb::unknown, {}, {}, {}, {}, std::move(request_.remote_addr)};
+    request_ = HttpRequest{http::verb::unknown, {}, {}, {}, {}, std::move(request_.remote_addr), false, {}};
     route_ = nullptr;
     responded_ = body_unread_ = false;
     scanner_.reset();
@@ -219,6 +220,7 @@ void HttpConnection::parse_head(std::size_t head_bytes) {
     auto& h = head_parser_->get();
     request_.method = h.method();
     request_.headers = h.base();
+    request_.plain = !tls_;
     split_target(std::string_view(h.target().data(), h.target().size()), request_);
     keep_alive_ = h.keep_alive();
     body_unread_ = !head_parser_->is_done();
@@ -527,6 +529,11 @@ const HttpRequest& Exchange::request() const { return c_->request(); }
 asio::any_io_executor Exchange::executor() const { return c_->executor(); }
 
 void Exchange::respond(Response res) {
+    if (signer_) {
+        const int status = static_cast<int>(res.result_int());
+        res.set("X-Tether-Auth", e2e::format_response_auth(e2e::response_mac(signer_->key->key(), signer_->seq,
+                                                                             status, res.body())));
+    }
     auto c = c_;
     auto r = std::make_shared<Response>(std::move(res));
     asio::dispatch(c->executor(), [c, r] { c->respond(std::move(*r)); });
@@ -544,6 +551,10 @@ void Exchange::consume(std::shared_ptr<BodySink> sink) {
 }
 
 void Exchange::authenticated() { c_->authenticated(); }
+
+void Exchange::sign_responses(std::shared_ptr<SideKey> key, std::uint64_t seq) {
+    signer_ = std::make_shared<const Signer>(Signer{std::move(key), seq});
+}
 
 Response json_response(int status, std::string body) {
     Response res{static_cast<http::status>(status), 11};

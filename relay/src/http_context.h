@@ -15,6 +15,7 @@
 #include "relay/log.h"
 #include "relay/metrics.h"
 #include "relay/rate_limiter.h"
+#include "relay/relay_key.h"
 #include "relay/session_directory.h"
 
 namespace relay {
@@ -29,10 +30,13 @@ struct HttpContext {
     Capture& capture;
     RefusalLog& refusals;
     HeartbeatSweep& heartbeats;  // the relay's ping(0) on idle downlinks
+    const RelayKey& relay_key;    // plain-HTTP request keys (e2e/request_auth.h)
 };
 
-// The endpoint named by `Authorization: Bearer <token>`, or nullopt after
-// answering 401/410 on `ex`.
+// The endpoint of this request, or nullopt after answering 401/410 on `ex`.
+// A side with a request key must send `X-Tether-Auth` (a fresh sequence
+// number and a MAC over the request; its answers are then signed); other
+// sides send `Authorization: Bearer <token>`, refused over plain HTTP.
 std::optional<Endpoint> authenticate(HttpContext& cx, Exchange& ex);
 
 using Handler = void (*)(HttpContext&, Exchange);
@@ -57,6 +61,7 @@ void stream_up(HttpContext& cx, Exchange ex);
 void poll_down(HttpContext& cx, Exchange ex);
 void poll_up(HttpContext& cx, Exchange ex);
 void healthz(HttpContext& cx, Exchange ex);
+void relay_key(HttpContext& cx, Exchange ex);
 void metrics(HttpContext& cx, Exchange ex);
 // The join page (http_join.cpp).
 void serve_join_page(HttpContext& cx, Exchange ex);

@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "relay/errors.h"
+#include "relay/session_directory.h"
 
 namespace relay {
 
@@ -28,10 +29,16 @@ struct HttpRequest {
     http::fields headers;
     std::string body;         // routes that read their body whole; empty otherwise
     std::string remote_addr;  // the TCP peer (X-Forwarded-For is never trusted)
+    bool plain = false;       // came without TLS (--plain-http, --plain-listen): a proxy may have read it
+    std::string target;       // origin-form path and query as sent (request MACs cover it)
 
     bool has_param(const std::string& name) const { return params.count(name) > 0; }
     std::string header(http::field f) const {
         const auto v = headers[f];
+        return std::string(v.data(), v.size());
+    }
+    std::string header(std::string_view name) const {
+        const auto v = headers[boost::beast::string_view(name.data(), name.size())];
         return std::string(v.data(), v.size());
     }
 };
@@ -77,9 +84,18 @@ public:
     // The request proved a session token or made/joined a session: the
     // connection no longer counts as a stranger's (--max-unauthenticated).
     void authenticated();
+    // From now on respond() adds the response MAC under `key` bound to the
+    // request's sequence number `seq` (e2e/request_auth.h). Copies of this
+    // Exchange made afterwards sign too. Not for stream().
+    void sign_responses(std::shared_ptr<SideKey> key, std::uint64_t seq);
 
 private:
+    struct Signer {
+        std::shared_ptr<SideKey> key;
+        std::uint64_t seq;
+    };
     std::shared_ptr<HttpConnection> c_;
+    std::shared_ptr<const Signer> signer_;  // nullptr: bearer requests, unsigned answers
 };
 
 // Responses every handler builds the same way.

@@ -2,6 +2,7 @@
 // page's handlers are in http_join.cpp).
 #include <array>
 
+#include "e2e/request_auth.h"
 #include "http_context.h"
 
 namespace relay {
@@ -13,6 +14,13 @@ void healthz(HttpContext&, Exchange ex) {
     ex.respond(std::move(res));
 }
 
+// The public request key, for admins to pin (proxy.conf relay_key). Fetch
+// it over HTTPS or read it from the relay's log: over plain HTTP a proxy
+// could answer with its own.
+void relay_key(HttpContext& cx, Exchange ex) {
+    ex.respond(json_response(200, "{\"relay_key\":\"" + e2e::to_hex(cx.relay_key.public_key) + "\"}"));
+}
+
 void metrics(HttpContext& cx, Exchange ex) {
     Response res{http::status::ok, 11};
     res.set(http::field::content_type, "text/plain; version=0.0.4");
@@ -22,7 +30,7 @@ void metrics(HttpContext& cx, Exchange ex) {
 
 const Route* find_route(http::verb method, std::string_view path) {
     using V = http::verb;
-    static const std::array<Route, 14> routes = {{
+    static const std::array<Route, 15> routes = {{
         {V::get, "/v1/poll/down", false, poll_down},
         {V::post, "/v1/poll/up", false, poll_up},
         {V::get, "/v1/stream/down", false, stream_down},
@@ -32,6 +40,7 @@ const Route* find_route(http::verb method, std::string_view path) {
         {V::get, "/v1/session", false, session_state},
         {V::delete_, "/v1/session", false, end_session},
         {V::get, "/healthz", false, healthz},
+        {V::get, "/v1/relay-key", false, relay_key},
         {V::get, "/metrics", false, metrics},
         {V::get, "/", false, serve_join_page},
         {V::get, "/join.js", false, serve_join_script},

@@ -31,7 +31,9 @@ po::options_description describe_options() {
         ("dev", po::bool_switch(), "make (once) and use a self-signed certificate in --state-dir")
         ("state-dir", po::value<std::string>(), "state directory (default ~/.local/state/tether-relay)")
         ("dev-names", po::value<std::string>()->default_value("relay.tether.test,localhost,127.0.0.1"), "--dev certificate names and IPs, comma-separated")
-        ("plain-http", po::bool_switch(), "serve plain HTTP, no TLS (tests only)")
+        ("plain-http", po::bool_switch(), "serve plain HTTP, no TLS, for endpoints behind proxies that refuse CONNECT: every request must then carry a MAC under the session's request key (docs/SECURITY.md)")
+        ("plain-listen", po::value<std::string>(), "ADDR:PORT to serve plain HTTP on as well, beside the TLS --listen (same sessions; every request must carry a MAC, as with --plain-http); port 0 picks one and prints it")
+        ("request-key", po::value<std::string>(), "file with the relay's X25519 request key, made if missing (default: STATE-DIR/request-key); endpoints pin its public key as proxy.conf relay_key")
         ("code-ttl", po::value<long>()->default_value(600), "seconds an unused session code stays valid")
         ("grace", po::value<long>()->default_value(60), "seconds a side may be gone before the session ends")
         ("heartbeat", po::value<long>()->default_value(2000), "milliseconds between pings on idle downlinks")
@@ -96,6 +98,13 @@ Config to_config(const po::variables_map& vm) {
     c.state_dir = vm.count("state-dir") ? vm["state-dir"].as<std::string>() : default_state_dir();
     c.dev_names = vm["dev-names"].as<std::string>();
     c.plain_http = vm["plain-http"].as<bool>();
+    if (vm.count("plain-listen")) {
+        Config p;
+        split_listen(vm["plain-listen"].as<std::string>(), p);
+        c.plain_listen_host = p.listen_host;
+        c.plain_listen_port = p.listen_port;
+    }
+    c.request_key_file = vm.count("request-key") ? vm["request-key"].as<std::string>() : c.state_dir + "/request-key";
     c.code_ttl = std::chrono::seconds(positive<long>(vm, "code-ttl"));
     c.grace = std::chrono::seconds(positive<long>(vm, "grace"));
     c.heartbeat = std::chrono::milliseconds(positive<long>(vm, "heartbeat"));

@@ -13,6 +13,7 @@
 #include "connection_registry.h"
 #include "http_context.h"
 #include "listener.h"
+#include "e2e/request_auth.h"
 #include "relay/dev_cert.h"
 
 namespace relay {
@@ -89,6 +90,8 @@ std::vector<std::string> needing_restart(const Config& a, const Config& b) {
     check("dev", a.dev == b.dev);
     check("dev-names", a.dev_names == b.dev_names);
     check("plain-http", a.plain_http == b.plain_http);
+    check("request-key", a.request_key_file == b.request_key_file);
+    check("plain-listen", a.plain_listen_host == b.plain_listen_host && a.plain_listen_port == b.plain_listen_port);
     check("code-ttl", a.code_ttl == b.code_ttl);
     check("grace", a.grace == b.grace);
     check("tombstone-ttl", a.tombstone_ttl == b.tombstone_ttl);
@@ -124,7 +127,8 @@ struct RelayServer::Impl {
           create_limiter(time, {config.create_rate_per_ip, 0}), capture(config.capture_dir, config.tamper_offset),
           refusals(log, metrics), registry(config.max_conns_per_ip, config.max_unauthenticated),
           heartbeats(config.heartbeat),
-          cx{config, log, metrics, directory, guard, create_limiter, capture, refusals, heartbeats} {}
+          key(config.request_key_file.empty() ? fresh_relay_key() : load_or_create_relay_key(config.request_key_file)),
+          cx{config, log, metrics, directory, guard, create_limiter, capture, refusals, heartbeats, key} {}
 
     static DirectoryLimits limits(const Config& c, std::size_t open_files) {
         return {c.code_ttl, c.grace, c.tombstone_ttl, session_cap(c, open_files), c.buffer_bytes};
@@ -152,6 +156,7 @@ struct RelayServer::Impl {
     RefusalLog refusals;
     ConnectionRegistry registry;
     HeartbeatSweep heartbeats;
+    RelayKey key;
     HttpContext cx;
     std::string dev_ca;
     std::mutex tls_mutex;
@@ -160,6 +165,8 @@ struct RelayServer::Impl {
     // io_context destroys the connections still held by its handlers.
     std::unique_ptr<boost::asio::io_context> ioc = std::make_unique<boost::asio::io_context>();
     std::unique_ptr<Listener> listener;
+    std::unique_ptr<Listener> plain_listener;  // --plain-listen, or none
+    int plain_port = -1;
     std::unique_ptr<boost::asio::steady_timer> sweep_timer;
     std::unique_ptr<boost::asio::steady_timer> heartbeat_timer;  // ticks heartbeats every heartbeats.period()
     std::vector<std::thread> threads;
@@ -220,6 +227,12 @@ int RelayServer::start() {
     });
     const int port = i.listener->bind(i.config.listen_host, i.config.listen_port);
     i.listener->start();
+    if (i.config.plain_listen_port >= 0) {
+        i.plain_listener = std::make_unique<Listener>(*i.ioc, i.cx, i.registry,
+                                                      [] { return std::shared_ptr<boost::asio::ssl::context>(); });
+        i.plain_port = i.plain_listener->bind(i.config.plain_listen_host, i.config.plain_listen_port);
+        i.plain_listener->start();
+    }
     i.sweep_timer = std::make_unique<boost::asio::steady_timer>(*i.ioc);
     i.sweep();
     i.heartbeat_timer = std::make_unique<boost::asio::steady_timer>(*i.ioc);
@@ -229,6 +242,11 @@ int RelayServer::start() {
     i.log.info("relay", "open-file limit " + std::to_string(i.open_files) + ": at most " +
                             std::to_string(session_cap(i.config, i.open_files)) + " sessions, " + std::to_string(n) +
                             " io threads");
+    i.log.info("relay", "request key (proxy.conf relay_key, for plain HTTP): " + e2e::to_hex(i.key.public_key) +
+                            (i.config.request_key_file.empty() ? " (this run only)" : " from " + i.config.request_key_file));
+    if (i.plain_listener)
+        i.log.info("relay", "listening on http://" + i.config.plain_listen_host + ":" + std::to_string(i.plain_port) +
+                                " (plain HTTP, for proxies that refuse CONNECT: requests MACed)");
     i.log.info("relay", std::string("listening on ") + scheme() + "://" + i.config.listen_host + ":" + std::to_string(port));
     return port;
 }
@@ -242,6 +260,7 @@ void RelayServer::stop() {
     }
     i.stopping_cv.notify_all();
     if (i.listener) i.listener->close();
+    if (i.plain_listener) i.plain_listener->close();
     i.directory.end_all(EndCause::shutdown);
     // Bounded wait for the streams to send their end frames and finish; a
     // plain sleep loop, as this runs once, on the way out.
@@ -254,6 +273,7 @@ void RelayServer::stop() {
     i.sweep_timer.reset();
     i.heartbeat_timer.reset();
     i.listener.reset();
+    i.plain_listener.reset();
     i.ioc.reset();  // destroys the connections its handlers still held
 }
 
@@ -295,6 +315,8 @@ std::size_t RelayServer::live_sessions() const {
     const DirectoryCounts c = impl_->directory.counts();
     return c.waiting + c.connected + c.reconnecting;
 }
+
+int RelayServer::plain_port() const { return impl_->plain_port; }
 
 const char* RelayServer::scheme() const { return impl_->config.plain_http ? "http" : "https"; }
 

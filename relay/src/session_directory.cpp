@@ -52,7 +52,7 @@ std::string SessionDirectory::fresh_code_locked(std::size_t digits) {
     return {};
 }
 
-Result<Created> SessionDirectory::create(const std::string& name, std::size_t digits) {
+Result<Created> SessionDirectory::create(const std::string& name, std::size_t digits, std::shared_ptr<SideKey> key) {
     std::lock_guard<std::mutex> lock(mutex_);
     expire_locked(time_.now());
     if (refusing_ || entries_.size() >= limits_.max_sessions) return ApiError::busy;
@@ -63,7 +63,7 @@ Result<Created> SessionDirectory::create(const std::string& name, std::size_t di
     Entry& e = entries_[session.get()];
     e = Entry{session, code, token, {}, time_.now() + limits_.code_ttl, false};
     codes_[code] = session.get();
-    tokens_[token] = Endpoint{session, Side::desk};
+    tokens_[token] = Endpoint{session, Side::desk, std::move(key)};
     log_.info(session_prefix(session->short_id()), "created, waiting for the client");
     return Created{code, token, session};
 }
@@ -74,7 +74,7 @@ ApiError SessionDirectory::join_error_locked(const std::string& code) const {
     return codes_.count(code) ? ApiError::used_code : ApiError::unknown_code;
 }
 
-Result<Joined> SessionDirectory::join(const std::string& code) {
+Result<Joined> SessionDirectory::join(const std::string& code, std::shared_ptr<SideKey> key) {
     if (!wire::valid_session_code(code)) return ApiError::bad_request;
     std::lock_guard<std::mutex> lock(mutex_);
     expire_locked(time_.now());
@@ -85,7 +85,7 @@ Result<Joined> SessionDirectory::join(const std::string& code) {
     e.joined = true;
     e.joined_at = time_.now();
     e.client_token = random_token(rng_);
-    tokens_[e.client_token] = Endpoint{e.session, Side::client};
+    tokens_[e.client_token] = Endpoint{e.session, Side::client, std::move(key)};
     e.session->mark_joined();
     log_.info(session_prefix(e.session->short_id()), "client joined");
     return Joined{e.client_token, e.session};

@@ -120,10 +120,11 @@ TEST_CASE("tether.conf is shared: another reader's key is skipped, a key no prog
         CHECK(bad.code == 2);
         CHECK(bad.err == std::string(p.name) + ": " + typo +
                              ":3: unknown key 'prxy' (valid keys: relay, ca, proxy_conf, proxy, proxy_user, "
-                             "proxy_password, proxy_auth, transport, allow_plain_http, heartbeat_ms, name, e2e, "
-                             "outage_limit_ms, headless, status_file, download_dir, send_file, file_rate_limit, "
-                             "start, renew, snapshot, vnc_listen, quality, direct_listen, code, allow_control, "
-                             "allow_files, display, direct_connect, explain) (see --help)\n");
+                             "proxy_password, proxy_auth, transport, allow_plain_http, relay_key, heartbeat_ms, name, "
+                             "e2e, outage_limit_ms, headless, status_file, download_dir, send_file, file_rate_limit, "
+                             "start, renew, snapshot, vnc_listen, quality, direct_listen, chat, record_dir, "
+                             "no_session_record, record, play, code, allow_control, allow_files, display, "
+                             "direct_connect, explain) (see --help)\n");
     }
     // The default file, $XDG_CONFIG_HOME/tether/tether.conf, is read the same way.
     std::filesystem::create_directories(home.file(".config/tether"));

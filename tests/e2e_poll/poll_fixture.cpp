@@ -126,6 +126,8 @@ PlainRelay::PlainRelay() {
               "--state-dir", dir.path()};
     o.stdin_path = "/dev/null";
     proc = std::make_unique<test_support::Process>(o);
+    key = proc->wait_for_line(test_support::Process::Stream::err, "request key \\(proxy.conf relay_key[^:]*: ([0-9a-f]{64})",
+                              20s).at(1);
     auto m = proc->wait_for_line(test_support::Process::Stream::err, "listening on http://[^ :]+:([0-9]+)", 20s);
     port = std::stoi(m.at(1));
 }

@@ -52,6 +52,7 @@ struct PlainRelay {
     test_support::TempDir dir{"tether-relay-plain"};
     std::unique_ptr<test_support::Process> proc;
     int port = 0;
+    std::string key;  // its public request key (proxy.conf relay_key), from its log
 };
 
 }  // namespace e2e_poll

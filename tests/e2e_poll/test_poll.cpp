@@ -3,14 +3,21 @@
 #include <catch2/catch.hpp>
 
 #include "poll_fixture.h"
+#include "recording_proxy.h"
 #include "support/net.h"
 #include "support/nginx.h"
 #include "support/relay_fixture.h"
 #include "support/squid.h"
+#include "support/sha256.h"
+#include "support/temp_dir.h"
+#include "tunnel/endpoint.h"
+#include "tunnel/endpoint_options.h"
 #include "tunnel/session_client.h"
 
 #include <algorithm>
 #include <atomic>
+#include <fstream>
+#include <regex>
 #include <thread>
 #include <vector>
 
@@ -33,6 +40,16 @@ tunnel::TransportPolicy policy(TransportMode m) {
     tunnel::TransportPolicy p;
     p.mode = m;
     return p;
+}
+
+std::string pattern_bytes(std::size_t n) {
+    std::string s(n, '\0');
+    std::uint64_t x = 88172645463325252ULL;
+    for (auto& c : s) {
+        x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+        c = static_cast<char>(x);
+    }
+    return s;
 }
 
 bool contains(const std::string& text, const std::string& part) {
@@ -106,13 +123,177 @@ TEST_CASE("squid refusing CONNECT: plain-HTTP poll works only when allowed", "[p
         }
         CHECK_FALSE(contains(squid.access_log(), "/v1/"));
     }
+    SECTION("allowed without the relay's key: refused, nothing sent") {
+        cfg.allow_plain_http = true;
+        try {
+            tunnel::SessionClient(cfg).create("no key");
+            FAIL("plain HTTP was used without the relay's key");
+        } catch (const session::CarrierError& e) {
+            CHECK(e.fatal);
+            CHECK(contains(e.what(), "relay_key"));
+        }
+        CHECK_FALSE(contains(squid.access_log(), "/v1/"));
+    }
     SECTION("allowed: the session works as forward-proxy requests") {
         cfg.allow_plain_http = true;
+        cfg.relay_key = relay.key;
         auto pair = make_pair(cfg, policy(TransportMode::automatic));
         CHECK(contains(pair.desk_detail(), "plain HTTP"));
         CHECK(exchange(pair, 2 * MiB));
         CHECK(squid.wait_for_log("POST http://127.0.0.1:[0-9]+/v1/poll/up", std::chrono::seconds(5)));
         CHECK_FALSE(contains(squid.access_log(), "CONNECT"));
+    }
+}
+
+namespace {
+
+// The header's value in a raw request ("" if absent).
+std::string header_of(const std::string& request, const std::string& name) {
+    auto at = request.find("\r\n" + name + ": ");
+    if (at == std::string::npos) return "";
+    at += name.size() + 4;
+    return request.substr(at, request.find("\r\n", at) - at);
+}
+
+// `request` with the line of header `name` replaced by `line` (without CRLF).
+std::string with_line(std::string request, const std::string& name, const std::string& line) {
+    auto at = request.find("\r\n" + name + ": ") + 2;
+    return request.replace(at, request.find("\r\n", at) - at, line);
+}
+
+std::string error_of(const RawAnswer& a) {
+    auto at = a.body.find("\"error\":\"");
+    return at == std::string::npos ? "" : a.body.substr(at + 9, a.body.find('"', at + 9) - at - 9);
+}
+
+}  // namespace
+
+TEST_CASE("a proxy that sees the plain requests cannot replay, inject or take over", "[plain_replay]") {
+    PlainRelay relay;
+    RecordingProxy proxy(relay.port);
+    auto cfg = config(relay.url(), "");
+    cfg.proxy_url = proxy.url();
+    cfg.allow_plain_http = true;
+    cfg.relay_key = relay.key;
+    auto pair = make_pair(cfg, policy(TransportMode::automatic));
+
+    std::vector<RawAnswer> replays, forged;
+    std::vector<std::string> thefts;
+    auto attack = [&] {
+        auto seen = proxy.requests();
+        std::vector<std::string> ups;
+        for (auto& r : seen)
+            if (r.rfind("POST http://", 0) == 0 && r.find("/v1/poll/up ") != std::string::npos) ups.push_back(r);
+        if (ups.size() < 2) return;  // checked below (no REQUIRE off the test's thread)
+        // Replay captured uploads (frames of the session) straight to the relay.
+        for (std::size_t i = 0; i < 3 && i < ups.size(); ++i) replays.push_back(send_raw(relay.port, ups[i]));
+        // Inject: a captured upload with its body's bytes changed, and one without a MAC.
+        std::string changed = ups.back();
+        changed[changed.size() - 1] ^= 1;
+        forged.push_back(send_raw(relay.port, changed));
+        std::string auth = header_of(ups.back(), "X-Tether-Auth");
+        std::string no_mac = with_line(ups.back(), "X-Tether-Auth", "X-Tether-Auth: v1");
+        forged.push_back(send_raw(relay.port, no_mac));
+        // Take over: the session id (token) the proxy saw, as a bearer token.
+        auto token_at = auth.find("token=") + 6;
+        std::string token = auth.substr(token_at, auth.find(' ', token_at) - token_at);
+        std::string bearer = with_line(ups.back(), "X-Tether-Auth", "Authorization: Bearer " + token);
+        auto as_bearer = send_raw(relay.port, bearer);
+        thefts.push_back(error_of(as_bearer));
+        std::string read = "GET /v1/poll/down?wait=0 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token +
+                           "\r\nContent-Length: 0\r\n\r\n";
+        thefts.push_back(error_of(send_raw(relay.port, read)));
+    };
+    CHECK(exchange(pair, 4 * MiB, attack));  // both directions arrive exactly, attack or not
+
+    REQUIRE(replays.size() >= 2);
+    for (auto& r : replays) {
+        CHECK(r.status == 401);
+        CHECK(error_of(r) == "replayed");
+    }
+    REQUIRE(forged.size() == 2);
+    for (auto& f : forged) {
+        CHECK(f.status == 401);
+        CHECK(error_of(f) == "bad_mac");
+    }
+    CHECK(thefts == std::vector<std::string>{"key_required", "key_required"});
+    // What the proxy saw: no bearer token, a MAC on every session request, no CONNECT.
+    for (auto& r : proxy.requests()) {
+        CHECK_FALSE(contains(r, "Authorization: Bearer"));
+        if (!contains(r, "/v1/sessions")) CHECK(contains(r, "X-Tether-Auth: v1 token="));
+    }
+    CHECK(proxy.connects_refused() == 0);
+}
+
+namespace {
+
+// The first group of `re` in `text` (throws if absent).
+std::string first_match(const std::string& text, const std::string& re) {
+    std::smatch m;
+    if (!std::regex_search(text, m, std::regex(re))) throw std::runtime_error("no /" + re + "/ in:\n" + text);
+    return m[1].str();
+}
+
+}  // namespace
+
+TEST_CASE("plain-HTTP fallback after a refused CONNECT only where proxy.conf allows it", "[plain_fallback]") {
+    // One relay: TLS for the supporter, plain HTTP beside it (--plain-listen)
+    // for the customer whose proxy refuses CONNECT.
+    Relay relay(RelayOptions{{"--plain-listen", "127.0.0.1:0"}});
+    const std::string plain_url =
+        "http://127.0.0.1:" + first_match(relay.log(), "listening on http://[^ :]+:([0-9]+)") + "/";
+    const std::string key = first_match(relay.log(), "request key \\(proxy.conf relay_key[^:]*: ([0-9a-f]{64})");
+    SquidOptions refusing;
+    refusing.deny_connect = true;
+    Squid squid(refusing);
+    TempDir dir("tether-plain-fallback");
+    const std::string base_conf = "proxy = " + squid.url() + "\nwpad = no\nrelay_key = " + key + "\n";
+    auto customer = [&](const std::string& conf) {
+        tunnel::EndpointOptions o;
+        o.base.relay_url = relay.url();
+        o.base.ca_file = relay.ca_file();
+        o.proxy_conf = dir.write("proxy.conf", conf);
+        o.transport_memory = "none";
+        return tunnel::prepare_egress(o);
+    };
+    // The supporter reaches the relay over HTTPS directly.
+    auto desk = tunnel::open_session(config(relay.url(), relay.ca_file()), "desk", {}, policy(TransportMode::poll));
+
+    SECTION("not allowed: the refused CONNECT is reported, no plain request is made") {
+        auto egress = customer(base_conf);
+        for (auto& r : egress.plan.routes) CHECK_FALSE(r.plain_fallback);
+        try {
+            tunnel::join_session(*egress.detector, egress.plan, desk->code(), {});
+            FAIL("joined although the proxy refuses CONNECT and plain HTTP is not allowed");
+        } catch (const session::CarrierError& e) {
+            CHECK(e.fatal);
+            CHECK(contains(e.what(), "refused CONNECT"));
+        }
+        CHECK(squid.wait_for_log("CONNECT 127.0.0.1", std::chrono::seconds(5)));  // squid writes its log lazily
+        CHECK_FALSE(contains(squid.access_log(), "/v1/"));
+    }
+    SECTION("allowed: CONNECT is refused, then the customer joins over plain HTTP and says so") {
+        auto egress = customer(base_conf + "allow_plain_http = yes\nplain_relay_url = " + plain_url + "\n");
+        REQUIRE(!egress.plan.routes.empty());
+        CHECK_FALSE(egress.plan.routes.front().plain_fallback);
+        CHECK(egress.plan.routes.back().plain_fallback);
+        CHECK(contains(egress.plan.routes.back().why, "plain HTTP because that proxy refused CONNECT"));
+        auto client = tunnel::join_session(*egress.detector, egress.plan, desk->code(), {});
+        const std::string payload = pattern_bytes(3 * MiB / 2);
+        std::thread writer([&] {
+            desk->write(payload.data(), payload.size());
+            desk->shutdown_write();
+        });
+        std::string got;
+        char buf[65536];
+        while (std::size_t n = client->read(buf, sizeof buf)) got.append(buf, n);
+        writer.join();
+        CHECK(sha256(got) == sha256(payload));
+        CHECK(contains(client->status().detail, "plain HTTP"));
+        CHECK_FALSE(contains(desk->status().detail, "plain HTTP"));
+        CHECK(squid.wait_for_log("POST http://127.0.0.1:[0-9]+/v1/poll/up", std::chrono::seconds(5)));
+        CHECK(squid.wait_for_log("CONNECT 127.0.0.1", std::chrono::seconds(5)));
+        client->end();
     }
 }
 

@@ -46,10 +46,11 @@ TEST_CASE("tether.conf: the shipped example, unknown keys, '#' in values", "[con
         CHECK(r.code == 2);
         // The keys of every tether.conf reader (settings/tether_conf.h): the file is shared.
         CHECK(r.err == "tether-tunnel: " + conf + ":2: unknown key 'prxy' (valid keys: relay, ca, proxy_conf, "
-                       "proxy, proxy_user, proxy_password, proxy_auth, transport, allow_plain_http, heartbeat_ms, "
-                       "name, e2e, outage_limit_ms, headless, status_file, download_dir, send_file, "
-                       "file_rate_limit, start, renew, snapshot, vnc_listen, quality, direct_listen, code, "
-                       "allow_control, allow_files, display, direct_connect, explain) (see --help)\n");
+                       "proxy, proxy_user, proxy_password, proxy_auth, transport, allow_plain_http, relay_key, "
+                       "heartbeat_ms, name, e2e, outage_limit_ms, headless, status_file, download_dir, send_file, "
+                       "file_rate_limit, start, renew, snapshot, vnc_listen, quality, direct_listen, chat, "
+                       "record_dir, no_session_record, record, play, code, allow_control, allow_files, display, "
+                       "direct_connect, explain) (see --help)\n");
     }
     SECTION("a '#' inside a value is part of it; dashes and underscores are the same key") {
         std::string conf = dir.write("hash.conf", "proxy-user = al#ice\n# a comment line\n");

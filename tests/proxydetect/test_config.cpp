@@ -106,7 +106,8 @@ TEST_CASE("proxy.conf: missing file is a ConfigError that says so", "[config]") 
 
 TEST_CASE("proxy.conf: every documented key is known", "[config]") {
     for (const char* k : {"proxy", "proxy_user", "proxy_password", "proxy_credentials_file", "auth",
-                          "allow_basic_over_http", "transport", "allow_plain_http", "on_detection_failure",
+                          "allow_basic_over_http", "transport", "allow_plain_http", "relay_key", "plain_relay_url",
+                          "on_detection_failure",
                           "pac_url", "pac_file", "wpad", "wpad_domain_limit", "no_proxy"}) {
         INFO(k);
         CHECK(std::find(config_keys().begin(), config_keys().end(), k) != config_keys().end());

@@ -20,12 +20,17 @@ std::size_t append_body(char* p, std::size_t size, std::size_t n, void* out) {
     return size * n;
 }
 
-std::size_t seq_header(char* p, std::size_t size, std::size_t n, void* out) {
+// The headers of an answer that poll mode reads.
+struct AnswerHeaders {
+    long long seq = -1;  // X-Tether-Seq
+    std::string auth;    // X-Tether-Auth (keyed sides, plain HTTP)
+};
+
+std::size_t answer_header(char* p, std::size_t size, std::size_t n, void* out) {
     std::string line(p, size * n);
-    std::string lower = line;
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-    const std::string name = "x-tether-seq:";
-    if (lower.rfind(name, 0) == 0) *static_cast<long long*>(out) = std::atoll(line.c_str() + name.size());
+    auto* h = static_cast<AnswerHeaders*>(out);
+    if (auto v = http::header_value(line, "x-tether-seq:")) h->seq = std::atoll(v->c_str());
+    if (auto v = http::header_value(line, "x-tether-auth:")) h->auth = *v;
     return size * n;
 }
 
@@ -47,18 +52,21 @@ std::unique_ptr<http::Easy> PollCarrier::make_easy(const std::string& path) {
 
 PollCarrier::Answer PollCarrier::poll_once(http::Easy& e, long wait_s) {
     Answer a;
-    long long seq = -1;
+    AnswerHeaders headers;
     CURL* h = e.get();
     curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, append_body);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &a.body);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, seq_header);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, &seq);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, answer_header);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, &headers);
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, wait_s * 1000 + kSlackMs + static_cast<long>(cfg_.connect_timeout.count()));
+    e.sign("GET", "");
     CURLcode rc = curl_easy_perform(h);
     if (rc != CURLE_OK) throw http::describe_failure(e, rc, cfg_);
     long status = e.response_code();
     if (status != 200) throw http::describe_status(status, a.body);
+    e.check_answer(status, a.body, headers.auth);
+    const long long seq = headers.seq;
     if (seq < 0) throw session::CarrierError("the relay's poll answer had no X-Tether-Seq header "
                                     "(is something between us rewriting answers?)");
     a.seq = static_cast<std::uint64_t>(seq);
@@ -67,17 +75,22 @@ PollCarrier::Answer PollCarrier::poll_once(http::Easy& e, long wait_s) {
 
 void PollCarrier::post_once(http::Easy& e, const std::string& body) {
     std::string answer;
+    AnswerHeaders headers;
     CURL* h = e.get();
     curl_easy_setopt(h, CURLOPT_POST, 1L);
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.data());
     curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, append_body);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &answer);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, answer_header);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, &headers);
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, kSlackMs + static_cast<long>(cfg_.connect_timeout.count()));
+    e.sign("POST", body);
     CURLcode rc = curl_easy_perform(h);
     if (rc != CURLE_OK) throw http::describe_failure(e, rc, cfg_);
     long status = e.response_code();
     if (status != 200 && status != 204) throw http::describe_status(status, answer);
+    e.check_answer(status, answer, headers.auth);
 }
 
 void PollCarrier::run_poller(int index) {

@@ -61,6 +61,7 @@ void apply_overrides(proxydetect::Config& c, const EndpointOptions& o) {
     }
     if (!o.transport.empty()) c.transport = parse_transport(o.transport);
     if (o.allow_plain_http) c.allow_plain_http = true;
+    if (!o.relay_key.empty()) c.relay_key = o.relay_key;
 }
 
 // TETHER_PROXY_USER -> "proxy-user" when `d` has it; other variables: "".
@@ -123,7 +124,8 @@ po::options_description endpoint_options(EndpointOptions& o) {
         ("proxy-password", po::value(&o.proxy_password), "proxy password")
         ("proxy-auth", po::value(&o.proxy_auth), "proxy auth schemes in order: negotiate,ntlm,digest,basic,any,anysafe")
         ("transport", po::value(&o.transport), "auto (probe), stream or poll (default: proxy.conf, else auto)")
-        ("allow-plain-http", po::bool_switch(&o.allow_plain_http), "allow an http:// relay URL (proxies that refuse CONNECT)")
+        ("allow-plain-http", po::bool_switch(&o.allow_plain_http), "allow plain HTTP to the relay (poll mode, each request authenticated) for proxies that refuse CONNECT: an http:// relay URL, or the fallback of an https:// one (needs --relay-key)")
+        ("relay-key", po::value(&o.relay_key), "the relay's public request key, 64 hex digits (proxy.conf relay_key; printed by tether-relay)")
         ("heartbeat-ms", po::value(&o.heartbeat_ms)->default_value(2000), "heartbeat interval in ms (keep it inside proxy idle timeouts)");
     return d;
 }

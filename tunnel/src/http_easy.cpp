@@ -3,8 +3,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "e2e/request_auth.h"
 #include "http1/http1.h"
 
+#include <atomic>
 #include <mutex>
 
 namespace tunnel::http {
@@ -55,7 +57,29 @@ void set_socket(CURL* h, const EndpointConfig& cfg) {
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 }
 
+// "http://host:port/a/b?c" -> "/a/b?c": the target the relay sees.
+std::string origin_target(const std::string& url) {
+    auto scheme = url.find("://");
+    auto slash = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+    return slash == std::string::npos ? "/" : url.substr(slash);
+}
+
 }  // namespace
+
+Credential parse_credential(const std::string& credential) {
+    const auto tilde = credential.find('~');
+    if (tilde == std::string::npos) return {credential, std::nullopt};
+    return {credential.substr(0, tilde), e2e::key_from_hex(credential.substr(tilde + 1))};
+}
+
+std::string keyed_credential(const std::string& token, const e2e::Key& key) {
+    return token + "~" + e2e::to_hex(key);
+}
+
+std::uint64_t next_request_seq() {
+    static std::atomic<std::uint64_t> last{0};
+    return ++last;
+}
 
 void global_init() {
     static std::once_flag once;
@@ -69,7 +93,8 @@ void check_plain_http_allowed(const EndpointConfig& cfg) {
                            "the admin to allow plain HTTP for proxies that refuse CONNECT", true);
 }
 
-Easy::Easy(const EndpointConfig& cfg, const std::string& path, const std::string& token) {
+Easy::Easy(const EndpointConfig& cfg, const std::string& path, const std::string& credential)
+    : cred_(parse_credential(credential)), target_(origin_target(join_url(cfg.relay_url, path))) {
     global_init();
     check_plain_http_allowed(cfg);
     h_ = curl_easy_init();
@@ -86,7 +111,36 @@ Easy::Easy(const EndpointConfig& cfg, const std::string& path, const std::string
     set_trust(h_, cfg);
     set_proxy(h_, cfg);
     set_socket(h_, cfg);
-    if (!token.empty()) add_header("Authorization: Bearer " + token);
+    if (!cred_.token.empty() && !cred_.key) add_header("Authorization: Bearer " + cred_.token);
+}
+
+void Easy::sign(const std::string& method, const std::string& body) {
+    if (!cred_.key) return;
+    seq_ = next_request_seq();
+    e2e::RequestAuth a{cred_.token, seq_, e2e::request_mac(*cred_.key, method, target_, cred_.token, seq_, body)};
+    set_headers();
+    headers_ = curl_slist_append(headers_, ("X-Tether-Auth: " + e2e::format_request_auth(a)).c_str());
+    curl_easy_setopt(h_, CURLOPT_HTTPHEADER, headers_);
+}
+
+void Easy::check_answer(long status, const std::string& body, const std::string& auth_header) const {
+    // Only successes are checked: the relay cannot sign refusals that come
+    // before it knows the key, and a forged refusal only stops this request,
+    // which anyone on the path can do anyway.
+    if (!cred_.key || status < 200 || status >= 300) return;
+    auto mac = e2e::parse_response_auth(auth_header);
+    if (!mac || !e2e::mac_equal(*mac, e2e::response_mac(*cred_.key, seq_, static_cast<int>(status), body)))
+        throw session::CarrierError(
+            "an answer (" + std::to_string(status) + ") to " + target_ +
+                " did not carry the relay's signature for this request: it was forged, altered or replayed on "
+                "the way (a proxy on the plain-HTTP path?), or it comes from something in front of the relay",
+            false);
+}
+
+void Easy::set_headers() {
+    curl_slist_free_all(headers_);
+    headers_ = nullptr;
+    for (const auto& l : lines_) headers_ = curl_slist_append(headers_, l.c_str());
 }
 
 Easy::~Easy() {
@@ -95,6 +149,7 @@ Easy::~Easy() {
 }
 
 void Easy::add_header(const std::string& line) {
+    lines_.push_back(line);
     headers_ = curl_slist_append(headers_, line.c_str());
     curl_easy_setopt(h_, CURLOPT_HTTPHEADER, headers_);
 }

@@ -6,26 +6,56 @@
 
 #include <curl/curl.h>
 
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
+
+#include "e2e/crypto.h"
 
 #include "session/carrier.h"
 #include "tunnel/http_settings.h"
 
 namespace tunnel::http {
 
+// A side's credential as the rest of tunnel/ passes it around (the "token"
+// of CreatedSession/JoinedSession and the carriers): the relay's token, or,
+// for a side keyed over plain HTTP, "<token>~<request key hex>"
+// (e2e/request_auth.h). Secret either way; never logged.
+struct Credential {
+    std::string token;
+    std::optional<e2e::Key> key;  // set: every request is MACed, no bearer token
+};
+Credential parse_credential(const std::string& credential);
+std::string keyed_credential(const std::string& token, const e2e::Key& key);
+
+// The next request sequence number: strictly increasing in this process,
+// so for each side (a side lives in one process).
+std::uint64_t next_request_seq();
+
 // Owns one easy handle, its header list and its error buffer. Not copyable.
 class Easy {
 public:
-    // Configures URL = relay_url + path, TLS trust, proxy (always CONNECT),
-    // proxy auth, TCP keepalive and TCP_NODELAY. `token`, when not empty,
-    // goes in "Authorization: Bearer" to the relay only (never to the proxy).
-    Easy(const EndpointConfig& cfg, const std::string& path, const std::string& token = "");
+    // Configures URL = relay_url + path, TLS trust, proxy (CONNECT, or
+    // forward-proxy requests for an allowed http:// relay), proxy auth, TCP
+    // keepalive and TCP_NODELAY. `credential` (see Credential), when not
+    // empty: a plain token goes in "Authorization: Bearer" to the relay only
+    // (never to the proxy); a keyed one makes sign() required.
+    Easy(const EndpointConfig& cfg, const std::string& path, const std::string& credential = "");
     ~Easy();
     Easy(const Easy&) = delete;
     Easy& operator=(const Easy&) = delete;
 
     CURL* get() const { return h_; }
     void add_header(const std::string& line);  // before perform
+    // Before each perform of a keyed credential (no-op otherwise): a fresh
+    // sequence number and the MAC over `method` and `body` in X-Tether-Auth.
+    void sign(const std::string& method, const std::string& body);
+    // After each perform of a keyed credential (no-op otherwise, and for
+    // answers other than 2xx): throws a CarrierError unless `auth_header` (the answer's X-Tether-Auth
+    // value) is the relay's MAC over this answer to the last signed request.
+    void check_answer(long status, const std::string& body, const std::string& auth_header) const;
+    bool keyed() const { return cred_.key.has_value(); }
     const char* error_text() const { return err_; }
     long response_code() const;  // 0 if no response from the relay yet
     long connect_code() const;   // the proxy's answer to CONNECT, 0 if none
@@ -33,8 +63,14 @@ public:
     unsigned long proxy_auth_offered() const;
 
 private:
+    void set_headers();
+
     CURL* h_ = nullptr;
     curl_slist* headers_ = nullptr;
+    std::vector<std::string> lines_;  // headers_ without X-Tether-Auth
+    Credential cred_;
+    std::string target_;  // path and query as the relay sees them
+    std::uint64_t seq_ = 0;  // of the last sign()
     char err_[CURL_ERROR_SIZE] = {0};
 };
 
@@ -72,12 +108,20 @@ struct Response {
     std::string body;         // first 64 KiB
     std::string retry_after;  // the Retry-After header, if any
     std::string server;       // the Server header, if any (the relay sends none)
+    std::string auth;         // the X-Tether-Auth header, if any (keyed answers)
 };
+
+// The value of `line` when it is the header `name` (lower case, with ':').
+std::optional<std::string> header_value(const std::string& line, const std::string& name);
 
 // One blocking request to the relay: `method` "GET"/"POST"/"DELETE", an
 // optional JSON body. Throws CarrierError (describe_failure) when no HTTP
 // answer came back; any HTTP status is returned.
+// A keyed credential signs the request and checks the answer's MAC.
+// `answer_key`: check the answer under this key and sequence number 0
+// instead (create and join, whose answer names the new side).
 Response perform(const EndpointConfig& cfg, const std::string& method, const std::string& path,
-                 const std::string& json_body = "", const std::string& token = "");
+                 const std::string& json_body = "", const std::string& credential = "",
+                 const std::optional<e2e::Key>& answer_key = std::nullopt);
 
 }  // namespace tunnel::http

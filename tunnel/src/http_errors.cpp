@@ -30,9 +30,13 @@ session::CarrierError connect_refused(long code, const Easy& e, const EndpointCo
     std::string relay = relay_host_port(cfg), proxy = proxy_host_port(cfg);
     std::string status = " (" + std::to_string(code) + ")";
     if (code == 407) return auth_refused(e, cfg);
-    if (code == 403)
-        return {"the proxy refused CONNECT to " + relay + status +
-                    ": ask the proxy admin to allow CONNECT to this host and port", true};
+    if (code == 403 || code == 405 || code == 501) {
+        session::CarrierError e("the proxy refused CONNECT to " + relay + status +
+                                    ": ask the proxy admin to allow CONNECT to this host and port",
+                                true);
+        e.connect_refused = true;
+        return e;
+    }
     return {"the proxy " + proxy + " could not open a tunnel to " + relay + status +
                 ": check that the proxy can resolve and reach the relay", false};
 }
@@ -95,6 +99,17 @@ session::CarrierError describe_failure(const Easy& e, CURLcode rc, const Endpoin
 session::CarrierError describe_status(long status, const std::string& body) {
     RelayError err = parse_relay_error(body);
     std::string detail = err.message.empty() ? "" : ": " + err.message;
+    // A replayed sequence number: our own request sent twice (a retry by
+    // libcurl or a proxy after a cut connection) or a copy someone sent
+    // first. Either way this request is lost and the next one works.
+    if (status == 401 && err.id == "replayed")
+        return {"the relay refused a request as a replay (something on the path sent it twice); retrying", false};
+    // A MAC refused: the request was altered on the way (a plain-HTTP proxy?).
+    if (status == 401 && err.id == "bad_mac")
+        return {"the relay refused a request whose authentication did not match (altered on the way, e.g. by a "
+                "proxy)" + detail, true};
+    if (status == 401 && err.id == "key_required")
+        return {"the relay needs per-request authentication over plain HTTP" + detail, true};
     if (status == 401 || status == 410) return {session::session_gone_text(status), true};
     session::CarrierError e("the relay answered " + std::to_string(status) + detail, status == 403);
     // 403 too: the relay refuses this token. Other answers may pass on retry.

@@ -1,6 +1,8 @@
 // Small blocking requests to the relay (session API, health checks).
 #include "http_easy.h"
 
+#include "e2e/request_auth.h"
+
 #include <algorithm>
 #include <cctype>
 #include <optional>
@@ -18,7 +20,8 @@ std::size_t body_cb(char* p, std::size_t size, std::size_t n, void* out) {
     return len;
 }
 
-// The value of `line` when it is the header `name` (lower case, with ':').
+}  // namespace
+
 std::optional<std::string> header_value(const std::string& line, const std::string& name) {
     if (line.size() < name.size()) return std::nullopt;
     for (std::size_t i = 0; i < name.size(); ++i)
@@ -29,19 +32,23 @@ std::optional<std::string> header_value(const std::string& line, const std::stri
     return v;
 }
 
+namespace {
+
 std::size_t header_cb(char* p, std::size_t size, std::size_t n, void* out) {
     std::string line(p, size * n);
     auto* r = static_cast<Response*>(out);
     if (auto v = header_value(line, "retry-after:")) r->retry_after = *v;
     if (auto v = header_value(line, "server:")) r->server = *v;
+    if (auto v = header_value(line, "x-tether-auth:")) r->auth = *v;
     return size * n;
 }
 
 }  // namespace
 
 Response perform(const EndpointConfig& cfg, const std::string& method, const std::string& path,
-                 const std::string& json_body, const std::string& token) {
-    Easy e(cfg, path, token);
+                 const std::string& json_body, const std::string& credential,
+                 const std::optional<e2e::Key>& answer_key) {
+    Easy e(cfg, path, credential);
     Response r;
     CURL* h = e.get();
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, body_cb);
@@ -56,9 +63,21 @@ Response perform(const EndpointConfig& cfg, const std::string& method, const std
     } else if (method != "GET") {
         curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method.c_str());
     }
+    e.sign(method, method == "POST" ? json_body : "");
     CURLcode rc = curl_easy_perform(h);
     if (rc != CURLE_OK) throw describe_failure(e, rc, cfg);
     r.status = e.response_code();
+    if (answer_key && (r.status == 200 || r.status == 201)) {
+        auto mac = e2e::parse_response_auth(r.auth);
+        if (!mac || !e2e::mac_equal(*mac, e2e::response_mac(*answer_key, 0, static_cast<int>(r.status), r.body)))
+            throw session::CarrierError(
+                "the answer to " + method + " " + path + " (" + std::to_string(r.status) +
+                    ") is not signed with this session's new key: a proxy on the plain-HTTP path replaced our key "
+                    "or the answer, or the relay's key is not the one in proxy.conf (relay_key)",
+                true);
+    } else if (!answer_key) {
+        e.check_answer(r.status, r.body, r.auth);
+    }
     return r;
 }
 

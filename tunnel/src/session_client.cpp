@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "e2e/request_auth.h"
 #include "http_easy.h"
 
 namespace tunnel {
@@ -62,6 +63,48 @@ std::string string_field(const json& j, const char* key, const char* what) {
     throw session::JoinError(id, text, r.status);
 }
 
+// Over plain HTTP a side gets a request key instead of a usable bearer
+// token (e2e/request_auth.h): a fresh X25519 key pair agreed with the relay's
+// pinned key. Its public half goes in the create/join body.
+struct PlainKey {
+    std::string public_hex;
+    e2e::Key request_key;
+};
+
+std::optional<PlainKey> plain_http_key(const EndpointConfig& cfg) {
+    if (!is_plain_http(cfg.relay_url)) return std::nullopt;
+    http::check_plain_http_allowed(cfg);  // first the admin's permission, then the key
+    auto relay = e2e::key_from_hex(cfg.relay_key);
+    if (!relay)
+        throw session::CarrierError(
+            "plain HTTP to the relay " + relay_host_port(cfg) +
+                " needs the relay's public key, and proxy.conf gives none (relay_key = <64 hex digits>, printed by "
+                "tether-relay at start): without it a proxy on the way could take over the session",
+            true);
+    try {
+        e2e::EndpointKeyAgreement agreement;
+        return PlainKey{e2e::to_hex(agreement.public_key), agreement.request_key(*relay)};
+    } catch (const e2e::CryptoError&) {
+        throw session::CarrierError("proxy.conf relay_key is not a usable X25519 public key: copy it again from "
+                                    "the relay's log", true);
+    }
+}
+
+json with_key(json body, const std::optional<PlainKey>& key) {
+    if (key) body["key"] = key->public_hex;
+    return body;
+}
+
+std::optional<e2e::Key> answer_key(const std::optional<PlainKey>& key) {
+    if (!key) return std::nullopt;
+    return key->request_key;
+}
+
+// The side's credential: the token, or the token with its request key.
+std::string credential(const std::string& token, const std::optional<PlainKey>& key) {
+    return key ? http::keyed_credential(token, key->request_key) : token;
+}
+
 }  // namespace
 
 namespace {
@@ -95,21 +138,25 @@ std::string validity_words(std::chrono::milliseconds left) {
 }
 
 CreatedSession SessionClient::create(const std::string& name) {
-    auto r = http::perform(cfg_, "POST", "/v1/sessions", json{{"name", name}}.dump());
+    const auto key = plain_http_key(cfg_);
+    auto r = http::perform(cfg_, "POST", "/v1/sessions", with_key(json{{"name", name}}, key).dump(), "",
+                           answer_key(key));
     if (r.status != 201 && r.status != 200) refuse(r, "create a session", cfg_);
     auto j = parse_object(r, "create");
     CreatedSession s;
     s.code = string_field(j, "code", "create");
-    s.token = string_field(j, "token", "create");
+    s.token = credential(string_field(j, "token", "create"), key);
     s.expires_in = std::chrono::seconds(j.value("expires_in", 0));
     return s;
 }
 
 JoinedSession SessionClient::join(const std::string& code) {
-    auto r = http::perform(cfg_, "POST", "/v1/sessions/join", json{{"code", code}}.dump());
+    const auto key = plain_http_key(cfg_);
+    auto r = http::perform(cfg_, "POST", "/v1/sessions/join", with_key(json{{"code", code}}, key).dump(), "",
+                           answer_key(key));
     if (r.status != 200) refuse_join(r);
     auto j = parse_object(r, "join");
-    return {string_field(j, "token", "join"), j.value("name", std::string())};
+    return {credential(string_field(j, "token", "join"), key), j.value("name", std::string())};
 }
 
 void SessionClient::end(const std::string& token) {

@@ -28,7 +28,8 @@ const std::vector<Setting> kSettings = {
     {"proxy-password", "proxy password"},
     {"proxy-auth", "proxy auth schemes in order: negotiate,ntlm,digest,basic,any,anysafe (default: proxy.conf)"},
     {"transport", "auto (probe), stream or poll (default: proxy.conf, else auto)"},
-    {"allow-plain-http", "yes: allow an http:// relay URL, for proxies that refuse CONNECT (default no)"},
+    {"allow-plain-http", "yes: allow plain HTTP to the relay (poll mode, each request authenticated) for proxies that refuse CONNECT: an http:// relay URL, or the fallback of an https:// one; needs relay-key (default no)"},
+    {"relay-key", "the relay's public request key, 64 hex digits (default: proxy.conf relay_key; printed by tether-relay)"},
     {"e2e", "end-to-end encryption: yes (default) or no (diagnostics only: the relay then sees the bytes)"},
     {"name", "open: your name, shown to the peer"},
     {"heartbeat-ms", "heartbeat interval in ms (default 2000)"},
@@ -112,6 +113,7 @@ Options to_options(const po::variables_map& vm) {
     if (!e.transport.empty()) tunnel::parse_transport_mode(e.transport);
     e.allow_plain_http = yes_no(vm, "allow-plain-http", false);
     e.heartbeat_ms = vm.count("heartbeat-ms") ? vm["heartbeat-ms"].as<long>() : 2000;
+    e.relay_key = pick(vm, "relay-key", "");
     e.base.heartbeat = std::chrono::milliseconds(e.heartbeat_ms);
     e.base.outage_limit = millis(vm, "outage-limit-ms", 60000, 1000);
     o.e2e = yes_no(vm, "e2e", true);

@@ -51,8 +51,16 @@ struct Config {
     bool allow_basic_over_http = false;
 
     Transport transport = Transport::automatic;
-    // A relay URL starting with http:// is refused unless this is true.
+    // A relay URL starting with http:// is refused unless this is true; with
+    // it, an https:// relay is also tried over plain HTTP (poll mode, each
+    // request MACed) through a proxy that refuses CONNECT (docs/SECURITY.md).
     bool allow_plain_http = false;
+    // The relay's public request key (64 hex digits, tether-relay prints
+    // it): plain HTTP is used only with it, so that a proxy that sees the
+    // requests cannot learn the session's request keys.
+    std::string relay_key;
+    // Where the relay serves plain HTTP; empty: the relay URL's host, port 80.
+    std::string plain_relay_url;
 
     FailureMode on_detection_failure = FailureMode::direct;
 

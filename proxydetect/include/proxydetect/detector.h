@@ -55,6 +55,8 @@ struct Decision {
     AuthPolicy auth;
     Transport transport = Transport::automatic;
     bool allow_plain_http = false;
+    std::string relay_key;        // proxy.conf relay_key ("" if unset)
+    std::string plain_relay_url;  // proxy.conf plain_relay_url ("" if unset)
     std::string failure;  // why detection failed ("" if it did not)
 
     bool blocked() const { return candidates.empty(); }

@@ -16,7 +16,18 @@ struct Config {
     bool dev = false;  // self-signed certificate in state_dir
     std::string state_dir;
     std::string dev_names = "relay.tether.test,localhost,127.0.0.1";
-    bool plain_http = false;  // tests only: no TLS at all
+    // Serve plain HTTP, no TLS: the way for endpoints behind proxies that
+    // refuse CONNECT (docs/SECURITY.md "Plain HTTP"). Every request then
+    // needs a MAC under its side's request key; bearer tokens are refused.
+    bool plain_http = false;
+    // The relay's X25519 key for request keys (relay_key.h): this file,
+    // created if missing; empty: a fresh key for this run only.
+    std::string request_key_file;
+    // A second listener serving plain HTTP beside the TLS one (--plain-listen):
+    // the same sessions, so a customer behind a CONNECT-refusing proxy can
+    // join a supporter who came over HTTPS. Port -1: none; 0: ephemeral.
+    std::string plain_listen_host;
+    int plain_listen_port = -1;
     std::chrono::seconds code_ttl{600};
     std::chrono::seconds grace{60};
     std::chrono::seconds tombstone_ttl{3600};

@@ -14,6 +14,9 @@ enum class ApiError {
     ended_session,   // 410 the session of this code or token has ended
     rate_limited,    // 429 too many join attempts
     bad_token,       // 401 missing or unknown bearer token
+    bad_mac,         // 401 a request MAC (X-Tether-Auth) missing, malformed or wrong
+    replayed,        // 401 a request MAC's sequence number was used already (or is too old)
+    key_required,    // 401 a bearer token (or a create/join without a key) where requests must be MACed
     protocol_error,  // 400 malformed frames
     replaced,        // 409 a newer uplink/downlink of the same side took over
     busy,            // 503 too many live sessions

@@ -33,6 +33,8 @@ public:
     // live_sessions() is 0 or its drain time is over.
     void begin_drain();
     std::size_t live_sessions() const;
+    // The --plain-listen port once started (-1: none).
+    int plain_port() const;
     // The scheme, for "listening on https://HOST:PORT".
     const char* scheme() const;
     // The certificate endpoints should trust (--dev), else empty.

@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <variant>
 
+#include "e2e/request_auth.h"
 #include "relay/duration_histogram.h"
 #include "relay/errors.h"
 #include "relay/log.h"
@@ -35,6 +36,25 @@ struct DirectoryLimits {
 template <class T>
 using Result = std::variant<T, ApiError>;
 
+// The request key of a side that authenticates each request (plain HTTP,
+// e2e/request_auth.h) and the sequence numbers it used. Thread-safe.
+class SideKey {
+public:
+    explicit SideKey(const e2e::Key& k) : key_(k) {}
+    ~SideKey() { e2e::wipe(key_); }
+    const e2e::Key& key() const { return key_; }
+    // True once per sequence number (replays and numbers too old: false).
+    bool accept(std::uint64_t seq) {
+        std::lock_guard<std::mutex> lk(mu_);
+        return window_.accept(seq);
+    }
+
+private:
+    e2e::Key key_;
+    std::mutex mu_;
+    e2e::ReplayWindow window_;
+};
+
 struct Created {
     std::string code;
     std::string token;
@@ -49,6 +69,9 @@ struct Joined {
 struct Endpoint {
     std::shared_ptr<Session> session;
     Side side;
+    // Set for a side created or joined with a request key: its requests
+    // must carry a MAC under it; its token alone authorises nothing.
+    std::shared_ptr<SideKey> key;
 };
 
 // Why a session ends; each maps to the end reason each side receives.
@@ -64,8 +87,10 @@ public:
     SessionDirectory(const TimeSource& time, RandomSource& rng, DirectoryLimits limits, Log& log);
 
     // A new session whose code has `digits` digits (wire/session_code.h).
-    Result<Created> create(const std::string& name, std::size_t digits = wire::kShortCodeDigits);
-    Result<Joined> join(const std::string& code);
+    // `key`: the side's request key (plain HTTP), or nullptr (bearer token).
+    Result<Created> create(const std::string& name, std::size_t digits = wire::kShortCodeDigits,
+                           std::shared_ptr<SideKey> key = nullptr);
+    Result<Joined> join(const std::string& code, std::shared_ptr<SideKey> key = nullptr);
     // ended_session for a token of an ended session, bad_token otherwise.
     Result<Endpoint> authenticate(const std::string& token) const;
     // false if it had already ended.

@@ -31,6 +31,9 @@ public:
     bool fatal;
     bool planned = false;
     int http_status = 0;  // the HTTP answer that ended the carrier, if that was it
+    // The proxy refused to CONNECT (403, 405, 501): the one error after
+    // which an admin-allowed plain-HTTP route may be tried (tunnel/routes.h).
+    bool connect_refused = false;
 };
 
 // Threading: one thread may be in send() while another is in receive();

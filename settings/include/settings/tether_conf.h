@@ -42,6 +42,7 @@ inline const std::vector<SharedKey>& tether_conf_keys() {
         {"proxy_auth", "desk client client.exe tunnel"},
         {"transport", "desk client client.exe tunnel"},
         {"allow_plain_http", "desk client tunnel"},
+        {"relay_key", "desk client tunnel"},
         {"heartbeat_ms", "desk client client.exe tunnel"},
         {"name", "desk client client.exe tunnel"},
         {"e2e", "tunnel"},

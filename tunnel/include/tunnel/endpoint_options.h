@@ -26,6 +26,7 @@ struct EndpointOptions {
     // Overrides of proxy.conf (empty = not given).
     std::string proxy, proxy_user, proxy_password, proxy_auth, transport;
     bool allow_plain_http = false;
+    std::string relay_key;  // proxy.conf relay_key override (64 hex digits)
     long heartbeat_ms = 2000;
     // Where the transport choice is remembered per (proxy, relay):
     // "" = default_transport_memory(); "none" = not remembered.
@@ -39,7 +40,7 @@ struct EndpointOptions {
 std::string default_transport_memory();
 
 // Declares --version, --check-config, --relay, --ca, --proxy-conf, --proxy, --proxy-user,
-// --proxy-password, --proxy-auth, --transport, --allow-plain-http and
+// --proxy-password, --proxy-auth, --transport, --allow-plain-http, --relay-key and
 // --heartbeat-ms, bound to `o` (which must outlive parsing).
 boost::program_options::options_description endpoint_options(EndpointOptions& o);
 

@@ -11,8 +11,8 @@ namespace tunnel {
 
 struct EndpointConfig {
     // Base URL of the relay, e.g. "https://relay.example.com/" (a trailing
-    // slash is optional). Through a proxy, even an http:// URL is tunnelled
-    // with CONNECT, so proxies never see the frames.
+    // slash is optional). An https:// URL goes through a proxy with CONNECT;
+    // an allowed http:// one as forward-proxy requests (allow_plain_http).
     std::string relay_url;
 
     // PEM file with the CA(s) that signed the relay's certificate; empty means
@@ -33,9 +33,15 @@ struct EndpointConfig {
 
     // A plain http:// relay URL is refused unless this is set (proxy.conf
     // `allow_plain_http = yes`, for proxies that refuse CONNECT). Through a
-    // proxy such a URL goes as ordinary forward-proxy requests, and only poll
-    // mode is used. The session stays end-to-end encrypted (docs/SECURITY.md).
+    // proxy such a URL goes as ordinary forward-proxy requests, only poll
+    // mode is used, and each request is MACed (relay_key below). The session
+    // stays end-to-end encrypted (docs/SECURITY.md "Plain HTTP").
     bool allow_plain_http = false;
+    // The relay's public request key (64 hex digits; proxy.conf relay_key).
+    // Over plain HTTP the session is created with a key agreed with it, and
+    // every request carries a MAC instead of a bearer token
+    // (e2e/request_auth.h); without it plain HTTP is refused.
+    std::string relay_key;
 
     // Heartbeat interval: an idle uplink sends a ping this often, and a
     // carrier that received nothing for 3 intervals is declared dead

@@ -20,6 +20,10 @@ struct Route {
     EndpointConfig cfg;               // base settings + this route's proxy
     proxydetect::Candidate candidate;  // DIRECT or the proxy, with its source
     std::string why;                   // "PAC (WPAD http://wpad.corp/wpad.dat)": for status lines
+    // A plain-HTTP route to an https:// relay, tried only after a proxy
+    // refused CONNECT, and only when proxy.conf allows it (allow_plain_http
+    // = yes with relay_key): poll mode, every request MACed (docs/SECURITY.md).
+    bool plain_fallback = false;
 };
 
 // Everything a program knows about how to get out, before detection.
@@ -39,6 +43,8 @@ RoutePlan plan_routes(proxydetect::Detector& detector, const EndpointConfig& bas
 // failed in `detector` and the next is tried; a fatal error (proxy refused
 // CONNECT, bad credentials) is rethrown at once, since another route would
 // hide a problem the admin must see. The last error is rethrown when all fail.
+// The one exception: when a proxy refused CONNECT and the plan has
+// plain-HTTP fallback routes (the admin allowed them), those are tried next.
 template <typename T>
 T first_working_route(proxydetect::Detector& detector, const RoutePlan& plan,
                       const std::function<T(const Route&)>& attempt);

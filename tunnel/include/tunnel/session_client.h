@@ -15,7 +15,7 @@ namespace tunnel {
 
 struct CreatedSession {
     std::string code;   // 6 digits (9 while the relay sees guessing), to read out on the phone
-    std::string token;  // secret: authorises this side's carriers
+    std::string token;  // secret: authorises this side's carriers (over plain HTTP: with its request key)
     std::chrono::seconds expires_in{0};  // until the code expires unused
 };
 
