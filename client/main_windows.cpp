@@ -63,6 +63,7 @@ void check_code(const std::string& code) {
 // and clicks Connect while the warm-up runs.
 int run_window(const client::WinOptions& o) {
     client::HeadlessConfig cfg = headless_config(o);
+    cfg.prompt_control = true;  // the window shows the supporter's request
     remote::WinPlan first = client::plan_routes(o);
     const winnet::Config first_route = first.routes.front().cfg;  // never empty: DIRECT is last
     client::HeadlessClient app(cfg, make_connector(o, std::move(first)));

@@ -32,22 +32,32 @@ std::string Server::serve(session::ByteStream& viewer) {
     }
     Updater up(capture_);
     std::thread reader;
+    auto trace = [&](const std::string& step) {
+        if (opts_.trace && updates_sent() == 0) opts_.trace(step);
+    };
     try {
+        trace("start");
         if (!up.start()) throw ProtocolError("the screen cannot be read");
+        trace("grabbed");
         ServerInit init{up.frame().width, up.frame().height, frame_format(), opts_.name};
         if (server_handshake(viewer, init)) {
+            trace("handshake");
             reader = std::thread([&] { read_loop(viewer); });
             UpdateRequest req;
             ViewerSettings v;
+            bool first = false;
             while (next_turn(req, v)) {
+                trace("request");
                 std::string out = up.update(req, v);
                 if (out.empty()) continue;
+                trace("encoded " + std::to_string(out.size()));
                 {
                     std::lock_guard<std::mutex> lk(mu_);
                     request_.pending = request_.full = false;
-                    ++updates_;
+                    first = updates_++ == 0;
                 }
                 viewer.write(out.data(), out.size());
+                if (first && opts_.trace) opts_.trace("sent");
             }
         }
     } catch (const std::exception& e) {

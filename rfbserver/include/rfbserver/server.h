@@ -8,6 +8,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 
@@ -24,6 +25,11 @@ struct ServerOptions {
     // compared by tiles this often: 16 ms (60 Hz) keeps a change's delay
     // near one frame; a GDI grab of 1920x1080 takes ~5-15 ms.
     std::chrono::milliseconds poll_interval{16};
+    // Told each step of the way to the first update ("start", "grabbed",
+    // "handshake", "request", "encoded N", "sent"), on serve()'s thread:
+    // the phases of the supporter's first frame (bench/winclient). Empty:
+    // nothing is told.
+    std::function<void(const std::string&)> trace;
 };
 
 // What the viewer said it can take (SetEncodings), and its pixel format.
