@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "remote/status.h"
+#include "trace_windows.h"
 #include "windesktop/capture.h"
 
 namespace client {
@@ -68,12 +69,15 @@ void HeadlessClient::answer_control_request(bool allow) {
 std::string HeadlessClient::run(const std::string& code) {
     auto status = [this](const std::string& s) { update([&](View& v) { v.status = s; }); };
     update([](View& v) { v.active = true; });
+    auto trace = tracer();
+    if (trace) trace("connect");
     std::string end;
     bool linked = false;  // reached the supporter: "Session ended", else "Could not connect"
     try {
         auto link = connector_->connect(code, status);
         if (!link) throw std::runtime_error("cancelled");
         linked = true;
+        if (trace) trace("linked");
         update([&](View& v) {
             v.auth = link->auth_string();
             v.route = link->route();
@@ -106,6 +110,7 @@ std::string HeadlessClient::run(const std::string& code) {
         if (cfg_.allow_control) control.toggle_control();  // before run(): its first consent message says so
         status("Connected, waiting for the supporter...");
         consent_.start(control);  // F11/F12 for this session
+        if (trace) trace("consent started");
         end = serve(control, link->channels());
         consent_.stop();
         std::lock_guard<std::mutex> lk(session_mu_);

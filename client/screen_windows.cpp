@@ -1,35 +1,14 @@
 #include "screen_windows.h"
 
-#include <chrono>
-#include <cstdio>
-#include <cstdlib>
+#include "trace_windows.h"
 
 namespace client {
-namespace {
-
-// TETHER_TRACE=1: each step to the supporter's first frame on stderr with
-// the wall clock in microseconds, which bench/winclient's bench_winscreen
-// lines up with the desk's and its own clock (the phases of README.md).
-rfbserver::ServerOptions server_options() {
-    rfbserver::ServerOptions o;
-    const char* on = std::getenv("TETHER_TRACE");
-    if (on && *on == '1')
-        o.trace = [](const std::string& step) {
-            auto us = std::chrono::duration_cast<std::chrono::microseconds>(
-                std::chrono::system_clock::now().time_since_epoch());
-            std::fprintf(stderr, "tether-client: trace %lld screen %s\n", static_cast<long long>(us.count()),
-                         step.c_str());
-            std::fflush(stderr);
-        };
-    return o;
-}
-
-}  // namespace
 
 std::string WindowsScreen::serve(session::ByteStream& rfb, const remote::Consent& consent) {
     // A screen that cannot be read leaves the channel silent: closing it
     // would end the desk's session, and file transfer still works.
-    rfbserver::ServerOptions opts = server_options();
+    rfbserver::ServerOptions opts;
+    if (auto trace = tracer()) opts.trace = [trace](const std::string& step) { trace("screen " + step); };
     if (opts.trace) opts.trace("channel");
     desktop::Frame probe;
     if (!capture_->grab(probe)) return "the screen cannot be read";

@@ -3,6 +3,7 @@
 #include <cstdint>
 
 #include "e2e/crypto.h"
+#include "trace_windows.h"
 #include "winnet/warm_up.h"
 
 namespace client {
@@ -16,6 +17,7 @@ WarmUp::WarmUp(const winnet::Config& first_route)
           } catch (const std::exception&) {
               // The handshake will meet it again and say so.
           }
+          if (auto trace = tracer()) trace("warm-up done");
       }) {}
 
 WarmUp::~WarmUp() { thread_.join(); }

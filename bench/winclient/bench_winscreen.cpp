@@ -25,7 +25,8 @@
 // start under wine (winctl.exe, which exits at once without a window).
 // Prints the Windows/Linux ratios of the medians (issue 15's targets: first
 // frame <= 1.5x, change <= 2x, bytes <= 1.5x).
-//   bench_winscreen [--rounds N=3] [--changes N=20] [--typing-s S=3] [--phases]
+//   bench_winscreen [--rounds N=3] [--changes N=20] [--typing-s S=3] [--phases] [--windows-exe PATH]
+// (--windows-exe: another tether-client.exe, e.g. a copy of a baseline build.)
 
 // The fixtures' screen_test_programs (read_status) also holds Catch2 checks
 // (HeadlessPair): Catch's implementation must be linked in, never run.
@@ -111,14 +112,14 @@ void add_trace(const std::string& err, std::chrono::system_clock::time_point wal
 
 // `run` (1, 2, ...) changes the colours, so no square is already there.
 Sample one(const test_support::Relay& relay, const std::string& display, bool windows, int changes, int run,
-           std::chrono::milliseconds typing) {
+           std::chrono::milliseconds typing, const std::string& exe) {
     Scratch dir;
     int port = test_support::free_port();
     Session s(relay_args(relay), {"--snapshot", dir / "first.png", "--vnc-listen", "127.0.0.1:" + std::to_string(port)});
     s.code_on_stdin = true;
     auto started = Clock::now();
     if (windows) {
-        auto o = on_display(Args{WINCLIENT_EXE} + client_args(s, "Z:" + s.client_in.path()) + relay_args(relay),
+        auto o = on_display(Args{exe} + client_args(s, "Z:" + s.client_in.path()) + relay_args(relay),
                             display, WINE_PREFIX_SCREEN);
         o.stdin_path.clear();  // a pipe: the code comes later
         // Files, not pipes: wine's helpers inherit them and outlive the program.
@@ -204,12 +205,14 @@ int main(int argc, char** argv) {
     int rounds = 3, changes = 20;
     double typing_s = 3;
     bool phases = false;
+    std::string exe = WINCLIENT_EXE;
     for (int i = 1; i < argc; ++i) {
         bool value = i + 1 < argc;
         if (!std::strcmp(argv[i], "--phases")) phases = true;
         else if (value && !std::strcmp(argv[i], "--rounds")) rounds = std::stoi(argv[++i]);
         else if (value && !std::strcmp(argv[i], "--changes")) changes = std::stoi(argv[++i]);
         else if (value && !std::strcmp(argv[i], "--typing-s")) typing_s = std::stod(argv[++i]);
+        else if (value && !std::strcmp(argv[i], "--windows-exe")) exe = argv[++i];
     }
     const auto typing = std::chrono::milliseconds(static_cast<long>(typing_s * 1000));
     try {
@@ -220,7 +223,7 @@ int main(int argc, char** argv) {
             trivial.push_back(trivial_exe_s(x.name()));
             for (int w = 0; w < 2; ++w) {
                 int who = r % 2 ? 1 - w : w;  // alternate which goes first
-                Sample s = one(relay, x.name(), who == 1, changes, 2 * r + w + 1, typing);
+                Sample s = one(relay, x.name(), who == 1, changes, 2 * r + w + 1, typing, exe);
                 start[who].push_back(s.start_s);
                 connect[who].push_back(s.connect_s);
                 screen[who].push_back(s.screen_s);
@@ -238,7 +241,7 @@ int main(int argc, char** argv) {
             std::printf("round %d a trivial Windows program under wine: %.2f s\n", r + 1, trivial.back());
         }
         auto ratio = [&](std::vector<double>* v) { return median(v[1]) / std::max(1e-9, median(v[0])); };
-        std::printf("typing %.1f s, %d rounds, medians (linux / windows):\n", typing_s, rounds);
+        std::printf("%s; typing %.1f s, %d rounds, medians (linux / windows):\n", exe.c_str(), typing_s, rounds);
         std::printf("start: %.2f s / %.2f s (a trivial exe under wine: %.2f s)\n", median(start[0]), median(start[1]),
                     median(trivial));
         std::printf("connect: %.3f s / %.3f s: %.2fx\n", median(connect[0]), median(connect[1]), ratio(connect));
