@@ -66,6 +66,9 @@ public:
     // The customer's buttons, like F11 and F12 (any thread; no-op between sessions).
     void toggle_control();
     void toggle_files();
+    // The screen's one-time start-up, before the first session needs it
+    // (client::WarmUp's thread). Any thread.
+    void warm_up_screen() { screen_.warm_up(); }
     // The customer's answer to the supporter's request (view().control_asked):
     // Allow turns control on like F11, Deny tells the desk. Any thread.
     void answer_control_request(bool allow);

@@ -11,7 +11,10 @@ std::string WindowsScreen::serve(session::ByteStream& rfb, const remote::Consent
     if (auto trace = tracer()) opts.trace = [trace](const std::string& step) { trace("screen " + step); };
     if (opts.trace) opts.trace("channel");
     desktop::Frame probe;
-    if (!capture_->grab(probe)) return "the screen cannot be read";
+    {
+        std::lock_guard<std::mutex> lk(capture_mu_);
+        if (!capture_->grab(probe)) return "the screen cannot be read";
+    }
     desktop::InputGate gate(*injector_, consent);
     rfbserver::Server server(*capture_, gate, opts);
     {
@@ -24,6 +27,12 @@ std::string WindowsScreen::serve(session::ByteStream& rfb, const remote::Consent
     gate_ = nullptr;
     server_ = nullptr;
     return why;
+}
+
+void WindowsScreen::warm_up() {
+    std::lock_guard<std::mutex> lk(capture_mu_);
+    desktop::Frame f;
+    capture_->grab(f);  // a failure is met again, and said, by serve()
 }
 
 void WindowsScreen::consent_changed(remote::ConsentState s) {

@@ -8,8 +8,8 @@
 
 namespace client {
 
-WarmUp::WarmUp(const winnet::Config& first_route)
-    : thread_([first_route] {
+WarmUp::WarmUp(const winnet::Config& first_route, std::function<void()> more)
+    : thread_([first_route, more] {
           winnet::warm_up(first_route);
           try {
               std::uint8_t b[1];
@@ -17,7 +17,10 @@ WarmUp::WarmUp(const winnet::Config& first_route)
           } catch (const std::exception&) {
               // The handshake will meet it again and say so.
           }
-          if (auto trace = tracer()) trace("warm-up done");
+          auto trace = tracer();
+          if (trace) trace("warm-up: network done");
+          if (more) more();
+          if (trace) trace("warm-up done");
       }) {}
 
 WarmUp::~WarmUp() { thread_.join(); }

@@ -26,7 +26,10 @@
 // Prints the Windows/Linux ratios of the medians (issue 15's targets: first
 // frame <= 1.5x, change <= 2x, bytes <= 1.5x).
 //   bench_winscreen [--rounds N=3] [--changes N=20] [--typing-s S=3] [--phases] [--windows-exe PATH]
-// (--windows-exe: another tether-client.exe, e.g. a copy of a baseline build.)
+//                   [--no-screen-warm-up]
+// (--windows-exe: another tether-client.exe, e.g. a copy of a baseline
+// build; --no-screen-warm-up: the client without its screen warm-up,
+// TETHER_WARM_UP_SCREEN=0, for before/after figures.)
 
 // The fixtures' screen_test_programs (read_status) also holds Catch2 checks
 // (HeadlessPair): Catch's implementation must be linked in, never run.
@@ -112,7 +115,7 @@ void add_trace(const std::string& err, std::chrono::system_clock::time_point wal
 
 // `run` (1, 2, ...) changes the colours, so no square is already there.
 Sample one(const test_support::Relay& relay, const std::string& display, bool windows, int changes, int run,
-           std::chrono::milliseconds typing, const std::string& exe) {
+           std::chrono::milliseconds typing, const std::string& exe, bool warm_screen) {
     Scratch dir;
     int port = test_support::free_port();
     Session s(relay_args(relay), {"--snapshot", dir / "first.png", "--vnc-listen", "127.0.0.1:" + std::to_string(port)});
@@ -126,6 +129,7 @@ Sample one(const test_support::Relay& relay, const std::string& display, bool wi
         o.stdout_path = dir / "client.out";
         o.stderr_path = dir / "client.err";
         o.env["TETHER_TRACE"] = "1";
+        if (!warm_screen) o.env["TETHER_WARM_UP_SCREEN"] = "0";  // the before figures
         s.client = std::make_unique<test_support::Process>(o);
     } else {
         s.start_linux_client(display, relay_args(relay));
@@ -206,6 +210,7 @@ int main(int argc, char** argv) {
     double typing_s = 3;
     bool phases = false;
     std::string exe = WINCLIENT_EXE;
+    bool warm_screen = true;
     for (int i = 1; i < argc; ++i) {
         bool value = i + 1 < argc;
         if (!std::strcmp(argv[i], "--phases")) phases = true;
@@ -213,6 +218,7 @@ int main(int argc, char** argv) {
         else if (value && !std::strcmp(argv[i], "--changes")) changes = std::stoi(argv[++i]);
         else if (value && !std::strcmp(argv[i], "--typing-s")) typing_s = std::stod(argv[++i]);
         else if (value && !std::strcmp(argv[i], "--windows-exe")) exe = argv[++i];
+        else if (!std::strcmp(argv[i], "--no-screen-warm-up")) warm_screen = false;
     }
     const auto typing = std::chrono::milliseconds(static_cast<long>(typing_s * 1000));
     try {
@@ -223,7 +229,7 @@ int main(int argc, char** argv) {
             trivial.push_back(trivial_exe_s(x.name()));
             for (int w = 0; w < 2; ++w) {
                 int who = r % 2 ? 1 - w : w;  // alternate which goes first
-                Sample s = one(relay, x.name(), who == 1, changes, 2 * r + w + 1, typing, exe);
+                Sample s = one(relay, x.name(), who == 1, changes, 2 * r + w + 1, typing, exe, warm_screen);
                 start[who].push_back(s.start_s);
                 connect[who].push_back(s.connect_s);
                 screen[who].push_back(s.screen_s);
@@ -241,7 +247,8 @@ int main(int argc, char** argv) {
             std::printf("round %d a trivial Windows program under wine: %.2f s\n", r + 1, trivial.back());
         }
         auto ratio = [&](std::vector<double>* v) { return median(v[1]) / std::max(1e-9, median(v[0])); };
-        std::printf("%s; typing %.1f s, %d rounds, medians (linux / windows):\n", exe.c_str(), typing_s, rounds);
+        std::printf("%s%s; typing %.1f s, %d rounds, medians (linux / windows):\n", exe.c_str(),
+                    warm_screen ? "" : " without the screen warm-up", typing_s, rounds);
         std::printf("start: %.2f s / %.2f s (a trivial exe under wine: %.2f s)\n", median(start[0]), median(start[1]),
                     median(trivial));
         std::printf("connect: %.3f s / %.3f s: %.2fx\n", median(connect[0]), median(connect[1]), ratio(connect));
