@@ -44,7 +44,10 @@
 #include <functional>
 #include <regex>
 #include <sstream>
+#include <iterator>
 #include <thread>
+
+#include <unistd.h>
 
 #include "harness.h"
 #include "support/net.h"
@@ -57,6 +60,7 @@ namespace {
 
 struct Sample {
     double start_s = 0, connect_s = 0, screen_s = 0, first_s = 0, change_ms = 0, bytes = 0;
+    double idle_cpu = 0;  // the client's CPU while nothing changes, % of one core
     std::vector<std::pair<double, std::string>> timeline;  // ms after the code, what happened
 };
 
@@ -90,6 +94,18 @@ double median(std::vector<double> v) {
     if (v.empty()) return 0;
     std::sort(v.begin(), v.end());
     return v[v.size() / 2];
+}
+
+// CPU seconds (user + system, all threads) of process `pid` so far.
+double cpu_seconds(int pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), {});
+    std::istringstream rest(stat.substr(stat.rfind(')') + 2));  // after "pid (name) "
+    std::string field;
+    double ticks = 0;
+    for (int i = 3; i <= 15 && rest >> field; ++i)
+        if (i == 14 || i == 15) ticks += std::stod(field);  // utime, stime
+    return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
 std::string slurp(const std::string& path) {
@@ -187,6 +203,12 @@ Sample one(const test_support::Relay& relay, const std::string& display, bool wi
     }
     out.bytes = client_to_desk_bytes(relay) - bytes0;
     out.change_ms = median(lat);
+    // Idle: the desk waits for a change that does not come (the Windows
+    // server grabs and compares every 16 ms meanwhile; Linux waits on XDamage).
+    double cpu0 = cpu_seconds(s.client->pid());
+    auto i0 = Clock::now();
+    std::this_thread::sleep_for(std::chrono::seconds(3));
+    out.idle_cpu = 100 * (cpu_seconds(s.client->pid()) - cpu0) / seconds(Clock::now() - i0);
     return out;
 }
 
@@ -224,7 +246,7 @@ int main(int argc, char** argv) {
     try {
         test_support::Relay relay;
         screentest::Xvfb x(800, 600);
-        std::vector<double> start[2], connect[2], screen[2], first[2], change[2], bytes[2], trivial;
+        std::vector<double> start[2], connect[2], screen[2], first[2], change[2], bytes[2], idle[2], trivial;
         for (int r = 0; r < rounds; ++r) {
             trivial.push_back(trivial_exe_s(x.name()));
             for (int w = 0; w < 2; ++w) {
@@ -236,10 +258,11 @@ int main(int argc, char** argv) {
                 first[who].push_back(s.first_s);
                 change[who].push_back(s.change_ms);
                 bytes[who].push_back(s.bytes);
+                idle[who].push_back(s.idle_cpu);
                 std::printf("round %d %-7s start %.2f s  connect %.3f s  screen %.3f s  first frame %.3f s  "
-                            "change median %.1f ms  bytes %.0f\n",
+                            "change median %.1f ms  bytes %.0f  idle cpu %.0f%%\n",
                             r + 1, who ? "windows" : "linux", s.start_s, s.connect_s, s.screen_s, s.first_s,
-                            s.change_ms, s.bytes);
+                            s.change_ms, s.bytes, s.idle_cpu);
                 if (phases)
                     for (auto& [t, what] : s.timeline) std::printf("    %+8.1f ms  %s\n", t, what.c_str());
                 std::fflush(stdout);
@@ -259,6 +282,7 @@ int main(int argc, char** argv) {
         std::printf("change: %.1f ms / %.1f ms: %.2fx (target <= 2x)\n", median(change[0]), median(change[1]),
                     ratio(change));
         std::printf("bytes: %.0f / %.0f: %.2fx (target <= 1.5x)\n", median(bytes[0]), median(bytes[1]), ratio(bytes));
+        std::printf("idle cpu (the client's process, %% of one core): %.0f / %.0f\n", median(idle[0]), median(idle[1]));
         return 0;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "bench_winscreen: %s\n", e.what());
