@@ -22,11 +22,12 @@
 // With --phases, each Connect's timeline: the client's status lines, the
 // desk's, and the Windows client's screen steps (TETHER_TRACE=1), in ms
 // after the code. Also timed once per round: a trivial Windows program's
-// start under wine (winctl.exe, which exits at once without a window).
+// start under wine with --trivial-exe (winctl.exe, which exits at once
+// without a window).
 // Prints the Windows/Linux ratios of the medians (issue 15's targets: first
 // frame <= 1.5x, change <= 2x, bytes <= 1.5x).
 //   bench_winscreen [--rounds N=3] [--changes N=20] [--typing-s S=3] [--phases] [--windows-exe PATH]
-//                   [--no-screen-warm-up]
+//                   [--no-screen-warm-up] [--trivial-exe]
 // (--windows-exe: another tether-client.exe, e.g. a copy of a baseline
 // build; --no-screen-warm-up: the client without its screen warm-up,
 // TETHER_WARM_UP_SCREEN=0, for before/after figures.)
@@ -232,7 +233,7 @@ int main(int argc, char** argv) {
     double typing_s = 3;
     bool phases = false;
     std::string exe = WINCLIENT_EXE;
-    bool warm_screen = true;
+    bool warm_screen = true, time_trivial = false;
     for (int i = 1; i < argc; ++i) {
         bool value = i + 1 < argc;
         if (!std::strcmp(argv[i], "--phases")) phases = true;
@@ -241,6 +242,7 @@ int main(int argc, char** argv) {
         else if (value && !std::strcmp(argv[i], "--typing-s")) typing_s = std::stod(argv[++i]);
         else if (value && !std::strcmp(argv[i], "--windows-exe")) exe = argv[++i];
         else if (!std::strcmp(argv[i], "--no-screen-warm-up")) warm_screen = false;
+        else if (!std::strcmp(argv[i], "--trivial-exe")) time_trivial = true;
     }
     const auto typing = std::chrono::milliseconds(static_cast<long>(typing_s * 1000));
     try {
@@ -248,7 +250,7 @@ int main(int argc, char** argv) {
         screentest::Xvfb x(800, 600);
         std::vector<double> start[2], connect[2], screen[2], first[2], change[2], bytes[2], idle[2], trivial;
         for (int r = 0; r < rounds; ++r) {
-            trivial.push_back(trivial_exe_s(x.name()));
+            if (time_trivial) trivial.push_back(trivial_exe_s(x.name()));
             for (int w = 0; w < 2; ++w) {
                 int who = r % 2 ? 1 - w : w;  // alternate which goes first
                 Sample s = one(relay, x.name(), who == 1, changes, 2 * r + w + 1, typing, exe, warm_screen);
@@ -267,7 +269,7 @@ int main(int argc, char** argv) {
                     for (auto& [t, what] : s.timeline) std::printf("    %+8.1f ms  %s\n", t, what.c_str());
                 std::fflush(stdout);
             }
-            std::printf("round %d a trivial Windows program under wine: %.2f s\n", r + 1, trivial.back());
+            if (time_trivial) std::printf("round %d a trivial Windows program under wine: %.2f s\n", r + 1, trivial.back());
         }
         auto ratio = [&](std::vector<double>* v) { return median(v[1]) / std::max(1e-9, median(v[0])); };
         std::printf("%s%s; typing %.1f s, %d rounds, medians (linux / windows):\n", exe.c_str(),
