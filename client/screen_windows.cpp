@@ -22,7 +22,7 @@ std::string WindowsScreen::serve(session::ByteStream& rfb, const remote::Consent
         gate_ = &gate;
         server_ = &server;
     }
-    std::string why = server.serve(rfb);
+    std::string why = server.serve(rfb, std::move(probe));  // its first grab: the probe's
     std::lock_guard<std::mutex> lk(mu_);
     gate_ = nullptr;
     server_ = nullptr;

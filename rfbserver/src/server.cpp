@@ -24,7 +24,11 @@ ViewerSettings settings_from(const std::vector<std::int32_t>& encodings, const P
     return v;
 }
 
-std::string Server::serve(session::ByteStream& viewer) {
+std::string Server::serve(session::ByteStream& viewer) { return serve(viewer, nullptr); }
+
+std::string Server::serve(session::ByteStream& viewer, desktop::Frame first) { return serve(viewer, &first); }
+
+std::string Server::serve(session::ByteStream& viewer, desktop::Frame* first) {
     {
         std::lock_guard<std::mutex> lk(mu_);
         stream_ = &viewer;
@@ -37,7 +41,8 @@ std::string Server::serve(session::ByteStream& viewer) {
     };
     try {
         trace("start");
-        if (!up.start()) throw ProtocolError("the screen cannot be read");
+        if (first) up.start(std::move(*first));
+        else if (!up.start()) throw ProtocolError("the screen cannot be read");
         trace("grabbed");
         ServerInit init{up.frame().width, up.frame().height, frame_format(), opts_.name};
         if (server_handshake(viewer, init)) {

@@ -60,11 +60,15 @@ public:
     // stream before it returns. Returns "" when the viewer closed or stop()
     // was called, else why it ended (a protocol error or the stream's).
     std::string serve(session::ByteStream& viewer);
+    // The same, starting from `first`, a grab the caller has just made
+    // (the server's own first grab is then skipped).
+    std::string serve(session::ByteStream& viewer, desktop::Frame first);
     void stop();
 
     std::uint64_t updates_sent() const;
 
 private:
+    std::string serve(session::ByteStream& viewer, desktop::Frame* first);
     void read_loop(session::ByteStream& s);
     void apply(const ClientMessage& m);
     // Blocks until a request waits and a grab is due, or the end. Returns
