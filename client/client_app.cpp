@@ -87,8 +87,7 @@ void App::answer_control_request(bool allow) {
     }
     update([&](View& v) {
         v.control_asked = false;
-        if (!allow) v.status = "You declined. " + (v.peer.empty() ? std::string("Your supporter") : v.peer) +
-                               " can still see your screen, but not control it.";
+        if (!allow) v.status = remote::control_declined_status(v.peer);
     });
 }
 

@@ -165,8 +165,7 @@ void Window::refresh_prompt(const View& v) {
         files_.show();
         return;
     }
-    std::string who = v.peer.empty() ? "Your supporter" : v.peer;
-    prompt_text_.copy_label((who + " asks to control your computer. Allow it here, or press F11 at any time.").c_str());
+    prompt_text_.copy_label(remote::control_request_prompt(v.peer).c_str());
     desk::fit_label(prompt_text_, 14);
     if (!prompt_.visible()) {
         control_.hide();

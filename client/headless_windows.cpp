@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "remote/status.h"
+#include "trace_windows.h"
 #include "windesktop/capture.h"
 
 namespace client {
@@ -53,15 +54,30 @@ void HeadlessClient::toggle_files() {
     if (control_) control_->toggle_files();
 }
 
+void HeadlessClient::answer_control_request(bool allow) {
+    {
+        std::lock_guard<std::mutex> lk(session_mu_);
+        if (!control_) return;
+        control_->answer_control_request(allow);  // Allow: on_consent clears the prompt
+    }
+    update([&](View& v) {
+        v.control_asked = false;
+        if (!allow) v.status = remote::control_declined_status(v.peer);
+    });
+}
+
 std::string HeadlessClient::run(const std::string& code) {
     auto status = [this](const std::string& s) { update([&](View& v) { v.status = s; }); };
     update([](View& v) { v.active = true; });
+    auto trace = tracer();
+    if (trace) trace("connect");
     std::string end;
     bool linked = false;  // reached the supporter: "Session ended", else "Could not connect"
     try {
         auto link = connector_->connect(code, status);
         if (!link) throw std::runtime_error("cancelled");
         linked = true;
+        if (trace) trace("linked");
         update([&](View& v) {
             v.auth = link->auth_string();
             v.route = link->route();
@@ -73,9 +89,14 @@ std::string HeadlessClient::run(const std::string& code) {
             consent_.set_supporter(n);
             update([&](View& v) { v.peer = n; v.status = "Connected to " + (n.empty() ? "your supporter" : n); });
         };
+        if (cfg_.prompt_control)
+            ev.on_control_request = [this] { update([](View& v) { v.control_asked = true; }); };
         ev.on_consent = [this](remote::ConsentState s) {
             files_allowed_ = s.files;
-            update([&](View& v) { v.consent = s; });
+            update([&](View& v) {
+                v.consent = s;
+                if (s.control) v.control_asked = false;  // answered with Allow or F11
+            });
             files_.consent_changed(s.files);  // off: every transfer stops now, both ways
             screen_.consent_changed(s);        // control off: release the desk's held keys
             consent_.consent_changed(s);       // the bar
@@ -89,6 +110,7 @@ std::string HeadlessClient::run(const std::string& code) {
         if (cfg_.allow_control) control.toggle_control();  // before run(): its first consent message says so
         status("Connected, waiting for the supporter...");
         consent_.start(control);  // F11/F12 for this session
+        if (trace) trace("consent started");
         end = serve(control, link->channels());
         consent_.stop();
         std::lock_guard<std::mutex> lk(session_mu_);
@@ -105,6 +127,7 @@ std::string HeadlessClient::run(const std::string& code) {
         v.active = false;
         v.failed = !linked;
         v.consent = {};
+        v.control_asked = false;
         v.auth.clear();
         v.route.clear();
         v.status = (linked ? "Session ended: " : "Could not connect: ") + end;

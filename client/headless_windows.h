@@ -30,6 +30,10 @@ namespace client {
 struct HeadlessConfig {
     std::string name, status_file, download_dir;
     bool allow_control = false, allow_files = false;  // at the start; F11/F12 toggle them
+    // The supporter's "Request control" is shown as a prompt (the window:
+    // Allow / Deny, answer_control_request()); without one (--headless) the
+    // desk hears "unavailable" and the customer still has F11.
+    bool prompt_control = false;
     std::vector<std::string> send_files;
     std::uint64_t file_rate_limit = 0;  // bytes/s, 0 = none
 };
@@ -62,6 +66,12 @@ public:
     // The customer's buttons, like F11 and F12 (any thread; no-op between sessions).
     void toggle_control();
     void toggle_files();
+    // The screen's one-time start-up, before the first session needs it
+    // (client::WarmUp's thread). Any thread.
+    void warm_up_screen() { screen_.warm_up(); }
+    // The customer's answer to the supporter's request (view().control_asked):
+    // Allow turns control on like F11, Deny tells the desk. Any thread.
+    void answer_control_request(bool allow);
 
 private:
     using View = remote::CustomerView;

@@ -6,6 +6,8 @@
 // runs the end-to-end channel (secure/), shows the authentication string
 // and sends and receives files while F12 is on (--allow-files). The same
 // flags, sentences and exit codes as the Linux client (client/main.cpp).
+#include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -63,14 +65,23 @@ void check_code(const std::string& code) {
         throw std::runtime_error("--headless needs --code with the 6 to 9 digits from the supporter");
 }
 
+// The screen's part of the warm-up: its capture's start-up. Off with
+// TETHER_WARM_UP_SCREEN=0, for bench_winscreen's before/after figures.
+std::function<void()> screen_warm_up(client::HeadlessClient& app) {
+    const char* off = std::getenv("TETHER_WARM_UP_SCREEN");
+    if (off && *off == '0') return {};
+    return [&app] { app.warm_up_screen(); };
+}
+
 // The window, with --code (if any) prefilled; the customer types the code
 // and clicks Connect while the warm-up runs.
 int run_window(const client::WinOptions& o) {
     client::HeadlessConfig cfg = headless_config(o);
+    cfg.prompt_control = true;  // the window shows the supporter's request
     remote::WinPlan first = client::plan_routes(o);
     const winnet::Config first_route = first.routes.front().cfg;  // never empty: DIRECT is last
     client::HeadlessClient app(cfg, make_connector(o, std::move(first)));
-    client::WarmUp warm(first_route);
+    client::WarmUp warm(first_route, screen_warm_up(app));
     return client::run_window(app, o.code, cfg.download_dir);
 }
 
@@ -80,7 +91,8 @@ int run(const client::WinOptions& o) {
     const winnet::Config first_route = first.routes.front().cfg;  // never empty: DIRECT is last
     client::HeadlessClient app(headless_config(o), make_connector(o, std::move(first)));
     remote::stop_on_signals([&app] { app.stop(); });  // Ctrl+C ends the session cleanly
-    client::WarmUp warm(first_route);  // while the code is typed (--code -), else beside the connect
+    // While the code is typed (--code -), else beside the connect.
+    client::WarmUp warm(first_route, screen_warm_up(app));
     std::string code = remote::code_or_stdin(o.code, std::cin);
     check_code(code);
     std::string end = app.run(code);  // the whole session

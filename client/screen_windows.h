@@ -27,12 +27,17 @@ public:
     // Returns "" or why the screen failed. If the screen cannot be read at
     // all, returns at once and leaves `rfb` untouched (open and silent).
     std::string serve(session::ByteStream& rfb, const remote::Consent& consent);
+    // The capture's one-time start-up (under wine: the display driver, the
+    // first BitBlt of the screen), for the warm-up while the code is typed;
+    // serve() waits for it rather than doing it twice. Any thread.
+    void warm_up();
     // Control went off: release what the desk still holds down.
     void consent_changed(remote::ConsentState s);
     // Ends the serve() under way, if any (closing its stream).
     void stop();
 
 private:
+    std::mutex capture_mu_;  // warm_up() against serve()'s first grab
     std::unique_ptr<desktop::Capture> capture_;
     std::unique_ptr<desktop::InputInjector> injector_;
     std::mutex mu_;  // the two below, set during serve()

@@ -8,6 +8,7 @@
 // run side by side (each step is safe to run concurrently).
 #pragma once
 
+#include <functional>
 #include <thread>
 
 #include "winnet/config.h"
@@ -16,8 +17,9 @@ namespace client {
 
 class WarmUp {
 public:
-    // `first_route`: the route the first connect will try first.
-    explicit WarmUp(const winnet::Config& first_route);
+    // `first_route`: the route the first connect will try first; `more`:
+    // the program's own one-time work, run after it (the screen's capture).
+    WarmUp(const winnet::Config& first_route, std::function<void()> more);
     // Joins: after a session it is long done; after a connect that failed
     // at once, the exit waits for it (< 0.5 s under wine).
     ~WarmUp();

@@ -27,6 +27,11 @@ enum : int {
     kFilesLabel,         // static
     kFiles,              // list view (report): File, Direction, Size, Progress, Speed, Saved to
     kCodeLabel,          // static
+    // The supporter's "Request control" (shown only while asked; empty and
+    // disabled otherwise):
+    kPrompt,             // static: "Bob asks to control your computer. ...", orange
+    kPromptAllow,        // button: "Allow": control on, like F11
+    kPromptDeny,         // button: "Deny": the desk is told
 };
 
 }  // namespace client::window_ids

@@ -37,7 +37,7 @@ constexpr COLORREF kOff = RGB(0xDD, 0xDD, 0xDD), kControlOn = RGB(0xE0, 0x5A, 0x
 // Layout in pixels at 96 DPI (100%), scaled by the window's DPI. The minimum
 // client area fits every control without clipping; the files list takes
 // whatever the customer adds by resizing.
-constexpr int kMinWidth96 = 560, kMinHeight96 = 500, kMargin96 = 12, kRow96 = 30;
+constexpr int kMinWidth96 = 560, kMinHeight96 = 546, kMargin96 = 12, kRow96 = 30;
 constexpr int kBodyPoints = 10, kCodePoints = 14;  // font sizes in points (1/72 inch)
 
 struct Column {
@@ -125,6 +125,7 @@ private:
     void connect();
     void choose_and_send();
     void on_drop(HDROP drop);
+    void refresh_prompt(const remote::CustomerView& v, bool linked);
     LRESULT state_colors(HDC dc, HWND ctl);
     void post_refresh();
     void refresh();
@@ -137,6 +138,7 @@ private:
     TransferCells cells_;
     std::vector<TransferRowCells> shown_;  // the list's rows as drawn
     remote::ConsentState consent_;        // as drawn (the state boxes' colors)
+    bool asked_ = false;                  // the control prompt is shown
     HWND hwnd_ = nullptr;
     UINT dpi_ = 96;
     HFONT body_ = nullptr, bold_ = nullptr, big_ = nullptr;
@@ -198,6 +200,9 @@ void CustomerWindow::create_controls(const std::string& code) {
     add(L"STATIC", L"", SS_LEFT, ids::kStatus);
     add(L"STATIC", L"", SS_LEFT | SS_ENDELLIPSIS, ids::kRoute);
     add(L"STATIC", L"", SS_LEFT, ids::kAuth);
+    add(L"STATIC", L"", SS_LEFT, ids::kPrompt);
+    add(L"BUTTON", L"Allow", WS_TABSTOP | BS_PUSHBUTTON, ids::kPromptAllow);
+    add(L"BUTTON", L"Deny", WS_TABSTOP | BS_PUSHBUTTON, ids::kPromptDeny);
     add(L"STATIC", L"", SS_CENTER | SS_CENTERIMAGE, ids::kControlState);
     add(L"BUTTON", L"", WS_TABSTOP | BS_PUSHBUTTON, ids::kControlButton);
     add(L"STATIC", L"", SS_CENTER | SS_CENTERIMAGE, ids::kFilesState);
@@ -226,7 +231,7 @@ void CustomerWindow::apply_dpi(UINT dpi) {
     big_ = make_font(kCodePoints, dpi_, false);
     for (HWND c = GetWindow(hwnd_, GW_CHILD); c; c = GetWindow(c, GW_HWNDNEXT)) {
         int id = GetDlgCtrlID(c);
-        HFONT f = id == ids::kCode ? big_ : id == ids::kAuth ? bold_ : body_;
+        HFONT f = id == ids::kCode ? big_ : id == ids::kAuth || id == ids::kPrompt ? bold_ : body_;
         SendMessageW(c, WM_SETFONT, reinterpret_cast<WPARAM>(f), FALSE);
     }
     for (HFONT f : old)
@@ -264,6 +269,12 @@ void CustomerWindow::layout() {
     y += 22;
     place(ids::kAuth, m, y, full, 20);
     y += 28;
+    // The supporter's request, its own row (empty while not asked): two
+    // lines of words, then Allow and Deny.
+    place(ids::kPrompt, m, y, full - 2 * 100 - 16, 40);
+    place(ids::kPromptAllow, right - 2 * 100 - 8, y + 4, 100, 32);
+    place(ids::kPromptDeny, right - 100, y + 4, 100, 32);
+    y += 46;
     place(ids::kControlState, m, y, full - button - 8, kRow96);
     place(ids::kControlButton, right - button, y, button, kRow96);
     y += kRow96 + 6;
@@ -342,6 +353,8 @@ void CustomerWindow::on_command(int id, int code) {
     case ids::kDisconnect: app_.stop(); break;
     case ids::kControlButton: app_.toggle_control(); break;
     case ids::kFilesButton: app_.toggle_files(); break;
+    case ids::kPromptAllow: app_.answer_control_request(true); break;
+    case ids::kPromptDeny: app_.answer_control_request(false); break;
     case ids::kSend: choose_and_send(); break;
     }
 }
@@ -397,9 +410,15 @@ void CustomerWindow::on_drop(HDROP drop) {
     DragFinish(drop);
 }
 
-// The consent boxes in the Linux window's colors; 0 for every other static.
+// The consent boxes in the Linux window's colors, the prompt in control's
+// orange; 0 for every other static.
 LRESULT CustomerWindow::state_colors(HDC dc, HWND ctl) {
     int id = GetDlgCtrlID(ctl);
+    if (id == ids::kPrompt && asked_) {
+        SetBkColor(dc, kControlOn);
+        SetTextColor(dc, RGB(255, 255, 255));
+        return reinterpret_cast<LRESULT>(control_brush_);
+    }
     if (id != ids::kControlState && id != ids::kFilesState) return 0;
     bool on = id == ids::kControlState ? consent_.control : consent_.files;
     HBRUSH brush = !on ? off_brush_ : id == ids::kControlState ? control_brush_ : files_brush_;
@@ -434,7 +453,26 @@ void CustomerWindow::refresh() {
     enable(ids::kSend, active);
     enable(ids::kControlButton, linked);
     enable(ids::kFilesButton, linked);
+    refresh_prompt(v, linked);
     refresh_files();
+}
+
+// The supporter's request: shown (and the window raised) while it waits for
+// an answer; only Allow (or F11) grants control. Hidden, its controls are
+// empty and disabled, so nothing can answer a question not asked.
+void CustomerWindow::refresh_prompt(const remote::CustomerView& v, bool linked) {
+    bool asked = v.control_asked && linked;
+    set_text(ids::kPrompt, asked ? remote::control_request_prompt(v.peer) : "");
+    for (int id : {ids::kPrompt, ids::kPromptAllow, ids::kPromptDeny}) {
+        enable(id, asked);
+        ShowWindow(item(id), asked ? SW_SHOW : SW_HIDE);
+    }
+    if (asked && !asked_) {
+        ShowWindow(hwnd_, SW_SHOWNORMAL);  // the question must be seen
+        SetForegroundWindow(hwnd_);
+    }
+    if (asked != asked_) InvalidateRect(item(ids::kPrompt), nullptr, TRUE);
+    asked_ = asked;
 }
 
 // Rows are only appended (FileService); cells are rewritten when they changed.

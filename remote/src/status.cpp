@@ -11,6 +11,16 @@ namespace remote {
 std::string control_label(bool on) { return std::string("Remote control: ") + (on ? "on" : "off") + "  [F11]"; }
 std::string files_label(bool on) { return std::string("File transfer: ") + (on ? "on" : "off") + "  [F12]"; }
 
+std::string control_request_prompt(const std::string& peer) {
+    return (peer.empty() ? std::string("Your supporter") : peer) +
+           " asks to control your computer. Allow it here, or press F11 at any time.";
+}
+
+std::string control_declined_status(const std::string& peer) {
+    return "You declined. " + (peer.empty() ? std::string("Your supporter") : peer) +
+           " can still see your screen, but not control it.";
+}
+
 void write_status_file(const std::string& path, const std::vector<std::pair<std::string, std::string>>& kv) {
     if (path.empty()) return;
     std::string tmp = path + ".tmp";

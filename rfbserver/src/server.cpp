@@ -24,7 +24,11 @@ ViewerSettings settings_from(const std::vector<std::int32_t>& encodings, const P
     return v;
 }
 
-std::string Server::serve(session::ByteStream& viewer) {
+std::string Server::serve(session::ByteStream& viewer) { return serve(viewer, nullptr); }
+
+std::string Server::serve(session::ByteStream& viewer, desktop::Frame first) { return serve(viewer, &first); }
+
+std::string Server::serve(session::ByteStream& viewer, desktop::Frame* first) {
     {
         std::lock_guard<std::mutex> lk(mu_);
         stream_ = &viewer;
@@ -32,22 +36,33 @@ std::string Server::serve(session::ByteStream& viewer) {
     }
     Updater up(capture_);
     std::thread reader;
+    auto trace = [&](const std::string& step) {
+        if (opts_.trace && updates_sent() == 0) opts_.trace(step);
+    };
     try {
-        if (!up.start()) throw ProtocolError("the screen cannot be read");
+        trace("start");
+        if (first) up.start(std::move(*first));
+        else if (!up.start()) throw ProtocolError("the screen cannot be read");
+        trace("grabbed");
         ServerInit init{up.frame().width, up.frame().height, frame_format(), opts_.name};
         if (server_handshake(viewer, init)) {
+            trace("handshake");
             reader = std::thread([&] { read_loop(viewer); });
             UpdateRequest req;
             ViewerSettings v;
+            bool first = false;
             while (next_turn(req, v)) {
+                trace("request");
                 std::string out = up.update(req, v);
                 if (out.empty()) continue;
+                trace("encoded " + std::to_string(out.size()));
                 {
                     std::lock_guard<std::mutex> lk(mu_);
                     request_.pending = request_.full = false;
-                    ++updates_;
+                    first = updates_++ == 0;
                 }
                 viewer.write(out.data(), out.size());
+                if (first && opts_.trace) opts_.trace("sent");
             }
         }
     } catch (const std::exception& e) {

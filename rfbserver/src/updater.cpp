@@ -1,6 +1,7 @@
 #include "updater.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "rfbserver/messages.h"
 
@@ -18,12 +19,17 @@ desktop::Rect intersect(desktop::Rect a, desktop::Rect b) {
 
 bool Updater::start() { return cap_.grab(fb_); }
 
+void Updater::start(desktop::Frame first) { fb_ = std::move(first); }
+
 // Areas outside the requested one are not kept for later: the viewers we
 // serve (libvncclient, the desk) always ask for the whole screen.
 std::vector<desktop::Rect> Updater::changed_rects(const UpdateRequest& req) {
     std::vector<desktop::Rect> rects;
     desktop::Rect screen{0, 0, fb_.width, fb_.height};
-    if (cap_.take_changes() && cap_.grab(scratch_)) {
+    // The first answer is the start's picture as it is, without another
+    // grab: what changed since is found by the next grab, against fb_.
+    bool first_full = std::exchange(fresh_, false) && req.full;
+    if (!first_full && cap_.take_changes() && cap_.grab(scratch_)) {
         if (scratch_.width != fb_.width || scratch_.height != fb_.height) {
             std::swap(fb_, scratch_);
             resized_ = true;

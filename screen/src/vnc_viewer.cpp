@@ -19,8 +19,14 @@ struct Viewer::Hooks {
     static Viewer* of(rfbClient* c) { return static_cast<Viewer*>(rfbClientGetClientData(c, &kViewerTag)); }
 
     // libvncclient asks for a buffer; ours is the desktop::Frame, so snapshot() can copy it.
+    // The first call comes from rfbInitClient, before loop() takes fb_mu_
+    // around each message: it locks here, or a snapshot() meanwhile could
+    // copy the new size with the old (empty) pixels (bench_winscreen's
+    // SIGSEGV in Frame::at, rfbserver.units "snapshots ... whole").
     static rfbBool alloc(rfbClient* c) {
         Viewer* v = of(c);
+        std::unique_lock<std::mutex> lk(v->fb_mu_, std::defer_lock);
+        if (!v->looping_) lk.lock();
         v->fb_.width = c->width;
         v->fb_.height = c->height;
         v->fb_.pixels.assign(static_cast<std::size_t>(c->width) * c->height, 0);
@@ -119,7 +125,9 @@ std::string Viewer::run(session::ByteStream& rfb) {
     if (!rfbInitClient(c, nullptr, nullptr)) {  // frees c on failure
         result = "the customer's screen did not answer (RFB handshake failed)";
     } else {
+        looping_ = true;
         loop(c, wake_[0]);
+        looping_ = false;
         rfbClientCleanup(c);  // closes vnc_fd
     }
     pump_end->close();

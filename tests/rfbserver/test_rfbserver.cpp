@@ -7,8 +7,15 @@
 
 #include <rfb/rfbclient.h>
 
+#include <atomic>
+#include <chrono>
+#include <thread>
+
 #include "rfbserver/encodings.h"
 #include "rfbserver/messages.h"
+#include "screen/socket_util.h"
+#include "screen/vnc_viewer.h"
+#include "session/fd_stream.h"
 #include "viewer_harness.h"
 
 using rfbserver::PixelFormat;
@@ -199,4 +206,41 @@ TEST_CASE("client messages: complete, incomplete and refused, one row each") {
     CHECK(v.encoding == rfbserver::kZlib);  // the viewer's first choice among those we have
     CHECK(v.zlib_level == 3);
     CHECK_FALSE(v.rich_cursor);
+}
+
+// The desk's screen::Viewer, read with snapshot() from another thread while
+// it connects (what bench_winscreen's DeskPicture and the tests' pixel
+// checks do): every snapshot is whole, its pixels matching its size.
+// Failed before (bench_winscreen's SIGSEGV in Frame::at): libvncclient
+// allocates the first framebuffer inside rfbInitClient, outside the lock
+// snapshot() takes, so a snapshot could hold the new size and no pixels.
+TEST_CASE("screen::Viewer: snapshots taken while it connects are whole") {
+    int torn = 0;
+    for (int round = 0; round < 10; ++round) {
+        FakeCapture cap(rfbtest::test_picture(1920, 1080, round));  // a large buffer: a wide window for the race
+        remote::Consent consent;
+        rfbtest::RecordingInjector inj;
+        desktop::InputGate gate(inj, consent);
+        rfbserver::Server server(cap, gate);
+        auto [viewer_fd, server_fd] = screen::make_socketpair();
+        auto server_end = session::make_fd_stream(server_fd);
+        auto viewer_end = session::make_fd_stream(viewer_fd);
+        std::atomic<std::uint64_t> frames{0};
+        screen::ViewerCallbacks cb;
+        cb.on_frame = [&](std::uint64_t n, const desktop::Frame&) { frames = n; };
+        screen::Viewer viewer({}, cb);
+        std::thread serving([&] { server.serve(*server_end); });
+        std::thread viewing([&] { viewer.run(*viewer_end); });
+        auto end = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (frames == 0 && std::chrono::steady_clock::now() < end) {
+            desktop::Frame f = viewer.snapshot();
+            if (f.pixels.size() != static_cast<std::size_t>(f.width) * f.height) ++torn;
+        }
+        CHECK(frames > 0);
+        viewer.stop();
+        server.stop();
+        viewing.join();
+        serving.join();
+    }
+    CHECK(torn == 0);
 }

@@ -310,3 +310,64 @@ TEST_CASE("window: at 200% everything is twice as large and nothing is clipped",
     }
     screen::write_png(artefact_dir() + "/winclient-window-200pct.png", grab(w.x.name()));
 }
+
+// The supporter clicks Request control in the desk's own window (xdotool on
+// the desk's Xvfb); the customer's window shows the question (before it, its
+// Allow cannot be pressed). Deny: the desk reads the refusal and control
+// stays off on both sides. Asked again, Allow: control on at both ends.
+TEST_CASE("window: the supporter's Request control is a prompt; only Allow grants control", "[window_request]") {
+    Relay relay;
+    Xvfb supporter(1100, 860);
+    Session s(relay_args(relay), {}, supporter.name());
+    Window w(s, relay_args(relay));
+    paste_code_and_connect(w, s.code());
+    check_same_auth(w, s);
+    bool enabled = true;
+    CHECK(control_text(w.dump(), "prompt").empty());
+    control_text(w.last, "allow", &enabled);
+    CHECK_FALSE(enabled);
+    CHECK(w.ctl({"click", "allow"}) == 5);  // no question, no answer
+
+    int dx = 0, dy = 0;
+    REQUIRE(wait_until([&] { return screentest::find_window(supporter.name(), "Tether desk", dx, dy); }, 30s));
+    const std::string asked = "sees your request: waiting for them to click Allow (or press F11).";
+    // Clicked until the customer's side has it: under load a click can land
+    // before the desk has drawn (and enabled) its button.
+    auto request_control = [&] {
+        return wait_until([&] {
+            screentest::xdotool(supporter.name(), {"mousemove", std::to_string(dx + 815), std::to_string(dy + 56),
+                                                   "click", "1"});
+            return wait_until([&] { return read_status(s.client_status)["control_asked"] == "yes"; }, 5s);
+        }, 60s);
+    };
+
+    REQUIRE(request_control());
+    INFO(w.last);
+    CHECK(w.wait("prompt", "asks to control your computer. Allow it here, or press F11 at any time.", 30) == 0);
+    control_text(w.last, "allow", &enabled);
+    CHECK(enabled);
+    CHECK(wait_until([&] { return read_status(s.desk_status)["status"].find(asked) != std::string::npos; }, 30s));
+    CHECK(read_status(s.client_status)["control"] == "off");  // asking grants nothing
+    CHECK(read_status(s.desk_status)["control"] == "off");
+    screen::write_png(artefact_dir() + "/winclient-window-control-request.png", grab(w.x.name()));
+
+    REQUIRE(w.ctl({"click", "deny"}) == 0);
+    CHECK(wait_status(s.client_status, "control_asked", "no", 30s));
+    CHECK(wait_until([&] { return read_status(s.desk_status)["status"].find("declined control") != std::string::npos; },
+                     30s));
+    CHECK(w.wait("status", "You declined.", 30) == 0);
+    CHECK(control_text(w.last, "prompt").empty());
+    CHECK(control_text(w.last, "control") == "Remote control: off  [F11]");
+    CHECK(read_status(s.desk_status)["control"] == "off");
+    CHECK(read_status(s.client_status)["control"] == "off");
+
+    REQUIRE(request_control());
+    CHECK(w.wait("prompt", "asks to control your computer", 30) == 0);
+    CHECK(read_status(s.desk_status)["control"] == "off");
+    REQUIRE(w.ctl({"click", "allow"}) == 0);
+    CHECK(wait_status(s.desk_status, "control", "on", 30s));
+    CHECK(wait_status(s.client_status, "control", "on", 30s));
+    CHECK(w.wait("control", "Remote control: on  [F11]", 30) == 0);
+    CHECK(control_text(w.last, "prompt").empty());
+    CHECK(read_status(s.client_status)["control_asked"] == "no");
+}

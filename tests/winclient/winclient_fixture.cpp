@@ -54,11 +54,14 @@ Args relay_args(const test_support::Relay& relay) {
     return {"--relay", relay.url("localhost") + "/", "--ca", relay.ca_file()};
 }
 
-Session::Session(const Args& desk_route, const Args& desk_extra) {
+Session::Session(const Args& desk_route, const Args& desk_extra, const std::string& desk_display) {
     ProcessOptions o;
-    o.argv = Args{desk_binary(), "--headless", "--status-file", desk_status, "--download-dir", desk_in.path()} +
+    o.argv = Args{desk_binary(), desk_display.empty() ? "--headless" : "--start", "--status-file", desk_status,
+                  "--download-dir", desk_in.path()} +
              desk_route + desk_extra;
-    o.unset_env = {"http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "DISPLAY"};
+    o.unset_env = {"http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"};
+    if (desk_display.empty()) o.unset_env.push_back("DISPLAY");
+    else o.env["DISPLAY"] = desk_display;
     o.stdin_path = "/dev/null";
     desk = std::make_unique<test_support::Process>(o);
     if (!wait_until([&] { return code().size() == 6; }, 30s))

@@ -44,8 +44,10 @@ Args relay_args(const test_support::Relay& relay);
 class Session {
 public:
     // Starts the desk (`desk_route`: how it reaches the relay; `desk_extra`:
-    // e.g. --send-file) and waits for its code (throws after 30 s).
-    Session(const Args& desk_route, const Args& desk_extra = {});
+    // e.g. --send-file) and waits for its code (throws after 30 s). With
+    // `desk_display` the desk shows its window there (a session started at
+    // once: --start) instead of running headless.
+    Session(const Args& desk_route, const Args& desk_extra = {}, const std::string& desk_display = "");
     // Starts tether-client.exe with the desk's code, --allow-files, its own
     // status file and download folder (a Z: path, as a Windows user's would
     // be), plus `route` and `extra`.

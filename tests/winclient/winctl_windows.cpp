@@ -45,6 +45,7 @@ constexpr Named kControls[] = {
     {"status", ids::kStatus},       {"route", ids::kRoute},           {"auth", ids::kAuth},
     {"control", ids::kControlState}, {"control-button", ids::kControlButton},
     {"files-state", ids::kFilesState}, {"files-button", ids::kFilesButton}, {"send", ids::kSend},
+    {"prompt", ids::kPrompt},       {"allow", ids::kPromptAllow},     {"deny", ids::kPromptDeny},
     {"files", ids::kFiles}};
 
 int id_of(const std::string& name) {

@@ -18,6 +18,8 @@ constexpr std::uint16_t kOem2 = 0xBF, kOem5 = 0xDC, kOem7 = 0xDE;
 class TableLayout : public Layout {
 public:
     std::map<char16_t, KeyStroke> keys;
+    bool caps = false;  // the customer's CapsLock; it shifts the letter keys
+    bool caps_shifts(std::uint16_t v) const override { return caps && v >= 'A' && v <= 'Z'; }
     std::optional<KeyStroke> key_for(char16_t ch) const override {
         auto it = keys.find(ch);
         return it == keys.end() ? std::nullopt : std::optional<KeyStroke>(it->second);
@@ -229,4 +231,29 @@ TEST_CASE("mouse: absolute coordinates land on the pixel", "[mouse]") {
     CHECK(normalized(-50, 0, 800) == 0);                 // clamped to the screen
     CHECK(normalized(5000, 0, 800) == normalized(799, 0, 800));
     CHECK(normalized(-1920, -1920, 3840) == 0);          // a monitor left of the primary
+}
+
+// The customer's CapsLock is on: the desk's characters still arrive as
+// sent (its 'a' is 'a', its 'A' is 'A'), keys CapsLock does not shift keep
+// their Shift, and a shortcut stays the key it is (Ctrl+C, no Shift added).
+TEST_CASE("CapsLock on the customer's side: the desk's characters as sent", "[keymap]") {
+    TableLayout l = us();
+    l.caps = true;
+    KeyMapper m(l);
+    CHECK(m.key(0x61, true) == Seq{d(vk::lshift), d('A'), u(vk::lshift)});  // a: Shift cancels CapsLock
+    CHECK(m.key(0x61, false) == Seq{u('A')});
+    CHECK(m.key(0x41, true) == Seq{d('A')});  // A: CapsLock alone makes it
+    CHECK(m.key(0x41, false) == Seq{u('A')});
+    CHECK(m.key(0x31, true) == Seq{d('1')});  // 1 and ! as without CapsLock
+    CHECK(m.key(0x31, false) == Seq{u('1')});
+    CHECK(m.key(0x21, true) == Seq{d(vk::lshift), d('1'), u(vk::lshift)});
+    CHECK(m.key(0x21, false) == Seq{u('1')});
+    CHECK(m.key(0xffe1, true) == Seq{d(vk::lshift)});  // the desk's Shift + a = 'A': Shift lifted
+    CHECK(m.key(0x41, true) == Seq{u(vk::lshift), d('A'), d(vk::lshift)});
+    CHECK(m.key(0x41, false) == Seq{u('A')});
+    CHECK(m.key(0xffe1, false) == Seq{u(vk::lshift)});
+    CHECK(m.key(0xffe3, true) == Seq{d(vk::lcontrol)});  // Ctrl+C stays Ctrl+C
+    CHECK(m.key(0x63, true) == Seq{d('C')});
+    CHECK(m.key(0x63, false) == Seq{u('C')});
+    CHECK(m.key(0xffe3, false) == Seq{u(vk::lcontrol)});
 }

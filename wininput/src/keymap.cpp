@@ -190,7 +190,14 @@ std::vector<KeyInput> KeyMapper::type_char(std::uint32_t keysym, char32_t ch) {
     if (auto k = usable_key(layout_, ch, false)) {
         KeyInput down = vk_event(k->vk, extended_vk(k->vk), false);
         pressed_[keysym] = down;
-        return with_mods(k->mods, down);
+        unsigned mods = k->mods;
+        // The customer's CapsLock would shift this key: the opposite Shift
+        // types the character asked for. A shortcut (Ctrl or Alt held, no
+        // AltGr character) is a key, not a character: left alone.
+        bool shortcut = std::any_of(held_mods_.begin(), held_mods_.end(),
+                                    [](std::uint16_t v) { return is_ctrl(v) || is_alt(v); });
+        if ((mods & kAltGr) == 0 && !shortcut && layout_.caps_shifts(k->vk)) mods ^= kShift;
+        return with_mods(mods, down);
     }
     pressed_.erase(keysym);  // text has no key to release
     return unicode_text(ch);

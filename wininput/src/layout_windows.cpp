@@ -20,6 +20,21 @@ std::optional<KeyStroke> WindowsLayout::key_for(char16_t ch) const {
     return k;
 }
 
+// CapsLock's toggle as the system has it (GetKeyState on a thread without
+// input of its own), then whether the layout gives `vk` another character
+// with it: ToUnicodeEx with and without CapsLock, keyboard state untouched
+// (flag 4), no Shift.
+bool WindowsLayout::caps_shifts(std::uint16_t vk) const {
+    if (!(GetKeyState(VK_CAPITAL) & 1)) return false;
+    BYTE state[256] = {};
+    WCHAR plain[4] = {}, caps[4] = {};
+    UINT scan = MapVirtualKeyExW(vk, MAPVK_VK_TO_VSC, hkl_);
+    int n0 = ToUnicodeEx(vk, scan, state, plain, 4, 4, hkl_);
+    state[VK_CAPITAL] = 1;
+    int n1 = ToUnicodeEx(vk, scan, state, caps, 4, 4, hkl_);
+    return n0 == 1 && n1 == 1 && plain[0] != caps[0];
+}
+
 char32_t WindowsLayout::compose(char32_t base, char32_t mark) const {
     if (base > 0xffff || mark > 0xffff) return 0;
     WCHAR in[2] = {static_cast<WCHAR>(base), static_cast<WCHAR>(mark)}, out[4] = {};

@@ -16,6 +16,7 @@ public:
     HKL refresh();
     std::optional<KeyStroke> key_for(char16_t ch) const override;
     char32_t compose(char32_t base, char32_t mark) const override;
+    bool caps_shifts(std::uint16_t vk) const override;
 
 private:
     HKL hkl_ = nullptr;

@@ -37,6 +37,12 @@ std::vector<std::pair<std::string, std::string>> customer_status_lines(const Cus
 std::string control_label(bool on);
 std::string files_label(bool on);
 
+// The customer's prompt when the supporter clicks Request control, and what
+// their status line says after Deny: the same words in both windows.
+// `peer`: the supporter's name (empty: "Your supporter").
+std::string control_request_prompt(const std::string& peer);
+std::string control_declined_status(const std::string& peer);
+
 // Writes "key: value" lines to `path` atomically (temp file + rename), so a
 // reader never sees a half-written file; LF line ends on every platform.
 // No-op for an empty path.

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 
@@ -24,6 +25,11 @@ struct ServerOptions {
     // compared by tiles this often: 16 ms (60 Hz) keeps a change's delay
     // near one frame; a GDI grab of 1920x1080 takes ~5-15 ms.
     std::chrono::milliseconds poll_interval{16};
+    // Told each step of the way to the first update ("start", "grabbed",
+    // "handshake", "request", "encoded N", "sent"), on serve()'s thread:
+    // the phases of the supporter's first frame (bench/winclient). Empty:
+    // nothing is told.
+    std::function<void(const std::string&)> trace;
 };
 
 // What the viewer said it can take (SetEncodings), and its pixel format.
@@ -54,11 +60,15 @@ public:
     // stream before it returns. Returns "" when the viewer closed or stop()
     // was called, else why it ended (a protocol error or the stream's).
     std::string serve(session::ByteStream& viewer);
+    // The same, starting from `first`, a grab the caller has just made
+    // (the server's own first grab is then skipped).
+    std::string serve(session::ByteStream& viewer, desktop::Frame first);
     void stop();
 
     std::uint64_t updates_sent() const;
 
 private:
+    std::string serve(session::ByteStream& viewer, desktop::Frame* first);
     void read_loop(session::ByteStream& s);
     void apply(const ClientMessage& m);
     // Blocks until a request waits and a grab is due, or the end. Returns

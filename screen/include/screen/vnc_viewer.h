@@ -84,8 +84,9 @@ private:
 
     ViewerOptions opts_;
     ViewerCallbacks cbs_;
-    mutable std::mutex fb_mu_;  // held while a server message is handled
+    mutable std::mutex fb_mu_;  // held while a server message is handled, and around the first allocation
     desktop::Frame fb_;
+    bool looping_ = false;  // viewer thread only: loop() holds fb_mu_ around each message
     std::atomic<std::uint64_t> frames_{0};  // complete updates since the first full one
     std::uint64_t covered_ = 0;             // pixels painted so far (until the first full frame)
     std::atomic<class CountingStream*> counted_{nullptr};  // during run()

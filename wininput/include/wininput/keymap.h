@@ -14,6 +14,8 @@
 //    the desk holds are released or added around that one key press and
 //    restored after it (the desk's US Shift+2 types '@' on a German layout
 //    as AltGr+Q). Ctrl or Alt held alone (shortcuts: Ctrl+C) stay held.
+//    When the customer's CapsLock is on, a key it shifts gets the opposite
+//    Shift, so the desk's 'a' types 'a' (not for shortcuts: Ctrl+C stays).
 // 3. A character the layout has no (non-dead) key for is typed as Unicode
 //    text (KEYEVENTF_UNICODE), one UTF-16 unit per event.
 // 4. A dead keysym (dead_circumflex) presses the layout's dead key for that
@@ -49,6 +51,9 @@ public:
     // `base` followed by the combining mark `mark` as one precomposed
     // character (e + U+0302 -> U+00EA), or 0 if there is none.
     virtual char32_t compose(char32_t base, char32_t mark) const = 0;
+    // CapsLock is on where the keys go and turns `vk`'s character into its
+    // Shift one (the letters, on most layouts). Default: CapsLock off.
+    virtual bool caps_shifts(std::uint16_t vk) const { return false; }
 };
 
 // One SendInput keyboard event.
