@@ -48,13 +48,6 @@ void check_arrived(const Session& s, const std::string& name, const std::string&
     CHECK(test_support::sha256_file(arrived) == test_support::sha256_file(source));
 }
 
-test_support::SquidOptions squid_options() {
-    test_support::SquidOptions o;
-    o.hosts = {{"localhost", "127.0.0.1"}};
-    o.log_user_agent = true;
-    return o;
-}
-
 // One file each way (desk_sends, client_sends), checked; returns the
 // authentication string both showed.
 std::string files_both_ways(Session& s, const Scratch& src) {
@@ -82,18 +75,6 @@ void desk_quits(Session& s) {
     CHECK(lf(s.client->err()).find("tether-client: Session ended: ") != std::string::npos);
     CHECK(read_status(s.client_status)["active"] == "no");
 }
-
-// nginx's certificate for `localhost` (self-signed: it is its own --ca).
-struct NginxCert {
-    NginxCert() {
-        auto made = test_support::run({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                                       "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", cert, "-days", "2",
-                                       "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"});
-        REQUIRE(made.code == 0);
-    }
-    test_support::TempDir dir{"tether-nginx-cert"};
-    std::string cert = dir.file("cert.pem"), key = dir.file("key.pem");
-};
 
 }  // namespace
 

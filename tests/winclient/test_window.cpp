@@ -18,7 +18,10 @@
 #include <thread>
 
 #include "screen/png.h"
+#include "support/net.h"
+#include "support/nginx.h"
 #include "support/sha256.h"
+#include "support/squid.h"
 #include "winclient_fixture.h"
 
 using namespace wintest;
@@ -174,12 +177,155 @@ std::map<std::string, Box> parse_layout(const std::string& text, int& dpi) {
     return boxes;
 }
 
+
+// Send file... (the dialog) and a drop onto the window (XDND, as from a
+// file manager; wine turns it into WM_DROPFILES), both `bytes` long and
+// both under way at once; each must reach the desk whole and be listed.
+void send_and_drop(Window& w, const Session& s, const Scratch& src, std::uint64_t bytes, int limit_s) {
+    write_random_file(src / "chosen.bin", bytes + 5, 2);
+    write_random_file(src / "dropped.bin", bytes + 3, 3);
+    REQUIRE(w.ctl({"click", "send"}) == 0);
+    REQUIRE(w.ctl({"choose", "60", windows_path(src / "chosen.bin")}) == 0);
+    CHECK(screentest::run({XDND_DROP_BINARY, "--title", "Tether customer", src / "dropped.bin"},
+                          {"DISPLAY=" + w.x.name()}) == 0);
+    const std::string size = std::to_string(bytes / MiB) + ".0 MiB";
+    for (std::string name : {"chosen.bin", "dropped.bin"}) {
+        INFO(name);
+        auto sent = w.row_when(name, "done", limit_s);
+        CHECK(sent[1] == "to supporter");
+        CHECK(sent[2] == size);
+        CHECK(sent[5] == "at the supporter: " + name);
+        CHECK(test_support::sha256_file(s.desk_in / name) == test_support::sha256_file(src / name));
+    }
+}
+
+// The desk's --send-file `name` arrived: its row and its SHA-256.
+void received(Window& w, const Session& s, const Scratch& src, const std::string& name, const std::string& size,
+              int limit_s) {
+    auto got = w.row_when(name, "done", limit_s);
+    CHECK(got[1] == "from supporter");
+    CHECK(got[2] == size);
+    CHECK(got[5] == windows_path(s.client_in / name));
+    CHECK(test_support::sha256_file(s.client_in / name) == test_support::sha256_file(src / name));
+}
+
+// The desk stalls right after showing its code (SIGSTOP): the customer
+// connects first and waits, able to give up; then the desk comes back.
+void connect_before_the_desk(Window& w, Session& s) {
+    s.desk->signal(SIGSTOP);
+    paste_code_and_connect(w, s.code());
+    std::this_thread::sleep_for(10s);
+    std::string waiting = control_text(w.dump(), "status");
+    INFO(w.last);
+    CHECK((waiting.rfind("Securing the connection", 0) == 0 || waiting.rfind("Waiting for the supporter", 0) == 0));
+    bool disconnect = false;
+    control_text(w.last, "disconnect", &disconnect);
+    CHECK(disconnect);  // the customer can give up while waiting
+    s.desk->signal(SIGCONT);
+}
+
+// The desk's picture equals the window's display (what the customer sees), or artefacts.
+void desk_sees_display(DeskPicture& desk, const Window& w, const std::string& what) {
+    desktop::Frame shown;
+    bool same = desk.shows_display(w.x.name(), 30s, &shown);
+    if (!same) {
+        screen::write_png(artefact_dir() + "/winclient-" + what + "-desk.png", desk.picture());
+        screen::write_png(artefact_dir() + "/winclient-" + what + "-xvfb.png", shown);
+    }
+    INFO(what);
+    CHECK(same);
+}
+
+std::string hex(const std::string& s) {
+    static const char* digits = "0123456789abcdef";
+    std::string out;
+    for (unsigned char c : s) out += {digits[c >> 4], digits[c & 15]};
+    return out;
+}
+
+// The whole session through `route` (both sides), in one window: the
+// customer connects (`desk_late`: before the desk is there), 50 MiB each
+// way (the desk's offer; Send file and a drop at once), then the desk's
+// picture equals the display, and the supporter's typing and click reach
+// a Windows program only while F11 allows (e2e.wininput.client_input's
+// rules). Returns the window's route line.
+std::string whole_session(const Args& route, bool desk_late, const std::string& what) {
+    Scratch src;
+    write_random_file(src / "to-customer.bin", 50 * MiB + 7, 1);
+    const int vnc_port = test_support::free_port();
+    Session s(route, {"--send-file", src / "to-customer.bin", "--vnc-listen", "127.0.0.1:" + std::to_string(vnc_port)});
+    // 1280x800: the probe's window (100,100)-(600,500) and the bar beside ours.
+    Window w(s, route, {"--allow-files"}, WINE_PREFIX_WINDOW, 1280, 800);
+    auto t0 = std::chrono::steady_clock::now();
+    if (desk_late)
+        connect_before_the_desk(w, s);
+    else
+        paste_code_and_connect(w, s.code());
+    check_same_auth(w, s);
+    const std::string route_line = control_text(w.last, "route");
+
+    auto t1 = std::chrono::steady_clock::now();
+    received(w, s, src, "to-customer.bin", "50.0 MiB", 420);
+    send_and_drop(w, s, src, 50 * MiB, 420);
+    WARN(what << ": 50 MiB from the desk, then 2 x 50 MiB to it (Send file + drop at once): "
+              << std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count() << " s");
+
+    // The frame: what the desk shows is the wine desktop with our window on it.
+    DeskPicture desk(vnc_port);
+    desk_sees_display(desk, w, what + "-frame");
+
+    // A program the customer works in; it appears at the desk too.
+    test_support::Process program(on_display({WININPUT_PROBE_EXE, "idle"}, w.x.name(), w.prefix));
+    REQUIRE(!program.wait_for_line(test_support::Process::Stream::out, "^window ready", 90s).empty());
+    desk_sees_display(desk, w, what + "-program");
+    auto xdo = [&](const Args& args) { REQUIRE(screentest::xdotool(w.x.name(), args) == 0); };
+    xdo({"mousemove", "300", "200"});  // over it, so that F11 reaches wine
+
+    // View only: nothing arrives.
+    desk.type({'a', 'b'});
+    desk.click(450, 300);
+    std::this_thread::sleep_for(3s);
+    CHECK(program.out().find("text:") == std::string::npos);
+    CHECK(program.out().find("click") == std::string::npos);
+    xdo({"key", "F11"});
+    REQUIRE(wait_status(s.desk_status, "control", "on", 10s));
+    CHECK(w.wait("control", "Remote control: on", 30) == 0);
+
+    desk.type({'H', 'i', '!', ' ', 0xe9, 0x20ac});  // shifted symbols, a character no US layout has
+    CHECK(!program.wait_for_line(test_support::Process::Stream::out, "^text: " + hex("Hi! \xc3\xa9\xe2\x82\xac") + "\\r?$", 20s)
+               .empty());
+    desk.click(450, 300);
+    CHECK(!program.wait_for_line(test_support::Process::Stream::out, "^click 450 300\\r?$", 10s).empty());
+    desk.type({0xffc8, 0xffc9});  // F11, F12 from the desk change nothing
+    std::this_thread::sleep_for(2s);
+    CHECK(read_status(s.desk_status)["control"] == "on");
+    CHECK(read_status(s.desk_status)["files"] == "on");
+    desk_sees_display(desk, w, what + "-typed");  // the typed text, at the desk
+
+    xdo({"mousemove", "320", "220"});  // the customer's hand takes control back
+    REQUIRE(wait_status(s.desk_status, "control", "off", 10s));
+    CHECK(w.wait("control", "Remote control: off", 30) == 0);
+    const std::string before = program.out();
+    desk.type({'z'});
+    desk.click(460, 310);
+    std::this_thread::sleep_for(3s);
+    CHECK(program.out() == before);  // nothing more arrived
+
+    REQUIRE(w.ctl({"click", "disconnect"}) == 0);
+    CHECK(w.wait("status", "Session ended: the customer ended the session", 60) == 0);
+    REQUIRE(w.ctl({"close"}) == 0);
+    CHECK(s.client->wait(60s) == 0);
+    WARN(what << ": the whole session took "
+              << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() << " s");
+    return route_line;
+}
+
 }  // namespace
 
 TEST_CASE("window: paste the code, Connect, the desk's security code, files both ways, Disconnect", "[window]") {
     Relay relay;
     Scratch src;
-    write_random_file(src / "to-customer.bin", 3 * MiB + 7, 1);
+    write_random_file(src / "to-customer.bin", 50 * MiB + 7, 1);
     Session s(relay_args(relay), {"--send-file", src / "to-customer.bin"});
     Window w(s, relay_args(relay), {"--allow-files"});  // F12 on at the start, so the desk's offer is taken
     paste_code_and_connect(w, s.code());
@@ -189,11 +335,7 @@ TEST_CASE("window: paste the code, Connect, the desk's security code, files both
     CHECK(control_text(w.last, "files-state") == "File transfer: on  [F12]");
 
     // The desk's file: in the list with its size and where it was saved, whole on disk.
-    auto got = w.row_when("to-customer.bin", "done");
-    CHECK(got[1] == "from supporter");
-    CHECK(got[2] == "3.0 MiB");
-    CHECK(got[5] == windows_path(s.client_in / "to-customer.bin"));
-    CHECK(test_support::sha256_file(s.client_in / "to-customer.bin") == test_support::sha256_file(src / "to-customer.bin"));
+    received(w, s, src, "to-customer.bin", "50.0 MiB", 240);
 
     // The F12 button: off and on again, and the desk sees both.
     REQUIRE(w.ctl({"click", "files-button"}) == 0);
@@ -204,22 +346,8 @@ TEST_CASE("window: paste the code, Connect, the desk's security code, files both
     CHECK(w.wait("files-state", "File transfer: on  [F12]", 30) == 0);
     CHECK(wait_status(s.desk_status, "files", "on", 30s));
 
-    // Send file...: the dialog, the chosen file, at the desk whole.
-    write_random_file(src / "chosen.bin", 2 * MiB + 5, 2);
-    REQUIRE(w.ctl({"click", "send"}) == 0);
-    REQUIRE(w.ctl({"choose", "60", windows_path(src / "chosen.bin")}) == 0);
-    auto sent = w.row_when("chosen.bin", "done");
-    CHECK(sent[1] == "to supporter");
-    CHECK(sent[2] == "2.0 MiB");
-    CHECK(sent[5] == "at the supporter: chosen.bin");
-    CHECK(test_support::sha256_file(s.desk_in / "chosen.bin") == test_support::sha256_file(src / "chosen.bin"));
-
-    // A file dropped onto the window (XDND, as from a file manager).
-    write_random_file(src / "dropped.bin", 1 * MiB + 3, 3);
-    CHECK(screentest::run({XDND_DROP_BINARY, "--title", "Tether customer", src / "dropped.bin"}, {"DISPLAY=" + w.x.name()}) == 0);
-    auto dropped = w.row_when("dropped.bin", "done");
-    CHECK(dropped[2] == "1.0 MiB");
-    CHECK(test_support::sha256_file(s.desk_in / "dropped.bin") == test_support::sha256_file(src / "dropped.bin"));
+    // Send file... and a drop, 50 MiB each, at once.
+    send_and_drop(w, s, src, 50 * MiB, 240);
 
     // Disconnect ends the session on both sides; Connect is offered again.
     REQUIRE(w.ctl({"click", "disconnect"}) == 0);
@@ -265,16 +393,7 @@ TEST_CASE("window: the customer connects first, the desk arrives late", "[window
     Relay relay;
     Session s(relay_args(relay));
     Window w(s, relay_args(relay));
-    s.desk->signal(SIGSTOP);
-    paste_code_and_connect(w, s.code());
-    std::this_thread::sleep_for(10s);
-    std::string waiting = control_text(w.dump(), "status");
-    INFO(w.last);
-    CHECK((waiting.rfind("Securing the connection", 0) == 0 || waiting.rfind("Waiting for the supporter", 0) == 0));
-    bool disconnect = false;
-    control_text(w.last, "disconnect", &disconnect);
-    CHECK(disconnect);  // the customer can give up while waiting
-    s.desk->signal(SIGCONT);
+    connect_before_the_desk(w, s);
     check_same_auth(w, s);
 }
 
@@ -370,4 +489,33 @@ TEST_CASE("window: the supporter's Request control is a prompt; only Allow grant
     CHECK(w.wait("control", "Remote control: on  [F11]", 30) == 0);
     CHECK(control_text(w.last, "prompt").empty());
     CHECK(read_status(s.client_status)["control_asked"] == "no");
+}
+
+// The whole session (whole_session) with both sides through squid CONNECT,
+// the desk arriving after the customer pressed Connect.
+TEST_CASE("window: through squid CONNECT, the desk late: frame, input under F11, 50 MiB each way", "[window_squid]") {
+    Relay relay;
+    test_support::Squid squid(squid_options());
+    Args route = relay_args(relay) + Args{"--proxy", squid.url()};
+    std::string route_line = whole_session(route, /*desk_late=*/true, "window-squid");
+    CHECK(route_line == "Through the relay localhost:" + std::to_string(relay.port()) + " through http proxy " +
+                            squid.host_port() + " (from command line --proxy)");
+    // The Windows client's own tunnel crossed squid (the desk's too).
+    CHECK(squid.wait_for_log("TCP_TUNNEL/200 [0-9]+ CONNECT localhost:" + std::to_string(relay.port()) +
+                                 " .*\"Tether/[0-9.]+ \\(Windows\\)\"",
+                             10s));
+}
+
+// The same in forced poll mode through a buffering nginx (both sides).
+TEST_CASE("window: in poll mode through a buffering nginx: frame, input under F11, 50 MiB each way", "[window_poll]") {
+    Relay relay;
+    NginxCert c;
+    test_support::NginxOptions no{relay.port(), c.cert, c.key, /*buffering=*/true};
+    no.max_body = "0";
+    test_support::Nginx nginx(no);
+    Args route = {"--relay", nginx.url("localhost") + "/", "--ca", c.cert, "--transport", "poll"};
+    whole_session(route, /*desk_late=*/false, "window-poll");
+    std::string log = nginx.access_log();
+    CHECK(log.find("/v1/poll/up") != std::string::npos);
+    CHECK(log.find("/v1/stream") == std::string::npos);  // forced: no stream-mode request at all
 }

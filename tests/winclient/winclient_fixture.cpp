@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <cstring>
 #include <stdexcept>
 
 #include "session/fd_stream.h"
@@ -54,6 +55,20 @@ Args relay_args(const test_support::Relay& relay) {
     return {"--relay", relay.url("localhost") + "/", "--ca", relay.ca_file()};
 }
 
+test_support::SquidOptions squid_options() {
+    test_support::SquidOptions o;
+    o.hosts = {{"localhost", "127.0.0.1"}};
+    o.log_user_agent = true;
+    return o;
+}
+
+NginxCert::NginxCert() {
+    auto made = test_support::run({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                                   "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=localhost",
+                                   "-addext", "subjectAltName=DNS:localhost"});
+    if (made.code != 0) throw std::runtime_error("openssl could not make nginx's certificate: " + made.output);
+}
+
 Session::Session(const Args& desk_route, const Args& desk_extra, const std::string& desk_display) {
     ProcessOptions o;
     o.argv = Args{desk_binary(), desk_display.empty() ? "--headless" : "--start", "--status-file", desk_status,
@@ -98,6 +113,35 @@ bool DeskPicture::shows(const desktop::Frame& want, std::chrono::milliseconds li
             return f.width == want.width && f.height == want.height && count_diff(f, want) == 0;
         },
         limit);
+}
+
+bool DeskPicture::shows_display(const std::string& display, std::chrono::milliseconds limit, desktop::Frame* last) {
+    desktop::Frame now;
+    bool same = wait_until(
+        [&] {
+            now = grab(display);
+            desktop::Frame f = viewer_.snapshot();
+            return f.width == now.width && f.height == now.height && count_diff(f, now) == 0;
+        },
+        limit);
+    if (last) *last = now;
+    return same;
+}
+
+void DeskPicture::type(const std::vector<std::uint32_t>& keysyms) {
+    for (auto k : keysyms) {
+        bool shifted = (k >= 'A' && k <= 'Z') || (k > 0 && k < 0x80 && std::strchr("~!@#$%^&*()_+{}|:\"<>?", static_cast<int>(k)));
+        if (shifted) viewer_.send_key(0xffe1, true);  // Shift_L
+        viewer_.send_key(k, true);
+        viewer_.send_key(k, false);
+        if (shifted) viewer_.send_key(0xffe1, false);
+    }
+}
+
+void DeskPicture::click(int x, int y) {
+    viewer_.send_pointer(x, y, 0);
+    viewer_.send_pointer(x, y, 1);
+    viewer_.send_pointer(x, y, 0);
 }
 
 bool DeskPicture::pixel_is(int x, int y, std::uint32_t rgb, std::chrono::milliseconds limit) {

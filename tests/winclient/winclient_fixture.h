@@ -15,6 +15,8 @@
 #include "screen/vnc_viewer.h"
 #include "support/process.h"
 #include "support/relay_fixture.h"
+#include "support/squid.h"
+#include "support/temp_dir.h"
 
 namespace wintest {
 
@@ -38,6 +40,17 @@ std::string lf(const std::string& text);
 
 // "--relay https://localhost:P/ --ca CA": how both sides reach `relay`.
 Args relay_args(const test_support::Relay& relay);
+
+// squid for the tests that go through it: `localhost` (the relay's name
+// here) resolved to 127.0.0.1, the User-Agent in its access log.
+test_support::SquidOptions squid_options();
+
+// nginx's certificate for `localhost` (self-signed: it is its own --ca).
+struct NginxCert {
+    NginxCert();  // throws if openssl fails
+    test_support::TempDir dir{"tether-nginx-cert"};
+    std::string cert = dir.file("cert.pem"), key = dir.file("key.pem");
+};
 
 // A headless desk with its status file and download folder, and a Windows
 // client joining its code.
@@ -82,6 +95,16 @@ public:
     // Waits until the pixel at (x, y) is `rgb` (0x00RRGGBB); false after `limit`.
     bool pixel_is(int x, int y, std::uint32_t rgb, std::chrono::milliseconds limit);
     desktop::Frame picture() const { return viewer_.snapshot(); }
+    // Waits until the picture equals the display `display` as it is now
+    // (an XGetImage each try, so a blinking caret or a live files list only
+    // delays the match); false after `limit`, the last grab in `last`.
+    bool shows_display(const std::string& display, std::chrono::milliseconds limit, desktop::Frame* last = nullptr);
+
+    // The supporter's hands, as the desk's window forwards them: keysyms
+    // as a US keyboard sends them (Shift held for 'A'-'Z' and the shifted
+    // ASCII symbols), a left click at (x, y) of the customer's screen.
+    void type(const std::vector<std::uint32_t>& keysyms);
+    void click(int x, int y);
 
 private:
     screen::Viewer viewer_;

@@ -7,16 +7,10 @@
 // in and reports what its edit control and window received.
 #include <catch2/catch.hpp>
 
-#include <arpa/inet.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <thread>
 
 #include "harness.h"
-#include "screen/vnc_viewer.h"
-#include "session/fd_stream.h"
 #include "support/net.h"
 #include "winclient_fixture.h"
 
@@ -45,45 +39,6 @@ std::string hex(const std::string& s) {
     return out;
 }
 
-// The supporter's hands: a VNC viewer of the desk's --vnc-listen.
-class Supporter {
-public:
-    explicit Supporter(int port) : viewer_({}, {}) {
-        int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in a = test_support::loopback(port);
-        if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) throw std::runtime_error("connect");
-        stream_ = session::make_fd_stream(fd);
-        thread_ = std::thread([this] { viewer_.run(*stream_); });
-    }
-    ~Supporter() {
-        viewer_.stop();
-        thread_.join();
-    }
-    bool sees_screen() {
-        return wait_until([&] { return viewer_.snapshot().width > 0; }, 60s);
-    }
-    // Keysyms as a US keyboard sends them: Shift held for 'H' and '!'.
-    void type(const std::vector<std::uint32_t>& keysyms) {
-        for (auto k : keysyms) {
-            bool shifted = k == 'H' || k == '!';
-            if (shifted) viewer_.send_key(0xffe1, true);
-            viewer_.send_key(k, true);
-            viewer_.send_key(k, false);
-            if (shifted) viewer_.send_key(0xffe1, false);
-        }
-    }
-    void click(int x, int y) {
-        viewer_.send_pointer(x, y, 0);
-        viewer_.send_pointer(x, y, 1);
-        viewer_.send_pointer(x, y, 0);
-    }
-
-private:
-    screen::Viewer viewer_;
-    std::unique_ptr<session::ByteStream> stream_;
-    std::thread thread_;
-};
-
 }  // namespace
 
 TEST_CASE("windows client: the supporter's text and clicks arrive only while F11 allows", "[client_input]") {
@@ -102,9 +57,8 @@ TEST_CASE("windows client: the supporter's text and clicks arrive only while F11
     s.client = std::make_unique<test_support::Process>(
         on_display(exe_options(client_args(s, "Z:" + s.client_in.path()) + relay_args(relay)), x.name()));
     REQUIRE(wait_until([&] { return status(s.desk_status, "phase") == "connected"; }, 90s));
-    REQUIRE(test_support::wait_for_port(vnc_port, 30s));
-    Supporter supporter(vnc_port);
-    REQUIRE(supporter.sees_screen());
+    DeskPicture supporter(vnc_port);  // the supporter's eyes and hands
+    REQUIRE(wait_until([&] { return supporter.picture().width > 0; }, 60s));
 
     // View only: nothing arrives.
     supporter.type({'a', 'b'});
