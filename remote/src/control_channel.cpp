@@ -10,12 +10,6 @@ void ControlChannel::send_line(const std::string& line) {
     stream_.write(out.data(), out.size());
 }
 
-void ControlChannel::send_line(const std::string& line) {
-    std::string framed = line + "\n";
-    std::lock_guard<std::mutex> lk(write_mu_);
-    stream_.write(framed.data(), framed.size());
-}
-
 std::optional<std::string> ControlChannel::next_line() {
     for (;;) {
         auto nl = buf_.find('\n');
