@@ -28,7 +28,11 @@ App::App(Config cfg, std::unique_ptr<remote::ClientConnector> connector)
       files_(file_options(cfg_, consent_of_), [this] {
           record_files();
           update([](View&) {});
-      }) {
+      }),
+      chat_out_(session_mu_, {cfg_.name, "Not sent: you are not connected to a supporter.",
+                              "Not sent: 100 messages wait already.", [this] { return view().active; },
+                              [this](const remote::ChatLine& l) { add_chat(l); },
+                              [this](const std::string& why) { chat_refused(why); }}) {
     update([](View&) {});  // first status file
 }
 
@@ -134,7 +138,7 @@ void App::run_session(const std::string& code) {
         ev.on_peer = [this](const std::string& n) {
             update([&](View& v) { v.peer = n; v.status = "Connected to " + (n.empty() ? "your supporter" : n); });
             record([&](remote::SessionRecord& r) { r.peer(n); });
-            flush_pending_chat();
+            chat_out_.peer_arrived();
         };
         ev.on_chat = [this](const remote::ChatWire& c) {
             std::string who = view().peer.empty() ? "Supporter" : view().peer;
@@ -158,13 +162,13 @@ void App::run_session(const std::string& code) {
         {
             std::lock_guard<std::mutex> lk(session_mu_);
             session_ = &session;
+            chat_out_.attach([&session](const std::string& text) { session.send_chat(text); });
         }
         status("Connected, waiting for the supporter...");
         end = serve(session, link->channels());
         std::lock_guard<std::mutex> lk(session_mu_);
         session_ = nullptr;
-        peer_here_ = false;
-        pending_chat_.clear();
+        chat_out_.detach();
     } catch (const std::exception& e) {
         end = e.what();
     }
@@ -231,45 +235,9 @@ namespace client {
 
 // Chat ---------------------------------------------------------------------
 
-bool App::send_chat(const std::string& text) {
-    try {
-        remote::check_chat_text(text);
-        std::lock_guard<std::mutex> lk(session_mu_);
-        if (!view().active) throw remote::ChatRefused("Not sent: you are not connected to a supporter.");
-        if (!session_ || !peer_here_) {  // connecting: it goes once the supporter is there
-            if (pending_chat_.size() >= 100) throw remote::ChatRefused("Not sent: 100 messages wait already.");
-            pending_chat_.push_back(text);
-            return true;
-        }
-        session_->send_chat(text);
-    } catch (const remote::ChatRefused& e) {
-        chat_refused(e.what());
-        return false;
-    }
-    add_chat({remote::unix_now_ms(), cfg_.name, text, true});
-    return true;
-}
+bool App::send_chat(const std::string& text) { return chat_out_.send(text); }
 
-void App::flush_pending_chat() {
-    std::vector<std::string> sent;
-    {
-        std::lock_guard<std::mutex> lk(session_mu_);
-        peer_here_ = true;
-        if (!session_) return;
-        try {
-            for (const auto& text : pending_chat_) {
-                session_->send_chat(text);
-                sent.push_back(text);
-            }
-        } catch (const remote::ChatRefused&) {
-            // the session is ending: the rest was never sent
-        }
-        pending_chat_.clear();
-    }
-    for (const auto& text : sent) add_chat({remote::unix_now_ms(), cfg_.name, text, true});
-}
-
-void App::add_chat(remote::ChatLine l) {
+void App::add_chat(const remote::ChatLine& l) {
     chat_.add(l);
     record([&](remote::SessionRecord& r) { r.chat(l); });
     update([this](View&) { chat_error_.clear(); });

@@ -78,9 +78,8 @@ private:
     void run_session(const std::string& code);
     void update(const std::function<void(View&)>& f);
     std::string serve(screen::ClientSession& session, remote::Channels ch);
-    void add_chat(remote::ChatLine l);
+    void add_chat(const remote::ChatLine& l);
     void chat_refused(const std::string& why);
-    void flush_pending_chat();
     void record(const std::function<void(remote::SessionRecord&)>& f);
     void record_files();
 
@@ -100,8 +99,7 @@ private:
     std::string chat_error_;  // under mu_
     std::function<void(const remote::ChatLine&)> on_chat_;
     std::function<void(const std::string&)> on_chat_error_;
-    std::vector<std::string> pending_chat_;  // typed before the supporter's hello (under session_mu_)
-    bool peer_here_ = false;                 // under session_mu_
+    remote::ChatOutbox chat_out_;            // what the customer types (its state under session_mu_)
     mutable std::mutex rec_mu_;              // record_ and recorded_ended_; a leaf lock
     std::shared_ptr<remote::SessionRecord> record_;  // in memory; the last session's until the next one
     std::uint64_t recorded_ended_ = 0;

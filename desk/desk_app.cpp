@@ -35,7 +35,15 @@ App::App(Config cfg, std::unique_ptr<remote::DeskConnector> connector)
       files_({cfg_.download_dir, {}, cfg_.file_rate_limit}, [this] {
           record_files();
           update([](View&) {});
-      }) {
+      }),
+      chat_out_(session_mu_, {cfg_.name, "Not sent: there is no session. Click \"Start session\" first.",
+                              "Not sent: 100 messages wait for the customer already.",
+                              [this] {
+                                  Phase phase = view().phase;
+                                  return phase == Phase::waiting || phase == Phase::connected;
+                              },
+                              [this](const remote::ChatLine& l) { add_chat(l); },
+                              [this](const std::string& why) { chat_refused(why); }}) {
     update([](View&) {});
 }
 
@@ -283,7 +291,7 @@ App::Outcome App::attempt() {
         ev.on_peer = [this](const std::string& n) {
             update([&](View& v) { v.peer = n; v.status = "Connected to " + (n.empty() ? "the customer" : n); });
             record([&](remote::SessionRecord& r) { r.peer(n); });
-            flush_pending_chat();
+            chat_out_.peer_arrived();
         };
         ev.on_chat = [this](const remote::ChatWire& c) {
             std::string who = view().peer.empty() ? "Customer" : view().peer;
@@ -312,6 +320,7 @@ App::Outcome App::attempt() {
         {
             std::lock_guard<std::mutex> lk(session_mu_);
             session_ = &session;
+            chat_out_.attach([&session](const std::string& text) { session.send_chat(text); });
         }
         met = true;
         update([](View& v) { v.phase = Phase::connected; v.status = "Customer connected, loading the screen..."; });
@@ -319,8 +328,7 @@ App::Outcome App::attempt() {
         std::lock_guard<std::mutex> lk(session_mu_);
         bridge_.reset();
         session_ = nullptr;
-        peer_here_ = false;
-        pending_chat_.clear();
+        chat_out_.detach();
     } catch (const session::CodeExpiredError&) {
         countdown_.stop();
         show_expired(view().code);
@@ -376,48 +384,9 @@ std::string App::serve(screen::DeskSession& session, remote::Channels ch) {
 
 // Chat -------------------------------------------------------------------
 
-bool App::send_chat(const std::string& text) {
-    try {
-        remote::check_chat_text(text);
-        std::lock_guard<std::mutex> lk(session_mu_);
-        Phase phase = view().phase;
-        if (phase != Phase::waiting && phase != Phase::connected)
-            throw remote::ChatRefused("Not sent: there is no session. Click \"Start session\" first.");
-        if (!session_ || !peer_here_) {  // the customer is on the way: it goes when they are here
-            if (pending_chat_.size() >= 100) throw remote::ChatRefused("Not sent: 100 messages wait for the customer already.");
-            pending_chat_.push_back(text);
-            return true;
-        }
-        session_->send_chat(text);
-    } catch (const remote::ChatRefused& e) {
-        chat_refused(e.what());
-        return false;
-    }
-    add_chat({remote::unix_now_ms(), cfg_.name, text, true});
-    return true;
-}
+bool App::send_chat(const std::string& text) { return chat_out_.send(text); }
 
-// On the session's reader thread, when the customer's hello came.
-void App::flush_pending_chat() {
-    std::vector<std::string> sent;
-    {
-        std::lock_guard<std::mutex> lk(session_mu_);
-        peer_here_ = true;
-        if (!session_) return;
-        try {
-            for (const auto& text : pending_chat_) {
-                session_->send_chat(text);
-                sent.push_back(text);
-            }
-        } catch (const remote::ChatRefused&) {
-            // the session is ending: the rest was never sent
-        }
-        pending_chat_.clear();
-    }
-    for (const auto& text : sent) add_chat({remote::unix_now_ms(), cfg_.name, text, true});
-}
-
-void App::add_chat(remote::ChatLine l) {
+void App::add_chat(const remote::ChatLine& l) {
     chat_.add(l);
     record([&](remote::SessionRecord& r) { r.chat(l); });
     update([this](View& v) {

@@ -132,9 +132,8 @@ private:
     void update(const std::function<void(View&)>& f);
     screen::ViewerCallbacks viewer_callbacks();
     void first_frame(const desktop::Frame& fb);
-    void add_chat(remote::ChatLine l);
+    void add_chat(const remote::ChatLine& l);
     void chat_refused(const std::string& why);
-    void flush_pending_chat();
     void record(const std::function<void(remote::SessionRecord&)>& f);
     void record_files();
     void start_record(const remote::SessionLink& link);
@@ -159,8 +158,7 @@ private:
     remote::ChatLog chat_;
     std::function<void(const remote::ChatLine&)> on_chat_;
     std::function<void(const std::string&)> on_chat_error_;
-    std::vector<std::string> pending_chat_;  // typed before the customer's hello (under session_mu_)
-    bool peer_here_ = false;                 // the customer's hello came (under session_mu_)
+    remote::ChatOutbox chat_out_;            // what the supporter types (its state under session_mu_)
     std::mutex rec_mu_;                      // record_ and below; a leaf: nothing else is locked under it
     std::unique_ptr<remote::SessionRecord> record_;  // during a session
     std::uint64_t recorded_ended_ = 0;       // TransferRow::ended of the last file recorded

@@ -84,18 +84,22 @@ std::int64_t unix_now_ms() {
     return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-std::string clock_text(std::int64_t unix_ms) {
+std::string time_text(std::int64_t unix_ms, const char* format, bool utc) {
     std::time_t t = static_cast<std::time_t>(unix_ms / 1000);
     std::tm tm{};
 #ifdef _WIN32
-    localtime_s(&tm, &t);
+    if (utc) gmtime_s(&tm, &t);
+    else localtime_s(&tm, &t);
 #else
-    localtime_r(&t, &tm);
+    if (utc) gmtime_r(&t, &tm);
+    else localtime_r(&t, &tm);
 #endif
-    char buf[16];
-    std::strftime(buf, sizeof buf, "%H:%M:%S", &tm);
+    char buf[40];
+    if (std::strftime(buf, sizeof buf, format, &tm) == 0) return "";
     return buf;
 }
+
+std::string clock_text(std::int64_t unix_ms) { return time_text(unix_ms, "%H:%M:%S", false); }
 
 std::string chat_display(const ChatLine& l) {
     std::string text = l.text;
@@ -130,6 +134,52 @@ void ChatLog::clear() {
     std::lock_guard<std::mutex> lk(mu_);
     lines_.clear();
     unread_ = 0;
+}
+
+bool ChatOutbox::send(const std::string& text) {
+    try {
+        check_chat_text(text);
+        std::lock_guard<std::mutex> lk(mu_);
+        if (!h_.in_session()) throw ChatRefused(h_.no_session);
+        if (!session_ || !peer_here_) {  // the other side is on the way: it goes when they are here
+            if (waiting_.size() >= kChatWaiting) throw ChatRefused(h_.full);
+            waiting_.push_back(text);
+            return true;
+        }
+        session_(text);
+    } catch (const ChatRefused& e) {
+        if (h_.refused) h_.refused(e.what());
+        return false;
+    }
+    if (h_.sent) h_.sent({unix_now_ms(), h_.from, text, true});
+    return true;
+}
+
+// On the session's reader thread, when the other side's hello came.
+void ChatOutbox::peer_arrived() {
+    std::vector<std::string> sent;
+    {
+        std::lock_guard<std::mutex> lk(mu_);
+        peer_here_ = true;
+        if (!session_) return;
+        try {
+            for (const auto& text : waiting_) {
+                session_(text);
+                sent.push_back(text);
+            }
+        } catch (const ChatRefused&) {
+            // the session is ending: the rest was never sent
+        }
+        waiting_.clear();
+    }
+    if (h_.sent)
+        for (const auto& text : sent) h_.sent({unix_now_ms(), h_.from, text, true});
+}
+
+void ChatOutbox::detach() {
+    session_ = nullptr;
+    peer_here_ = false;
+    waiting_.clear();
 }
 
 }  // namespace remote

@@ -1,7 +1,7 @@
 #include "remote/session_record.h"
 
+#include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <filesystem>
 
 #include <nlohmann/json.hpp>
@@ -22,18 +22,9 @@ std::string default_record_dir() {
 }
 
 std::string utc_text(std::int64_t unix_ms) {
-    std::time_t t = static_cast<std::time_t>(unix_ms / 1000);
-    std::tm tm{};
-#ifdef _WIN32
-    gmtime_s(&tm, &t);
-#else
-    gmtime_r(&t, &tm);
-#endif
-    char buf[40];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
     char ms[8];
     std::snprintf(ms, sizeof ms, ".%03dZ", static_cast<int>(unix_ms % 1000));
-    return std::string(buf) + ms;
+    return time_text(unix_ms, "%Y-%m-%dT%H:%M:%S", true) + ms;
 }
 
 namespace {

@@ -141,7 +141,10 @@ TEST_CASE("a desk stopped before run() ends with the stop's reason and sends not
 }
 
 // Chat (issue 19, remote/chat.h): what may be sent, and how a line decodes.
+#include <mutex>
+
 #include "remote/chat.h"
+#include "remote/session_record.h"
 #include "remote/control_protocol.h"
 
 TEST_CASE("chat: the 4 KiB and UTF-8 rule, the line, and chat inside a control message") {
@@ -187,4 +190,65 @@ TEST_CASE("chat: the 4 KiB and UTF-8 rule, the line, and chat inside a control m
     CHECK(!remote::chat_of(*remote::decode(R"({"type":"ping","t":1})")));
     remote::ChatLine l{0, "Alice", "two\nlines", false};
     CHECK(remote::chat_display(l).substr(10) == " Alice: two lines");
+}
+
+// The queue both apps send through (desk::App, client::App).
+TEST_CASE("chat outbox: refused without a session, waits for the hello (100 at most), then goes in order") {
+    std::mutex mu;
+    bool on = false;
+    std::vector<std::string> wire, sent, refused;
+    remote::ChatOutbox out(mu, {"Alice", "no session", "full", [&] { return on; },
+                                [&](const remote::ChatLine& l) {
+                                    CHECK(l.mine);
+                                    CHECK(l.from == "Alice");
+                                    sent.push_back(l.text);
+                                },
+                                [&](const std::string& why) { refused.push_back(why); }});
+    CHECK(!out.send("early"));
+    CHECK(!out.send(std::string(4097, 'a')));
+    REQUIRE(refused.size() == 2);
+    CHECK(refused[0] == "no session");
+    CHECK(refused[1].rfind("Not sent: the message is 4097 bytes", 0) == 0);
+
+    on = true;  // connecting: messages wait, even once the session runs, until the hello
+    for (int i = 0; i < 100; ++i) CHECK(out.send("m" + std::to_string(i)));
+    CHECK(!out.send("one too many"));
+    CHECK(refused.back() == "full");
+    {
+        std::lock_guard<std::mutex> lk(mu);
+        out.attach([&](const std::string& t) {
+            if (t == "m50") throw remote::ChatRefused("gone");
+            wire.push_back(t);
+        });
+    }
+    CHECK(wire.empty());  // the session runs, but no hello yet
+    CHECK(sent.empty());
+    out.peer_arrived();  // the session ends while they go: the rest is dropped
+    REQUIRE(wire.size() == 50);
+    CHECK(wire.front() == "m0");
+    CHECK(wire.back() == "m49");
+    CHECK(sent == wire);
+    CHECK(out.send("now"));  // the other side is here: at once
+    CHECK(wire.back() == "now");
+    CHECK(sent.back() == "now");
+
+    {
+        std::lock_guard<std::mutex> lk(mu);
+        out.detach();
+    }
+    CHECK(out.send("next"));  // the next session's: waits for its hello again
+    {
+        std::lock_guard<std::mutex> lk(mu);
+        out.attach([&](const std::string& t) { wire.push_back(t); });
+    }
+    CHECK(wire.back() == "now");
+    out.peer_arrived();
+    CHECK(wire.back() == "next");
+    CHECK(sent.back() == "next");
+}
+
+TEST_CASE("time_text: local clock and UTC") {
+    CHECK(remote::time_text(1796000000123, "%Y-%m-%dT%H:%M:%S", true) == "2026-11-30T00:53:20");
+    CHECK(remote::utc_text(1796000000123) == "2026-11-30T00:53:20.123Z");
+    CHECK(remote::clock_text(1796000000123).size() == 8);
 }

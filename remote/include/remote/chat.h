@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -25,6 +26,8 @@ namespace remote {
 constexpr std::size_t kMaxChatBytes = 4096;
 // Lines a window keeps (the oldest go first); the session record keeps all.
 constexpr std::size_t kChatKeep = 500;
+// Messages typed before the other side's hello that may wait for it.
+constexpr std::size_t kChatWaiting = 100;
 
 // A message that may not be sent, or that arrived broken; what() is a
 // sentence for the person who typed it.
@@ -54,6 +57,9 @@ std::optional<ChatWire> chat_of(const Message& m);
 std::int64_t unix_now_ms();
 // "14:03:07" in local time.
 std::string clock_text(std::int64_t unix_ms);
+// `unix_ms` (whole seconds) through strftime's `format` (at most 39 bytes
+// out), in local time or in UTC.
+std::string time_text(std::int64_t unix_ms, const char* format, bool utc);
 
 struct ChatLine {
     std::int64_t unix_ms = 0;
@@ -79,6 +85,42 @@ private:
     mutable std::mutex mu_;
     std::deque<ChatLine> lines_;
     int unread_ = 0;
+};
+
+// What one side types, on its way out (the desk's and the customer's app):
+// checked, then sent at once while the other side is here, or held while
+// its hello is on the way (kChatWaiting messages at most, sent in order when
+// it came). The app owns the lock: `mu`, the one that guards its session,
+// guards the outbox too.
+class ChatOutbox {
+public:
+    struct Hooks {
+        std::string from;        // this side's name, on the lines it sent
+        std::string no_session;  // the refusal while no session is on or coming
+        std::string full;        // the refusal while kChatWaiting messages wait
+        std::function<bool()> in_session;  // under mu (it may take a lock that comes after mu)
+        std::function<void(const ChatLine&)> sent;     // a message went (not under mu)
+        std::function<void(const std::string&)> refused;  // why one did not (not under mu)
+    };
+    ChatOutbox(std::mutex& mu, Hooks h) : mu_(mu), h_(std::move(h)) {}
+
+    // Any thread, mu not held. True when `text` was sent or now waits; false
+    // when it was refused (`refused` has the sentence).
+    bool send(const std::string& text);
+    // The other side's hello came (mu not held): what waited goes now.
+    void peer_arrived();
+    // Under mu: the session started; `send` sends one message on it (throws
+    // ChatRefused when it cannot). Messages typed so far wait for the hello.
+    void attach(std::function<void(const std::string&)> send) { session_ = std::move(send); }
+    // Under mu: the session ended; what still waited is dropped.
+    void detach();
+
+private:
+    std::mutex& mu_;
+    const Hooks h_;
+    std::function<void(const std::string&)> session_;  // empty: no session (under mu_)
+    std::vector<std::string> waiting_;  // typed before the other side's hello (under mu_)
+    bool peer_here_ = false;            // its hello came (under mu_)
 };
 
 }  // namespace remote
