@@ -10,8 +10,6 @@
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
-#include <mutex>
-#include <thread>
 
 #include <FL/Fl.H>
 #include <boost/program_options.hpp>
@@ -130,25 +128,6 @@ std::unique_ptr<remote::ClientConnector> make_connector(const Options& o) {
 // cancelled) is a runtime failure, 1; 2 is only for usage and settings.
 constexpr int kExitNoSession = settings::kExitFailure;
 
-// --chat: stdin lines are messages; the conversation goes to stdout, one
-// line each, refusals to stderr. The reader is detached: a blocking
-// getline cannot be interrupted, and the program ends with the session.
-void chat_on_stdio(client::App& app) {
-    static std::mutex out_mu;
-    app.on_chat([](const remote::ChatLine& l) {
-        std::lock_guard<std::mutex> lk(out_mu);
-        std::cout << remote::chat_display(l) << std::endl;
-    });
-    app.on_chat_error([](const std::string& why) { std::cerr << "tether-client: " << why << std::endl; });
-    std::thread([&app] {
-        std::string line;
-        while (std::getline(std::cin, line)) {
-            if (!line.empty() && line.back() == '\r') line.pop_back();
-            if (!line.empty()) app.send_chat(line);
-        }
-    }).detach();
-}
-
 int run_headless(client::App& app, const Options& o) {
     std::string code = remote::code_or_stdin(o.code, std::cin);
     if (!wire::valid_session_code(code)) throw std::runtime_error("--headless needs --code with the 6 to 9 digits from the supporter");
@@ -158,7 +137,7 @@ int run_headless(client::App& app, const Options& o) {
             std::cerr << "tether-client: " << line << "\n";
     });
     app.connect(code);
-    if (o.chat) chat_on_stdio(app);  // after connect(): a line typed now waits for the supporter
+    if (o.chat) remote::chat_on_stdio(app, "tether-client");  // after connect(): a line typed now waits for the supporter
     app.wait();
     app.on_change(nullptr);
     app.on_chat(nullptr);

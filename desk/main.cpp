@@ -10,8 +10,6 @@
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
-#include <mutex>
-#include <thread>
 
 #include <FL/Fl.H>
 #include <boost/program_options.hpp>
@@ -130,27 +128,8 @@ void print_code(const remote::SessionCode& c) {
     std::cerr << std::endl;
 }
 
-// --chat: stdin lines are messages; the conversation goes to stdout, one
-// line each, refusals to stderr. The reader is detached: a blocking
-// getline cannot be interrupted, and the program ends with the session.
-void chat_on_stdio(desk::App& app) {
-    static std::mutex out_mu;
-    app.on_chat([](const remote::ChatLine& l) {
-        std::lock_guard<std::mutex> lk(out_mu);
-        std::cout << remote::chat_display(l) << std::endl;
-    });
-    app.on_chat_error([](const std::string& why) { std::cerr << "tether-desk: " << why << std::endl; });
-    std::thread([&app] {
-        std::string line;
-        while (std::getline(std::cin, line)) {
-            if (!line.empty() && line.back() == '\r') line.pop_back();
-            if (!line.empty()) app.send_chat(line);
-        }
-    }).detach();
-}
-
 int run_headless(desk::App& app, const Options& o) {
-    if (o.chat) chat_on_stdio(app);
+    if (o.chat) remote::chat_on_stdio(app, "tether-desk");
     app.on_code(print_code);
     std::uint64_t printed = 0;  // transfers that ended are printed as the window lists them (on_change is serialised)
     app.on_change([&] {

@@ -22,4 +22,27 @@ void stop_on_signals(std::function<void()> on_stop);
 // caller checks the result (wire::valid_session_code).
 std::string code_or_stdin(const std::string& given, std::istream& in);
 
+struct ChatLine;
+// --chat: stdin lines are messages (app.send_chat); the conversation goes to
+// stdout, one line each (chat_display), refusals to stderr after
+// "`program`: ". The reader is detached: a blocking getline cannot be
+// interrupted, and the program ends with the session. App: desk::App or
+// client::App (send_chat, on_chat, on_chat_error).
+template <class App>
+void chat_on_stdio(App& app, const std::string& program);
+
+// chat_on_stdio's parts. The first two may be called from any thread (the
+// output is serialised); the third starts the detached reader, which calls
+// `send` with every line that is not empty (a trailing '\r' dropped).
+void print_chat_line(const ChatLine& l);
+void print_chat_refusal(const std::string& program, const std::string& why);
+void send_stdin_lines(std::function<void(const std::string&)> send);
+
+template <class App>
+void chat_on_stdio(App& app, const std::string& program) {
+    app.on_chat(print_chat_line);
+    app.on_chat_error([program](const std::string& why) { print_chat_refusal(program, why); });
+    send_stdin_lines([&app](const std::string& line) { app.send_chat(line); });
+}
+
 }  // namespace remote
