@@ -32,9 +32,10 @@ TEST_CASE("--help answers on stdout and exits 0") {
     CHECK(all.find("--dev") != std::string::npos);
 }
 
-TEST_CASE("a bad option exits 1") {
+// Exit codes: docs/ARCHITECTURE.md "Exit codes" (settings/tether_conf.h).
+TEST_CASE("a bad option exits 2, a start-up failure 1") {
     Child c = spawn({"--listen", "nonsense"});
-    CHECK(wait_exit(c) == 1);
+    CHECK(wait_exit(c) == 2);
     Child d = spawn({"--listen", "127.0.0.1:0"});  // no certificate, no --dev
     CHECK(wait_exit(d) == 1);
 }
