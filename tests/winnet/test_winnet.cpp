@@ -232,13 +232,15 @@ TEST_CASE("winnet: NTLM through SSPI on our CONNECT, explicit credentials", "[nt
     CHECK(wrong.err.find("error: the proxy " + proxy.host_port() + " rejected the credentials of 'mallory' (407): "
                          "check proxy_user/proxy_password") != std::string::npos);
 
-    // No user configured: SSPI is asked for the logged-on user's
-    // credentials. Wine has none to give (real Windows does: single
-    // sign-on), so under wine this is the "set proxy_user" sentence.
+    // No user configured: SSPI answers with the logged-on user's
+    // credentials (single sign-on), which this proxy refuses: nothing
+    // configured to check, so the sentence says what to set.
     Run sso = run_exe(base + std::vector<std::string>{"--scenario", "create"});
+    INFO(sso.err);
     CHECK(sso.code == 3);
     CHECK(sso.err.find("error: the proxy " + proxy.host_port() +
-                       " requires authentication (407): set proxy_user/proxy_password") != std::string::npos);
+                       " rejected the credentials of the logged-on user (407): set proxy_user/proxy_password "
+                       "for this proxy") != std::string::npos);
 }
 
 TEST_CASE("winnet: a stream-mode probe echoes its ping and takes no session frames", "[probe]") {

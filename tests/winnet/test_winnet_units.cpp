@@ -106,6 +106,8 @@ TEST_CASE("winnet: a final 407 names the proxy and says what really happened", "
         "proxy.conf auth = ...,basic and allow_basic_over_http = yes)";
     std::vector<Row> rows = {
         {"anysafe", "alice", {"Basic realm=\"x\""}, basic_only},
+        {"anysafe", "", {"Basic realm=\"x\""},  // no user: what to set comes first
+         "the proxy 127.0.0.1:3128 requires authentication (407): set proxy_user/proxy_password"},
         {"basic", "alice", {"Basic realm=\"x\"", "Basic realm=\"x\""},
          "the proxy 127.0.0.1:3128 rejected the credentials of 'alice' (407): check proxy_user/proxy_password"},
         {"basic", "alice", {"Digest realm=\"x\", nonce=\"n\""},
