@@ -38,18 +38,6 @@ struct Options {
     std::uint64_t file_rate_kib = 0;  // KiB/s, 0 = no limit
 };
 
-// After parsing: proxy.conf is read now (through the relay), so that its
-// mistakes, or a credentials file others can read, stop the program before
-// any window; --check-config stops here, saying what was read.
-bool settled(const tunnel::EndpointOptions& e, bool through_relay) {
-    if (e.check_config) {
-        tunnel::check_settings(e, std::cout);
-        return false;
-    }
-    if (through_relay) tunnel::effective_proxy_config(e);
-    return true;
-}
-
 po::options_description describe(Options& o) {
     po::options_description d("tether-client options");
     d.add_options()
@@ -113,7 +101,7 @@ bool parse(int argc, char** argv, Options& o) {
     if (o.chat && !o.headless) throw std::runtime_error("--chat is for --headless (the window has its chat pane)");
     if (o.headless && o.code != "-" && !wire::valid_session_code(o.code))  // "-": read once the program is up
         throw std::runtime_error("--headless needs --code with the 6 to 9 digits from the supporter");
-    return settled(o.endpoint, o.direct_connect.empty());
+    return tunnel::settle_settings(o.endpoint, o.direct_connect.empty(), std::cout);
 }
 
 std::unique_ptr<remote::ClientConnector> make_connector(const Options& o) {

@@ -41,18 +41,6 @@ struct Options {
     std::uint64_t file_rate_kib = 0;  // KiB/s, 0 = no limit
 };
 
-// After parsing: proxy.conf is read now (through the relay), so that its
-// mistakes, or a credentials file others can read, stop the program before
-// any window; --check-config stops here, saying what was read.
-bool settled(const tunnel::EndpointOptions& e, bool through_relay) {
-    if (e.check_config) {
-        tunnel::check_settings(e, std::cout);
-        return false;
-    }
-    if (through_relay) tunnel::effective_proxy_config(e);
-    return true;
-}
-
 po::options_description describe(Options& o) {
     po::options_description d("tether-desk options");
     d.add_options()
@@ -104,7 +92,7 @@ bool parse(int argc, char** argv, Options& o) {
     o.cfg.on_expiry = !o.headless ? desk::OnExpiry::offer_new_code
                       : o.renew   ? desk::OnExpiry::renew
                                   : desk::OnExpiry::stop;
-    return settled(o.endpoint, o.direct_listen.empty());
+    return tunnel::settle_settings(o.endpoint, o.direct_listen.empty(), std::cout);
 }
 
 std::unique_ptr<remote::DeskConnector> make_connector(const Options& o) {

@@ -28,8 +28,8 @@ PACKAGES=(
   # the .deb packages (packaging/debian): man pages from --help, dpkg-shlibdeps
   # for their Depends, man to render them in tests/packaging
   help2man dpkg-dev man-db
-  # the join page in a real browser (tests/joinpage)
-  chromium
+  # the join page in a real browser (tests/joinpage: driven by a python3 script)
+  chromium python3
 )
 
 missing=()

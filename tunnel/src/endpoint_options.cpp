@@ -108,6 +108,15 @@ void check_settings(const EndpointOptions& o, std::ostream& out) {
         out << "no settings file (tether.conf, proxy.conf) found: built-in defaults\n";
 }
 
+bool settle_settings(const EndpointOptions& o, bool through_relay, std::ostream& out) {
+    if (o.check_config) {
+        check_settings(o, out);
+        return false;
+    }
+    if (through_relay) effective_proxy_config(o);
+    return true;
+}
+
 po::options_description endpoint_options(EndpointOptions& o) {
     po::options_description d("Connection (relay, trust, proxy)");
     d.add_options()

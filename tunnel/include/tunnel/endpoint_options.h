@@ -64,6 +64,13 @@ bool parse_layered(int argc, const char* const argv[], const boost::program_opti
 // wrong (proxydetect::ConfigError naming FILE:LINE).
 void check_settings(const EndpointOptions& o, std::ostream& out);
 
+// After a program parsed its options: proxy.conf is read now (when the
+// program goes through the relay), so that its mistakes, or a credentials
+// file others can read, stop the program before any window. With
+// --check-config: check_settings() to `out` and false (the program exits).
+// Throws what is wrong, as check_settings().
+bool settle_settings(const EndpointOptions& o, bool through_relay, std::ostream& out);
+
 // What a program needs to connect: the detector (keeps failover state
 // across attempts) and the routes it proposes for the relay URL.
 struct Egress {
