@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "remote/status.h"
-#include "screen/x11.h"
+#include "x11desktop/x11.h"
 
 namespace client {
 namespace {
@@ -122,17 +122,17 @@ void App::run_session(const std::string& code) {
             v.auth = link->auth_string();
             v.route = link->route();
         });
-        auto capture = screen::make_x11_capture(cfg_.display);
-        auto input = screen::make_x11_input(cfg_.display);  // injector + the customer's own hands
-        auto hotkeys = screen::make_x11_hotkeys(cfg_.display);
-        auto notice = screen::make_x11_control_notice(cfg_.display);
+        auto capture = x11desktop::make_x11_capture(cfg_.display);
+        auto input = x11desktop::make_x11_input(cfg_.display);  // injector + the customer's own hands
+        auto hotkeys = x11desktop::make_x11_hotkeys(cfg_.display);
+        auto notice = x11desktop::make_x11_control_notice(cfg_.display);
         std::unique_ptr<desktop::Clipboard> clipboard;  // shared while control is on (issue 19)
         try {
-            clipboard = screen::make_x11_clipboard(cfg_.display);
+            clipboard = x11desktop::make_x11_clipboard(cfg_.display);
         } catch (const std::exception&) {
             // No XFixes: the session goes on without a shared clipboard.
         }
-        std::unique_ptr<desktop::MonitorSource> monitors = screen::make_x11_monitors(cfg_.display);
+        std::unique_ptr<desktop::MonitorSource> monitors = x11desktop::make_x11_monitors(cfg_.display);
         screen::ClientEvents ev;
         ev.on_status = status;
         ev.on_peer = [this](const std::string& n) {

@@ -8,7 +8,7 @@
 #include "screen/recording.h"
 #include "screen/direct.h"
 #include "screen/png.h"
-#include "screen/x11.h"
+#include "x11desktop/x11.h"
 #include "remote/status.h"
 #include "tunnel/session_client.h"
 #include "session/session_stream.h"
@@ -311,7 +311,7 @@ App::Outcome App::attempt() {
         ev.on_clipboard_notice = [this](const std::string& s) { update([&](View& v) { v.status = s; }); };
         std::unique_ptr<desktop::Clipboard> clipboard;  // the supporter's own display (issue 19)
         try {
-            clipboard = screen::make_x11_clipboard("");
+            clipboard = x11desktop::make_x11_clipboard("");
         } catch (const std::exception&) {
             // No display (headless) or no XFixes: no shared clipboard.
         }

@@ -23,7 +23,7 @@
 #include "screen/client_session.h"
 #include "screen/desk_session.h"
 #include "screen/direct.h"
-#include "screen/x11.h"
+#include "x11desktop/x11.h"
 #include "session/fd_stream.h"
 
 using namespace std::chrono;
@@ -77,8 +77,8 @@ struct Customer {
     std::unique_ptr<remote::SessionLink> link;
     std::thread t;
     Customer(const std::string& display, const std::string& addr, const std::string& code)
-        : cap(screen::make_x11_capture(display)), inj(screen::make_x11_injector(display)),
-          hk(screen::make_x11_hotkeys(display)) {
+        : cap(x11desktop::make_x11_capture(display)), inj(x11desktop::make_x11_injector(display)),
+          hk(x11desktop::make_x11_hotkeys(display)) {
         session = std::make_unique<screen::ClientSession>(screen::CustomerSide{*cap, *inj, *hk}, "bench",
                                                           remote::ConsentState{}, screen::ClientEvents{});
         link = screen::direct_connect(addr, code);

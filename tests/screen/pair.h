@@ -10,7 +10,7 @@
 
 #include "screen/client_session.h"
 #include "screen/desk_session.h"
-#include "screen/x11.h"
+#include "x11desktop/x11.h"
 #include "session/byte_stream.h"
 
 namespace screentest {
@@ -30,10 +30,10 @@ public:
     Pair(const std::string& display, remote::Channels client_ch, remote::Channels desk_ch,
          screen::ViewerOptions opts = {}, remote::ConsentState initial = {},
          std::chrono::milliseconds desk_delay = std::chrono::milliseconds(0), bool presence = false)
-        : capture_(screen::make_x11_capture(display)),
-          input_(screen::make_x11_input(display)),
-          hotkeys_(screen::make_x11_hotkeys(display)),
-          notice_(presence ? screen::make_x11_control_notice(display) : nullptr),
+        : capture_(x11desktop::make_x11_capture(display)),
+          input_(x11desktop::make_x11_input(display)),
+          hotkeys_(x11desktop::make_x11_hotkeys(display)),
+          notice_(presence ? x11desktop::make_x11_control_notice(display) : nullptr),
           client_(screen::CustomerSide{*capture_, *input_.injector, *hotkeys_, notice_.get(),
                                        presence ? input_.local.get() : nullptr},
                   "Customer", initial, events()),
@@ -78,7 +78,7 @@ private:
     std::mutex status_mu_;
     std::string status_;
     std::unique_ptr<desktop::Capture> capture_;
-    screen::X11Input input_;  // the injector; its watcher only with `presence`
+    x11desktop::X11Input input_;  // the injector; its watcher only with `presence`
     std::unique_ptr<desktop::Hotkeys> hotkeys_;
     std::unique_ptr<desktop::ControlNotice> notice_;  // only with `presence`
     screen::ClientSession client_;

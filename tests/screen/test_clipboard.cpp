@@ -50,11 +50,11 @@ std::string big_text(std::size_t n, char seed) {
 // The customer's and the desk's sessions, each with its display's clipboard.
 struct ClipPair {
     Xvfb cust, desk;
-    std::unique_ptr<desktop::Capture> capture = screen::make_x11_capture(cust.name());
-    screen::X11Input input = screen::make_x11_input(cust.name());
-    std::unique_ptr<desktop::Hotkeys> hotkeys = screen::make_x11_hotkeys(cust.name());
-    std::unique_ptr<desktop::Clipboard> cust_clip = screen::make_x11_clipboard(cust.name());
-    std::unique_ptr<desktop::Clipboard> desk_clip = screen::make_x11_clipboard(desk.name());
+    std::unique_ptr<desktop::Capture> capture = x11desktop::make_x11_capture(cust.name());
+    x11desktop::X11Input input = x11desktop::make_x11_input(cust.name());
+    std::unique_ptr<desktop::Hotkeys> hotkeys = x11desktop::make_x11_hotkeys(cust.name());
+    std::unique_ptr<desktop::Clipboard> cust_clip = x11desktop::make_x11_clipboard(cust.name());
+    std::unique_ptr<desktop::Clipboard> desk_clip = x11desktop::make_x11_clipboard(desk.name());
     StreamChannels ch;
     std::mutex mu;
     std::string cust_status, desk_notice;
@@ -138,7 +138,7 @@ TEST_CASE("512 KiB arrives intact through INCR; 2 MiB is refused with a message 
     p.f11(true);
     // The customer's program is our own X11 clipboard: it serves above
     // 256 KiB in INCR pieces, as GTK and Qt do.
-    auto app = screen::make_x11_clipboard(p.cust.name());
+    auto app = x11desktop::make_x11_clipboard(p.cust.name());
     app->start([](const desktop::ClipboardChange&) {}, remote::kClipboardCap);
     const std::string half = big_text(512 * 1024, 'h');
     app->offer(desktop::Selection::clipboard, half);

@@ -103,7 +103,7 @@ TEST_CASE("F12 toggles file transfer and both sides show it; the end releases th
         CHECK(pair.client().consent() == remote::ConsentState{});
     }
     // After the session the keys are free: another program can grab them.
-    auto hk = screen::make_x11_hotkeys(x.name());
+    auto hk = x11desktop::make_x11_hotkeys(x.name());
     CHECK_NOTHROW(hk->start([](desktop::Hotkey) {}));
     hk->stop();
 }

@@ -59,10 +59,10 @@ TEST_CASE("the desk shows the chosen monitor, and a click lands on that monitor'
     paint(x.name(), make_pattern(1600, 600, 3));
     desktop::Frame whole = grab(x.name());
 
-    auto capture = screen::make_x11_capture(x.name());
-    auto input = screen::make_x11_input(x.name());
-    auto hotkeys = screen::make_x11_hotkeys(x.name());
-    auto monitors = screen::make_x11_monitors(x.name());
+    auto capture = x11desktop::make_x11_capture(x.name());
+    auto input = x11desktop::make_x11_input(x.name());
+    auto hotkeys = x11desktop::make_x11_hotkeys(x.name());
+    auto monitors = x11desktop::make_x11_monitors(x.name());
     StreamChannels ch;
     screen::ClientSession client({*capture, *input.injector, *hotkeys, nullptr, nullptr, nullptr, monitors.get()},
                                  "Customer", remote::ConsentState{true, false}, {});

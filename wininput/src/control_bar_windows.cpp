@@ -1,6 +1,6 @@
 // The bar "<supporter> is controlling your computer" across the top of the
 // primary monitor while control is on (issue 15; the Linux bar is
-// screen/src/x11_control_notice.cpp, same words and colors). A topmost
+// x11desktop/src/x11_control_notice.cpp, same words and colors). A topmost
 // popup that never takes the focus (WS_EX_NOACTIVATE: the customer's typing
 // stays where it was), re-raised every second so that another topmost
 // window does not bury it, with a "Stop control" button. Its own thread

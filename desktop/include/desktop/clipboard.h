@@ -1,6 +1,6 @@
 // The customer's (or the supporter's) clipboard as a session sees it
 // (issue 19): text in UTF-8, watched and offered. Each OS implements it in
-// a file of its own (X11: screen/src/x11_clipboard.cpp, CLIPBOARD and
+// a file of its own (X11: x11desktop/src/x11_clipboard.cpp, CLIPBOARD and
 // PRIMARY; Windows would map both to its one clipboard). The policy (when
 // to send, consent, the cap) is desktop/clipboard_sync.h's.
 #pragma once

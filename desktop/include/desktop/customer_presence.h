@@ -1,8 +1,8 @@
 // Platform seams that keep the customer in charge while someone controls
 // their computer (issue 16): a notice on top of everything on their screen,
 // and noticing their own mouse and keyboard. X11 implementations in
-// screen/src/x11_control_notice.cpp and screen/src/x11_local_input.cpp
-// (factories in screen/x11.h); Windows adds its own files.
+// x11desktop/src/x11_control_notice.cpp and x11desktop/src/x11_local_input.cpp
+// (factories in x11desktop/x11.h); Windows adds its own files.
 #pragma once
 
 #include <functional>

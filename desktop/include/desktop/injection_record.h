@@ -3,7 +3,7 @@
 // customer's hand: on X11 injected events come from the XTEST device, as
 // do xdotool's; on Windows other programs inject too (on-screen keyboards)
 // and wine echoes an injected move back from X as a plain one. Each
-// platform keeps its own matching rules (screen/src/injected_input.h,
+// platform keeps its own matching rules (x11desktop/src/injected_input.h,
 // wininput/src/injected_input_windows.h) over this one record.
 // Thread-safe; header-only (both platforms).
 #pragma once

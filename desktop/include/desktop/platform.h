@@ -1,5 +1,5 @@
 // Platform seams of the customer side: capture, input, hotkeys. The X11
-// implementations live in screen/src/x11_*.cpp (factories in screen/x11.h);
+// implementations live in x11desktop/src/x11_*.cpp (factories in x11desktop/x11.h);
 // Windows adds its own files implementing these three interfaces.
 #pragma once
 

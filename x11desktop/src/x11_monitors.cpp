@@ -5,9 +5,9 @@
 #include <X11/Xlib.h>
 #include <X11/extensions/Xrandr.h>
 
-#include "screen/x11.h"
+#include "x11desktop/x11.h"
 
-namespace screen {
+namespace x11desktop {
 namespace {
 
 class X11Monitors : public desktop::MonitorSource {
@@ -45,4 +45,4 @@ std::unique_ptr<desktop::MonitorSource> make_x11_monitors(const std::string& dis
     return std::make_unique<X11Monitors>(display);
 }
 
-}  // namespace screen
+}  // namespace x11desktop

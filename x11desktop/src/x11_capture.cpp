@@ -8,9 +8,9 @@
 #include <sys/ipc.h>
 #include <sys/shm.h>
 
-#include "screen/x11.h"
+#include "x11desktop/x11.h"
 
-namespace screen {
+namespace x11desktop {
 namespace {
 
 Display* open_display(const std::string& name) {
@@ -173,4 +173,4 @@ std::unique_ptr<desktop::Capture> make_x11_capture(const std::string& display) {
     return std::make_unique<X11Capture>(display);
 }
 
-}  // namespace screen
+}  // namespace x11desktop

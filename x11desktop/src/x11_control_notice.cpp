@@ -13,10 +13,10 @@
 #include <X11/Xlib.h>
 #include <X11/Xutil.h>
 
-#include "screen/x11.h"
+#include "x11desktop/x11.h"
 #include "wake_pipe.h"
 
-namespace screen {
+namespace x11desktop {
 namespace {
 
 constexpr int kBarHeight = 40;         // px: tall enough for 16 px text and a button
@@ -177,4 +177,4 @@ std::unique_ptr<desktop::ControlNotice> make_x11_control_notice(const std::strin
     return std::make_unique<X11ControlNotice>(display);
 }
 
-}  // namespace screen
+}  // namespace x11desktop

@@ -1,12 +1,12 @@
 // Wakes a thread sleeping in poll() on its X connection: poll the read end
-// beside ConnectionNumber(), call wake() from any thread. Internal to screen/.
+// beside ConnectionNumber(), call wake() from any thread. Internal to x11desktop/.
 #pragma once
 
 #include <stdexcept>
 
 #include <unistd.h>
 
-namespace screen {
+namespace x11desktop {
 
 class WakePipe {
 public:
@@ -34,4 +34,4 @@ private:
     int fds_[2];
 };
 
-}  // namespace screen
+}  // namespace x11desktop

@@ -6,9 +6,9 @@
 
 #include "injected_input.h"
 #include "x11_keyboard.h"
-#include "screen/x11.h"
+#include "x11desktop/x11.h"
 
-namespace screen {
+namespace x11desktop {
 namespace {
 
 // RFB button mask bits map to X buttons 1..5 (left, middle, right, wheel up, down).
@@ -66,4 +66,4 @@ std::unique_ptr<desktop::InputInjector> make_x11_injector(const std::string& dis
     return std::make_unique<X11Injector>(display, std::move(sent));
 }
 
-}  // namespace screen
+}  // namespace x11desktop

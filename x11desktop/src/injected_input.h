@@ -2,7 +2,7 @@
 // customer's own input (x11_local_input.cpp) can tell it apart: on X11 the
 // injected events come from the XTEST device, as do xdotool's and other
 // automation's, so the device alone does not say whose hand it was.
-// Internal to screen/; thread-safe.
+// Internal to x11desktop/; thread-safe.
 #pragma once
 
 #include <memory>
@@ -11,7 +11,7 @@
 #include "desktop/injection_record.h"
 #include "desktop/platform.h"
 
-namespace screen {
+namespace x11desktop {
 
 class InjectedInput {
 public:
@@ -31,4 +31,4 @@ private:
 // An XTest injector that tells `sent` about every event (x11_input.cpp).
 std::unique_ptr<desktop::InputInjector> make_x11_injector(const std::string& display, std::shared_ptr<InjectedInput> sent);
 
-}  // namespace screen
+}  // namespace x11desktop

@@ -8,7 +8,7 @@
 
 #include "wininput/keymap.h"
 
-namespace screen {
+namespace x11desktop {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -251,4 +251,4 @@ void X11Keyboard::restore_idle(bool all) {
     }
 }
 
-}  // namespace screen
+}  // namespace x11desktop

@@ -19,10 +19,10 @@
 #include <X11/Xlib.h>
 #include <X11/extensions/Xfixes.h>
 
-#include "screen/x11.h"
+#include "x11desktop/x11.h"
 #include "wake_pipe.h"
 
-namespace screen {
+namespace x11desktop {
 namespace {
 
 using desktop::ClipboardChange;
@@ -460,4 +460,4 @@ std::unique_ptr<desktop::Clipboard> make_x11_clipboard(const std::string& displa
     return std::make_unique<X11Clipboard>(display);
 }
 
-}  // namespace screen
+}  // namespace x11desktop

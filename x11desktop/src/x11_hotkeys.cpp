@@ -9,9 +9,9 @@
 #include <poll.h>
 #include <unistd.h>
 
-#include "screen/x11.h"
+#include "x11desktop/x11.h"
 
-namespace screen {
+namespace x11desktop {
 namespace {
 
 // A passive grab matches exact modifiers, so grab each key with every
@@ -119,4 +119,4 @@ std::unique_ptr<desktop::Hotkeys> make_x11_hotkeys(const std::string& display) {
     return std::make_unique<X11Hotkeys>(display);
 }
 
-}  // namespace screen
+}  // namespace x11desktop

@@ -18,9 +18,9 @@
 
 #include "injected_input.h"
 #include "wake_pipe.h"
-#include "screen/x11.h"
+#include "x11desktop/x11.h"
 
-namespace screen {
+namespace x11desktop {
 namespace {
 
 class X11LocalInput : public desktop::LocalInput {
@@ -143,4 +143,4 @@ X11Input make_x11_input(const std::string& display) {
     return {make_x11_injector(display, sent), std::make_unique<X11LocalInput>(display, sent)};
 }
 
-}  // namespace screen
+}  // namespace x11desktop

@@ -12,7 +12,7 @@
 //   while after its key was released (kRestoreAfter), and every one of
 //   them when this object ends (the session's end), so the customer's
 //   layout is as it was.
-// Not thread-safe: the injector calls it under its lock. Internal to screen/.
+// Not thread-safe: the injector calls it under its lock. Internal to x11desktop/.
 #pragma once
 
 #include <chrono>
@@ -25,7 +25,7 @@
 
 #include "injected_input.h"
 
-namespace screen {
+namespace x11desktop {
 
 // Long enough that the client which received the key press has read it
 // with the temporary mapping before the mapping goes (it learns of the
@@ -64,4 +64,4 @@ private:
     std::map<KeyCode, int> down_;                // keycodes we hold down (count)
 };
 
-}  // namespace screen
+}  // namespace x11desktop

@@ -12,7 +12,7 @@
 #include "desktop/monitor_view.h"
 #include "desktop/platform.h"
 
-namespace screen {
+namespace x11desktop {
 
 // XShm when available (falls back to XGetImage), root window, 24/32-bit TrueColor.
 std::unique_ptr<desktop::Capture> make_x11_capture(const std::string& display);
@@ -39,4 +39,4 @@ std::unique_ptr<desktop::Clipboard> make_x11_clipboard(const std::string& displa
 // RandR 1.5 monitors (x11_monitors.cpp); an empty list without RandR 1.5.
 std::unique_ptr<desktop::MonitorSource> make_x11_monitors(const std::string& display);
 
-}  // namespace screen
+}  // namespace x11desktop
