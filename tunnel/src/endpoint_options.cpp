@@ -48,7 +48,10 @@ proxydetect::Transport parse_transport(const std::string& t) {
 }
 
 void apply_overrides(proxydetect::Config& c, const EndpointOptions& o) {
-    if (!o.proxy.empty()) c.proxy = proxydetect::parse_proxy_url(o.proxy, "command line --proxy");
+    if (!o.proxy.empty()) {
+        c.proxy = proxydetect::parse_proxy_url(o.proxy, "command line --proxy");
+        c.proxy_pinned = true;  // the person's choice: no implicit bypass of loopback hosts
+    }
     if (!o.proxy_user.empty()) {
         c.proxy_user = o.proxy_user;
         c.proxy_password = o.proxy_password;
