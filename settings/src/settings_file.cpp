@@ -145,7 +145,7 @@ void store_settings_file(const std::string& path, const po::options_description&
         try {
             po::store(one, vm);
         } catch (const BadValue& e) {
-            fail(path, s.line, file_spelling(s.key) + ": '" + s.value + "' is not valid: " + e.why());
+            fail(path, s.line, file_spelling(s.key) + ": '" + e.value() + "' is not valid: " + e.why());
         } catch (const po::error& e) {
             fail(path, s.line, file_spelling(s.key) + ": '" + s.value + "' is not a valid value (" + e.what() + ")");
         }

@@ -231,6 +231,8 @@ TEST_CASE("a bad value names its file and line, key, value and the valid choices
         {"proxy_auth = ntlm,plain", "proxy_auth", "ntlm,plain", "negotiate, ntlm, digest, basic, any or anysafe"},
         {"relay_key = 12ab", "relay_key", "12ab", "64 hex digits"},
         {"heartbeat_ms = 10", "heartbeat_ms", "10", "at least 50"},
+        // The password never appears: the value is quoted with it as ***.
+        {"proxy = http://alice:s3cret@127.0.0.1:99999", "proxy", "http://alice:***@127.0.0.1:99999", "1-65535"},
     };
     for (const Program& p : tether_conf_readers()) {
         for (const Row& r : endpoint_rows) {
@@ -240,7 +242,14 @@ TEST_CASE("a bad value names its file and line, key, value and the valid choices
             CHECK(ran.code == 2);
             CHECK(ran.err.rfind(std::string(p.name) + ": " + conf + ":2: " + r.key + ": '" + r.value + "' ", 0) == 0);
             CHECK(ran.err.find(r.choices) != std::string::npos);
+            CHECK(ran.err.find("s3cret") == std::string::npos);
         }
+        const std::string relay = home.write("relay-url.conf", "relay = ftp://relay.example.com/\n");
+        Ran url = run(p.path, {"--config", relay, "--check-config"}, home.path());
+        INFO(url.err);
+        CHECK(url.code == 2);
+        CHECK(url.err.rfind(std::string(p.name) + ": " + relay + ":1: relay: 'ftp://relay.example.com/' ", 0) == 0);
+        CHECK(url.err.find("https://HOST[:PORT]/") != std::string::npos);
         // The command line and the environment name themselves.
         Ran flag = run(p.path, {"--relay", "https://relay.example.com/", "--transport", "bogus", "--check-config"},
                        home.path());
@@ -254,6 +263,13 @@ TEST_CASE("a bad value names its file and line, key, value and the valid choices
         CHECK(var.code == 2);
         CHECK(var.err.rfind(std::string(p.name) + ": TETHER_TRANSPORT: 'bogus' ", 0) == 0);
         CHECK(var.err.find("auto, stream or poll") != std::string::npos);
+    }
+    // A directory is not a settings file (issue 17: check-config accepted one).
+    for (const Program& p : tether_conf_readers()) {
+        Ran dir = run(p.path, {"--config", home.path(), "--check-config"}, home.path());
+        INFO(p.name << "\n" << dir.err);
+        CHECK(dir.code == 2);
+        CHECK(dir.err.find(home.path() + ": is a directory, not a settings file") != std::string::npos);
     }
     // tether-desk's own: quality.
     const std::string quality = home.write("quality.conf", "relay = https://relay.example.com/\nquality = 12\n");
@@ -285,6 +301,9 @@ TEST_CASE("a bad value names its file and line, key, value and the valid choices
         CHECK(ran.err.rfind("tether-relay: " + conf + ":2: " + r.key + ": '" + r.value + "' ", 0) == 0);
         CHECK(ran.err.find(r.choices) != std::string::npos);
     }
+    Ran dir = run(TETHER_RELAY_BIN, {"--config", home.path(), "--check-config"}, home.path());
+    CHECK(dir.code == 2);
+    CHECK(dir.err.find(home.path() + ": is a directory, not a settings file") != std::string::npos);
     Ran var = run(TETHER_RELAY_BIN, {"--check-config"}, home.path(), {{"TETHER_RELAY_LOG_FORMAT", "xml"}});
     INFO(var.err);
     CHECK(var.code == 2);

@@ -3,6 +3,8 @@
 
 #include "http1/http1.h"
 #include "platform/dirs.h"
+#include "proxydetect/errors.h"
+#include "proxydetect/url.h"
 #include "settings/settings_file.h"
 
 #include <cctype>
@@ -128,11 +130,13 @@ po::options_description endpoint_options(EndpointOptions& o) {
         ("check-config", po::bool_switch(&o.check_config),
          "read tether.conf (--config, else the default files), TETHER_* variables and proxy.conf, say what is "
          "wrong (exit 2) or OK (exit 0), and exit")
-        ("relay", po::value(&o.base.relay_url), "relay base URL, e.g. https://relay.example.com/")
+        ("relay", settings::checked<std::string>(&o.base.relay_url, check_relay_url),
+         "relay base URL, e.g. https://relay.example.com/")
         ("ca", po::value(&o.base.ca_file), "PEM file of the CA that signed the relay's certificate "
                                            "(default: the system store; behind a TLS-inspecting proxy, its CA)")
         ("proxy-conf", po::value(&o.proxy_conf), "the admin's proxy.conf (default: /etc/tether/proxy.conf if present)")
-        ("proxy", po::value(&o.proxy), "use this HTTP proxy, e.g. http://10.0.0.1:3128, instead of detecting one")
+        ("proxy", settings::checked<std::string>(&o.proxy, check_proxy)->shown_as(proxydetect::redact_password),
+         "use this HTTP proxy, e.g. http://10.0.0.1:3128, instead of detecting one")
         ("proxy-user", po::value(&o.proxy_user), "proxy user name (empty: single sign-on)")
         ("proxy-password", po::value(&o.proxy_password), "proxy password")
         ("proxy-auth", settings::checked<std::string>(&o.proxy_auth, check_proxy_auth),
@@ -152,6 +156,26 @@ void check_transport(const std::string& v) {
 }
 
 void check_proxy_auth(const std::string& v) { parse_schemes(v); }
+
+void check_relay_url(const std::string& v) {
+    std::string why;
+    try {
+        auto u = proxydetect::parse_url(v);
+        if (u.scheme != "https" && u.scheme != "http") why = "the scheme is " + u.scheme + "; ";
+    } catch (const proxydetect::Error& e) {
+        why = std::string(e.what()) + "; ";
+    }
+    if (!why.empty())
+        throw std::invalid_argument(why + "use the relay's https://HOST[:PORT]/ URL (http:// only with allow_plain_http)");
+}
+
+void check_proxy(const std::string& v) {
+    try {
+        proxydetect::parse_proxy_url(v, "proxy");
+    } catch (const proxydetect::Error& e) {  // names the URL with its password as ***
+        throw std::invalid_argument(std::string(e.what()) + "; use http://HOST:PORT (or https://, socks5://)");
+    }
+}
 
 void check_relay_key(const std::string& v) {
     if (v.size() != 64 || v.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)

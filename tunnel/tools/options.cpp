@@ -3,6 +3,7 @@
 #include <boost/program_options.hpp>
 
 #include "http1/http1.h"
+#include "proxydetect/url.h"
 #include "settings/settings_file.h"
 
 #include <vector>
@@ -50,6 +51,9 @@ po::value_semantic* semantic(const std::string& name) {
     if (name == "transport") return settings::checked<std::string>(tunnel::check_transport);
     if (name == "proxy-auth") return settings::checked<std::string>(tunnel::check_proxy_auth);
     if (name == "relay-key") return settings::checked<std::string>(tunnel::check_relay_key);
+    if (name == "relay") return settings::checked<std::string>(tunnel::check_relay_url);
+    if (name == "proxy")
+        return settings::checked<std::string>(tunnel::check_proxy)->shown_as(proxydetect::redact_password);
     return po::value<std::string>();
 }
 

@@ -84,17 +84,25 @@ class CheckedValue : public boost::program_options::typed_value<T> {
 public:
     CheckedValue(T* target, std::function<void(const T&)> check)
         : boost::program_options::typed_value<T>(target), check_(std::move(check)) {}
+    // How a refused value is quoted (e.g. a proxy URL with its password
+    // as ***): messages must not print secrets.
+    CheckedValue* shown_as(std::function<std::string(const std::string&)> show) {
+        show_ = std::move(show);
+        return this;
+    }
     void xparse(boost::any& store, const std::vector<std::string>& tokens) const override {
         boost::program_options::typed_value<T>::xparse(store, tokens);
         try {
             check_(boost::any_cast<const T&>(store));
         } catch (const std::invalid_argument& e) {
-            throw BadValue(tokens.empty() ? "" : tokens.front(), e.what());
+            const std::string token = tokens.empty() ? "" : tokens.front();
+            throw BadValue(show_ ? show_(token) : token, e.what());
         }
     }
 
 private:
     std::function<void(const T&)> check_;
+    std::function<std::string(const std::string&)> show_;
 };
 
 // po::value(target) with a check: d.add_options()("transport",

@@ -41,6 +41,8 @@ struct EndpointOptions {
 void check_transport(const std::string& v);   // auto, stream or poll
 void check_proxy_auth(const std::string& v);  // negotiate,ntlm,digest,basic,any,anysafe
 void check_relay_key(const std::string& v);   // 64 hex digits
+void check_proxy(const std::string& v);       // a proxy URL (proxydetect::parse_proxy_url)
+void check_relay_url(const std::string& v);   // an http(s):// URL
 void check_heartbeat_ms(const long& v);       // at least 50
 
 // $XDG_CACHE_HOME/tether/transport, else ~/.cache/tether/transport (the
