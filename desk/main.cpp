@@ -21,6 +21,7 @@
 #include "platform/dirs.h"
 #include "remote/program.h"
 #include "remote/relay_connector.h"
+#include "settings/settings_file.h"
 #include "settings/tether_conf.h"
 #include "tunnel/endpoint_options.h"
 #include "tunnel/session_client.h"
@@ -41,6 +42,11 @@ struct Options {
     std::uint64_t file_rate_kib = 0;  // KiB/s, 0 = no limit
 };
 
+// Checked when read (settings::checked), so that tether.conf's line is named.
+void check_quality(const int& q) {
+    if (q < 0 || q > 9) throw std::invalid_argument("use 0 (smallest) to 9 (best)");
+}
+
 po::options_description describe(Options& o) {
     po::options_description d("tether-desk options");
     d.add_options()
@@ -54,7 +60,7 @@ po::options_description describe(Options& o) {
         ("status-file", po::value(&o.cfg.status_file), "keep the visible status in FILE (key: value lines)")
         ("snapshot", po::value(&o.cfg.snapshot), "write the first full frame to FILE.png")
         ("vnc-listen", po::value(&o.cfg.vnc_listen), "serve the customer's screen to any VNC viewer on HOST:PORT (no password: keep it on 127.0.0.1)")
-        ("quality", po::value(&o.quality), "JPEG quality 0-9 for slow links (default: lossless)")
+        ("quality", settings::checked<int>(&o.quality, check_quality), "JPEG quality 0-9 for slow links (default: lossless)")
         ("download-dir", po::value(&o.cfg.download_dir), "where files from the customer are saved (default: ~/Downloads/Tether)")
         ("send-file", po::value(&o.cfg.send_files)->composing(),
          "offer FILE to the customer once connected (repeatable; the customer must have file transfer on, F12)")
@@ -79,7 +85,6 @@ bool parse(int argc, char** argv, Options& o) {
     auto d = describe(o);
     if (!tunnel::parse_layered(argc, argv, d, "tether-desk", "Usage: tether-desk [options]", std::cout, &o.endpoint.config_files))
         return false;
-    if (o.quality > 9) throw std::runtime_error("--quality is 0 (smallest) to 9 (best)");
     o.cfg.viewer.jpeg_quality = o.quality;
     if (o.cfg.download_dir.empty()) o.cfg.download_dir = platform::user_downloads_dir();
     o.cfg.file_rate_limit = o.file_rate_kib * 1024;

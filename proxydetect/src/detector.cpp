@@ -49,12 +49,6 @@ std::optional<Candidate> manual_for(const SystemProxySettings& s, const Url& url
     return secure ? s.http : std::nullopt;  // GNOME/KDE users often set only "HTTP"
 }
 
-// DetectorOptions::implicit_bypass, in the no_proxy grammar.
-const NoProxyList& implicit_bypass_rules() {
-    static const NoProxyList rules = NoProxyList::parse("localhost, 127.0.0.0/8, ::1, 169.254.0.0/16, fe80::/10");
-    return rules;
-}
-
 }  // namespace
 
 Detector::Detector(Config config, World world, DetectorOptions options)
@@ -124,6 +118,9 @@ bool Detector::try_proxy_conf(Run& run) {
     const std::string src = "proxy.conf";
     if (try_config_bypass(run)) return true;
     if (config_.proxy) {
+        // A --proxy on the command line is the person's own choice for this
+        // run: used as given, loopback included.
+        if (!config_.proxy_pinned && try_implicit_bypass(run, src, "")) return true;
         run.step(src, "used", "proxy = " + config_.proxy->curl_proxy_url() + " (" + config_.origin + ")");
         run.decide({*config_.proxy});
         return true;
@@ -153,7 +150,8 @@ bool Detector::try_environment(Run& run) {
         run.decide({direct("environment " + e.bypass_variable + " '" + *e.bypass_rule + "'")});
         return true;
     }
-    if (try_implicit_bypass(run, src)) return true;
+    const std::string list = "the " + (e.bypass_variable.empty() ? std::string("no_proxy") : e.bypass_variable);
+    if (!e.subtracts_implicit && try_implicit_bypass(run, src, list + " variable")) return true;
     run.step(src, "used", e.variable + " = " + e.proxy->curl_proxy_url());
     run.decide({*e.proxy});
     return true;
@@ -179,7 +177,8 @@ bool Detector::try_desktop(Run& run) {
         run.step(src, "note", s.detail + ": automatic detection requested");
         return false;  // try_wpad runs next (unless proxy.conf says wpad = off)
     }
-    auto rule = NoProxyList::parse(s.ignore_hosts).match(run.url);
+    auto ignore_hosts = NoProxyList::parse(s.ignore_hosts);
+    auto rule = ignore_hosts.match(run.url);
     if (rule) {
         run.step(src, "bypass", "ignore-hosts rule '" + *rule + "' matches: DIRECT");
         run.decide({direct(src + " ignore-hosts '" + *rule + "'")});
@@ -190,18 +189,21 @@ bool Detector::try_desktop(Run& run) {
         run.step(src, "not configured", s.detail + ": manual, but no proxy for " + run.url.scheme);
         return false;
     }
-    if (try_implicit_bypass(run, src)) return true;
+    if (!ignore_hosts.subtracts_implicit() && try_implicit_bypass(run, src, "the bypass list of " + src))
+        return true;
     run.step(src, "used", s.detail);
     run.decide({*proxy});
     return true;
 }
 
-bool Detector::try_implicit_bypass(Run& run, const std::string& source) {
-    if (!options_.implicit_bypass) return false;
-    auto rule = implicit_bypass_rules().match(run.url);
+bool Detector::try_implicit_bypass(Run& run, const std::string& source, const std::string& own_list) {
+    if (!options_.implicit_bypass || config_.no_proxy.subtracts_implicit()) return false;
+    auto rule = implicit_bypass_rule(run.url);
     if (!rule) return false;
-    run.step(source, "bypass", "implicit rule '" + *rule + "' (loopback and link-local hosts never use "
-                               "this proxy): DIRECT");
+    const std::string conf = config_.origin == Config{}.origin ? "proxy.conf" : config_.origin;
+    run.step(source, "bypass", "implicit bypass: " + run.url.host + " is a loopback or link-local host (rule '" +
+                                   *rule + "'); add <-loopback> to " + (own_list.empty() ? "" : own_list + " or to ") +
+                                   "no_proxy in " + conf + " to send it through the proxy. DIRECT");
     run.decide({direct(source + " implicit bypass '" + *rule + "'")});
     return true;
 }
@@ -271,6 +273,9 @@ std::optional<std::string> Detector::fetch_script(Run& run, const std::string& l
 
 bool Detector::run_pac_from(Run& run, const std::string& origin, const std::string& location) {
     if (location.empty()) { detection_failed(run, origin + ": no PAC URL given"); return true; }
+    // Before the script runs: a script from the network (WPAD can be
+    // spoofed) never learns of, nor steers, a request to a local service.
+    if (try_implicit_bypass(run, "PAC", "")) return true;
     auto script = fetch_script(run, location, "PAC");
     if (!script) { detection_failed(run, origin + ": the PAC script could not be loaded"); return true; }
     if (!world_.pac) { detection_failed(run, origin + ": no PAC evaluator"); return true; }

@@ -50,6 +50,7 @@ EnvProxy proxy_from_environment(const Environment& env, const Url& url) {
         for (const auto& e : errors) out.notes.push_back(std::string(name) + ": " + e + " (ignored)");
         out.bypass_variable = name;
         out.bypass_rule = list.match(url);
+        out.subtracts_implicit = list.subtracts_implicit();
         break;  // no_proxy beats NO_PROXY entirely, as in curl
     }
     return out;

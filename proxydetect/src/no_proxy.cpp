@@ -9,7 +9,7 @@ namespace proxydetect {
 
 // One parsed entry. Exactly one of the match kinds is used.
 struct NoProxyList::Rule {
-    enum class Kind { everything, local, domain, glob, cidr };
+    enum class Kind { everything, local, subtract_implicit, domain, glob, cidr };
     Kind kind = Kind::domain;
     std::string text;    // the entry as written, for explain
     std::string scheme;  // "" = any scheme
@@ -97,6 +97,7 @@ std::optional<Rule> parse_rule(const std::string& entry, std::string* err) {
     std::transform(e.begin(), e.end(), e.begin(), [](unsigned char c) { return std::tolower(c); });
     if (e == "*") { r.kind = Rule::Kind::everything; return r; }
     if (e == "<local>") { r.kind = Rule::Kind::local; return r; }
+    if (e == "<-loopback>") { r.kind = Rule::Kind::subtract_implicit; return r; }
     auto sep = e.find("://");
     if (sep != std::string::npos) {
         r.scheme = e.substr(0, sep);
@@ -132,6 +133,7 @@ bool host_matches(const Rule& r, const Url& url) {
     case Rule::Kind::everything: return true;
     case Rule::Kind::local:
         return url.host.find('.') == std::string::npos && !url.host_is_ipv6();
+    case Rule::Kind::subtract_implicit: return false;  // NoProxyList::match handles it
     case Rule::Kind::glob: return glob_match(r.name.c_str(), url.host.c_str());
     case Rule::Kind::domain: {
         const auto& h = url.host;
@@ -170,11 +172,37 @@ NoProxyList NoProxyList::parse(const std::string& text, std::vector<std::string>
 }
 
 std::optional<std::string> NoProxyList::match(const Url& url) const {
-    for (const auto& r : rules_) {
+    for (auto it = rules_.rbegin(); it != rules_.rend(); ++it) {
+        const auto& r = *it;
+        if (r->kind == Rule::Kind::subtract_implicit) {
+            if (implicit_bypass_rule(url)) return std::nullopt;
+            continue;
+        }
         if (!r->scheme.empty() && r->scheme != url.scheme) continue;
         if (r->port != 0 && r->port != url.port) continue;
         if (host_matches(*r, url)) return r->text;
     }
+    return std::nullopt;
+}
+
+bool NoProxyList::subtracts_implicit() const {
+    return std::any_of(rules_.begin(), rules_.end(),
+                       [](const auto& r) { return r->kind == Rule::Kind::subtract_implicit; });
+}
+
+std::optional<std::string> implicit_bypass_rule(const Url& url) {
+    // "*.localhost" before "localhost", whose domain rule would also take
+    // the subdomains: explain names the rule that really matched.
+    static const std::vector<Rule> rules = [] {
+        std::vector<Rule> out;
+        for (const char* text : {"*.localhost", "localhost", "127.0.0.0/8", "[::1]", "169.254.0.0/16", "[fe80::]/10"}) {
+            std::string err;
+            out.push_back(*parse_rule(text, &err));
+        }
+        return out;
+    }();
+    for (const auto& r : rules)
+        if (host_matches(r, url)) return r.text;
     return std::nullopt;
 }
 

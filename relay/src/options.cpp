@@ -16,6 +16,43 @@ namespace {
 
 namespace po = boost::program_options;
 
+// Checks run when a value is stored (settings::checked), so that a bad one
+// is refused naming its relay.conf line, flag or TETHER_RELAY_* variable.
+template <class T>
+settings::CheckedValue<T>* positive_value() {
+    return settings::checked<T>([](const T& v) {
+        if (v <= 0) throw std::invalid_argument("use a positive number");
+    });
+}
+
+void check_listen(const std::string& v) {
+    const auto colon = v.rfind(':');
+    const std::string port = colon == std::string::npos ? "" : v.substr(colon + 1);
+    if (colon == 0 || port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
+        std::stol(port) > 65535)
+        throw std::invalid_argument("use ADDR:PORT, e.g. 0.0.0.0:8443 or [::]:8443 (port 0 picks a free one)");
+}
+
+void check_long_code_digits(const std::size_t& v) {
+    if (v <= wire::kShortCodeDigits || v > wire::kMaxCodeDigits) throw std::invalid_argument("use 7 to 9 (digits)");
+}
+
+void check_log_level(const std::string& v) {
+    try {
+        parse_log_level(v);
+    } catch (const std::invalid_argument&) {
+        throw std::invalid_argument("use debug, info, warn or error");
+    }
+}
+
+void check_log_format(const std::string& v) {
+    try {
+        parse_log_format(v);
+    } catch (const std::invalid_argument&) {
+        throw std::invalid_argument("use text or json");
+    }
+}
+
 po::options_description describe_options() {
     po::options_description d("tether-relay options (command line, then TETHER_RELAY_* environment, then --config file)");
     d.add_options()
@@ -25,38 +62,38 @@ po::options_description describe_options() {
                                              "(default: /etc/tether/relay.conf, then $XDG_CONFIG_HOME/tether/relay.conf)")
         ("check-config", "read the options, TETHER_RELAY_* variables and relay.conf, say what is wrong (exit 2) "
                          "or OK (exit 0), and exit")
-        ("listen", po::value<std::string>()->default_value("0.0.0.0:8443"), "ADDR:PORT to listen on; port 0 picks one and prints it")
+        ("listen", settings::checked<std::string>(check_listen)->default_value("0.0.0.0:8443"), "ADDR:PORT to listen on; port 0 picks one and prints it")
         ("cert", po::value<std::string>(), "TLS certificate chain (PEM)")
         ("key", po::value<std::string>(), "TLS private key (PEM)")
         ("dev", po::bool_switch(), "make (once) and use a self-signed certificate in --state-dir")
         ("state-dir", po::value<std::string>(), "state directory (default ~/.local/state/tether-relay)")
         ("dev-names", po::value<std::string>()->default_value("relay.tether.test,localhost,127.0.0.1"), "--dev certificate names and IPs, comma-separated")
         ("plain-http", po::bool_switch(), "serve plain HTTP, no TLS, for endpoints behind proxies that refuse CONNECT: every request must then carry a MAC under the session's request key (docs/SECURITY.md)")
-        ("plain-listen", po::value<std::string>(), "ADDR:PORT to serve plain HTTP on as well, beside the TLS --listen (same sessions; every request must carry a MAC, as with --plain-http); port 0 picks one and prints it")
+        ("plain-listen", settings::checked<std::string>(check_listen), "ADDR:PORT to serve plain HTTP on as well, beside the TLS --listen (same sessions; every request must carry a MAC, as with --plain-http); port 0 picks one and prints it")
         ("request-key", po::value<std::string>(), "file with the relay's X25519 request key, made if missing (default: STATE-DIR/request-key); endpoints pin its public key as proxy.conf relay_key")
-        ("code-ttl", po::value<long>()->default_value(600), "seconds an unused session code stays valid")
-        ("grace", po::value<long>()->default_value(60), "seconds a side may be gone before the session ends")
-        ("heartbeat", po::value<long>()->default_value(2000), "milliseconds between pings on idle downlinks")
-        ("tombstone-ttl", po::value<long>()->default_value(3600), "seconds dead codes are remembered (not reissued, precise join errors)")
+        ("code-ttl", positive_value<long>()->default_value(600), "seconds an unused session code stays valid")
+        ("grace", positive_value<long>()->default_value(60), "seconds a side may be gone before the session ends")
+        ("heartbeat", positive_value<long>()->default_value(2000), "milliseconds between pings on idle downlinks")
+        ("tombstone-ttl", positive_value<long>()->default_value(3600), "seconds dead codes are remembered (not reissued, precise join errors)")
         ("join-failures-per-ip", po::value<double>()->default_value(10), "failed joins per minute per source address (0: unlimited)")
         ("join-failures-per-prefix", po::value<double>()->default_value(30), "failed joins per minute per IPv4 /24 or IPv6 /56 (0: unlimited)")
         ("join-alarm", po::value<double>()->default_value(30), "failed joins per minute in total that raise the join guard (0: always up)")
-        ("long-code-digits", po::value<std::size_t>()->default_value(9), "digits of codes created while the join guard is up (7 to 9)")
+        ("long-code-digits", settings::checked<std::size_t>(check_long_code_digits)->default_value(9), "digits of codes created while the join guard is up (7 to 9)")
         ("create-rate-per-ip", po::value<double>()->default_value(30), "session creations per minute per source address (0: unlimited)")
-        ("buffer-bytes", po::value<std::size_t>()->default_value(1 << 20), "bytes buffered per session and direction")
+        ("buffer-bytes", positive_value<std::size_t>()->default_value(1 << 20), "bytes buffered per session and direction")
         ("max-sessions", po::value<std::size_t>()->default_value(0), "live sessions at most (0: as many as the open-file limit allows)")
-        ("max-line-bytes", po::value<std::size_t>()->default_value(8 * 1024), "request line and each header line at most (431 beyond)")
-        ("max-headers", po::value<std::size_t>()->default_value(100), "header lines per request at most (431 beyond)")
-        ("max-head-bytes", po::value<std::size_t>()->default_value(32 * 1024), "request head at most (431 beyond)")
-        ("head-timeout", po::value<long>()->default_value(10), "seconds for the TLS handshake and a request head (also idle keep-alive)")
-        ("min-body-rate", po::value<std::size_t>()->default_value(4096), "bytes/s a JSON or poll body must average after --head-timeout")
-        ("max-body-bytes", po::value<std::size_t>()->default_value((1 << 20) + 64 * 1024), "JSON and poll bodies at most (413 beyond)")
+        ("max-line-bytes", positive_value<std::size_t>()->default_value(8 * 1024), "request line and each header line at most (431 beyond)")
+        ("max-headers", positive_value<std::size_t>()->default_value(100), "header lines per request at most (431 beyond)")
+        ("max-head-bytes", positive_value<std::size_t>()->default_value(32 * 1024), "request head at most (431 beyond)")
+        ("head-timeout", positive_value<long>()->default_value(10), "seconds for the TLS handshake and a request head (also idle keep-alive)")
+        ("min-body-rate", positive_value<std::size_t>()->default_value(4096), "bytes/s a JSON or poll body must average after --head-timeout")
+        ("max-body-bytes", positive_value<std::size_t>()->default_value((1 << 20) + 64 * 1024), "JSON and poll bodies at most (413 beyond)")
         ("max-conns-per-ip", po::value<std::size_t>()->default_value(256), "open connections per source address (0: unlimited)")
         ("max-unauthenticated", po::value<std::size_t>()->default_value(1024), "connections without a session token yet, in total (0: unlimited)")
         ("io-threads", po::value<unsigned>()->default_value(0), "threads serving connections (0: one per core)")
-        ("drain-time", po::value<long>()->default_value(0), "seconds sessions may go on after SIGTERM (no new ones) before end(relay_shutdown); 0: at once")
-        ("log-level", po::value<std::string>()->default_value("info"), "debug, info, warn or error")
-        ("log-format", po::value<std::string>()->default_value("text"), "text (one line per event; journald priorities when stderr is the journal) or json (one object per line)")
+        ("drain-time", settings::checked<long>(settings::at_least<long>(0, "seconds"))->default_value(0), "seconds sessions may go on after SIGTERM (no new ones) before end(relay_shutdown); 0: at once")
+        ("log-level", settings::checked<std::string>(check_log_level)->default_value("info"), "debug, info, warn or error")
+        ("log-format", settings::checked<std::string>(check_log_format)->default_value("text"), "text (one line per event; journald priorities when stderr is the journal) or json (one object per line)")
         ("downloads-dir", po::value<std::string>(), "client builds served under /downloads/ and listed on the join page at /")
         ("capture-dir", po::value<std::string>(), "TEST ONLY: append forwarded end-to-end payloads to files in DIR")
         ("tamper-offset", po::value<long long>(), "TEST ONLY: flip one bit of the desk's session-stream byte at this offset, once per session");
@@ -154,7 +191,8 @@ std::optional<Config> parse_options(int argc, const char* const argv[], std::ost
                 << d << '\n';
             return std::nullopt;
         }
-        po::store(po::parse_environment(d, [&d](const std::string& v) { return env_to_option(v, d); }), vm);
+        settings::store_environment(po::parse_environment(d, [&d](const std::string& v) { return env_to_option(v, d); }),
+                                    vm, "TETHER_RELAY_");
         // The reader of every Tether settings file: '#' only starts comment
         // lines, unknown keys and bad values are errors at FILE:LINE.
         const auto files = settings::store_config_files("relay.conf", d, vm);

@@ -144,9 +144,30 @@ void store_settings_file(const std::string& path, const po::options_description&
         one.options.back().original_tokens = {s.key, s.value};
         try {
             po::store(one, vm);
+        } catch (const BadValue& e) {
+            fail(path, s.line, file_spelling(s.key) + ": '" + e.value() + "' is not valid: " + e.why());
         } catch (const po::error& e) {
             fail(path, s.line, file_spelling(s.key) + ": '" + s.value + "' is not a valid value (" + e.what() + ")");
         }
+    }
+}
+
+BadValue::BadValue(const std::string& value, const std::string& why)
+    : po::error_with_option_name("%canonical_option%: '%value%' is not valid: " + why), value_(value), why_(why) {
+    set_substitute("value", value);
+}
+
+void store_environment(const po::parsed_options& parsed, po::variables_map& vm, const std::string& prefix) {
+    try {
+        po::store(parsed, vm);
+    } catch (const po::error_with_option_name& e) {
+        std::string var = prefix;
+        for (char c : e.get_option_name()) {
+            if (c == '-' && var.size() == prefix.size()) continue;  // "--name" as Boost may spell it
+            var += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        }
+        auto bad = dynamic_cast<const BadValue*>(&e);
+        throw std::runtime_error(var + ": " + (bad ? "'" + bad->value() + "' is not valid: " + bad->why() : e.what()));
     }
 }
 

@@ -213,3 +213,135 @@ TEST_CASE("a proxy credentials file other users can read is refused when a progr
     CHECK(ok.code == 0);
     CHECK(ok.out == conf + ": OK\n");
 }
+
+// Every bad value read from a file names FILE:LINE, the key, the value and
+// what would be valid; from the command line or a TETHER_* variable, that
+// source instead (issue 17 item 1). Not only the typed options: the
+// choices (transport, proxy_auth, log_format) and the checked numbers too.
+TEST_CASE("a bad value names its file and line, key, value and the valid choices", "[bad_values]") {
+    test_support::TempDir home;
+    struct Row {
+        std::string line;      // the bad setting, written on line 2
+        std::string key;       // as messages spell it
+        std::string value;
+        std::string choices;   // a part of the sentence that says what is valid
+    };
+    const std::vector<Row> endpoint_rows = {
+        {"transport = bogus", "transport", "bogus", "auto, stream or poll"},
+        {"proxy_auth = ntlm,plain", "proxy_auth", "ntlm,plain", "negotiate, ntlm, digest, basic, any or anysafe"},
+        {"relay_key = 12ab", "relay_key", "12ab", "64 hex digits"},
+        {"heartbeat_ms = 10", "heartbeat_ms", "10", "at least 50"},
+        // The password never appears: the value is quoted with it as ***.
+        {"proxy = http://alice:s3cret@127.0.0.1:99999", "proxy", "http://alice:***@127.0.0.1:99999", "1-65535"},
+    };
+    for (const Program& p : tether_conf_readers()) {
+        for (const Row& r : endpoint_rows) {
+            const std::string conf = home.write("bad.conf", "relay = https://relay.example.com/\n" + r.line + "\n");
+            Ran ran = run(p.path, {"--config", conf, "--check-config"}, home.path());
+            INFO(p.name << " " << r.line << "\n" << ran.err);
+            CHECK(ran.code == 2);
+            CHECK(ran.err.rfind(std::string(p.name) + ": " + conf + ":2: " + r.key + ": '" + r.value + "' ", 0) == 0);
+            CHECK(ran.err.find(r.choices) != std::string::npos);
+            CHECK(ran.err.find("s3cret") == std::string::npos);
+        }
+        const std::string relay = home.write("relay-url.conf", "relay = ftp://relay.example.com/\n");
+        Ran url = run(p.path, {"--config", relay, "--check-config"}, home.path());
+        INFO(url.err);
+        CHECK(url.code == 2);
+        CHECK(url.err.rfind(std::string(p.name) + ": " + relay + ":1: relay: 'ftp://relay.example.com/' ", 0) == 0);
+        CHECK(url.err.find("https://HOST[:PORT]/") != std::string::npos);
+        // The command line and the environment name themselves.
+        Ran flag = run(p.path, {"--relay", "https://relay.example.com/", "--transport", "bogus", "--check-config"},
+                       home.path());
+        INFO(flag.err);
+        CHECK(flag.code == 2);
+        CHECK(flag.err.rfind(std::string(p.name) + ": --transport: 'bogus' ", 0) == 0);
+        CHECK(flag.err.find("auto, stream or poll") != std::string::npos);
+        Ran var = run(p.path, {"--relay", "https://relay.example.com/", "--check-config"}, home.path(),
+                      {{"TETHER_TRANSPORT", "bogus"}});
+        INFO(var.err);
+        CHECK(var.code == 2);
+        CHECK(var.err.rfind(std::string(p.name) + ": TETHER_TRANSPORT: 'bogus' ", 0) == 0);
+        CHECK(var.err.find("auto, stream or poll") != std::string::npos);
+    }
+    // A directory is not a settings file (issue 17: check-config accepted one).
+    for (const Program& p : tether_conf_readers()) {
+        Ran dir = run(p.path, {"--config", home.path(), "--check-config"}, home.path());
+        INFO(p.name << "\n" << dir.err);
+        CHECK(dir.code == 2);
+        CHECK(dir.err.find(home.path() + ": is a directory, not a settings file") != std::string::npos);
+    }
+    // tether-desk's own: quality.
+    const std::string quality = home.write("quality.conf", "relay = https://relay.example.com/\nquality = 12\n");
+    Ran q = run(TETHER_DESK_BIN, {"--config", quality, "--check-config"}, home.path());
+    INFO(q.err);
+    CHECK(q.code == 2);
+    CHECK(q.err.rfind("tether-desk: " + quality + ":2: quality: '12' ", 0) == 0);
+    CHECK(q.err.find("0 (smallest) to 9 (best)") != std::string::npos);
+    // tether-tunnel's own setting.
+    const std::string outage = home.write("outage.conf", "outage_limit_ms = 5\n");
+    Ran t = run(TETHER_TUNNEL_BIN, {"--config", outage, "--check-config"}, home.path());
+    INFO(t.err);
+    CHECK(t.code == 2);
+    CHECK(t.err.rfind("tether-tunnel: " + outage + ":1: outage_limit_ms: '5' ", 0) == 0);
+    CHECK(t.err.find("at least 1000") != std::string::npos);
+    // relay.conf: choices and checked numbers.
+    const std::vector<Row> relay_rows = {
+        {"log_format = xml", "log_format", "xml", "text or json"},
+        {"log_level = loud", "log_level", "loud", "debug, info, warn or error"},
+        {"code_ttl = 0", "code_ttl", "0", "positive"},
+        {"long_code_digits = 12", "long_code_digits", "12", "7 to 9"},
+        {"listen = 8443", "listen", "8443", "ADDR:PORT"},
+    };
+    for (const Row& r : relay_rows) {
+        const std::string conf = home.write("relay.conf", "dev = yes\n" + r.line + "\n");
+        Ran ran = run(TETHER_RELAY_BIN, {"--config", conf, "--check-config"}, home.path());
+        INFO(r.line << "\n" << ran.err);
+        CHECK(ran.code == 2);
+        CHECK(ran.err.rfind("tether-relay: " + conf + ":2: " + r.key + ": '" + r.value + "' ", 0) == 0);
+        CHECK(ran.err.find(r.choices) != std::string::npos);
+    }
+    Ran dir = run(TETHER_RELAY_BIN, {"--config", home.path(), "--check-config"}, home.path());
+    CHECK(dir.code == 2);
+    CHECK(dir.err.find(home.path() + ": is a directory, not a settings file") != std::string::npos);
+    Ran var = run(TETHER_RELAY_BIN, {"--check-config"}, home.path(), {{"TETHER_RELAY_LOG_FORMAT", "xml"}});
+    INFO(var.err);
+    CHECK(var.code == 2);
+    CHECK(var.err.rfind("tether-relay: TETHER_RELAY_LOG_FORMAT: 'xml' ", 0) == 0);
+}
+
+// conf/*.conf spell every key with '_' (as messages do); '-' is still
+// accepted (issue 17: relay.conf used dashes).
+TEST_CASE("the shipped settings files spell keys with '_', and '-' still works", "[key_spelling]") {
+    const std::string debian_relay = std::string(TETHER_SOURCE_DIR) + "/packaging/debian/relay.conf";
+    for (const std::string& f : {kConf + "relay.conf", kConf + "tether.conf", kConf + "proxy.conf", debian_relay}) {
+        std::istringstream lines(text_of(f));
+        std::string line;
+        int n = 0;
+        while (std::getline(lines, line)) {
+            ++n;
+            std::smatch m;
+            // "key = value", also commented out ("# key = value").
+            if (!std::regex_match(line, m, std::regex("^#? ?([A-Za-z][A-Za-z0-9_-]*) = .*"))) continue;
+            INFO(f << ":" << n << ": " << line);
+            CHECK(m[1].str().find('-') == std::string::npos);
+        }
+    }
+    // conf/tether.conf tells what an unset proxy means: detection, not DIRECT.
+    CHECK(text_of(kConf + "tether.conf").find("Unset: direct") == std::string::npos);
+    test_support::TempDir home;
+    const std::string dashes = home.write("relay.conf", "code-ttl = 300\nlog_format = json\nMax-Sessions = 10\n");
+    Ran relay = run(TETHER_RELAY_BIN, {"--config", dashes, "--check-config"}, home.path());
+    INFO(relay.err);
+    CHECK(relay.code == 0);
+    CHECK(relay.out == dashes + ": OK\n");
+    const std::string both = home.write("tether.conf", "relay = https://relay.example.com/\nheartbeat-ms = 2000\n"
+                                                       "proxy_conf = /nonexistent/proxy.conf\n");
+    for (const Program& p : tether_conf_readers()) {
+        Ran r = run(p.path, {"--config", both, "--check-config"}, home.path());
+        INFO(p.name << "\n" << r.err);
+        // Read as keys: the file is OK up to the missing proxy.conf, named as such.
+        CHECK(r.err.find("unknown key") == std::string::npos);
+        CHECK(r.err.find("/nonexistent/proxy.conf") != std::string::npos);
+    }
+}

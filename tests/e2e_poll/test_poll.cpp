@@ -4,6 +4,7 @@
 
 #include "poll_fixture.h"
 #include "recording_proxy.h"
+#include "support/proxy_conf.h"
 #include "support/net.h"
 #include "support/nginx.h"
 #include "support/relay_fixture.h"
@@ -247,7 +248,8 @@ TEST_CASE("plain-HTTP fallback after a refused CONNECT only where proxy.conf all
     refusing.deny_connect = true;
     Squid squid(refusing);
     TempDir dir("tether-plain-fallback");
-    const std::string base_conf = "proxy = " + squid.url() + "\nwpad = no\nrelay_key = " + key + "\n";
+    const std::string base_conf =
+        test_support::loopback_proxy_conf("proxy = " + squid.url() + "\nwpad = no\nrelay_key = " + key + "\n");
     auto customer = [&](const std::string& conf) {
         tunnel::EndpointOptions o;
         o.base.relay_url = relay.url();

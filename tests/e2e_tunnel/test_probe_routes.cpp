@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "support/proxy_conf.h"
 #include "support/net.h"
 #include "tunnel_fixture.h"
 
@@ -39,7 +40,7 @@ TEST_CASE("probe goes on to the next proxy when one accepts and never answers", 
     std::string pac = dir.write("proxy.pac", "function FindProxyForURL(url, host) {\n  return 'PROXY 127.0.0.1:" +
                                                  std::to_string(silent.port) + "; PROXY " + squid.host_port() +
                                                  "';\n}\n");
-    std::string conf = dir.write("proxy.conf", "pac_file = " + pac + "\nwpad = no\n");
+    std::string conf = dir.write("proxy.conf", test_support::loopback_proxy_conf("pac_file = " + pac + "\nwpad = no\n"));
     e2e::Route r;
     r.relay_url = relay.url();
     r.ca_file = relay.ca_file();

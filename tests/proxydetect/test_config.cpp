@@ -196,3 +196,18 @@ TEST_CASE("proxy.conf: pac_timeout_ms sets the PAC run's wall budget", "[config]
                               Catch::EndsWith("is not a number of milliseconds from 100 to 60000"));
     }
 }
+
+// Issue 17: a rejected proxy URL was quoted with its password (explain and
+// check-config). The message names the line and shows the password as ***.
+TEST_CASE("proxy.conf: a rejected proxy URL is quoted without its password", "[config]") {
+    try {
+        parse_config("wpad = no\nproxy = http://alice:s3cret@127.0.0.1:99999\n", "/etc/tether/proxy.conf");
+        FAIL("no ConfigError");
+    } catch (const ConfigError& e) {
+        const std::string what = e.what();
+        INFO(what);
+        CHECK(what.rfind("/etc/tether/proxy.conf:2: ", 0) == 0);
+        CHECK(what.find("http://alice:***@127.0.0.1:99999") != std::string::npos);
+        CHECK(what.find("s3cret") == std::string::npos);
+    }
+}

@@ -314,30 +314,121 @@ TEST_CASE("detector: a VPN going up (new address or search domain) is noticed wi
     CHECK(pac_strings(f.detector->resolve("http://x/"))[0] == "PROXY a:1");
 }
 
+// Chromium's implicit bypass (issue 17): loopback and link-local hosts go
+// DIRECT whatever proxy a source names, unless a bypass list that applies
+// holds <-loopback>. The address classes themselves: test_no_proxy.cpp.
+namespace {
+const char* const kImplicitUrls[] = {"http://localhost:8080/", "http://LOCALHOST./", "https://app.localhost/",
+                                     "http://127.0.0.1/",      "https://127.4.5.6:81/", "http://[::1]/",
+                                     "http://169.254.169.254/latest/", "http://[fe80::1]/"};
+
+// The trace step that explains an implicit bypass, "" if none.
+std::string implicit_step(const Decision& d) {
+    for (const auto& s : d.trace)
+        if (s.verdict == "bypass" && s.detail.find("implicit bypass") != std::string::npos) return s.detail;
+    return "";
+}
+}  // namespace
+
 TEST_CASE("detector: loopback and link-local hosts never use an environment or desktop proxy", "[detector]") {
     Fixture f(Config{});
     f.env->vars["http_proxy"] = "env.proxy:1";
-    for (const char* url : {"http://localhost:8080/", "http://LOCALHOST./", "http://app.localhost/",
-                            "http://127.0.0.1/", "http://127.4.5.6:81/", "http://[::1]/",
-                            "http://169.254.169.254/latest/", "http://[fe80::1]/"}) {
+    f.env->vars["https_proxy"] = "env.proxy:1";
+    for (const char* url : kImplicitUrls) {
         INFO(url);
         auto d = f.detector->resolve(url);
         CHECK(pac_strings(d) == V{"DIRECT"});
         CHECK(verdict(d, "environment") == "bypass");
+        CHECK(implicit_step(d).find("add <-loopback> to the no_proxy variable or to no_proxy in proxy.conf") !=
+              std::string::npos);
     }
     for (const char* url : {"http://localhost.example.com/", "http://10.0.0.1/", "http://128.0.0.1/"}) {
         INFO(url);
         CHECK(pac_strings(f.detector->resolve(url)) == V{"PROXY env.proxy:1"});
     }
+    f.env->vars["no_proxy"] = "example.org, <-loopback>";
+    CHECK(pac_strings(f.detector->resolve("http://127.0.0.1:8443/")) == V{"PROXY env.proxy:1"});
+    CHECK(pac_strings(f.detector->resolve("http://www.example.org/")) == V{"DIRECT"});
+
     f.env->vars.clear();
     f.desktop->settings.mode = SystemProxySettings::Mode::manual;
     f.desktop->settings.http = parse_proxy_url("desk.proxy:8080", "desktop");
-    CHECK(pac_strings(f.detector->resolve("http://127.0.0.1:3000/")) == V{"DIRECT"});
-    CHECK(verdict(f.detector->resolve("http://127.0.0.1:3000/"), "fake desktop") == "bypass");
+    auto d = f.detector->resolve("http://127.0.0.1:3000/");
+    CHECK(pac_strings(d) == V{"DIRECT"});
+    CHECK(verdict(d, "fake desktop") == "bypass");
+    CHECK(implicit_step(d).find("add <-loopback> to the bypass list of fake desktop or to no_proxy in proxy.conf") !=
+          std::string::npos);
+    f.desktop->settings.ignore_hosts = "<-loopback>";
+    CHECK(pac_strings(f.detector->resolve("http://127.0.0.1:3000/")) == V{"PROXY desk.proxy:8080"});
+}
 
-    // proxy.conf's proxy is the admin's explicit choice: loopback included.
-    Fixture admin(parse_config("proxy = http://admin.proxy:3128\n", "proxy.conf"));
-    CHECK(pac_strings(admin.detector->resolve("http://127.0.0.1/")) == V{"PROXY admin.proxy:3128"});
+TEST_CASE("detector: loopback and link-local hosts never use proxy.conf's proxy without <-loopback>", "[detector]") {
+    Fixture f(parse_config("proxy = http://admin.proxy:3128\n", "/etc/tether/proxy.conf"));
+    for (const char* url : kImplicitUrls) {
+        INFO(url);
+        auto d = f.detector->resolve(url);
+        CHECK(pac_strings(d) == V{"DIRECT"});
+        CHECK(verdict(d, "proxy.conf") == "bypass");
+    }
+    CHECK(pac_strings(f.detector->resolve("http://10.0.0.1/")) == V{"PROXY admin.proxy:3128"});
+
+    Fixture opted(parse_config("proxy = http://admin.proxy:3128\nno_proxy = <-loopback>\n", "proxy.conf"));
+    for (const char* url : kImplicitUrls) {
+        INFO(url);
+        CHECK(pac_strings(opted.detector->resolve(url)) == V{"PROXY admin.proxy:3128"});
+    }
+    // proxy.conf's <-loopback> holds for every source: the environment too.
+    Fixture env_opted(parse_config("no_proxy = <-loopback>\n", "proxy.conf"));
+    env_opted.env->vars["http_proxy"] = "env.proxy:1";
+    CHECK(pac_strings(env_opted.detector->resolve("http://127.0.0.1/")) == V{"PROXY env.proxy:1"});
+
+    // A --proxy on the command line is the person's own choice for this
+    // run: used as given, loopback included (and the trace says so).
+    Config pinned = parse_config("proxy = http://cli.proxy:3128\n", "proxy.conf");
+    pinned.proxy_pinned = true;
+    Fixture cli(pinned);
+    auto d = cli.detector->resolve("http://127.0.0.1/");
+    CHECK(pac_strings(d) == V{"PROXY cli.proxy:3128"});
+    CHECK(implicit_step(d).empty());
+}
+
+TEST_CASE("detector: a PAC or WPAD answer does not send loopback hosts through a proxy", "[detector]") {
+    Fixture f(parse_config("pac_url = http://pac.corp/proxy.pac\n", "/etc/tether/proxy.conf"));
+    f.http->bodies["http://pac.corp/proxy.pac"] = "function FindProxyForURL(u,h){return 'PROXY pac.proxy:1';}";
+    f.pac->outcome = ok("PROXY pac.proxy:1");
+    for (const char* url : kImplicitUrls) {
+        INFO(url);
+        auto d = f.detector->resolve(url);
+        CHECK(pac_strings(d) == V{"DIRECT"});
+        CHECK_FALSE(d.pac);  // the script is never asked about a loopback host
+    }
+    CHECK(f.pac->seen.empty());
+    auto d = f.detector->resolve("https://127.0.0.1:8443/");
+    std::string text = explain_text(d);
+    INFO(text);
+    CHECK(text.find("implicit bypass: 127.0.0.1 is a loopback or link-local host (rule '127.0.0.0/8'); "
+                    "add <-loopback> to no_proxy in /etc/tether/proxy.conf to send it through the proxy") !=
+          std::string::npos);
+    CHECK(text.find("1. DIRECT") != std::string::npos);
+    CHECK(pac_strings(f.detector->resolve("http://10.0.0.1/")) == V{"PROXY pac.proxy:1"});
+
+    Fixture opted(parse_config("pac_url = http://pac.corp/proxy.pac\nno_proxy = <-loopback>\n", "proxy.conf"));
+    opted.http->bodies["http://pac.corp/proxy.pac"] = "function FindProxyForURL(u,h){return 'PROXY pac.proxy:1';}";
+    opted.pac->outcome = ok("PROXY pac.proxy:1");
+    CHECK(pac_strings(opted.detector->resolve("http://127.0.0.1:8443/")) == V{"PROXY pac.proxy:1"});
+    REQUIRE(opted.pac->seen.size() == 1);
+    CHECK(opted.pac->seen[0].host == "127.0.0.1");
+
+    // WPAD: a script anyone on the LAN can serve never gets localhost.
+    Fixture w(Config{});
+    w.net->domains = {"corp.example"};
+    w.dns->names["wpad.corp.example"] = {"10.0.0.5"};
+    w.http->bodies["http://wpad.corp.example/wpad.dat"] = "function FindProxyForURL(u,h){return 'PROXY evil:1';}";
+    w.pac->outcome = ok("PROXY evil:1");
+    d = w.detector->resolve("http://[::1]:631/");
+    CHECK(pac_strings(d) == V{"DIRECT"});
+    CHECK(w.pac->seen.empty());
+    CHECK(pac_strings(w.detector->resolve("http://printer.corp.example/")) == V{"PROXY evil:1"});
 }
 
 // WPAD via DHCP (option 252, issue 17): the lease files of Linux's DHCP

@@ -112,3 +112,48 @@ TEST_CASE("no_proxy: repeated '*' is matched in linear time, not by backtracking
     CHECK_FALSE(NoProxyList::parse("*a*b*c").match(parse_url("http://xaybzcd/")).has_value());
     CHECK(NoProxyList::parse("**x**").match(parse_url("http://x/")).has_value());
 }
+
+// Chromium's implicit bypass rules (net/docs/proxy.md "Implicit bypass
+// rules"): loopback and link-local hosts, one row per address class.
+TEST_CASE("no_proxy: the implicit rules name loopback and link-local hosts", "[no_proxy]") {
+    const std::pair<const char*, const char*> rows[] = {
+        {"http://localhost:8080/", "localhost"},
+        {"http://LOCALHOST./", "localhost"},
+        {"https://app.localhost/", "*.localhost"},
+        {"http://127.0.0.1/", "127.0.0.0/8"},
+        {"https://127.4.5.6:81/", "127.0.0.0/8"},
+        {"http://[::ffff:127.0.0.1]/", "127.0.0.0/8"},
+        {"http://[::1]/", "[::1]"},
+        {"http://169.254.169.254/latest/", "169.254.0.0/16"},
+        {"http://[fe80::1]/", "[fe80::]/10"},
+        {"http://[febf::1]/", "[fe80::]/10"},
+    };
+    for (const auto& [url, rule] : rows) {
+        INFO(url);
+        CHECK(implicit_bypass_rule(parse_url(url)) == std::optional<std::string>(rule));
+    }
+    for (const char* url : {"http://localhost.example.com/", "http://mylocalhost/", "http://10.0.0.1/",
+                            "http://128.0.0.1/", "http://169.255.0.1/", "http://[fec0::1]/", "http://[::2]/"}) {
+        INFO(url);
+        CHECK_FALSE(implicit_bypass_rule(parse_url(url)));
+    }
+}
+
+TEST_CASE("no_proxy: <-loopback> subtracts the implicit rules, later rules win (Chromium)", "[no_proxy]") {
+    CHECK_FALSE(NoProxyList::parse("example.com").subtracts_implicit());
+    std::vector<std::string> errors;
+    auto list = NoProxyList::parse("example.com, <-LOOPBACK>", &errors);
+    CHECK(errors.empty());
+    CHECK(list.subtracts_implicit());
+    // It is not a bypass rule itself.
+    CHECK_FALSE(list.match(parse_url("http://127.0.0.1/")));
+    CHECK_FALSE(list.match(parse_url("http://other.org/")));
+    CHECK(list.match(parse_url("http://www.example.com/")) == std::optional<std::string>("example.com"));
+    // Order matters as in Chromium's ProxyBypassRules: the last matching
+    // entry decides.
+    CHECK_FALSE(NoProxyList::parse("localhost, <-loopback>").match(parse_url("http://localhost/")));
+    CHECK(NoProxyList::parse("<-loopback>, localhost").match(parse_url("http://localhost/")) ==
+          std::optional<std::string>("localhost"));
+    CHECK(NoProxyList::parse("<-loopback> 10.0.0.0/8").match(parse_url("http://10.1.1.1/")) ==
+          std::optional<std::string>("10.0.0.0/8"));
+}

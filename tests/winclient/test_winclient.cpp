@@ -17,6 +17,7 @@
 #include "support/file_server.h"
 #include "support/net.h"
 #include "support/nginx.h"
+#include "support/proxy_conf.h"
 #include "support/ntlm_proxy.h"
 #include "support/sha256.h"
 #include "support/squid.h"
@@ -278,9 +279,13 @@ TEST_CASE("windows client: no --proxy; the Internet Options name a PAC script th
     test_support::set_internet_options(WINE_RUN, WINE_PREFIX_IE, test_support::kIeScript, "", "", pac.url("/proxy.pac"));
     const std::string origin = "PAC (Windows (WinHTTP) PAC " + pac.url("/proxy.pac") + ")";
     const std::string relay_port = std::to_string(relay.port());
+    // The relay is localhost, which goes DIRECT past every proxy unless
+    // proxy.conf says <-loopback> (the implicit bypass, as in Chromium).
+    test_support::TempDir conf_dir("tether-pac");
+    const Args conf = {"--proxy-conf", conf_dir.write("proxy.conf", test_support::loopback_proxy_conf(""))};
 
     // --explain: the same words as tether-proxydetect explain, squid first.
-    test_support::Process explain(exe_options({"--explain", relay.url("localhost") + "/"}, WINE_PREFIX_IE));
+    test_support::Process explain(exe_options(Args{"--explain", relay.url("localhost") + "/"} + conf, WINE_PREFIX_IE));
     CHECK(explain.wait(120s) == 0);
     INFO("--explain stdout:\n" << lf(explain.out()) << "stderr:\n" << lf(explain.err()));
     CHECK(lf(explain.out()).find("\nCandidates, in the order they will be tried:\n  1. PROXY " + proxy + "   (from " +
@@ -289,7 +294,7 @@ TEST_CASE("windows client: no --proxy; the Internet Options name a PAC script th
     Scratch src;
     Session s(relay_args(relay), desk_sends(src, 1 * MiB + 3));  // the desk goes direct
     s.wine_prefix = WINE_PREFIX_IE;
-    s.start_client(relay_args(relay), client_sends(src, 1 * MiB + 5));  // no --proxy
+    s.start_client(relay_args(relay) + conf, client_sends(src, 1 * MiB + 5));  // no --proxy
     std::string auth = files_both_ways(s, src);
     CHECK(lf(s.client->err()).find("tether-client: authentication string " + auth + "\n") != std::string::npos);
     CHECK(read_status(s.client_status)["route"] ==

@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include "support/file_server.h"
+#include "support/proxy_conf.h"
 #include "support/temp_dir.h"
 #include "support/wine_internet_options.h"
 #include "winnet_fixture.h"
@@ -43,8 +44,18 @@ TEST_CASE("winnet: a PAC script from the Internet Options names the proxy; the s
                                    "  return 'DIRECT';\n}\n"}});
     ie_options(kIeScript, "", "", pac.url("/proxy.pac"));
     const std::string origin = "PAC (Windows (WinHTTP) PAC " + pac.url("/proxy.pac") + ")";
+    // The relay is localhost: without <-loopback> in proxy.conf the implicit
+    // bypass sends it DIRECT and the script is never asked.
+    TempDir dir("tether-ie-pac");
+    const std::string plain = dir.write("plain.conf", "wpad = no\n");
+    Run implicit = explain({"explain", relay.url("localhost"), "-c", plain});
+    CHECK(has(implicit.out, "[PAC] bypass: implicit bypass: localhost is a loopback or link-local host (rule "
+                            "'localhost'); add <-loopback> to no_proxy in " + plain + " to send it through the proxy"));
+    CHECK(has(implicit.out, "  1. DIRECT   (from PAC implicit bypass 'localhost')"));
+    CHECK(pac.seen().empty());
+    const std::string conf = dir.write("proxy.conf", loopback_proxy_conf(""));
 
-    Run r = detect_run(relay, {"--scenario", "frames"});
+    Run r = detect_run(relay, {"--proxy-conf", conf, "--scenario", "frames"});
     CHECK(has(r.out, "ROUTE 1: PROXY " + proxy + " (from " + origin + ")\n"));
     CHECK(has(r.out, "OK route: PROXY " + proxy + " (from " + origin + ")\n"));
     check_frames_ok(r, "stream mode through proxy " + proxy);
@@ -54,7 +65,7 @@ TEST_CASE("winnet: a PAC script from the Internet Options names the proxy; the s
     REQUIRE(!seen.empty());
     CHECK(has(seen.front(), "GET /proxy.pac 200 UA Tether/"));
 
-    Run e = explain({"explain", relay.url("localhost")});
+    Run e = explain({"explain", relay.url("localhost"), "-c", conf});
     CHECK(e.code == 0);
     CHECK(has(e.out, "\nPAC evaluation: Windows (WinHTTP) PAC " + pac.url("/proxy.pac") + "\n  FindProxyForURL(\"" +
                          relay.url("localhost") + "\", \"localhost\")\n"));
@@ -64,10 +75,10 @@ TEST_CASE("winnet: a PAC script from the Internet Options names the proxy; the s
 
     // A script that cannot be loaded: detection failed, fail-open to DIRECT.
     ie_options(kIeScript, "", "", pac.url("/missing.pac"));
-    Run fallback = detect_run(relay, {"--scenario", "create"});
+    Run fallback = detect_run(relay, {"--proxy-conf", conf, "--scenario", "create"});
     CHECK(fallback.code == 0);
     CHECK(has(fallback.out, "OK route: DIRECT (from fallback: detection failed, on_detection_failure = direct)\n"));
-    Run why = explain({"explain", relay.url("localhost")});
+    Run why = explain({"explain", relay.url("localhost"), "-c", conf});
     CHECK(has(why.out, "[PAC] error: cannot fetch " + pac.url("/missing.pac") + ": HTTP status 404\n"));
 }
 
@@ -78,15 +89,24 @@ TEST_CASE("winnet: a fixed proxy in the Internet Options, its bypass list, and p
     TempDir dir("tether-ie");
     std::string conf = dir.write("proxy.conf", "proxy = http://127.0.0.1:9\n");  // nothing listens on port 9
 
-    // Internet Options first: their proxy wins over proxy.conf's.
+    // The relay is localhost: the implicit bypass sends it DIRECT past the
+    // Internet Options' proxy unless their bypass list says <-loopback>.
     ie_options(kIeFixedProxy, proxy, "*.corp.test");
+    Run implicit = explain({"explain", relay.url("localhost"), "-c", conf});
+    CHECK(has(implicit.out, "[Windows (WinHTTP)] bypass: implicit bypass: localhost is a loopback or link-local host "
+                            "(rule 'localhost'); add <-loopback> to the bypass list of Windows (WinHTTP) or to "
+                            "no_proxy in " + conf + " to send it through the proxy"));
+    CHECK(has(implicit.out, "  1. DIRECT   (from Windows (WinHTTP) implicit bypass 'localhost')"));
+
+    // Internet Options first: their proxy wins over proxy.conf's.
+    ie_options(kIeFixedProxy, proxy, std::string("*.corp.test;") + kLoopbackOptOut);
     Run r = detect_run(relay, {"--proxy-conf", conf, "--scenario", "frames"});
     CHECK(has(r.out, "OK route: PROXY " + proxy + " (from Windows proxy setting)\n"));
     check_frames_ok(r, "stream mode through proxy " + proxy);
     check_connects(connect_lines(squid), relay, 7);
     Run e = explain({"explain", relay.url("localhost"), "-c", conf});
     CHECK(has(e.out, "[Windows (WinHTTP)] used: Internet Options: automatic detection off, script '', proxy '" +
-                         proxy + "', bypass '*.corp.test'\n"));
+                         proxy + "', bypass '*.corp.test;<-loopback>'\n"));
     CHECK(has(e.out, "[proxy.conf] skipped: an earlier source decided\n"));
 
     // <local> in the bypass list: plain host names go DIRECT.
@@ -94,8 +114,10 @@ TEST_CASE("winnet: a fixed proxy in the Internet Options, its bypass list, and p
     Run bypass = explain({"explain", relay.url("localhost")});
     CHECK(has(bypass.out, "[Windows (WinHTTP)] bypass: ignore-hosts rule '<local>' matches: DIRECT\n"));
 
-    // Nothing in the Internet Options: proxy.conf decides, as on Linux.
+    // Nothing in the Internet Options: proxy.conf decides, as on Linux
+    // (its <-loopback> lets its proxy have localhost).
     ie_options(kIeDirect);
+    conf = dir.write("proxy.conf", loopback_proxy_conf("proxy = http://127.0.0.1:9\n"));
     Run none = explain({"explain", relay.url("localhost"), "-c", conf});
     CHECK(has(none.out, "[Windows (WinHTTP)] not configured: Internet Options: automatic detection off, script '', "
                         "proxy '', bypass '': no proxy\n"));  // the desktop's word: no WPAD either (issue 17)

@@ -253,6 +253,7 @@ std::unique_ptr<proxydetect::Detector> pac_detector(const std::string& result, c
 TEST_CASE("winnet: routes from proxydetect: order, auth, failover to the next, fatal errors not hidden", "[units]") {
     Config base = with_auth("anysafe", "", "");
     base.proxy_url.clear();
+    base.relay_url = "https://relay.example.com/";  // not localhost: that would bypass the PAC (implicit rule)
     auto det = pac_detector("PROXY dead:1; SOCKS5 s:1080; PROXY live:3128; DIRECT",
                             "proxy_user = bob\nproxy_password = pw\nauth = digest, basic\n");
     RoutePlan plan = plan_routes(*det, base);

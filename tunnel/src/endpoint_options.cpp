@@ -3,6 +3,8 @@
 
 #include "http1/http1.h"
 #include "platform/dirs.h"
+#include "proxydetect/errors.h"
+#include "proxydetect/url.h"
 #include "settings/settings_file.h"
 
 #include <cctype>
@@ -33,8 +35,8 @@ std::vector<proxydetect::AuthScheme> parse_schemes(const std::string& list) {
         else if (name == "ntlm") out.push_back(AuthScheme::ntlm);
         else if (name == "digest") out.push_back(AuthScheme::digest);
         else if (name == "basic") out.push_back(AuthScheme::basic);
-        else throw std::runtime_error("--proxy-auth: unknown scheme '" + name +
-                                      "' (use negotiate, ntlm, digest, basic, any or anysafe)");
+        else throw std::invalid_argument("unknown scheme '" + name + "': use a comma-separated list of negotiate, "
+                                         "ntlm, digest, basic, any or anysafe");
     }
     return out;
 }
@@ -48,7 +50,10 @@ proxydetect::Transport parse_transport(const std::string& t) {
 }
 
 void apply_overrides(proxydetect::Config& c, const EndpointOptions& o) {
-    if (!o.proxy.empty()) c.proxy = proxydetect::parse_proxy_url(o.proxy, "command line --proxy");
+    if (!o.proxy.empty()) {
+        c.proxy = proxydetect::parse_proxy_url(o.proxy, "command line --proxy");
+        c.proxy_pinned = true;  // the person's choice: no implicit bypass of loopback hosts
+    }
     if (!o.proxy_user.empty()) {
         c.proxy_user = o.proxy_user;
         c.proxy_password = o.proxy_password;
@@ -92,7 +97,8 @@ bool parse_layered(int argc, const char* const argv[], const po::options_descrip
         out << usage << "\n\n" << d << "\n";
         return false;
     }
-    po::store(po::parse_environment(d, [&](const std::string& v) { return env_name(d, v); }), vm);
+    settings::store_environment(po::parse_environment(d, [&](const std::string& v) { return env_name(d, v); }), vm,
+                                "TETHER_");
     std::vector<std::string> files;
     if (d.find_nothrow("config", false)) files = settings::store_config_files("tether.conf", d, vm);
     if (files_read) *files_read = files;
@@ -124,20 +130,59 @@ po::options_description endpoint_options(EndpointOptions& o) {
         ("check-config", po::bool_switch(&o.check_config),
          "read tether.conf (--config, else the default files), TETHER_* variables and proxy.conf, say what is "
          "wrong (exit 2) or OK (exit 0), and exit")
-        ("relay", po::value(&o.base.relay_url), "relay base URL, e.g. https://relay.example.com/")
+        ("relay", settings::checked<std::string>(&o.base.relay_url, check_relay_url),
+         "relay base URL, e.g. https://relay.example.com/")
         ("ca", po::value(&o.base.ca_file), "PEM file of the CA that signed the relay's certificate "
                                            "(default: the system store; behind a TLS-inspecting proxy, its CA)")
         ("proxy-conf", po::value(&o.proxy_conf), "the admin's proxy.conf (default: /etc/tether/proxy.conf if present)")
-        ("proxy", po::value(&o.proxy), "use this HTTP proxy, e.g. http://10.0.0.1:3128, instead of detecting one")
+        ("proxy", settings::checked<std::string>(&o.proxy, check_proxy)->shown_as(proxydetect::redact_password),
+         "use this HTTP proxy, e.g. http://10.0.0.1:3128, instead of detecting one")
         ("proxy-user", po::value(&o.proxy_user), "proxy user name (empty: single sign-on)")
         ("proxy-password", po::value(&o.proxy_password), "proxy password")
-        ("proxy-auth", po::value(&o.proxy_auth), "proxy auth schemes in order: negotiate,ntlm,digest,basic,any,anysafe")
-        ("transport", po::value(&o.transport), "auto (probe), stream or poll (default: proxy.conf, else auto)")
+        ("proxy-auth", settings::checked<std::string>(&o.proxy_auth, check_proxy_auth),
+         "proxy auth schemes in order: negotiate,ntlm,digest,basic,any,anysafe")
+        ("transport", settings::checked<std::string>(&o.transport, check_transport),
+         "auto (probe), stream or poll (default: proxy.conf, else auto)")
         ("allow-plain-http", po::bool_switch(&o.allow_plain_http), "allow plain HTTP to the relay (poll mode, each request authenticated) for proxies that refuse CONNECT: an http:// relay URL, or the fallback of an https:// one (needs --relay-key)")
-        ("relay-key", po::value(&o.relay_key), "the relay's public request key, 64 hex digits (proxy.conf relay_key; printed by tether-relay)")
-        ("heartbeat-ms", po::value(&o.heartbeat_ms)->default_value(2000), "heartbeat interval in ms (keep it inside proxy idle timeouts)");
+        ("relay-key", settings::checked<std::string>(&o.relay_key, check_relay_key),
+         "the relay's public request key, 64 hex digits (proxy.conf relay_key; printed by tether-relay)")
+        ("heartbeat-ms", settings::checked<long>(&o.heartbeat_ms, check_heartbeat_ms)->default_value(2000),
+         "heartbeat interval in ms, at least 50 (keep it inside proxy idle timeouts)");
     return d;
 }
+
+void check_transport(const std::string& v) {
+    if (v != "auto" && v != "stream" && v != "poll") throw std::invalid_argument("use auto, stream or poll");
+}
+
+void check_proxy_auth(const std::string& v) { parse_schemes(v); }
+
+void check_relay_url(const std::string& v) {
+    std::string why;
+    try {
+        auto u = proxydetect::parse_url(v);
+        if (u.scheme != "https" && u.scheme != "http") why = "the scheme is " + u.scheme + "; ";
+    } catch (const proxydetect::Error& e) {
+        why = std::string(e.what()) + "; ";
+    }
+    if (!why.empty())
+        throw std::invalid_argument(why + "use the relay's https://HOST[:PORT]/ URL (http:// only with allow_plain_http)");
+}
+
+void check_proxy(const std::string& v) {
+    try {
+        proxydetect::parse_proxy_url(v, "proxy");
+    } catch (const proxydetect::Error& e) {  // names the URL with its password as ***
+        throw std::invalid_argument(std::string(e.what()) + "; use http://HOST:PORT (or https://, socks5://)");
+    }
+}
+
+void check_relay_key(const std::string& v) {
+    if (v.size() != 64 || v.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
+        throw std::invalid_argument("use the relay's public request key: 64 hex digits (tether-relay prints it)");
+}
+
+void check_heartbeat_ms(const long& v) { settings::at_least<long>(50, "milliseconds")(v); }
 
 std::string default_transport_memory() {
     const char* xdg = std::getenv("XDG_CACHE_HOME");
@@ -164,7 +209,6 @@ proxydetect::Config effective_proxy_config(const EndpointOptions& o) {
 Egress prepare_egress(const EndpointOptions& o) {
     if (o.base.relay_url.empty())
         throw std::runtime_error("no relay given: use --relay URL, TETHER_RELAY or relay = in --config");
-    if (o.heartbeat_ms < 50) throw std::runtime_error("--heartbeat-ms must be at least 50");
     EndpointConfig base = o.base;
     base.heartbeat = std::chrono::milliseconds(o.heartbeat_ms);
     Egress e;

@@ -3,6 +3,7 @@
 #include <boost/program_options.hpp>
 
 #include "http1/http1.h"
+#include "proxydetect/url.h"
 #include "settings/settings_file.h"
 
 #include <vector>
@@ -36,18 +37,29 @@ const std::vector<Setting> kSettings = {
     {"outage-limit-ms", "give up after this many ms without reaching the relay (default 60000)"},
 };
 
-// Numbers and yes/no are typed, so that a bad value in tether.conf is
-// refused with its FILE:LINE (settings::store_settings_file).
-bool is_number(const std::string& name) { return name == "heartbeat-ms" || name == "outage-limit-ms"; }
+// yes/no is typed, so that a bad value in tether.conf is refused with its
+// FILE:LINE (settings::store_settings_file).
 bool is_yes_no(const std::string& name) { return name == "e2e" || name == "allow-plain-http"; }
+
+// The value semantic of setting `name`: the checks are the endpoint
+// programs' own (tunnel/endpoint_options.h), run when a value is stored so
+// that a bad one is refused naming its FILE:LINE, flag or variable.
+po::value_semantic* semantic(const std::string& name) {
+    if (name == "heartbeat-ms") return settings::checked<long>(tunnel::check_heartbeat_ms);
+    if (name == "outage-limit-ms") return settings::checked<long>(settings::at_least<long>(1000, "milliseconds"));
+    if (is_yes_no(name)) return po::value<bool>();
+    if (name == "transport") return settings::checked<std::string>(tunnel::check_transport);
+    if (name == "proxy-auth") return settings::checked<std::string>(tunnel::check_proxy_auth);
+    if (name == "relay-key") return settings::checked<std::string>(tunnel::check_relay_key);
+    if (name == "relay") return settings::checked<std::string>(tunnel::check_relay_url);
+    if (name == "proxy")
+        return settings::checked<std::string>(tunnel::check_proxy)->shown_as(proxydetect::redact_password);
+    return po::value<std::string>();
+}
 
 po::options_description settings_description() {
     po::options_description d("Settings (command line, TETHER_<NAME> environment, --config file)");
-    for (const Setting& s : kSettings) {
-        if (is_number(s.name)) d.add_options()(s.name, po::value<long>(), s.help);
-        else if (is_yes_no(s.name)) d.add_options()(s.name, po::value<bool>(), s.help);
-        else d.add_options()(s.name, po::value<std::string>(), s.help);
-    }
+    for (const Setting& s : kSettings) d.add_options()(s.name, semantic(s.name), s.help);
     return d;
 }
 
@@ -81,15 +93,6 @@ std::string pick(const po::variables_map& vm, const std::string& name, const std
     return vm.count(name) ? vm[name].as<std::string>() : fallback;
 }
 
-// A whole number of milliseconds >= `min` for the option `name`.
-std::chrono::milliseconds millis(const po::variables_map& vm, const char* name, long fallback, long min) {
-    long v = vm.count(name) ? vm[name].as<long>() : fallback;
-    if (v < min)
-        throw std::runtime_error(std::string("--") + name + " takes a number of milliseconds of at least " +
-                                 std::to_string(min) + ", not " + std::to_string(v));
-    return std::chrono::milliseconds(v);
-}
-
 // yes/no, true/false, on/off, 1/0 (Boost's words for a bool).
 bool yes_no(const po::variables_map& vm, const char* name, bool fallback) {
     return vm.count(name) ? vm[name].as<bool>() : fallback;
@@ -108,14 +111,12 @@ Options to_options(const po::variables_map& vm) {
     e.proxy_user = pick(vm, "proxy-user", "");
     e.proxy_password = pick(vm, "proxy-password", "");
     e.proxy_auth = pick(vm, "proxy-auth", "");
-    if (!e.proxy_auth.empty()) tunnel::parse_proxy_auth(e.proxy_auth);  // rejects unknown names now
     e.transport = pick(vm, "transport", "");
-    if (!e.transport.empty()) tunnel::parse_transport_mode(e.transport);
     e.allow_plain_http = yes_no(vm, "allow-plain-http", false);
     e.heartbeat_ms = vm.count("heartbeat-ms") ? vm["heartbeat-ms"].as<long>() : 2000;
     e.relay_key = pick(vm, "relay-key", "");
     e.base.heartbeat = std::chrono::milliseconds(e.heartbeat_ms);
-    e.base.outage_limit = millis(vm, "outage-limit-ms", 60000, 1000);
+    e.base.outage_limit = std::chrono::milliseconds(vm.count("outage-limit-ms") ? vm["outage-limit-ms"].as<long>() : 60000);
     o.e2e = yes_no(vm, "e2e", true);
     o.name = pick(vm, "name", "");
     return o;
@@ -127,7 +128,6 @@ void validate(const Options& o) {
     if (o.command == "join" && o.code.empty()) throw std::runtime_error("join needs the session CODE");
     if (o.endpoint.base.relay_url.empty())
         throw std::runtime_error("no relay given: use --relay URL, TETHER_RELAY or relay = in --config");
-    if (o.endpoint.heartbeat_ms < 50) throw std::runtime_error("--heartbeat-ms must be at least 50");
 }
 
 }  // namespace
@@ -151,7 +151,7 @@ std::optional<Options> parse_options(int argc, const char* const argv[], std::os
     po::variables_map vm;
     try {
         po::store(po::command_line_parser(argc, argv).options(cmdline).positional(pos).run(), vm);
-        po::store(po::parse_environment(all, env_name), vm);
+        settings::store_environment(po::parse_environment(all, env_name), vm, "TETHER_");
     } catch (const po::error& e) {
         throw std::runtime_error(e.what());
     }

@@ -74,8 +74,10 @@ struct Config {
     // (PacLimits::wall); nullopt = the program's default (5 s).
     std::optional<std::chrono::milliseconds> pac_timeout;
 
-    // `proxy` came from the command line (--proxy), not the file: it wins
-    // over the system settings in the Windows order too (SourceOrder).
+    // `proxy` came from the command line (--proxy, or its tether.conf key or
+    // TETHER_PROXY), not the file: it wins over the system settings in the
+    // Windows order too (SourceOrder), and is used for loopback hosts too
+    // (no implicit bypass: the person named it for this run).
     bool proxy_pinned = false;
 
     std::string no_proxy_text;  // as written, for explain

@@ -103,11 +103,14 @@ struct DetectorOptions {
     std::chrono::seconds pac_cache{300};
     // Pins the PAC time functions (tests); nullopt = real time.
     std::optional<int64_t> pac_now_epoch;
-    // Loopback and link-local hosts (localhost, 127.0.0.0/8, ::1,
-    // 169.254.0.0/16, fe80::/10) go DIRECT past the environment's and the
-    // desktop's proxies, as in Chromium. proxy.conf's proxy and PAC scripts
-    // decide for themselves. Off on Windows, whose Internet Options carry
-    // their own bypass list.
+    // Chromium's implicit bypass: loopback and link-local hosts (localhost,
+    // *.localhost, 127.0.0.0/8, [::1], 169.254.0.0/16, [fe80::]/10) go
+    // DIRECT whatever proxy a source names (environment, desktop or
+    // Internet Options, proxy.conf, PAC, WPAD), unless the bypass list that
+    // applies, or proxy.conf's no_proxy, holds <-loopback>. A --proxy from
+    // the command line (Config::proxy_pinned) is used as given. On both
+    // platforms (Windows bypasses loopback by itself too); false only in
+    // tests of the sources themselves.
     bool implicit_bypass = true;
 };
 
@@ -156,7 +159,11 @@ private:
     bool try_proxy_conf(Run& run);
     bool try_environment(Run& run);
     bool try_desktop(Run& run);
-    bool try_implicit_bypass(Run& run, const std::string& source);
+    // Chromium's implicit bypass, when `source` is about to use a proxy:
+    // DIRECT for a loopback or link-local host unless proxy.conf's no_proxy
+    // holds <-loopback> (the caller checks its own list). `own_list` names
+    // that list for the hint ("the no_proxy variable"; "" = none).
+    bool try_implicit_bypass(Run& run, const std::string& source, const std::string& own_list);
     bool try_wpad(Run& run);
     bool run_pac_from(Run& run, const std::string& origin, const std::string& location);
     // `label` names the source in the trace ("PAC", "WPAD").

@@ -22,6 +22,7 @@ struct EnvProxy {
     std::string variable;            // which variable gave it
     std::optional<std::string> bypass_rule;  // no_proxy rule that matched
     std::string bypass_variable;     // "no_proxy" / "NO_PROXY"
+    bool subtracts_implicit = false; // that variable holds <-loopback>
     std::vector<std::string> notes;  // ignored variables and why
 };
 

@@ -241,7 +241,9 @@ std::unique_ptr<Detector> Detector::from_system(Config config, SystemOptions o) 
     if (config.pac_timeout) o.pac_limits.wall = *config.pac_timeout;  // proxy.conf beats the default
     w.pac = make_winhttp_evaluator(o.pac_limits);
     o.detector.order = SourceOrder::system_first;
-    o.detector.implicit_bypass = false;  // the Internet Options' bypass list decides
+    // The implicit bypass holds here too (Windows bypasses loopback by
+    // itself); <-loopback> in the Internet Options' bypass list or in
+    // proxy.conf's no_proxy lifts it, as in Windows and Chromium.
     return std::make_unique<Detector>(std::move(config), std::move(w), o.detector);
 }
 

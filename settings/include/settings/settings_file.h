@@ -18,6 +18,8 @@
 
 #include <boost/program_options.hpp>
 
+#include <functional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -59,6 +61,77 @@ std::vector<std::string> store_config_files(const std::string& name,
 // valid ones) and bad values.
 void store_settings_file(const std::string& path, const boost::program_options::options_description& d,
                          boost::program_options::variables_map& vm, bool shared = false);
+
+// A value that its type alone does not check (a choice, a range), refused
+// when it is stored, so that the message names where it came from:
+// "FILE:LINE: transport: 'bogus' is not valid: use auto, stream or poll"
+// (store_settings_file), "--transport: 'bogus' is not valid: ..." (the
+// command line), "TETHER_TRANSPORT: 'bogus' ..." (store_environment).
+class BadValue : public boost::program_options::error_with_option_name {
+public:
+    BadValue(const std::string& value, const std::string& why);
+    const std::string& value() const { return value_; }
+    const std::string& why() const { return why_; }
+
+private:
+    std::string value_, why_;
+};
+
+// An option value checked by `check` when stored; `check` throws
+// std::invalid_argument with what is valid ("use auto, stream or poll").
+template <class T>
+class CheckedValue : public boost::program_options::typed_value<T> {
+public:
+    CheckedValue(T* target, std::function<void(const T&)> check)
+        : boost::program_options::typed_value<T>(target), check_(std::move(check)) {}
+    // How a refused value is quoted (e.g. a proxy URL with its password
+    // as ***): messages must not print secrets.
+    CheckedValue* shown_as(std::function<std::string(const std::string&)> show) {
+        show_ = std::move(show);
+        return this;
+    }
+    void xparse(boost::any& store, const std::vector<std::string>& tokens) const override {
+        boost::program_options::typed_value<T>::xparse(store, tokens);
+        try {
+            check_(boost::any_cast<const T&>(store));
+        } catch (const std::invalid_argument& e) {
+            const std::string token = tokens.empty() ? "" : tokens.front();
+            throw BadValue(show_ ? show_(token) : token, e.what());
+        }
+    }
+
+private:
+    std::function<void(const T&)> check_;
+    std::function<std::string(const std::string&)> show_;
+};
+
+// po::value(target) with a check: d.add_options()("transport",
+// settings::checked(&o.transport, check_transport), "...").
+template <class T>
+CheckedValue<T>* checked(T* target, std::function<void(const T&)> check) {
+    return new CheckedValue<T>(target, std::move(check));
+}
+template <class T>
+CheckedValue<T>* checked(std::function<void(const T&)> check) {
+    return new CheckedValue<T>(nullptr, std::move(check));
+}
+
+// A check for checked<T>(): the value is at least `min` ("use a number of
+// at least 50 (milliseconds)"; `unit` may be empty).
+template <class T>
+std::function<void(const T&)> at_least(T min, const std::string& unit = "") {
+    return [min, unit](const T& v) {
+        if (v < min)
+            throw std::invalid_argument("use a number of at least " + std::to_string(min) +
+                                        (unit.empty() ? "" : " (" + unit + ")"));
+    };
+}
+
+// Stores options parsed from the environment (po::parse_environment);
+// a bad value is refused naming its variable, prefix + the option's name
+// in upper case with '_' ("TETHER_" + "proxy-auth" = TETHER_PROXY_AUTH).
+void store_environment(const boost::program_options::parsed_options& parsed,
+                       boost::program_options::variables_map& vm, const std::string& prefix);
 
 // True for the options that select what to do rather than set something
 // (help, version, config, check-config): never read from a file.

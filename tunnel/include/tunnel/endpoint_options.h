@@ -35,6 +35,16 @@ struct EndpointOptions {
     std::vector<std::string> config_files;  // the tether.conf files read (parse_layered)
 };
 
+// The checks of the shared settings (settings::checked): each throws
+// std::invalid_argument saying what is valid, which the settings reader
+// puts after FILE:LINE, the --flag or the TETHER_* variable.
+void check_transport(const std::string& v);   // auto, stream or poll
+void check_proxy_auth(const std::string& v);  // negotiate,ntlm,digest,basic,any,anysafe
+void check_relay_key(const std::string& v);   // 64 hex digits
+void check_proxy(const std::string& v);       // a proxy URL (proxydetect::parse_proxy_url)
+void check_relay_url(const std::string& v);   // an http(s):// URL
+void check_heartbeat_ms(const long& v);       // at least 50
+
 // $XDG_CACHE_HOME/tether/transport, else ~/.cache/tether/transport (the
 // folder is created); "" when neither variable is set.
 std::string default_transport_memory();
