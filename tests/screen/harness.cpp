@@ -1,12 +1,17 @@
 #include "harness.h"
 
+// Before Xlib: its macros (None, Always) break Catch2.
+#include <catch2/catch.hpp>
+
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 #include <X11/Xlib.h>
 #include <X11/Xutil.h>
+#include <X11/extensions/Xrandr.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -280,6 +285,88 @@ int xdotool(const std::string& display, const std::vector<std::string>& args) {
     std::vector<std::string> argv = {"xdotool"};
     argv.insert(argv.end(), args.begin(), args.end());
     return run(argv, {"DISPLAY=" + display});
+}
+
+KeyRecorder::KeyRecorder(const std::string& display) : dpy_(XOpenDisplay(display.c_str())) {
+    REQUIRE(dpy_);
+    win_ = XCreateSimpleWindow(dpy_, DefaultRootWindow(dpy_), 0, 0, 400, 300, 0, 0, 0);
+    XSelectInput(dpy_, win_, KeyPressMask | ExposureMask);
+    XMapRaised(dpy_, win_);
+    XSync(dpy_, False);
+    REQUIRE(wait_until([&] {
+        XSetInputFocus(dpy_, win_, RevertToParent, CurrentTime);
+        XSync(dpy_, False);
+        Window f;
+        int r;
+        XGetInputFocus(dpy_, &f, &r);
+        return f == win_;
+    }));
+}
+
+KeyRecorder::~KeyRecorder() { XCloseDisplay(dpy_); }
+
+std::vector<unsigned long> KeyRecorder::keys() {
+    while (XPending(dpy_)) {
+        XEvent ev;
+        XNextEvent(dpy_, &ev);
+        if (ev.type == MappingNotify) XRefreshKeyboardMapping(&ev.xmapping);
+        if (ev.type != KeyPress) continue;
+        char buf[16];
+        KeySym ks = NoSymbol;
+        XLookupString(&ev.xkey, buf, sizeof buf, &ks, nullptr);
+        if (!IsModifierKey(ks)) keys_.push_back(ks);  // Shift, AltGr: how, not what
+    }
+    return keys_;
+}
+
+bool KeyRecorder::got(const std::vector<unsigned long>& want) {
+    wait_until([&] { return keys() == want; }, 5s);
+    std::vector<unsigned long> k = keys();
+    CHECK(k == want);
+    return k == want;
+}
+
+void KeyRecorder::clear() {
+    keys();
+    keys_.clear();
+}
+
+std::string mapping_dump(const std::string& display) {
+    Display* d = XOpenDisplay(display.c_str());
+    REQUIRE(d);
+    int min, max, per;
+    XDisplayKeycodes(d, &min, &max);
+    KeySym* m = XGetKeyboardMapping(d, static_cast<KeyCode>(min), max - min + 1, &per);
+    std::ostringstream out;
+    for (int kc = min; kc <= max; ++kc) {
+        out << kc << ':';
+        for (int i = 0; i < per; ++i) out << ' ' << m[(kc - min) * per + i];
+        out << '\n';
+    }
+    XFree(m);
+    XCloseDisplay(d);
+    std::string file = temp_dir() + "/keymap.xkb";
+    REQUIRE(run({"xkbcomp", "-xkb", display, file}) == 0);
+    std::ifstream in(file);
+    out << in.rdbuf();
+    return out.str();
+}
+
+void set_monitor(const std::string& display, const char* name, int x, int y, int w, int h) {
+    Display* d = XOpenDisplay(display.c_str());
+    REQUIRE(d);
+    XRRMonitorInfo* m = XRRAllocateMonitor(d, 0);
+    m->name = XInternAtom(d, name, False);
+    m->x = x;
+    m->y = y;
+    m->width = w;
+    m->height = h;
+    m->mwidth = w * 254 / 960;  // 96 dpi, in mm
+    m->mheight = h * 254 / 960;
+    XRRSetMonitor(d, DefaultRootWindow(d), m);
+    XSync(d, False);
+    XRRFreeMonitors(m);
+    XCloseDisplay(d);
 }
 
 }  // namespace screentest

@@ -112,4 +112,30 @@ private:
     int wake_[2];
 };
 
+// A focused window on `display` (400x300 at the top-left) recording the
+// keysym XLookupString gives for every KeyPress, as an application reads
+// it (the key with its modifiers); modifier keys' own presses are left out.
+class KeyRecorder {
+public:
+    explicit KeyRecorder(const std::string& display);
+    ~KeyRecorder();
+    std::vector<unsigned long> keys();
+    // Waits (5 s) for exactly `want`; a failed CHECK prints what arrived.
+    bool got(const std::vector<unsigned long>& want);
+    void clear();
+private:
+    Display* dpy_;
+    unsigned long win_;  // Xlib Window
+    std::vector<unsigned long> keys_;
+};
+
+// The core keyboard mapping (XGetKeyboardMapping) and the XKB keymap
+// (xkbcomp) of `display` as text, to compare before and after a session.
+std::string mapping_dump(const std::string& display);
+
+// A RandR 1.5 monitor `name` at (x, y), w x h, defined with XRRSetMonitor,
+// the call `xrandr --setmonitor` makes (xrandr 1.5.1's own call has no
+// effect on Xvfb 21.1: its list stays one monitor).
+void set_monitor(const std::string& display, const char* name, int x, int y, int w, int h);
+
 }  // namespace screentest
