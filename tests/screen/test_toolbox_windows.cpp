@@ -93,23 +93,31 @@ void pick_monitor(const Win& dw, int item, int items) {
 // Pixels of the desk window's 1:1 picture (w x h from its top-left) that
 // differ from the customer's screen from (ox, 0); the box around her
 // pointer (drawn by the desk, never in an XGetImage) left out.
-long picture_diff(const std::string& customer, const Win& dw, int ox, int w, int h) {
+// `box` gets the differing pixels' bounding box (picture coordinates).
+long picture_diff(const std::string& customer, const Win& dw, int ox, int w, int h, std::string& box) {
     desktop::Frame c = grab(customer), d = grab(dw.display);
     int mx, my;
     pointer_at(customer, mx, my);
     long diff = 0;
+    int x0 = w, y0 = h, x1 = -1, y1 = -1;
     for (int y = 0; y < h; ++y)
         for (int x = 0; x < w; ++x)
             if (!(std::abs(ox + x - mx) <= 24 && std::abs(y - my) <= 24) &&
-                d.at(dw.x + x, dw.y + kDeskBar + y) != c.at(ox + x, y))
+                d.at(dw.x + x, dw.y + kDeskBar + y) != c.at(ox + x, y)) {
                 ++diff;
+                x0 = std::min(x0, x), y0 = std::min(y0, y), x1 = std::max(x1, x), y1 = std::max(y1, y);
+            }
+    box = "(" + std::to_string(x0) + ", " + std::to_string(y0) + ")-(" + std::to_string(x1) + ", " +
+          std::to_string(y1) + "), her pointer at root (" + std::to_string(mx) + ", " + std::to_string(my) + ")";
     return diff;
 }
 
 bool picture_is(const std::string& customer, const Win& dw, int ox, int w, int h) {
     long diff = -1;
-    bool same = wait_until([&] { return (diff = picture_diff(customer, dw, ox, w, h)) == 0; }, 15s);
-    INFO("pixels that differ: " << diff);
+    std::string box;
+    bool same = wait_until([&] { return (diff = picture_diff(customer, dw, ox, w, h, box)) == 0; }, 15s);
+    if (!same) screenshot(dw.display, "toolbox-windows-picture-differs");
+    INFO("pixels that differ: " << diff << " in " << box);
     CHECK(diff == 0);
     return same;
 }
