@@ -3,6 +3,7 @@
 // Before Xlib: its macros (None, Always) break Catch2.
 #include <catch2/catch.hpp>
 
+#include <clocale>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -287,10 +288,25 @@ int xdotool(const std::string& display, const std::vector<std::string>& args) {
     return run(argv, {"DISPLAY=" + display});
 }
 
-KeyRecorder::KeyRecorder(const std::string& display) : dpy_(XOpenDisplay(display.c_str())) {
+KeyRecorder::KeyRecorder(const std::string& display, bool input_method) {
+    if (input_method) {  // before the connection: Xlib's input method follows the locale
+        setlocale(LC_CTYPE, "C.UTF-8");
+        XSetLocaleModifiers("@im=none");  // Xlib's own (compose), never a running ibus
+    }
+    dpy_ = XOpenDisplay(display.c_str());
     REQUIRE(dpy_);
     win_ = XCreateSimpleWindow(dpy_, DefaultRootWindow(dpy_), 0, 0, 400, 300, 0, 0, 0);
-    XSelectInput(dpy_, win_, KeyPressMask | ExposureMask);
+    long im_events = 0;
+    if (input_method) {
+        im_ = XOpenIM(dpy_, nullptr, nullptr, nullptr);
+        REQUIRE(im_);
+        ic_ = XCreateIC(im_, XNInputStyle, XIMPreeditNothing | XIMStatusNothing, XNClientWindow, win_,
+                        XNFocusWindow, win_, nullptr);
+        REQUIRE(ic_);
+        XGetICValues(ic_, XNFilterEvents, &im_events, nullptr);
+        XSetICFocus(ic_);
+    }
+    XSelectInput(dpy_, win_, KeyPressMask | ExposureMask | FocusChangeMask | im_events);
     XMapRaised(dpy_, win_);
     XSync(dpy_, False);
     REQUIRE(wait_until([&] {
@@ -303,20 +319,39 @@ KeyRecorder::KeyRecorder(const std::string& display) : dpy_(XOpenDisplay(display
     }));
 }
 
-KeyRecorder::~KeyRecorder() { XCloseDisplay(dpy_); }
+KeyRecorder::~KeyRecorder() {
+    if (ic_) XDestroyIC(ic_);
+    if (im_) XCloseIM(im_);
+    XCloseDisplay(dpy_);
+}
 
-std::vector<unsigned long> KeyRecorder::keys() {
+void KeyRecorder::read() {
     while (XPending(dpy_)) {
         XEvent ev;
         XNextEvent(dpy_, &ev);
         if (ev.type == MappingNotify) XRefreshKeyboardMapping(&ev.xmapping);
-        if (ev.type != KeyPress) continue;
-        char buf[16];
+        char buf[64];
         KeySym ks = NoSymbol;
-        XLookupString(&ev.xkey, buf, sizeof buf, &ks, nullptr);
-        if (!IsModifierKey(ks)) keys_.push_back(ks);  // Shift, AltGr: how, not what
+        if (ev.type == KeyPress && ev.xkey.keycode != 0) {  // keycode 0: the input method's composed character
+            XKeyEvent copy = ev.xkey;
+            XLookupString(&copy, buf, sizeof buf, &ks, nullptr);
+            if (!IsModifierKey(ks)) keys_.push_back(ks);  // Shift, AltGr: how, not what
+        }
+        if (!ic_ || XFilterEvent(&ev, None) || ev.type != KeyPress) continue;  // filtered: a dead key, composing
+        Status st;
+        int n = Xutf8LookupString(ic_, &ev.xkey, buf, sizeof buf, &ks, &st);
+        if (st == XLookupChars || st == XLookupBoth) text_.append(buf, n);
     }
+}
+
+std::vector<unsigned long> KeyRecorder::keys() {
+    read();
     return keys_;
+}
+
+std::string KeyRecorder::text() {
+    read();
+    return text_;
 }
 
 bool KeyRecorder::got(const std::vector<unsigned long>& want) {
@@ -326,9 +361,17 @@ bool KeyRecorder::got(const std::vector<unsigned long>& want) {
     return k == want;
 }
 
+bool KeyRecorder::got_text(const std::string& want) {
+    wait_until([&] { return text() == want; }, 5s);
+    std::string t = text();
+    CHECK(t == want);
+    return t == want;
+}
+
 void KeyRecorder::clear() {
-    keys();
+    read();
     keys_.clear();
+    text_.clear();
 }
 
 std::string mapping_dump(const std::string& display) {
