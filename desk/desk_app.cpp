@@ -83,6 +83,9 @@ void App::update(const std::function<void(View&)>& f) {
                                                         {"chat_unread", std::to_string(view_.chat_unread)},
                                                         {"chat_error", view_.chat_error},
                                                         {"record", view_.record}};
+    // The monitor menu's items after "All monitors", in its order.
+    for (std::size_t i = 0; i < view_.monitors.list.size(); ++i)
+        kv.emplace_back("monitor." + std::to_string(i + 1), monitor_words(view_.monitors.list[i]));
     auto chat = chat_.lines();
     kv.emplace_back("chat_count", std::to_string(chat.size()));
     for (std::size_t i = 0; i < chat.size(); ++i)

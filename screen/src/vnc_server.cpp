@@ -16,6 +16,12 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// What the viewer was last given of the pointer.
+struct CursorState {
+    desktop::PointerShape shape;  // the last real shape (width 0: none yet)
+    bool shown = true;            // on the area shown (the invisible shape not sent)
+};
+
 desktop::InputGate* gate_of(rfbClientPtr cl) { return static_cast<desktop::InputGate*>(cl->screen->screenData); }
 
 void on_pointer(int mask, int x, int y, rfbClientPtr cl) { gate_of(cl)->pointer(x, y, mask); }
@@ -76,13 +82,28 @@ rfbCursorPtr make_cursor(const desktop::PointerShape& c) {
     return cur;
 }
 
+// An invisible 2x2 shape: what the viewer draws while the pointer is on a
+// monitor not shown (RFB has no "no pointer" message). Not 1x1:
+// libvncserver sends an empty 1x1 cursor as 0x0, which libvncclient drops.
+desktop::PointerShape invisible_shape() { return desktop::PointerShape{2, 2, 0, 0, {0u, 0u, 0u, 0u}}; }
+
 // Viewers that asked for cursor updates get shape and position separately;
-// the cursor is never painted into the picture.
-void update_cursor(desktop::Capture& cap, rfbScreenInfoPtr s) {
+// the cursor is never painted into the picture. While the pointer is off
+// the area shown (another monitor, issue 19) the viewer gets the invisible
+// shape, else it would keep drawing it where it was last (on the monitor
+// shown before, at that monitor's coordinates); back on, the last real one.
+void update_cursor(desktop::Capture& cap, rfbScreenInfoPtr s, CursorState& st) {
     desktop::PointerShape shape;
-    if (cap.cursor_shape(shape) && shape.width > 0 && shape.height > 0) rfbSetCursor(s, make_cursor(shape));
+    bool new_shape = cap.cursor_shape(shape) && shape.width > 0 && shape.height > 0;
+    if (new_shape) st.shape = std::move(shape);
     int x, y;
-    if (!cap.pointer_position(x, y) || (x == s->cursorX && y == s->cursorY)) return;
+    bool on = cap.pointer_position(x, y);
+    if (on != st.shown || (new_shape && on)) {
+        if (!on) rfbSetCursor(s, make_cursor(invisible_shape()));
+        else if (st.shape.width > 0) rfbSetCursor(s, make_cursor(st.shape));
+        st.shown = on;
+    }
+    if (!on || (x == s->cursorX && y == s->cursorY)) return;
     s->cursorX = x;
     s->cursorY = y;
     for (rfbClientPtr cl = s->clientHead; cl; cl = cl->next) cl->cursorWasMoved = TRUE;
@@ -117,9 +138,10 @@ void ScreenServer::loop(void* screen, int vnc_fd, desktop::Frame& fb, desktop::F
     const auto interval = change_fd >= 0 ? kSafetyInterval : kCaptureInterval;
     auto last_grab = Clock::now() - interval, last_pointer = last_grab;
     bool pending = false;  // a change was notified and not grabbed yet
+    CursorState cursor;
     while (!stop_ && s->clientHead) {
         if (Clock::now() - last_pointer >= kPointerInterval) {
-            update_cursor(capture_, s);
+            update_cursor(capture_, s, cursor);
             last_pointer = Clock::now();
         }
         auto since = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - last_grab);

@@ -15,6 +15,8 @@
 
 // Xlib stays out of this header: its macros (None, Always) break Catch2.
 typedef struct _XDisplay Display;
+struct _XIM;
+struct _XIC;
 
 namespace screentest {
 
@@ -111,5 +113,41 @@ private:
     std::thread thread_;
     int wake_[2];
 };
+
+// A focused window on `display` (400x300 at the top-left) recording the
+// keysym XLookupString gives for every KeyPress, as an application reads
+// it (the key with its modifiers); modifier keys' own presses are left out.
+// With `input_method` it also reads them as GTK or Qt do, through an X
+// input method (Xlib's own, with the locale's compose table): a dead key
+// and the letter after it become one character; text() is what was typed
+// (UTF-8); keys() stays the keys as pressed.
+class KeyRecorder {
+public:
+    explicit KeyRecorder(const std::string& display, bool input_method = false);
+    ~KeyRecorder();
+    std::vector<unsigned long> keys();
+    std::string text();
+    // Waits (5 s) for exactly `want`; a failed CHECK prints what arrived.
+    bool got(const std::vector<unsigned long>& want);
+    bool got_text(const std::string& want);
+    void clear();
+private:
+    void read();
+    Display* dpy_;
+    unsigned long win_;  // Xlib Window
+    ::_XIM* im_ = nullptr;
+    ::_XIC* ic_ = nullptr;
+    std::vector<unsigned long> keys_;
+    std::string text_;
+};
+
+// The core keyboard mapping (XGetKeyboardMapping) and the XKB keymap
+// (xkbcomp) of `display` as text, to compare before and after a session.
+std::string mapping_dump(const std::string& display);
+
+// A RandR 1.5 monitor `name` at (x, y), w x h, defined with XRRSetMonitor,
+// the call `xrandr --setmonitor` makes (xrandr 1.5.1's own call has no
+// effect on Xvfb 21.1: its list stays one monitor).
+void set_monitor(const std::string& display, const char* name, int x, int y, int w, int h);
 
 }  // namespace screentest

@@ -13,7 +13,6 @@ using namespace screentest;
 
 namespace {
 
-constexpr int kDeskBar = 110;          // desk/desk_window.cpp: the bar above the screen area
 constexpr int kSendX = 955, kSendY = 80;  // the "Send file..." button inside the desk window
 const char* kChooserTitle = "Send file to the customer";
 

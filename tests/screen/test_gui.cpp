@@ -17,39 +17,10 @@ using namespace screentest;
 namespace {
 
 // Widget positions inside the windows (client/client_window.cpp, desk/desk_window.cpp).
-struct Spot {
-    int x, y;
-};
-constexpr Spot kClientCode{210, 37}, kClientControl{415, 145}, kClientFiles{415, 189}, kClientDisconnect{355, 253};
-constexpr Spot kDeskControl{725, 14}, kDeskFiles{725, 46}, kDeskScale{775, 24}, kDeskRequest{815, 56};
+constexpr Spot kClientControl{415, 145}, kClientFiles{415, 189}, kClientDisconnect{355, 253};
+constexpr Spot kDeskControl{725, 14}, kDeskFiles{725, 46}, kDeskRequest{815, 56};
 constexpr Spot kClientAllow{119, 199}, kClientDeny{321, 199};  // the prompt over the permission boxes
-constexpr int kDeskBar = 110;
 constexpr std::uint32_t kOff = 0xDDDDDD, kControlOn = 0xE05A00, kFilesOn = 0x1E78C8;
-
-struct Win {
-    std::string display, title;
-    int x = 0, y = 0;
-    void locate() { REQUIRE(wait_until([&] { return find_window(display, title, x, y); })); }
-    std::uint32_t pixel(Spot s) const { return grab(display).at(x + s.x, y + s.y); }
-    bool pixel_is(Spot s, std::uint32_t rgb) const {
-        return wait_until([&] { return pixel(s) == rgb; }, 5s);
-    }
-    // Clicks until `taken` holds: under load a click can land before the
-    // window has drawn (and enabled) the button it aims at.
-    bool click_until(Spot s, const std::function<bool()>& taken) const {
-        return wait_until([&] {
-            click(s);
-            return wait_until(taken, 2s);
-        }, 20s);
-    }
-    void click(Spot s) const {
-        REQUIRE(xdotool(display, {"mousemove", std::to_string(x + s.x), std::to_string(y + s.y), "click", "1"}) == 0);
-    }
-};
-
-void screenshot(const std::string& display, const std::string& name) {
-    screen::write_png(artefact_dir() + "/" + name + ".png", grab(display));
-}
 
 }  // namespace
 

@@ -5,10 +5,9 @@
 // window on the customer's display records the keysym each KeyPress means
 // there (XLookupString: the key with its modifiers, as an application
 // reads it). Afterwards the keyboard mapping is compared with the one before.
+// The same with both programs' windows and xdotool on a German desk:
+// screen.toolbox_keyboard_windows (test_toolbox_windows.cpp).
 #include <catch2/catch.hpp>
-
-#include <fstream>
-#include <sstream>
 
 #include "harness.h"
 #include "pair.h"
@@ -21,79 +20,6 @@
 using namespace screentest;
 
 namespace {
-
-// A focused window recording XLookupString's keysym of every KeyPress
-// except the modifiers' own.
-class KeyRecorder {
-public:
-    explicit KeyRecorder(const std::string& display) : dpy_(XOpenDisplay(display.c_str())) {
-        REQUIRE(dpy_);
-        win_ = XCreateSimpleWindow(dpy_, DefaultRootWindow(dpy_), 0, 0, 400, 300, 0, 0, 0);
-        XSelectInput(dpy_, win_, KeyPressMask | ExposureMask);
-        XMapRaised(dpy_, win_);
-        XSync(dpy_, False);
-        REQUIRE(wait_until([&] {
-            XSetInputFocus(dpy_, win_, RevertToParent, CurrentTime);
-            XSync(dpy_, False);
-            Window f;
-            int r;
-            XGetInputFocus(dpy_, &f, &r);
-            return f == win_;
-        }));
-    }
-    ~KeyRecorder() { XCloseDisplay(dpy_); }
-    // The keysyms of the KeyPresses received so far.
-    std::vector<KeySym> keys() {
-        while (XPending(dpy_)) {
-            XEvent ev;
-            XNextEvent(dpy_, &ev);
-            if (ev.type == MappingNotify) XRefreshKeyboardMapping(&ev.xmapping);
-            if (ev.type != KeyPress) continue;
-            char buf[16];
-            KeySym ks = NoSymbol;
-            XLookupString(&ev.xkey, buf, sizeof buf, &ks, nullptr);
-            if (!IsModifierKey(ks)) keys_.push_back(ks);  // Shift, AltGr: how, not what
-        }
-        return keys_;
-    }
-    // Waits for exactly `want`; what arrived is printed when it differs.
-    bool got(const std::vector<KeySym>& want) {
-        wait_until([&] { return keys() == want; }, 5s);
-        std::vector<KeySym> k = keys();
-        CHECK(k == want);
-        return k == want;
-    }
-    void clear() {
-        keys();
-        keys_.clear();
-    }
-
-private:
-    Display* dpy_;
-    Window win_;
-    std::vector<KeySym> keys_;
-};
-
-// The core keyboard mapping and the XKB keymap (xkbcomp) as text.
-std::string mapping_dump(const std::string& display) {
-    Display* d = XOpenDisplay(display.c_str());
-    int min, max, per;
-    XDisplayKeycodes(d, &min, &max);
-    KeySym* m = XGetKeyboardMapping(d, static_cast<KeyCode>(min), max - min + 1, &per);
-    std::ostringstream out;
-    for (int kc = min; kc <= max; ++kc) {
-        out << kc << ':';
-        for (int i = 0; i < per; ++i) out << ' ' << m[(kc - min) * per + i];
-        out << '\n';
-    }
-    XFree(m);
-    XCloseDisplay(d);
-    std::string file = temp_dir() + "/keymap.xkb";
-    REQUIRE(run({"xkbcomp", "-xkb", display, file}) == 0);
-    std::ifstream in(file);
-    out << in.rdbuf();
-    return out.str();
-}
 
 struct Session {
     Xvfb x;

@@ -12,9 +12,6 @@
 #include "programs.h"
 #include "support/relay_fixture.h"
 
-#include <X11/Xlib.h>
-#include <X11/extensions/Xrandr.h>
-
 using namespace screentest;
 
 namespace {
@@ -36,30 +33,14 @@ std::unique_ptr<Process> xclip_in(const std::string& display, const std::string&
                                      std::vector<std::string>{"DISPLAY=" + display});
 }
 
-void set_monitor(const std::string& display, const char* name, int x) {
-    Display* d = XOpenDisplay(display.c_str());
-    REQUIRE(d);
-    XRRMonitorInfo* m = XRRAllocateMonitor(d, 0);
-    m->name = XInternAtom(d, name, False);
-    m->x = x;
-    m->width = 800;
-    m->height = 600;
-    m->mwidth = 211;
-    m->mheight = 158;
-    XRRSetMonitor(d, DefaultRootWindow(d), m);
-    XSync(d, False);
-    XRRFreeMonitors(m);
-    XCloseDisplay(d);
-}
-
 bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 }  // namespace
 
 TEST_CASE("through the relay: the clipboard after F11 only, the 1 MiB cap told to both, the monitors listed", "[toolbox_relay]") {
     Xvfb cust(1600, 600), desk_display;
-    set_monitor(cust.name(), "L", 0);
-    set_monitor(cust.name(), "R", 800);
+    set_monitor(cust.name(), "L", 0, 0, 800, 600);
+    set_monitor(cust.name(), "R", 800, 0, 800, 600);
     test_support::Relay relay;
     std::vector<std::string> route = {"--relay", relay.url(), "--ca", relay.ca_file()};
     std::string dir = temp_dir(), ds = dir + "/desk.status", cs = dir + "/client.status";
