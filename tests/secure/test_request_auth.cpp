@@ -135,5 +135,6 @@ TEST_CASE("a side's credential carries its request key; a new side's key agrees 
     CHECK_FALSE(new_side_key(""));
     CHECK_FALSE(new_side_key(std::string(63, 'a')));
     CHECK_FALSE(new_side_key(std::string(64, 'g')));
-    CHECK(next_request_seq() < next_request_seq());
+    const std::uint64_t first = next_request_seq(), second = next_request_seq();
+    CHECK(first < second);
 }
