@@ -497,6 +497,16 @@ TEST_CASE("winnet: over plain HTTP every request is signed and every answer's si
         proxy.join();
         CHECK(std::regex_search(body_seen, std::regex(R"("key":"[0-9a-f]{64}")")));  // our public key went out
     }
+    SECTION("the relay's refusals of a keyed request: Linux's sentences; only a replay is retried") {
+        auto bad_mac = relay_status(401, R"({"error":"bad_mac","message":"the request's MAC does not match"})");
+        CHECK(std::string(bad_mac.what()) == "the relay refused a request whose authentication did not match (altered "
+                                             "on the way, e.g. by a proxy): the request's MAC does not match");
+        CHECK(bad_mac.fatal);
+        auto replayed = relay_status(401, R"({"error":"replayed"})");
+        CHECK(std::string(replayed.what()).find("refused a request as a replay") != std::string::npos);
+        CHECK_FALSE(replayed.fatal);
+        CHECK(relay_status(401, R"({"error":"key_required"})").fatal);
+    }
     SECTION("plain HTTP without the relay's key: refused before anything is sent") {
         Config cfg = plain_through(1);
         CHECK_THROWS_WITH(SessionClient(cfg).join("123456"), Catch::Contains("relay_key = <64 hex digits>"));
