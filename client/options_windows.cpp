@@ -10,7 +10,9 @@
 #include <set>
 #include <stdexcept>
 
+#include "settings/settings_lines.h"
 #include "settings/tether_conf.h"
+#include "wire/session_code.h"
 
 namespace client {
 namespace {
@@ -28,8 +30,17 @@ std::function<void(WinOptions&, const std::string&)> to(T WinOptions::*field) {
     return [field](WinOptions& o, const std::string& v) { o.*field = v; };
 }
 
+// A switch: on when given alone (the command line); from a file or a
+// TETHER_* variable its value says, as Boost's bool_switch reads it on
+// Linux (`allow_plain_http = no` is off).
 std::function<void(WinOptions&, const std::string&)> on(bool WinOptions::*field) {
-    return [field](WinOptions& o, const std::string&) { o.*field = true; };
+    return [field](WinOptions& o, const std::string& v) {
+        std::string l;
+        for (char c : v) l += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (l.empty() || l == "yes" || l == "true" || l == "on" || l == "1") o.*field = true;
+        else if (l == "no" || l == "false" || l == "off" || l == "0") o.*field = false;
+        else throw std::invalid_argument("'" + v + "' is not yes or no");
+    };
 }
 
 long number(const std::string& name, const std::string& v) {
@@ -81,6 +92,11 @@ const std::vector<Row>& table() {
         {"proxy-auth", "LIST", "proxy auth schemes: negotiate,ntlm,basic,any,anysafe (default: anysafe)",
          to(&WinOptions::proxy_auth)},
         {"transport", "MODE", "auto (probe), stream or poll (default: auto)", to(&WinOptions::transport)},
+        {"allow-plain-http", nullptr, "allow plain HTTP to the relay (poll mode, each request authenticated) for "
+                                      "proxies that refuse CONNECT: an http:// relay URL, or the fallback of an "
+                                      "https:// one (needs --relay-key)", on(&WinOptions::allow_plain_http)},
+        {"relay-key", "HEX", "the relay's public request key, 64 hex digits (proxy.conf relay_key; printed by "
+                             "tether-relay)", to(&WinOptions::relay_key)},
         {"heartbeat-ms", "MS", "heartbeat interval in ms (default: 2000)",
          [](WinOptions& o, const std::string& v) { o.heartbeat_ms = number("heartbeat-ms", v); }},
     };
@@ -102,7 +118,11 @@ public:
         if (!r) throw std::runtime_error("unknown option " + name + " " + where + " (see --help)");
         if (earlier_.count(name)) return;
         now_.insert(name);
-        r->set(o_, value);
+        try {
+            r->set(o_, value);
+        } catch (const std::invalid_argument& e) {
+            throw std::runtime_error(settings::file_key(name) + " " + where + ": " + e.what());
+        }
     }
     void next_source() {
         earlier_.insert(now_.begin(), now_.end());
@@ -114,10 +134,30 @@ private:
     std::set<std::string> earlier_, now_;
 };
 
+// "tether:..." in any case: what Windows passes for a tether:// link
+// (the installer registers `"tether-client.exe" "%1"`).
+bool is_join_link(const std::string& a) {
+    static const std::string scheme = "tether:";
+    if (a.size() < scheme.size()) return false;
+    for (std::size_t k = 0; k < scheme.size(); ++k)
+        if (std::tolower(static_cast<unsigned char>(a[k])) != scheme[k]) return false;
+    return true;
+}
+
+// The options, and a tether://join/CODE link (the relay's join page,
+// docs/RELAY.md "Join page"), which prefills the code like --code and,
+// as on Linux (client/main.cpp), beats a --code beside it.
 void command_line(Layer& l, int argc, const char* const argv[]) {
+    std::string linked_code;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         if (a == "-h") a = "--help";
+        if (is_join_link(a)) {
+            linked_code = wire::code_from_join_link(a);
+            if (linked_code.empty())
+                throw std::runtime_error("not a join link: " + a + " (tether://join/ and the 6 to 9 digits of the code)");
+            continue;
+        }
         if (a.compare(0, 2, "--") != 0) throw std::runtime_error("unexpected argument '" + a + "' (see --help)");
         std::string name = a.substr(2), value;
         auto eq = name.find('=');
@@ -130,6 +170,7 @@ void command_line(Layer& l, int argc, const char* const argv[]) {
         }
         l.apply(name, value, "on the command line");
     }
+    if (!linked_code.empty()) l.apply("code", linked_code, "in the join link");
 }
 
 void environment(Layer& l) {
@@ -144,50 +185,21 @@ void environment(Layer& l) {
     }
 }
 
-std::string trim(const std::string& s) {
-    auto b = s.find_first_not_of(" \t\r"), e = s.find_last_not_of(" \t\r");
-    return b == std::string::npos ? "" : s.substr(b, e - b + 1);
-}
-
-// "Proxy_User" -> "proxy-user", the table's spelling.
-std::string option_name(const std::string& key) {
-    std::string n = settings::file_key(key);
-    for (char& c : n) c = c == '_' ? '-' : c;
-    return n;
-}
-
-[[noreturn]] void file_error(const std::string& path, int line, const std::string& what) {
-    throw std::runtime_error(path + ":" + std::to_string(line) + ": " + what);
-}
-
-// A tether.conf (--config, tether-client.conf): the rules of the Linux
-// programs' reader (settings/settings_file.h): '#' starts a comment only at
-// the start of a line, a BOM is skipped, keys are case-insensitive with '_'
-// = '-', the keys of tether.conf's other readers are skipped, unknown or
-// repeated keys and empty values are errors at FILE:LINE.
-void config_file(Layer& l, const std::filesystem::path& file, std::vector<std::string>& read) {
-    const std::string path = file.string();
-    std::error_code ec;
-    if (std::filesystem::is_directory(file, ec)) throw std::runtime_error(path + ": is a directory, not a settings file");
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw std::runtime_error(path + ": cannot read the file; check that it exists and is readable");
-    std::set<std::string> seen;
-    std::string line;
-    for (int n = 1; std::getline(in, line); ++n) {
-        if (n == 1 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);  // Windows editors' BOM
-        line = trim(line);
-        if (line.empty() || line[0] == '#') continue;
-        auto eq = line.find('=');
-        if (eq == std::string::npos) file_error(path, n, "expected 'key = value', got '" + line + "'");
-        const std::string written = trim(line.substr(0, eq)), value = trim(line.substr(eq + 1));
-        const std::string name = option_name(written);
-        if (!seen.insert(name).second) file_error(path, n, settings::file_key(written) + ": set twice");
-        if (value.empty()) file_error(path, n, settings::file_key(written) + ": empty value; remove the line for the default");
-        const Row* r = find(name);
-        bool setting = r && name != "help" && name != "version" && name != "config" && name != "check-config";
-        if (!setting && settings::find_tether_conf_key(written)) continue;  // another program's key
-        if (!setting) file_error(path, n, settings::unknown_tether_conf_key(written));
-        l.apply(name, value, "in " + path);
+// A tether.conf (--config, the admin's and the user's, the installer's
+// side file), read by the Linux programs' reader (settings/settings_lines.h:
+// '#' starts a comment only at the start of a line, a BOM is skipped, keys
+// are case-insensitive with '_' = '-', repeated keys and empty values are
+// errors at FILE:LINE); the keys of tether.conf's other readers are
+// skipped, unknown keys are errors at FILE:LINE naming the valid ones.
+void config_file(Layer& l, const std::string& path, std::vector<std::string>& read) {
+    for (const settings::SettingLine& s : settings::read_settings_file(path)) {
+        const Row* r = find(s.key);
+        bool setting = r && s.key != "help" && s.key != "version" && s.key != "config" && s.key != "check-config";
+        if (!setting && settings::find_tether_conf_key(s.written)) continue;  // another program's key
+        if (!setting)
+            throw std::runtime_error(path + ":" + std::to_string(s.line) + ": " +
+                                     settings::unknown_tether_conf_key(s.written));
+        l.apply(s.key, s.value, "at " + path + ":" + std::to_string(s.line));
     }
     read.push_back(path);
 }
@@ -209,6 +221,25 @@ std::filesystem::path side_file() {
     return dir.empty() ? dir : dir / "tether-client.conf";
 }
 
+// The settings files, the first one's settings beating the later ones':
+// --config FILE, else the user's %APPDATA%\Tether\tether.conf and the
+// admin's %ProgramData%\Tether\tether.conf (the Linux programs' rule:
+// settings::default_settings_files, the user's beating the admin's); then
+// in any case the installer's tether-client.conf beside the .exe (the
+// relay, CA and proxy.conf it was built with: the defaults of last resort).
+std::vector<std::string> settings_files(const std::string& config) {
+    std::vector<std::string> files;
+    if (!config.empty()) files.push_back(config);
+    else {
+        auto found = settings::default_settings_files("tether.conf");  // admin's, then user's
+        files.assign(found.rbegin(), found.rend());
+    }
+    std::error_code ec;
+    if (std::filesystem::path side = side_file(); !side.empty() && std::filesystem::is_regular_file(side, ec))
+        files.push_back(side.u8string());
+    return files;
+}
+
 }  // namespace
 
 WinOptions parse_options(int argc, const char* const argv[]) {
@@ -218,24 +249,25 @@ WinOptions parse_options(int argc, const char* const argv[]) {
     l.next_source();
     environment(l);
     l.next_source();
-    if (!o.config_file.empty()) config_file(l, o.config_file, o.files_read);
-    l.next_source();
-    std::error_code ec;
-    if (std::filesystem::path side = side_file(); !side.empty() && std::filesystem::is_regular_file(side, ec))
-        config_file(l, side, o.files_read);
+    for (const std::string& file : settings_files(o.config_file)) {
+        config_file(l, file, o.files_read);
+        l.next_source();
+    }
     if (o.relay.empty()) o.relay = TETHER_DEFAULT_RELAY;
     return o;
 }
 
 void print_help(std::ostream& out) {
-    out << "Usage: tether-client.exe [--code N] [options]            (the window)\n"
+    out << "Usage: tether-client.exe [--code N | tether://join/CODE] [options]   (the window)\n"
            "       tether-client.exe --headless --code N [options]\n"
            "       tether-client.exe --explain URL [--proxy-conf FILE]\n\n"
            "Lets a supporter see this computer's screen, control it while you allow it\n"
            "(F11), and exchange files while you allow it (F12, --allow-files or the\n"
            "window's buttons).\n"
            "Options come from the command line, then TETHER_<OPTION> variables, then\n"
-           "--config FILE, then tether-client.conf beside this program (key = value).\n\n";
+           "--config FILE (else %APPDATA%\\Tether\\tether.conf, then\n"
+           "%ProgramData%\\Tether\\tether.conf), then tether-client.conf beside this\n"
+           "program (key = value lines).\n\n";
     for (const Row& r : table()) {
         std::string left = std::string("  --") + r.name + (r.arg ? std::string(" ") + r.arg : "");
         out << left << std::string(left.size() < 28 ? 28 - left.size() : 1, ' ') << r.help << "\n";

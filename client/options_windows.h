@@ -27,6 +27,8 @@ struct WinOptions {
     std::string explain;  // --explain URL: print the proxy decision and exit
     std::string relay, ca, proxy_conf, proxy, proxy_user, proxy_password, proxy_auth, transport;
     long heartbeat_ms = 2000;
+    bool allow_plain_http = false;  // as proxy.conf allow_plain_http = yes
+    std::string relay_key;          // as proxy.conf relay_key
     std::string transport_memory;  // "" = not remembered yet on Windows; a file path to remember
 };
 

@@ -13,21 +13,28 @@
 namespace client {
 namespace {
 
-winnet::Config base_config(const WinOptions& o) {
+winnet::Config base_config(const WinOptions& o, const proxydetect::Config& conf) {
     if (o.relay.empty()) throw std::runtime_error("no relay given: use --relay URL, TETHER_RELAY or relay = in --config");
     if (o.heartbeat_ms < 50) throw std::runtime_error("--heartbeat-ms must be at least 50");
     winnet::Config c;
     c.relay_url = o.relay;
     c.ca_file = o.ca;
     c.heartbeat = std::chrono::milliseconds(o.heartbeat_ms);
+    c.allow_plain_http = conf.allow_plain_http;  // the flags are in conf already (proxy_conf below)
+    c.relay_key = conf.relay_key;
     return c;
 }
 
 std::string relay_name(const winnet::Config& c) { return "the relay " + http1::parse_url(c.relay_url).host_port(); }
 
-// --proxy and its credentials: the user's explicit choice, tried alone.
+// How a plain-HTTP fallback route says why (the Linux client's words).
+const char* const plain_because = "; plain HTTP because that proxy refused CONNECT and proxy.conf allows it "
+                                  "(allow_plain_http)";
+
+// --proxy and its credentials: the user's explicit choice, tried alone
+// (then over plain HTTP if it refuses CONNECT and proxy.conf allows that).
 std::vector<remote::WinRoute> explicit_proxy(const winnet::Config& base, const WinOptions& o,
-                                             const proxydetect::Config&) {
+                                             const proxydetect::Config& conf) {
     if (o.proxy.empty()) return {};
     remote::WinRoute r{base, ""};
     r.cfg.proxy_url = o.proxy;
@@ -36,7 +43,10 @@ std::vector<remote::WinRoute> explicit_proxy(const winnet::Config& base, const W
     if (!o.proxy_auth.empty()) r.cfg.proxy_auth = o.proxy_auth;
     r.why = relay_name(base) + " through http proxy " + http1::parse_url(o.proxy).host_port() +
             " (from command line --proxy)";
-    return {r};
+    std::vector<remote::WinRoute> routes{r};
+    if (auto p = winnet::plain_fallback(r.cfg, conf.allow_plain_http, conf.relay_key, conf.plain_relay_url))
+        routes.push_back({*p, r.why + plain_because, true});
+    return routes;
 }
 
 // What the machine says (proxydetect on Windows, docs/PROXYDETECT.md): the
@@ -51,8 +61,9 @@ std::vector<remote::WinRoute> discovered(const winnet::Config& base, const WinOp
     if (!plan.blocked.empty()) throw std::runtime_error(plan.blocked);
     std::vector<remote::WinRoute> routes;
     for (const winnet::ProxyRoute& r : plan.routes)
-        routes.push_back(
-            {r.cfg, remote::route_sentence(relay_name(base), r.candidate.is_direct(), r.candidate.source, r.why)});
+        routes.push_back({r.cfg,
+                          remote::route_sentence(relay_name(base), r.candidate.is_direct(), r.candidate.source, r.why),
+                          r.plain_fallback});
     return routes;
 }
 
@@ -68,7 +79,10 @@ proxydetect::Config proxy_conf(const WinOptions& o) {
         std::string admin = proxydetect::default_config_path();
         if (std::filesystem::exists(admin)) path = admin;
     }
-    return path.empty() ? proxydetect::Config{} : proxydetect::load_config_file(path);
+    proxydetect::Config c = path.empty() ? proxydetect::Config{} : proxydetect::load_config_file(path);
+    if (o.allow_plain_http) c.allow_plain_http = true;  // the flags beat the file, as on Linux
+    if (!o.relay_key.empty()) c.relay_key = o.relay_key;
+    return c;
 }
 
 // --transport, else proxy.conf's `transport` pin, else auto: Linux's order
@@ -82,8 +96,8 @@ session::TransportPolicy transport_policy(const WinOptions& o, const proxydetect
 }  // namespace
 
 remote::WinPlan plan_routes(const WinOptions& o) {
-    const winnet::Config base = base_config(o);
     const proxydetect::Config conf = proxy_conf(o);
+    const winnet::Config base = base_config(o, conf);
     remote::WinPlan plan{{}, transport_policy(o, conf)};
     using Source = std::vector<remote::WinRoute> (*)(const winnet::Config&, const WinOptions&,
                                                      const proxydetect::Config&);

@@ -1,6 +1,7 @@
 // Per-request authentication for plain HTTP (see request_auth.h).
 #include "e2e/request_auth.h"
 
+#include <atomic>
 #include <cstring>
 
 namespace e2e {
@@ -45,6 +46,26 @@ std::string to_hex(View bytes) {
         out += kHex[bytes.data[i] & 15];
     }
     return out;
+}
+
+SideCredential parse_side_credential(const std::string& credential) {
+    const auto tilde = credential.find('~');
+    if (tilde == std::string::npos) return {credential, std::nullopt};
+    return {credential.substr(0, tilde), key_from_hex(credential.substr(tilde + 1))};
+}
+
+std::string keyed_credential(const std::string& token, const Key& key) { return token + "~" + to_hex(key); }
+
+std::optional<SideKey> new_side_key(const std::string& relay_key_hex) {
+    auto relay = key_from_hex(relay_key_hex);
+    if (!relay) return std::nullopt;
+    EndpointKeyAgreement agreement;
+    return SideKey{to_hex(agreement.public_key), agreement.request_key(*relay)};
+}
+
+std::uint64_t next_request_seq() {
+    static std::atomic<std::uint64_t> last{0};
+    return ++last;
 }
 
 std::optional<Key> key_from_hex(const std::string& hex) {

@@ -3,7 +3,9 @@
 ; users, into Program Files\Tether: tether-client.exe, the organisation's
 ; settings (tether-client.conf, which the .exe reads at start: see
 ; docs/ARCHITECTURE.md, "Deploying the Windows client"), a Start-menu
-; shortcut, an uninstaller and its Add/Remove Programs entry.
+; shortcut, the tether:// URL protocol (the relay's join page links
+; tether://join/CODE: Windows then starts tether-client.exe with the link,
+; which prefills the code), an uninstaller and its Add/Remove Programs entry.
 ; Silent: tether-client-setup.exe /S [/D=C:\Other\Folder] (/D last, no quotes).
 ;
 ; makensis defines (the build passes them from its CMake options,
@@ -30,6 +32,8 @@ Target amd64-unicode
   !define VERSION 0.0.0
 !endif
 !define UNINSTALL_KEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\Tether"
+; The tether: URL scheme for every user (HKLM\Software\Classes = HKCR).
+!define PROTOCOL_KEY "Software\Classes\tether"
 
 Name "Tether"
 OutFile "${OUTFILE}"
@@ -61,6 +65,7 @@ Function WriteSettings
 FunctionEnd
 
 Section "Tether"
+  SetRegView 64  ; the 64-bit registry, where a 64-bit Windows looks
   SetShellVarContext all  ; shortcuts for every user
   SetOutPath "$INSTDIR"
   File "/oname=tether-client.exe" "${EXE}"
@@ -81,9 +86,14 @@ Section "Tether"
   WriteRegStr HKLM "${UNINSTALL_KEY}" "QuietUninstallString" '"$INSTDIR\uninstall.exe" /S'
   WriteRegDWORD HKLM "${UNINSTALL_KEY}" "NoModify" 1
   WriteRegDWORD HKLM "${UNINSTALL_KEY}" "NoRepair" 1
+  WriteRegStr HKLM "${PROTOCOL_KEY}" "" "URL:Tether support session"
+  WriteRegStr HKLM "${PROTOCOL_KEY}" "URL Protocol" ""
+  WriteRegStr HKLM "${PROTOCOL_KEY}\DefaultIcon" "" '"$INSTDIR\tether-client.exe",0'
+  WriteRegStr HKLM "${PROTOCOL_KEY}\shell\open\command" "" '"$INSTDIR\tether-client.exe" "%1"'
 SectionEnd
 
 Section "Uninstall"
+  SetRegView 64
   SetShellVarContext all
   Delete "$SMPROGRAMS\Tether\Tether.lnk"
   RMDir "$SMPROGRAMS\Tether"
@@ -94,4 +104,5 @@ Section "Uninstall"
   Delete "$INSTDIR\uninstall.exe"
   RMDir "$INSTDIR"  ; only if empty: nothing of the admin's is removed
   DeleteRegKey HKLM "${UNINSTALL_KEY}"
+  DeleteRegKey HKLM "${PROTOCOL_KEY}"
 SectionEnd

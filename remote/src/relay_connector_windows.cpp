@@ -37,11 +37,11 @@ private:
     session::SessionStream stream_;
 };
 
-// The first route whose join works (tunnel::first_working_route's rule: a
+// The first route whose join works (session/first_working_route.h's rule: a
 // fatal refusal or the last route's failure is the answer). JoinError is
 // the relay's answer about the code, the same on every route: thrown at once.
 template <typename Attempt>
-auto over_routes(const std::vector<WinRoute>& routes, Attempt attempt) -> decltype(attempt(routes.front())) {
+auto in_order(const std::vector<WinRoute>& routes, Attempt attempt) -> decltype(attempt(routes.front())) {
     if (routes.empty()) throw session::CarrierError("no way to reach the relay was found", true);
     for (std::size_t i = 0;; ++i) {
         try {
@@ -49,6 +49,21 @@ auto over_routes(const std::vector<WinRoute>& routes, Attempt attempt) -> declty
         } catch (const session::CarrierError& e) {
             if (e.fatal || i + 1 == routes.size()) throw;
         }
+    }
+}
+
+// The routes through proxies and DIRECT first; the plain-HTTP fallbacks
+// only after a proxy refused CONNECT (tunnel/routes_impl.h's rule on Linux).
+template <typename Attempt>
+auto over_routes(const std::vector<WinRoute>& routes, Attempt attempt) -> decltype(attempt(routes.front())) {
+    std::vector<WinRoute> first, fallback;
+    for (const WinRoute& r : routes) (r.plain_fallback ? fallback : first).push_back(r);
+    if (first.empty()) return in_order(fallback, attempt);
+    try {
+        return in_order(first, attempt);
+    } catch (const session::CarrierError& e) {
+        if (!e.connect_refused || fallback.empty()) throw;
+        return in_order(fallback, attempt);
     }
 }
 

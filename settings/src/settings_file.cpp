@@ -2,8 +2,6 @@
 #include "settings/settings_file.h"
 #include "settings/tether_conf.h"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <cctype>
@@ -16,41 +14,12 @@ namespace settings {
 namespace po = boost::program_options;
 namespace {
 
-// The admin's settings files: /etc/tether/tether.conf, relay.conf.
-constexpr const char* kSystemSettingsDir = "/etc/tether/";
-
-std::string trim(const std::string& s) {
-    auto b = s.find_first_not_of(" \t\r");
-    if (b == std::string::npos) return "";
-    return s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
-}
-
-// "Proxy_User" -> "proxy-user".
-std::string canonical_key(std::string k) {
-    for (char& c : k) c = c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return k;
-}
-
 [[noreturn]] void fail(const std::string& path, int line, const std::string& what) {
-    throw std::runtime_error(path + (line > 0 ? ":" + std::to_string(line) : "") + ": " + what);
-}
-
-std::string file_text(const std::string& path) {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) fail(path, 0, "is a directory, not a settings file");
-    std::ifstream f(path, std::ios::binary);
-    if (!f) fail(path, 0, "cannot read the file; check that it exists and is readable");
-    std::stringstream ss;
-    ss << f.rdbuf();
-    std::string text = ss.str();
-    return text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? text.substr(3) : text;  // Windows editors' BOM
+    throw std::runtime_error(path + ":" + std::to_string(line) + ": " + what);
 }
 
 // "proxy_user" for the message: the spelling of conf/tether.conf.
-std::string file_spelling(std::string key) {
-    std::replace(key.begin(), key.end(), '-', '_');
-    return key;
-}
+std::string file_spelling(const std::string& key) { return file_key(key); }
 
 std::string valid_keys(const po::options_description& d) {
     std::string out;
@@ -63,41 +32,6 @@ std::string valid_keys(const po::options_description& d) {
 }
 
 }  // namespace
-
-std::vector<SettingLine> read_settings_file(const std::string& path) {
-    std::istringstream in(file_text(path));
-    std::vector<SettingLine> out;
-    std::map<std::string, int> seen;
-    std::string raw;
-    for (int number = 1; std::getline(in, raw); ++number) {
-        std::string line = trim(raw);
-        if (line.empty() || line[0] == '#') continue;
-        auto eq = line.find('=');
-        if (eq == std::string::npos) fail(path, number, "expected 'key = value', got '" + line + "'");
-        std::string written = trim(line.substr(0, eq));
-        SettingLine s{canonical_key(written), written, trim(line.substr(eq + 1)), number};
-        if (s.key.empty()) fail(path, number, "no key before '='");
-        if (seen.count(s.key))
-            fail(path, number, file_spelling(s.key) + ": already set on line " + std::to_string(seen[s.key]));
-        if (s.value.empty()) fail(path, number, file_spelling(s.key) + ": empty value; remove the line for the default");
-        seen[s.key] = number;
-        out.push_back(s);
-    }
-    return out;
-}
-
-std::vector<std::string> default_settings_files(const std::string& name) {
-    const char* xdg = std::getenv("XDG_CONFIG_HOME");
-    const char* home = std::getenv("HOME");
-    std::string user = xdg && *xdg ? std::string(xdg) + "/tether/" + name
-                     : home && *home ? std::string(home) + "/.config/tether/" + name : "";
-    std::vector<std::string> out;
-    for (const std::string& path : {kSystemSettingsDir + name, user}) {
-        struct stat st {};
-        if (!path.empty() && ::stat(path.c_str(), &st) == 0) out.push_back(path);
-    }
-    return out;
-}
 
 bool is_command_option(const std::string& n) {
     return n == "help" || n == "version" || n == "config" || n == "check-config";

@@ -111,3 +111,30 @@ TEST_CASE("the replay window takes each sequence number once, in any order withi
     CHECK(w.accept(9999));
     CHECK_FALSE(w.accept(10000 - ReplayWindow::kWindow));
 }
+
+// The pieces both endpoints (tunnel/ and winnet/) share: a side's
+// credential string and a new side's key.
+TEST_CASE("a side's credential carries its request key; a new side's key agrees with the relay's") {
+    Keys k;
+    const Key rk = k.endpoint.request_key(k.relay_public);
+    const std::string keyed = keyed_credential("side-id", rk);
+    CHECK(keyed == "side-id~" + to_hex(rk));
+    SideCredential c = parse_side_credential(keyed);
+    CHECK(c.token == "side-id");
+    REQUIRE(c.key);
+    CHECK(*c.key == rk);
+    SideCredential bearer = parse_side_credential("plain-token");
+    CHECK(bearer.token == "plain-token");
+    CHECK_FALSE(bearer.key);
+
+    auto side = new_side_key(to_hex(k.relay_public));
+    REQUIRE(side);
+    auto pub = key_from_hex(side->public_hex);
+    REQUIRE(pub);
+    CHECK(relay_request_key(k.relay_secret, k.relay_public, *pub) == side->request_key);
+    CHECK_FALSE(new_side_key(""));
+    CHECK_FALSE(new_side_key(std::string(63, 'a')));
+    CHECK_FALSE(new_side_key(std::string(64, 'g')));
+    const std::uint64_t first = next_request_seq(), second = next_request_seq();
+    CHECK(first < second);
+}

@@ -10,8 +10,16 @@
 // relay the same sentence as the Linux client.
 #include <catch2/catch.hpp>
 
+#include <pwd.h>
+#include <signal.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
 #include <regex>
+#include <sstream>
 #include <thread>
 
 #include "support/file_server.h"
@@ -119,6 +127,109 @@ TEST_CASE("windows client: through squid CONNECT, joining 20 s after the code ap
     CHECK(squid.wait_for_log("CONNECT localhost:" + std::to_string(relay.port()) +
                                  " .*\"Tether/[0-9.]+ \\(Windows\\)\"",
                              10s));
+}
+
+namespace {
+
+// The first group of `re` in `text` (throws if absent).
+std::string first_match(const std::string& text, const std::string& re) {
+    std::smatch m;
+    if (!std::regex_search(text, m, std::regex(re))) throw std::runtime_error("no /" + re + "/ in:\n" + text);
+    return m[1].str();
+}
+
+// One relay for both ways in (docs/SECURITY.md "Plain HTTP"): TLS for the
+// supporter and plain HTTP beside it (--plain-listen) for the customer
+// behind a squid that refuses CONNECT; its pinned key (proxy.conf relay_key).
+struct PlainHttpSetup {
+    PlainHttpSetup() : squid(refusing()) {}
+    static test_support::SquidOptions refusing() {
+        auto o = squid_options();
+        o.deny_connect = true;
+        return o;
+    }
+    Relay relay{test_support::RelayOptions{{"--plain-listen", "127.0.0.1:0"}}};
+    test_support::Squid squid;
+    const std::string plain_url =
+        "http://localhost:" + first_match(relay.log(), "listening on http://[^ :]+:([0-9]+)") + "/";
+    const std::string key = first_match(relay.log(), "request key \\(proxy.conf relay_key[^:]*: ([0-9a-f]{64})");
+    test_support::TempDir dir{"tether-winplain"};
+};
+
+// What squid logged for the Windows client: its lines (User-Agent "(Windows)").
+std::vector<std::string> windows_lines(const std::string& access_log) {
+    std::vector<std::string> out;
+    std::istringstream in(access_log);
+    for (std::string line; std::getline(in, line);)
+        if (line.find("(Windows)") != std::string::npos) out.push_back(line);
+    return out;
+}
+
+}  // namespace
+
+// Issue 17 on Windows: a proxy that refuses CONNECT, an http:// relay URL
+// allowed by proxy.conf with the relay's key. Every request is a plain
+// forward-proxy GET or POST (and the DELETE that ends the session; squid
+// saw no CONNECT), MACed (no bearer token),
+// and the files cross end-to-end encrypted, exact to the byte.
+TEST_CASE("windows client: plain-HTTP poll mode through a squid that refuses CONNECT", "[plain_http]") {
+    PlainHttpSetup p;
+    const std::string conf = p.dir.write("proxy.conf", "proxy = " + p.squid.url() + "\nwpad = no\n"
+                                                       "allow_plain_http = yes\nrelay_key = " + p.key + "\n");
+    Scratch src;
+    Session s(relay_args(p.relay), desk_sends(src, 2 * MiB + 3));  // the desk goes direct, over TLS
+    s.start_client({"--relay", p.plain_url, "--proxy-conf", conf}, client_sends(src, 2 * MiB + 7));
+    files_both_ways(s, src);
+    INFO("client status: " << read_status(s.client_status)["status"]);
+    CHECK(read_status(s.client_status)["route"].find("the relay " + p.plain_url.substr(7, p.plain_url.size() - 8) +
+                                                     " through PROXY " + p.squid.host_port()) == 0);
+    desk_quits(s);
+    REQUIRE(p.squid.wait_for_log("POST http://localhost:[0-9]+/v1/poll/up .*\\(Windows\\)", 10s));
+    const auto lines = windows_lines(p.squid.access_log());
+    REQUIRE(!lines.empty());
+    std::size_t gets = 0, posts = 0;
+    for (const std::string& l : lines) {
+        INFO(l);
+        CHECK(l.find("CONNECT") == std::string::npos);
+        CHECK(std::regex_search(l, std::regex(" (GET|POST|DELETE) http://localhost:[0-9]+/v1/")));  // DELETE: the end
+        gets += l.find(" GET http://") != std::string::npos;
+        posts += l.find(" POST http://") != std::string::npos;
+    }
+    CHECK(gets > 0);   // the polls
+    CHECK(posts > 2);  // join, uploads
+    CHECK(p.squid.access_log().find("/v1/stream") == std::string::npos);  // poll mode only
+}
+
+// The admin's fallback (proxy.conf allow_plain_http with an https:// relay):
+// the client tries CONNECT, squid refuses it, the client goes on over plain
+// HTTP and says so; and the supporter arrives late: the desk is stopped
+// (SIGSTOP) right after showing its code, the customer joins and waits 10 s
+// more, then the desk comes back and the session runs (within the 30 s the
+// end-to-end handshake waits: secure/secure_stream.h).
+TEST_CASE("windows client: the plain-HTTP fallback after a refused CONNECT, the desk arriving late",
+          "[plain_fallback_late]") {
+    PlainHttpSetup p;
+    const std::string conf = p.dir.write("proxy.conf", "wpad = no\nallow_plain_http = yes\nrelay_key = " + p.key +
+                                                       "\nplain_relay_url = " + p.plain_url + "\n");
+    Scratch src;
+    Session s(relay_args(p.relay), desk_sends(src, 1 * MiB + 3));
+    REQUIRE(::kill(s.desk->pid(), SIGSTOP) == 0);
+    s.start_client(relay_args(p.relay) + Args{"--proxy", p.squid.url(), "--proxy-conf", conf},
+                   client_sends(src, 1 * MiB + 9));
+    // The customer is in (joined over plain HTTP) and waits for the supporter.
+    REQUIRE(p.squid.wait_for_log("POST http://localhost:[0-9]+/v1/sessions/join .*\\(Windows\\)", 90s));
+    std::this_thread::sleep_for(10s);
+    CHECK(read_status(s.client_status)["auth"].empty());  // nobody to secure the session with yet
+    REQUIRE(::kill(s.desk->pid(), SIGCONT) == 0);
+    files_both_ways(s, src);
+    CHECK(read_status(s.client_status)["route"].find(
+              "plain HTTP because that proxy refused CONNECT and proxy.conf allows it (allow_plain_http)") !=
+          std::string::npos);
+    desk_quits(s);
+    const std::string log = p.squid.access_log();
+    CHECK(std::regex_search(log, std::regex("TCP_DENIED/403 .*CONNECT localhost:" + std::to_string(p.relay.port()))));
+    CHECK(std::regex_search(log, std::regex("GET http://localhost:[0-9]+/v1/poll/down")));
+    CHECK(log.find("/v1/stream") == std::string::npos);
 }
 
 TEST_CASE("windows client: through squid with Basic auth", "[squid_basic]") {
@@ -256,7 +367,7 @@ TEST_CASE("windows client: a wrong code and a dead relay give the Linux client's
 
     test_support::Process help(exe_options({"--help"}));
     CHECK(help.wait(60s) == 0);
-    CHECK(lf(help.out()).find("Usage: tether-client.exe [--code N] [options]            (the window)\n"
+    CHECK(lf(help.out()).find("Usage: tether-client.exe [--code N | tether://join/CODE] [options]   (the window)\n"
                               "       tether-client.exe --headless --code N") != std::string::npos);
     CHECK(help.out().find("--proxy-user USER") != std::string::npos);
     test_support::Process bad(exe_options({"--headless", "--code", "12"}));
@@ -305,4 +416,103 @@ TEST_CASE("windows client: no --proxy; the Internet Options name a PAC script th
     auto seen = pac.seen();
     REQUIRE(!seen.empty());
     CHECK(seen.front().rfind("GET /proxy.pac 200 UA Tether/", 0) == 0);
+}
+
+namespace {
+
+// The name wine gives this user's profile folder (drive_c/users/NAME).
+std::string wine_user() {
+    const passwd* pw = ::getpwuid(::getuid());
+    return pw ? pw->pw_name : "root";
+}
+
+// What tether-client.exe in `prefix` says when every relay it may be
+// given is dead: its last stderr line names the relay it used.
+std::string relay_used(const Args& args, const std::map<std::string, std::string>& env, const std::string& prefix) {
+    test_support::ProcessOptions o = exe_options(Args{"--headless", "--code", "123456"} + args, prefix);
+    for (const auto& [k, v] : env) o.env[k] = v;
+    test_support::Process p(o);
+    int rc = p.wait(120s);
+    INFO("tether-client.exe said:\n" << lf(p.err()));
+    CHECK(rc == 1);  // no session took place
+    std::smatch m;
+    const std::string err = lf(p.err());
+    REQUIRE(std::regex_search(err, m, std::regex("cannot reach the relay 127\\.0\\.0\\.1:([0-9]+)")));
+    return m[1].str();
+}
+
+}  // namespace
+
+// Issue 17's default settings places on Windows, as on Linux (the admin's,
+// then the user's, the user's winning; command line, then TETHER_*, then
+// files): %ProgramData%\Tether\tether.conf and %APPDATA%\Tether\tether.conf
+// of the wine prefix, each naming another dead relay; which one the client
+// tried says which setting won.
+TEST_CASE("windows client: tether.conf from %ProgramData% and %APPDATA%, the user's winning", "[config_paths]") {
+    const std::string prefix = WINE_PREFIX_CONFIG;
+    {
+        test_support::Process first(exe_options({"--version"}, prefix));  // makes the prefix (once)
+        REQUIRE(first.wait(180s) == 0);
+    }
+    const std::string admin_dir = prefix + "/drive_c/ProgramData/Tether";
+    const std::string user_dir = prefix + "/drive_c/users/" + wine_user() + "/AppData/Roaming/Tether";
+    REQUIRE(std::filesystem::is_directory(prefix + "/drive_c/users/" + wine_user() + "/AppData/Roaming"));
+    std::filesystem::create_directories(admin_dir);
+    std::filesystem::create_directories(user_dir);
+    struct Cleanup {
+        std::string a, u;
+        ~Cleanup() {
+            std::error_code ec;
+            std::filesystem::remove_all(a, ec);
+            std::filesystem::remove_all(u, ec);
+        }
+    } cleanup{admin_dir, user_dir};
+    const std::string admin = std::to_string(test_support::free_port()), user = std::to_string(test_support::free_port()),
+                      env = std::to_string(test_support::free_port()), flag = std::to_string(test_support::free_port());
+    auto relay_line = [](const std::string& port) { return "relay = https://127.0.0.1:" + port + "/\n"; };
+    std::ofstream(admin_dir + "/tether.conf") << "# the admin's\n" << relay_line(admin);
+    CHECK(relay_used({}, {}, prefix) == admin);
+
+    std::ofstream(user_dir + "/tether.conf") << "\xEF\xBB\xBF# the user's (a BOM, as Notepad writes)\r\n"
+                                             << "Relay = https://127.0.0.1:" << user << "/\r\n";
+    CHECK(relay_used({}, {}, prefix) == user);
+    CHECK(relay_used({}, {{"TETHER_RELAY", "https://127.0.0.1:" + env + "/"}}, prefix) == env);
+    CHECK(relay_used({"--relay", "https://127.0.0.1:" + flag + "/"}, {{"TETHER_RELAY", "https://127.0.0.1:" + env + "/"}},
+                     prefix) == flag);
+
+    // --check-config names the files read, the user's first (it wins).
+    {
+        test_support::Process check(exe_options({"--check-config"}, prefix));
+        REQUIRE(check.wait(120s) == 0);
+        const std::string out = lf(check.out());
+        INFO(out);
+        const auto user_file = out.find("AppData\\Roaming\\Tether\\tether.conf: OK\n");
+        const auto admin_file = out.find("ProgramData\\Tether\\tether.conf: OK\n");
+        CHECK(user_file != std::string::npos);
+        CHECK(admin_file != std::string::npos);
+        CHECK(user_file < admin_file);
+    }
+    // A mistake in the user's file: FILE:LINE, a usage error (exit 2).
+    std::ofstream(user_dir + "/tether.conf") << "relay = https://127.0.0.1:" << user << "/\nprxy = http://p:3128\n";
+    test_support::Process bad(exe_options({"--check-config"}, prefix));
+    CHECK(bad.wait(120s) == 2);
+    CHECK(std::regex_search(lf(bad.err()), std::regex("AppData\\\\Roaming\\\\Tether\\\\tether\\.conf:2: unknown key 'prxy'")));
+}
+
+// The join page's tether://join/CODE link (the installer registers
+// `"tether-client.exe" "%1"` for it): the link's code is the one joined,
+// even beside a --code (here `-`, which would wait for stdin forever).
+TEST_CASE("windows client: a tether://join/CODE argument joins with that code", "[join_link]") {
+    Relay relay;
+    Session s(relay_args(relay));
+    s.code_on_stdin = true;  // --code -: nobody types anything
+    s.start_client(relay_args(relay), {"TETHER://join/" + s.code() + "/"});
+    REQUIRE(wait_until([&] { return !read_status(s.client_status)["auth"].empty(); }, 90s));
+    CHECK(read_status(s.desk_status)["auth"] == read_status(s.client_status)["auth"]);
+    desk_quits(s);
+
+    test_support::Process bad(exe_options({"--headless", "tether://join/12ab"}));
+    CHECK(bad.wait(60s) == 2);
+    CHECK(lf(bad.err()) == "tether-client: not a join link: tether://join/12ab (tether://join/ and the 6 to 9 digits "
+                           "of the code) (see --help)\n");
 }

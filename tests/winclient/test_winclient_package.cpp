@@ -67,6 +67,17 @@ std::string type_code_and_join(Session& s) {
     return read_status(s.client_status)["auth"];
 }
 
+// `wine reg query KEY [/v NAME | /ve]` in this build's prefix: exit code and output.
+std::pair<int, std::string> reg_query(const Args& args) {
+    test_support::ProcessOptions o;
+    o.argv = Args{WINE_RUN, "reg", "query"} + args;
+    o.env["TETHER_WINEPREFIX"] = WINE_PREFIX;
+    o.stdin_path = "/dev/null";
+    test_support::Process p(o);
+    int rc = p.wait(120s);
+    return {rc, lf(p.out() + p.err())};
+}
+
 void end_session(Session& s) {
     s.desk.reset();
     CHECK(s.client->wait(60s) == 0);
@@ -136,6 +147,16 @@ TEST_CASE("windows installer: silent install with the relay baked in; the instal
     const std::string shortcut =
         std::string(WINE_PREFIX) + "/drive_c/ProgramData/Microsoft/Windows/Start Menu/Programs/Tether/Tether.lnk";
     CHECK(std::filesystem::exists(shortcut));
+    // The tether:// links of the join page open the installed client.
+    const std::string protocol = "HKLM\\Software\\Classes\\tether";
+    auto [url_rc, url_protocol] = reg_query({protocol, "/v", "URL Protocol"});
+    INFO(url_protocol);
+    CHECK(url_rc == 0);
+    CHECK(url_protocol.find("URL Protocol    REG_SZ") != std::string::npos);
+    auto [cmd_rc, command] = reg_query({protocol + "\\shell\\open\\command", "/ve"});
+    INFO(command);
+    CHECK(cmd_rc == 0);
+    CHECK(command.find("REG_SZ    \"" + windows_path(dir) + "\\tether-client.exe\" \"%1\"") != std::string::npos);
 
     // The installed client, given only the code (typed later, on stdin).
     Session s(relay_args(relay));
@@ -151,4 +172,7 @@ TEST_CASE("windows installer: silent install with the relay baked in; the instal
     REQUIRE(wine({dir + "/uninstall.exe", "/S", "_?=" + windows_path(dir)}, 120s) == 0);
     CHECK(listing(dir) == std::vector<std::string>{"uninstall.exe"});
     CHECK_FALSE(std::filesystem::exists(shortcut));
+    auto [gone_rc, gone] = reg_query({protocol});
+    INFO(gone);
+    CHECK(gone_rc != 0);  // the tether: protocol went with the client
 }

@@ -387,6 +387,21 @@ TEST_CASE("window: a wrong code says so in the window; Connect waits for 6 to 9 
     check_same_auth(w, s);
 }
 
+// The join page's link as Windows passes it through the installer's
+// `tether` URL protocol (`"tether-client.exe" "%1"`): the window opens with
+// the code filled in, and Connect joins that session.
+TEST_CASE("window: a tether://join/CODE link fills in the code", "[window_link]") {
+    Relay relay;
+    Session s(relay_args(relay));
+    Window w(s, relay_args(relay), {"tether://join/" + s.code()});
+    bool enabled = false;
+    CHECK(control_text(w.dump(), "code") == s.code());
+    control_text(w.last, "connect", &enabled);
+    CHECK(enabled);
+    REQUIRE(w.ctl({"click", "connect"}) == 0);
+    check_same_auth(w, s);
+}
+
 // The desk stalls right after showing its code (SIGSTOP), so the customer
 // connects first and waits; the desk comes back and the session starts.
 TEST_CASE("window: the customer connects first, the desk arrives late", "[window_late]") {

@@ -2,9 +2,19 @@
 // choice, the proxy_auth list, giving up), and how routes are read.
 #include <catch2/catch.hpp>
 
+#include <winsock2.h>
+
+#include <functional>
+#include <regex>
+#include <thread>
+
 #include "digest_auth.h"
+#include "e2e/request_auth.h"
+#include "http_client.h"
 #include "proxydetect/fakes.h"
+#include "socket.h"
 #include "winnet/routes.h"
+#include "winnet/session_client.h"
 #include "proxy_auth.h"
 #include "route.h"
 
@@ -289,4 +299,217 @@ TEST_CASE("winnet: routes from proxydetect: order, auth, failover to the next, f
     CHECK(none.routes.empty());
     CHECK(none.blocked.rfind("the only ways out found are proxies the Windows client cannot use yet (SOCKS or a TLS "
                              "proxy): SOCKS5 s:1080 (from PAC", 0) == 0);
+}
+
+// --- Plain HTTP (issue 17; docs/SECURITY.md "Plain HTTP through proxies
+// that refuse CONNECT"): winnet's routes, and its request signing against
+// a peer on loopback that plays the proxy (and the relay behind it).
+
+TEST_CASE("winnet: plain HTTP only where allowed; its fallback routes only with the relay's key", "[units]") {
+    Config c = with_auth("anysafe", "", "");
+    c.relay_url = "http://relay.example.com/base/";
+    CHECK_THROWS_WITH(route_of(c), Catch::Contains("proxy.conf allow_plain_http = no"));
+    c.allow_plain_http = true;
+    Route r = route_of(c);
+    CHECK(r.plain());
+    CHECK(relay_host_header(r) == "relay.example.com");  // port 80: no port in Host
+
+    const std::string key(64, 'a');
+    Config tls = with_auth("anysafe", "", "");
+    tls.relay_url = "https://relay.example.com:8443/base/";
+    struct Row {
+        bool allow;
+        std::string key, proxy, plain_url, want;  // want "": no fallback
+    } rows[] = {
+        {false, key, "http://p:3128", "", ""},                      // not allowed
+        {true, "", "http://p:3128", "", ""},                        // no pinned key
+        {true, key, "", "", ""},                                    // DIRECT: no proxy to refuse CONNECT
+        {true, key, "http://p:3128", "", "http://relay.example.com/base/"},  // the relay's host, port 80
+        {true, key, "http://p:3128", "http://plain.example.com:8080/", "http://plain.example.com:8080/"},
+    };
+    for (const Row& row : rows) {
+        INFO(row.allow << " key=" << row.key.size() << " proxy=" << row.proxy << " plain=" << row.plain_url);
+        Config base = tls;
+        base.proxy_url = row.proxy;
+        auto p = plain_fallback(base, row.allow, row.key, row.plain_url);
+        CHECK(p.has_value() == !row.want.empty());
+        if (!p) continue;
+        CHECK(p->relay_url == row.want);
+        CHECK(p->proxy_url == row.proxy);
+        CHECK(p->allow_plain_http);
+        CHECK(p->relay_key == key);
+    }
+    CHECK_FALSE(plain_fallback(c, true, key, ""));  // already plain
+
+    // From proxydetect: after the routes through proxies, their plain fallbacks.
+    auto det = pac_detector("PROXY live:3128; DIRECT", "allow_plain_http = yes\nrelay_key = " + key + "\n");
+    Config base = with_auth("anysafe", "", "");
+    base.proxy_url.clear();
+    base.relay_url = "https://relay.example.com/";
+    RoutePlan plan = plan_routes(*det, base);
+    REQUIRE(plan.routes.size() == 3);
+    CHECK_FALSE(plan.routes[0].plain_fallback);
+    CHECK(plan.routes[0].cfg.allow_plain_http);
+    CHECK(plan.routes[1].cfg.proxy_url.empty());  // DIRECT
+    CHECK(plan.routes[2].plain_fallback);
+    CHECK(plan.routes[2].cfg.proxy_url == "http://live:3128");
+    CHECK(plan.routes[2].cfg.relay_url == "http://relay.example.com/");
+    CHECK(plan.routes[2].why.find("plain HTTP because that proxy refused CONNECT") != std::string::npos);
+}
+
+namespace {
+
+// One loopback connection: reads one request (head and Content-Length
+// body) and answers what `answer` makes of it, then closes. The request is
+// kept for the test to read after join().
+class LoopbackPeer {
+public:
+    explicit LoopbackPeer(std::function<std::string(const std::string&)> answer) {
+        winsock_init();
+        listener_ = ::socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        ::bind(listener_, reinterpret_cast<sockaddr*>(&a), sizeof a);
+        ::listen(listener_, 1);
+        int len = sizeof a;
+        ::getsockname(listener_, reinterpret_cast<sockaddr*>(&a), &len);
+        port = ntohs(a.sin_port);
+        thread_ = std::thread([this, answer] { serve(answer); });
+    }
+    ~LoopbackPeer() { join(); }
+    void join() {
+        if (thread_.joinable()) thread_.join();
+        if (listener_ != INVALID_SOCKET) closesocket(listener_);
+        listener_ = INVALID_SOCKET;
+    }
+    int port = 0;
+    std::string request;
+
+private:
+    void serve(const std::function<std::string(const std::string&)>& answer) {
+        SOCKET s = ::accept(listener_, nullptr, nullptr);
+        if (s == INVALID_SOCKET) return;
+        char buf[4096];
+        for (;;) {
+            auto end = request.find("\r\n\r\n");
+            if (end != std::string::npos) {
+                auto cl = request.find("Content-Length: ");
+                std::size_t body = cl == std::string::npos ? 0 : std::stoul(request.substr(cl + 16));
+                if (request.size() >= end + 4 + body) break;
+            }
+            int n = ::recv(s, buf, sizeof buf, 0);
+            if (n <= 0) break;
+            request.append(buf, n);
+        }
+        std::string out = answer(request);
+        ::send(s, out.data(), static_cast<int>(out.size()), 0);
+        ::shutdown(s, SD_SEND);
+        closesocket(s);
+    }
+    SOCKET listener_ = INVALID_SOCKET;
+    std::thread thread_;
+};
+
+// A request header's value ("" if absent).
+std::string header_in(const std::string& request, const std::string& name) {
+    auto at = request.find("\r\n" + name + ": ");
+    if (at == std::string::npos) return "";
+    at += name.size() + 4;
+    return request.substr(at, request.find("\r\n", at) - at);
+}
+
+std::string answer_200(const std::string& body, const std::string& auth) {
+    return "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) +
+           "\r\nConnection: close\r\n" + (auth.empty() ? "" : "X-Tether-Auth: " + auth + "\r\n") + "\r\n" + body;
+}
+
+Config plain_through(int proxy_port) {
+    Config c;
+    c.relay_url = "http://relay.test:8080/";
+    c.proxy_url = "http://127.0.0.1:" + std::to_string(proxy_port);
+    c.allow_plain_http = true;
+    c.connect_timeout = std::chrono::milliseconds(5000);
+    return c;
+}
+
+}  // namespace
+
+TEST_CASE("winnet: over plain HTTP every request is signed and every answer's signature checked", "[units]") {
+    e2e::Key k{};
+    for (std::size_t i = 0; i < k.size(); ++i) k[i] = static_cast<std::uint8_t>(i * 7 + 1);
+    const std::string credential = e2e::keyed_credential("side-id", k);
+    // The relay's signature over the answer to the request it saw (n from its
+    // X-Tether-Auth), or a tampering proxy's: the same signature over other bytes.
+    auto signed_answer = [&](bool tamper) {
+        return [&k, tamper](const std::string& req) {
+            auto auth = e2e::parse_request_auth(header_in(req, "X-Tether-Auth"));
+            std::uint64_t seq = auth ? auth->seq : 0;
+            std::string mac = e2e::response_mac(k, seq, 200, "frames");
+            return answer_200(tamper ? "framez" : "frames", e2e::format_response_auth(mac));
+        };
+    };
+
+    SECTION("an honest path: a forward-proxy request with a MAC, no bearer token; the answer accepted") {
+        LoopbackPeer proxy(signed_answer(false));
+        Config cfg = plain_through(proxy.port);
+        Route route = route_of(cfg);
+        HttpClient client(cfg, route, credential);
+        Response r = client.request("POST", "/v1/poll/up", "abc", std::chrono::seconds(10));
+        proxy.join();
+        CHECK(r.status() == 200);
+        CHECK(r.body == "frames");
+        const std::string& req = proxy.request;
+        INFO(req);
+        CHECK(req.rfind("POST http://relay.test:8080/v1/poll/up HTTP/1.1\r\n", 0) == 0);
+        CHECK(header_in(req, "Host") == "relay.test:8080");
+        CHECK(req.find("Authorization") == std::string::npos);  // neither Bearer nor anything else
+        CHECK(req.find(e2e::to_hex(k)) == std::string::npos);  // the key never goes out
+        auto auth = e2e::parse_request_auth(header_in(req, "X-Tether-Auth"));
+        REQUIRE(auth);
+        CHECK(auth->token == "side-id");
+        CHECK(auth->mac == e2e::request_mac(k, "POST", "/v1/poll/up", "side-id", auth->seq, "abc"));
+    }
+    SECTION("a proxy that alters an answer: refused, saying so") {
+        LoopbackPeer proxy(signed_answer(true));
+        Config cfg = plain_through(proxy.port);
+        Route route = route_of(cfg);
+        HttpClient client(cfg, route, credential);
+        CHECK_THROWS_WITH(client.request("GET", "/v1/poll/down?wait=0", "", std::chrono::seconds(10)),
+                          "an answer (200) to /v1/poll/down?wait=0 did not carry the relay's signature for this "
+                          "request: it was forged, altered or replayed on the way (a proxy on the plain-HTTP "
+                          "path?), or it comes from something in front of the relay");
+    }
+    SECTION("a join whose answer is not signed under the new key (a proxy swapped the key): fatal") {
+        std::string body_seen;
+        LoopbackPeer proxy([&](const std::string& req) {
+            body_seen = req.substr(req.find("\r\n\r\n") + 4);
+            return answer_200(R"({"token":"side-id","name":"Desk"})", "v1 mac=" + std::string(64, '0'));
+        });
+        Config cfg = plain_through(proxy.port);
+        cfg.relay_key = e2e::to_hex(e2e::EndpointKeyAgreement().public_key);
+        try {
+            SessionClient(cfg).join("123456");
+            FAIL("an unsigned join answer was accepted");
+        } catch (const session::CarrierError& e) {
+            CHECK(e.fatal);
+            CHECK(std::string(e.what()).find("is not signed with this session's new key") != std::string::npos);
+        }
+        proxy.join();
+        CHECK(std::regex_search(body_seen, std::regex(R"("key":"[0-9a-f]{64}")")));  // our public key went out
+    }
+    SECTION("the relay's refusals of a keyed request: Linux's sentences; only a replay is retried") {
+        auto bad_mac = relay_status(401, R"({"error":"bad_mac","message":"the request's MAC does not match"})");
+        CHECK(std::string(bad_mac.what()) == "the relay refused a request whose authentication did not match (altered "
+                                             "on the way, e.g. by a proxy): the request's MAC does not match");
+        CHECK(bad_mac.fatal);
+        auto replayed = relay_status(401, R"({"error":"replayed"})");
+        CHECK(std::string(replayed.what()).find("refused a request as a replay") != std::string::npos);
+        CHECK_FALSE(replayed.fatal);
+        CHECK(relay_status(401, R"({"error":"key_required"})").fatal);
+    }
+    SECTION("plain HTTP without the relay's key: refused before anything is sent") {
+        Config cfg = plain_through(1);
+        CHECK_THROWS_WITH(SessionClient(cfg).join("123456"), Catch::Contains("relay_key = <64 hex digits>"));
+    }
 }

@@ -5,8 +5,8 @@
 
 #include "e2e/request_auth.h"
 #include "http1/http1.h"
+#include "session/plain_http_text.h"
 
-#include <atomic>
 #include <mutex>
 
 namespace tunnel::http {
@@ -66,21 +66,6 @@ std::string origin_target(const std::string& url) {
 
 }  // namespace
 
-Credential parse_credential(const std::string& credential) {
-    const auto tilde = credential.find('~');
-    if (tilde == std::string::npos) return {credential, std::nullopt};
-    return {credential.substr(0, tilde), e2e::key_from_hex(credential.substr(tilde + 1))};
-}
-
-std::string keyed_credential(const std::string& token, const e2e::Key& key) {
-    return token + "~" + e2e::to_hex(key);
-}
-
-std::uint64_t next_request_seq() {
-    static std::atomic<std::uint64_t> last{0};
-    return ++last;
-}
-
 void global_init() {
     static std::once_flag once;
     std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
@@ -88,9 +73,7 @@ void global_init() {
 
 void check_plain_http_allowed(const EndpointConfig& cfg) {
     if (is_plain_http(cfg.relay_url) && !cfg.allow_plain_http)
-        throw session::CarrierError("the relay URL " + cfg.relay_url + " is plain HTTP, which is not allowed "
-                           "(proxy.conf allow_plain_http = no): use an https:// relay URL, or ask "
-                           "the admin to allow plain HTTP for proxies that refuse CONNECT", true);
+        throw session::CarrierError(session::plain_http_not_allowed_text(cfg.relay_url), true);
 }
 
 Easy::Easy(const EndpointConfig& cfg, const std::string& path, const std::string& credential)
@@ -130,11 +113,7 @@ void Easy::check_answer(long status, const std::string& body, const std::string&
     if (!cred_.key || status < 200 || status >= 300) return;
     auto mac = e2e::parse_response_auth(auth_header);
     if (!mac || !e2e::mac_equal(*mac, e2e::response_mac(*cred_.key, seq_, static_cast<int>(status), body)))
-        throw session::CarrierError(
-            "an answer (" + std::to_string(status) + ") to " + target_ +
-                " did not carry the relay's signature for this request: it was forged, altered or replayed on "
-                "the way (a proxy on the plain-HTTP path?), or it comes from something in front of the relay",
-            false);
+        throw session::CarrierError(session::unsigned_answer_text(status, target_), false);
 }
 
 void Easy::set_headers() {

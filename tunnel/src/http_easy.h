@@ -11,27 +11,20 @@
 #include <string>
 #include <vector>
 
-#include "e2e/crypto.h"
+#include "e2e/request_auth.h"
 
 #include "session/carrier.h"
 #include "tunnel/http_settings.h"
 
 namespace tunnel::http {
 
-// A side's credential as the rest of tunnel/ passes it around (the "token"
-// of CreatedSession/JoinedSession and the carriers): the relay's token, or,
-// for a side keyed over plain HTTP, "<token>~<request key hex>"
-// (e2e/request_auth.h). Secret either way; never logged.
-struct Credential {
-    std::string token;
-    std::optional<e2e::Key> key;  // set: every request is MACed, no bearer token
-};
-Credential parse_credential(const std::string& credential);
-std::string keyed_credential(const std::string& token, const e2e::Key& key);
-
-// The next request sequence number: strictly increasing in this process,
-// so for each side (a side lives in one process).
-std::uint64_t next_request_seq();
+// A side's credential (e2e/request_auth.h: the token, or "<token>~<request
+// key hex>" for a side keyed over plain HTTP); one definition for Linux and
+// Windows.
+using Credential = e2e::SideCredential;
+inline Credential parse_credential(const std::string& c) { return e2e::parse_side_credential(c); }
+using e2e::keyed_credential;
+using e2e::next_request_seq;
 
 // Owns one easy handle, its header list and its error buffer. Not copyable.
 class Easy {

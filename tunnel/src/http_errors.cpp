@@ -3,6 +3,7 @@
 // that said so (proxy or relay) and what to check.
 #include "http_easy.h"
 #include "session/join_error.h"
+#include "session/plain_http_text.h"
 #include "session/proxy_auth_text.h"
 
 namespace tunnel::http {
@@ -99,17 +100,13 @@ session::CarrierError describe_failure(const Easy& e, CURLcode rc, const Endpoin
 session::CarrierError describe_status(long status, const std::string& body) {
     RelayError err = parse_relay_error(body);
     std::string detail = err.message.empty() ? "" : ": " + err.message;
-    // A replayed sequence number: our own request sent twice (a retry by
-    // libcurl or a proxy after a cut connection) or a copy someone sent
-    // first. Either way this request is lost and the next one works.
-    if (status == 401 && err.id == "replayed")
-        return {"the relay refused a request as a replay (something on the path sent it twice); retrying", false};
-    // A MAC refused: the request was altered on the way (a plain-HTTP proxy?).
-    if (status == 401 && err.id == "bad_mac")
-        return {"the relay refused a request whose authentication did not match (altered on the way, e.g. by a "
-                "proxy)" + detail, true};
-    if (status == 401 && err.id == "key_required")
-        return {"the relay needs per-request authentication over plain HTTP" + detail, true};
+    // 401 to a keyed request (plain HTTP): a replay (our own request sent
+    // twice by libcurl or a proxy after a cut connection, or a copy someone
+    // sent first: this request is lost and the next one works), a MAC
+    // refused (altered on the way) or a key required.
+    if (status == 401)
+        if (std::string text = session::keyed_refusal_text(err.id, detail); !text.empty())
+            return {text, err.id != "replayed"};
     if (status == 401 || status == 410) return {session::session_gone_text(status), true};
     session::CarrierError e("the relay answered " + std::to_string(status) + detail, status == 403);
     // 403 too: the relay refuses this token. Other answers may pass on retry.

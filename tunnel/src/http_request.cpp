@@ -2,6 +2,7 @@
 #include "http_easy.h"
 
 #include "e2e/request_auth.h"
+#include "session/plain_http_text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -70,11 +71,7 @@ Response perform(const EndpointConfig& cfg, const std::string& method, const std
     if (answer_key && (r.status == 200 || r.status == 201)) {
         auto mac = e2e::parse_response_auth(r.auth);
         if (!mac || !e2e::mac_equal(*mac, e2e::response_mac(*answer_key, 0, static_cast<int>(r.status), r.body)))
-            throw session::CarrierError(
-                "the answer to " + method + " " + path + " (" + std::to_string(r.status) +
-                    ") is not signed with this session's new key: a proxy on the plain-HTTP path replaced our key "
-                    "or the answer, or the relay's key is not the one in proxy.conf (relay_key)",
-                true);
+            throw session::CarrierError(session::unsigned_session_answer_text(method, path, r.status), true);
     } else if (!answer_key) {
         e.check_answer(r.status, r.body, r.auth);
     }

@@ -8,6 +8,7 @@
 
 #include "e2e/request_auth.h"
 #include "http_easy.h"
+#include "session/plain_http_text.h"
 
 namespace tunnel {
 namespace {
@@ -66,28 +67,17 @@ std::string string_field(const json& j, const char* key, const char* what) {
 // Over plain HTTP a side gets a request key instead of a usable bearer
 // token (e2e/request_auth.h): a fresh X25519 key pair agreed with the relay's
 // pinned key. Its public half goes in the create/join body.
-struct PlainKey {
-    std::string public_hex;
-    e2e::Key request_key;
-};
+using PlainKey = e2e::SideKey;
 
 std::optional<PlainKey> plain_http_key(const EndpointConfig& cfg) {
     if (!is_plain_http(cfg.relay_url)) return std::nullopt;
     http::check_plain_http_allowed(cfg);  // first the admin's permission, then the key
-    auto relay = e2e::key_from_hex(cfg.relay_key);
-    if (!relay)
-        throw session::CarrierError(
-            "plain HTTP to the relay " + relay_host_port(cfg) +
-                " needs the relay's public key, and proxy.conf gives none (relay_key = <64 hex digits>, printed by "
-                "tether-relay at start): without it a proxy on the way could take over the session",
-            true);
     try {
-        e2e::EndpointKeyAgreement agreement;
-        return PlainKey{e2e::to_hex(agreement.public_key), agreement.request_key(*relay)};
+        if (auto key = e2e::new_side_key(cfg.relay_key)) return key;
     } catch (const e2e::CryptoError&) {
-        throw session::CarrierError("proxy.conf relay_key is not a usable X25519 public key: copy it again from "
-                                    "the relay's log", true);
+        throw session::CarrierError(session::relay_key_unusable_text(), true);
     }
+    throw session::CarrierError(session::relay_key_missing_text(relay_host_port(cfg)), true);
 }
 
 json with_key(json body, const std::optional<PlainKey>& key) {

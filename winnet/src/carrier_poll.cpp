@@ -132,7 +132,8 @@ void PollCarrier::fail(const session::CarrierError& e) {
 }
 
 std::string PollCarrier::describe() const {
-    return "poll mode " + (route_.proxy ? "through proxy " + route_.proxy_name() : std::string("directly"));
+    return "poll mode " + (route_.proxy ? "through proxy " + route_.proxy_name() : std::string("directly")) +
+           (route_.plain() ? " (plain HTTP)" : "");
 }
 
 void PollCarrier::run_poller(int index) {

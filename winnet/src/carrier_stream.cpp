@@ -3,6 +3,7 @@
 
 #include <exception>
 
+#include "e2e/request_auth.h"
 #include "winnet/carriers.h"
 
 namespace winnet {
@@ -26,7 +27,12 @@ std::uint64_t ping_stamp() {
 }  // namespace
 
 StreamCarrier::StreamCarrier(const Config& cfg, const std::string& token, bool probe)
-    : cfg_(cfg), route_(route_of(cfg_)), token_(token), query_(probe ? "?probe=1" : "") {}
+    : cfg_(cfg), route_(route_of(cfg_)), token_(token), query_(probe ? "?probe=1" : "") {
+    // A keyed side (plain HTTP) has no bearer token to send, and the relay
+    // offers it no streams: its token must never go out with its key.
+    if (route_.plain() || e2e::parse_side_credential(token_).key)
+        throw session::CarrierError("stream mode is not offered over plain HTTP: use --transport auto or poll", true);
+}
 
 StreamCarrier::~StreamCarrier() {
     close();
@@ -352,6 +358,9 @@ session::CarrierMaker carrier_maker(const Config& cfg, const std::string& token)
     };
     // The same key as Linux's (tunnel/src/transport.cpp): one memory file serves both.
     m.path_key = (cfg.proxy_url.empty() ? std::string("DIRECT") : cfg.proxy_url) + "|" + cfg.relay_url;
+    // Plain HTTP: poll mode only (a stream uplink's body would come after
+    // the MAC was checked; docs/SECURITY.md "Plain HTTP").
+    m.poll_only = route_of(cfg).plain();
     return m;
 }
 

@@ -42,6 +42,10 @@ std::chrono::milliseconds left_until(Connection::Clock::time_point deadline) {
 
 Connection::Connection(const Config& cfg, const Route& route) : cfg_(cfg), route_(route) {
     auto deadline = Clock::now() + cfg.connect_timeout;
+    if (route.plain()) {  // allowed plain HTTP: the proxy (or relay) gets our requests as they are
+        connect_socket(route.proxy ? *route.proxy : route.relay, route.proxy.has_value(), deadline);
+        return;
+    }
     if (route.proxy) open_tunnel(deadline);
     else connect_socket(route.relay, false, deadline);
     tls_ = std::make_unique<Tls>(*sock_, route.relay.host, std::move(pending_));
@@ -129,7 +133,8 @@ void Connection::open_tunnel(Clock::time_point deadline) {
 
 void Connection::write(const std::string& bytes) {
     try {
-        tls_->write(bytes.data(), bytes.size());
+        if (tls_) tls_->write(bytes.data(), bytes.size());
+        else sock_->send_all(bytes.data(), bytes.size());
     } catch (const SocketError& e) {
         throw session::CarrierError("the connection to the relay " + route_.relay_name() + " broke (" +
                                     winsock_text(e.code) + ")");
@@ -140,7 +145,7 @@ void Connection::write(const std::string& bytes) {
 
 Socket::Read Connection::read_some(std::string& out, std::chrono::milliseconds timeout) {
     try {
-        return tls_->read_some(out, timeout);
+        return tls_ ? tls_->read_some(out, timeout) : sock_->read_some(out, timeout);
     } catch (const SocketError& e) {
         throw session::CarrierError("the connection to the relay " + route_.relay_name() + " broke (" +
                                     winsock_text(e.code) + ")");

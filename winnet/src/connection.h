@@ -1,6 +1,7 @@
 // One HTTPS connection to the relay: TCP to the relay or to the proxy, our
 // own CONNECT (with proxy authentication), then SChannel TLS with the
-// certificate check. Every failure becomes a session::CarrierError with a
+// certificate check. For an allowed plain-HTTP route (Route::plain()) only
+// the TCP connection: no CONNECT, no TLS. Every failure becomes a session::CarrierError with a
 // sentence a person can act on (route.h). Threads: one reader and one writer
 // at a time; abort() from any thread.
 #pragma once
@@ -46,7 +47,7 @@ private:
     const Config& cfg_;
     const Route& route_;
     std::unique_ptr<Socket> sock_;
-    std::unique_ptr<Tls> tls_;
+    std::unique_ptr<Tls> tls_;  // null on a plain-HTTP route
     std::string pending_;  // bytes after the CONNECT answer (the TLS server hello)
     std::string proxy_scheme_;
 };

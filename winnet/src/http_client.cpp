@@ -1,10 +1,12 @@
 // HttpClient (see http_client.h).
 #include "http_client.h"
 
+#include "session/plain_http_text.h"
+
 namespace winnet {
 
 HttpClient::HttpClient(const Config& cfg, const Route& route, std::string token)
-    : cfg_(cfg), route_(route), token_(std::move(token)) {}
+    : cfg_(cfg), route_(route), cred_(e2e::parse_side_credential(token)) {}
 
 std::shared_ptr<Connection> HttpClient::connection() {
     {
@@ -25,32 +27,69 @@ void HttpClient::abort() {
     if (conn_) conn_->abort();
 }
 
-Response HttpClient::request(const std::string& method, const std::string& path, const std::string& body,
-                             std::chrono::milliseconds timeout, const http1::Headers& extra) {
-    http1::RequestHead req{method, route_.relay.path + path,
+// `target`: path and query as the relay sees them (what the MAC covers).
+// Through a proxy on a plain-HTTP route the request line names the whole
+// URL (a forward-proxy request); the proxy passes the origin form on.
+std::string HttpClient::head_of(const std::string& method, const std::string& target, const std::string& body,
+                                const http1::Headers& extra, std::uint64_t seq) const {
+    const bool absolute = route_.plain() && route_.proxy;
+    http1::RequestHead req{method, absolute ? "http://" + route_.relay.host_port() + target : target,
                            {{"Host", relay_host_header(route_)}, {"User-Agent", user_agent()}}};
-    if (!token_.empty()) req.headers.emplace_back("Authorization", "Bearer " + token_);
+    if (cred_.key) {
+        e2e::RequestAuth a{cred_.token, seq, e2e::request_mac(*cred_.key, method, target, cred_.token, seq, body)};
+        req.headers.emplace_back("X-Tether-Auth", e2e::format_request_auth(a));
+    } else if (!cred_.token.empty()) {
+        req.headers.emplace_back("Authorization", "Bearer " + cred_.token);
+    }
     if (method == "POST" || method == "PUT" || !body.empty())
         req.headers.emplace_back("Content-Length", std::to_string(body.size()));
     for (auto& h : extra) req.headers.push_back(h);
-    std::string head = http1::write_request_head(req);
+    return http1::write_request_head(req);
+}
+
+// Only successes are checked (as on Linux): the relay cannot sign
+// refusals that come before it knows the key, and a forged refusal only
+// stops this request, which anyone on the path can do anyway.
+void HttpClient::check_signed(const Response& r, const std::string& target, std::uint64_t seq) const {
+    if (!cred_.key || r.status() < 200 || r.status() >= 300) return;
+    auto mac = e2e::parse_response_auth(r.head.header("X-Tether-Auth"));
+    if (!mac || !e2e::mac_equal(*mac, e2e::response_mac(*cred_.key, seq, r.status(), r.body)))
+        throw session::CarrierError(session::unsigned_answer_text(r.status(), target), false);
+}
+
+Response HttpClient::request(const std::string& method, const std::string& path, const std::string& body,
+                             std::chrono::milliseconds timeout, const http1::Headers& extra) {
+    const std::string target = route_.relay.path + path;
     bool reused;
     {
         std::lock_guard<std::mutex> lk(mu_);
         reused = conn_ != nullptr;
     }
+    // Each attempt its own sequence number: the relay accepts each once.
+    auto attempt = [&] {
+        const std::uint64_t seq = cred_.key ? e2e::next_request_seq() : 0;
+        Response r = once(head_of(method, target, body, extra, seq), body, method, timeout);
+        if (r.status() == 407 && route_.plain() && route_.proxy)
+            throw session::CarrierError("the proxy " + route_.proxy_name() +
+                                            " asks for a login (407) on plain-HTTP requests, which the Windows "
+                                            "client does not answer: ask the proxy admin to let Tether's plain "
+                                            "requests to the relay through without one",
+                                        true);
+        check_signed(r, target, seq);
+        return r;
+    };
     try {
-        return once(head, body, method, timeout);
-    } catch (const session::CarrierError&) {
+        return attempt();
+    } catch (const session::CarrierError& e) {
         {
             std::lock_guard<std::mutex> lk(mu_);
             conn_.reset();
-            if (aborted_ || !reused) throw;
+            if (aborted_ || !reused || e.fatal) throw;
         }
         // A kept-alive connection the proxy or relay had closed meanwhile:
         // once more on a new one. (A repeated poll POST is harmless: the
         // session stream trims duplicates.)
-        return once(head, body, method, timeout);
+        return attempt();
     }
 }
 

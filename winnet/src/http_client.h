@@ -1,5 +1,8 @@
 // Requests to the relay with bounded answers (session API, poll mode) over
 // one kept-alive Connection, reopened when the relay or proxy closed it.
+// A keyed credential (plain HTTP, e2e/request_auth.h) signs each request
+// (X-Tether-Auth) instead of a bearer token and checks each 2xx answer's
+// signature; through a proxy the request target is then absolute-form.
 // One thread makes requests; abort() from any thread fails the current one
 // and every later one soon.
 #pragma once
@@ -10,6 +13,7 @@
 #include <string>
 
 #include "connection.h"
+#include "e2e/request_auth.h"
 
 namespace winnet {
 
@@ -21,23 +25,29 @@ struct Response {
 
 class HttpClient {
 public:
-    // `token`: the session's bearer token, "" for create/join. Not copied
-    // into any message.
+    // `token`: the side's credential (e2e::SideCredential: a bearer token,
+    // or token~key over plain HTTP), "" for create/join. Not copied into
+    // any message.
     HttpClient(const Config& cfg, const Route& route, std::string token = {});
 
     // `timeout` bounds the whole request after the connection is up.
+    // Throws session::CarrierError, also for a 2xx answer to a keyed
+    // request that the relay did not sign.
     Response request(const std::string& method, const std::string& path, const std::string& body,
                      std::chrono::milliseconds timeout, const http1::Headers& extra = {});
     void abort();
 
 private:
+    std::string head_of(const std::string& method, const std::string& target, const std::string& body,
+                        const http1::Headers& extra, std::uint64_t seq) const;
     Response once(const std::string& head, const std::string& body, const std::string& method,
                   std::chrono::milliseconds timeout);
+    void check_signed(const Response& r, const std::string& target, std::uint64_t seq) const;
     std::shared_ptr<Connection> connection();
 
     const Config& cfg_;
     const Route& route_;
-    const std::string token_;
+    const e2e::SideCredential cred_;
     std::mutex mu_;  // guards conn_ and aborted_ against abort()
     std::shared_ptr<Connection> conn_;
     std::string buf_;  // bytes read past the last answer (none, normally)

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "session/join_error.h"
+#include "session/plain_http_text.h"
 #include "session/proxy_auth_text.h"
 
 namespace winnet {
@@ -22,9 +23,8 @@ Route route_of(const Config& cfg) {
     } catch (const std::invalid_argument& e) {
         throw session::CarrierError(e.what(), true);
     }
-    if (r.relay.scheme != "https")
-        throw session::CarrierError("the relay URL " + cfg.relay_url + " is not https://: the Windows client "
-                                    "talks to the relay only over TLS", true);
+    if (r.plain() && !cfg.allow_plain_http)
+        throw session::CarrierError(session::plain_http_not_allowed_text(cfg.relay_url), true);
     return r;
 }
 
@@ -41,9 +41,15 @@ session::CarrierError connect_refused(int code, const Config& cfg, const Route& 
         r.allowed = cfg.proxy_auth.empty() ? "anysafe" : cfg.proxy_auth;
         return {session::proxy_auth_refused_text(r), true};
     }
-    if (code == 403)
-        return {"the proxy refused CONNECT to " + route.relay_name() + status +
-                    ": ask the proxy admin to allow CONNECT to this host and port", true};
+    if (code == 403 || code == 405 || code == 501) {
+        // The one refusal after which an allowed plain-HTTP route is tried
+        // (session::CarrierError::connect_refused, as on Linux).
+        session::CarrierError e("the proxy refused CONNECT to " + route.relay_name() + status +
+                                    ": ask the proxy admin to allow CONNECT to this host and port",
+                                true);
+        e.connect_refused = true;
+        return e;
+    }
     return {"the proxy " + route.proxy_name() + " could not open a tunnel to " + route.relay_name() + status +
                 ": check that the proxy can resolve and reach the relay", false};
 }
@@ -63,7 +69,14 @@ session::CarrierError unreachable(const Route& route, bool proxy, const std::str
 session::CarrierError relay_status(int status, const std::string& body) {
     auto j = nlohmann::json::parse(body, nullptr, false);
     std::string message = j.is_object() ? j.value("message", std::string()) : std::string();
+    std::string id = j.is_object() ? j.value("error", std::string()) : std::string();
     std::string detail = message.empty() ? "" : ": " + message;
+    if (status == 401)  // a keyed request over plain HTTP refused (replayed, bad_mac, key_required)
+        if (std::string text = session::keyed_refusal_text(id, detail); !text.empty()) {
+            session::CarrierError e(text, id != "replayed");
+            e.http_status = status;
+            return e;
+        }
     session::CarrierError e("the relay answered " + std::to_string(status) + detail, status == 403);
     if (status == 401 || status == 410) e = session::CarrierError(session::session_gone_text(status), true);
     if (status == 413)
@@ -74,7 +87,7 @@ session::CarrierError relay_status(int status, const std::string& body) {
 }
 
 std::string relay_host_header(const Route& route) {
-    bool default_port = route.relay.port == 443;
+    bool default_port = route.relay.port == (route.plain() ? 80 : 443);
     return default_port ? route.relay.host : route.relay.host_port();
 }
 

@@ -17,9 +17,13 @@ struct Route {
     std::optional<http1::Url> proxy;
     std::string relay_name() const { return relay.host_port(); }
     std::string proxy_name() const { return proxy ? proxy->host_port() : ""; }
+    // An http:// relay (allowed plain HTTP): no CONNECT and no TLS; through a
+    // proxy, forward-proxy requests (absolute-form targets).
+    bool plain() const { return relay.scheme == "http"; }
 };
 
-// Throws session::CarrierError (fatal) for a URL we cannot use.
+// Throws session::CarrierError (fatal) for a URL we cannot use, and for an
+// http:// relay URL unless cfg.allow_plain_http.
 Route route_of(const Config& cfg);
 
 // What the 407 rounds showed (ProxyAuth::seen()), for the sentence.

@@ -72,6 +72,31 @@ std::optional<RequestAuth> parse_request_auth(const std::string& header);
 std::string format_response_auth(const std::string& mac);
 std::optional<std::string> parse_response_auth(const std::string& header);  // the mac
 
+// A side's credential as an endpoint passes it around (the "token" of its
+// session API answers and carriers, on Linux and Windows alike): the
+// relay's token, or, for a side keyed over plain HTTP, "<token>~<request
+// key hex>". Secret either way; never logged.
+struct SideCredential {
+    std::string token;
+    std::optional<Key> key;  // set: every request is MACed, no bearer token
+};
+SideCredential parse_side_credential(const std::string& credential);
+std::string keyed_credential(const std::string& token, const Key& key);
+
+// A new side's key over plain HTTP: its public half (hex) for the
+// create/join body, and K agreed with the relay's pinned key. nullopt when
+// `relay_key_hex` is not 64 hex digits; throws CryptoError for a low-order
+// relay key.
+struct SideKey {
+    std::string public_hex;
+    Key request_key{};
+};
+std::optional<SideKey> new_side_key(const std::string& relay_key_hex);
+
+// The next request sequence number: strictly increasing in this process,
+// so for each side (a side lives in one process). Thread-safe.
+std::uint64_t next_request_seq();
+
 // Hex MACs compared in constant time (false when lengths differ).
 bool mac_equal(const std::string& a, const std::string& b);
 

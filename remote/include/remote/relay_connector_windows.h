@@ -24,6 +24,9 @@ namespace remote {
 struct WinRoute {
     winnet::Config cfg;
     std::string why;
+    // A plain-HTTP route (winnet::plain_fallback): tried only after every
+    // other route failed and one of them because a proxy refused CONNECT.
+    bool plain_fallback = false;
 };
 
 // One planning: the ways to try, in order, and the transport policy for

@@ -23,25 +23,9 @@
 #include <string>
 #include <vector>
 
+#include "settings/settings_lines.h"
+
 namespace settings {
-
-struct SettingLine {
-    std::string key;    // lower case, '-' between words ("proxy-user")
-    std::string written;  // the key as the file spells it
-    std::string value;  // without surrounding blanks
-    int line = 0;
-};
-
-// The settings of the file at `path`. Throws std::runtime_error
-// "FILE:LINE: what is wrong" (or "FILE: ..." when it cannot be read or is
-// a directory).
-std::vector<SettingLine> read_settings_file(const std::string& path);
-
-// Where a program looks for its `name` ("tether.conf") when --config is not
-// given, in reading order: /etc/tether/NAME (the admin's), then
-// $XDG_CONFIG_HOME/tether/NAME (else ~/.config/tether/NAME, the user's).
-// Only the files that exist; a later file's settings beat an earlier one's.
-std::vector<std::string> default_settings_files(const std::string& name);
 
 // --config FILE when `vm` has it, else default_settings_files(name) (the
 // user's beats the admin's), stored with store_settings_file; a file named

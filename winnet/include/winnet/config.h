@@ -11,7 +11,8 @@
 namespace winnet {
 
 struct Config {
-    std::string relay_url;  // "https://relay.example.com/"; only https
+    // "https://relay.example.com/"; http:// only with allow_plain_http.
+    std::string relay_url;
     // PEM file with CA certificates trusted besides the Windows store (a
     // private relay CA, or a TLS-inspecting proxy's). The host name is
     // always verified.
@@ -24,6 +25,16 @@ struct Config {
     // negotiate, any, anysafe. "anysafe" (the default, as on Linux) never
     // sends a password in clear, so a Basic-only proxy needs "basic".
     std::string proxy_auth = "anysafe";
+
+    // A plain http:// relay URL is refused unless this is set (proxy.conf
+    // `allow_plain_http = yes`, for proxies that refuse CONNECT): then the
+    // requests go as plain forward-proxy requests, poll mode only, each one
+    // MACed under a key agreed with relay_key (docs/SECURITY.md "Plain
+    // HTTP"). As tunnel::EndpointConfig's fields of the same names.
+    bool allow_plain_http = false;
+    // The relay's public request key (64 hex digits; proxy.conf relay_key);
+    // without it plain HTTP is refused.
+    std::string relay_key;
 
     // An idle uplink pings this often; a carrier that received nothing for 3
     // intervals is dead (docs/PROTOCOL.md 3). 2 s: well inside proxy idle

@@ -6,6 +6,7 @@
 // minutes) and the next one is tried (session/first_working_route.h).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,9 @@ struct ProxyRoute {
     Config cfg;                        // base settings + this route's proxy
     proxydetect::Candidate candidate;  // DIRECT or the proxy, with its source
     std::string why;                   // "PROXY 10.0.0.1:3128 (from PAC (...))": for status lines
+    // A plain-HTTP route to an https:// relay, tried only after a proxy
+    // refused CONNECT (plain_fallback() below).
+    bool plain_fallback = false;
 };
 
 struct RoutePlan {
@@ -29,10 +33,21 @@ struct RoutePlan {
 };
 
 // Asks `detector` about base.relay_url; the base's proxy fields are
-// replaced per route. Candidates winnet cannot use (SOCKS, a TLS proxy)
+// replaced per route, and its allow_plain_http and relay_key set from
+// proxy.conf. After the routes through proxies come their plain-HTTP
+// fallbacks where proxy.conf allows them (tunnel/routes.h's rule). Candidates winnet cannot use (SOCKS, a TLS proxy)
 // are left out, and if none is left the plan is blocked with a sentence
 // that says so. Throws proxydetect::UrlError for a bad relay URL.
 RoutePlan plan_routes(proxydetect::Detector& detector, const Config& base);
+
+// The plain-HTTP fallback of a route through a proxy to an https:// relay
+// (docs/SECURITY.md "Plain HTTP through proxies that refuse CONNECT"): the
+// same proxy, the relay's plain URL (`plain_relay_url`, else the relay's
+// host on port 80), poll mode only. Only where proxy.conf allows plain HTTP
+// and pins the relay's key (`allow`, `relay_key`); nullopt otherwise, and
+// for DIRECT or an already plain route.
+std::optional<Config> plain_fallback(const Config& proxied, bool allow, const std::string& relay_key,
+                                     const std::string& plain_relay_url);
 
 // "Tether/<v> (Windows)"'s way of saying which route: "DIRECT" or
 // "PROXY host:port", and where it came from.
