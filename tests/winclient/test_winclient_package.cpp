@@ -69,7 +69,9 @@ std::string type_code_and_join(Session& s) {
 
 void end_session(Session& s) {
     s.desk.reset();
-    CHECK(s.client->wait(60s) == 0);
+    int code = s.client->wait(60s);
+    INFO("client stderr:\n" << lf(s.client->err()));
+    CHECK(code == 0);
 }
 
 }  // namespace
