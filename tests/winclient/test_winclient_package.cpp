@@ -105,7 +105,9 @@ TEST_CASE("windows client: one .exe of Windows' own DLLs that runs from an empty
     Session s(relay_args(relay));
     s.exe = fresh / "tether-client.exe";
     s.start_client(relay_args(relay));
+    // Each side writes its status file when its own handshake ends: either may be first.
     REQUIRE(wait_until([&] { return !read_status(s.client_status)["auth"].empty(); }, 90s));
+    REQUIRE(wait_until([&] { return !read_status(s.desk_status)["auth"].empty(); }, 30s));
     CHECK(read_status(s.desk_status)["auth"] == read_status(s.client_status)["auth"]);
     end_session(s);
     CHECK(listing(fresh.path()) == std::vector<std::string>{"tether-client.exe"});  // it left nothing beside itself
