@@ -22,8 +22,21 @@ ExternalProject_Add(tether_windows
   INSTALL_COMMAND ""
   BUILD_ALWAYS ON)  # its own make decides what is out of date
 
+# The wine prefixes of this build's tests, made once before any test runs
+# wine (fixture wine_prefixes): wine-prefix by wineboot, the others copies
+# of it (cmake/wine-prefix.sh). Made inside a test with a readiness wait,
+# a prefix cost that test ~60 s on a loaded machine, past its own limits.
+# wine-prefix: the headless tests (no DISPLAY) and windows.units; -display:
+# the programs on a test's own Xvfb (e2e.wininput.*); -ie: the Internet
+# Options tests; -screen, -window, -dpi: e2e.winclient's screen and window.
+set(TETHER_WINE_PREFIXES wine-prefix wine-prefix-display wine-prefix-ie wine-prefix-screen wine-prefix-window
+    wine-prefix-dpi)
+list(TRANSFORM TETHER_WINE_PREFIXES PREPEND ${CMAKE_BINARY_DIR}/)
+add_test(NAME wine.prefixes COMMAND ${CMAKE_SOURCE_DIR}/cmake/wine-prefix.sh ${TETHER_WINE_PREFIXES})
+set_tests_properties(wine.prefixes PROPERTIES TIMEOUT 900 LABELS e2e FIXTURES_SETUP wine_prefixes)
+
 # Serially (-j1) inside one ctest slot: wine runs a wineserver per prefix.
 add_test(NAME windows.units
          COMMAND ${CMAKE_CTEST_COMMAND} --test-dir ${TETHER_WINDOWS_DIR} --output-on-failure --timeout 300)
-set_tests_properties(windows.units PROPERTIES TIMEOUT 900 LABELS e2e
+set_tests_properties(windows.units PROPERTIES TIMEOUT 900 LABELS e2e FIXTURES_REQUIRED wine_prefixes
   ENVIRONMENT "TETHER_WINEPREFIX=${CMAKE_BINARY_DIR}/wine-prefix")

@@ -1,17 +1,13 @@
 #!/usr/bin/env bash
 # Runs a Windows program under wine for ctest (CMAKE_CROSSCOMPILING_EMULATOR):
 # quiet, no desktop integration, in the wine prefix of this build
-# ($TETHER_WINEPREFIX), passing the program's exit code through. The first
-# run makes the prefix (~10-20 s), once, under a lock: tests run in parallel.
+# ($TETHER_WINEPREFIX), passing the program's exit code through. A prefix
+# not made yet is made first (cmake/wine-prefix.sh: once, under a lock,
+# tests run in parallel); the test run makes them all beforehand
+# (ctest's wine.prefixes).
 set -euo pipefail
 export WINEPREFIX=${TETHER_WINEPREFIX:-${TMPDIR:-/tmp}/tether-wine-$(id -u)}
 export WINEDEBUG=-all
 export WINEDLLOVERRIDES="winemenubuilder.exe=d;mscoree=d;mshtml=d"
-if [ ! -f "$WINEPREFIX/system.reg" ]; then
-  mkdir -p "$(dirname "$WINEPREFIX")"
-  (
-    flock 9
-    [ -f "$WINEPREFIX/system.reg" ] || wineboot -i >/dev/null 2>&1
-  ) 9>"$WINEPREFIX.lock"
-fi
+[ -f "$WINEPREFIX/.tether-ready" ] || "$(dirname "$0")/wine-prefix.sh" "$WINEPREFIX"
 exec wine "$@"

@@ -32,30 +32,20 @@
 #include <memory>
 #include <thread>
 
+#include "bench_when.h"
 #include "harness.h"
 #include "paced_link.h"
 #include "support/sha256.h"
 #include "winclient_fixture.h"
 
 using namespace wintest;
-using Clock = std::chrono::steady_clock;
+using namespace winbench;  // Clock, when
 
 namespace {
 
 struct Sample {
     double connect_s = 0, file_mbs = 0;
 };
-
-// Polls `pred` every 2 ms (a status file is rewritten, not appended) until
-// true or `limit`; returns when it became true.
-Clock::time_point when(const std::function<bool()>& pred, std::chrono::seconds limit) {
-    auto end = Clock::now() + limit;
-    while (!pred()) {
-        if (Clock::now() > end) throw std::runtime_error("timed out");
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
-    return Clock::now();
-}
 
 Sample one(const Args& route, const std::string& display, bool windows, std::uint64_t bytes,
            std::chrono::milliseconds typing) {

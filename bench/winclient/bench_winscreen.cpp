@@ -50,12 +50,13 @@
 
 #include <unistd.h>
 
+#include "bench_when.h"
 #include "harness.h"
 #include "support/net.h"
 #include "winclient_fixture.h"
 
 using namespace wintest;
-using Clock = std::chrono::steady_clock;
+using namespace winbench;  // Clock, when
 
 namespace {
 
@@ -66,15 +67,6 @@ struct Sample {
 };
 
 double seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
-
-Clock::time_point when(const std::function<bool()>& pred, std::chrono::seconds limit) {
-    auto end = Clock::now() + limit;
-    while (!pred()) {
-        if (Clock::now() > end) throw std::runtime_error("timed out");
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
-    return Clock::now();
-}
 
 // The relay's tether_relay_bytes_forwarded_total{direction="client_to_desk"}.
 double client_to_desk_bytes(const test_support::Relay& relay) {

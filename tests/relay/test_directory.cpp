@@ -2,25 +2,15 @@
 // live or tombstoned, end) with a fake clock and scripted randomness.
 #include <catch2/catch.hpp>
 
-#include "relay/session_directory.h"
+#include "directory_fixture.h"
 #include "wire/session_code.h"
-#include "scripted_random.h"
 
 using namespace relay;
 using namespace std::chrono_literals;
 
 namespace {
 
-struct Fixture {
-    FakeTime time;
-    relay_test::ScriptedRandom rng;
-    Log log{LogLevel::error, [](const std::string&) {}};
-    DirectoryLimits limits{600s, 60s, 3600s, 100, 1 << 20};
-    SessionDirectory dir{time, rng, limits, log};
-
-    Created create() { return std::get<Created>(dir.create("Sam")); }
-    std::variant<Joined, ApiError> join(const std::string& code) { return dir.join(code); }
-};
+using Fixture = relay_test::DirectoryFixture;
 
 ApiError error_of(const std::variant<Joined, ApiError>& r) {
     REQUIRE(std::holds_alternative<ApiError>(r));

@@ -4,21 +4,14 @@
 #include <catch2/catch.hpp>
 
 #include "relay/metrics.h"
-#include "relay/session_directory.h"
-#include "scripted_random.h"
+#include "directory_fixture.h"
 
 using namespace relay;
 using namespace std::chrono_literals;
 
 namespace {
 
-struct Fixture {
-    FakeTime time;
-    relay_test::ScriptedRandom rng;
-    Log log{LogLevel::error, [](const std::string&) {}};
-    DirectoryLimits limits{600s, 60s, 3600s, 100, 1 << 20};
-    SessionDirectory dir{time, rng, limits, log};
-};
+using Fixture = relay_test::DirectoryFixture;
 
 bool has_line(const std::string& text, const std::string& line) {
     return ("\n" + text).find("\n" + line + "\n") != std::string::npos;

@@ -112,21 +112,16 @@ TEST_CASE("windows client: 50 MiB each way directly, the same authentication str
 
 TEST_CASE("windows client: through squid CONNECT, joining 20 s after the code appeared", "[squid_late]") {
     Relay relay;
-    test_support::Squid squid(squid_options());
-    Args route = relay_args(relay) + Args{"--proxy", squid.url()};
+    SquidRoute proxy(relay);
     Scratch src;
-    Session s(route, desk_sends(src, 3 * MiB + 1));
+    Session s(proxy.route, desk_sends(src, 3 * MiB + 1));
     std::this_thread::sleep_for(21s);  // the customer takes a while to type the code
-    s.start_client(route, client_sends(src, 2 * MiB + 5));
+    s.start_client(proxy.route, client_sends(src, 2 * MiB + 5));
     files_both_ways(s, src);
-    CHECK(read_status(s.client_status)["route"] ==
-          "the relay localhost:" + std::to_string(relay.port()) + " through http proxy " + squid.host_port() +
-              " (from command line --proxy)");
+    CHECK(read_status(s.client_status)["route"] == proxy.sentence);
     desk_quits(s);
-    // Every CONNECT of the Windows client names Tether on Windows.
-    CHECK(squid.wait_for_log("CONNECT localhost:" + std::to_string(relay.port()) +
-                                 " .*\"Tether/[0-9.]+ \\(Windows\\)\"",
-                             10s));
+    // The Windows client's CONNECT names Tether on Windows.
+    CHECK(windows_tunnel_logged(proxy.squid, relay.port(), 10s));
 }
 
 namespace {
@@ -264,17 +259,14 @@ TEST_CASE("windows client: through an NTLM proxy (SSPI)", "[ntlm]") {
 
 TEST_CASE("windows client: forced poll mode through a buffering nginx", "[poll_nginx]") {
     Relay relay;
-    NginxCert c;
-    test_support::NginxOptions no{relay.port(), c.cert, c.key, /*buffering=*/true};
-    no.max_body = "0";
-    test_support::Nginx nginx(no);
-    Args route = {"--relay", nginx.url("localhost") + "/", "--ca", c.cert, "--transport", "poll"};
+    BufferingNginx proxy(relay);
+    Args route = proxy.poll_route();
     Scratch src;
     Session s(route, desk_sends(src, 4 * MiB + 9));
     s.start_client(route, client_sends(src, 4 * MiB + 11));
     files_both_ways(s, src);
     desk_quits(s);
-    std::string log = nginx.access_log();
+    std::string log = proxy.nginx.access_log();
     CHECK(log.find("/v1/poll/up") != std::string::npos);
     CHECK(log.find("/v1/stream") == std::string::npos);  // forced: no stream-mode request at all
 }
@@ -412,7 +404,7 @@ TEST_CASE("windows client: no --proxy; the Internet Options name a PAC script th
           "the relay localhost:" + relay_port + " through PROXY " + proxy + " (from " + origin + ")");
     desk_quits(s);
     // The client's bytes went through the PAC's proxy (the desk's went direct).
-    CHECK(squid.wait_for_log("TCP_TUNNEL/200 [0-9]+ CONNECT localhost:" + relay_port + " .*\"Tether/[0-9.]+ \\(Windows\\)\"", 10s));
+    CHECK(windows_tunnel_logged(squid, relay.port(), 10s));
     auto seen = pac.seen();
     REQUIRE(!seen.empty());
     CHECK(seen.front().rfind("GET /proxy.pac 200 UA Tether/", 0) == 0);

@@ -80,7 +80,9 @@ std::pair<int, std::string> reg_query(const Args& args) {
 
 void end_session(Session& s) {
     s.desk.reset();
-    CHECK(s.client->wait(60s) == 0);
+    int code = s.client->wait(60s);
+    INFO("client stderr:\n" << lf(s.client->err()));
+    CHECK(code == 0);
 }
 
 }  // namespace
@@ -114,7 +116,9 @@ TEST_CASE("windows client: one .exe of Windows' own DLLs that runs from an empty
     Session s(relay_args(relay));
     s.exe = fresh / "tether-client.exe";
     s.start_client(relay_args(relay));
+    // Each side writes its status file when its own handshake ends: either may be first.
     REQUIRE(wait_until([&] { return !read_status(s.client_status)["auth"].empty(); }, 90s));
+    REQUIRE(wait_until([&] { return !read_status(s.desk_status)["auth"].empty(); }, 30s));
     CHECK(read_status(s.desk_status)["auth"] == read_status(s.client_status)["auth"]);
     end_session(s);
     CHECK(listing(fresh.path()) == std::vector<std::string>{"tether-client.exe"});  // it left nothing beside itself
@@ -175,4 +179,28 @@ TEST_CASE("windows installer: silent install with the relay baked in; the instal
     auto [gone_rc, gone] = reg_query({protocol});
     INFO(gone);
     CHECK(gone_rc != 0);  // the tether: protocol went with the client
+}
+
+// The desk quits the moment the client shows its authentication string:
+// the client must still end cleanly (exit 0), never abort or hang.
+// OPEN BUG, so not yet in ctest (tests/winclient/CMakeLists.txt's case list
+// gets "desk_quits_early" with the fix): under load (3 of these side by side
+// beside 2 busy loops) 2 rounds of 18 failed on 2026-12-06: one client
+// aborted after "the screen could not be shown: the screen cannot be read"
+// with "terminate called without an active exception" (exit 3: a joinable
+// std::thread destroyed), one did not exit within 60 s. Run by hand:
+//   build/tests/winclient/e2e_winclient "[desk_quits_early]"
+TEST_CASE("windows client: the desk quits right after the handshake", "[desk_quits_early]") {
+    Relay relay;
+    for (int round = 0; round < 6; ++round) {
+        INFO("round " << round);
+        Session s(relay_args(relay));
+        s.start_client(relay_args(relay));
+        REQUIRE(wait_until([&] { return !read_status(s.client_status)["auth"].empty(); }, 90s));
+        s.desk.reset();
+        int code = s.client->wait(60s);
+        INFO("client stderr:\n" << lf(s.client->err()));
+        CHECK(code == 0);
+        CHECK(s.client->err().find("terminate called") == std::string::npos);
+    }
 }

@@ -19,9 +19,7 @@
 
 #include "screen/png.h"
 #include "support/net.h"
-#include "support/nginx.h"
 #include "support/sha256.h"
-#include "support/squid.h"
 #include "winclient_fixture.h"
 
 using namespace wintest;
@@ -510,27 +508,20 @@ TEST_CASE("window: the supporter's Request control is a prompt; only Allow grant
 // the desk arriving after the customer pressed Connect.
 TEST_CASE("window: through squid CONNECT, the desk late: frame, input under F11, 50 MiB each way", "[window_squid]") {
     Relay relay;
-    test_support::Squid squid(squid_options());
-    Args route = relay_args(relay) + Args{"--proxy", squid.url()};
-    std::string route_line = whole_session(route, /*desk_late=*/true, "window-squid");
-    CHECK(route_line == "Through the relay localhost:" + std::to_string(relay.port()) + " through http proxy " +
-                            squid.host_port() + " (from command line --proxy)");
+    SquidRoute proxy(relay);
+    std::string route_line = whole_session(proxy.route, /*desk_late=*/true, "window-squid");
+    CHECK(route_line == "Through " + proxy.sentence);
     // The Windows client's own tunnel crossed squid (the desk's too).
-    CHECK(squid.wait_for_log("TCP_TUNNEL/200 [0-9]+ CONNECT localhost:" + std::to_string(relay.port()) +
-                                 " .*\"Tether/[0-9.]+ \\(Windows\\)\"",
-                             10s));
+    CHECK(windows_tunnel_logged(proxy.squid, relay.port(), 10s));
 }
 
 // The same in forced poll mode through a buffering nginx (both sides).
 TEST_CASE("window: in poll mode through a buffering nginx: frame, input under F11, 50 MiB each way", "[window_poll]") {
     Relay relay;
-    NginxCert c;
-    test_support::NginxOptions no{relay.port(), c.cert, c.key, /*buffering=*/true};
-    no.max_body = "0";
-    test_support::Nginx nginx(no);
-    Args route = {"--relay", nginx.url("localhost") + "/", "--ca", c.cert, "--transport", "poll"};
+    BufferingNginx proxy(relay);
+    Args route = proxy.poll_route();
     whole_session(route, /*desk_late=*/false, "window-poll");
-    std::string log = nginx.access_log();
+    std::string log = proxy.nginx.access_log();
     CHECK(log.find("/v1/poll/up") != std::string::npos);
     CHECK(log.find("/v1/stream") == std::string::npos);  // forced: no stream-mode request at all
 }

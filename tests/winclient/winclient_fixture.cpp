@@ -62,11 +62,40 @@ test_support::SquidOptions squid_options() {
     return o;
 }
 
+SquidRoute::SquidRoute(const test_support::Relay& relay)
+    : squid(squid_options()),
+      route(relay_args(relay) + Args{"--proxy", squid.url()}),
+      sentence("the relay localhost:" + std::to_string(relay.port()) + " through http proxy " + squid.host_port() +
+               " (from command line --proxy)") {}
+
+bool windows_tunnel_logged(test_support::Squid& squid, int relay_port, std::chrono::milliseconds limit) {
+    return squid.wait_for_log(
+        "TCP_TUNNEL/200 [0-9]+ CONNECT localhost:" + std::to_string(relay_port) + " .*\"Tether/[0-9.]+ \\(Windows\\)\"",
+        limit);
+}
+
 NginxCert::NginxCert() {
     auto made = test_support::run({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
                                    "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=localhost",
                                    "-addext", "subjectAltName=DNS:localhost"});
     if (made.code != 0) throw std::runtime_error("openssl could not make nginx's certificate: " + made.output);
+}
+
+namespace {
+
+test_support::NginxOptions buffering_nginx_options(int relay_port, const NginxCert& cert) {
+    test_support::NginxOptions o{relay_port, cert.cert, cert.key, /*buffering=*/true};
+    o.max_body = "0";  // client_max_body_size 0: no limit
+    return o;
+}
+
+}  // namespace
+
+BufferingNginx::BufferingNginx(const test_support::Relay& relay)
+    : nginx(buffering_nginx_options(relay.port(), cert)) {}
+
+Args BufferingNginx::poll_route() const {
+    return {"--relay", nginx.url("localhost") + "/", "--ca", cert.cert, "--transport", "poll"};
 }
 
 Session::Session(const Args& desk_route, const Args& desk_extra, const std::string& desk_display) {

@@ -5,6 +5,7 @@
 // `localhost` (see tests/winnet/test_winnet.cpp for why).
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <thread>
@@ -13,6 +14,7 @@
 #include "desktop/platform.h"
 #include "files_fixture.h"
 #include "screen/vnc_viewer.h"
+#include "support/nginx.h"
 #include "support/process.h"
 #include "support/relay_fixture.h"
 #include "support/squid.h"
@@ -45,11 +47,39 @@ Args relay_args(const test_support::Relay& relay);
 // here) resolved to 127.0.0.1, the User-Agent in its access log.
 test_support::SquidOptions squid_options();
 
+// The squid set-up (e2e.winclient.squid_late, .window_squid): squid in
+// front of `relay`, named by --proxy, the route both sides take.
+struct SquidRoute {
+    explicit SquidRoute(const test_support::Relay& relay);
+    test_support::Squid squid;
+    Args route;  // relay_args(relay) + --proxy squid
+    // The client's route for it ("the relay localhost:P through http proxy
+    // 127.0.0.1:Q (from command line --proxy)"): status file `route`, the
+    // window's "Through " line.
+    std::string sentence;
+};
+
+// True once squid's log shows a tunnel to the relay at `relay_port`
+// opened by the Windows client (its User-Agent); a tunnel is logged when
+// it closes. False after `limit`.
+bool windows_tunnel_logged(test_support::Squid& squid, int relay_port, std::chrono::milliseconds limit);
+
 // nginx's certificate for `localhost` (self-signed: it is its own --ca).
 struct NginxCert {
     NginxCert();  // throws if openssl fails
     test_support::TempDir dir{"tether-nginx-cert"};
     std::string cert = dir.file("cert.pem"), key = dir.file("key.pem");
+};
+
+// The forced poll mode set-up (e2e.winclient.poll_nginx, .window_poll): a
+// buffering nginx (its defaults, no body size limit) with its own
+// certificate in front of `relay`, and the route through it.
+struct BufferingNginx {
+    explicit BufferingNginx(const test_support::Relay& relay);
+    NginxCert cert;  // before nginx, which presents it
+    test_support::Nginx nginx;
+    // --relay https://localhost:P/ --ca CERT --transport poll
+    Args poll_route() const;
 };
 
 // A headless desk with its status file and download folder, and a Windows

@@ -8,30 +8,14 @@
 // of its windows (no window manager), hence the program under the pointer.
 #include <catch2/catch.hpp>
 
-#include <algorithm>
+#include "client_fixture.h"
 
-#include "harness.h"
-#include "winclient_fixture.h"
-
-using namespace wintest;
+using namespace wininputtest;
 using screentest::wait_until;
 
 namespace {
 
 constexpr std::uint32_t kBarOrange = 0xE05A00;  // wininput/src/control_bar_windows.cpp
-
-std::string status(const std::string& file, const std::string& key) { return read_status(file)[key]; }
-
-// A wine program's options on `display` in the tests' prefix.
-test_support::ProcessOptions on_display(test_support::ProcessOptions o, const std::string& display) {
-    o.env["DISPLAY"] = display;
-    o.unset_env.erase(std::remove(o.unset_env.begin(), o.unset_env.end(), "DISPLAY"), o.unset_env.end());
-    return o;
-}
-
-void xdo(const std::string& display, const std::vector<std::string>& args) {
-    REQUIRE(screentest::xdotool(display, args) == 0);
-}
 
 bool bar_shown(const std::string& display) { return screentest::grab(display).at(4, 4) == kBarOrange; }
 
@@ -39,18 +23,11 @@ bool bar_shown(const std::string& display) { return screentest::grab(display).at
 
 TEST_CASE("windows client: F11 gives control and shows the bar, the customer's mouse takes it back", "[client_consent]") {
     screentest::Xvfb x(800, 600);
-    test_support::ProcessOptions po;
-    po.argv = {WINE_RUN, WININPUT_PROBE_EXE, "idle"};
-    po.env["TETHER_WINEPREFIX"] = WINE_PREFIX;
-    po.stdin_path = "/dev/null";
-    test_support::Process program(on_display(po, x.name()));  // where the customer works
-    program.wait_for_line(test_support::Process::Stream::out, "^window ready", 90s);
-    xdo(x.name(), {"mousemove", "300", "200"});  // over it
+    auto program = customer_program(x.name());  // where the customer works, the pointer over it
 
     test_support::Relay relay;
     Session s(relay_args(relay));
-    s.client = std::make_unique<test_support::Process>(
-        on_display(exe_options(client_args(s, "Z:" + s.client_in.path()) + relay_args(relay)), x.name()));
+    start_client_on(s, relay, x.name());
     REQUIRE(wait_until([&] { return status(s.desk_status, "phase") == "connected"; }, 90s));
     REQUIRE(wait_until([&] { return status(s.desk_status, "peer") == "Customer"; }, 10s));
     CHECK(status(s.client_status, "control") == "off");  // view only at the start

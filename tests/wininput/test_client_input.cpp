@@ -7,30 +7,16 @@
 // in and reports what its edit control and window received.
 #include <catch2/catch.hpp>
 
-#include <algorithm>
 #include <thread>
 
-#include "harness.h"
+#include "client_fixture.h"
 #include "support/net.h"
-#include "winclient_fixture.h"
 
-using namespace wintest;
+using namespace wininputtest;
 using screentest::wait_until;
 using Stream = test_support::Process::Stream;
 
 namespace {
-
-std::string status(const std::string& file, const std::string& key) { return read_status(file)[key]; }
-
-test_support::ProcessOptions on_display(test_support::ProcessOptions o, const std::string& display) {
-    o.env["DISPLAY"] = display;
-    o.unset_env.erase(std::remove(o.unset_env.begin(), o.unset_env.end(), "DISPLAY"), o.unset_env.end());
-    return o;
-}
-
-void xdo(const std::string& display, const std::vector<std::string>& args) {
-    REQUIRE(screentest::xdotool(display, args) == 0);
-}
 
 std::string hex(const std::string& s) {
     static const char* digits = "0123456789abcdef";
@@ -43,19 +29,12 @@ std::string hex(const std::string& s) {
 
 TEST_CASE("windows client: the supporter's text and clicks arrive only while F11 allows", "[client_input]") {
     screentest::Xvfb x(800, 600);
-    test_support::ProcessOptions po;
-    po.argv = {WINE_RUN, WININPUT_PROBE_EXE, "idle"};
-    po.env["TETHER_WINEPREFIX"] = WINE_PREFIX;
-    po.stdin_path = "/dev/null";
-    test_support::Process program(on_display(po, x.name()));  // covers (100,100)-(600,500), its edit focused
-    program.wait_for_line(Stream::out, "^window ready", 90s);
-    xdo(x.name(), {"mousemove", "300", "200"});  // over it, so that F11 reaches wine
+    auto program = customer_program(x.name());  // the pointer over it, so that F11 reaches wine
 
     test_support::Relay relay;
     int vnc_port = test_support::free_port();
     Session s(relay_args(relay), {"--vnc-listen", "127.0.0.1:" + std::to_string(vnc_port)});
-    s.client = std::make_unique<test_support::Process>(
-        on_display(exe_options(client_args(s, "Z:" + s.client_in.path()) + relay_args(relay)), x.name()));
+    start_client_on(s, relay, x.name());
     REQUIRE(wait_until([&] { return status(s.desk_status, "phase") == "connected"; }, 90s));
     DeskPicture supporter(vnc_port);  // the supporter's eyes and hands
     REQUIRE(wait_until([&] { return supporter.picture().width > 0; }, 60s));
@@ -64,16 +43,16 @@ TEST_CASE("windows client: the supporter's text and clicks arrive only while F11
     supporter.type({'a', 'b'});
     supporter.click(450, 300);
     std::this_thread::sleep_for(3s);
-    CHECK(program.out().find("text:") == std::string::npos);
-    CHECK(program.out().find("click") == std::string::npos);
+    CHECK(program->out().find("text:") == std::string::npos);
+    CHECK(program->out().find("click") == std::string::npos);
     xdo(x.name(), {"key", "F11"});
     REQUIRE(wait_until([&] { return status(s.desk_status, "control") == "on"; }, 10s));
 
     // Text with shifted symbols and a character no US layout has.
     supporter.type({'H', 'i', '!', ' ', 0xe9, 0x20ac});
-    CHECK(!program.wait_for_line(Stream::out, "^text: " + hex("Hi! \xc3\xa9\xe2\x82\xac") + "\\r?$", 20s).empty());
+    CHECK(!program->wait_for_line(Stream::out, "^text: " + hex("Hi! \xc3\xa9\xe2\x82\xac") + "\\r?$", 20s).empty());
     supporter.click(450, 300);
-    CHECK(!program.wait_for_line(Stream::out, "^click 450 300\\r?$", 10s).empty());
+    CHECK(!program->wait_for_line(Stream::out, "^click 450 300\\r?$", 10s).empty());
     CHECK(status(s.desk_status, "control") == "on");  // the supporter's own moves did not take it back
 
     // F11 and F12 from the desk change nothing.
@@ -84,11 +63,11 @@ TEST_CASE("windows client: the supporter's text and clicks arrive only while F11
 
     xdo(x.name(), {"mousemove", "320", "220"});  // the customer's hand takes control back
     REQUIRE(wait_until([&] { return status(s.desk_status, "control") == "off"; }, 10s));
-    std::string before = program.out();
+    std::string before = program->out();
     supporter.type({'z'});
     supporter.click(460, 310);
     std::this_thread::sleep_for(3s);
-    CHECK(program.out() == before);  // nothing more arrived
+    CHECK(program->out() == before);  // nothing more arrived
 
     s.desk.reset();
     CHECK(s.client->wait(60s) == 0);
