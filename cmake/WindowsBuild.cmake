@@ -28,9 +28,10 @@ ExternalProject_Add(tether_windows
 # a prefix cost that test ~60 s on a loaded machine, past its own limits.
 # wine-prefix: the headless tests (no DISPLAY) and windows.units; -display:
 # the programs on a test's own Xvfb (e2e.wininput.*); -ie: the Internet
-# Options tests; -screen, -window, -dpi: e2e.winclient's screen and window.
+# Options tests; -screen, -window, -dpi: e2e.winclient's screen and window;
+# -config: e2e.winclient.config_paths (its own %ProgramData% and %APPDATA%).
 set(TETHER_WINE_PREFIXES wine-prefix wine-prefix-display wine-prefix-ie wine-prefix-screen wine-prefix-window
-    wine-prefix-dpi)
+    wine-prefix-dpi wine-prefix-config)
 list(TRANSFORM TETHER_WINE_PREFIXES PREPEND ${CMAKE_BINARY_DIR}/)
 add_test(NAME wine.prefixes COMMAND ${CMAKE_SOURCE_DIR}/cmake/wine-prefix.sh ${TETHER_WINE_PREFIXES})
 set_tests_properties(wine.prefixes PROPERTIES TIMEOUT 900 LABELS e2e FIXTURES_SETUP wine_prefixes)
