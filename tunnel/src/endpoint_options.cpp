@@ -144,7 +144,7 @@ std::string SessionProgramOptions::download_dir_or_default() const {
 }
 
 po::options_description session_program_options(SessionProgramOptions& o, const std::string& peer) {
-    po::options_description d("Both programs");
+    po::options_description d("General");
     const std::string download_help = "where files from the " + peer + " are saved (default: ~/Downloads/Tether)";
     d.add_options()
         ("help,h", "show this help")
