@@ -338,6 +338,14 @@ void write_file(const std::string& path, const std::string& bytes) {
     std::ofstream(path, std::ios::binary) << bytes;
 }
 
+// `view` is `screen` at 1:1, but for the pointer drawn at (400, 300).
+bool shows(const desktop::Frame& view, const desktop::Frame& screen) {
+    for (int y = 0; y < 600; ++y)
+        for (int x = 0; x < 800; ++x)
+            if ((std::abs(x - 400) > 20 || std::abs(y - 300) > 20) && view.at(x, y) != screen.at(x, y)) return false;
+    return true;
+}
+
 double seconds_since(std::chrono::steady_clock::time_point t) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
 }
@@ -350,6 +358,7 @@ TEST_CASE("a recording made with --record replays in the desk window to the live
     Xvfb customer(800, 600), supporter(1100, 860);
     paint(customer.name(), make_pattern(800, 600, 1));
     REQUIRE(xdotool(customer.name(), {"mousemove", "400", "300"}) == 0);
+    const desktop::Frame initial = grab(customer.name());  // her screen before the changes (no pointer in it)
     std::string dir = temp_dir(), rec = dir + "/session.rfbrec", ds = dir + "/desk.status";
     std::string addr = "127.0.0.1:" + std::to_string(free_port());
     desktop::Frame live_view;
@@ -365,7 +374,8 @@ TEST_CASE("a recording made with --record replays in the desk window to the live
                         read_status(ds)["code"], "--direct-connect", addr});
         REQUIRE(wait_until([&] { return std::stoi("0" + read_status(ds)["frames"]) >= 1; }, 20s));
         dw.click(kDeskScale);  // 1:1: every pixel as it came
-        std::this_thread::sleep_for(1s);
+        REQUIRE(wait_until([&] { return shows(desk_view(supporter.name(), dw), initial); }, 20s));
+        std::this_thread::sleep_for(2s);  // the replay's 1:1 click must come before the first change
         Painter p(customer.name());  // the screen and the pointer change during the session
         p.fill(100, 100, 300, 200, 0x3366CC);
         REQUIRE(wait_until([&] { return desk_view(supporter.name(), dw).at(250, 150) == 0x3366CC; }, 20s));
@@ -408,6 +418,7 @@ TEST_CASE("a recording made with --record replays in the desk window to the live
     dw.locate();
     REQUIRE(wait_until([&] { return std::stoi("0" + read_status(ps)["frames"]) >= 1; }, 20s));
     dw.click(kDeskScale);
+    REQUIRE(wait_until([&] { return shows(desk_view(supporter.name(), dw), initial); }, 20s));  // before the changes
     // The two changes, timed as in the live window, then the whole last view.
     REQUIRE(wait_until([&] { return desk_view(supporter.name(), dw).at(250, 150) == 0x3366CC; }, 20s));
     double blue_at = seconds_since(start);
