@@ -110,13 +110,8 @@ void App::run_session(const std::string& code) {
         auto link = connector_->connect(code, status);
         if (!link) throw std::runtime_error("cancelled");
         linked = true;
-        {
-            std::lock_guard<std::mutex> lk(rec_mu_);
-            record_ = std::make_shared<remote::SessionRecord>();  // this customer's eyes only: memory
-            recorded_ended_ = 0;
-            record_->start("client", cfg_.relay, link->route(), "");
-            record_->auth(link->auth_string());
-        }
+        // This customer's eyes only: in memory, kept until the next Connect.
+        recorder_.begin(std::make_shared<remote::SessionRecord>(), "client", cfg_.relay, *link);
         chat_.clear();
         update([&](View& v) {
             v.auth = link->auth_string();
@@ -174,7 +169,7 @@ void App::run_session(const std::string& code) {
     }
     if (linked) {
         record_files();
-        record([&](remote::SessionRecord& r) { r.end(end); });
+        recorder_.end(end);
     }
     update([&](View& v) {
         v.active = false;
@@ -261,32 +256,13 @@ void App::chat_read() {
 
 // The record ----------------------------------------------------------------
 
-void App::record(const std::function<void(remote::SessionRecord&)>& f) {
-    std::lock_guard<std::mutex> lk(rec_mu_);
-    if (record_) f(*record_);
-}
+void App::record(const std::function<void(remote::SessionRecord&)>& f) { recorder_.with(f); }
 
 std::vector<std::string> App::record_lines() const {
-    std::shared_ptr<remote::SessionRecord> r;
-    {
-        std::lock_guard<std::mutex> lk(rec_mu_);
-        r = record_;
-    }
+    auto r = recorder_.current();
     return r ? r->lines() : std::vector<std::string>{};
 }
 
-void App::record_files() {
-    auto rows = files_.rows();
-    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.ended < b.ended; });
-    std::lock_guard<std::mutex> lk(rec_mu_);
-    for (const auto& r : rows) {
-        if (r.ended == 0 || r.ended <= recorded_ended_) continue;
-        recorded_ended_ = r.ended;
-        if (!record_) continue;
-        bool done = r.state == remote::TransferState::done;
-        record_->file({r.direction == files::Direction::send ? "sent" : "received", r.name, r.size,
-                       done ? "done" : "failed", done ? r.path : ""});
-    }
-}
+void App::record_files() { recorder_.files(files_.rows()); }
 
 }  // namespace client

@@ -16,7 +16,7 @@
 
 #include "remote/channels.h"
 #include "remote/chat.h"
-#include "remote/session_record.h"
+#include "remote/session_recorder.h"
 #include "screen/client_session.h"
 #include "remote/file_service.h"
 #include "remote/status.h"
@@ -100,9 +100,7 @@ private:
     std::function<void(const remote::ChatLine&)> on_chat_;
     std::function<void(const std::string&)> on_chat_error_;
     remote::ChatOutbox chat_out_;            // what the customer types (its state under session_mu_)
-    mutable std::mutex rec_mu_;              // record_ and recorded_ended_; a leaf lock
-    std::shared_ptr<remote::SessionRecord> record_;  // in memory; the last session's until the next one
-    std::uint64_t recorded_ended_ = 0;
+    remote::SessionRecorder recorder_;  // in memory; the last session's until the next one
 };
 
 }  // namespace client

@@ -17,7 +17,6 @@
 #include "client_app.h"
 #include "client_window.h"
 #include "screen/direct.h"
-#include "platform/dirs.h"
 #include "remote/program.h"
 #include "remote/relay_connector.h"
 #include "settings/tether_conf.h"
@@ -31,18 +30,16 @@ namespace {
 
 struct Options {
     client::Config cfg;
-    std::string code, direct_connect, config_file;
+    std::string code, direct_connect;
     tunnel::EndpointOptions endpoint;  // --relay, --ca, --proxy..., see endpoint_options.h
     bool headless = false;
     bool chat = false;  // issue 19: --chat
-    std::uint64_t file_rate_kib = 0;  // KiB/s, 0 = no limit
+    tunnel::SessionProgramOptions program;  // --help, --config, --status-file, --download-dir, --file-rate-limit
 };
 
 po::options_description describe(Options& o) {
     po::options_description d("tether-client options");
     d.add_options()
-        ("help,h", "show this help")
-        ("config", po::value(&o.config_file), "read options from FILE (key = value lines)")
         ("code", po::value(&o.code), "the code from the supporter, 6 digits (9 while the relay sees guessing) (prefills the window); "
                                      "with --headless, - reads it from stdin (one line) once the program is up")
         ("headless", po::bool_switch(&o.headless), "no window: connect with --code and serve until the session ends")
@@ -50,16 +47,14 @@ po::options_description describe(Options& o) {
         ("allow-files", po::bool_switch(&o.cfg.initial.files), "start with file transfer on (headless scripts)")
         ("display", po::value(&o.cfg.display), "X display to share (default: $DISPLAY)")
         ("name", po::value(&o.cfg.name)->default_value("Customer"), "your name, shown to the supporter")
-        ("status-file", po::value(&o.cfg.status_file), "keep the visible status in FILE (key: value lines)")
-        ("download-dir", po::value(&o.cfg.download_dir), "where files from the supporter are saved (default: ~/Downloads/Tether)")
         ("send-file", po::value(&o.cfg.send_files)->composing(),
          "offer FILE to the supporter once connected (repeatable; needs file transfer on: F12 or --allow-files)")
-        ("file-rate-limit", po::value(&o.file_rate_kib), "limit file transfer to N KiB/s so the screen stays responsive (default: no limit)")
         ("chat", po::bool_switch(&o.chat),
          "headless: chat on stdin/stdout (each line typed is a message; each message shown is printed as "
          "\"[HH:MM:SS] Name: text\"); with --code -, the first line is the code")
         ("direct-connect", po::value(&o.direct_connect),
          "TEST/DEV ONLY: connect to a desk's --direct-listen HOST:PORT, no relay, no encryption");
+    d.add(tunnel::session_program_options(o.program, "supporter"));
     // --relay, --ca, --proxy-conf, --proxy..., --transport, --heartbeat-ms.
     d.add(tunnel::endpoint_options(o.endpoint));
     return d;
@@ -95,8 +90,9 @@ bool parse(int argc, char** argv, Options& o) {
                                "Usage: tether-client [options] [tether://join/CODE]", std::cout, &o.endpoint.config_files))
         return false;
     if (!linked_code.empty()) o.code = linked_code;
-    if (o.cfg.download_dir.empty()) o.cfg.download_dir = platform::user_downloads_dir();
-    o.cfg.file_rate_limit = o.file_rate_kib * 1024;
+    o.cfg.status_file = o.program.status_file;
+    o.cfg.download_dir = o.program.download_dir_or_default();
+    o.cfg.file_rate_limit = o.program.file_rate_limit();
     o.cfg.relay = o.endpoint.base.relay_url;
     if (o.chat && !o.headless) throw std::runtime_error("--chat is for --headless (the window has its chat pane)");
     if (o.headless && o.code != "-" && !wire::valid_session_code(o.code))  // "-": read once the program is up
@@ -150,22 +146,11 @@ int run_window(client::App& app, const Options& o) {
 int main(int argc, char** argv) {
     wire::tune_allocator_for_streaming();  // before any thread starts
     Options o;
-    try {
-        if (!parse(argc, argv, o)) return settings::kExitOk;
-    } catch (const std::exception& e) {  // the options, a TETHER_* variable, tether.conf or proxy.conf
-        std::cerr << "tether-client: " << e.what() << " (see --help)\n";
-        return settings::kExitUsage;
-    }
-    try {
+    return remote::run_program("tether-client", [&] { return parse(argc, argv, o); }, [&] {
         client::App app(o.cfg, make_connector(o));
-        if (o.headless) {
-            // SIGINT/SIGTERM end the session cleanly (hotkeys released).
-            remote::stop_on_signals([&app] { app.disconnect(); });  // before any thread starts
-            return run_headless(app, o);
-        }
-        return run_window(app, o);
-    } catch (const std::exception& e) {
-        std::cerr << "tether-client: " << e.what() << "\n";
-        return settings::kExitFailure;
-    }
+        if (!o.headless) return run_window(app, o);
+        // SIGINT/SIGTERM end the session cleanly (hotkeys released).
+        remote::stop_on_signals([&app] { app.disconnect(); });  // before any thread starts
+        return run_headless(app, o);
+    });
 }

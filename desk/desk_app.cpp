@@ -269,15 +269,7 @@ void App::show_expired(const std::string& code) {
 }
 
 App::Outcome App::attempt() {
-    auto status = [this](const std::string& s) {
-        // The transport for the record, as the session stream's status says it.
-        {
-            std::lock_guard<std::mutex> lk(rec_mu_);
-            if (s.find("poll mode") != std::string::npos) transport_ = "poll";
-            else if (s.find("stream mode") != std::string::npos) transport_ = "stream";
-        }
-        update([&](View& v) { v.status = s; });
-    };
+    auto status = [this](const std::string& s) { update([&](View& v) { v.status = s; }); };
     std::string end;
     bool met = false;  // the customer joined: a session took place
     try {
@@ -411,52 +403,27 @@ void App::chat_read() {
 
 // The session record ------------------------------------------------------
 
-void App::record(const std::function<void(remote::SessionRecord&)>& f) {
-    std::lock_guard<std::mutex> lk(rec_mu_);
-    if (record_) f(*record_);
-}
+void App::record(const std::function<void(remote::SessionRecord&)>& f) { recorder_.with(f); }
 
 void App::start_record(const remote::SessionLink& link) {
     std::string path;
-    {
-        std::lock_guard<std::mutex> lk(rec_mu_);
-        recorded_ended_ = 0;
+    try {
         if (cfg_.record_dir.empty()) return;
-        try {
-            record_ = std::make_unique<remote::SessionRecord>(cfg_.record_dir);
-            record_->start("desk", cfg_.relay, link.route(), transport_);
-            record_->auth(link.auth_string());
-            path = record_->path();
-        } catch (const std::exception& e) {
-            record_.reset();
-            path = std::string("not written: ") + e.what();
-        }
+        auto r = std::make_shared<remote::SessionRecord>(cfg_.record_dir);
+        path = r->path();
+        recorder_.begin(std::move(r), "desk", cfg_.relay, link);
+    } catch (const std::exception& e) {
+        path = std::string("not written: ") + e.what();
     }
     update([&](View& v) { v.record = path; });
 }
 
-// Transfers that ended since the last call, in the order they ended.
-void App::record_files() {
-    auto rows = files_.rows();
-    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.ended < b.ended; });
-    std::lock_guard<std::mutex> lk(rec_mu_);
-    for (const auto& r : rows) {
-        if (r.ended == 0 || r.ended <= recorded_ended_) continue;
-        recorded_ended_ = r.ended;
-        if (!record_) continue;
-        bool done = r.state == remote::TransferState::done;
-        record_->file({r.direction == files::Direction::send ? "sent" : "received", r.name, r.size,
-                       done ? "done" : "failed", done ? r.path : ""});
-    }
-}
+void App::record_files() { recorder_.files(files_.rows()); }
 
 void App::end_record(const std::string& reason) {
     record_files();
-    std::lock_guard<std::mutex> lk(rec_mu_);
-    if (!record_) return;
-    record_->end(reason);
-    record_.reset();
-    transport_.clear();
+    recorder_.end(reason);
+    recorder_.close();
 }
 
 }  // namespace desk

@@ -15,7 +15,7 @@
 #include "code_countdown.h"
 #include "remote/channels.h"
 #include "remote/chat.h"
-#include "remote/session_record.h"
+#include "remote/session_recorder.h"
 #include "screen/desk_session.h"
 #include "remote/file_service.h"
 #include "screen/vnc_bridge.h"
@@ -159,10 +159,7 @@ private:
     std::function<void(const remote::ChatLine&)> on_chat_;
     std::function<void(const std::string&)> on_chat_error_;
     remote::ChatOutbox chat_out_;            // what the supporter types (its state under session_mu_)
-    std::mutex rec_mu_;                      // record_ and below; a leaf: nothing else is locked under it
-    std::unique_ptr<remote::SessionRecord> record_;  // during a session
-    std::uint64_t recorded_ended_ = 0;       // TransferRow::ended of the last file recorded
-    std::string transport_;                  // "stream" or "poll", as the status lines said
+    remote::SessionRecorder recorder_;  // the record file of the session going on, if any
 };
 
 }  // namespace desk

@@ -18,7 +18,6 @@
 #include "desk_window.h"
 #include "screen/direct.h"
 #include "screen/recording.h"
-#include "platform/dirs.h"
 #include "remote/program.h"
 #include "remote/relay_connector.h"
 #include "settings/settings_file.h"
@@ -33,13 +32,13 @@ namespace {
 
 struct Options {
     desk::Config cfg;
-    std::string direct_listen, config_file;
+    std::string direct_listen;
     tunnel::EndpointOptions endpoint;  // --relay, --ca, --proxy..., see endpoint_options.h
     int quality = -1;
     bool headless = false, start = false, renew = false;
     bool chat = false, no_session_record = false;  // issue 19
     std::string play;
-    std::uint64_t file_rate_kib = 0;  // KiB/s, 0 = no limit
+    tunnel::SessionProgramOptions program;  // --help, --config, --status-file, --download-dir, --file-rate-limit
 };
 
 // Checked when read (settings::checked), so that tether.conf's line is named.
@@ -50,21 +49,16 @@ void check_quality(const int& q) {
 po::options_description describe(Options& o) {
     po::options_description d("tether-desk options");
     d.add_options()
-        ("help,h", "show this help")
-        ("config", po::value(&o.config_file), "read options from FILE (key = value lines)")
         ("headless", po::bool_switch(&o.headless), "no window: start a session, serve --snapshot/--vnc-listen, exit when it ends")
         ("start", po::bool_switch(&o.start), "window: start a session at once")
         ("renew", po::bool_switch(&o.renew),
          "headless: when the code expires before the customer joined, get a new one (default: exit with status 4)")
         ("name", po::value(&o.cfg.name)->default_value("Supporter"), "your name, shown to the customer")
-        ("status-file", po::value(&o.cfg.status_file), "keep the visible status in FILE (key: value lines)")
         ("snapshot", po::value(&o.cfg.snapshot), "write the first full frame to FILE.png")
         ("vnc-listen", po::value(&o.cfg.vnc_listen), "serve the customer's screen to any VNC viewer on HOST:PORT (no password: keep it on 127.0.0.1)")
         ("quality", settings::checked<int>(&o.quality, check_quality), "JPEG quality 0-9 for slow links (default: lossless)")
-        ("download-dir", po::value(&o.cfg.download_dir), "where files from the customer are saved (default: ~/Downloads/Tether)")
         ("send-file", po::value(&o.cfg.send_files)->composing(),
          "offer FILE to the customer once connected (repeatable; the customer must have file transfer on, F12)")
-        ("file-rate-limit", po::value(&o.file_rate_kib), "limit file transfer to N KiB/s so the screen stays responsive (default: no limit)")
         ("chat", po::bool_switch(&o.chat),
          "headless: chat on stdin/stdout (each line typed is a message; each message shown is printed as "
          "\"[HH:MM:SS] Name: text\")")
@@ -76,6 +70,7 @@ po::options_description describe(Options& o) {
         ("play", po::value(&o.play), "replay a recording made with --record in the window, at real speed")
         ("direct-listen", po::value(&o.direct_listen),
          "TEST/DEV ONLY: wait for a client's --direct-connect on HOST:PORT, no relay, no encryption");
+    d.add(tunnel::session_program_options(o.program, "customer"));
     // --relay, --ca, --proxy-conf, --proxy..., --transport, --heartbeat-ms.
     d.add(tunnel::endpoint_options(o.endpoint));
     return d;
@@ -86,8 +81,9 @@ bool parse(int argc, char** argv, Options& o) {
     if (!tunnel::parse_layered(argc, argv, d, "tether-desk", "Usage: tether-desk [options]", std::cout, &o.endpoint.config_files))
         return false;
     o.cfg.viewer.jpeg_quality = o.quality;
-    if (o.cfg.download_dir.empty()) o.cfg.download_dir = platform::user_downloads_dir();
-    o.cfg.file_rate_limit = o.file_rate_kib * 1024;
+    o.cfg.status_file = o.program.status_file;
+    o.cfg.download_dir = o.program.download_dir_or_default();
+    o.cfg.file_rate_limit = o.program.file_rate_limit();
     if (o.renew && !o.headless) throw std::runtime_error("--renew is for --headless (the window offers a new code with one click)");
     if (o.cfg.record_dir.empty()) o.cfg.record_dir = remote::default_record_dir();
     if (o.no_session_record || !o.play.empty()) o.cfg.record_dir.clear();
@@ -177,22 +173,13 @@ int run_window(desk::App& app, const Options& o) {
 int main(int argc, char** argv) {
     wire::tune_allocator_for_streaming();  // before any thread starts
     Options o;
-    try {
-        if (!parse(argc, argv, o)) return settings::kExitOk;
-    } catch (const std::exception& e) {  // the options, a TETHER_* variable, tether.conf or proxy.conf
-        std::cerr << "tether-desk: " << e.what() << " (see --help)\n";
-        return settings::kExitUsage;
-    }
-    try {
+    return remote::run_program("tether-desk", [&] { return parse(argc, argv, o); }, [&] {
+        // A damaged recording is refused whole, before any window (recording.h).
+        if (!o.play.empty()) screen::check_recording(o.play);
         desk::App app(o.cfg, make_connector(o));
-        if (o.headless) {
-            // SIGINT/SIGTERM end the session cleanly (the relay told).
-            remote::stop_on_signals([&app] { app.end(); });  // before any thread starts
-            return run_headless(app, o);
-        }
-        return run_window(app, o);
-    } catch (const std::exception& e) {
-        std::cerr << "tether-desk: " << e.what() << "\n";
-        return settings::kExitFailure;
-    }
+        if (!o.headless) return run_window(app, o);
+        // SIGINT/SIGTERM end the session cleanly (the relay told).
+        remote::stop_on_signals([&app] { app.end(); });  // before any thread starts
+        return run_headless(app, o);
+    });
 }

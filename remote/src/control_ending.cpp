@@ -11,6 +11,12 @@ bool ControlEnding::attach_locked(Channels& ch) {
     return false;
 }
 
+void ControlEnding::attach_and_greet(Channels& ch, const std::vector<Message>& first) {
+    std::lock_guard<std::mutex> lk(mu_);
+    if (!attach_locked(ch)) return;
+    for (const Message& m : first) ctl_->send(m);
+}
+
 std::string ControlEnding::read_until_bye(const std::string& peer,
                                           const std::function<void(const Message&)>& handle) {
     std::string reason;

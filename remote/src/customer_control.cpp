@@ -21,13 +21,7 @@ void CustomerControl::on_consent_change(ConsentState s) {
 
 std::string CustomerControl::run(Channels ch) {
     if (ev_.on_consent) ev_.on_consent(consent_.state());
-    {
-        std::lock_guard<std::mutex> lk(mu_);
-        if (attach_locked(ch)) {
-            ctl_->send(Message::hello("client", name_));
-            ctl_->send(Message::consent_state(consent_.state()));
-        }
-    }
+    attach_and_greet(ch, {Message::hello("client", name_), Message::consent_state(consent_.state())});
     consent_.on_change([this](ConsentState s) { on_consent_change(s); });
     std::thread closer([&] { close_after_grace(ch); });
     stop(read_until_bye("the supporter", [this](const Message& m) { handle(m); }));

@@ -6,9 +6,25 @@
 #include <thread>
 
 #include "remote/chat.h"
+#include "settings/tether_conf.h"
 #include "wire/session_code.h"
 
 namespace remote {
+
+int run_program(const std::string& program, const std::function<bool()>& parse, const std::function<int()>& run) {
+    try {
+        if (!parse()) return settings::kExitOk;
+    } catch (const std::exception& e) {  // the options, a TETHER_* variable, tether.conf or proxy.conf
+        std::cerr << program << ": " << e.what() << " (see --help)\n";
+        return settings::kExitUsage;
+    }
+    try {
+        return run();
+    } catch (const std::exception& e) {
+        std::cerr << program << ": " << e.what() << "\n";
+        return settings::kExitFailure;
+    }
+}
 
 std::string code_or_stdin(const std::string& given, std::istream& in) {
     if (given != "-") return given;

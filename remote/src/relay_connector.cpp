@@ -28,9 +28,10 @@ std::unique_ptr<SessionLink> secure_link(std::unique_ptr<tunnel::EndpointSession
                                          const std::string& route) {
     session->wait_for_peer();  // no deadline but the code's life: people take minutes
     tunnel::EndpointSession* raw = session.get();  // owned by the secure stream from here
+    MuxLink::Carried carried{session->proxy(), session->transport()};
     auto secure = secure::secure_handshake(std::move(session), role);
     std::string sas = secure->auth_string();
-    return std::make_unique<MuxLink>(std::move(secure), sas, [raw] { raw->end(); }, route);
+    return std::make_unique<MuxLink>(std::move(secure), sas, [raw] { raw->end(); }, route, std::move(carried));
 }
 
 // secure_link under `pending`, whose cancel() aborts the session with `how`.

@@ -76,14 +76,23 @@ json stamped(const char* event) { return json{{"t", utc_text(unix_now_ms())}, {"
 }  // namespace
 
 void SessionRecord::start(const std::string& role, const std::string& relay, const std::string& route,
-                          const std::string& transport) {
+                          const std::string& proxy, const std::string& transport) {
     json j = stamped("start");
     j["role"] = role;
     j["relay"] = relay;
     j["route"] = route;
+    j["proxy"] = proxy;
     j["transport"] = transport;
     std::lock_guard<std::mutex> lk(mu_);
-    append_locked(j.dump(), "Session started" + (route.empty() ? "" : " through " + route));
+    append_locked(j.dump(), "Session started" + (route.empty() ? "" : " through " + route) +
+                                (transport.empty() ? "" : ", " + transport + " mode"));
+}
+
+void SessionRecord::transport(const std::string& transport) {
+    json j = stamped("transport");
+    j["transport"] = transport;
+    std::lock_guard<std::mutex> lk(mu_);
+    append_locked(j.dump(), "The connection moved to " + transport + " mode");
 }
 
 void SessionRecord::auth(const std::string& sas) {

@@ -64,13 +64,7 @@ void ClientSession::start_hotkeys() {
 std::string ClientSession::run(Channels ch) {
     // Our own window first: it must never show less than the desk already does.
     if (ev_.on_consent) ev_.on_consent(consent_.state());
-    {
-        std::lock_guard<std::mutex> lk(mu_);
-        if (attach_locked(ch)) {
-            ctl_->send(Message::hello("client", name_));
-            ctl_->send(Message::consent_state(consent_.state()));
-        }
-    }
+    attach_and_greet(ch, {Message::hello("client", name_), Message::consent_state(consent_.state())});
     send_monitors();
     start_clipboard();
     consent_.on_change([this](ConsentState s) { on_consent_change(s); });

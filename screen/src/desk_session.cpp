@@ -19,10 +19,7 @@ ConsentState DeskSession::consent() const {
 }
 
 std::string DeskSession::run(Channels ch) {
-    {
-        std::lock_guard<std::mutex> lk(mu_);
-        if (attach_locked(ch)) ctl_->send(Message::hello("desk", name_));
-    }
+    attach_and_greet(ch, {Message::hello("desk", name_)});
     std::thread view([&] {
         std::string err = viewer_.run(ch.rfb);
         wait_reader(kReasonGrace);  // a bye may be on its way: prefer its reason

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <cerrno>
 #include <cstring>
@@ -21,6 +22,13 @@ std::uint64_t get_be(const unsigned char* p, int bytes) {
     std::uint64_t v = 0;
     for (int i = 0; i < bytes; ++i) v = (v << 8) | p[i];
     return v;
+}
+
+// ms:u64, length:u32, crc:u32 (recording.h)
+constexpr std::size_t kRecordHead = 16;
+
+std::uint32_t crc_of(const void* p, std::size_t n) {
+    return static_cast<std::uint32_t>(::crc32(0L, static_cast<const Bytef*>(p), static_cast<uInt>(n)));
 }
 
 // Mode 0600 whatever the umask, also for a file that existed before.
@@ -55,41 +63,128 @@ std::size_t RecordingStream::read(void* buf, std::size_t len) {
     if (n == 0) return 0;
     using namespace std::chrono;
     auto ms = duration_cast<milliseconds>(steady_clock::now() - start_).count();
-    unsigned char head[12];
+    unsigned char head[kRecordHead];
     put_be(head, static_cast<std::uint64_t>(ms), 8);
     put_be(head + 8, n, 4);
+    put_be(head + 12, crc_of(buf, n), 4);
     std::fwrite(head, 1, sizeof head, file_);
     std::fwrite(buf, 1, n, file_);
     std::fflush(file_);  // a desk that crashes keeps what it saw
     return n;
 }
 
-PlaybackStream::PlaybackStream(const std::string& path) : file_(std::fopen(path.c_str(), "rb")) {
-    if (!file_) throw std::runtime_error("cannot open the recording " + path + ": " + std::strerror(errno));
+namespace {
+
+// Opens a recording and checks its first line; throws a sentence.
+std::FILE* open_recording(const std::string& path) {
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) throw std::runtime_error("cannot open the recording " + path + ": " + std::strerror(errno));
     char magic[kRecordingMagicLen];
-    if (std::fread(magic, 1, sizeof magic, file_) != sizeof magic ||
-        std::memcmp(magic, kRecordingMagic, sizeof magic) != 0) {
-        std::fclose(file_);
-        throw std::runtime_error(path + " is not a Tether screen recording (made with tether-desk --record)");
+    std::size_t got = std::fread(magic, 1, sizeof magic, f);
+    static const std::string kPrefix = "TETHER-RFB-REC ";
+    if (got == sizeof magic && std::memcmp(magic, kRecordingMagic, sizeof magic) == 0) return f;
+    std::fclose(f);
+    if (got == sizeof magic && std::memcmp(magic, kPrefix.data(), kPrefix.size()) == 0)
+        throw std::runtime_error(path + " is a screen recording of another version (" +
+                                 std::string(magic + kPrefix.size(), magic + sizeof magic - 1) +
+                                 "); this tether-desk plays version 2: play it with the tether-desk that made it");
+    throw std::runtime_error(path + " is not a Tether screen recording (made with tether-desk --record)");
+}
+
+}  // namespace
+
+// Reads records one after the other and checks each; says where it is.
+class RecordReader {
+public:
+    RecordReader(std::FILE* f, std::string path) : f_(f), path_(std::move(path)) {}
+
+    // The next record into `ms` and `bytes`; false at the end of the file.
+    // Throws std::runtime_error naming the file, the record and the byte.
+    bool next(std::uint64_t& ms, std::string& bytes) {
+        unsigned char head[kRecordHead];
+        std::size_t got = std::fread(head, 1, sizeof head, f_);
+        if (got == 0 && std::feof(f_)) return false;
+        ++number_;
+        if (got != sizeof head) cut_off();
+        ms = get_be(head, 8);
+        std::uint32_t len = static_cast<std::uint32_t>(get_be(head + 8, 4));
+        if (len == 0 || len > kMaxRecordBytes)
+            damaged("its length " + std::to_string(len) + " is not 1 to " + std::to_string(kMaxRecordBytes) + " bytes");
+        if (ms < last_ms_) damaged("it is timed before the record before it");
+        bytes.resize(len);
+        if (std::fread(&bytes[0], 1, len, f_) != len) cut_off();
+        if (crc_of(bytes.data(), len) != get_be(head + 12, 4)) damaged("its bytes do not match their checksum");
+        offset_ += sizeof head + len;
+        last_ms_ = ms;
+        return true;
     }
+    std::uint64_t number() const { return number_; }
+
+private:
+    [[noreturn]] void cut_off() const {
+        throw std::runtime_error("the recording " + path_ + " is cut off in record " + std::to_string(number_) +
+                                 " (at byte " + std::to_string(offset_) +
+                                 "): the file is incomplete (the desk stopped while writing it, or the copy is "
+                                 "partial); it cannot be played");
+    }
+    [[noreturn]] void damaged(const std::string& why) const {
+        throw std::runtime_error("the recording " + path_ + " is damaged at record " + std::to_string(number_) +
+                                 " (byte " + std::to_string(offset_) + "): " + why + "; it cannot be played");
+    }
+
+    std::FILE* f_;
+    std::string path_;
+    std::uint64_t offset_ = kRecordingMagicLen, number_ = 0, last_ms_ = 0;
+};
+
+RecordingSummary check_recording(const std::string& path) {
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(open_recording(path), &std::fclose);
+    RecordReader reader(f.get(), path);
+    RecordingSummary s;
+    std::uint64_t ms = 0;
+    std::string bytes;
+    while (reader.next(ms, bytes)) {
+        ++s.records;
+        s.bytes += bytes.size();
+        s.last_ms = ms;
+    }
+    if (s.records == 0)
+        throw std::runtime_error("the recording " + path + " is empty: the session ended before the screen arrived");
+    return s;
+}
+
+PlaybackStream::PlaybackStream(const std::string& path, std::function<void(const std::string&)> on_end)
+    : path_(path), on_end_(std::move(on_end)) {
+    check_recording(path);  // refused whole, before the viewer sees a byte
+    file_ = open_recording(path);
+    reader_ = std::make_unique<RecordReader>(file_, path);
 }
 
 PlaybackStream::~PlaybackStream() { std::fclose(file_); }
 
 // With mu_ held (the one reader thread is the only one touching the file).
+// A record that fails now (the file changed since it was checked) ends the
+// replay with the reader's sentence.
 bool PlaybackStream::next_record() {
-    unsigned char head[12];
-    if (std::fread(head, 1, sizeof head, file_) != sizeof head) return false;
-    std::uint64_t ms = get_be(head, 8);
-    std::uint32_t len = static_cast<std::uint32_t>(get_be(head + 8, 4));
-    if (len == 0 || len > kMaxRecordBytes) return false;
-    pending_.resize(len);
-    if (std::fread(&pending_[0], 1, len, file_) != len) {
+    try {
+        std::uint64_t ms = 0;
+        if (!reader_->next(ms, pending_)) return false;
+        due_ms_ = ms;
+        return true;
+    } catch (const std::runtime_error& e) {
         pending_.clear();
+        damage_ = e.what();
         return false;
     }
-    due_ms_ = ms;
-    return true;
+}
+
+void PlaybackStream::finish_locked() {
+    eof_ = true;
+    if (!on_end_) return;
+    if (!damage_.empty()) return on_end_("Replay stopped: " + damage_);
+    char secs[32];
+    std::snprintf(secs, sizeof secs, "%.1f", due_ms_ / 1000.0);
+    on_end_(std::string("Replay finished: ") + secs + " s, as recorded");
 }
 
 std::size_t PlaybackStream::read(void* buf, std::size_t len) {
@@ -98,7 +193,7 @@ std::size_t PlaybackStream::read(void* buf, std::size_t len) {
         started_ = true;
         start_ = std::chrono::steady_clock::now();
     }
-    if (pending_.empty() && !eof_ && !next_record()) eof_ = true;
+    if (pending_.empty() && !eof_ && !next_record()) finish_locked();
     if (eof_) {  // the last frame stays on the screen until the window closes
         cv_.wait(lk, [this] { return closed_; });
         return 0;
@@ -161,7 +256,8 @@ private:
 
 class PlaybackLink : public remote::SessionLink {
 public:
-    PlaybackLink(const std::string& path, const std::string& hello) : rfb_(path), control_(hello) {}
+    PlaybackLink(const std::string& path, const std::string& hello, const remote::StatusFn& status)
+        : rfb_(path, status), control_(hello) {}
     remote::Channels channels() override { return {control_, rfb_, nullptr}; }
     void close() override {
         rfb_.close();
@@ -185,7 +281,7 @@ std::unique_ptr<remote::SessionLink> PlaybackConnector::open(const remote::CodeF
     used_ = true;
     status("Playing back " + path_ + "...");
     std::string name = "Recording " + base_name(path_);
-    return std::make_unique<PlaybackLink>(path_, remote::encode(remote::Message::hello("client", name)));
+    return std::make_unique<PlaybackLink>(path_, remote::encode(remote::Message::hello("client", name)), status);
 }
 
 }  // namespace screen

@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <rfb/rfb.h>
 
+#include "rfb_screen.h"
 #include "screen/socket_util.h"
 
 namespace screen {
@@ -21,23 +22,12 @@ constexpr long kPollUsec = 50 * 1000;
 
 void VncBridge::start(const std::string& host, int port) {
     quiet_libvnc_logs();
-    rfbScreenInfoPtr s = rfbGetScreen(nullptr, nullptr, viewer_.width(), viewer_.height(), 8, 3, 4);
-    s->serverFormat.redShift = 16;  // the Viewer's layout (desktop::Frame)
-    s->serverFormat.greenShift = 8;
-    s->serverFormat.blueShift = 0;
-    // Read-only use of the viewer's live buffer: no copy, no extra latency.
-    s->frameBuffer = const_cast<char*>(reinterpret_cast<const char*>(viewer_.pixels()));
+    // Read-only use of the viewer's live buffer (the Viewer's layout): no copy, no extra latency.
+    rfbScreenInfoPtr s = make_rfb_screen(viewer_.width(), viewer_.height(),
+                                         const_cast<char*>(reinterpret_cast<const char*>(viewer_.pixels())),
+                                         {&viewer_, on_pointer, on_key}, "Tether (customer's screen)");
     s->port = port;
-    s->ipv6port = s->httpPort = -1;
-    s->autoPort = FALSE;
     s->listenInterface = inet_addr(host.c_str());
-    s->deferUpdateTime = 0;
-    s->cursor = nullptr;
-    s->alwaysShared = TRUE;
-    s->ptrAddEvent = on_pointer;
-    s->kbdAddEvent = on_key;
-    s->screenData = &viewer_;
-    s->desktopName = "Tether (customer's screen)";
     rfbInitServer(s);
     if (s->listenSock == RFB_INVALID_SOCKET) {
         rfbScreenCleanup(s);

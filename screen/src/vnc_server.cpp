@@ -7,6 +7,7 @@
 
 #include <rfb/rfb.h>
 
+#include "rfb_screen.h"
 #include "screen/socket_util.h"
 #include "desktop/tile_diff.h"
 #include "session/fd_stream.h"
@@ -27,30 +28,12 @@ desktop::InputGate* gate_of(rfbClientPtr cl) { return static_cast<desktop::Input
 void on_pointer(int mask, int x, int y, rfbClientPtr cl) { gate_of(cl)->pointer(x, y, mask); }
 void on_key(rfbBool down, rfbKeySym sym, rfbClientPtr cl) { gate_of(cl)->key(sym, down); }
 
-// Our pixel layout (red at bit 16), also after rfbNewFramebuffer set
-// libvncserver's default again.
-void set_format(rfbScreenInfoPtr s) {
-    s->serverFormat.redShift = 16;
-    s->serverFormat.greenShift = 8;
-    s->serverFormat.blueShift = 0;
-}
-
 // The framebuffer is `fb` itself (0x00RRGGBB pixels, see desktop::Frame), so the
 // server format says red at bit 16; viewers get it converted as they ask.
+// No listeners: we hand it our socket.
 rfbScreenInfoPtr make_screen(desktop::Frame& fb, desktop::InputGate& gate) {
-    rfbScreenInfoPtr s = rfbGetScreen(nullptr, nullptr, fb.width, fb.height, 8, 3, 4);
-    if (!s) throw std::runtime_error("libvncserver could not make a screen");
-    set_format(s);
-    s->frameBuffer = reinterpret_cast<char*>(fb.pixels.data());
-    s->port = s->ipv6port = s->httpPort = -1;  // no listeners: we hand it our socket
-    s->autoPort = FALSE;
-    s->deferUpdateTime = 0;                    // send at once (latency)
-    s->cursor = nullptr;                       // no painted default cursor
-    s->alwaysShared = TRUE;
-    s->ptrAddEvent = on_pointer;
-    s->kbdAddEvent = on_key;
-    s->screenData = &gate;
-    s->desktopName = "Tether";
+    rfbScreenInfoPtr s = make_rfb_screen(fb.width, fb.height, reinterpret_cast<char*>(fb.pixels.data()),
+                                         {&gate, on_pointer, on_key}, "Tether");
     rfbInitServer(s);
     return s;
 }
@@ -114,7 +97,7 @@ void update_cursor(desktop::Capture& cap, rfbScreenInfoPtr s, CursorState& st) {
 void resize(desktop::Frame& fb, desktop::Frame& scratch, rfbScreenInfoPtr s) {
     std::swap(fb, scratch);
     rfbNewFramebuffer(s, reinterpret_cast<char*>(fb.pixels.data()), fb.width, fb.height, 8, 3, 4);
-    set_format(s);
+    set_rfb_format(s);
     for (rfbClientPtr cl = s->clientHead; cl; cl = cl->next) rfbSetTranslateFunction(cl);
     rfbMarkRectAsModified(s, 0, 0, fb.width, fb.height);
 }

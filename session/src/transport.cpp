@@ -4,6 +4,7 @@
 #include "session/transport.h"
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <fstream>
@@ -136,6 +137,8 @@ struct Chooser : std::enable_shared_from_this<Chooser> {
     bool upgrading = false;   // moving back: one stream attempt, else poll at once
     bool body_limited = false;  // a stream uplink was cut as too long (413): poll mode for good
     std::chrono::milliseconds retry_wait{0};  // before the next stream test in poll mode (set by the factory)
+    std::atomic<TransportMode> last{TransportMode::automatic};  // of the carrier next() returned last
+    TransportMode last_mode() const { return last; }
 
     void say(const std::string& line) { if (log) log(line); }
 
@@ -183,8 +186,16 @@ struct Chooser : std::enable_shared_from_this<Chooser> {
     std::unique_ptr<session::Carrier> poll();  // below: wraps the poll carrier in an UpgradingCarrier
 
     std::unique_ptr<session::Carrier> next() {
-        if (policy.mode == TransportMode::stream) return maker.stream(std::chrono::milliseconds(0));
-        if (policy.mode == TransportMode::poll || maker.poll_only) return maker.poll();
+        if (policy.mode == TransportMode::stream) {
+            auto c = maker.stream(std::chrono::milliseconds(0));
+            last = TransportMode::stream;
+            return c;
+        }
+        if (policy.mode == TransportMode::poll || maker.poll_only) {
+            auto c = maker.poll();
+            last = TransportMode::poll;
+            return c;
+        }
         std::lock_guard<std::mutex> lk(mu);
         bool first = first_;
         first_ = false;
@@ -194,6 +205,7 @@ struct Chooser : std::enable_shared_from_this<Chooser> {
                 stream_failures = 0;
                 if (upgrading) remember(policy.memory_file, maker.path_key, "stream");
                 upgrading = false;
+                last = TransportMode::stream;
                 return c;
             } catch (const session::CarrierError& e) {
                 if (e.fatal) throw;
@@ -326,6 +338,7 @@ private:
 
 std::unique_ptr<session::Carrier> Chooser::poll() {
     auto c = maker.poll();
+    last = TransportMode::poll;
     // A path that cuts long requests would cut stream mode again: stay.
     if (policy.stream_retry <= std::chrono::milliseconds(0) || body_limited) return c;
     return std::make_unique<UpgradingCarrier>(std::move(c), shared_from_this(), retry_wait);
@@ -348,7 +361,43 @@ const char* to_string(TransportMode mode) {
     }
 }
 
-session::CarrierFactory transport_factory(CarrierMaker maker, TransportPolicy policy, TransportLog log) {
+TransportMode TransportWatch::current() const {
+    std::lock_guard<std::mutex> lk(mu_);
+    return mode_;
+}
+
+void TransportWatch::listen(Listener l) {
+    std::lock_guard<std::mutex> lk(mu_);
+    listener_ = std::move(l);
+}
+
+// The listener runs under mu_, so that listen(nullptr) returns only once
+// no call is running (its owner may go away then).
+void TransportWatch::set(TransportMode m) {
+    std::lock_guard<std::mutex> lk(mu_);
+    if (m == mode_) return;
+    mode_ = m;
+    if (listener_) listener_(m);
+}
+
+namespace {
+
+// The mode of what `next` hands out, told to `watch`. A poll carrier is
+// poll whatever wraps it; anything else the factory makes is stream.
+CarrierFactory watched(CarrierFactory next, std::function<TransportMode()> mode_of_last,
+                       std::shared_ptr<TransportWatch> watch) {
+    if (!watch) return next;
+    return [next = std::move(next), mode_of_last = std::move(mode_of_last), watch] {
+        auto c = next();
+        watch->set(mode_of_last());
+        return c;
+    };
+}
+
+}  // namespace
+
+session::CarrierFactory transport_factory(CarrierMaker maker, TransportPolicy policy, TransportLog log,
+                                          std::shared_ptr<TransportWatch> watch) {
     auto chooser = std::make_shared<Chooser>();
     chooser->maker = std::move(maker);
     chooser->policy = std::move(policy);
@@ -359,7 +408,7 @@ session::CarrierFactory transport_factory(CarrierMaker maker, TransportPolicy po
         chooser->use_poll = true;
         chooser->say("poll mode (remembered for this proxy)");
     }
-    return [chooser] { return chooser->next(); };
+    return watched([chooser] { return chooser->next(); }, [chooser] { return chooser->last_mode(); }, std::move(watch));
 }
 
 std::chrono::microseconds echo_round_trip(session::Carrier& c, std::chrono::milliseconds timeout) {

@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include <dirent.h>
+#include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -21,6 +23,7 @@
 #include "files/sha256.h"
 #include "programs.h"
 #include "screen/png.h"
+#include "screen/recording.h"
 #include "support/relay_fixture.h"
 
 using namespace screentest;
@@ -254,7 +257,7 @@ TEST_CASE("the desk's session record holds exactly the events of a scripted sess
     REQUIRE(stat(found[0].c_str(), &st) == 0);
     CHECK((st.st_mode & 0777) == 0600);
     std::vector<std::string> expected = {
-        R"j({"event":"start","relay":"","role":"desk","route":"direct test link (no relay, no encryption)","transport":""})j",
+        R"j({"event":"start","proxy":"","relay":"","role":"desk","route":"direct test link (no relay, no encryption)","transport":""})j",
         R"j({"event":"peer","name":"Alice"})j",
         R"j({"control":false,"event":"consent","files":true})j",
         R"j({"direction":"sent","event":"file","name":"report.txt","sha256":")j" + sha +
@@ -277,50 +280,170 @@ TEST_CASE("the desk's session record holds exactly the events of a scripted sess
     CHECK(contains(all, "Chat, Alice: Merci\n"));
 }
 
-TEST_CASE("a recording made with --record replays in the desk window to the live session's last frame",
+namespace {
+
+// The desk's view of the customer's screen (800x600 at 1:1, under the bar).
+desktop::Frame desk_view(const std::string& display, const Win& w) {
+    desktop::Frame all = grab(display), v;
+    v.width = 800;
+    v.height = 600;
+    v.pixels.resize(800 * 600);
+    for (int y = 0; y < 600; ++y)
+        for (int x = 0; x < 800; ++x) v.pixels[y * 800 + x] = all.at(w.x + x, w.y + kDeskBar + y);
+    return v;
+}
+
+// `tether-desk --play FILE` on a display: its exit code and stderr.
+std::pair<int, std::string> play_fails(const std::string& display, const std::string& file) {
+    std::string err = file + ".err";
+    int rc = run({"/bin/sh", "-c", "exec '" + desk_binary() + "' --play '" + file + "' 2>'" + err + "'"},
+                 {"DISPLAY=" + display}, 20s);
+    return {rc, slurp(err)};
+}
+
+void write_file(const std::string& path, const std::string& bytes) {
+    std::ofstream(path, std::ios::binary) << bytes;
+}
+
+// `view` is `screen` at 1:1, but for the pointer drawn at (400, 300).
+bool shows(const desktop::Frame& view, const desktop::Frame& screen) {
+    for (int y = 0; y < 600; ++y)
+        for (int x = 0; x < 800; ++x)
+            if ((std::abs(x - 400) > 20 || std::abs(y - 300) > 20) && view.at(x, y) != screen.at(x, y)) return false;
+    return true;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+}  // namespace
+
+TEST_CASE("a recording made with --record replays in the desk window to the live desk's last view, pointer "
+          "included, at real speed; a cut or damaged file is refused",
           "[toolbox_recording]") {
     Xvfb customer(800, 600), supporter(1100, 860);
     paint(customer.name(), make_pattern(800, 600, 1));
-    std::string dir = temp_dir(), rec = dir + "/session.rfbrec";
+    REQUIRE(xdotool(customer.name(), {"mousemove", "400", "300"}) == 0);
+    const desktop::Frame initial = grab(customer.name());  // her screen before the changes (no pointer in it)
+    std::string dir = temp_dir(), rec = dir + "/session.rfbrec", ds = dir + "/desk.status";
+    std::string addr = "127.0.0.1:" + std::to_string(free_port());
+    desktop::Frame live_view;
+    double live_gap = 0;  // s between the two changes in the live desk window
     {
-        HeadlessPair live(customer.name(), {"--record", rec, "--no-session-record"});
-        REQUIRE(wait_until([&] { return std::stoi("0" + read_status(live.desk_status)["frames"]) >= 1; }, 20s));
-        std::this_thread::sleep_for(1s);
-        Painter p(customer.name());  // the screen changes during the session
+        Process desk({desk_binary(), "--start", "--direct-listen", addr, "--status-file", ds, "--record", rec,
+                      "--no-session-record"},
+                     {"DISPLAY=" + supporter.name()});
+        Win dw{supporter.name(), "Tether desk"};
+        dw.locate();
+        REQUIRE(wait_until([&] { return read_status(ds)["code"].size() == 6; }));
+        Process client({client_binary(), "--headless", "--display", customer.name(), "--code",
+                        read_status(ds)["code"], "--direct-connect", addr});
+        REQUIRE(wait_until([&] { return std::stoi("0" + read_status(ds)["frames"]) >= 1; }, 20s));
+        dw.click(kDeskScale);  // 1:1: every pixel as it came
+        REQUIRE(wait_until([&] { return shows(desk_view(supporter.name(), dw), initial); }, 20s));
+        std::this_thread::sleep_for(2s);  // the replay's 1:1 click must come before the first change
+        Painter p(customer.name());  // the screen and the pointer change during the session
         p.fill(100, 100, 300, 200, 0x3366CC);
-        std::this_thread::sleep_for(700ms);
+        REQUIRE(wait_until([&] { return desk_view(supporter.name(), dw).at(250, 150) == 0x3366CC; }, 20s));
+        auto live_blue = std::chrono::steady_clock::now();
+        std::this_thread::sleep_for(3s);  // the replay must wait as long between the two
         p.fill(350, 250, 300, 250, 0xCC3300);
-        std::this_thread::sleep_for(2s);  // delivered to the desk (and recorded)
-        ::kill(live.client->pid(), SIGTERM);
-        CHECK(live.client->wait(15s) == 0);
-        CHECK(live.desk->wait(15s) == 0);
+        REQUIRE(xdotool(customer.name(), {"mousemove", "600", "150"}) == 0);
+        REQUIRE(wait_until([&] { return desk_view(supporter.name(), dw).at(500, 400) == 0xCC3300; }, 20s));
+        live_gap = seconds_since(live_blue);  // as the live desk showed them
+        std::this_thread::sleep_for(2500ms);  // the pointer delivered to the desk (and recorded)
+        live_view = desk_view(supporter.name(), dw);  // the live desk's last view
+        screen::write_png(artefact_dir() + "/toolbox-live-view.png", live_view);
+        ::kill(client.pid(), SIGTERM);
+        CHECK(client.wait(15s) == 0);
+        CHECK(wait_status(ds, "phase", "ended", 15s));
     }
-    desktop::Frame last = grab(customer.name());  // the live session's last frame
+    // The live view showed her screen and, over it, her pointer where it
+    // went last: the pointer is part of what the replay must reproduce.
+    desktop::Frame screen_now = grab(customer.name());
+    long outside = 0, inside = 0;
+    for (int y = 0; y < 600; ++y)
+        for (int x = 0; x < 800; ++x) {
+            bool near = std::abs(x - 600) <= 20 && std::abs(y - 150) <= 20;
+            if (live_view.at(x, y) != screen_now.at(x, y)) ++(near ? inside : outside);
+        }
+    CHECK(outside == 0);
+    CHECK(inside > 20);
     struct stat st;
     REQUIRE(stat(rec.c_str(), &st) == 0);
     CHECK((st.st_mode & 0777) == 0600);
-    CHECK(slurp(rec).compare(0, 17, "TETHER-RFB-REC 1\n") == 0);
+    CHECK(slurp(rec).compare(0, 17, "TETHER-RFB-REC 2\n") == 0);
+    auto summary = screen::check_recording(rec);
+    INFO("recorded: " << summary.records << " records, last at " << summary.last_ms << " ms");
+    CHECK(summary.last_ms >= 4000);  // the two paints and the pointer, 3.5 s apart at least
 
-    Process play({desk_binary(), "--play", rec, "--status-file", dir + "/play.status"},
-                 {"DISPLAY=" + supporter.name()});
+    auto start = std::chrono::steady_clock::now();
+    std::string ps = dir + "/play.status";
+    Process play({desk_binary(), "--play", rec, "--status-file", ps}, {"DISPLAY=" + supporter.name()});
     Win dw{supporter.name(), "Tether desk"};
     dw.locate();
-    std::this_thread::sleep_for(500ms);
-    dw.click(kDeskScale);  // 1:1: every pixel as recorded
-    // The desk draws the customer's pointer (the recorded rich cursor, at
-    // Xvfb's start position, the screen's centre), which an XGetImage of her
-    // screen never contains: every pixel outside its box must match.
-    auto under_pointer = [](int x, int y) { return std::abs(x - 400) <= 20 && std::abs(y - 300) <= 20; };
+    REQUIRE(wait_until([&] { return std::stoi("0" + read_status(ps)["frames"]) >= 1; }, 20s));
+    dw.click(kDeskScale);
+    REQUIRE(wait_until([&] { return shows(desk_view(supporter.name(), dw), initial); }, 20s));  // before the changes
+    // The two changes, timed as in the live window, then the whole last view.
+    REQUIRE(wait_until([&] { return desk_view(supporter.name(), dw).at(250, 150) == 0x3366CC; }, 20s));
+    double blue_at = seconds_since(start);
+    REQUIRE(wait_until([&] { return desk_view(supporter.name(), dw).at(500, 400) == 0xCC3300; }, 20s));
+    double red_at = seconds_since(start), final_at = -1;
     long diff = -1;
     CHECK(wait_until([&] {
-        desktop::Frame d = grab(supporter.name());
-        diff = 0;
-        for (int y = 0; y < 600; ++y)
-            for (int x = 0; x < 800; ++x)
-                if (!under_pointer(x, y) && d.at(dw.x + x, dw.y + kDeskBar + y) != last.at(x, y)) ++diff;
+        diff = count_diff(desk_view(supporter.name(), dw), live_view);
         return diff == 0;
     }, 30s));
-    INFO("pixels that differ: " << diff);
+    final_at = seconds_since(start);
+    INFO("pixels that differ: " << diff << "; blue at " << blue_at << " s, red at " << red_at << " s, final at "
+                                 << final_at << " s; live: " << live_gap << " s between them");
     CHECK(diff == 0);
     screenshot(supporter.name(), "toolbox-replayed");
+    // Real speed: as long between the two changes as the live window showed
+    // them (about 3 s; loosely, for a loaded machine), and the whole replay
+    // no shorter than the recording.
+    CHECK(live_gap >= 2.9);
+    CHECK(std::abs((red_at - blue_at) - live_gap) <= 1.0);
+    REQUIRE(wait_until([&] { return contains(read_status(ps)["status"], "Replay finished: "); }, 30s));
+    double finished_at = seconds_since(start);
+    INFO("finished at " << finished_at << " s: " << read_status(ps)["status"]);
+    CHECK(finished_at >= summary.last_ms / 1000.0);
+    CHECK(finished_at <= summary.last_ms / 1000.0 + 15);
+    CHECK(count_diff(desk_view(supporter.name(), dw), live_view) == 0);  // the last view stays
+
+    // A file cut off, or with one byte changed, or not a recording at all:
+    // a sentence naming the file and what is wrong, exit 1, no window.
+    std::string whole = slurp(rec);
+    std::string cut = dir + "/cut.rfbrec", flipped = dir + "/flipped.rfbrec";
+    write_file(cut, whole.substr(0, whole.size() - 3));  // inside the last record (16 + at least 1 bytes)
+    std::string f = whole;
+    f[17 + 16 + 2] ^= 0x20;  // in the first record's bytes (the server's "RFB 003.008")
+    write_file(flipped, f);
+    struct Bad {
+        std::string file, says;
+    };
+    std::string other = dir + "/other.rfbrec", empty = dir + "/empty.rfbrec", huge = dir + "/huge.rfbrec";
+    std::string text = dir + "/notes.txt";
+    write_file(other, "TETHER-RFB-REC 1\n" + whole.substr(17));
+    write_file(empty, "TETHER-RFB-REC 2\n");
+    write_file(huge, "TETHER-RFB-REC 2\n" + std::string(8, '\0') + std::string("\xff\xff\xff\xff", 4) +
+                         std::string(4, '\0') + "x");
+    write_file(text, "shopping list\n");
+    for (const Bad& b : std::vector<Bad>{
+             {cut, "tether-desk: the recording " + cut + " is cut off in record "},
+             {flipped, "tether-desk: the recording " + flipped +
+                           " is damaged at record 1 (byte 17): its bytes do not match their checksum"},
+             {other, "tether-desk: " + other + " is a screen recording of another version (1)"},
+             {empty, "tether-desk: the recording " + empty + " is empty"},
+             {huge, "tether-desk: the recording " + huge + " is damaged at record 1 (byte 17): its length 4294967295"},
+             {text, "tether-desk: " + text + " is not a Tether screen recording"},
+             {dir + "/missing.rfbrec", "tether-desk: cannot open the recording " + dir + "/missing.rfbrec"}}) {
+        auto [rc, err] = play_fails(supporter.name(), b.file);
+        INFO(b.file << ": " << err);
+        CHECK(rc == 1);
+        CHECK(contains(err, b.says));
+        CHECK(contains(err, "cannot be played") == (b.file == cut || b.file == flipped || b.file == huge));
+    }
 }

@@ -18,8 +18,8 @@ session::SessionOptions options_for(const EndpointConfig& cfg, session::StatusCa
 EndpointSession::EndpointSession(EndpointConfig cfg, std::string code, std::string token,
                                  session::SessionOptions opts, TransportPolicy policy, Clock::time_point code_expires)
     : cfg_(std::move(cfg)), code_(std::move(code)), token_(std::move(token)), code_expires_(code_expires) {
-    stream_ = std::make_unique<session::SessionStream>(transport_factory(cfg_, token_, std::move(policy)),
-                                              std::move(opts));
+    stream_ = std::make_unique<session::SessionStream>(
+        transport_factory(cfg_, token_, std::move(policy), {}, transport_), std::move(opts));
 }
 
 EndpointSession::~EndpointSession() { stream_->close(); }

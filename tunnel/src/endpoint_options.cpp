@@ -184,6 +184,23 @@ void check_relay_key(const std::string& v) {
 
 void check_heartbeat_ms(const long& v) { settings::at_least<long>(50, "milliseconds")(v); }
 
+std::string SessionProgramOptions::download_dir_or_default() const {
+    return download_dir.empty() ? platform::user_downloads_dir() : download_dir;
+}
+
+po::options_description session_program_options(SessionProgramOptions& o, const std::string& peer) {
+    po::options_description d("General");
+    const std::string download_help = "where files from the " + peer + " are saved (default: ~/Downloads/Tether)";
+    d.add_options()
+        ("help,h", "show this help")
+        ("config", po::value(&o.config_file), "read options from FILE (key = value lines)")
+        ("status-file", po::value(&o.status_file), "keep the visible status in FILE (key: value lines)")
+        ("download-dir", po::value(&o.download_dir), download_help.c_str())  // copied by boost
+        ("file-rate-limit", po::value(&o.file_rate_kib),
+         "limit file transfer to N KiB/s so the screen stays responsive (default: no limit)");
+    return d;
+}
+
 std::string default_transport_memory() {
     const char* xdg = std::getenv("XDG_CACHE_HOME");
     const char* home = std::getenv("HOME");

@@ -31,8 +31,8 @@ session::CarrierMaker carrier_maker(const EndpointConfig& cfg, const std::string
 }
 
 session::CarrierFactory transport_factory(EndpointConfig cfg, std::string token, TransportPolicy policy,
-                                          TransportLog log) {
-    return session::transport_factory(carrier_maker(cfg, token), std::move(policy), std::move(log));
+                                          TransportLog log, std::shared_ptr<session::TransportWatch> watch) {
+    return session::transport_factory(carrier_maker(cfg, token), std::move(policy), std::move(log), std::move(watch));
 }
 
 std::chrono::microseconds probe_stream_echo(const EndpointConfig& cfg, const std::string& token,

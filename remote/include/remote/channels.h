@@ -10,6 +10,7 @@
 #include <string>
 
 #include "session/byte_stream.h"
+#include "session/transport.h"
 
 namespace remote {
 
@@ -35,6 +36,11 @@ public:
     // How the link reaches the peer, for the status line and --status-file,
     // e.g. "the relay R:443 through http proxy P:3128 (from PAC ...)".
     virtual std::string route() const { return ""; }
+    // The proxy the link goes through (e.g. "http://10.0.0.1:3128"; "" = DIRECT or no relay).
+    virtual std::string proxy() const { return ""; }
+    // Stream or poll mode and each move between them (session/transport.h);
+    // nullptr when no relay carries the link (the direct test link, a playback).
+    virtual std::shared_ptr<session::TransportWatch> transport() const { return nullptr; }
     // Aborts the channels now (any thread); the sessions then end.
     virtual void close() = 0;
 };

@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "remote/channels.h"
 #include "remote/control_channel.h"
@@ -24,6 +25,9 @@ protected:
     // False when a stop() came before run(): the channel is closed at once
     // and nothing may be sent on it.
     bool attach_locked(Channels& ch);
+    // At the start of run(), taking mu_: attach_locked(ch), then `first`
+    // (our hello, the customer's consent) in order on the control channel.
+    void attach_and_greet(Channels& ch, const std::vector<Message>& first);
     // Reads control messages until bye or the end of the channel, passing
     // every other message to `handle`; returns why the session ended, naming
     // the other side (`peer`: "the supporter", "the customer"). Then marks the

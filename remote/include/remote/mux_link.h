@@ -13,11 +13,16 @@ namespace remote {
 
 class MuxLink : public SessionLink {
 public:
+    // How a relay carries the link (SessionLink::proxy, transport); empty without one.
+    struct Carried {
+        std::string proxy;
+        std::shared_ptr<session::TransportWatch> transport;
+    };
     // Owns `base`. `on_close` runs once on close() (e.g. end the relay session).
     MuxLink(std::unique_ptr<session::ByteStream> base, std::string auth = "", std::function<void()> on_close = {},
-            std::string route = "")
+            std::string route = "", Carried carried = {})
         : base_(std::move(base)), mux_(std::make_unique<session::Mux>(*base_)), auth_(std::move(auth)),
-          on_close_(std::move(on_close)), route_(std::move(route)) {}
+          on_close_(std::move(on_close)), route_(std::move(route)), carried_(std::move(carried)) {}
     ~MuxLink() override {
         close();
         mux_.reset();  // joins the mux reader before the base goes away
@@ -28,6 +33,8 @@ public:
     }
     std::string auth_string() const override { return auth_; }
     std::string route() const override { return route_; }
+    std::string proxy() const override { return carried_.proxy; }
+    std::shared_ptr<session::TransportWatch> transport() const override { return carried_.transport; }
     void close() override {
         mux_->close();
         if (auto f = std::exchange(on_close_, nullptr)) f();
@@ -39,6 +46,7 @@ private:
     std::string auth_;
     std::function<void()> on_close_;
     std::string route_;
+    Carried carried_;
 };
 
 }  // namespace remote

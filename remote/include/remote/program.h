@@ -7,6 +7,13 @@
 
 namespace remote {
 
+// main()'s frame for tether-desk and tether-client, with the exit codes of
+// settings/tether_conf.h: `parse` reads the settings (false: nothing more to
+// do, e.g. --help: exit 0; throws: a usage or settings error, said as
+// "PROGRAM: what (see --help)", exit 2); then `run` (its result is the exit
+// code; throws: a runtime failure, said as "PROGRAM: what", exit 1).
+int run_program(const std::string& program, const std::function<bool()>& parse, const std::function<int()>& run);
+
 // Blocks SIGINT and SIGTERM in the calling thread (call it before any other
 // thread starts, so that every thread inherits the mask) and runs `on_stop`
 // once, on a detached thread, when one of them arrives: a headless session

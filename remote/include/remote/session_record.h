@@ -3,7 +3,8 @@
 // it to a file per session; the customer's side keeps its own in memory and
 // shows it from its window ("what did the supporter do?"). Portable, no GUI.
 //
-//   {"t":"2026-12-06T04:22:12.345Z","event":"start","role":"desk","relay":"https://r/","route":"...","transport":"stream"}
+//   {"t":"2026-12-06T04:22:12.345Z","event":"start","role":"desk","relay":"https://r/","route":"...","proxy":"http://p:3128","transport":"stream"}
+//   {"t":...,"event":"transport","transport":"poll"}   (a move between stream and poll mode)
 //   {"t":...,"event":"auth","auth":"123 456"}
 //   {"t":...,"event":"peer","name":"Alice"}
 //   {"t":...,"event":"consent","control":true,"files":false}
@@ -55,8 +56,11 @@ public:
     SessionRecord(const SessionRecord&) = delete;
     SessionRecord& operator=(const SessionRecord&) = delete;
 
-    void start(const std::string& role, const std::string& relay, const std::string& route,
+    // `proxy` "" = DIRECT; `transport` "stream", "poll" or "" (no relay, or not known yet).
+    void start(const std::string& role, const std::string& relay, const std::string& route, const std::string& proxy,
                const std::string& transport);
+    // The session moved to `transport` ("stream" or "poll").
+    void transport(const std::string& transport);
     void auth(const std::string& sas);
     void peer(const std::string& name);
     // Recorded only when it differs from the last recorded state.

@@ -2,13 +2,15 @@
 // poll mode when something in between buffers, scans or refuses streams.
 // Chosen by an active probe, remembered per proxy, pinnable by the admin
 // (proxy.conf `transport = auto|stream|poll`). Code above the session stream
-// never learns the answer except as a status line. Platform-neutral: the
+// never picks a carrier; it may watch which mode is in use (TransportWatch),
+// e.g. for the session record. Platform-neutral: the
 // carriers come from a CarrierMaker (tunnel/ on Linux, winnet/ on Windows).
 #pragma once
 
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "session/carrier.h"
@@ -47,6 +49,25 @@ struct TransportPolicy {
 // (something buffers): using poll mode"); may be empty.
 using TransportLog = std::function<void(const std::string&)>;
 
+// Which mode the session's carrier uses, as the choice below hands them out:
+// stream or poll (automatic: no carrier yet). Shared by the factory (set)
+// and whoever shows or records it (current, listen). Thread-safe.
+class TransportWatch {
+public:
+    using Listener = std::function<void(TransportMode)>;
+    TransportMode current() const;
+    // Called with each change from now on, on the thread that made the
+    // carrier (the session stream's); nullptr stops it. Keep it short: the
+    // new carrier waits for it.
+    void listen(Listener l);
+    void set(TransportMode m);  // a carrier of mode `m` was handed out
+
+private:
+    mutable std::mutex mu_;
+    TransportMode mode_ = TransportMode::automatic;
+    Listener listener_;
+};
+
 // A stream-mode probe carrier (`?probe=1`, docs/PROTOCOL.md 3) made in two
 // steps, so that close() from another thread ends a test in progress even
 // while it connects: made at once, connected by wait_ready().
@@ -77,7 +98,9 @@ struct CarrierMaker {
 // (TransportPolicy::stream_retry), without loss and without "reconnecting".
 // Fatal errors of stream mode that poll mode shares (proxy refused CONNECT,
 // bad credentials, session gone) are rethrown.
-CarrierFactory transport_factory(CarrierMaker maker, TransportPolicy policy, TransportLog log = {});
+// `watch` (optional) learns the mode of every carrier handed out.
+CarrierFactory transport_factory(CarrierMaker maker, TransportPolicy policy, TransportLog log = {},
+                                 std::shared_ptr<TransportWatch> watch = nullptr);
 
 // Sends a ping and waits up to `timeout` for its pong: the round trip, or
 // CarrierError("... does not echo ..."). For `probe` commands.

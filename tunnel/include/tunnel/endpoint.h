@@ -56,6 +56,11 @@ public:
     // Until the peer acknowledged all we wrote (true) or `timeout` passed.
     bool drain(std::chrono::milliseconds timeout) { return stream_->drain(timeout); }
     session::SessionStatus status() const { return stream_->status(); }
+    // Stream or poll mode, as the transport choice hands out carriers, and
+    // each move between them (session/transport.h). Shared: it may outlive this.
+    std::shared_ptr<session::TransportWatch> transport() const { return transport_; }
+    // The proxy this session goes through ("" = DIRECT).
+    const std::string& proxy() const { return cfg_.proxy_url; }
     session::SessionStats stats() const { return stream_->stats(); }
 
     // Ends the session at the relay (the peer is told) and closes the
@@ -69,6 +74,7 @@ private:
     std::string token_;  // secret; never logged
     Clock::time_point code_expires_;
     bool ended_ = false;
+    std::shared_ptr<session::TransportWatch> transport_ = std::make_shared<session::TransportWatch>();
     std::unique_ptr<session::SessionStream> stream_;
 };
 

@@ -6,6 +6,7 @@
 
 #include <boost/program_options.hpp>
 
+#include <cstdint>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -44,6 +45,25 @@ void check_relay_key(const std::string& v);   // 64 hex digits
 void check_proxy(const std::string& v);       // a proxy URL (proxydetect::parse_proxy_url)
 void check_relay_url(const std::string& v);   // an http(s):// URL
 void check_heartbeat_ms(const long& v);       // at least 50
+
+// The options tether-desk and tether-client share besides the connection.
+struct SessionProgramOptions {
+    std::string config_file;       // --config: read by parse_layered itself
+    std::string status_file;       // --status-file
+    std::string download_dir;      // --download-dir; "" until given
+    std::uint64_t file_rate_kib = 0;  // --file-rate-limit, KiB/s; 0 = no limit
+
+    std::uint64_t file_rate_limit() const { return file_rate_kib * 1024; }  // bytes/s
+    // --download-dir, else the user's Downloads/Tether folder.
+    std::string download_dir_or_default() const;
+};
+
+// Declares --help, --config, --status-file, --download-dir and
+// --file-rate-limit, bound to `o` (which must outlive parsing); `peer` names
+// the other side in the help ("customer" for tether-desk, "supporter" for
+// tether-client).
+boost::program_options::options_description session_program_options(SessionProgramOptions& o,
+                                                                     const std::string& peer);
 
 // $XDG_CACHE_HOME/tether/transport, else ~/.cache/tether/transport (the
 // folder is created); "" when neither variable is set.

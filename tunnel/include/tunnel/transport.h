@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <string>
 
 #include "session/transport.h"
@@ -31,7 +32,7 @@ session::CarrierMaker carrier_maker(const EndpointConfig& cfg, const std::string
 // Fatal errors of stream mode that poll mode shares (proxy refused CONNECT,
 // bad credentials, session gone) are rethrown.
 session::CarrierFactory transport_factory(EndpointConfig cfg, std::string token, TransportPolicy policy,
-                                 TransportLog log = {});
+                                 TransportLog log = {}, std::shared_ptr<session::TransportWatch> watch = nullptr);
 // One stream-mode probe for `tether-tunnel probe`: connects and measures the
 // echo. Returns the round trip, or throws CarrierError saying what failed.
 std::chrono::microseconds probe_stream_echo(const EndpointConfig& cfg, const std::string& token,
