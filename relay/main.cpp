@@ -10,6 +10,7 @@
 #include "relay/options.h"
 #include "settings/tether_conf.h"
 #include "relay/relay_server.h"
+#include "relay/tls_memory.h"
 #include "wire/allocator.h"
 
 namespace {
@@ -56,6 +57,8 @@ void serve_signals(relay::RelayServer& server, const relay::Config& config, int 
 }  // namespace
 
 int main(int argc, char* argv[]) {
+    // Before anything calls OpenSSL (it refuses the hooks after its first allocation).
+    const bool tls_cache = relay::install_tls_memory_cache();
     wire::tune_allocator_for_streaming();  // before any thread starts
     std::signal(SIGPIPE, SIG_IGN);  // a vanished peer must not kill the relay
     const sigset_t signals = handled_signals();
@@ -68,6 +71,9 @@ int main(int argc, char* argv[]) {
         return settings::kExitUsage;
     }
     if (!config) return settings::kExitOk;
+    if (!tls_cache)
+        std::cerr << "tether-relay: OpenSSL allocated before its record-buffer cache was installed; "
+                     "running without it (more CPU per TLS read and write)" << std::endl;
     try {
         relay::Log log(config->log_level, {}, config->log_format);
         relay::RelayServer server(*config, log);

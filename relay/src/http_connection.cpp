@@ -20,6 +20,8 @@ constexpr std::size_t kHeadReadBytes = 4096;
 // A streamed body (uplink) moves through this many bytes at a time: one TLS
 // record's payload. Held only while bytes arrive (when_readable()).
 constexpr std::size_t kPieceBytes = 16 * 1024;
+// An idle uplink's read: a few heartbeat chunks (~50 bytes each).
+constexpr std::size_t kSmallRead = 512;
 // A body read whole may lag --min-body-rate by this many bytes (TLS records
 // and TCP windows arrive in bursts).
 constexpr std::size_t kRateSlackBytes = 64 * 1024;
@@ -410,13 +412,15 @@ void HttpConnection::read_body_piece() {
 }
 
 void HttpConnection::read_body_bytes() {
-    // Sized by what is there to read: when every uplink pings at once, each
-    // holds a few hundred bytes, not a record's 16 KiB, until it is parsed.
-    // A busy uplink reads a whole record without asking (one ioctl less).
-    const std::size_t want = busy_ ? kPieceBytes : std::clamp<std::size_t>(transport_.readable_bytes(), 512, kPieceBytes);
-    transport_.async_read_some(buffer_.prepare(want), [self = shared_from_this()](const error_code& ec, std::size_t n) {
+    // Small unless more is known to come: when every uplink pings at once,
+    // each holds a ~50-byte chunk, not a record's 16 KiB, until it is parsed.
+    // A read that filled its buffer, or a busy uplink, reads a whole record
+    // next. (Not sized by asking the socket: an ioctl per read.)
+    const std::size_t want = busy_ || read_filled_ ? kPieceBytes : kSmallRead;
+    transport_.async_read_some(buffer_.prepare(want), [self = shared_from_this(), want](const error_code& ec, std::size_t n) {
         if (ec || !self->sink_) return self->finish_upload(false);  // EOF too: the body broke off
         self->busy_ = n >= kPieceBytes / 2;  // a ping's chunk is ~50 bytes; a bulk record 16 KiB
+        self->read_filled_ = n == want;
         self->buffer_.commit(n);
         self->read_body_piece();
     });

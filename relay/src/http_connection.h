@@ -94,6 +94,7 @@ private:
     bool reading_ = false;        // an uplink read is pending, since read_since_
     Clock::time_point read_since_;
     bool busy_ = false;           // the last uplink read took at least half a piece: bulk is flowing
+    bool read_filled_ = false;    // the last uplink read filled its buffer: more is there
     std::string piece_;  // a streamed body's bytes between socket and sink; scratch when lingering
     std::shared_ptr<BodySink> sink_;
     std::shared_ptr<ChunkSource> source_;

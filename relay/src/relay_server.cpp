@@ -163,7 +163,10 @@ struct RelayServer::Impl {
     std::shared_ptr<boost::asio::ssl::context> tls;  // nullptr with --plain-http
     // Declared after everything a connection refers to: destroying the
     // io_context destroys the connections still held by its handlers.
-    std::unique_ptr<boost::asio::io_context> ioc = std::make_unique<boost::asio::io_context>();
+    // The hint is the thread count: with 1, Asio keeps a handler's posts on
+    // its own thread's queue (no reactor interrupt, no lock hand-off).
+    std::unique_ptr<boost::asio::io_context> ioc =
+        std::make_unique<boost::asio::io_context>(static_cast<int>(io_thread_count(config)));
     std::unique_ptr<Listener> listener;
     std::unique_ptr<Listener> plain_listener;  // --plain-listen, or none
     int plain_port = -1;

@@ -5,6 +5,7 @@
 // uplink. Internal to relay/.
 #pragma once
 
+#include <boost/asio/defer.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
@@ -25,11 +26,13 @@ std::string encode_frames(const std::vector<wire::Frame>& frames);
 
 // Runs `fn` on `executor` (a connection's strand) when `weak` still lives:
 // the shape of every FrameQueue waker here (they run on the thread that
-// changed the queue and must only post).
+// changed the queue and must only post). Deferred: called from an io
+// thread's handler (an uplink's forward, a ping's pong), Asio runs it on
+// that thread after the handler instead of waking the other io thread.
 template <class T, class Fn>
 FrameQueue::Waker post_to(boost::asio::any_io_executor executor, std::weak_ptr<T> weak, Fn fn) {
     return [executor, weak, fn] {
-        boost::asio::post(executor, [weak, fn] {
+        boost::asio::defer(executor, [weak, fn] {
             if (auto self = weak.lock()) fn(*self);
         });
     };

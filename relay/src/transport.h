@@ -17,6 +17,7 @@
 #include <openssl/ssl.h>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/defer.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/context.hpp>
 
@@ -92,13 +93,6 @@ public:
         socket_.async_wait(tcp::socket::wait_read, std::forward<Handler>(h));
     }
 
-    // Bytes a read would find now without waiting (decrypted ones OpenSSL
-    // holds plus encrypted ones in the socket: an upper bound on plaintext).
-    std::size_t readable_bytes() {
-        error_code ignored;
-        return (ssl_ ? static_cast<std::size_t>(SSL_pending(ssl_)) : 0) + socket_.available(ignored);
-    }
-
     template <class Buffers, class Handler>
     void async_write_some(const Buffers& buffers, Handler&& h) {
         if (!ssl_)
@@ -158,9 +152,12 @@ private:
     }
 
     // Completions never run inside the call that started the operation.
+    // Deferred, not posted: a completion continues the handler that started
+    // the operation, so Asio queues it on this thread (a post from a handler
+    // goes to the shared queue and wakes another io thread for it).
     template <class Handler, class... Args>
     void post(Handler&& h, Args... args) {
-        asio::post(socket_.get_executor(), [h = std::forward<Handler>(h), args...]() mutable { h(args...); });
+        asio::defer(socket_.get_executor(), [h = std::forward<Handler>(h), args...]() mutable { h(args...); });
     }
 
     // Runs `op` (an SSL call) until it succeeds or fails, waiting for the

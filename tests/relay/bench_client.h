@@ -265,6 +265,54 @@ inline SideStreams open_side(SSL_CTX* ctx, int port, const std::string& token) {
     return s;
 }
 
+// The idle sides ping in this many groups spread over each 2 s (20 ms
+// apart), like endpoints whose timers started at different times, not all
+// in the same instant; an active stream's round trip is sampled once
+// between two groups, so it meets the server amid the others' heartbeats.
+constexpr int kSlices = 100;
+
+struct Held {
+    double cpu_s = 0;            // the server's CPU time during the hold
+    double held_s = 0;           // wall time held
+    long pings = 0;              // round trips through the server: idle heartbeats and probes
+    std::vector<double> rtt_us;  // the active stream's round trips
+    bool alive = true;           // every idle downlink still open
+};
+
+// Holds `streams` for `hold_s` seconds: every uplink pings every 2 s (each
+// in its slice), every downlink is drained; `probe` measures one active
+// round trip (microseconds) per slice, `keep_alive` runs every 2 s.
+template <class Probe, class KeepAlive>
+Held hold_idle(pid_t server, std::vector<SideStreams>& streams, int hold_s, Probe probe, KeepAlive keep_alive) {
+    Held h;
+    const double cpu0 = cpu_seconds(server);
+    const auto h0 = std::chrono::steady_clock::now();
+    for (int tick = 0; tick < hold_s / 2; ++tick) {  // endpoints ping every 2 s...
+        const auto tick0 = std::chrono::steady_clock::now();
+        for (int slice = 0; slice < kSlices; ++slice) {  // ...each on its own clock, not all at once
+            for (std::size_t i = slice; i < streams.size(); i += kSlices) {
+                streams[i].up->write(ping_chunk());
+                h.alive &= streams[i].down->drain();
+                ++h.pings;
+            }
+            std::this_thread::sleep_until(tick0 + (2 * slice + 1) * 1s / kSlices);
+            h.rtt_us.push_back(probe());
+            ++h.pings;
+            std::this_thread::sleep_until(tick0 + (slice + 1) * 2s / kSlices);
+        }
+        keep_alive();
+    }
+    h.held_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - h0).count();
+    h.cpu_s = cpu_seconds(server) - cpu0;
+    return h;
+}
+
+inline double percentile(std::vector<double> v, double p) {
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    return v[std::min(v.size() - 1, static_cast<std::size_t>(p * v.size()))];
+}
+
 inline long metric(SSL_CTX* ctx, int port, const std::string& name) {
     Tls t(ctx, port);
     t.write("GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");

@@ -4,13 +4,10 @@
 // N client/server pairs over socketpairs in one process; the clients are
 // then freed, and malloc's in-use bytes (mallinfo2) before and after give
 // the servers' share, per connection. No relay, no Asio, no HTTP.
-//   relay_tls_floor [--connections N] [--no-release-buffers] [--no-tickets]
+//   relay_tls_floor [--connections N] [--no-release-buffers] [--no-tickets] [--no-session-cache]
 #include <malloc.h>
-#include <openssl/ec.h>
 #include <openssl/err.h>
-#include <openssl/evp.h>
 #include <openssl/ssl.h>
-#include <openssl/x509.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -20,12 +17,15 @@
 #include <string>
 #include <vector>
 
+#include "tls_self_signed.h"
+
 namespace {
 
 struct Options {
     int connections = 2000;
     bool release_buffers = true;  // as the relay (relay_server.cpp load_tls)
     bool tickets = true;          // OpenSSL's default: 2 TLS 1.3 tickets
+    bool session_cache = true;    // OpenSSL's default: a server-side cache
 };
 
 [[noreturn]] void die(const char* what) {
@@ -39,33 +39,14 @@ std::size_t in_use() {
     return m.uordblks + m.hblkhd;  // heap chunks in use + mmapped blocks
 }
 
-// A self-signed P-256 certificate like the relay's --dev one.
-void use_self_signed(SSL_CTX* ctx) {
-    EVP_PKEY* key = EVP_EC_gen("P-256");
-    X509* cert = X509_new();
-    if (!key || !cert) die("key");
-    X509_set_version(cert, 2);
-    ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
-    X509_gmtime_adj(X509_getm_notBefore(cert), 0);
-    X509_gmtime_adj(X509_getm_notAfter(cert), 86400);
-    X509_NAME_add_entry_by_txt(X509_get_subject_name(cert), "CN", MBSTRING_ASC,
-                               reinterpret_cast<const unsigned char*>("floor"), -1, -1, 0);
-    X509_set_issuer_name(cert, X509_get_subject_name(cert));
-    X509_set_pubkey(cert, key);
-    if (!X509_sign(cert, key, EVP_sha256())) die("sign");
-    if (SSL_CTX_use_certificate(ctx, cert) != 1 || SSL_CTX_use_PrivateKey(ctx, key) != 1) die("use cert");
-    X509_free(cert);
-    EVP_PKEY_free(key);
-}
-
 SSL_CTX* server_context(const Options& o) {
     SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
     SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
-    use_self_signed(ctx);
+    if (!relay_bench::use_self_signed(ctx)) die("self-signed certificate");
     if (o.release_buffers) SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
     SSL_CTX_set_read_ahead(ctx, 1);
     if (!o.tickets) SSL_CTX_set_num_tickets(ctx, 0);
-    if (!o.tickets) SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+    if (!o.tickets || !o.session_cache) SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
     return ctx;
 }
 
@@ -98,7 +79,8 @@ Options parse(int argc, char** argv) {
         if (a == "--connections" && i + 1 < argc) o.connections = std::atoi(argv[++i]);
         else if (a == "--no-release-buffers") o.release_buffers = false;
         else if (a == "--no-tickets") o.tickets = false;
-        else die("usage: relay_tls_floor [--connections N] [--no-release-buffers] [--no-tickets]");
+        else if (a == "--no-session-cache") o.session_cache = false;
+        else die("usage: relay_tls_floor [--connections N] [--no-release-buffers] [--no-tickets] [--no-session-cache]");
     }
     return o;
 }
@@ -131,9 +113,11 @@ int main(int argc, char** argv) {
     }
     const std::size_t after = in_use();
     const SSL_CIPHER* cipher = SSL_get_current_cipher(servers.front());
-    std::printf("%d idle server connections (%s, %s; release buffers %s, tickets %s): %.0f bytes each in use (malloc)\n",
+    std::printf("%d idle server connections (%s, %s; release buffers %s, tickets %s, session cache %s): %.0f bytes "
+                "each in use (malloc)\n",
                 o.connections, SSL_get_version(servers.front()), SSL_CIPHER_get_name(cipher),
                 o.release_buffers ? "on" : "off", o.tickets ? "on" : "off",
+                o.tickets && o.session_cache ? "on" : "off",
                 double(after - before) / o.connections);
     for (SSL* s : servers) SSL_free(s);
     for (int fd : fds) close(fd);
