@@ -19,6 +19,7 @@
 #include "screen/direct.h"
 #include "remote/program.h"
 #include "remote/relay_connector.h"
+#include "settings/settings_file.h"
 #include "settings/tether_conf.h"
 #include "tunnel/endpoint_options.h"
 #include "wire/allocator.h"
@@ -52,7 +53,7 @@ po::options_description describe(Options& o) {
         ("chat", po::bool_switch(&o.chat),
          "headless: chat on stdin/stdout (each line typed is a message; each message shown is printed as "
          "\"[HH:MM:SS] Name: text\"); with --code -, the first line is the code")
-        ("direct-connect", po::value(&o.direct_connect),
+        ("direct-connect", settings::checked<std::string>(&o.direct_connect, screen::check_host_port),
          "TEST/DEV ONLY: connect to a desk's --direct-listen HOST:PORT, no relay, no encryption");
     d.add(tunnel::session_program_options(o.program, "supporter"));
     // --relay, --ca, --proxy-conf, --proxy..., --transport, --heartbeat-ms.

@@ -55,7 +55,7 @@ po::options_description describe(Options& o) {
          "headless: when the code expires before the customer joined, get a new one (default: exit with status 4)")
         ("name", po::value(&o.cfg.name)->default_value("Supporter"), "your name, shown to the customer")
         ("snapshot", po::value(&o.cfg.snapshot), "write the first full frame to FILE.png")
-        ("vnc-listen", po::value(&o.cfg.vnc_listen), "serve the customer's screen to any VNC viewer on HOST:PORT (no password: keep it on 127.0.0.1)")
+        ("vnc-listen", settings::checked<std::string>(&o.cfg.vnc_listen, screen::check_host_port), "serve the customer's screen to any VNC viewer on HOST:PORT (no password: keep it on 127.0.0.1)")
         ("quality", settings::checked<int>(&o.quality, check_quality), "JPEG quality 0-9 for slow links (default: lossless)")
         ("send-file", po::value(&o.cfg.send_files)->composing(),
          "offer FILE to the customer once connected (repeatable; the customer must have file transfer on, F12)")
@@ -68,7 +68,7 @@ po::options_description describe(Options& o) {
         ("record", po::value(&o.cfg.screen_recording),
          "record the customer's screen into FILE (mode 0600; stays on this machine; replay with --play)")
         ("play", po::value(&o.play), "replay a recording made with --record in the window, at real speed")
-        ("direct-listen", po::value(&o.direct_listen),
+        ("direct-listen", settings::checked<std::string>(&o.direct_listen, screen::check_host_port),
          "TEST/DEV ONLY: wait for a client's --direct-connect on HOST:PORT, no relay, no encryption");
     d.add(tunnel::session_program_options(o.program, "customer"));
     // --relay, --ca, --proxy-conf, --proxy..., --transport, --heartbeat-ms.

@@ -57,6 +57,15 @@ std::unique_ptr<session::ByteStream> open_socket(const sockaddr_in& a, const std
 
 }  // namespace
 
+void check_host_port(const std::string& hp) {
+    try {
+        make_addr(hp);
+        return;
+    } catch (const std::exception&) {  // stoi's invalid_argument and out_of_range too
+    }
+    throw std::invalid_argument("use HOST:PORT with an IPv4 address or localhost, e.g. 127.0.0.1:5900");
+}
+
 std::pair<std::string, int> split_host_port(const std::string& hp) {
     auto colon = hp.rfind(':');
     if (colon == std::string::npos) throw std::invalid_argument("expected HOST:PORT, got " + hp);

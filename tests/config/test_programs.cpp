@@ -271,6 +271,38 @@ TEST_CASE("a bad value names its file and line, key, value and the valid choices
         CHECK(dir.code == 2);
         CHECK(dir.err.find(home.path() + ": is a directory, not a settings file") != std::string::npos);
     }
+    // Numbers: not a number, or negative for a count (Boost alone would
+    // wrap -5 to 2^64 - 5), say so in our words, wherever they came from.
+    for (const Program& p : {Program{"tether-desk", TETHER_DESK_BIN}, Program{"tether-client", TETHER_CLIENT_BIN}}) {
+        const std::string rate = home.write("rate.conf", "relay = https://relay.example.com/\nfile_rate_limit = -5\n");
+        Ran r = run(p.path, {"--config", rate, "--check-config"}, home.path());
+        INFO(p.name << "\n" << r.err);
+        CHECK(r.code == 2);
+        CHECK(r.err.rfind(std::string(p.name) + ": " + rate + ":2: file_rate_limit: '-5' ", 0) == 0);
+        CHECK(r.err.find("use a whole number of at least 0") != std::string::npos);
+        Ran var = run(p.path, {"--relay", "https://relay.example.com/", "--check-config"}, home.path(),
+                      {{"TETHER_HEARTBEAT_MS", "soon"}});
+        INFO(var.err);
+        CHECK(var.code == 2);
+        CHECK(var.err.rfind(std::string(p.name) + ": TETHER_HEARTBEAT_MS: 'soon' ", 0) == 0);
+        CHECK(var.err.find("use a whole number") != std::string::npos);
+        CHECK(var.err.find("the argument") == std::string::npos);  // not Boost's wording
+    }
+    // HOST:PORT options (the desk's VNC bridge, the direct test link).
+    const std::string vnc = home.write("vnc.conf", "relay = https://relay.example.com/\nvnc_listen = 127.0.0.1\n");
+    Ran v = run(TETHER_DESK_BIN, {"--config", vnc, "--check-config"}, home.path());
+    INFO(v.err);
+    CHECK(v.code == 2);
+    CHECK(v.err.rfind("tether-desk: " + vnc + ":2: vnc_listen: '127.0.0.1' ", 0) == 0);
+    CHECK(v.err.find("use HOST:PORT") != std::string::npos);
+    Ran dl = run(TETHER_DESK_BIN, {"--direct-listen", "here:99", "--check-config"}, home.path());
+    INFO(dl.err);
+    CHECK(dl.code == 2);
+    CHECK(dl.err.rfind("tether-desk: --direct-listen: 'here:99' ", 0) == 0);
+    Ran dc = run(TETHER_CLIENT_BIN, {"--direct-connect", "127.0.0.1:70000", "--check-config"}, home.path());
+    INFO(dc.err);
+    CHECK(dc.code == 2);
+    CHECK(dc.err.rfind("tether-client: --direct-connect: '127.0.0.1:70000' ", 0) == 0);
     // tether-desk's own: quality.
     const std::string quality = home.write("quality.conf", "relay = https://relay.example.com/\nquality = 12\n");
     Ran q = run(TETHER_DESK_BIN, {"--config", quality, "--check-config"}, home.path());
@@ -292,6 +324,8 @@ TEST_CASE("a bad value names its file and line, key, value and the valid choices
         {"code_ttl = 0", "code_ttl", "0", "positive"},
         {"long_code_digits = 12", "long_code_digits", "12", "7 to 9"},
         {"listen = 8443", "listen", "8443", "ADDR:PORT"},
+        {"max_sessions = -1", "max_sessions", "-1", "at least 0"},
+        {"io_threads = two", "io_threads", "two", "use a whole number"},
     };
     for (const Row& r : relay_rows) {
         const std::string conf = home.write("relay.conf", "dev = yes\n" + r.line + "\n");

@@ -196,7 +196,7 @@ po::options_description session_program_options(SessionProgramOptions& o, const 
         ("config", po::value(&o.config_file), "read options from FILE (key = value lines)")
         ("status-file", po::value(&o.status_file), "keep the visible status in FILE (key: value lines)")
         ("download-dir", po::value(&o.download_dir), download_help.c_str())  // copied by boost
-        ("file-rate-limit", po::value(&o.file_rate_kib),
+        ("file-rate-limit", settings::number(&o.file_rate_kib),
          "limit file transfer to N KiB/s so the screen stays responsive (default: no limit)");
     return d;
 }

@@ -29,6 +29,9 @@ using remote::MuxLink;
 
 // Splits "host:port" (IPv4 literal or "localhost"). Throws std::invalid_argument.
 std::pair<std::string, int> split_host_port(const std::string& hp);
+// A check for settings::checked (--vnc-listen, --direct-listen,
+// --direct-connect): throws std::invalid_argument saying what is valid.
+void check_host_port(const std::string& hp);
 
 class DirectListener {
 public:
