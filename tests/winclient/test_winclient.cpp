@@ -169,8 +169,10 @@ std::vector<std::string> windows_lines(const std::string& access_log) {
 // and the files cross end-to-end encrypted, exact to the byte.
 TEST_CASE("windows client: plain-HTTP poll mode through a squid that refuses CONNECT", "[plain_http]") {
     PlainHttpSetup p;
-    const std::string conf = p.dir.write("proxy.conf", "proxy = " + p.squid.url() + "\nwpad = no\n"
-                                                       "allow_plain_http = yes\nrelay_key = " + p.key + "\n");
+    // The relay is on localhost: <-loopback> keeps proxy.conf's squid in the way.
+    const std::string conf = p.dir.write(
+        "proxy.conf", test_support::loopback_proxy_conf("proxy = " + p.squid.url() + "\nwpad = no\n"
+                                                        "allow_plain_http = yes\nrelay_key = " + p.key + "\n"));
     Scratch src;
     Session s(relay_args(p.relay), desk_sends(src, 2 * MiB + 3));  // the desk goes direct, over TLS
     s.start_client({"--relay", p.plain_url, "--proxy-conf", conf}, client_sends(src, 2 * MiB + 7));
