@@ -153,7 +153,16 @@ std::string HeadlessClient::serve(remote::CustomerControl& control, remote::Chan
         std::string failed = screen_.serve(ch.rfb, control.live_consent());
         if (!failed.empty()) std::cerr << "tether-client: the screen could not be shown: " << failed << std::endl;
     });
-    std::string end = control.run(ch);  // closes ch.rfb at the end
+    // Whatever ends run(), the screen's thread is joined before `screen`
+    // goes out of scope (a joinable std::thread destroyed is std::terminate),
+    // and run()'s caller still stops the consent bar and forgets `control`.
+    std::string end;
+    try {
+        end = control.run(ch);  // closes ch.rfb at the end
+    } catch (const std::exception& e) {
+        end = e.what();
+        ch.rfb.close();  // run() did not: this ends the screen's server
+    }
     screen_.stop();
     screen.join();
     if (files) files_.stop();

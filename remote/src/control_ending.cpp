@@ -14,7 +14,13 @@ bool ControlEnding::attach_locked(Channels& ch) {
 void ControlEnding::attach_and_greet(Channels& ch, const std::vector<Message>& first) {
     std::lock_guard<std::mutex> lk(mu_);
     if (!attach_locked(ch)) return;
-    for (const Message& m : first) ctl_->send(m);
+    try {
+        for (const Message& m : first) ctl_->send(m);
+    } catch (const std::exception&) {
+        // The peer left before our greeting (it quit right after the
+        // handshake): the reader meets the end next and names it. Thrown
+        // out of run(), this escaped past the threads run() starts.
+    }
 }
 
 std::string ControlEnding::read_until_bye(const std::string& peer,

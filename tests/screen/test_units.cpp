@@ -8,6 +8,7 @@
 #include "remote/consent.h"
 #include "remote/control_channel.h"
 #include "remote/control_protocol.h"
+#include "remote/customer_control.h"
 #include "screen/desk_session.h"
 #include "session/byte_stream.h"
 
@@ -138,6 +139,33 @@ TEST_CASE("a desk stopped before run() ends with the stop's reason and sends not
     CHECK(ended.get() == "the supporter cancelled");
     char c;
     CHECK(control.first->read(&c, 1) == 0);  // no hello, no bye: the channel was closed unused
+}
+
+// The supporter quits right after the handshake, before the customer's
+// hello and consent went out (tether-client.exe aborted with "terminate
+// called without an active exception": the failed greeting was thrown out of
+// run() past the screen's thread). run() must end with a reason naming the
+// supporter, and close the screen's channel.
+TEST_CASE("a customer whose supporter left before the greeting ends with a reason, not an exception") {
+    auto control = session::make_stream_pair();
+    auto rfb = session::make_stream_pair();
+    control.first->close();  // the desk is gone: our greeting cannot be written
+    remote::CustomerControl customer("Customer", ConsentState{false, false}, {});
+    auto ended = std::async(std::launch::async, [&] {
+        try {
+            return "returned: " + customer.run(Channels{*control.second, *rfb.second});
+        } catch (const std::exception& e) {
+            return std::string("threw: ") + e.what();
+        }
+    });
+    if (ended.wait_for(std::chrono::seconds(20)) != std::future_status::ready) {
+        control.second->close();
+        FAIL("run() did not return after the supporter left");
+    }
+    std::string got = ended.get();
+    INFO(got);
+    CHECK(got.rfind("returned: the connection to the supporter ", 0) == 0);
+    CHECK_THROWS_AS(rfb.first->write("x", 1), session::StreamError);  // run() closed the screen's channel
 }
 
 // Chat (issue 19, remote/chat.h): what may be sent, and how a line decodes.

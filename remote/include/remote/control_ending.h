@@ -27,6 +27,7 @@ protected:
     bool attach_locked(Channels& ch);
     // At the start of run(), taking mu_: attach_locked(ch), then `first`
     // (our hello, the customer's consent) in order on the control channel.
+    // Never throws for a peer already gone: read_until_bye says why it ended.
     void attach_and_greet(Channels& ch, const std::vector<Message>& first);
     // Reads control messages until bye or the end of the channel, passing
     // every other message to `handle`; returns why the session ended, naming
