@@ -71,9 +71,13 @@ void* tls_realloc(void* p, std::size_t n, const char* file, int line) {
         return nullptr;
     }
     if (!is_record_block(p)) return std::realloc(p, n);
-    void* fresh = tls_malloc(n, file, line);  // a cached-size block: move it (its capacity is kRecordMax)
+    void* fresh = tls_malloc(n, file, line);
     if (!fresh) return nullptr;
-    std::memcpy(fresh, p, n < kRecordMax ? n : kRecordMax);
+    // All of the old contents that fit: a block malloc'd outside the cache
+    // for a request just above kRecordMax also looks like a record block,
+    // and may hold up to kSlack bytes more than kRecordMax.
+    const std::size_t old_size = malloc_usable_size(p);
+    std::memcpy(fresh, p, n < old_size ? n : old_size);
     tls_free(p, file, line);
     return fresh;
 }
