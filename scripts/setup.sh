@@ -30,6 +30,9 @@ PACKAGES=(
   help2man dpkg-dev man-db
   # the join page in a real browser (tests/joinpage: driven by a python3 script)
   chromium python3
+  # a relay cluster (issue 18): the shared session directory in Redis (hiredis
+  # client), Sentinel for its failover, HAProxy in front of the nodes
+  redis-server redis-sentinel libhiredis-dev haproxy
 )
 
 missing=()

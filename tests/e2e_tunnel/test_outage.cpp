@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <csignal>
+#include <sstream>
 
 #include "tunnel_fixture.h"
 
@@ -30,6 +31,21 @@ e2e::Outcome join_when_relay_goes(int sig, const std::string& proxy_conf, int& r
     return {rc, client->err()};
 }
 
+// Every stderr line is a whole message of its own: a line that starts with
+// none of tether-tunnel's prefixes is two messages interleaved (their
+// threads once wrote them piecewise).
+void check_whole_lines(const std::string& err) {
+    std::istringstream in(err);
+    for (std::string line; std::getline(in, line);) {
+        INFO("stderr line: " << line);
+        bool known = false;
+        for (const char* prefix : {"tether-tunnel: ", "security code: ", "TETHER_AUTH=", "TETHER_CODE=", "code: "})
+            known = known || line.rfind(prefix, 0) == 0;
+        CHECK(known);
+        CHECK(line.find("tether-tunnel: ", 1) == std::string::npos);
+    }
+}
+
 }  // namespace
 
 TEST_CASE("join outlives its relay by the outage limit and exits 1 with the reason", "[outage]") {
@@ -43,6 +59,7 @@ TEST_CASE("join outlives its relay by the outage limit and exits 1 with the reas
         auto killed = join_when_relay_goes(SIGKILL, conf, port);
         INFO("run " << i << ", join stderr:\n" << killed.err);
         CHECK(killed.code == 1);
+        check_whole_lines(killed.err);
         CHECK(killed.err.find("\ntether-tunnel: could not reach the relay for more than 2 s; check the network or "
                               "proxy (last error: cannot reach the relay 127.0.0.1:" + std::to_string(port) +
                               " (Failed to connect to 127.0.0.1 port " + std::to_string(port)) != std::string::npos);
@@ -50,6 +67,7 @@ TEST_CASE("join outlives its relay by the outage limit and exits 1 with the reas
         auto stopped = join_when_relay_goes(SIGTERM, conf, port);
         INFO("run " << i << ", join stderr:\n" << stopped.err);
         CHECK(stopped.code == 1);
+        check_whole_lines(stopped.err);
         CHECK(stopped.err.find("\ntether-tunnel: the relay ended the session: the relay is shutting down; start "
                                "a new session\n") != std::string::npos);
     }

@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <iostream>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -19,6 +20,20 @@ namespace {
 
 using namespace std::chrono_literals;
 constexpr std::size_t kCopyBytes = 256 * 1024;  // per read(): few syscalls in bulk transfers
+
+// One message to stderr as one whole line. The status callback, the stdin
+// pump and the main thread print concurrently, and std::cerr is unbuffered:
+// a line built with several << leaves in several writes that interleave
+// with another thread's (CI saw "tether-tunnel: endedtether-tunnel:  (...").
+void say_raw(const std::string& text) {
+    static std::mutex mu;
+    std::string line = text + "\n";
+    std::lock_guard<std::mutex> lk(mu);
+    std::cerr.write(line.data(), static_cast<std::streamsize>(line.size()));
+    std::cerr.flush();
+}
+
+void say(const std::string& text) { say_raw("tether-tunnel: " + text); }
 
 // Status changes, printed and remembered (the open side waits for the peer
 // to leave before ending the session).
@@ -44,8 +59,7 @@ private:
         if (s.state == state_) return;  // RTT samples: not worth a line
         state_ = s.state;
         if (verbose_ || s.state == session::SessionState::connected)
-            std::cerr << "tether-tunnel: " << session::to_string(s.state)
-                      << (s.detail.empty() ? "" : " (" + s.detail + ")") << std::endl;
+            say(session::to_string(s.state) + (s.detail.empty() ? "" : " (" + s.detail + ")"));
         cv_.notify_all();
     }
 
@@ -155,13 +169,12 @@ struct Link {
 // security code both sides must show; throws StreamError when it fails.
 void secure_link(Link& l, secure::SecureRole role, const Options& o) {
     if (!o.e2e) {
-        std::cerr << "tether-tunnel: end-to-end encryption is OFF (--e2e no): the relay sees these bytes"
-                  << std::endl;
+        say("end-to-end encryption is OFF (--e2e no): the relay sees these bytes");
         return;
     }
     l.secure = tunnel::secure_session(*l.session, role);
-    std::cerr << "security code: " << l.secure->auth_string() << " (the peer must show the same)\n"
-              << "TETHER_AUTH=" << l.secure->auth_string() << std::endl;
+    say_raw("security code: " + l.secure->auth_string() + " (the peer must show the same)\nTETHER_AUTH=" +
+            l.secure->auth_string());
     l.mux = std::make_unique<session::Mux>(*l.secure);
 }
 
@@ -178,14 +191,14 @@ int run_stdio(Link& l, const Options& o) {
     try {
         copy_stdout(l.stream());
     } catch (const std::exception& e) {
-        std::cerr << "tether-tunnel: " << e.what() << std::endl;
+        say(e.what());
         abort_link(l);
         up.stop();
         return 1;
     }
     std::string up_error = up.wait();  // netcat semantics: wait for our own stdin EOF too
     if (!up_error.empty()) {
-        std::cerr << "tether-tunnel: " << up_error << std::endl;
+        say(up_error);
         return 1;
     }
     // Both directions are done: finish every mux channel, so that the mux
@@ -194,7 +207,7 @@ int run_stdio(Link& l, const Options& o) {
     if (l.mux) l.mux->shutdown_write();
     // The peer acks what its application consumed, at least every heartbeat.
     if (!s.drain(10 * o.endpoint.base.heartbeat + 5s)) {
-        std::cerr << "tether-tunnel: the peer did not confirm our last bytes" << std::endl;
+        say("the peer did not confirm our last bytes");
         return 1;
     }
     return 0;
@@ -204,12 +217,12 @@ int run_stdio(Link& l, const Options& o) {
 void print_stats(const tunnel::EndpointSession& s, const Options& o) {
     if (!o.verbose) return;
     session::SessionStats st = s.stats();
-    std::cerr << "tether-tunnel: stats: carriers=" << st.carriers << " written=" << st.written
-              << " received=" << st.received << std::endl;
+    say("stats: carriers=" + std::to_string(st.carriers) + " written=" + std::to_string(st.written) +
+        " received=" + std::to_string(st.received));
 }
 
 int fail(const std::exception& e, int code) {
-    std::cerr << "tether-tunnel: " << e.what() << std::endl;
+    say(e.what());
     return code;
 }
 
@@ -217,8 +230,7 @@ int fail(const std::exception& e, int code) {
 constexpr int kExitCodeExpired = 4;
 
 int code_expired(const tunnel::EndpointSession& s) {
-    std::cerr << "tether-tunnel: the code " << s.code() << " expired before anyone joined; "
-              << "run tether-tunnel open again for a new code" << std::endl;
+    say("the code " + s.code() + " expired before anyone joined; run tether-tunnel open again for a new code");
     return kExitCodeExpired;
 }
 
@@ -226,14 +238,14 @@ void print_code(const tunnel::EndpointSession& s) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(s.code_expires() -
                                                                       tunnel::EndpointSession::Clock::now());
     // For the person, then for scripts and tests.
-    std::cerr << "code: " << s.code() << " (valid for " << tunnel::duration_words(left)
-              << "; waiting for the peer as long as that)\nTETHER_CODE=" << s.code() << std::endl;
+    say_raw("code: " + s.code() + " (valid for " + tunnel::duration_words(left) +
+            "; waiting for the peer as long as that)\nTETHER_CODE=" + s.code());
 }
 
 // Where the bytes go out (proxy.conf, environment, desktop, PAC/WPAD).
 void print_route(const tunnel::Egress& e, const Options& o) {
     if (!o.verbose || e.plan.routes.empty()) return;
-    std::cerr << "tether-tunnel: route: " << e.plan.routes.front().why << std::endl;
+    say("route: " + e.plan.routes.front().why);
 }
 
 }  // namespace
