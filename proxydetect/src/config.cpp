@@ -5,13 +5,14 @@
 #include <cstdio>
 #include <cstring>
 #include <cctype>
-#include <fstream>
 #include <functional>
 #include <map>
 #include <sstream>
 #include <sys/stat.h>
 
 #include "proxydetect/errors.h"
+#include "settings/settings_lines.h"
+#include "settings/tether_conf.h"
 
 namespace proxydetect {
 
@@ -186,11 +187,6 @@ void check_consistency(const SeenKeys& seen, const std::string& origin) {
     }
 }
 
-// Windows editors may start the file with a UTF-8 byte order mark.
-std::string without_bom(const std::string& text) {
-    return text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? text.substr(3) : text;
-}
-
 }  // namespace
 
 const std::vector<std::string>& config_keys() {
@@ -205,26 +201,21 @@ const std::vector<std::string>& config_keys() {
 Config parse_config(const std::string& text, const std::string& origin) {
     Config c;
     c.origin = origin;
-    std::istringstream in(without_bom(text));
-    std::string raw;
-    SeenKeys seen;  // to reject duplicates and name lines in conflicts
-    for (int number = 1; std::getline(in, raw); ++number) {
-        std::string line = trim(raw);
-        if (line.empty() || line[0] == '#') continue;
-        auto eq = line.find('=');
-        if (eq == std::string::npos)
-            throw ConfigError(origin, number, "expected 'key = value', got '" + line + "'");
-        std::string key = lower(trim(line.substr(0, eq)));
-        std::string value = trim(line.substr(eq + 1));
+    std::vector<settings::SettingLine> lines;
+    try {
+        lines = settings::parse_settings_lines(text, origin);  // the one lexer of Tether's settings files
+    } catch (const settings::SettingsError& e) {
+        throw ConfigError(e.file(), e.line(), e.message());
+    }
+    SeenKeys seen;  // to name lines in conflicts
+    for (const settings::SettingLine& s : lines) {
+        const std::string key = settings::file_key(s.key);  // "No-Proxy" -> "no_proxy"
         auto& table = setters();
         auto it = std::find_if(table.begin(), table.end(), [&](const auto& p) { return p.first == key; });
         if (it == table.end())
-            throw ConfigError(origin, number, "unknown key '" + key + "' (see docs/PROXYDETECT.md for the keys)");
-        if (seen.count(key))
-            throw ConfigError(origin, number, key + ": already set on line " + std::to_string(seen[key]));
-        seen[key] = number;
-        if (value.empty()) throw ConfigError(origin, number, key + ": empty value; remove the line for the default");
-        it->second(c, Line{origin, number, key, value});
+            throw ConfigError(origin, s.line, "unknown key '" + key + "' (see docs/PROXYDETECT.md for the keys)");
+        seen[key] = s.line;
+        it->second(c, Line{origin, s.line, key, s.value});
     }
     check_consistency(seen, origin);
     return c;
@@ -241,14 +232,11 @@ void check_relay_url(const Config& config, const std::string& relay_url) {
 }
 
 Config load_config_file(const std::string& path) {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
-        throw ConfigError(path, 0, "is a directory, not a proxy.conf file");
-    std::ifstream f(path, std::ios::binary);
-    if (!f) throw ConfigError(path, 0, "cannot read the file; check that it exists and is readable");
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return parse_config(ss.str(), path);
+    try {
+        return parse_config(settings::read_settings_text(path, "proxy.conf file"), path);
+    } catch (const settings::SettingsError& e) {
+        throw ConfigError(e.file(), e.line(), e.message());
+    }
 }
 
 void check_credentials_file_mode(const Config& c) {

@@ -1,5 +1,5 @@
 // The key = value lines of a settings file (see settings/settings_lines.h);
-// portable: tether-client.exe reads its files with it too.
+// portable: tether-client.exe and proxydetect (proxy.conf) read with it too.
 #include "settings/settings_lines.h"
 #include "settings/tether_conf.h"
 
@@ -24,26 +24,34 @@ std::string canonical_key(std::string k) {
     return k;
 }
 
-[[noreturn]] void fail(const std::string& path, int line, const std::string& what) {
-    throw std::runtime_error(path + (line > 0 ? ":" + std::to_string(line) : "") + ": " + what);
+std::string located(const std::string& file, int line, const std::string& message) {
+    return file + (line > 0 ? ":" + std::to_string(line) : "") + ": " + message;
 }
 
-std::string file_text(const std::string& path) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(std::filesystem::u8path(path), ec))
-        fail(path, 0, "is a directory, not a settings file");
-    std::ifstream f(std::filesystem::u8path(path), std::ios::binary);
-    if (!f) fail(path, 0, "cannot read the file; check that it exists and is readable");
-    std::stringstream ss;
-    ss << f.rdbuf();
-    std::string text = ss.str();
-    return text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? text.substr(3) : text;  // Windows editors' BOM
+[[noreturn]] void fail(const std::string& file, int line, const std::string& what) {
+    throw SettingsError(file, line, what);
 }
 
 }  // namespace
 
-std::vector<SettingLine> read_settings_file(const std::string& path) {
-    std::istringstream in(file_text(path));
+SettingsError::SettingsError(std::string file, int line, std::string message)
+    : std::runtime_error(located(file, line, message)), file_(std::move(file)), line_(line),
+      message_(std::move(message)) {}
+
+std::string read_settings_text(const std::string& path, const std::string& kind) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(std::filesystem::u8path(path), ec))
+        fail(path, 0, "is a directory, not a " + kind);
+    std::ifstream f(std::filesystem::u8path(path), std::ios::binary);
+    if (!f) fail(path, 0, "cannot read the file; check that it exists and is readable");
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+}
+
+std::vector<SettingLine> parse_settings_lines(const std::string& text, const std::string& origin) {
+    const bool bom = text.compare(0, 3, "\xEF\xBB\xBF") == 0;  // Windows editors
+    std::istringstream in(bom ? text.substr(3) : text);
     std::vector<SettingLine> out;
     std::map<std::string, int> seen;
     std::string raw;
@@ -51,17 +59,21 @@ std::vector<SettingLine> read_settings_file(const std::string& path) {
         std::string line = trim(raw);
         if (line.empty() || line[0] == '#') continue;
         auto eq = line.find('=');
-        if (eq == std::string::npos) fail(path, number, "expected 'key = value', got '" + line + "'");
+        if (eq == std::string::npos) fail(origin, number, "expected 'key = value', got '" + line + "'");
         std::string written = trim(line.substr(0, eq));
         SettingLine s{canonical_key(written), written, trim(line.substr(eq + 1)), number};
-        if (s.key.empty()) fail(path, number, "no key before '='");
+        if (s.key.empty()) fail(origin, number, "no key before '='");
         if (seen.count(s.key))
-            fail(path, number, file_key(s.key) + ": already set on line " + std::to_string(seen[s.key]));
-        if (s.value.empty()) fail(path, number, file_key(s.key) + ": empty value; remove the line for the default");
+            fail(origin, number, file_key(s.key) + ": already set on line " + std::to_string(seen[s.key]));
+        if (s.value.empty()) fail(origin, number, file_key(s.key) + ": empty value; remove the line for the default");
         seen[s.key] = number;
         out.push_back(s);
     }
     return out;
+}
+
+std::vector<SettingLine> read_settings_file(const std::string& path) {
+    return parse_settings_lines(read_settings_text(path), path);
 }
 
 }  // namespace settings

@@ -211,3 +211,12 @@ TEST_CASE("proxy.conf: a rejected proxy URL is quoted without its password", "[c
         CHECK(what.find("s3cret") == std::string::npos);
     }
 }
+
+TEST_CASE("proxy.conf: keys are spelt as in tether.conf (any case, '-' equals '_')", "[config]") {
+    Config c = parse_config("No-Proxy = .corp.example\nWPAD = no\n", "c");
+    CHECK(c.no_proxy_text == ".corp.example");
+    CHECK_FALSE(c.wpad);
+    // One setting in two spellings is a repeated key.
+    CHECK_THROWS_WITH(parse_config("no_proxy = a.example\nno-proxy = b.example\n", "c"),
+                      "c:2: no_proxy: already set on line 1");
+}

@@ -1,14 +1,30 @@
-// The key = value lines of Tether's settings files (tether.conf, relay.conf;
-// the rules are settings_file.h's) and where a program finds them: the part
-// of the one settings reader without Boost, so that tether-client.exe reads
-// its files with it too (Boost.Program_options has no mingw build in
-// Debian). Linux and Windows.
+// The key = value lines of Tether's settings files (tether.conf, relay.conf
+// and proxy.conf: the rules are settings_file.h's) and where a program finds
+// them: the part of the one settings reader without Boost, so that
+// tether-client.exe and proxydetect read their files with it too
+// (Boost.Program_options has no mingw build in Debian). Linux and Windows.
 #pragma once
 
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace settings {
+
+// What is wrong with a settings file, at FILE:LINE (line 0: the file as a
+// whole). what() is "FILE:LINE: message" (or "FILE: message").
+class SettingsError : public std::runtime_error {
+public:
+    SettingsError(std::string file, int line, std::string message);
+    const std::string& file() const { return file_; }
+    int line() const { return line_; }
+    const std::string& message() const { return message_; }
+
+private:
+    std::string file_;
+    int line_;
+    std::string message_;
+};
 
 struct SettingLine {
     std::string key;    // lower case, '-' between words ("proxy-user")
@@ -17,9 +33,18 @@ struct SettingLine {
     int line = 0;
 };
 
-// The settings of the file at `path`. Throws std::runtime_error
-// "FILE:LINE: what is wrong" (or "FILE: ..." when it cannot be read or is
-// a directory): a line without '=', a repeated key, an empty value.
+// The settings in `text`, a file's contents read from `origin` (named in
+// errors). Blank lines and lines starting with '#' are skipped; a '#' later
+// in a line is part of the value; a leading UTF-8 byte order mark (Windows
+// editors) is ignored. Throws SettingsError: a line without '=', a repeated
+// key (in any spelling), an empty value.
+std::vector<SettingLine> parse_settings_lines(const std::string& text, const std::string& origin);
+
+// The contents of the settings file at `path`. Throws SettingsError when it
+// cannot be read or is a directory ("is a directory, not a `kind`").
+std::string read_settings_text(const std::string& path, const std::string& kind = "settings file");
+
+// parse_settings_lines(read_settings_text(path), path).
 std::vector<SettingLine> read_settings_file(const std::string& path);
 
 // Where a program looks for its `name` ("tether.conf") when --config is not
