@@ -25,6 +25,28 @@ void make_private_dirs(const std::string& path) {
         throw std::runtime_error("cannot create the folder " + path + (why.empty() ? "" : ": " + why));
 }
 
+namespace {
+
+// $VAR if set and not empty, else $HOME/fallback, else "".
+std::string xdg_base(const char* var, const char* fallback) {
+    if (const char* v = std::getenv(var); v && *v) return v;
+    if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/" + fallback;
+    return "";
+}
+
+}  // namespace
+
+std::string tether_dir(TetherDir kind) {
+    std::string base;
+    switch (kind) {
+    case TetherDir::system_config: return "/etc/tether";
+    case TetherDir::user_config: base = xdg_base("XDG_CONFIG_HOME", ".config"); break;
+    case TetherDir::user_cache: base = xdg_base("XDG_CACHE_HOME", ".cache"); break;
+    case TetherDir::user_data: base = xdg_base("XDG_DATA_HOME", ".local/share"); break;
+    }
+    return base.empty() ? "" : base + "/tether";
+}
+
 std::string user_downloads_dir(const std::string& sub) {
     const char* home = std::getenv("HOME");
     return home && *home ? std::string(home) + "/Downloads/" + sub : sub + "-downloads";

@@ -15,7 +15,27 @@ bool is_dir(const std::wstring& p) {
     return a != INVALID_FILE_ATTRIBUTES && (a & FILE_ATTRIBUTE_DIRECTORY);
 }
 
+// The known folder's path in UTF-8, "" when Windows has none.
+std::string known_folder(REFKNOWNFOLDERID id) {
+    PWSTR dir = nullptr;
+    std::string out;
+    if (SHGetKnownFolderPath(id, 0, nullptr, &dir) == S_OK) out = to_utf8(dir);
+    CoTaskMemFree(dir);
+    return out;
+}
+
 }  // namespace
+
+std::string tether_dir(TetherDir kind) {
+    std::string base;
+    switch (kind) {
+    case TetherDir::system_config: base = known_folder(FOLDERID_ProgramData); break;
+    case TetherDir::user_config: base = known_folder(FOLDERID_RoamingAppData); break;
+    case TetherDir::user_cache:
+    case TetherDir::user_data: base = known_folder(FOLDERID_LocalAppData); break;
+    }
+    return base.empty() ? "" : base + "\\Tether";
+}
 
 void make_private_dirs(const std::string& path) {
     if (path.empty()) throw std::runtime_error("cannot create the folder: no path given");
@@ -32,10 +52,7 @@ void make_private_dirs(const std::string& path) {
 }
 
 std::string user_downloads_dir(const std::string& sub) {
-    PWSTR known = nullptr;
-    std::string base;
-    if (SHGetKnownFolderPath(FOLDERID_Downloads, 0, nullptr, &known) == S_OK) base = to_utf8(known);
-    CoTaskMemFree(known);
+    std::string base = known_folder(FOLDERID_Downloads);
     return base.empty() ? sub + "-downloads" : base + "\\" + sub;
 }
 

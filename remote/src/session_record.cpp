@@ -15,10 +15,8 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 
 std::string default_record_dir() {
-    if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x) return std::string(x) + "/tether/sessions";
-    if (const char* h = std::getenv("HOME"); h && *h) return std::string(h) + "/.local/share/tether/sessions";
-    if (const char* l = std::getenv("LOCALAPPDATA"); l && *l) return std::string(l) + "\\Tether\\sessions";
-    return "";
+    const std::string dir = platform::tether_dir(platform::TetherDir::user_data);
+    return dir.empty() ? "" : (fs::u8path(dir) / "sessions").u8string();
 }
 
 std::string utc_text(std::int64_t unix_ms) {

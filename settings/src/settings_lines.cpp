@@ -3,6 +3,8 @@
 #include "settings/settings_lines.h"
 #include "settings/tether_conf.h"
 
+#include "platform/dirs.h"
+
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -74,6 +76,18 @@ std::vector<SettingLine> parse_settings_lines(const std::string& text, const std
 
 std::vector<SettingLine> read_settings_file(const std::string& path) {
     return parse_settings_lines(read_settings_text(path), path);
+}
+
+std::vector<std::string> default_settings_files(const std::string& name) {
+    std::vector<std::string> out;
+    for (auto kind : {platform::TetherDir::system_config, platform::TetherDir::user_config}) {
+        const std::string dir = platform::tether_dir(kind);
+        if (dir.empty()) continue;
+        const auto path = std::filesystem::u8path(dir) / std::filesystem::u8path(name);
+        std::error_code ec;
+        if (std::filesystem::exists(path, ec)) out.push_back(path.u8string());
+    }
+    return out;
 }
 
 }  // namespace settings

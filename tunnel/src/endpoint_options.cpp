@@ -202,10 +202,7 @@ po::options_description session_program_options(SessionProgramOptions& o, const 
 }
 
 std::string default_transport_memory() {
-    const char* xdg = std::getenv("XDG_CACHE_HOME");
-    const char* home = std::getenv("HOME");
-    std::string dir = xdg && *xdg ? std::string(xdg) + "/tether"
-                    : home && *home ? std::string(home) + "/.cache/tether" : "";
+    const std::string dir = platform::tether_dir(platform::TetherDir::user_cache);
     if (dir.empty()) return "";
     try {
         platform::make_private_dirs(dir);

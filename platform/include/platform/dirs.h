@@ -1,6 +1,7 @@
 // Folders, the one way in every program: `mkdir -p` for folders that hold
 // private things (received files, the relay's keys, the transport cache),
-// where the user's downloads go, and replacing a file atomically.
+// where Tether's settings, cache and records live, where the user's
+// downloads go, and replacing a file atomically.
 #pragma once
 
 #include <string>
@@ -13,6 +14,22 @@ namespace platform {
 // std::runtime_error "cannot create the folder P: why" if `path` is not a
 // folder afterwards.
 void make_private_dirs(const std::string& path);
+
+// Tether's folder of one kind, joined with "tether" (Linux) or "Tether"
+// (Windows); "" where the platform names no such place (no $HOME). Nothing
+// is created.
+//   system_config: /etc/tether;  %ProgramData%\Tether (machine-wide)
+//   user_config:   $XDG_CONFIG_HOME/tether, else ~/.config/tether;
+//                  %APPDATA%\Tether (the roaming profile)
+//   user_cache:    $XDG_CACHE_HOME/tether, else ~/.cache/tether;
+//                  %LOCALAPPDATA%\Tether
+//   user_data:     $XDG_DATA_HOME/tether, else ~/.local/share/tether;
+//                  %LOCALAPPDATA%\Tether
+// Linux follows the XDG base directory rules (an empty variable counts as
+// unset); Windows asks the shell for its known folders, not the
+// environment, so that a service or a stripped environment finds them too.
+enum class TetherDir { system_config, user_config, user_cache, user_data };
+std::string tether_dir(TetherDir kind);
 
 // The user's Downloads folder joined with `sub` ("~/Downloads/Tether" on
 // Linux, the known folder Downloads\Tether on Windows); a relative

@@ -49,11 +49,12 @@ std::vector<SettingLine> read_settings_file(const std::string& path);
 
 // Where a program looks for its `name` ("tether.conf") when --config is not
 // given, in reading order: the admin's, then the user's; only the files
-// that exist. A later file's settings beat an earlier one's.
+// that exist. A later file's settings beat an earlier one's. The folders
+// are platform::tether_dir's system_config and user_config:
 //   Linux:   /etc/tether/NAME, then $XDG_CONFIG_HOME/tether/NAME (else
-//            ~/.config/tether/NAME) (settings_paths_posix.cpp);
+//            ~/.config/tether/NAME);
 //   Windows: %ProgramData%\Tether\NAME, then %APPDATA%\Tether\NAME (the
-//            roaming profile) (settings_paths_windows.cpp).
+//            roaming profile).
 std::vector<std::string> default_settings_files(const std::string& name);
 
 }  // namespace settings
