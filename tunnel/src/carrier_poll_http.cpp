@@ -1,4 +1,5 @@
-// Poll-mode carrier: the HTTP requests and the threads that make them.
+// The Linux poll-mode carrier's HTTP requests (libcurl); the threads that
+// make them are session::PollCarrier's.
 #include "carrier_poll_impl.h"
 
 #include <algorithm>
@@ -37,7 +38,7 @@ std::size_t answer_header(char* p, std::size_t size, std::size_t n, void* out) {
 // Called by libcurl about once a second and on activity: aborts the request
 // once the carrier is closed, so close() never waits out a long poll.
 int abort_if_closed(void* closed, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-    return static_cast<std::atomic<bool>*>(closed)->load() ? 1 : 0;
+    return static_cast<const std::atomic<bool>*>(closed)->load() ? 1 : 0;
 }
 
 }  // namespace
@@ -46,11 +47,21 @@ std::unique_ptr<http::Easy> PollCarrier::make_easy(const std::string& path) {
     auto e = std::make_unique<http::Easy>(cfg_, path, token_);
     curl_easy_setopt(e->get(), CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(e->get(), CURLOPT_XFERINFOFUNCTION, abort_if_closed);
-    curl_easy_setopt(e->get(), CURLOPT_XFERINFODATA, &stopping_);
+    curl_easy_setopt(e->get(), CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(&stopping()));
     return e;
 }
 
-PollCarrier::Answer PollCarrier::poll_once(http::Easy& e, long wait_s) {
+// start()'s first poll (wait 0) on a handle of its own; then each poller
+// keeps one handle for its path.
+PollCarrier::Answer PollCarrier::poll_once(int poller, long wait_s) {
+    const std::string path = "/v1/poll/down?wait=" + std::to_string(wait_s);
+    if (wait_s == 0) return poll_with(*make_easy(path), 0);
+    auto& e = polls_[poller];
+    if (!e) e = make_easy(path);
+    return poll_with(*e, wait_s);
+}
+
+PollCarrier::Answer PollCarrier::poll_with(http::Easy& e, long wait_s) {
     Answer a;
     AnswerHeaders headers;
     CURL* h = e.get();
@@ -73,7 +84,13 @@ PollCarrier::Answer PollCarrier::poll_once(http::Easy& e, long wait_s) {
     return a;
 }
 
-void PollCarrier::post_once(http::Easy& e, const std::string& body) {
+void PollCarrier::post_once(const std::string& body) {
+    if (!up_) {
+        up_ = make_easy("/v1/poll/up");
+        up_->add_header("Content-Type: application/octet-stream");
+        up_->add_header("Expect:");
+    }
+    http::Easy& e = *up_;
     std::string answer;
     AnswerHeaders headers;
     CURL* h = e.get();
@@ -91,23 +108,6 @@ void PollCarrier::post_once(http::Easy& e, const std::string& body) {
     long status = e.response_code();
     if (status != 200 && status != 204) throw http::describe_status(status, answer);
     e.check_answer(status, answer, headers.auth);
-}
-
-void PollCarrier::run_poller(int index) {
-    auto e = make_easy("/v1/poll/down?wait=" + std::to_string(wait_seconds()));
-    try {
-        for (;;) {
-            {
-                std::lock_guard<std::mutex> lk(mu_);
-                if (closed_ || error_) return;
-            }
-            deliver(index, poll_once(*e, wait_seconds()));
-        }
-    } catch (const session::CarrierError& err) {
-        fail(err);
-    } catch (const std::exception& err) {
-        fail(session::CarrierError(std::string("poll mode failed: ") + err.what()));
-    }
 }
 
 }  // namespace tunnel
