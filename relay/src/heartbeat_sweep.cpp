@@ -6,7 +6,7 @@ namespace relay {
 
 HeartbeatSweep::HeartbeatSweep(std::chrono::milliseconds heartbeat)
     : period_(std::max<SteadyClock::duration>(heartbeat / 4, std::chrono::milliseconds(1))),
-      silence_(heartbeat > period_ ? SteadyClock::duration(heartbeat) - period_ : SteadyClock::duration::zero()) {}
+      silence_(heartbeat) {}
 
 std::uint64_t HeartbeatSweep::add(const LastGive* last, std::function<void()> due) {
     std::lock_guard<std::mutex> lock(mutex_);

@@ -7,6 +7,7 @@
 #include <boost/beast/http/write.hpp>
 
 #include <algorithm>
+#include <cstdio>
 #include <limits>
 
 namespace relay {
@@ -22,6 +23,10 @@ constexpr std::size_t kHeadReadBytes = 4096;
 constexpr std::size_t kPieceBytes = 16 * 1024;
 // An idle uplink's read: a few heartbeat chunks (~50 bytes each).
 constexpr std::size_t kSmallRead = 512;
+// Chunks of at most this many bytes are written as one contiguous buffer
+// (write_chunk()); the buffer's capacity stays with the downlink, so keep
+// it small (heartbeats and pongs are ~20 bytes).
+constexpr std::size_t kSmallChunk = 1024;
 // A body read whole may lag --min-body-rate by this many bytes (TLS records
 // and TCP windows arrive in bursts).
 constexpr std::size_t kRateSlackBytes = 64 * 1024;
@@ -79,6 +84,15 @@ std::optional<Refusal> head_refusal(HeadScanner::Verdict v) {
     case HeadScanner::Verdict::head_too_large: return Refusal::head_too_large;
     default: return std::nullopt;
     }
+}
+
+// `data` as one HTTP/1.1 chunk (RFC 9112 7.1: hex size, CRLF, data, CRLF)
+// into `out`, whose capacity is kept for the next one.
+void frame_chunk(const std::string& data, std::string& out) {
+    char size[2 * sizeof(std::size_t) + 1];
+    const int n = std::snprintf(size, sizeof size, "%zx", data.size());
+    out.clear();
+    out.append(size, static_cast<std::size_t>(n)).append("\r\n").append(data).append("\r\n");
 }
 
 }  // namespace
@@ -488,14 +502,24 @@ void HttpConnection::write_chunk(std::string bytes) {
             self->write_chunk(std::move(b));
         });
     }
-    auto data = std::make_shared<std::string>(std::move(bytes));
     begin_write();
-    asio::async_write(transport_, http::make_chunk(asio::buffer(*data)),
-                      [self = shared_from_this(), data](const error_code& ec, std::size_t) {
-                          if (ec) return self->close();
-                          self->writing_ = false;
-                          self->write_chunk({});
-                      });
+    auto done = [self = shared_from_this()](const error_code& ec, std::size_t) {
+        self->chunk_body_ = std::string();  // a big batch is not kept while idle
+        if (ec) return self->close();
+        self->writing_ = false;
+        self->write_chunk({});
+    };
+    // One write at a time per connection: the bytes live in members until
+    // it completes (no shared_ptr per chunk). A small chunk (every pong and
+    // ping) goes out as one contiguous buffer, size line and CRLF included:
+    // one SSL_write, no gathering copy in Transport. A big one keeps
+    // Beast's three-part chunk and is not copied.
+    if (bytes.size() <= kSmallChunk) {
+        frame_chunk(bytes, chunk_out_);
+        return asio::async_write(transport_, asio::buffer(chunk_out_), std::move(done));
+    }
+    chunk_body_ = std::move(bytes);
+    asio::async_write(transport_, http::make_chunk(asio::buffer(chunk_body_)), std::move(done));
 }
 
 void HttpConnection::end_stream() {

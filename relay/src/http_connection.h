@@ -100,6 +100,8 @@ private:
     std::shared_ptr<ChunkSource> source_;
     std::shared_ptr<Response> stream_head_;
     std::shared_ptr<http::response_serializer<http::string_body>> stream_serializer_;
+    std::string chunk_out_;   // a small chunk being written, framed (write_chunk())
+    std::string chunk_body_;  // a big chunk's data being written
 };
 
 }  // namespace relay

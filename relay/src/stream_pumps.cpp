@@ -61,13 +61,13 @@ void DownlinkPump::give_now(std::string bytes) {
     give(std::move(bytes));
 }
 
-// The sweep found this downlink silent for most of a heartbeat (on the
+// The sweep found this downlink silent for a heartbeat (on the
 // strand, so the state may have changed since): a downlink still waiting
 // for frames gets ping(0); one in the middle of a write does not need it.
 void DownlinkPump::beat() {
     if (released_ || !give_) return;
     const auto idle = SteadyClock::now() - SteadyClock::time_point(SteadyClock::duration(last_give_.load()));
-    if (idle < cx_.config.heartbeat - cx_.heartbeats.period()) return;  // frames went out meanwhile
+    if (idle < cx_.heartbeats.silence()) return;  // frames went out meanwhile
     give_now(ping_zero());
 }
 

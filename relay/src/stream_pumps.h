@@ -14,6 +14,7 @@
 
 #include "heartbeat_sweep.h"
 #include "http_context.h"
+#include "transport.h"
 #include "wire/frame.h"
 
 namespace relay {
@@ -32,7 +33,7 @@ std::string encode_frames(const std::vector<wire::Frame>& frames);
 template <class T, class Fn>
 FrameQueue::Waker post_to(boost::asio::any_io_executor executor, std::weak_ptr<T> weak, Fn fn) {
     return [executor, weak, fn] {
-        boost::asio::defer(executor, [weak, fn] {
+        defer_to(executor, [weak, fn] {
             if (auto self = weak.lock()) fn(*self);
         });
     };
