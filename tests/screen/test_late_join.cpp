@@ -187,3 +187,23 @@ TEST_CASE("the desk quits right after the handshake: both programs end at once",
 TEST_CASE("the customer quits right after the handshake: both programs end at once", "[client_quits_early]") {
     quits_right_after_handshake("client");
 }
+
+// The supporter quits while the code is still waiting for the customer:
+// the desk ends the session at the relay (the code dies) and exits 1 (no
+// session took place), never by a signal. Its cancel ran EndpointSession::end()
+// (a DELETE, then closing the stream) while the wait for the customer, failing
+// because of that DELETE, destroyed the session under it: a segfault.
+TEST_CASE("the desk quits while waiting for the customer: exit 1, no crash", "[desk_quits_waiting]") {
+    Relayed r;
+    for (int round = 0; round < 8; ++round) {
+        INFO("round " << round);
+        std::remove(r.desk_status.c_str());
+        auto desk = r.desk({"--headless"});
+        REQUIRE(wait_until([&] { return r.has_code(); }, 30s));
+        ::kill(desk->pid(), SIGTERM);
+        int code = desk->wait(30s);
+        INFO("desk: " << r.status());
+        CHECK(code == 1);  // 128: killed by a signal (screentest::Process::wait)
+        if (code != 1) return;
+    }
+}
