@@ -66,9 +66,11 @@ View App::view() const {
 
 void App::connect(const std::string& code) {
     {
-        std::lock_guard<std::mutex> lk(mu_);
+        std::lock_guard<std::mutex> lk(session_mu_);
+        std::lock_guard<std::mutex> lk2(mu_);
         if (view_.active) return;
         view_.active = true;
+        disconnecting_ = false;  // a new session: an earlier Disconnect is spent
     }
     if (worker_.joinable()) worker_.join();
     worker_ = std::thread([this, code] { run_session(code); });
@@ -97,8 +99,10 @@ void App::answer_control_request(bool allow) {
 
 void App::disconnect() {
     std::lock_guard<std::mutex> lk(session_mu_);
-    if (session_) session_->stop();
-    else if (view().active) connector_->cancel();
+    if (session_) return session_->stop();
+    if (!view().active) return;
+    disconnecting_ = true;  // a link that connect() returns anyway is stopped at once (run_session)
+    connector_->cancel();
 }
 
 // One session from connect to end, on the worker thread.
@@ -158,6 +162,9 @@ void App::run_session(const std::string& code) {
             std::lock_guard<std::mutex> lk(session_mu_);
             session_ = &session;
             chat_out_.attach([&session](const std::string& text) { session.send_chat(text); });
+            // A disconnect() after connect() returned only cancelled a
+            // finished connector: the session ends now, not when the supporter does.
+            if (disconnecting_) session.stop();
         }
         status("Connected, waiting for the supporter...");
         end = serve(session, link->channels());

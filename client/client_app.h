@@ -90,6 +90,7 @@ private:
     View view_;
     std::mutex session_mu_;                     // guards session_; taken before mu_, never after
     screen::ClientSession* session_ = nullptr;  // during a session
+    bool disconnecting_ = false;                // guarded by session_mu_: disconnect() before session_ was set
     // The session whose F12 state the file channel obeys; set while
     // files_ runs on its channel (cleared only after files_.stop()).
     std::atomic<screen::ClientSession*> consent_of_{nullptr};

@@ -316,6 +316,11 @@ App::Outcome App::attempt() {
             std::lock_guard<std::mutex> lk(session_mu_);
             session_ = &session;
             chat_out_.attach([&session](const std::string& text) { session.send_chat(text); });
+            // An end() between open() returning and here found no session and
+            // only cancelled a connector that had finished: without this stop
+            // the desk would stay (SIGTERM lost) and the customer, once the
+            // desk is killed, wait out the relay's grace period.
+            if (ending_) session.stop();
         }
         met = true;
         update([](View& v) { v.phase = Phase::connected; v.status = "Customer connected, loading the screen..."; });

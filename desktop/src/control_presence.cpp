@@ -45,11 +45,15 @@ void ControlPresence::consent_changed(remote::ConsentState s) {
 
 void ControlPresence::take_back(const std::string& what) {
     if (!consent_.allows_control()) return;
-    consent_.withdraw_control();
+    // The sentence before the change: whoever sees control go off (the
+    // consent line to the supporter, a status file) finds it already said.
+    // After it, a test that saw the desk's "off" could read the customer's
+    // status before the sentence (e2e.wininput.client_consent under load).
     std::string who = supporter().empty() ? "your supporter" : supporter();
     if (status_)
         status_("You " + what + ", so " + who +
                 " no longer controls your computer. Press F11 to let them control it again.");
+    consent_.withdraw_control();
 }
 
 }  // namespace desktop

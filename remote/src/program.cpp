@@ -12,6 +12,7 @@
 namespace remote {
 
 int run_program(const std::string& program, const std::function<bool()>& parse, const std::function<int()>& run) {
+    ignore_broken_pipes();
     try {
         if (!parse()) return settings::kExitOk;
     } catch (const std::exception& e) {  // the options, a TETHER_* variable, tether.conf or proxy.conf

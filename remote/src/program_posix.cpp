@@ -7,6 +7,8 @@
 
 namespace remote {
 
+void ignore_broken_pipes() { std::signal(SIGPIPE, SIG_IGN); }
+
 void stop_on_signals(std::function<void()> on_stop) {
     sigset_t set;
     sigemptyset(&set);

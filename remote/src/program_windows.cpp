@@ -23,6 +23,8 @@ BOOL WINAPI on_console_event(DWORD) {
 
 }  // namespace
 
+void ignore_broken_pipes() {}
+
 void stop_on_signals(std::function<void()> on_stop) {
     handler() = std::move(on_stop);
     SetConsoleCtrlHandler(on_console_event, TRUE);

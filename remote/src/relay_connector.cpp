@@ -24,23 +24,28 @@ SessionPtr over_routes(tunnel::Egress& e, const std::string& doing, const Status
     });
 }
 
-std::unique_ptr<SessionLink> secure_link(std::unique_ptr<tunnel::EndpointSession> session, secure::SecureRole role,
-                                         const std::string& route) {
+std::unique_ptr<SessionLink> secure_link(const std::shared_ptr<tunnel::EndpointSession>& session,
+                                         secure::SecureRole role, const std::string& route) {
     session->wait_for_peer();  // no deadline but the code's life: people take minutes
-    tunnel::EndpointSession* raw = session.get();  // owned by the secure stream from here
+    tunnel::EndpointSession* raw = session.get();  // kept alive by the secure stream from here
     MuxLink::Carried carried{session->proxy(), session->transport()};
-    auto secure = secure::secure_handshake(std::move(session), role);
+    auto secure = secure::secure_handshake(session::share(session), role);
     std::string sas = secure->auth_string();
     return std::make_unique<MuxLink>(std::move(secure), sas, [raw] { raw->end(); }, route, std::move(carried));
 }
 
 // secure_link under `pending`, whose cancel() aborts the session with `how`.
-std::unique_ptr<SessionLink> secure_pending(PendingSession& pending, SessionPtr session,
+// The abort holds the session too: a handshake that throws destroys what it
+// was given, and an abort still running then (end() waits for the relay's
+// answer to its DELETE) used a destroyed session (tether-desk crashed in
+// EndpointSession::end when quit while waiting for the customer). The
+// session goes when run() has returned, after any abort.
+std::unique_ptr<SessionLink> secure_pending(PendingSession& pending, SessionPtr owned,
                                             void (tunnel::EndpointSession::*how)(), secure::SecureRole role,
                                             const std::string& route) {
-    tunnel::EndpointSession* raw = session.get();
-    return pending.run([raw, how] { (raw->*how)(); },
-                       [&] { return secure_link(std::move(session), role, route); });
+    std::shared_ptr<tunnel::EndpointSession> session = std::move(owned);
+    return pending.run([session, how] { (session.get()->*how)(); },
+                       [&] { return secure_link(session, role, route); });
 }
 
 }  // namespace

@@ -85,10 +85,13 @@ std::unique_ptr<SessionLink> WinnetClientConnector::connect(const std::string& c
     });
     if (!pending_.still_wanted()) return nullptr;
     status("Securing the connection (" + route + ")...");
-    RelaySession* raw = joined.get();
-    return pending_.run([raw] { raw->close(); }, [&]() -> std::unique_ptr<SessionLink> {
+    // Shared with the abort: a handshake that throws destroys what it was
+    // given while a cancel() may still be closing it (remote/src/relay_connector.cpp).
+    std::shared_ptr<RelaySession> shared = std::move(joined);
+    RelaySession* raw = shared.get();
+    return pending_.run([shared] { shared->close(); }, [&]() -> std::unique_ptr<SessionLink> {
         raw->stream().wait_for_peer();  // no deadline but the code's life
-        auto channel = secure::secure_handshake(std::move(joined), secure::SecureRole::client);
+        auto channel = secure::secure_handshake(session::share(shared), secure::SecureRole::client);
         std::string sas = channel->auth_string();
         return std::make_unique<MuxLink>(std::move(channel), sas, [raw] { raw->end(); }, route);
     });

@@ -129,6 +129,22 @@ make_stream_pair(std::size_t capacity) {
 
 std::unique_ptr<ByteStream> borrow(ByteStream& target) { return std::make_unique<Borrowed>(target); }
 
+namespace {
+
+class Shared : public Borrowed {
+public:
+    explicit Shared(std::shared_ptr<ByteStream> t) : Borrowed(*t), owner_(std::move(t)) {}
+
+private:
+    std::shared_ptr<ByteStream> owner_;
+};
+
+}  // namespace
+
+std::unique_ptr<ByteStream> share(std::shared_ptr<ByteStream> target) {
+    return std::make_unique<Shared>(std::move(target));
+}
+
 std::string pump(ByteStream& a, ByteStream& b) {
     std::string err_ba;
     std::thread back([&] { err_ba = copy_until_end(b, a); });

@@ -103,7 +103,11 @@ TEST_CASE("control presence: the bar follows control; the customer's hand or Sto
     FakeLocalInput local;
     std::vector<std::string> said;
     ControlPresence p(&notice, &local, c, [&](const std::string& s) { said.push_back(s); });
-    c.on_change([&](remote::ConsentState s) { p.consent_changed(s); });
+    std::size_t said_when_off = 0;  // sentences said when control went off: the reason comes first
+    c.on_change([&](remote::ConsentState s) {
+        if (!s.control) said_when_off = said.size();
+        p.consent_changed(s);
+    });
     p.start();
     p.set_supporter("Bob");
     REQUIRE(local.cb);
@@ -117,6 +121,7 @@ TEST_CASE("control presence: the bar follows control; the customer's hand or Sto
     CHECK(c.state() == remote::ConsentState{false, true});  // file transfer untouched
     CHECK_FALSE(notice.shown);
     REQUIRE(said.size() == 1);
+    CHECK(said_when_off == 1);
     CHECK(said[0] == "You moved the mouse, so Bob no longer controls your computer. "
                      "Press F11 to let them control it again.");
 

@@ -5,7 +5,10 @@
 // Real tether-desk, tether-client and tether-relay processes on loopback.
 #include <catch2/catch.hpp>
 
+#include <signal.h>
 #include <sys/stat.h>
+
+#include <cstdio>
 
 #include "programs.h"
 #include "screen/png.h"
@@ -138,4 +141,69 @@ TEST_CASE("window: an expired code is shown as expired; one click on New code sh
     CHECK(wait_until([&] { return r.validity() == "valid for 8 more seconds" ||
                                   r.validity() == "valid for 7 more seconds"; }, 5s));
     screen::write_png(artefact_dir() + "/desk-9-new-code.png", grab(supporter.name()));
+}
+
+namespace {
+
+// One side is stopped (SIGTERM, as Ctrl+C or a logout) the moment both
+// show their security code: the desk's end() or the client's disconnect() then
+// lands between the connector returning the link and the session object
+// that a stop reaches (the desk ignored it and stayed, so the customer, once
+// the desk was killed, waited out the relay's 60 s grace). Both programs must
+// end by themselves, exit 0, well inside that grace. `quitter` is "desk" or
+// "client"; odd rounds let the customer join 2 s after the code appeared.
+void quits_right_after_handshake(const std::string& quitter) {
+    Xvfb x;
+    Relayed r;
+    for (int round = 0; round < 6; ++round) {
+        INFO(quitter << " quits, round " << round);
+        std::remove(r.desk_status.c_str());
+        std::remove(r.client_status.c_str());
+        auto desk = r.desk({"--headless"});
+        REQUIRE(wait_until([&] { return r.has_code(); }, 30s));
+        if (round % 2) std::this_thread::sleep_for(2s);
+        auto client = r.client(x.name(), r.code());
+        // Both handshakes done: each side writes its code when its own ends.
+        REQUIRE(wait_until([&] {
+            return !read_status(r.desk_status)["auth"].empty() && !read_status(r.client_status)["auth"].empty();
+        }, 60s));
+        ::kill((quitter == "desk" ? desk : client)->pid(), SIGTERM);
+        // 30 s: a clean end takes a few seconds (bye, then kByeGrace at most);
+        // the relay's grace that a lost stop leaves the other side in is 60 s.
+        int desk_code = desk->wait(30s), client_code = client->wait(30s);
+        INFO("desk: " << r.status() << "\nclient: " << read_status(r.client_status)["status"]);
+        CHECK(desk_code == 0);
+        CHECK(client_code == 0);
+        if (desk_code != 0 || client_code != 0) return;  // the processes die with this scope
+    }
+}
+
+}  // namespace
+
+TEST_CASE("the desk quits right after the handshake: both programs end at once", "[desk_quits_early]") {
+    quits_right_after_handshake("desk");
+}
+
+TEST_CASE("the customer quits right after the handshake: both programs end at once", "[client_quits_early]") {
+    quits_right_after_handshake("client");
+}
+
+// The supporter quits while the code is still waiting for the customer:
+// the desk ends the session at the relay (the code dies) and exits 1 (no
+// session took place), never by a signal. Its cancel ran EndpointSession::end()
+// (a DELETE, then closing the stream) while the wait for the customer, failing
+// because of that DELETE, destroyed the session under it: a segfault.
+TEST_CASE("the desk quits while waiting for the customer: exit 1, no crash", "[desk_quits_waiting]") {
+    Relayed r;
+    for (int round = 0; round < 8; ++round) {
+        INFO("round " << round);
+        std::remove(r.desk_status.c_str());
+        auto desk = r.desk({"--headless"});
+        REQUIRE(wait_until([&] { return r.has_code(); }, 30s));
+        ::kill(desk->pid(), SIGTERM);
+        int code = desk->wait(30s);
+        INFO("desk: " << r.status());
+        CHECK(code == 1);  // 128: killed by a signal (screentest::Process::wait)
+        if (code != 1) return;
+    }
 }

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "support/sha256.h"
 #include "winclient_fixture.h"
@@ -79,7 +80,7 @@ std::pair<int, std::string> reg_query(const Args& args) {
 }
 
 void end_session(Session& s) {
-    s.desk.reset();
+    CHECK(s.end_desk() == 0);
     int code = s.client->wait(60s);
     INFO("client stderr:\n" << lf(s.client->err()));
     CHECK(code == 0);
@@ -181,33 +182,40 @@ TEST_CASE("windows installer: silent install with the relay baked in; the instal
     CHECK(gone_rc != 0);  // the tether: protocol went with the client
 }
 
-// The desk quits the moment the client shows its authentication string:
-// the client must still end cleanly (exit 0), never abort or hang.
-// OPEN BUG, so not yet in ctest (tests/winclient/CMakeLists.txt's case list
-// gets "desk_quits_early" with the fix): under load (3 of these side by side
-// beside 2 busy loops) 2 rounds of 18 failed on 2026-12-06: one client
-// aborted after "the screen could not be shown: the screen cannot be read"
-// with "terminate called without an active exception" (exit 3: a joinable
-// std::thread destroyed), one did not exit within 60 s. The abort is fixed
-// (the greeting's failure was thrown out of CustomerControl::run() past
-// HeadlessClient::serve's screen thread; tests/screen "a customer whose
-// supporter left before the greeting..."). The hang is not: 5 rounds of 68
-// after that fix, all blocked inside CustomerControl::run() (TETHER_TRACE=1:
-// "screen channel" is the last step). Suspect: the relay keeps the client's
-// side "reconnecting" for --grace (60 s) when the desk vanishes without
-// ending the session. Run by hand:
-//   build/tests/winclient/e2e_winclient "[desk_quits_early]"
+// The desk quits (SIGTERM) the moment both sides show the authentication
+// string: the client must still end cleanly (exit 0), never abort or hang.
+// Found under load: a client that aborted (exit 3, "terminate called without
+// an active exception": the greeting's failure thrown out of
+// CustomerControl::run() past the screen's thread; tests/screen "a customer
+// whose supporter left before the greeting..."), and a client that stayed
+// ~60 s in CustomerControl::run() (5 rounds of 68): the desk's end() had
+// landed between its connector returning the link and its session existing,
+// so it only cancelled a finished connector and the desk stayed; killed 2 s
+// later by the test, it left the relay holding the session "reconnecting"
+// for its grace period (60 s), and the client rightly waited for it. The
+// desk now stops that session as soon as it exists (the Linux twin:
+// screen.desk_quits_early).
 TEST_CASE("windows client: the desk quits right after the handshake", "[desk_quits_early]") {
     Relay relay;
     for (int round = 0; round < 6; ++round) {
         INFO("round " << round);
         Session s(relay_args(relay));
+        if (round % 2) std::this_thread::sleep_for(2s);  // the customer joins late
         s.start_client(relay_args(relay));
-        REQUIRE(wait_until([&] { return !read_status(s.client_status)["auth"].empty(); }, 90s));
-        s.desk.reset();
-        int code = s.client->wait(60s);
+        // Each side writes its string when its own handshake ends.
+        REQUIRE(wait_until([&] {
+            return !read_status(s.client_status)["auth"].empty() && !read_status(s.desk_status)["auth"].empty();
+        }, 90s));
+        CHECK(s.end_desk(30s) == 0);  // it ends by itself, well inside the relay's 60 s grace
+        int code = -1;
+        try {
+            code = s.client->wait(30s);
+        } catch (const std::exception&) {
+            // still running: fails below
+        }
         INFO("client stderr:\n" << lf(s.client->err()));
         CHECK(code == 0);
         CHECK(s.client->err().find("terminate called") == std::string::npos);
+        if (code != 0) return;
     }
 }

@@ -1,5 +1,6 @@
 #include "winclient_fixture.h"
 
+#include <signal.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -196,5 +197,17 @@ void Session::start_linux_client(const std::string& display, const Args& route, 
 }
 
 void Session::give_code() { client->write_stdin(code() + "\n"); }
+
+int Session::end_desk(std::chrono::seconds limit) {
+    desk->signal(SIGTERM);
+    int code = -1;
+    try {
+        code = desk->wait(limit);
+    } catch (const std::exception&) {
+        // still running: the destructor below kills it
+    }
+    desk.reset();
+    return code;
+}
 
 }  // namespace wintest

@@ -100,6 +100,14 @@ public:
     std::string code() const;
     // Types the desk's code into the client started with code_on_stdin.
     void give_code();
+    // The supporter quits (SIGTERM, as Ctrl+C): the desk's exit code once it
+    // ended by itself, or -1 if it was still running after `limit` (then
+    // killed). Not Process's destructor, which sends SIGKILL 2 s after
+    // SIGTERM: under load the desk's clean end (bye, up to kByeGrace for the
+    // customer's answer, then the relay told) takes longer, and a desk killed
+    // before the relay knows leaves the customer waiting out the relay's
+    // grace period (60 s) for it to come back.
+    int end_desk(std::chrono::seconds limit = std::chrono::seconds(60));
 
     // Start the client with `--code -` and stdin a pipe: the code comes
     // later, through give_code(), as a customer types it into a program

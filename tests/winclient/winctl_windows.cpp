@@ -21,6 +21,7 @@
 #include <io.h>
 #include <shellapi.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <string>
@@ -35,6 +36,8 @@ using platform::to_utf16;
 using platform::to_utf8;
 
 namespace {
+
+const auto g_started = std::chrono::steady_clock::now();  // `wait SECONDS` counts from here
 
 struct Named {
     const char* name;
@@ -213,7 +216,9 @@ int command(HWND win, const std::vector<std::string>& a) {
         return PostMessageW(h, BM_CLICK, 0, 0), 0;
     }
     if (cmd == "wait" && a.size() == 4) {
-        bool ok = wait_for(std::stod(a[1]), [&] { return contains(win, id, a[3]) ? win : nullptr; }) != nullptr;
+        // SECONDS counts from winctl's start: the window's appearing is part of it.
+        double left = std::stod(a[1]) - std::chrono::duration<double>(std::chrono::steady_clock::now() - g_started).count();
+        bool ok = wait_for(std::max(left, 1.0), [&] { return contains(win, id, a[3]) ? win : nullptr; }) != nullptr;
         print(dump(win));
         return ok ? 0 : 4;
     }
@@ -229,8 +234,13 @@ int main() {
     std::vector<std::string> args;
     for (int i = 1; i < argc; ++i) args.push_back(to_utf8(argv[i]));
     if (args.empty()) return 1;
-    // The window may still be starting (wine takes seconds): 30 s to appear.
-    HWND win = wait_for(30, [] { return FindWindowW(ids::kClass, nullptr); });
+    // The window may still be starting (wine takes seconds): 30 s to appear,
+    // or a `wait`'s own SECONDS if longer. The first program in a fresh
+    // prefix under load took over 30 s, and `wait 120 status "Type the
+    // code"` (the tests' "the window is up") then failed with "no window".
+    double appear_s = 30;
+    if (args[0] == "wait" && args.size() == 4) appear_s = std::max(appear_s, std::stod(args[1]));
+    HWND win = wait_for(appear_s, [] { return FindWindowW(ids::kClass, nullptr); });
     if (!win) {
         std::fprintf(stderr, "winctl: no tether-client window\n");
         return 3;

@@ -28,7 +28,11 @@ TEST_CASE("windows client: F11 gives control and shows the bar, the customer's m
     test_support::Relay relay;
     Session s(relay_args(relay));
     start_client_on(s, relay, x.name());
-    REQUIRE(wait_until([&] { return status(s.desk_status, "phase") == "connected"; }, 90s));
+    // 150 s: wine's start in this prefix, the warm-up, TLS and the handshake
+    // took over 90 s once at a load of 20 on 2 cores.
+    bool connected = wait_until([&] { return status(s.desk_status, "phase") == "connected"; }, 150s);
+    INFO("client stderr:\n" << lf(s.client->err()) << "desk: " << status(s.desk_status, "status"));
+    REQUIRE(connected);
     REQUIRE(wait_until([&] { return status(s.desk_status, "peer") == "Customer"; }, 10s));
     CHECK(status(s.client_status, "control") == "off");  // view only at the start
     CHECK(status(s.desk_status, "control") == "off");
@@ -51,6 +55,6 @@ TEST_CASE("windows client: F11 gives control and shows the bar, the customer's m
     CHECK(wait_until([&] { return status(s.desk_status, "files") == "off"; }, 10s));
     CHECK(status(s.client_status, "control") == "off");
 
-    s.desk.reset();  // the supporter ends the session
+    CHECK(s.end_desk() == 0);  // the supporter ends the session
     CHECK(s.client->wait(60s) == 0);
 }

@@ -69,6 +69,6 @@ TEST_CASE("windows client: the supporter's text and clicks arrive only while F11
     std::this_thread::sleep_for(3s);
     CHECK(program->out() == before);  // nothing more arrived
 
-    s.desk.reset();
+    CHECK(s.end_desk() == 0);
     CHECK(s.client->wait(60s) == 0);
 }

@@ -18,7 +18,9 @@ public:
     // may call `abort` (close or end the session under it: the wait and the
     // handshake then throw). nullptr when cancelled before or during it;
     // otherwise what `secure` returns or throws. `abort` must stay callable
-    // until this returns.
+    // until this returns, and keep alive what it touches: `secure` may destroy
+    // the session it was given (a failed handshake) while an abort is still
+    // running (the connectors give it a share, session::share).
     std::unique_ptr<SessionLink> run(const std::function<void()>& abort,
                                      const std::function<std::unique_ptr<SessionLink>()>& secure);
     // false once cancelled: the caller stops before it shows anything more.

@@ -14,6 +14,13 @@ namespace remote {
 // code; throws: a runtime failure, said as "PROGRAM: what", exit 1).
 int run_program(const std::string& program, const std::function<bool()>& parse, const std::function<int()>& run);
 
+// A peer that closed its socket makes a write fail (EPIPE) instead of
+// killing the program: libvncclient and libvncserver write() to their
+// sockets without MSG_NOSIGNAL, and SIGPIPE killed tether-desk silently as a
+// session ended (screen.desk_view under load). run_program calls it first.
+// Nothing to do on Windows (no SIGPIPE).
+void ignore_broken_pipes();
+
 // Blocks SIGINT and SIGTERM in the calling thread (call it before any other
 // thread starts, so that every thread inherits the mask) and runs `on_stop`
 // once, on a detached thread, when one of them arrives: a headless session

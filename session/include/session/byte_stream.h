@@ -60,6 +60,11 @@ make_stream_pair(std::size_t capacity = 256 * 1024);
 // for layers that take ownership of what they wrap (secure_handshake) when
 // the caller keeps the real stream (e.g. to end the session at the relay).
 std::unique_ptr<ByteStream> borrow(ByteStream& target);
+// A ByteStream that forwards to `target` and shares its ownership: `target`
+// lives until the last holder lets go. For a stream that a layer takes over
+// (secure_handshake destroys what it was given when it throws) while
+// another thread may still be using it (remote::PendingSession's abort).
+std::unique_ptr<ByteStream> share(std::shared_ptr<ByteStream> target);
 
 // Copies bytes both ways between `a` and `b` until both directions ended or
 // one failed; propagates end of stream with shutdown_write(). Blocks; uses
