@@ -113,6 +113,13 @@ std::thread feed(e2e::Process& p, const std::string& path, std::vector<std::uint
     });
 }
 
+Pair::~Pair() {
+    if (desk.proc) desk.proc->kill_group(std::chrono::milliseconds(0));
+    if (client) client->kill_group(std::chrono::milliseconds(0));
+    if (desk_feed.joinable()) desk_feed.join();
+    if (client_feed.joinable()) client_feed.join();
+}
+
 bool Pair::finish(std::chrono::milliseconds timeout, std::string& why) {
     if (desk_feed.joinable()) desk_feed.join();
     if (client_feed.joinable()) client_feed.join();

@@ -73,6 +73,13 @@ private:
     int stage_ = 0;
 };
 
+// Opens `gate` completely when it goes out of scope: declared after the
+// feeders' owners, it lets them finish when a test stops early.
+struct OpenOnExit {
+    Gate& gate;
+    ~OpenOnExit() { gate.open(1 << 30); }
+};
+
 // Feeds `path` into p's stdin pipe in `chunk`-byte writes, then closes it.
 // Before byte offset marks[i] it waits for gate stage i + 1; between writes
 // it sleeps `pace` (0: as fast as the pipe takes it).
@@ -82,6 +89,7 @@ std::thread feed(e2e::Process& p, const std::string& path, std::vector<std::uint
 // One desk (`open`) and one client (`join`) on their routes, fed from
 // files through stdin pipes; outputs "<name>.desk.out" / "<name>.client.out".
 struct Pair {
+    ~Pair();  // kills both processes, then joins the feeders
     std::string name, desk_in, client_in, desk_out, client_out;
     e2e::Opened desk;
     std::unique_ptr<e2e::Process> client;
