@@ -242,8 +242,11 @@ void ClusterDirectory::queue(std::vector<Command> cmds) {
 
 void ClusterDirectory::joined(const std::string& id, const std::string& client_key, const std::string& client_pub) {
     const std::string ttl = std::to_string(record_ttl().count());
-    queue({{"HSET", key("session", id), "joined", "1", "client", client_key, "client_pub", client_pub},
-           {"SET", key("token", client_key), id + " client", "EX", ttl}});
+    std::vector<Command> cmds{{"HSET", key("session", id), "joined", "1", "client", client_key, "client_pub", client_pub},
+                              {"SET", key("token", client_key), id + " client", "EX", ttl}};
+    // At once: the client's next request may reach another node, which
+    // must find its token. Queued only if Redis cannot take it now.
+    if (!call(fg_, cmds)) queue(std::move(cmds));
 }
 
 void ClusterDirectory::ended(const EndedKeys& k) {

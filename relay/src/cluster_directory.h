@@ -104,9 +104,12 @@ public:
     // A live node other than this one, for a draining node's misses.
     Found other_live_node(std::string& node, std::string& addr);
 
-    // ---- queued: written in order by the background thread, retried
-    // while Redis is down (bounded) ----
+    // A client joined: written at once (bounded by the Redis timeout: its
+    // next request may reach another node), queued if Redis is down.
     void joined(const std::string& id, const std::string& client_key, const std::string& client_pub);
+    // ---- queued: written in order by the background thread, retried
+    // while Redis is down (bounded); never blocks (called under the
+    // session directory's lock) ----
     void ended(const EndedKeys& k);
 
     // A node that refused a cluster connection counts as dead for a while
