@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <fstream>
+#include <iomanip>
 #include <random>
 #include <sstream>
 #include <stdexcept>
@@ -84,7 +85,7 @@ void RelayCluster::make_certificate() {
 void RelayCluster::make_secret() {
     std::random_device rd;
     std::ostringstream hex;
-    for (int i = 0; i < 8; ++i) hex << std::hex << rd();
+    for (int i = 0; i < 8; ++i) hex << std::hex << std::setw(8) << std::setfill('0') << rd();  // 64 hex digits
     dir_.write("cluster-secret", hex.str() + "\n");
     ::chmod(secret_file().c_str(), 0600);
 }

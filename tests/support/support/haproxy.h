@@ -45,6 +45,7 @@ public:
     Haproxy& operator=(const Haproxy&) = delete;
 
     int port() const { return port_; }
+    pid_t pid() const { return proc_ ? proc_->pid() : -1; }  // for CPU accounting (benchmarks)
     std::string url(const std::string& host = "127.0.0.1") const;  // "https://host:port/"
     std::string config() const;  // the generated haproxy.cfg
     std::string log() const;     // every line HAProxy printed, all runs

@@ -40,6 +40,7 @@ public:
     RedisServer& operator=(const RedisServer&) = delete;
 
     int port() const { return port_; }
+    pid_t pid() const { return proc_ ? proc_->pid() : -1; }  // for CPU accounting (benchmarks)
     std::string url() const;        // "redis://127.0.0.1:<port>"
     std::string host_port() const;  // "127.0.0.1:<port>"
     std::string log() const;        // its log file so far
