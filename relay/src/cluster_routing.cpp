@@ -108,16 +108,19 @@ Reach reach(HttpContext& cx, Exchange& ex, const std::string& id, const std::str
 std::optional<Result<Endpoint>> find_token_in_cluster(HttpContext& cx, Exchange& ex, const std::string& token) {
     ClusterDirectory& cl = *cx.cluster;
     const std::string key = ClusterDirectory::token_key(token);
+    // A token this node forwarded before goes to the same home without a
+    // look-up (poll mode asks often; Redis may be down). Should the home
+    // have changed, that node looks it up in Redis, which is the truth: a
+    // request forwarded by a node never takes the cache, so none loops.
+    auto cached = ex.request().from_node ? std::nullopt : cl.cached_home(key);
+    if (cached && !cl.refused_recently(cached->first)) {
+        ex.forward(cached->first, cached->second);
+        return std::nullopt;
+    }
     std::string id;
     Side side{};
     const Found f = cl.find_token(key, id, side);
     if (f == Found::unavailable) {
-        // Redis is down: a session this node forwarded before still reaches its home.
-        auto cached = cl.cached_home(key);
-        if (cached && !cl.refused_recently(cached->first)) {
-            ex.forward(cached->first, cached->second);
-            return std::nullopt;
-        }
         unavailable(cx, ex);
         return std::nullopt;
     }

@@ -74,6 +74,7 @@ bool HttpConnection::admit_cluster_request() {
         cluster_.plain = request_.header("X-Tether-Forwarded-Proto") == "http";
     }
     request_.plain = cluster_.plain;
+    request_.from_node = true;
     return true;
 }
 

@@ -31,6 +31,7 @@ struct HttpRequest {
     std::string remote_addr;  // the TCP peer (X-Forwarded-For is never trusted)
     bool plain = false;       // came without TLS (--plain-http, --plain-listen): a proxy may have read it
     std::string target;       // origin-form path and query as sent (request MACs cover it)
+    bool from_node = false;   // a cluster: forwarded by another node (cluster listener, cluster_splice.h)
 
     bool has_param(const std::string& name) const { return params.count(name) > 0; }
     std::string header(http::field f) const {

@@ -17,11 +17,17 @@ void healthz(HttpContext&, Exchange ex) {
 }
 
 // For load balancers (HAProxy's httpchk): 200 while this node takes new
-// connections; 503 while it drains (SIGTERM) or, in a cluster, while it
-// cannot reach Redis.
+// connections, 503 `draining` once it drains (SIGTERM). In a cluster whose
+// Redis is unreachable it still answers 200, with `directory_unavailable`
+// as its body: the outage hits every node alike, and a balancer that took
+// them all out would cut the running sessions' reconnects and answer the
+// creates with its own page instead of the relay's clear 503
+// (docs/RELAY.md "A cluster": a deviation from the first design, which
+// answered 503).
 void readyz(HttpContext& cx, Exchange ex) {
-    const char* state = cx.draining ? "draining" : cx.cluster && !cx.cluster->available() ? "directory_unavailable" : "ready";
-    Response res{std::string(state) == "ready" ? http::status::ok : http::status::service_unavailable, 11};
+    const bool draining = cx.draining;
+    const char* state = draining ? "draining" : cx.cluster && !cx.cluster->available() ? "directory_unavailable" : "ready";
+    Response res{draining ? http::status::service_unavailable : http::status::ok, 11};
     res.set(http::field::content_type, "text/plain");
     res.body() = std::string(state) + "\n";
     ex.respond(std::move(res));
