@@ -342,7 +342,14 @@ int run(const Args& args) {
     std::fflush(stdout);
 
     std::vector<double> deaths;
-    for (int i = 0; i < args.kills; ++i) deaths.push_back(death_to_flow(d, dir, i));
+    for (int i = 0; i < args.kills; ++i) {
+        try {
+            deaths.push_back(death_to_flow(d, dir, i));
+        } catch (const std::exception& e) {
+            std::printf("   round %d failed: %s\n", i, e.what());
+            deaths.push_back(-1);
+        }
+    }
     std::printf("\n3. kill -9 of the node holding a session with traffic (through HAProxy): seconds to 4 MiB more\n   ");
     for (double t : deaths) std::printf(" %s", t < 0 ? "NEVER" : std::to_string(t).substr(0, 5).c_str());
     std::sort(deaths.begin(), deaths.end());
