@@ -102,7 +102,7 @@ void Haproxy::write_config() {
       << "  mode tcp\n"
       << "  log global\n"
       << "  option tcplog\n"
-      << "  option redispatch\n"
+      << "  option redispatch 1\n"  // every retry goes to another server: no 1 s turn-around on a dead one
       << "  retries 3\n"
       << "  timeout connect 2s\n"
       << "  timeout client " << opts_.timeout_client.count() << "s\n"
