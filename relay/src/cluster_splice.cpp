@@ -157,9 +157,25 @@ void Splice::connected() {
     });
 }
 
-// Client -> home. The client's end (EOF, close_notify) half-closes toward home.
+// Client -> home. The client's end (EOF, close_notify) half-closes toward
+// home. Each direction waits for readability holding no buffer (most
+// forwarded connections are idle carriers that ping every heartbeat) and
+// keeps its buffer only while bulk flows (a read of at least half of it).
 void Splice::pump_up() {
+    if (up_.size() < kSpliceBytes / 2) up_ = std::vector<char>();
+    if (up_.empty()) {
+        c_->transport_.async_wait_readable([self = shared_from_this()](const error_code& ec) {
+            if (ec) return self->finish();
+            self->up_.resize(kSpliceBytes);
+            self->read_up();
+        });
+        return;
+    }
     up_.resize(kSpliceBytes);
+    read_up();
+}
+
+void Splice::read_up() {
     c_->transport_.async_read_some(asio::buffer(up_), [self = shared_from_this()](const error_code& ec, std::size_t n) {
         if (ec) {
             self->up_open_ = false;
@@ -168,6 +184,7 @@ void Splice::pump_up() {
             if (ec != asio::error::eof || !self->down_open_) return self->finish();
             return;
         }
+        self->up_.resize(n);
         asio::async_write(self->home_, asio::buffer(self->up_.data(), n), [self](const error_code& ec2, std::size_t) {
             if (ec2) return self->finish();
             self->pump_up();
@@ -177,12 +194,26 @@ void Splice::pump_up() {
 
 // Home -> client.
 void Splice::pump_down() {
+    if (down_.size() < kSpliceBytes / 2) down_ = std::vector<char>();
+    if (down_.empty()) {
+        home_.async_wait(tcp::socket::wait_read, [self = shared_from_this()](const error_code& ec) {
+            if (ec) return self->finish();
+            self->down_.resize(kSpliceBytes);
+            self->read_down();
+        });
+        return;
+    }
     down_.resize(kSpliceBytes);
+    read_down();
+}
+
+void Splice::read_down() {
     home_.async_read_some(asio::buffer(down_), [self = shared_from_this()](const error_code& ec, std::size_t n) {
         if (ec) {
             self->down_open_ = false;
             return self->finish();  // the home closed: so does the client connection
         }
+        self->down_.resize(n);
         asio::async_write(self->c_->transport_, asio::buffer(self->down_.data(), n),
                           [self](const error_code& ec2, std::size_t) {
                               if (ec2) return self->finish();

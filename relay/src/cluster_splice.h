@@ -39,7 +39,9 @@ private:
     void connected();
     void refused();
     void pump_up();
+    void read_up();
     void pump_down();
+    void read_down();
     void finish();
 
     std::shared_ptr<HttpConnection> c_;
@@ -47,7 +49,7 @@ private:
     tcp::socket home_;
     asio::steady_timer connect_deadline_;
     std::string prefix_;
-    std::vector<char> up_, down_;
+    std::vector<char> up_, down_;  // empty while waiting for readability
     bool up_open_ = true, down_open_ = true, done_ = false, counted_ = false;
 };
 

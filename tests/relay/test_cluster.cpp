@@ -195,6 +195,7 @@ TEST_CASE("SIGTERM drains a node: /readyz 503 at once, its sessions released and
     CHECK(s.redis.command({"HGET", session_key(s.redis), "home"}) == "node1");
     CHECK(s.cluster.metric(1, "tether_relay_sessions_adopted_total") == 1);
     exchange(s, desk, client, 1, 2, 2, 1, false, "after the drain");
+    exchange(s, desk, client, 2, 1, 1, 2, true, "after the drain, client late");
 }
 
 TEST_CASE("Redis unreachable: running sessions go on, creates and unknown tokens get 503 directory_unavailable",
@@ -223,6 +224,7 @@ TEST_CASE("Redis unreachable: running sessions go on, creates and unknown tokens
     // The running session: its home serves it from memory, node 1 forwards
     // the client's new carriers by what it remembers.
     exchange(s, desk, client, 0, 0, 1, 1, false, "during the outage");
+    exchange(s, desk, client, 0, 0, 1, 1, true, "during the outage, client late");
     s.redis.start();
     bool created_again = false;
     for (int i = 0; i < 50 && !created_again; ++i) {
