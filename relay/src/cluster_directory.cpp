@@ -3,6 +3,7 @@
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
 
+#include <algorithm>
 #include <random>
 
 namespace relay {
@@ -75,7 +76,10 @@ long long unix_now() {
 }  // namespace
 
 ClusterDirectory::ClusterDirectory(ClusterSettings settings, Log& log)
-    : s_(std::move(settings)), log_(log), fg_(s_.redis, s_.timeout), bg_(s_.redis, s_.timeout) {}
+    : s_(std::move(settings)), log_(log), fg_(s_.redis, s_.timeout), bg_(s_.redis, s_.timeout) {
+    std::random_device rd;
+    incarnation_ = std::to_string(rd()) + std::to_string(rd());
+}
 
 ClusterDirectory::~ClusterDirectory() { stop(false); }
 
@@ -183,11 +187,11 @@ Found ClusterDirectory::session(const std::string& id, SessionRecord& out) {
     return Found::yes;
 }
 
-Found ClusterDirectory::node_address(const std::string& node, std::string& addr) {
+Found ClusterDirectory::node_address(const std::string& node, std::string& where) {
     auto r = call1(fg_, {"GET", key("node", node)});
     if (!r) return Found::unavailable;
     if (r->is_nil()) return Found::no;
-    addr = r->str;
+    where = r->str;
     return Found::yes;
 }
 
@@ -200,7 +204,7 @@ Found ClusterDirectory::claim(const std::string& id, const std::string& expected
     return Found::yes;
 }
 
-Found ClusterDirectory::other_live_node(std::string& node, std::string& addr) {
+Found ClusterDirectory::other_live_node(std::string& node, std::string& where) {
     std::vector<std::string> nodes;
     std::string cursor = "0";
     for (int round = 0; round < 10; ++round) {  // bounded: a few hundred nodes at most
@@ -208,15 +212,22 @@ Found ClusterDirectory::other_live_node(std::string& node, std::string& addr) {
         if (!r || r->elements.size() != 2) return Found::unavailable;
         for (const auto& k : r->elements[1].elements) {
             std::string n = k.str.substr(kPrefix.size() + 5);
-            if (n != s_.node_id && !refused_recently(n)) nodes.push_back(n);
+            if (n != s_.node_id) nodes.push_back(n);
         }
         cursor = r->elements[0].str;
         if (cursor == "0") break;
     }
-    if (nodes.empty()) return Found::no;
     static thread_local std::minstd_rand pick{std::random_device{}()};
-    node = nodes[pick() % nodes.size()];
-    return node_address(node, addr);
+    std::shuffle(nodes.begin(), nodes.end(), pick);
+    for (std::size_t i = 0; i < nodes.size() && i < 5; ++i) {
+        const Found f = node_address(nodes[i], where);
+        if (f == Found::unavailable) return f;
+        if (f == Found::yes && !refused_recently(nodes[i], where)) {
+            node = nodes[i];
+            return Found::yes;
+        }
+    }
+    return Found::no;
 }
 
 void ClusterDirectory::queue(std::vector<Command> cmds) {
@@ -246,15 +257,15 @@ void ClusterDirectory::ended(const EndedKeys& k) {
     queue(std::move(cmds));
 }
 
-void ClusterDirectory::refused(const std::string& node) {
+void ClusterDirectory::refused(const std::string& node, const std::string& where) {
     std::lock_guard<std::mutex> lock(cache_mutex_);
-    refused_[node] = std::chrono::steady_clock::now() + kRefusedFor;
+    refused_[node] = Refusal{where, std::chrono::steady_clock::now() + kRefusedFor};
 }
 
-bool ClusterDirectory::refused_recently(const std::string& node) const {
+bool ClusterDirectory::refused_recently(const std::string& node, const std::string& where) const {
     std::lock_guard<std::mutex> lock(cache_mutex_);
     auto it = refused_.find(node);
-    return it != refused_.end() && std::chrono::steady_clock::now() < it->second;
+    return it != refused_.end() && it->second.where == where && std::chrono::steady_clock::now() < it->second.until;
 }
 
 void ClusterDirectory::remember_home(const std::string& token_key, const std::string& node, const std::string& addr) {
@@ -276,7 +287,7 @@ void ClusterDirectory::start(const std::string& node_id, const std::string& adve
     s_.advertise = advertise;
     local_ids_ = std::move(local_ids);
     // The first beat before serving: /readyz is right from the start.
-    call1(bg_, {"SET", key("node", s_.node_id), s_.advertise, "EX", std::to_string(kNodeTtl.count())});
+    call1(bg_, {"SET", key("node", s_.node_id), s_.advertise + " " + incarnation_, "EX", std::to_string(kNodeTtl.count())});
     thread_ = std::thread([this] { background(); });
 }
 
@@ -326,7 +337,7 @@ void ClusterDirectory::background() {
         flush_queue();
         if (Clock::now() >= next_beat) {
             next_beat = Clock::now() + kBeat;
-            call1(bg_, {"SET", key("node", s_.node_id), s_.advertise, "EX", std::to_string(kNodeTtl.count())});
+            call1(bg_, {"SET", key("node", s_.node_id), s_.advertise + " " + incarnation_, "EX", std::to_string(kNodeTtl.count())});
         }
         if (Clock::now() >= next_refresh) {
             next_refresh = Clock::now() + kRefreshEvery;

@@ -2,8 +2,9 @@
 // "A cluster"). A node's own sessions stay in its SessionDirectory (served
 // from memory, so they run on while Redis is down); this is written through
 // on create, join and end, and read on a local miss. Keys (prefix tether:):
-//   node:<node id>     -> its cluster address HOST:PORT; EX 3 s, refreshed
-//                         every second: the node's liveness
+//   node:<node id>     -> "HOST:PORT INCARNATION": its cluster address and a
+//                         random number new at each start; EX 3 s,
+//                         refreshed every second: the node's liveness
 //   code:<code key>    -> session id, EX code life | "x:<error id>": a
 //                         tombstone (EX --tombstone-ttl)
 //   token:<token key>  -> "<session id> desk|client" | "x": a tombstone
@@ -93,8 +94,9 @@ public:
     Found find_code(const std::string& code_key, std::string& id);
     Found find_token(const std::string& token_key, std::string& id, Side& side);
     Found session(const std::string& id, SessionRecord& out);
-    // yes while the node's liveness key exists: `addr` = its cluster address.
-    Found node_address(const std::string& node, std::string& addr);
+    // yes while the node's liveness key exists: `where` = its value,
+    // "HOST:PORT INCARNATION" (what Exchange::forward takes).
+    Found node_address(const std::string& node, std::string& where);
     // Compare-and-set of the session's home (a Lua script): to `to` only if
     // it is still `expected`. yes: `home` = its home afterwards (== `to` if
     // this call won); no: the session is gone.
@@ -108,9 +110,11 @@ public:
     void ended(const EndedKeys& k);
 
     // A node that refused a cluster connection counts as dead for a while
-    // (its liveness key may outlive it by up to 3 s).
-    void refused(const std::string& node);
-    bool refused_recently(const std::string& node) const;
+    // (its liveness key may outlive it by up to 3 s), but only that run of
+    // it (`where` holds its incarnation): once restarted it lives again, and
+    // adopting the sessions it holds then would split them.
+    void refused(const std::string& node, const std::string& where);
+    bool refused_recently(const std::string& node, const std::string& where) const;
     // The edge's cache token key -> home node and address, so that reconnects
     // of forwarded sessions keep working while Redis is down. Bounded.
     void remember_home(const std::string& token_key, const std::string& node, const std::string& addr);
@@ -142,7 +146,12 @@ private:
     std::thread thread_;
 
     mutable std::mutex cache_mutex_;
-    std::map<std::string, std::chrono::steady_clock::time_point> refused_;
+    std::string incarnation_;  // random, this run's: in the liveness key
+    struct Refusal {
+        std::string where;
+        std::chrono::steady_clock::time_point until;
+    };
+    std::map<std::string, Refusal> refused_;
     std::map<std::string, std::pair<std::string, std::string>> homes_;
 };
 

@@ -48,13 +48,13 @@ void adopt_here(HttpContext& cx, const SessionRecord& r) {
 
 // A draining node adopts nothing: the request goes to another live node.
 Reach hand_to_other(HttpContext& cx, Exchange& ex) {
-    std::string node, addr;
-    const Found f = cx.cluster->other_live_node(node, addr);
+    std::string node, where;
+    const Found f = cx.cluster->other_live_node(node, where);
     if (f != Found::yes) {
         unavailable(cx, ex);
         return Reach::forwarded;
     }
-    ex.forward(node, addr);
+    ex.forward(node, where);
     return Reach::forwarded;
 }
 
@@ -70,21 +70,22 @@ Reach reach(HttpContext& cx, Exchange& ex, const std::string& id, const std::str
             return Reach::forwarded;
         }
         if (f != Found::yes) return Reach::gone;
-        if (!rec.home.empty() && rec.home != cl.node_id() && !cl.refused_recently(rec.home)) {
-            std::string addr;
-            const Found n = cl.node_address(rec.home, addr);
+        if (!rec.home.empty() && rec.home != cl.node_id()) {
+            std::string where;
+            const Found n = cl.node_address(rec.home, where);
             if (n == Found::unavailable) {
                 unavailable(cx, ex);
                 return Reach::forwarded;
             }
-            if (n == Found::yes) {
-                if (!token_key.empty()) cl.remember_home(token_key, rec.home, addr);
-                ex.forward(rec.home, addr);
+            if (n == Found::yes && !cl.refused_recently(rec.home, where)) {
+                if (!token_key.empty()) cl.remember_home(token_key, rec.home, where);
+                ex.forward(rec.home, where);
                 return Reach::forwarded;
             }
         }
-        // Its home is gone, released it, refused us, or is this node under
-        // the same id after a restart: take it over.
+        // Its home is gone (no liveness key, or this run of it refused us),
+        // released it, or is this node under the same id after a restart:
+        // take it over.
         if (cx.draining) return hand_to_other(cx, ex);
         std::string home;
         const Found c = cl.claim(id, rec.home, cl.node_id(), home);
@@ -113,7 +114,7 @@ std::optional<Result<Endpoint>> find_token_in_cluster(HttpContext& cx, Exchange&
     // have changed, that node looks it up in Redis, which is the truth: a
     // request forwarded by a node never takes the cache, so none loops.
     auto cached = ex.request().from_node ? std::nullopt : cl.cached_home(key);
-    if (cached && !cl.refused_recently(cached->first)) {
+    if (cached && !cl.refused_recently(cached->first, cached->second)) {
         ex.forward(cached->first, cached->second);
         return std::nullopt;
     }

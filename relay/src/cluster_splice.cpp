@@ -104,7 +104,9 @@ Splice::~Splice() {
     if (counted_) --c_->cx_.cluster->counters.forwarded_open;
 }
 
-void Splice::start(const std::string& addr) {
+void Splice::start(const std::string& where) {
+    where_ = where;
+    const std::string addr = where.substr(0, where.find(' '));
     const auto colon = addr.rfind(':');
     tcp::endpoint to;
     try {
@@ -128,7 +130,7 @@ void Splice::start(const std::string& addr) {
 
 void Splice::refused() {
     c_->cx_.log.info("cluster", "node " + node_ + " refused a forwarded connection: counted as dead");
-    c_->cx_.cluster->refused(node_);
+    c_->cx_.cluster->refused(node_, where_);
     c_->retry_after_refusal();
 }
 

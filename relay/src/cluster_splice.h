@@ -33,7 +33,8 @@ class Splice : public std::enable_shared_from_this<Splice> {
 public:
     Splice(std::shared_ptr<HttpConnection> client, std::string node);
     ~Splice();
-    void start(const std::string& addr);
+    // `where`: the home's liveness value, "HOST:PORT INCARNATION".
+    void start(const std::string& where);
 
 private:
     void connected();
@@ -45,7 +46,7 @@ private:
     void finish();
 
     std::shared_ptr<HttpConnection> c_;
-    std::string node_;
+    std::string node_, where_;
     tcp::socket home_;
     asio::steady_timer connect_deadline_;
     std::string prefix_;

@@ -90,7 +90,8 @@ public:
     // Exchange made afterwards sign too. Not for stream().
     void sign_responses(std::shared_ptr<SideKey> key, std::uint64_t seq);
     // A cluster: hands this request and the rest of its connection to node
-    // `node`'s cluster listener at `addr` (HOST:PORT) instead of answering
+    // `node`'s cluster listener at `addr` ("HOST:PORT INCARNATION", its
+    // liveness value in Redis) instead of answering
     // (cluster_splice.h). If that node refuses the connection the handler
     // runs again, with the node counted as dead (a few times at most).
     void forward(std::string node, std::string addr);
