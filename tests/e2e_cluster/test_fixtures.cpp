@@ -35,7 +35,9 @@ TEST_CASE("redis restarts on its port and keeps data with persistence; sentinel 
         if (!synced) std::this_thread::sleep_for(50ms);
     }
     REQUIRE(synced);
-    test_support::Sentinel sentinel({"tether", master.port()});
+    test_support::SentinelOptions so;
+    so.master_port = master.port();
+    test_support::Sentinel sentinel(so);
     CHECK(sentinel.url() == "sentinel://127.0.0.1:" + std::to_string(sentinel.port()) + "/tether");
     CHECK(sentinel.master_port() == master.port());
     // The sentinel learns of the replica from the master's INFO (every 10 s).
@@ -61,7 +63,7 @@ TEST_CASE("haproxy checks /readyz over TLS, marks a dead backend down within a s
     REQUIRE(r.code == 0);
     std::vector<std::unique_ptr<test_support::Process>> backends;
     std::vector<int> ports;
-    for (int i = 0; i < 2; ++i) {
+    for (int i = 0; i < 3; ++i) {
         ports.push_back(test_support::free_port());
         test_support::ProcessOptions o;
         o.argv = {"openssl", "s_server", "-www", "-accept", "127.0.0.1:" + std::to_string(ports.back()), "-cert",
@@ -70,7 +72,9 @@ TEST_CASE("haproxy checks /readyz over TLS, marks a dead backend down within a s
         backends.push_back(std::make_unique<test_support::Process>(o));
         REQUIRE(test_support::wait_for_port(ports.back(), 10s));
     }
-    test_support::Haproxy haproxy({ports});  // returns once both passed their check
+    test_support::HaproxyOptions ho;
+    ho.backend_ports = {ports[0], ports[1]};
+    test_support::Haproxy haproxy(ho);  // returns once both passed their check
     INFO("haproxy.cfg:\n" << haproxy.config() << "\nlog:\n" << haproxy.log());
     CHECK(haproxy.config().find("option httpchk GET /readyz\n") != std::string::npos);
     CHECK(haproxy.config().find("check check-ssl verify none inter 500 fall 1 rise 1") != std::string::npos);
@@ -85,6 +89,40 @@ TEST_CASE("haproxy checks /readyz over TLS, marks a dead backend down within a s
     CHECK(haproxy.wait_for_backend(1, false, 5s));
     CHECK(std::chrono::steady_clock::now() - t0 < 2s);
     CHECK(haproxy.backend_states()["node0"] == "UP");
-    haproxy.restart();  // same port, both checks again: node1 stays down
-    CHECK(haproxy.wait_for_backend(0, true, 5s));
+    haproxy.restart();  // same port; HAProxy starts with every server UP until its first check
+    CHECK(haproxy.wait_for_backend(1, false, 5s));
+    CHECK(haproxy.backend_states()["node0"] == "UP");
+}
+
+TEST_CASE("conf/cluster's haproxy.cfg and sentinel.conf run with the test's addresses", "[fixtures]") {
+    test_support::TempDir dir;
+    auto r = test_support::run({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                                "-nodes", "-keyout", dir.file("key.pem"), "-out", dir.file("cert.pem"), "-days", "1",
+                                "-subj", "/CN=localhost"});
+    REQUIRE(r.code == 0);
+    std::vector<std::unique_ptr<test_support::Process>> backends;
+    test_support::HaproxyOptions ho;
+    for (int i = 0; i < 3; ++i) {
+        ho.backend_ports.push_back(test_support::free_port());
+        test_support::ProcessOptions o;
+        o.argv = {"openssl", "s_server", "-www", "-accept", "127.0.0.1:" + std::to_string(ho.backend_ports.back()),
+                  "-cert", dir.file("cert.pem"), "-key", dir.file("key.pem")};
+        o.stdin_path = "/dev/null";
+        backends.push_back(std::make_unique<test_support::Process>(o));
+        REQUIRE(test_support::wait_for_port(ho.backend_ports.back(), 10s));
+    }
+    ho.example_config = std::string(TETHER_SOURCE_DIR) + "/conf/cluster/haproxy.cfg";
+    test_support::Haproxy haproxy(ho);  // each of the three passed the example's check
+    INFO("haproxy.cfg as run:\n" << haproxy.config() << "\nlog:\n" << haproxy.log());
+    CHECK(haproxy.config().find("check check-ssl verify none inter 500 fall 1 rise 1") != std::string::npos);
+    CHECK(haproxy.backend_states().size() == 3);
+    CHECK(test_support::https_request(haproxy.url("localhost"), dir.file("cert.pem"), "GET", "/").status == 200);
+
+    test_support::RedisServer master;
+    test_support::SentinelOptions so;
+    so.master_port = master.port();
+    so.example_config = std::string(TETHER_SOURCE_DIR) + "/conf/cluster/sentinel.conf";
+    test_support::Sentinel sentinel(so);  // monitors the master named in the example
+    CHECK(sentinel.url() == "sentinel://127.0.0.1:" + std::to_string(sentinel.port()) + "/tether");
+    CHECK(sentinel.master_port() == master.port());
 }

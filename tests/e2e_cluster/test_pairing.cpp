@@ -46,6 +46,8 @@ TEST_CASE("desk on node 0, client on node 1, then both through HAProxy: 50 MiB e
     CHECK(cluster_e2e::count_matches(s.cluster.log(0), "created, waiting for the client") == 1);
     CHECK(cluster_e2e::count_matches(s.cluster.log(0), "client joined") == 1);
     CHECK(cluster_e2e::count_matches(s.cluster.log(1) + s.cluster.log(2), "created, waiting for the client") == 0);
+    CHECK(s.cluster.metric(1, "tether_relay_forwarded_connections_total") >= 1);
+    CHECK(s.cluster.metric(0, "tether_relay_forwarded_connections_total") == 0);
     transfer_50mib(s, s.via_balancer(), s.via_balancer(), "both through HAProxy", 0s);
 }
 

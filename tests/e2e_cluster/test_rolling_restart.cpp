@@ -5,6 +5,8 @@
 #include <catch2/catch.hpp>
 
 #include <cstdio>
+#include <regex>
+#include <set>
 
 #include "cluster_fixture.h"
 #include "support/sha256.h"
@@ -17,10 +19,10 @@ TEST_CASE("rolling restart of the three nodes under 20 sessions with traffic", "
     test_support::TempDir dir;
     constexpr int kSessions = 20;
     const std::uint64_t size = 2 * kMiB;  // per side
-    // Each side feeds 64 KiB every 100 ms; it holds at 512 KiB, 1 MiB and
-    // 1.5 MiB until the first, second and third node are back: bytes cross
-    // before, during and after every restart.
-    const std::vector<std::uint64_t> marks = {kMiB / 2, kMiB, 3 * kMiB / 2};
+    // Each side feeds 16 KiB every 100 ms (2 MiB: about 13 s), so bytes
+    // cross during every drain and restart; it holds at 1.75 MiB until the
+    // last node is back, so the transfer cannot end before.
+    const std::vector<std::uint64_t> marks = {7 * kMiB / 4};
     cluster_e2e::Gate gate;
     std::vector<std::unique_ptr<cluster_e2e::Pair>> pairs;
     cluster_e2e::OpenOnExit open_on_exit{gate};  // after `pairs`: destroyed before them
@@ -35,13 +37,21 @@ TEST_CASE("rolling restart of the three nodes under 20 sessions with traffic", "
         test_support::write_random_file(p->client_in, size, 101 + 2 * i);
         p->desk = e2e::start_open(s.via_balancer(), "", p->desk_out);
         p->client = e2e::start_join(s.via_balancer(), p->desk.code, "", p->client_out);
-        p->desk_feed = cluster_e2e::feed(*p->desk.proc, p->desk_in, marks, gate, 64 * 1024, 100ms);
-        p->client_feed = cluster_e2e::feed(*p->client, p->client_in, marks, gate, 64 * 1024, 100ms);
+        p->desk_feed = cluster_e2e::feed(*p->desk.proc, p->desk_in, marks, gate, 16 * 1024, 100ms);
+        p->client_feed = cluster_e2e::feed(*p->client, p->client_in, marks, gate, 16 * 1024, 100ms);
         pairs.push_back(std::move(p));
     }
-    for (auto& p : pairs) p->client->wait_for_line(e2e::Process::Stream::err, "^TETHER_AUTH=", 60s);
-
     std::string failures;
+    for (auto& p : pairs) {
+        try {
+            p->client->wait_for_line(e2e::Process::Stream::err, "^TETHER_AUTH=", 60s);
+        } catch (const std::exception& e) {
+            failures += p->name + " never paired: " + e.what() + "\n";
+        }
+    }
+    INFO(failures << "\n" << s.diagnostics());
+    REQUIRE(failures.empty());
+
     for (std::size_t n = 0; n < s.cluster.size(); ++n) {
         auto t0 = std::chrono::steady_clock::now();
         int code = -1;
@@ -55,9 +65,8 @@ TEST_CASE("rolling restart of the three nodes under 20 sessions with traffic", "
         if (!s.haproxy.wait_for_backend(n, true, 30s)) failures += "node" + std::to_string(n) + " never back UP\n";
         std::printf("e2e.cluster.rolling_restart: node%zu drained and back in %.1f s\n", n,
                     std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-        gate.open(static_cast<int>(n + 1));
     }
-    gate.open(99);
+    gate.open(1);
     for (auto& p : pairs) {
         std::string why;
         if (!p->finish(180s, why)) failures += why + "\n";
@@ -66,6 +75,12 @@ TEST_CASE("rolling restart of the three nodes under 20 sessions with traffic", "
     INFO(failures << "\n" << s.diagnostics());
     CHECK(failures.empty());
     CHECK(cluster_e2e::count_matches(s.cluster.logs(), "created, waiting for the client") == kSessions);
+    // Every node was restarted, so every session moved at least once.
+    const std::string all = s.cluster.logs();
+    std::set<std::string> adopted;
+    const std::regex re("session ([0-9a-f]{8}): adopted from another node");
+    for (std::sregex_iterator it(all.begin(), all.end(), re), end; it != end; ++it) adopted.insert((*it)[1]);
+    CHECK(adopted.size() == kSessions);
     for (auto& p : pairs) {
         CHECK(cluster_e2e::count_matches(p->desk.proc->err(), "TETHER_CODE=") == 1);
         CHECK(cluster_e2e::count_matches(p->desk.proc->err(), "(^|\n)TETHER_AUTH=") == 1);

@@ -36,7 +36,9 @@ test_support::HttpAnswer create_until_ok(const test_support::Haproxy& h, const t
 TEST_CASE("Sentinel fails the master over: the relays follow it", "[sentinel_failover]") {
     test_support::RedisServer master;
     test_support::RedisServer replica({false, master.port()});
-    test_support::Sentinel sentinel({"tether", master.port()});
+    test_support::SentinelOptions so;
+    so.master_port = master.port();
+    test_support::Sentinel sentinel(so);
     test_support::RelayClusterOptions co;
     co.redis_url = sentinel.url();
     test_support::RelayCluster cluster(co);

@@ -4,6 +4,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <regex>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -54,9 +55,44 @@ Haproxy::Haproxy(HaproxyOptions opts) : opts_(std::move(opts)), dir_("tether-hap
 
 Haproxy::~Haproxy() { stop(); }
 
+// An operator's haproxy.cfg with this test's addresses (see
+// HaproxyOptions::example_config).
+std::string Haproxy::localised_example() const {
+    std::istringstream in(read_file(opts_.example_config));
+    if (in.str().empty()) throw std::runtime_error("cannot read " + opts_.example_config);
+    const std::regex bind(R"(^(\s*)bind\s.*$)"), log(R"(^(\s*)log\s+(?!global).*$)"), global(R"(^global\s*$)"),
+        server(R"(^(\s*)server\s+\S+\s+\S+(.*)$)");
+    std::ostringstream out;
+    std::size_t servers = 0;
+    std::smatch m;
+    for (std::string l; std::getline(in, l);) {
+        if (std::regex_match(l, m, bind)) {
+            out << m[1] << "bind 127.0.0.1:" << port_ << "\n";
+        } else if (std::regex_match(l, m, log)) {
+            out << m[1] << "log stdout format raw local0 info\n";
+        } else if (std::regex_match(l, m, server)) {
+            if (servers >= opts_.backend_ports.size()) throw std::runtime_error("more server lines than backends");
+            out << m[1] << "server " << node_name(servers) << " 127.0.0.1:" << opts_.backend_ports[servers] << m[2]
+                << "\n";
+            ++servers;
+        } else {
+            out << l << "\n";
+            if (std::regex_match(l, global)) out << "  stats socket " << dir_.file("stats.sock") << " mode 600 level admin\n";
+        }
+    }
+    if (servers != opts_.backend_ports.size())
+        throw std::runtime_error(opts_.example_config + " has " + std::to_string(servers) + " server lines, not " +
+                                 std::to_string(opts_.backend_ports.size()));
+    return out.str();
+}
+
 // The configuration docs/RELAY.md shows (conf/cluster/haproxy.cfg is the
 // commented example of the same), with this test's ports.
 void Haproxy::write_config() {
+    if (!opts_.example_config.empty()) {
+        dir_.write("haproxy.cfg", localised_example());
+        return;
+    }
     std::ostringstream c;
     c << "global\n"
       << "  log stdout format raw local0 info\n"
@@ -66,7 +102,7 @@ void Haproxy::write_config() {
       << "  mode tcp\n"
       << "  log global\n"
       << "  option tcplog\n"
-      << "  option redispatch\n"
+      << "  option redispatch 1\n"  // every retry goes to another server: no 1 s turn-around on a dead one
       << "  retries 3\n"
       << "  timeout connect 2s\n"
       << "  timeout client " << opts_.timeout_client.count() << "s\n"
@@ -93,6 +129,13 @@ void Haproxy::start() {
     proc_ = std::make_unique<Process>(o);
     if (!wait_for_port(port_, kStartTimeout))
         throw std::runtime_error("haproxy did not start; its output:\n" + log());
+    // The stats socket comes up with the listener, but not before it.
+    auto deadline = std::chrono::steady_clock::now() + kStartTimeout;
+    while (backend_states().size() < opts_.backend_ports.size()) {
+        if (std::chrono::steady_clock::now() >= deadline)
+            throw std::runtime_error("haproxy's stats socket does not list the backends; its output:\n" + log());
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
 }
 
 void Haproxy::stop() {
@@ -117,7 +160,7 @@ std::map<std::string, std::string> Haproxy::backend_states() const {
     std::istringstream lines(stats_command(dir_.file("stats.sock"), "show stat"));
     for (std::string line; std::getline(lines, line);) {
         auto f = split(line, ',');
-        if (f.size() > 17 && f[0] == "nodes" && f[1] != "BACKEND") out[f[1]] = f[17];
+        if (f.size() > 17 && f[1].rfind("node", 0) == 0) out[f[1]] = f[17];
     }
     return out;
 }
@@ -128,8 +171,8 @@ bool Haproxy::wait_for_backend(std::size_t index, bool up, std::chrono::millisec
     for (;;) {
         auto states = backend_states();
         auto it = states.find(node_name(index));
-        bool is_up = it != states.end() && it->second == "UP";
-        if (is_up == up) return true;
+        // Absent: the stats socket is not answering yet; neither up nor down.
+        if (it != states.end() && (it->second == "UP") == up) return true;
         if (std::chrono::steady_clock::now() >= deadline) return false;
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }

@@ -190,23 +190,58 @@ std::string RedisServer::dump() const {
 Sentinel::Sentinel(SentinelOptions opts) : opts_(std::move(opts)), dir_("tether-sentinel"), port_(free_port()) {
     // Sentinel rewrites its configuration file (what it learnt): it must be
     // a file of its own in a writable directory.
-    std::ostringstream c;
-    const std::string& m = opts_.master_name;
-    c << "port " << port_ << "\nbind 127.0.0.1\nprotected-mode no\ndaemonize no\n"
-      << "dir " << dir_.path() << "\nlogfile " << dir_.file("sentinel.log") << "\n"
-      << "sentinel resolve-hostnames no\n"
-      << "sentinel monitor " << m << " 127.0.0.1 " << opts_.master_port << " 1\n"
-      << "sentinel down-after-milliseconds " << m << " " << opts_.down_after.count() << "\n"
-      << "sentinel failover-timeout " << m << " " << opts_.failover_timeout.count() << "\n"
-      << "sentinel parallel-syncs " << m << " 1\n";
-    dir_.write("sentinel.conf", c.str());
+    dir_.write("sentinel.conf", opts_.example_config.empty() ? generated_config() : localised_example());
     ProcessOptions o;
     o.argv = {"/usr/bin/redis-sentinel", dir_.file("sentinel.conf")};
     o.stdin_path = "/dev/null";
     proc_ = std::make_unique<Process>(o);
+    const std::string& m = opts_.master_name;
     bool up = poll_until([&] { return log().find("+monitor master " + m) != std::string::npos; }, kStartTimeout) &&
               poll_until([&] { return master_port() == opts_.master_port; }, kStartTimeout);
     if (!up) throw std::runtime_error("redis-sentinel did not start monitoring; its log:\n" + tail(log()));
+}
+
+std::string Sentinel::head() const {
+    std::ostringstream c;
+    c << "port " << port_ << "\nbind 127.0.0.1\nprotected-mode no\ndaemonize no\n"
+      << "dir " << dir_.path() << "\nlogfile " << dir_.file("sentinel.log") << "\n";
+    return c.str();
+}
+
+std::string Sentinel::generated_config() const {
+    std::ostringstream c;
+    const std::string& m = opts_.master_name;
+    c << head() << "sentinel resolve-hostnames no\n"
+      << "sentinel monitor " << m << " 127.0.0.1 " << opts_.master_port << " 1\n"
+      << "sentinel down-after-milliseconds " << m << " " << opts_.down_after.count() << "\n"
+      << "sentinel failover-timeout " << m << " " << opts_.failover_timeout.count() << "\n"
+      << "sentinel parallel-syncs " << m << " 1\n";
+    return c.str();
+}
+
+// An operator's sentinel.conf with this test's addresses; sets
+// opts_.master_name from its monitor line.
+std::string Sentinel::localised_example() {
+    std::istringstream in(read_file(opts_.example_config));
+    if (in.str().empty()) throw std::runtime_error("cannot read " + opts_.example_config);
+    const std::regex replaced(R"(^\s*(port|bind|dir|logfile|daemonize|protected-mode)\s.*$)"),
+        monitor(R"(^\s*sentinel\s+monitor\s+(\S+)\s.*$)");
+    std::ostringstream out;
+    out << head();
+    std::smatch m;
+    bool monitors = false;
+    for (std::string l; std::getline(in, l);) {
+        if (std::regex_match(l, replaced)) continue;
+        if (std::regex_match(l, m, monitor)) {
+            opts_.master_name = m[1];
+            out << "sentinel monitor " << opts_.master_name << " 127.0.0.1 " << opts_.master_port << " 1\n";
+            monitors = true;
+        } else {
+            out << l << "\n";
+        }
+    }
+    if (!monitors) throw std::runtime_error(opts_.example_config + " has no 'sentinel monitor' line");
+    return out.str();
 }
 
 Sentinel::~Sentinel() {

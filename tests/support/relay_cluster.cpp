@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <fstream>
+#include <iomanip>
 #include <random>
 #include <sstream>
 #include <stdexcept>
@@ -84,7 +85,7 @@ void RelayCluster::make_certificate() {
 void RelayCluster::make_secret() {
     std::random_device rd;
     std::ostringstream hex;
-    for (int i = 0; i < 8; ++i) hex << std::hex << rd();
+    for (int i = 0; i < 8; ++i) hex << std::hex << std::setw(8) << std::setfill('0') << rd();  // 64 hex digits
     dir_.write("cluster-secret", hex.str() + "\n");
     ::chmod(secret_file().c_str(), 0600);
 }
@@ -100,10 +101,12 @@ std::vector<std::string> RelayCluster::node_args(std::size_t i) const {
         "--redis", opts_.redis_url,
         "--node-id", node_id(i),
         "--cluster-listen", "127.0.0.1:" + std::to_string(n.cluster_port),
-        "--cluster-secret-file", secret_file(),
-        "--drain-time", std::to_string(opts_.drain_time_s),
-        // Every client comes from 127.0.0.1 (HAProxy, the tests).
-        "--create-rate-per-ip", "0"};
+        "--cluster-secret-file", secret_file()};
+    if (!opts_.config_file.empty()) a.insert(a.begin(), {"--config", opts_.config_file});
+    else
+        a.insert(a.end(), {"--drain-time", std::to_string(opts_.drain_time_s),
+                           // Every client comes from 127.0.0.1 (HAProxy, the tests).
+                           "--create-rate-per-ip", "0"});
     a.insert(a.end(), opts_.extra_args.begin(), opts_.extra_args.end());
     return a;
 }
@@ -117,6 +120,7 @@ void RelayCluster::start(std::size_t i) {
     auto args = node_args(i);
     o.argv.insert(o.argv.end(), args.begin(), args.end());
     o.stdin_path = "/dev/null";
+    o.env["XDG_CONFIG_HOME"] = "/nonexistent-tether-test";  // no relay.conf of the user running the tests
     n.proc = std::make_unique<Process>(o);
     try {
         n.port = std::stoi(wait_either(*n.proc, "listening on https://[^ :]+:([0-9]+)", kStartTimeout).at(1));

@@ -26,6 +26,13 @@ struct HaproxyOptions {
     // Inactivity limits: far above the relay's heartbeat (2 s) so that only
     // dead peers are cut; `timeout tunnel` governs established streams.
     std::chrono::seconds timeout_client{60}, timeout_server{60}, timeout_tunnel{3600};
+    // Non-empty: run this haproxy.cfg (conf/cluster/haproxy.cfg) instead of
+    // the generated one, with this test's addresses: `bind` lines listen on
+    // our port, the i-th `server` line becomes `server nodeI
+    // 127.0.0.1:backend_ports[i]` with its options kept, `log` lines go to
+    // stdout, and a stats socket is added. It must have as many `server`
+    // lines as backend_ports.
+    std::string example_config;
 };
 
 class Haproxy {
@@ -38,6 +45,7 @@ public:
     Haproxy& operator=(const Haproxy&) = delete;
 
     int port() const { return port_; }
+    pid_t pid() const { return proc_ ? proc_->pid() : -1; }  // for CPU accounting (benchmarks)
     std::string url(const std::string& host = "127.0.0.1") const;  // "https://host:port/"
     std::string config() const;  // the generated haproxy.cfg
     std::string log() const;     // every line HAProxy printed, all runs
@@ -50,12 +58,14 @@ public:
 
     void stop();     // SIGTERM: every connection through it is cut
     // Again, same port and configuration; returns once it accepts
-    // connections (its checks then start: see wait_for_backend()).
+    // connections. HAProxy counts every server UP until its first check
+    // fails: wait_for_backend(i, false) for one that should be down.
     void start();
     void restart() { stop(); start(); }
 
 private:
     void write_config();
+    std::string localised_example() const;
 
     HaproxyOptions opts_;
     TempDir dir_;

@@ -40,6 +40,7 @@ public:
     RedisServer& operator=(const RedisServer&) = delete;
 
     int port() const { return port_; }
+    pid_t pid() const { return proc_ ? proc_->pid() : -1; }  // for CPU accounting (benchmarks)
     std::string url() const;        // "redis://127.0.0.1:<port>"
     std::string host_port() const;  // "127.0.0.1:<port>"
     std::string log() const;        // its log file so far
@@ -69,6 +70,12 @@ struct SentinelOptions {
     int master_port = 0;                         // the master on 127.0.0.1
     std::chrono::milliseconds down_after{1000};  // down-after-milliseconds
     std::chrono::milliseconds failover_timeout{10000};
+    // Non-empty: this sentinel.conf (conf/cluster/sentinel.conf) instead of
+    // the generated one, with this test's addresses: `port`, `bind`,
+    // `dir`, `logfile` and the `sentinel monitor` line (127.0.0.1,
+    // master_port, quorum 1: one sentinel here) are replaced; its master
+    // name replaces master_name; its other lines are kept.
+    std::string example_config;
 };
 
 // One redis-sentinel (quorum 1) watching one master: enough to test that
@@ -91,6 +98,10 @@ public:
     int wait_for_failover(std::chrono::milliseconds timeout);
 
 private:
+    std::string head() const;  // port, bind, dir, logfile
+    std::string generated_config() const;
+    std::string localised_example();
+
     SentinelOptions opts_;
     TempDir dir_;
     int port_;

@@ -27,6 +27,11 @@ struct RelayClusterOptions {
     std::string redis_url;                // --redis: redis://... or sentinel://...
     std::vector<std::string> extra_args;  // for every node, e.g. {"--grace", "30"}
     int drain_time_s = 15;                // --drain-time (SIGTERM hands sessions over)
+    // Non-empty: every node reads this relay.conf (--config; e.g.
+    // conf/cluster/relay.conf) and the command line moves only the
+    // addresses, files, --redis and --node-id to this test's; drain_time_s
+    // and the per-address limits then come from the file.
+    std::string config_file;
 };
 
 // An HTTPS answer (or status 0 and the error in `body` if none came).
