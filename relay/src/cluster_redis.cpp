@@ -172,6 +172,16 @@ bool RedisLink::connect_locked() {
 
 std::optional<std::vector<RedisReply>> RedisLink::run(const std::vector<std::vector<std::string>>& commands) {
     std::lock_guard<std::mutex> lock(mutex_);
+    // A connection kept from earlier may have died with a Redis restart
+    // (nothing was sent on it meanwhile): it fails once, then a fresh one
+    // is tried at once rather than failing this call.
+    const bool reused = ctx_ != nullptr;
+    auto out = run_locked(commands);
+    if (!out && reused) out = run_locked(commands);
+    return out;
+}
+
+std::optional<std::vector<RedisReply>> RedisLink::run_locked(const std::vector<std::vector<std::string>>& commands) {
     if (!connect_locked()) return std::nullopt;
     for (const auto& c : commands) append(ctx_, c);
     std::vector<RedisReply> out;

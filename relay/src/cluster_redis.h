@@ -59,6 +59,7 @@ public:
 
 private:
     bool connect_locked();
+    std::optional<std::vector<RedisReply>> run_locked(const std::vector<std::vector<std::string>>& commands);
     bool connect_to(const std::string& host, int port);
     std::optional<std::pair<std::string, int>> ask_sentinels();
     void drop_locked();
