@@ -81,6 +81,9 @@ int main(int argc, char* argv[]) {
         std::thread signal_thread([&] { serve_signals(server, *config, argc, argv, log); });
         if (!server.dev_ca_file().empty())
             std::cout << "dev certificate: trust it with: --ca " << server.dev_ca_file() << std::endl;
+        if (server.cluster_port() >= 0)
+            std::cout << "tether-relay: cluster listener on " << config->cluster_listen_host << ":" << server.cluster_port()
+                      << std::endl;
         std::cout << "listening on " << server.scheme() << "://" << config->listen_host << ":" << port << std::endl;
         server.wait();
         signal_thread.join();

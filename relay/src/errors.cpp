@@ -19,6 +19,7 @@ ErrorInfo describe(ApiError e) {
     case ApiError::protocol_error: return {400, "protocol_error", "Malformed frames on this stream."};
     case ApiError::replaced: return {409, "replaced", "A newer connection of this side took over."};
     case ApiError::busy: return {503, "busy", "The relay has too many sessions. Try again later."};
+    case ApiError::directory_unavailable: return {503, "directory_unavailable", "The relay's session directory is unavailable; try again in a minute."};
     case ApiError::not_found: return {404, "not_found", "No such path."};
     case ApiError::head_too_large: return {431, "head_too_large", "The request head is too large."};
     case ApiError::body_too_large: return {413, "body_too_large", "The request body is too large."};

@@ -2,6 +2,8 @@
 // SessionDirectory, RateLimiter (creations) and JoinGuard (joins).
 #include <nlohmann/json.hpp>
 
+#include "cluster_directory.h"
+#include "cluster_routing.h"
 #include "e2e/request_auth.h"
 #include "http_context.h"
 #include "wire/session_code.h"
@@ -124,6 +126,48 @@ void sign_creation(Exchange& ex, const std::shared_ptr<SideKey>& key) {
     if (key) ex.sign_responses(key, 0);
 }
 
+// A cluster: a token unknown here is looked up in Redis (cluster_routing.h).
+// false once the request was forwarded to the session's home or answered;
+// else `result` is what to go on with.
+bool local_or_cluster(HttpContext& cx, Exchange& ex, const std::string& token, Result<Endpoint>& result) {
+    if (!cx.cluster) return true;
+    auto* e = std::get_if<ApiError>(&result);
+    if (!e || *e != ApiError::bad_token) return true;
+    auto found = find_token_in_cluster(cx, ex, token);
+    if (!found) return false;
+    result = std::move(*found);
+    return true;
+}
+
+// A cluster: the new session goes to Redis before its code is handed out
+// (a code must be unique in the cluster: one taken elsewhere is redrawn).
+// nullopt after answering 503 (Redis unreachable) or busy.
+std::optional<Created> create_in_cluster(HttpContext& cx, Exchange& ex, const std::string& name, std::size_t digits,
+                                         const std::shared_ptr<SideKey>& key) {
+    for (int draw = 0; draw < 5; ++draw) {
+        auto result = cx.directory.create(name, digits, key);
+        if (auto* e = std::get_if<ApiError>(&result)) {
+            ex.respond(error_response(*e));
+            return std::nullopt;
+        }
+        Created& c = std::get<Created>(result);
+        SessionRecord r;
+        r.id = r.desk_key = ClusterDirectory::token_key(c.token);
+        r.name = name;
+        r.code_key = cx.cluster->code_key(c.code);
+        r.desk_pub = side_public_hex(ex.request().body);
+        const auto published = cx.cluster->publish(r);
+        if (published == ClusterDirectory::Publish::ok) return std::move(c);
+        cx.directory.forget(*c.session);
+        if (published == ClusterDirectory::Publish::unavailable) {
+            ex.respond(error_response(ApiError::directory_unavailable));
+            return std::nullopt;
+        }
+    }
+    ex.respond(error_response(ApiError::busy));  // five codes in a row taken elsewhere: the space is full
+    return std::nullopt;
+}
+
 // The endpoint of a request with X-Tether-Auth, checked: its side has a
 // key, the MAC is right and its sequence number fresh; nullopt after
 // answering. Every check runs before the request has any effect.
@@ -135,6 +179,7 @@ std::optional<Endpoint> authenticate_mac(HttpContext& cx, Exchange& ex, const st
         return std::nullopt;
     }
     auto result = cx.directory.authenticate(auth->token);
+    if (!local_or_cluster(cx, ex, auth->token, result)) return std::nullopt;
     if (auto* e = std::get_if<ApiError>(&result)) {
         ex.respond(error_response(*e));
         return std::nullopt;
@@ -183,9 +228,16 @@ void create_session(HttpContext& cx, Exchange ex) {
     auto key = side_key(cx, ex);
     if (!key) return;
     const std::size_t digits = cx.guard.code_digits();
-    auto result = cx.directory.create(*name, digits, *key);
-    if (auto* e = std::get_if<ApiError>(&result)) return ex.respond(error_response(*e));
-    const Created& c = std::get<Created>(result);
+    std::optional<Created> created;
+    if (cx.cluster) {
+        created = create_in_cluster(cx, ex, *name, digits, *key);
+        if (!created) return;
+    } else {
+        auto result = cx.directory.create(*name, digits, *key);
+        if (auto* e = std::get_if<ApiError>(&result)) return ex.respond(error_response(*e));
+        created = std::move(std::get<Created>(result));
+    }
+    const Created& c = *created;
     ++cx.metrics.sessions_created;
     ++cx.metrics.codes_created[digits == wire::kShortCodeDigits ? 0 : 1];
     ex.authenticated();
@@ -201,12 +253,21 @@ void join_session(HttpContext& cx, Exchange ex) {
     if (!key) return;
     if (!guard_admits(cx, ex, *code)) return;
     auto result = cx.directory.join(*code, *key);
+    if (auto* e = std::get_if<ApiError>(&result); e && *e == ApiError::unknown_code && cx.cluster) {
+        switch (find_code_in_cluster(cx, ex, *code, *e)) {
+        case CodeRoute::forwarded: return;  // its home answers (and charges a failure)
+        case CodeRoute::here: result = cx.directory.join(*code, *key); break;
+        case CodeRoute::error: break;
+        }
+    }
     if (auto* e = std::get_if<ApiError>(&result)) {
         charge_failure(cx, ex.request().remote_addr);
         return refuse_join(cx, ex, *e);
     }
     cx.guard.succeeded(ex.request().remote_addr);
     const Joined& j = std::get<Joined>(result);
+    if (cx.cluster)
+        cx.cluster->joined(j.desk_key, ClusterDirectory::token_key(j.token), side_public_hex(ex.request().body));
     ++cx.metrics.joins;
     ex.authenticated();
     sign_creation(ex, *key);
@@ -239,6 +300,7 @@ std::optional<Endpoint> authenticate(HttpContext& cx, Exchange& ex) {
         return std::nullopt;
     }
     auto result = cx.directory.authenticate(*token);
+    if (!local_or_cluster(cx, ex, *token, result)) return std::nullopt;
     if (auto* e = std::get_if<ApiError>(&result)) {
         ex.respond(error_response(*e));
         return std::nullopt;

@@ -240,6 +240,7 @@ void HttpConnection::parse_head(std::size_t head_bytes) {
     split_target(std::string_view(h.target().data(), h.target().size()), request_);
     keep_alive_ = h.keep_alive();
     body_unread_ = !head_parser_->is_done();
+    if (cluster_.listener && !admit_cluster_request()) return;
     dispatch();
 }
 
@@ -579,6 +580,13 @@ void Exchange::consume(std::shared_ptr<BodySink> sink) {
 }
 
 void Exchange::authenticated() { c_->authenticated(); }
+
+void Exchange::forward(std::string node, std::string addr) {
+    auto c = c_;
+    asio::dispatch(c->executor(), [c, node = std::move(node), addr = std::move(addr)]() mutable {
+        c->forward(std::move(node), std::move(addr));
+    });
+}
 
 void Exchange::sign_responses(std::shared_ptr<SideKey> key, std::uint64_t seq) {
     signer_ = std::make_shared<const Signer>(Signer{std::move(key), seq});

@@ -38,7 +38,24 @@ public:
     void consume(std::shared_ptr<BodySink> sink);
     void authenticated() { slot_.authenticated(); }
 
+    // A cluster (cluster_splice.cpp): this connection came in on the
+    // cluster listener: its requests must be forwarded by a node
+    // (X-Tether-Cluster), whose view of the source they carry.
+    void serve_cluster() { cluster_.listener = true; }
+    void forward(std::string node, std::string addr);
+
 private:
+    friend class Splice;  // takes the connection over when forwarding
+    struct ClusterRole {
+        bool listener = false;  // accepted on the cluster listener
+        bool trusted = false;   // its first request carried the cluster secret
+        bool plain = false;     // the forwarding node got it without TLS
+        int forwards = 0;       // forward attempts of this request (refused nodes)
+    };
+    // Cluster listener only: checks the first request's X-Tether-Cluster and
+    // takes the source address and scheme the edge saw; false after a 403.
+    bool admit_cluster_request();
+    void retry_after_refusal();
     using Clock = std::chrono::steady_clock;
     void arm(Clock::time_point at, std::optional<Refusal> why);
     void begin_write();  // a response write starts: watched for progress
@@ -71,6 +88,7 @@ private:
     void close();
 
     HttpContext& cx_;
+    ClusterRole cluster_;
     ConnectionRegistry::Slot slot_;
     std::shared_ptr<asio::ssl::context> tls_;
     Transport transport_;

@@ -2,6 +2,7 @@
 // table that maps a request to one of them. Internal to relay/.
 #pragma once
 
+#include <atomic>
 #include <optional>
 #include <string_view>
 
@@ -20,6 +21,8 @@
 
 namespace relay {
 
+class ClusterDirectory;
+
 struct HttpContext {
     const Config& config;
     Log& log;
@@ -31,6 +34,11 @@ struct HttpContext {
     RefusalLog& refusals;
     HeartbeatSweep& heartbeats;  // the relay's ping(0) on idle downlinks
     const RelayKey& relay_key;    // plain-HTTP request keys (e2e/request_auth.h)
+    // A cluster (--redis): the shared directory; nullptr for one relay.
+    ClusterDirectory* cluster = nullptr;
+    // SIGTERM seen: /readyz answers 503 draining (and a draining node of a
+    // cluster adopts nothing).
+    std::atomic<bool> draining{false};
 };
 
 // The endpoint of this request, or nullopt after answering 401/410 on `ex`.
@@ -61,6 +69,7 @@ void stream_up(HttpContext& cx, Exchange ex);
 void poll_down(HttpContext& cx, Exchange ex);
 void poll_up(HttpContext& cx, Exchange ex);
 void healthz(HttpContext& cx, Exchange ex);
+void readyz(HttpContext& cx, Exchange ex);
 void relay_key(HttpContext& cx, Exchange ex);
 void metrics(HttpContext& cx, Exchange ex);
 // The join page (http_join.cpp).

@@ -31,6 +31,7 @@ struct HttpRequest {
     std::string remote_addr;  // the TCP peer (X-Forwarded-For is never trusted)
     bool plain = false;       // came without TLS (--plain-http, --plain-listen): a proxy may have read it
     std::string target;       // origin-form path and query as sent (request MACs cover it)
+    bool from_node = false;   // a cluster: forwarded by another node (cluster listener, cluster_splice.h)
 
     bool has_param(const std::string& name) const { return params.count(name) > 0; }
     std::string header(http::field f) const {
@@ -88,6 +89,12 @@ public:
     // request's sequence number `seq` (e2e/request_auth.h). Copies of this
     // Exchange made afterwards sign too. Not for stream().
     void sign_responses(std::shared_ptr<SideKey> key, std::uint64_t seq);
+    // A cluster: hands this request and the rest of its connection to node
+    // `node`'s cluster listener at `addr` ("HOST:PORT INCARNATION", its
+    // liveness value in Redis) instead of answering
+    // (cluster_splice.h). If that node refuses the connection the handler
+    // runs again, with the node counted as dead (a few times at most).
+    void forward(std::string node, std::string addr);
 
 private:
     struct Signer {

@@ -28,8 +28,8 @@ void tune(tcp::socket& s, std::chrono::milliseconds heartbeat) {
 
 }  // namespace
 
-Listener::Listener(asio::io_context& ioc, HttpContext& cx, ConnectionRegistry& registry, TlsContext tls)
-    : ioc_(ioc), cx_(cx), registry_(registry), tls_(std::move(tls)), strand_(asio::make_strand(ioc)),
+Listener::Listener(asio::io_context& ioc, HttpContext& cx, ConnectionRegistry& registry, TlsContext tls, bool cluster)
+    : ioc_(ioc), cx_(cx), registry_(registry), tls_(std::move(tls)), cluster_(cluster), strand_(asio::make_strand(ioc)),
       acceptor_(strand_), pause_(strand_) {}
 
 int Listener::bind(const std::string& host, int port) {
@@ -74,7 +74,9 @@ void Listener::admit(tcp::socket socket) {
     auto slot = registry_.admit(addr, why);
     if (!slot) return cx_.refusals.note(why, addr);  // the socket closes as it goes out of scope
     tune(socket, cx_.config.heartbeat);
-    std::make_shared<HttpConnection>(std::move(socket), std::move(*slot), addr, cx_, tls_())->start();
+    auto c = std::make_shared<HttpConnection>(std::move(socket), std::move(*slot), addr, cx_, tls_());
+    if (cluster_) c->serve_cluster();
+    c->start();
 }
 
 void Listener::pause_after_error() {

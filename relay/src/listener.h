@@ -24,7 +24,9 @@ public:
     // accept, so that a reloaded certificate serves the next connection.
     using TlsContext = std::function<std::shared_ptr<asio::ssl::context>()>;
 
-    Listener(asio::io_context& ioc, HttpContext& cx, ConnectionRegistry& registry, TlsContext tls);
+    // `cluster`: a cluster listener (node-to-node, cluster_splice.h).
+    Listener(asio::io_context& ioc, HttpContext& cx, ConnectionRegistry& registry, TlsContext tls,
+             bool cluster = false);
     // Binds and listens; returns the port. Throws std::runtime_error.
     int bind(const std::string& host, int port);
     void start();
@@ -40,6 +42,7 @@ private:
     HttpContext& cx_;
     ConnectionRegistry& registry_;
     TlsContext tls_;
+    const bool cluster_;
     asio::strand<asio::io_context::executor_type> strand_;  // the acceptor's operations
     tcp::acceptor acceptor_;
     asio::steady_timer pause_;

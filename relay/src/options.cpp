@@ -6,6 +6,8 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "cluster_redis.h"
+#include "cluster_secret.h"
 #include "http1/http1.h"
 #include "relay/dev_cert.h"
 #include "settings/settings_file.h"
@@ -53,6 +55,16 @@ void check_log_format(const std::string& v) {
     }
 }
 
+void check_redis(const std::string& v) { parse_redis_url(v); }
+
+void check_node_id(const std::string& v) {
+    if (v.empty() || v.size() > 64 ||
+        v.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:-") != std::string::npos)
+        throw std::invalid_argument("use 1 to 64 letters, digits, '.', '_', ':' or '-' (unique per node)");
+}
+
+void check_secret_file(const std::string& v) { load_cluster_secret(v); }
+
 po::options_description describe_options() {
     po::options_description d("tether-relay options (command line, then TETHER_RELAY_* environment, then --config file)");
     d.add_options()
@@ -95,6 +107,11 @@ po::options_description describe_options() {
         ("log-level", settings::checked<std::string>(check_log_level)->default_value("info"), "debug, info, warn or error")
         ("log-format", settings::checked<std::string>(check_log_format)->default_value("text"), "text (one line per event; journald priorities when stderr is the journal) or json (one object per line)")
         ("downloads-dir", po::value<std::string>(), "client builds served under /downloads/ and listed on the join page at /")
+        ("redis", settings::checked<std::string>(check_redis), "a cluster: the shared session directory, redis://HOST:PORT[/DB] or sentinel://HOST:PORT[,HOST:PORT...]/MASTER_NAME (unset: one relay, sessions in memory)")
+        ("node-id", settings::checked<std::string>(check_node_id), "this node's name in the cluster (default: hostname:PORT of --listen)")
+        ("cluster-listen", settings::checked<std::string>(check_listen), "ADDR:PORT of the plain-TCP listener other nodes forward requests to (required with --redis; a private address); port 0 picks one and prints it")
+        ("cluster-advertise", settings::checked<std::string>(check_listen), "HOST:PORT other nodes dial to reach --cluster-listen (default: its address)")
+        ("cluster-secret-file", settings::checked<std::string>(check_secret_file), "file with the secret every node of the cluster shares (0600, at least 16 characters; required with --redis)")
         ("capture-dir", po::value<std::string>(), "TEST ONLY: append forwarded end-to-end payloads to files in DIR")
         ("tamper-offset", po::value<long long>(), "TEST ONLY: flip one bit of the desk's session-stream byte at this offset, once per session");
     return d;
@@ -124,6 +141,26 @@ T positive(const po::variables_map& vm, const char* name) {
     T v = vm[name].as<T>();
     if (v <= 0) throw std::runtime_error(std::string("--") + name + " must be positive");
     return v;
+}
+
+// The cluster options hang together: all need --redis, which needs
+// --cluster-listen and --cluster-secret-file.
+void cluster_config(const po::variables_map& vm, Config& c) {
+    if (!vm.count("redis")) {
+        for (const char* o : {"node-id", "cluster-listen", "cluster-advertise", "cluster-secret-file"})
+            if (vm.count(o)) throw std::runtime_error(std::string("--") + o + " needs --redis (a cluster)");
+        return;
+    }
+    c.redis_url = vm["redis"].as<std::string>();
+    for (const char* o : {"cluster-listen", "cluster-secret-file"})
+        if (!vm.count(o)) throw std::runtime_error(std::string("--redis needs --") + o + " too (docs/RELAY.md \"A cluster\")");
+    Config p;
+    split_listen(vm["cluster-listen"].as<std::string>(), p);
+    c.cluster_listen_host = p.listen_host;
+    c.cluster_listen_port = p.listen_port;
+    if (vm.count("node-id")) c.node_id = vm["node-id"].as<std::string>();
+    if (vm.count("cluster-advertise")) c.cluster_advertise = vm["cluster-advertise"].as<std::string>();
+    c.cluster_secret_file = vm["cluster-secret-file"].as<std::string>();
 }
 
 Config to_config(const po::variables_map& vm) {
@@ -169,6 +206,7 @@ Config to_config(const po::variables_map& vm) {
     c.log_level = parse_log_level(vm["log-level"].as<std::string>());
     c.log_format = parse_log_format(vm["log-format"].as<std::string>());
     if (vm.count("downloads-dir")) c.downloads_dir = vm["downloads-dir"].as<std::string>();
+    cluster_config(vm, c);
     if (vm.count("capture-dir")) c.capture_dir = vm["capture-dir"].as<std::string>();
     if (vm.count("tamper-offset")) c.tamper_offset = vm["tamper-offset"].as<long long>();
     return c;

@@ -10,6 +10,10 @@
 #include <stdexcept>
 #include <thread>
 
+#include <unistd.h>
+
+#include "cluster_directory.h"
+#include "cluster_secret.h"
 #include "connection_registry.h"
 #include "http_context.h"
 #include "listener.h"
@@ -24,6 +28,10 @@ constexpr std::chrono::seconds kSweepInterval{1};
 // On stop(), streams get this long to send their end frames before the io
 // threads stop.
 constexpr std::chrono::seconds kStopFlush{2};
+// A draining node of a cluster answers /readyz 503 for this long before it
+// releases its sessions, so that the load balancer (checks every 500 ms,
+// fall 1: docs/RELAY.md) sends the endpoints' reconnects elsewhere.
+constexpr std::chrono::milliseconds kHandoverDelay{1200};
 // Descriptors kept for everything that is not a session's connection: the
 // listener, log, certificate reads, a few strangers being refused.
 constexpr std::size_t kSpareDescriptors = 64;
@@ -114,7 +122,34 @@ std::vector<std::string> needing_restart(const Config& a, const Config& b) {
     check("io-threads", a.io_threads == b.io_threads);
     check("capture-dir", a.capture_dir == b.capture_dir);
     check("tamper-offset", a.tamper_offset == b.tamper_offset);
+    check("redis", a.redis_url == b.redis_url);
+    check("node-id", a.node_id == b.node_id);
+    check("cluster-listen", a.cluster_listen_host == b.cluster_listen_host && a.cluster_listen_port == b.cluster_listen_port);
+    check("cluster-advertise", a.cluster_advertise == b.cluster_advertise);
+    check("cluster-secret-file", a.cluster_secret_file == b.cluster_secret_file);
     return out;
+}
+
+// The shared directory of a cluster (--redis), or nullptr for one relay.
+std::unique_ptr<ClusterDirectory> make_cluster(const Config& c, Log& log) {
+    if (c.redis_url.empty()) return nullptr;
+    ClusterSettings s;
+    try {
+        s.redis = parse_redis_url(c.redis_url);
+        s.secret = load_cluster_secret(c.cluster_secret_file);
+    } catch (const std::invalid_argument& e) {
+        throw std::runtime_error(std::string("cluster: ") + e.what());
+    }
+    s.code_ttl = c.code_ttl;
+    s.grace = c.grace;
+    s.tombstone_ttl = c.tombstone_ttl;
+    return std::make_unique<ClusterDirectory>(s, log);
+}
+
+std::string host_name() {
+    char name[256] = {};
+    if (::gethostname(name, sizeof name - 1) != 0 || !name[0]) return "relay";
+    return name;
 }
 
 }  // namespace
@@ -122,13 +157,17 @@ std::vector<std::string> needing_restart(const Config& a, const Config& b) {
 struct RelayServer::Impl {
     Impl(Config c, Log& l)
         : config(std::move(c)), log(l), open_files(raise_open_file_limit()),
-          directory(time, rng, limits(config, open_files), log),
+          cluster(make_cluster(config, log)),
+          directory(time, rng, limits(config, open_files), log, cluster ? cluster->keys() : DirectoryKeys{}),
           guard(time, guard_limits(config)),
           create_limiter(time, {config.create_rate_per_ip, 0}), capture(config.capture_dir, config.tamper_offset),
           refusals(log, metrics), registry(config.max_conns_per_ip, config.max_unauthenticated),
           heartbeats(config.heartbeat),
           key(config.request_key_file.empty() ? fresh_relay_key() : load_or_create_relay_key(config.request_key_file)),
-          cx{config, log, metrics, directory, guard, create_limiter, capture, refusals, heartbeats, key} {}
+          cx{config, log, metrics, directory, guard, create_limiter, capture, refusals, heartbeats, key} {
+        cx.cluster = cluster.get();
+        if (cluster) directory.set_end_hook([c = cluster.get()](const EndedKeys& k) { c->ended(k); });
+    }
 
     static DirectoryLimits limits(const Config& c, std::size_t open_files) {
         return {c.code_ttl, c.grace, c.tombstone_ttl, session_cap(c, open_files), c.buffer_bytes};
@@ -149,6 +188,7 @@ struct RelayServer::Impl {
     SteadyTime time;
     CsprngSource rng;
     Metrics metrics;
+    std::unique_ptr<ClusterDirectory> cluster;  // --redis, else nullptr
     SessionDirectory directory;
     JoinGuard guard;
     RateLimiter create_limiter;
@@ -170,6 +210,12 @@ struct RelayServer::Impl {
     std::unique_ptr<Listener> listener;
     std::unique_ptr<Listener> plain_listener;  // --plain-listen, or none
     int plain_port = -1;
+    // A cluster's node-to-node listener: no per-address caps (every
+    // connection comes from a node; the edge node applied them).
+    ConnectionRegistry cluster_registry{0, 0};
+    std::unique_ptr<Listener> cluster_listener;
+    int cluster_port = -1;
+    bool released = false;  // a cluster drain handed the sessions over
     std::unique_ptr<boost::asio::steady_timer> sweep_timer;
     std::unique_ptr<boost::asio::steady_timer> heartbeat_timer;  // ticks heartbeats every heartbeats.period()
     std::vector<std::thread> threads;
@@ -236,6 +282,7 @@ int RelayServer::start() {
         i.plain_port = i.plain_listener->bind(i.config.plain_listen_host, i.config.plain_listen_port);
         i.plain_listener->start();
     }
+    if (i.cluster) start_cluster(port);
     i.sweep_timer = std::make_unique<boost::asio::steady_timer>(*i.ioc);
     i.sweep();
     i.heartbeat_timer = std::make_unique<boost::asio::steady_timer>(*i.ioc);
@@ -254,6 +301,27 @@ int RelayServer::start() {
     return port;
 }
 
+// The cluster listener, this node's id and address in Redis.
+void RelayServer::start_cluster(int public_port) {
+    Impl& i = *impl_;
+    i.cluster_listener = std::make_unique<Listener>(
+        *i.ioc, i.cx, i.cluster_registry, [] { return std::shared_ptr<boost::asio::ssl::context>(); }, true);
+    i.cluster_port = i.cluster_listener->bind(i.config.cluster_listen_host, i.config.cluster_listen_port);
+    std::string advertise = i.config.cluster_advertise;
+    if (advertise.empty()) {
+        const std::string& h = i.config.cluster_listen_host;
+        if (h == "0.0.0.0" || h == "::")
+            throw std::runtime_error("--cluster-listen " + h + " is every address: give --cluster-advertise HOST:PORT, the one other nodes dial");
+        advertise = (h.find(':') != std::string::npos ? "[" + h + "]" : h) + ":" + std::to_string(i.cluster_port);
+    }
+    const std::string node = i.config.node_id.empty() ? host_name() + ":" + std::to_string(public_port) : i.config.node_id;
+    i.cluster->start(node, advertise, [&i] { return i.directory.desk_keys(); });
+    i.cluster_listener->start();
+    i.log.info("cluster", "node " + node + ": cluster listener on " + i.config.cluster_listen_host + ":" +
+                              std::to_string(i.cluster_port) + " (advertised as " + advertise + "), directory " +
+                              i.config.redis_url + (i.cluster->available() ? "" : " (unreachable for now)"));
+}
+
 void RelayServer::stop() {
     Impl& i = *impl_;
     {
@@ -264,11 +332,14 @@ void RelayServer::stop() {
     i.stopping_cv.notify_all();
     if (i.listener) i.listener->close();
     if (i.plain_listener) i.plain_listener->close();
+    if (i.cluster_listener) i.cluster_listener->close();
     i.directory.end_all(EndCause::shutdown);
     // Bounded wait for the streams to send their end frames and finish; a
-    // plain sleep loop, as this runs once, on the way out.
+    // plain sleep loop, as this runs once, on the way out. Carriers of
+    // sessions handed over (a cluster's drain) are closed at once instead.
     const auto until = std::chrono::steady_clock::now() + kStopFlush;
-    while ((i.metrics.open_downlinks > 0 || i.metrics.open_uplinks > 0) && std::chrono::steady_clock::now() < until)
+    while (!i.released && (i.metrics.open_downlinks > 0 || i.metrics.open_uplinks > 0) &&
+           std::chrono::steady_clock::now() < until)
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     i.ioc->stop();
     for (auto& t : i.threads) t.join();
@@ -277,7 +348,9 @@ void RelayServer::stop() {
     i.heartbeat_timer.reset();
     i.listener.reset();
     i.plain_listener.reset();
+    i.cluster_listener.reset();
     i.ioc.reset();  // destroys the connections its handlers still held
+    if (i.cluster) i.cluster->stop(/*leave=*/true);  // tombstones of the ended sessions, then the liveness key
 }
 
 void RelayServer::wait() {
@@ -310,8 +383,24 @@ void RelayServer::reload(const Config& fresh) {
 }
 
 void RelayServer::begin_drain() {
-    impl_->directory.refuse_new_sessions();
-    impl_->log.info("relay", "draining: no new sessions; running ones go on until they end or the drain time is over");
+    Impl& i = *impl_;
+    i.cx.draining = true;
+    i.directory.refuse_new_sessions();
+    if (!i.cluster) {
+        i.log.info("relay", "draining: no new sessions; running ones go on until they end or the drain time is over");
+        return;
+    }
+    i.log.info("cluster", "draining: /readyz answers 503; handing the sessions over to the other nodes");
+    std::this_thread::sleep_for(kHandoverDelay);
+    const std::vector<std::string> ids = i.directory.release_all();
+    std::size_t released = 0;
+    for (const auto& id : ids) {
+        std::string home;
+        if (i.cluster->claim(id, i.cluster->node_id(), "", home) == Found::yes && home.empty()) ++released;
+    }
+    i.released = true;
+    i.log.info("cluster", "drain: released " + std::to_string(released) + " of " + std::to_string(ids.size()) +
+                              " sessions in Redis; closing their carriers (the endpoints reconnect to another node)");
 }
 
 std::size_t RelayServer::live_sessions() const {
@@ -320,6 +409,8 @@ std::size_t RelayServer::live_sessions() const {
 }
 
 int RelayServer::plain_port() const { return impl_->plain_port; }
+
+int RelayServer::cluster_port() const { return impl_->cluster_port; }
 
 const char* RelayServer::scheme() const { return impl_->config.plain_http ? "http" : "https"; }
 

@@ -41,13 +41,15 @@ constexpr int kMaxCodeDraws = 1000;
 
 }  // namespace
 
-SessionDirectory::SessionDirectory(const TimeSource& time, RandomSource& rng, DirectoryLimits limits, Log& log)
-    : time_(time), rng_(rng), limits_(limits), log_(log) {}
+SessionDirectory::SessionDirectory(const TimeSource& time, RandomSource& rng, DirectoryLimits limits, Log& log,
+                                   DirectoryKeys keys)
+    : time_(time), rng_(rng), limits_(limits), log_(log), keys_(std::move(keys)) {}
 
 std::string SessionDirectory::fresh_code_locked(std::size_t digits) {
     for (int i = 0; i < kMaxCodeDraws; ++i) {
         std::string code = random_code(rng_, digits);
-        if (!codes_.count(code) && !tombstones_.count(code)) return code;
+        const std::string key = code_key(code);
+        if (!codes_.count(key) && !tombstones_.count(key)) return code;
     }
     return {};
 }
@@ -61,41 +63,43 @@ Result<Created> SessionDirectory::create(const std::string& name, std::size_t di
     std::string token = random_token(rng_);
     auto session = std::make_shared<Session>(short_session_id(token), name, time_, limits_.buffer_bytes);
     Entry& e = entries_[session.get()];
-    e = Entry{session, code, token, {}, time_.now() + limits_.code_ttl, false};
-    codes_[code] = session.get();
-    tokens_[token] = Endpoint{session, Side::desk, std::move(key)};
+    e = Entry{session, code_key(code), token_key(token), {}, time_.now() + limits_.code_ttl, false};
+    codes_[e.code] = session.get();
+    tokens_[e.desk_token] = Endpoint{session, Side::desk, std::move(key)};
     log_.info(session_prefix(session->short_id()), "created, waiting for the client");
     return Created{code, token, session};
 }
 
 ApiError SessionDirectory::join_error_locked(const std::string& code) const {
-    auto t = tombstones_.find(code);
+    auto t = tombstones_.find(code_key(code));
     if (t != tombstones_.end()) return t->second.error;
-    return codes_.count(code) ? ApiError::used_code : ApiError::unknown_code;
+    return codes_.count(code_key(code)) ? ApiError::used_code : ApiError::unknown_code;
 }
 
 Result<Joined> SessionDirectory::join(const std::string& code, std::shared_ptr<SideKey> key) {
     if (!wire::valid_session_code(code)) return ApiError::bad_request;
     std::lock_guard<std::mutex> lock(mutex_);
     expire_locked(time_.now());
-    auto c = codes_.find(code);
+    auto c = codes_.find(code_key(code));
     if (c == codes_.end()) return join_error_locked(code);
     Entry& e = entries_.at(c->second);
     if (e.joined) return ApiError::used_code;
     e.joined = true;
     e.joined_at = time_.now();
-    e.client_token = random_token(rng_);
+    std::string token = random_token(rng_);
+    e.client_token = token_key(token);
     tokens_[e.client_token] = Endpoint{e.session, Side::client, std::move(key)};
     e.session->mark_joined();
     log_.info(session_prefix(e.session->short_id()), "client joined");
-    return Joined{e.client_token, e.session};
+    return Joined{token, e.session, e.desk_token};
 }
 
 Result<Endpoint> SessionDirectory::authenticate(const std::string& token) const {
     std::lock_guard<std::mutex> lock(mutex_);
-    auto t = tokens_.find(token);
+    const std::string key = token_key(token);
+    auto t = tokens_.find(key);
     if (t != tokens_.end()) return t->second;
-    return dead_tokens_.count(token) ? ApiError::ended_session : ApiError::bad_token;
+    return dead_tokens_.count(key) ? ApiError::ended_session : ApiError::bad_token;
 }
 
 void SessionDirectory::end_locked(Entries::iterator it, EndCause cause) {
@@ -113,6 +117,7 @@ void SessionDirectory::end_locked(Entries::iterator it, EndCause cause) {
         dead_tokens_[*token] = until;
     }
     log_.info(session_prefix(e.session->short_id()), cause_name(cause));
+    if (end_hook_) end_hook_(EndedKeys{e.code, e.desk_token, e.client_token, expired});
     entries_.erase(it);
 }
 
@@ -158,6 +163,61 @@ void SessionDirectory::end_all(EndCause cause) {
 void SessionDirectory::refuse_new_sessions() {
     std::lock_guard<std::mutex> lock(mutex_);
     refusing_ = true;
+}
+
+void SessionDirectory::set_end_hook(std::function<void(const EndedKeys&)> hook) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    end_hook_ = std::move(hook);
+}
+
+bool SessionDirectory::adopt(const AdoptedSession& a) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (tokens_.count(a.desk_key)) return false;
+    // short_session_id(desk token): the first 8 hex digits of its SHA-256,
+    // which is what a cluster's desk key starts with.
+    auto session = std::make_shared<Session>(a.desk_key.substr(0, 8), a.name, time_, limits_.buffer_bytes);
+    Entry& e = entries_[session.get()];
+    e = Entry{session, a.code_key, a.desk_key, a.client_key, time_.now() + a.code_left, a.joined};
+    if (a.joined) {
+        e.joined_at = time_.now();
+        session->mark_joined();
+    }
+    if (!e.code.empty()) codes_[e.code] = session.get();
+    tokens_[e.desk_token] = Endpoint{session, Side::desk, a.desk_side_key};
+    if (!e.client_token.empty()) tokens_[e.client_token] = Endpoint{session, Side::client, a.client_side_key};
+    log_.info(session_prefix(session->short_id()), "adopted from another node");
+    return true;
+}
+
+void SessionDirectory::forget_locked(Entries::iterator it) {
+    Entry& e = it->second;
+    codes_.erase(e.code);
+    tokens_.erase(e.desk_token);
+    if (!e.client_token.empty()) tokens_.erase(e.client_token);
+    entries_.erase(it);
+}
+
+void SessionDirectory::forget(const Session& session) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = entries_.find(&session);
+    if (it != entries_.end()) forget_locked(it);
+}
+
+std::vector<std::string> SessionDirectory::release_all() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::vector<std::string> out;
+    while (!entries_.empty()) {
+        out.push_back(entries_.begin()->second.desk_token);
+        forget_locked(entries_.begin());
+    }
+    return out;
+}
+
+std::vector<std::string> SessionDirectory::desk_keys() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::vector<std::string> out;
+    for (const auto& e : entries_) out.push_back(e.second.desk_token);
+    return out;
 }
 
 DirectoryCounts SessionDirectory::counts() const {

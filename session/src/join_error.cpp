@@ -12,6 +12,8 @@ std::string join_error_text(const std::string& id, const std::string& relay_mess
     if (id == "ended_session")
         return "the session of this code has already ended: ask your supporter for a new code";
     if (id == "rate_limited") return "too many attempts to join: wait a moment and try again";
+    if (id == "directory_unavailable")  // a relay cluster whose Redis is down (docs/RELAY.md "A cluster")
+        return "the relay's session directory is unavailable: try again in a minute";
     if (id == "bad_request") return "a session code is 6 to 9 digits (as your supporter reads them out)";
     return "the relay refused to join" + (relay_message.empty() ? "" : ": " + relay_message);
 }

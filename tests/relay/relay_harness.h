@@ -230,8 +230,12 @@ private:
 // POST /v1/stream/up with a chunked body fed by send().
 class Uplink {
 public:
-    Uplink(const Harness& h, const std::string& token, std::string path = "/v1/stream/up") : path_(std::move(path)) {
-        thread_ = std::thread([this, &h, token] { run(h, token); });
+    Uplink(const Harness& h, const std::string& token, std::string path = "/v1/stream/up")
+        : Uplink([&h] { return h.client(); }, token, std::move(path)) {}
+    // Against any relay (a spawned process, say): `make` gives its clients.
+    Uplink(Downlink::MakeClient make, const std::string& token, std::string path = "/v1/stream/up")
+        : path_(std::move(path)) {
+        thread_ = std::thread([this, make, token] { run(make, token); });
     }
     ~Uplink() { finish(); }
 
@@ -253,8 +257,8 @@ public:
     const std::string& body() const { return body_; }
 
 private:
-    void run(const Harness& h, const std::string& token) {
-        auto cli = h.client();
+    void run(const Downlink::MakeClient& make, const std::string& token) {
+        auto cli = make();
         auto res = cli->Post(
             path_, Harness::bearer(token),
             [this](std::size_t, httplib::DataSink& sink) {

@@ -65,6 +65,14 @@ struct Config {
     // The client builds served under /downloads/ and listed on the join page
     // (docs/RELAY.md "Join page"); empty: none.
     std::string downloads_dir;
+    // A cluster (issue 18, docs/RELAY.md "A cluster"). redis_url empty: one
+    // relay with its in-memory directory, exactly as without these options.
+    std::string redis_url;            // redis://HOST:PORT[/DB] or sentinel://HOST:PORT[,...]/MASTER
+    std::string node_id;              // empty: hostname ":" public port
+    std::string cluster_listen_host;  // the plain-TCP listener other nodes forward to
+    int cluster_listen_port = -1;     // -1: none; 0: ephemeral (printed)
+    std::string cluster_advertise;    // HOST:PORT other nodes dial; empty: the cluster listener's address
+    std::string cluster_secret_file;  // shared by every node; 0600
     std::string capture_dir;  // test-only: dumps forwarded end-to-end payloads
     long long tamper_offset = -1;  // test-only: flips a bit of the desk's stream there (-1: never)
 };

@@ -20,6 +20,7 @@ enum class ApiError {
     protocol_error,  // 400 malformed frames
     replaced,        // 409 a newer uplink/downlink of the same side took over
     busy,            // 503 too many live sessions
+    directory_unavailable,  // 503 a cluster's Redis cannot be reached (creates, and lookups that need it)
     not_found,       // 404 no such path
     head_too_large,  // 431 a request line, header line, header count or head over its bound
     body_too_large,  // 413 a body read whole over --max-body-bytes

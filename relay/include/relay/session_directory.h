@@ -7,11 +7,13 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
 #include <variant>
+#include <vector>
 
 #include "e2e/request_auth.h"
 #include "relay/duration_histogram.h"
@@ -64,6 +66,7 @@ struct Created {
 struct Joined {
     std::string token;
     std::shared_ptr<Session> session;
+    std::string desk_key;  // the desk's token as a key (DirectoryKeys): a cluster's session id
 };
 
 struct Endpoint {
@@ -77,6 +80,30 @@ struct Endpoint {
 // Why a session ends; each maps to the end reason each side receives.
 enum class EndCause { by_desk, by_client, peer_timeout, expired, shutdown };
 
+// How codes and tokens are kept as map keys. Empty functions (one relay):
+// as they are. In a cluster: hashed, the same keys as in Redis
+// (cluster_directory.h), so that a session adopted from another node can be
+// rebuilt from what Redis holds, which never holds a raw code or token.
+struct DirectoryKeys {
+    std::function<std::string(const std::string&)> code, token;
+};
+
+// The keys of a session that ended (DirectoryKeys applied), for the
+// cluster's tombstones; client empty if nobody joined.
+struct EndedKeys {
+    std::string code, desk, client;
+    bool expired = false;  // its code expired unused (else: ended)
+};
+
+// A session rebuilt from the cluster directory on the node that adopts it
+// (its home died or was drained). Keys as DirectoryKeys makes them.
+struct AdoptedSession {
+    std::string name, code_key, desk_key, client_key;  // client_key empty: not joined
+    bool joined = false;
+    std::chrono::seconds code_left{0};  // unjoined: what is left of its code's life
+    std::shared_ptr<SideKey> desk_side_key, client_side_key;  // keyed sides (plain HTTP), else nullptr
+};
+
 struct DirectoryCounts {
     std::size_t waiting = 0, connected = 0, reconnecting = 0, tombstones = 0;
     DurationHistogram durations;  // joined sessions that ended: join to end
@@ -84,7 +111,8 @@ struct DirectoryCounts {
 
 class SessionDirectory {
 public:
-    SessionDirectory(const TimeSource& time, RandomSource& rng, DirectoryLimits limits, Log& log);
+    SessionDirectory(const TimeSource& time, RandomSource& rng, DirectoryLimits limits, Log& log,
+                     DirectoryKeys keys = {});
 
     // A new session whose code has `digits` digits (wire/session_code.h).
     // `key`: the side's request key (plain HTTP), or nullptr (bearer token).
@@ -104,10 +132,28 @@ public:
     void refuse_new_sessions();
     DirectoryCounts counts() const;
 
+    // ---- a cluster (issue 18; unused by one relay) ----
+    // Called under the directory's lock for every session that ends: must
+    // only queue work (ClusterDirectory queues its Redis writes).
+    void set_end_hook(std::function<void(const EndedKeys&)> hook);
+    // Adds a session taken over from another node; false if its desk key is
+    // already here (adopted meanwhile by another request).
+    bool adopt(const AdoptedSession& a);
+    // Removes a session without ending it: no end frames, no tombstone, no
+    // end hook (its code collided in the cluster, or it moves to another
+    // node). Its carriers stay attached until they close.
+    void forget(const Session& session);
+    // Drain: forgets every session; returns their desk keys (their cluster ids).
+    std::vector<std::string> release_all();
+    // The desk keys of the live sessions (their cluster ids).
+    std::vector<std::string> desk_keys() const;
+    std::string code_key(const std::string& code) const { return keys_.code ? keys_.code(code) : code; }
+    std::string token_key(const std::string& token) const { return keys_.token ? keys_.token(token) : token; }
+
 private:
     struct Entry {
         std::shared_ptr<Session> session;
-        std::string code, desk_token, client_token;
+        std::string code, desk_token, client_token;  // as keys (DirectoryKeys)
         TimePoint code_expires;
         bool joined = false;
         TimePoint joined_at{};  // for the duration histogram
@@ -123,14 +169,18 @@ private:
     void end_locked(Entries::iterator it, EndCause cause);
     void expire_locked(TimePoint now);
     void drop_old_tombstones_locked(TimePoint now);
+    void forget_locked(Entries::iterator it);
 
     const TimeSource& time_;
     RandomSource& rng_;
     const DirectoryLimits limits_;
     Log& log_;
+    const DirectoryKeys keys_;
+    std::function<void(const EndedKeys&)> end_hook_;  // a cluster's tombstones, or empty
     mutable std::mutex mutex_;
     bool refusing_ = false;                                   // draining: no new sessions
     Entries entries_;                                         // live sessions
+    // Codes and tokens as keys (DirectoryKeys: themselves, or hashed).
     std::unordered_map<std::string, const Session*> codes_;   // live code -> session
     std::unordered_map<std::string, Endpoint> tokens_;        // live token -> side
     std::unordered_map<std::string, Tombstone> tombstones_;   // dead code -> why
