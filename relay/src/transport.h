@@ -204,14 +204,12 @@ private:
         if (r > 0) return post(std::move(done), error_code(), r);
         const int e = SSL_get_error(ssl_, r);
         if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
-            // async_wait, not wait_read(): here a read just found the socket
-            // empty (bulk between records, handshakes), so the peek's first
-            // try would be a wasted recv, and its completion another one.
-            const auto wait = e == SSL_ERROR_WANT_READ ? tcp::socket::wait_read : tcp::socket::wait_write;
-            socket_.async_wait(wait, [this, op, done = std::move(done)](const error_code& ec) mutable {
+            auto again = [this, op, done = std::move(done)](const error_code& ec) mutable {
                 if (ec) return done(ec, 0);
                 run_ssl(std::move(op), std::move(done));
-            });
+            };
+            if (e == SSL_ERROR_WANT_READ) return wait_read(std::move(again));
+            socket_.async_wait(tcp::socket::wait_write, std::move(again));
             return;
         }
         // A clean close_notify, a close without one (EOF) and every failure
