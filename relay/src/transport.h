@@ -101,12 +101,12 @@ public:
     // Calls `h(error_code)` once a read would find bytes (or the peer's
     // close): at once when OpenSSL holds some (read ahead or not yet taken).
     // Lets an idle connection wait without a read buffer (most connections
-    // are idle). Bytes already in the socket complete the wait at once
-    // (wait_read()).
+    // are idle). Bytes already in the socket complete the wait in the next
+    // round of the reactor (re-arming the descriptor reports them).
     template <class Handler>
     void async_wait_readable(Handler&& h) {
         if (ssl_ && SSL_has_pending(ssl_)) return post(std::forward<Handler>(h), error_code());
-        wait_read(std::forward<Handler>(h));
+        socket_.async_wait(tcp::socket::wait_read, std::forward<Handler>(h));
     }
 
     template <class Buffers, class Handler>
@@ -167,25 +167,6 @@ private:
         return B();
     }
 
-    // Waits until the socket has a byte to read (or EOF, or an error: the
-    // read that follows finds out which): `h(error_code)`, an error only when
-    // the wait was cancelled or the socket closed.
-    //
-    // A 1-byte MSG_PEEK receive rather than socket_.async_wait(wait_read):
-    // Asio's epoll reactor re-arms the descriptor with epoll_ctl(MOD) for
-    // every async_wait (10 % of the relay's CPU at idle: one per ping on
-    // every uplink), while a receive is first tried at once (one recv that
-    // usually finds nothing) and then waits on the registration it already
-    // has. The peeked byte stays in the socket for the read.
-    template <class Handler>
-    void wait_read(Handler&& h) {
-        socket_.async_receive(asio::buffer(&peek_, 1), tcp::socket::message_peek,
-                              [h = std::forward<Handler>(h)](const error_code& ec, std::size_t) mutable {
-                                  const bool gone = ec == asio::error::operation_aborted || ec == asio::error::bad_descriptor;
-                                  h(gone ? ec : error_code());
-                              });
-    }
-
     // Completions never run inside the call that started the operation.
     // Deferred, not posted: a completion continues the handler that started
     // the operation, so Asio queues it on this thread (a post from a handler
@@ -204,12 +185,11 @@ private:
         if (r > 0) return post(std::move(done), error_code(), r);
         const int e = SSL_get_error(ssl_, r);
         if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
-            auto again = [this, op, done = std::move(done)](const error_code& ec) mutable {
+            const auto wait = e == SSL_ERROR_WANT_READ ? tcp::socket::wait_read : tcp::socket::wait_write;
+            socket_.async_wait(wait, [this, op, done = std::move(done)](const error_code& ec) mutable {
                 if (ec) return done(ec, 0);
                 run_ssl(std::move(op), std::move(done));
-            };
-            if (e == SSL_ERROR_WANT_READ) return wait_read(std::move(again));
-            socket_.async_wait(tcp::socket::wait_write, std::move(again));
+            });
             return;
         }
         // A clean close_notify, a close without one (EOF) and every failure
@@ -222,7 +202,6 @@ private:
 
     tcp::socket socket_;
     SSL* ssl_ = nullptr;  // owned; nullptr for plain TCP
-    char peek_ = 0;       // wait_read()'s peeked byte (never read)
     std::function<void()> progress_;
 };
 
