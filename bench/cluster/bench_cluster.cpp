@@ -26,6 +26,7 @@
 #include <thread>
 
 #include "bench_client.h"
+#include "support/file_growth.h"
 #include "support/haproxy.h"
 #include "support/redis.h"
 #include "support/relay_cluster.h"
@@ -190,10 +191,7 @@ struct Session {
     }
 };
 
-std::uint64_t file_size(const std::string& path) {
-    struct stat st{};
-    return ::stat(path.c_str(), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
-}
+using test_support::file_size;
 
 // Writes `in` into a's stdin in 256 KiB pieces, as fast as it takes them.
 // With `hold`: waits at half the file until *hold is false (so that the

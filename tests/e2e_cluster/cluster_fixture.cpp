@@ -67,50 +67,22 @@ std::size_t count_matches(const std::string& text, const std::string& re) {
     return static_cast<std::size_t>(std::distance(std::sregex_iterator(text.begin(), text.end(), rx), std::sregex_iterator()));
 }
 
-std::uint64_t file_size(const std::string& path) {
-    struct stat st{};
-    return ::stat(path.c_str(), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
-}
-
-bool wait_for_size(const std::string& path, std::uint64_t bytes, std::chrono::milliseconds timeout) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (file_size(path) < bytes) {
-        if (std::chrono::steady_clock::now() > deadline) return false;
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return true;
-}
-
-void Gate::open(int stage) {
-    std::lock_guard<std::mutex> lk(mu_);
-    stage_ = stage;
-    cv_.notify_all();
-}
-
-void Gate::wait(int stage) {
-    std::unique_lock<std::mutex> lk(mu_);
-    cv_.wait(lk, [&] { return stage_ >= stage; });
-}
-
-std::thread feed(e2e::Process& p, const std::string& path, std::vector<std::uint64_t> marks, Gate& gate,
-                 std::size_t chunk, std::chrono::milliseconds pace) {
-    return std::thread([&p, path, marks, &gate, chunk, pace] {
-        std::ifstream in(path, std::ios::binary);
-        std::string buf(chunk, '\0');
-        std::uint64_t sent = 0;
-        std::size_t stage = 0;
-        try {
-            while (in.read(&buf[0], static_cast<std::streamsize>(buf.size())) || in.gcount() > 0) {
-                while (stage < marks.size() && sent >= marks[stage]) gate.wait(static_cast<int>(++stage));
-                p.write_stdin(buf.substr(0, static_cast<std::size_t>(in.gcount())));
-                sent += static_cast<std::uint64_t>(in.gcount());
-                if (pace.count()) std::this_thread::sleep_for(pace);
-            }
-        } catch (const std::exception&) {
-            // the process died: the test's checks say so
-        }
-        p.close_stdin();
-    });
+std::unique_ptr<Pair> paced_pair(const Stack& s, const test_support::TempDir& dir, int i, std::uint64_t size,
+                                 std::uint64_t seed, const std::vector<std::uint64_t>& marks, Gate& gate,
+                                 std::size_t chunk, std::chrono::milliseconds pace) {
+    auto p = std::make_unique<Pair>();
+    p->name = "session " + std::to_string(i);
+    p->desk_in = dir.file(std::to_string(i) + ".desk.in");
+    p->client_in = dir.file(std::to_string(i) + ".client.in");
+    p->desk_out = dir.file(std::to_string(i) + ".desk.out");
+    p->client_out = dir.file(std::to_string(i) + ".client.out");
+    test_support::write_random_file(p->desk_in, size, seed + 2 * i);
+    test_support::write_random_file(p->client_in, size, seed + 2 * i + 1);
+    p->desk = e2e::start_open(s.via_balancer(), "", p->desk_out);
+    p->client = e2e::start_join(s.via_balancer(), p->desk.code, "", p->client_out);
+    p->desk_feed = feed(*p->desk.proc, p->desk_in, marks, gate, chunk, pace);
+    p->client_feed = feed(*p->client, p->client_in, marks, gate, chunk, pace);
+    return p;
 }
 
 Pair::~Pair() {

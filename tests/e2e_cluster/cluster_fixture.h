@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/file_growth.h"
 #include "support/haproxy.h"
 #include "support/redis.h"
 #include "support/relay_cluster.h"
@@ -57,34 +58,12 @@ std::vector<std::string> session_ids(const std::string& log);
 // How often `re` matches in `text`.
 std::size_t count_matches(const std::string& text, const std::string& re);
 
-std::uint64_t file_size(const std::string& path);
-// Waits until `path` holds at least `bytes` (its writer is another process).
-bool wait_for_size(const std::string& path, std::uint64_t bytes, std::chrono::milliseconds timeout);
-
-// Lets feeders go on, stage by stage.
-class Gate {
-public:
-    void open(int stage);
-    void wait(int stage);
-
-private:
-    std::mutex mu_;
-    std::condition_variable cv_;
-    int stage_ = 0;
-};
-
-// Opens `gate` completely when it goes out of scope: declared after the
-// feeders' owners, it lets them finish when a test stops early.
-struct OpenOnExit {
-    Gate& gate;
-    ~OpenOnExit() { gate.open(1 << 30); }
-};
-
-// Feeds `path` into p's stdin pipe in `chunk`-byte writes, then closes it.
-// Before byte offset marks[i] it waits for gate stage i + 1; between writes
-// it sleeps `pace` (0: as fast as the pipe takes it).
-std::thread feed(e2e::Process& p, const std::string& path, std::vector<std::uint64_t> marks, Gate& gate,
-                 std::size_t chunk = 256 * 1024, std::chrono::milliseconds pace = std::chrono::milliseconds(0));
+// The feeders and the file waits are tests/e2e_tunnel's and test_support's.
+using e2e::Gate;
+using e2e::OpenOnExit;
+using e2e::feed;
+using test_support::file_size;
+using test_support::wait_for_size;
 
 // One desk (`open`) and one client (`join`) on their routes, fed from
 // files through stdin pipes; outputs "<name>.desk.out" / "<name>.client.out".
@@ -98,5 +77,12 @@ struct Pair {
     bool finish(std::chrono::milliseconds timeout, std::string& why);
     bool intact() const;  // SHA-256 of each output equals the other side's input
 };
+
+// Pair number `i` through the balancer, each side fed `size` random bytes
+// (seeds seed + 2i, seed + 2i + 1) in `chunk`-byte writes every `pace`,
+// held at `marks` by `gate` (see feed()). Files "<i>.desk.in" ... in `dir`.
+std::unique_ptr<Pair> paced_pair(const Stack& s, const test_support::TempDir& dir, int i, std::uint64_t size,
+                                 std::uint64_t seed, const std::vector<std::uint64_t>& marks, Gate& gate,
+                                 std::size_t chunk, std::chrono::milliseconds pace);
 
 }  // namespace cluster_e2e

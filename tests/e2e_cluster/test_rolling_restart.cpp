@@ -26,21 +26,8 @@ TEST_CASE("rolling restart of the three nodes under 20 sessions with traffic", "
     cluster_e2e::Gate gate;
     std::vector<std::unique_ptr<cluster_e2e::Pair>> pairs;
     cluster_e2e::OpenOnExit open_on_exit{gate};  // after `pairs`: destroyed before them
-    for (int i = 0; i < kSessions; ++i) {
-        auto p = std::make_unique<cluster_e2e::Pair>();
-        p->name = "session " + std::to_string(i);
-        p->desk_in = dir.file(std::to_string(i) + ".desk.in");
-        p->client_in = dir.file(std::to_string(i) + ".client.in");
-        p->desk_out = dir.file(std::to_string(i) + ".desk.out");
-        p->client_out = dir.file(std::to_string(i) + ".client.out");
-        test_support::write_random_file(p->desk_in, size, 100 + 2 * i);
-        test_support::write_random_file(p->client_in, size, 101 + 2 * i);
-        p->desk = e2e::start_open(s.via_balancer(), "", p->desk_out);
-        p->client = e2e::start_join(s.via_balancer(), p->desk.code, "", p->client_out);
-        p->desk_feed = cluster_e2e::feed(*p->desk.proc, p->desk_in, marks, gate, 16 * 1024, 100ms);
-        p->client_feed = cluster_e2e::feed(*p->client, p->client_in, marks, gate, 16 * 1024, 100ms);
-        pairs.push_back(std::move(p));
-    }
+    for (int i = 0; i < kSessions; ++i)
+        pairs.push_back(cluster_e2e::paced_pair(s, dir, i, size, 100, marks, gate, 16 * 1024, 100ms));
     std::string failures;
     for (auto& p : pairs) {
         try {

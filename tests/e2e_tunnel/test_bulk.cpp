@@ -9,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "support/file_growth.h"
 #include "support/sha256.h"
 #include "tunnel_fixture.h"
 
@@ -18,62 +19,9 @@ namespace {
 
 constexpr std::uint64_t kMiB = 1024 * 1024;
 
-std::uint64_t file_size(const std::string& path) {
-    struct stat st{};
-    return ::stat(path.c_str(), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
-}
-
-// Waits until `path` holds at least `bytes` (its writer is another process:
-// nothing to wait on but the file itself).
-bool wait_for_size(const std::string& path, std::uint64_t bytes, std::chrono::milliseconds timeout) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (file_size(path) < bytes) {
-        if (std::chrono::steady_clock::now() > deadline) return false;
-        std::this_thread::sleep_for(20ms);
-    }
-    return true;
-}
-
-// Lets the feeders below go on, stage by stage.
-class Gate {
-public:
-    void open(int stage) {
-        std::lock_guard<std::mutex> lk(mu_);
-        stage_ = stage;
-        cv_.notify_all();
-    }
-    void wait(int stage) {
-        std::unique_lock<std::mutex> lk(mu_);
-        cv_.wait(lk, [&] { return stage_ >= stage; });
-    }
-
-private:
-    std::mutex mu_;
-    std::condition_variable cv_;
-    int stage_ = 0;
-};
-
-// Feeds `path` into the process's stdin pipe, then closes it. Before byte
-// offset marks[i] it waits for gate stage i + 1, so the transfer cannot
-// finish before the test cut the connections.
-std::thread feed(e2e::Process& p, const std::string& path, std::vector<std::uint64_t> marks, Gate& gate) {
-    return std::thread([&p, path, marks, &gate] {
-        std::ifstream in(path, std::ios::binary);
-        std::string buf(256 * 1024, '\0');
-        std::uint64_t sent = 0;
-        std::size_t stage = 0;
-        try {
-            while (in.read(&buf[0], static_cast<std::streamsize>(buf.size())) || in.gcount() > 0) {
-                while (stage < marks.size() && sent >= marks[stage]) gate.wait(static_cast<int>(++stage));
-                p.write_stdin(buf.substr(0, static_cast<std::size_t>(in.gcount())));
-                sent += static_cast<std::uint64_t>(in.gcount());
-            }
-        } catch (const std::exception&) {
-            // the process died: the test's checks say so
-        }
-        p.close_stdin();
-    });
-}
+using e2e::Gate;
+using e2e::feed;
+using test_support::wait_for_size;
 
 }  // namespace
 

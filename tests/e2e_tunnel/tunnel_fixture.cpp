@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <fstream>
 #include <regex>
 #include <sstream>
 
@@ -106,6 +107,38 @@ void transfer(const Route& r, const test_support::TempDir& dir, const std::strin
     int desk_rc = desk.proc->wait(timeout);
     INFO("desk stderr:\n" << desk.proc->err());
     CHECK(desk_rc == 0);
+}
+
+void Gate::open(int stage) {
+    std::lock_guard<std::mutex> lk(mu_);
+    stage_ = stage;
+    cv_.notify_all();
+}
+
+void Gate::wait(int stage) {
+    std::unique_lock<std::mutex> lk(mu_);
+    cv_.wait(lk, [&] { return stage_ >= stage; });
+}
+
+std::thread feed(e2e::Process& p, const std::string& path, std::vector<std::uint64_t> marks, Gate& gate,
+                 std::size_t chunk, std::chrono::milliseconds pace) {
+    return std::thread([&p, path, marks, &gate, chunk, pace] {
+        std::ifstream in(path, std::ios::binary);
+        std::string buf(chunk, '\0');
+        std::uint64_t sent = 0;
+        std::size_t stage = 0;
+        try {
+            while (in.read(&buf[0], static_cast<std::streamsize>(buf.size())) || in.gcount() > 0) {
+                while (stage < marks.size() && sent >= marks[stage]) gate.wait(static_cast<int>(++stage));
+                p.write_stdin(buf.substr(0, static_cast<std::size_t>(in.gcount())));
+                sent += static_cast<std::uint64_t>(in.gcount());
+                if (pace.count()) std::this_thread::sleep_for(pace);
+            }
+        } catch (const std::exception&) {
+            // the process died: the test's checks say so
+        }
+        p.close_stdin();
+    });
 }
 
 }  // namespace e2e

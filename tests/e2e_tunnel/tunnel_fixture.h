@@ -3,9 +3,13 @@
 // completion with files on stdin and stdout.
 #pragma once
 
+#include <condition_variable>
+#include <cstdint>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "support/process.h"
@@ -67,5 +71,30 @@ std::vector<long> tunnel_durations_ms(const std::string& access_log, int port);
 // desk received) and "client.out".
 void transfer(const Route& r, const test_support::TempDir& dir, const std::string& desk_in,
               const std::string& client_in, std::chrono::milliseconds timeout);
+
+// Lets feeders go on, stage by stage.
+class Gate {
+public:
+    void open(int stage);
+    void wait(int stage);
+
+private:
+    std::mutex mu_;
+    std::condition_variable cv_;
+    int stage_ = 0;
+};
+
+// Opens `gate` completely when it goes out of scope: declared after the
+// feeders' owners, it lets them finish when a test stops early.
+struct OpenOnExit {
+    Gate& gate;
+    ~OpenOnExit() { gate.open(1 << 30); }
+};
+
+// Feeds `path` into p's stdin pipe in `chunk`-byte writes (one every `pace`
+// if given), then closes it. Before byte offset marks[i] it waits for gate
+// stage i + 1, so that a transfer cannot finish before the test acted.
+std::thread feed(Process& p, const std::string& path, std::vector<std::uint64_t> marks, Gate& gate,
+                 std::size_t chunk = 256 * 1024, std::chrono::milliseconds pace = std::chrono::milliseconds(0));
 
 }  // namespace e2e
