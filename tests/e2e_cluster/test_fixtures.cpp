@@ -13,6 +13,19 @@
 
 using namespace std::chrono_literals;
 
+namespace {
+
+// key.pem and cert.pem (self-signed, CN=localhost) in `dir`, for the
+// `openssl s_server` backends that stand in for nodes.
+void make_certificate(const test_support::TempDir& dir) {
+    auto r = test_support::run({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                                "-nodes", "-keyout", dir.file("key.pem"), "-out", dir.file("cert.pem"), "-days", "1",
+                                "-subj", "/CN=localhost"});
+    REQUIRE(r.code == 0);
+}
+
+}  // namespace
+
 TEST_CASE("redis restarts on its port and keeps data with persistence; sentinel fails over", "[fixtures]") {
     test_support::RedisServer redis({/*persistence=*/true});
     CHECK(redis.command({"SET", "tether:probe", "1"}) == "OK");
@@ -41,13 +54,7 @@ TEST_CASE("redis restarts on its port and keeps data with persistence; sentinel 
     CHECK(sentinel.url() == "sentinel://127.0.0.1:" + std::to_string(sentinel.port()) + "/tether");
     CHECK(sentinel.master_port() == master.port());
     // The sentinel learns of the replica from the master's INFO (every 10 s).
-    bool knows_replica = false;
-    for (int i = 0; i < 300 && !knows_replica; ++i) {
-        knows_replica = test_support::redis_command(sentinel.port(), {"SENTINEL", "replicas", "tether"})
-                            .find(std::to_string(replica.port())) != std::string::npos;
-        if (!knows_replica) std::this_thread::sleep_for(50ms);
-    }
-    REQUIRE(knows_replica);
+    REQUIRE(sentinel.wait_for_replica(replica.port(), 15s));
     master.crash();
     INFO("sentinel log:\n" << sentinel.log());
     CHECK(sentinel.wait_for_failover(30s) == replica.port());
@@ -57,10 +64,7 @@ TEST_CASE("redis restarts on its port and keeps data with persistence; sentinel 
 TEST_CASE("haproxy checks /readyz over TLS, marks a dead backend down within a second", "[fixtures]") {
     // Two `openssl s_server -www` (any GET answers 200) stand in for nodes.
     test_support::TempDir dir;
-    auto r = test_support::run({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                                "-nodes", "-keyout", dir.file("key.pem"), "-out", dir.file("cert.pem"), "-days", "1",
-                                "-subj", "/CN=localhost"});
-    REQUIRE(r.code == 0);
+    make_certificate(dir);
     std::vector<std::unique_ptr<test_support::Process>> backends;
     std::vector<int> ports;
     for (int i = 0; i < 3; ++i) {
@@ -96,10 +100,7 @@ TEST_CASE("haproxy checks /readyz over TLS, marks a dead backend down within a s
 
 TEST_CASE("conf/cluster's haproxy.cfg and sentinel.conf run with the test's addresses", "[fixtures]") {
     test_support::TempDir dir;
-    auto r = test_support::run({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                                "-nodes", "-keyout", dir.file("key.pem"), "-out", dir.file("cert.pem"), "-days", "1",
-                                "-subj", "/CN=localhost"});
-    REQUIRE(r.code == 0);
+    make_certificate(dir);
     std::vector<std::unique_ptr<test_support::Process>> backends;
     test_support::HaproxyOptions ho;
     for (int i = 0; i < 3; ++i) {

@@ -70,13 +70,7 @@ TEST_CASE("Sentinel fails the master over: the relays follow it", "[sentinel_fai
     CHECK(master.command({"KEYS", "tether:*"}) != "");
 
     // Sentinel learns of the replica from the master's INFO (every 10 s).
-    bool knows_replica = false;
-    for (int i = 0; i < 300 && !knows_replica; ++i) {
-        knows_replica = test_support::redis_command(sentinel.port(), {"SENTINEL", "replicas", "tether"})
-                            .find(std::to_string(replica.port())) != std::string::npos;
-        if (!knows_replica) std::this_thread::sleep_for(50ms);
-    }
-    REQUIRE(knows_replica);
+    REQUIRE(sentinel.wait_for_replica(replica.port(), 15s));
     master.crash();
     gate.open(1);
     CHECK(sentinel.wait_for_failover(60s) == replica.port());

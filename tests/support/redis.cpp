@@ -273,4 +273,13 @@ int Sentinel::wait_for_failover(std::chrono::milliseconds timeout) {
     return now;
 }
 
+bool Sentinel::wait_for_replica(int port, std::chrono::milliseconds timeout) {
+    return poll_until(
+        [&] {
+            return redis_command(port_, {"SENTINEL", "replicas", opts_.master_name}).find(std::to_string(port)) !=
+                   std::string::npos;
+        },
+        timeout);
+}
+
 }  // namespace test_support

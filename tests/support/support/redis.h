@@ -96,6 +96,9 @@ public:
     // Waits until the sentinel logged a switch of the master to another
     // node (+switch-master) and returns the new master's port.
     int wait_for_failover(std::chrono::milliseconds timeout);
+    // Waits until the sentinel knows the replica on `port` (it learns of
+    // replicas from the master's INFO, every 10 s); false after `timeout`.
+    bool wait_for_replica(int port, std::chrono::milliseconds timeout);
 
 private:
     std::string head() const;  // port, bind, dir, logfile
