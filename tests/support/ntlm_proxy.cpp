@@ -136,7 +136,7 @@ void pump(int a, int b) {
 
 }  // namespace
 
-NtlmProxy::NtlmProxy(std::string user) : user_(std::move(user)) {
+NtlmProxy::NtlmProxy(std::string user, Mode mode) : user_(std::move(user)), mode_(mode) {
     listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in a = loopback(0);
     if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(listen_fd_, 64) != 0)
@@ -183,34 +183,135 @@ void NtlmProxy::accept_loop() {
     }
 }
 
+namespace {
+
+// The request's (or answer's) body after its head: Content-Length bytes
+// from `buf` and then `fd`; false on EOF first.
+bool take_body(int fd, std::string& buf, const std::string& head, std::string& body) {
+    std::string length = header(head, "content-length");
+    std::size_t n = length.empty() ? 0 : std::stoul(length);
+    while (buf.size() < n) {
+        char tmp[65536];
+        ssize_t got = ::recv(fd, tmp, sizeof tmp, 0);
+        if (got <= 0) return false;
+        buf.append(tmp, std::size_t(got));
+    }
+    body = buf.substr(0, n);
+    buf.erase(0, n);
+    return true;
+}
+
+// The head without the hop-by-hop proxy headers, with `first` as its
+// first line; ends with the blank line.
+std::string rewrite_head(const std::string& head, const std::string& first) {
+    std::string out = first + "\r\n";
+    std::size_t at = head.find("\r\n") + 2;
+    while (at < head.size()) {
+        std::size_t end = head.find("\r\n", at);
+        std::string l = head.substr(at, end - at), lower = l;
+        std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+        if (lower.rfind("proxy-authorization:", 0) != 0 && lower.rfind("proxy-connection:", 0) != 0) out += l + "\r\n";
+        at = end + 2;
+    }
+    return out + "\r\n";
+}
+
+const char kDenied[] = "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: NTLM\r\nContent-Length: 0\r\n\r\n";
+
+}  // namespace
+
+bool NtlmProxy::forward(int fd, std::string& buf, const std::string& head, int& upstream) {
+    std::string body;
+    if (!take_body(fd, buf, head, body)) return false;
+    // "GET http://localhost:P/v1/x HTTP/1.1" -> "GET /v1/x HTTP/1.1" to 127.0.0.1:P
+    std::string line = head.substr(0, head.find("\r\n"));
+    std::size_t sp1 = line.find(' '), sp2 = line.rfind(' ');
+    std::string url = line.substr(sp1 + 1, sp2 - sp1 - 1);
+    if (url.rfind("http://", 0) != 0) return send_all(fd, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+    std::size_t slash = url.find('/', 7);
+    std::string host_port = url.substr(7, slash - 7), path = slash == std::string::npos ? "/" : url.substr(slash);
+    std::size_t colon = host_port.rfind(':');
+    if (upstream < 0) {
+        upstream = ::socket(AF_INET, SOCK_STREAM, 0);
+        {
+            std::lock_guard<std::mutex> lk(mu_);
+            open_fds_.push_back(upstream);  // shut down and closed by the destructor
+        }
+        sockaddr_in a = loopback(colon == std::string::npos ? 80 : std::stoi(host_port.substr(colon + 1)));
+        if (::connect(upstream, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+            send_all(fd, "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n");
+            return false;
+        }
+    }
+    if (!send_all(upstream, rewrite_head(head, line.substr(0, sp1) + " " + path + line.substr(sp2)) + body))
+        return false;
+    std::string ubuf, answer, answer_body;
+    if (!read_head(upstream, ubuf, answer)) return false;
+    if (!header(answer, "transfer-encoding").empty()) return false;  // not needed by the relay's poll answers
+    int status = std::stoi(answer.substr(answer.find(' ') + 1, 3));
+    bool sized = !header(answer, "content-length").empty() || status == 204 || status == 304 || status / 100 == 1;
+    if (!sized) {  // ends at the close
+        char tmp[65536];
+        for (ssize_t n; (n = ::recv(upstream, tmp, sizeof tmp, 0)) > 0;) ubuf.append(tmp, std::size_t(n));
+        send_all(fd, answer + "\r\n" + ubuf);
+        return false;
+    }
+    if (!take_body(upstream, ubuf, answer, answer_body)) return false;
+    return send_all(fd, answer + "\r\n" + answer_body) &&
+           header(answer, "connection").find("close") == std::string::npos;
+}
+
 // NTLM is connection-bound: negotiate, challenge and authenticate on one
-// connection; the tunnel then uses it.
+// connection; the tunnel, or in plain_only mode every later request, then
+// uses it.
 void NtlmProxy::serve(int fd) {
-    std::string buf, head;
+    std::string buf, head, authed;  // authed: the user this connection logged in as
+    int upstream = -1;              // plain_only: the connection to the relay
+    const bool plain = mode_ == Mode::plain_only;
+    // A refused request's body is read and dropped, so that the next head
+    // can follow on the same connection.
+    auto refuse = [&](const std::string& answer) {
+        std::string body;
+        return take_body(fd, buf, head, body) && send_all(fd, answer);
+    };
     while (!stopping_ && read_head(fd, buf, head)) {
         std::string line = head.substr(0, head.find("\r\n"));
         std::string auth = header(head, "proxy-authorization");
         std::string ua = header(head, "user-agent");
         std::string msg = auth.rfind("NTLM ", 0) == 0 ? unb64(auth.substr(5)) : "";
         unsigned type = msg.size() >= 12 && msg.compare(0, 8, std::string("NTLMSSP\0", 8)) == 0 ? get32(msg, 8) : 0;
+        if (plain && line.rfind("CONNECT ", 0) == 0) {
+            note(line + " | denied CONNECT | UA " + ua);
+            if (!refuse("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")) break;
+            continue;
+        }
+        if (plain && !authed.empty() && type == 0) {
+            note(line + " | conn user=" + authed + " | UA " + ua);
+            if (!forward(fd, buf, head, upstream)) break;
+            continue;
+        }
         if (type == 1) {
             note(line + " | type1 | UA " + ua);
-            send_all(fd, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: NTLM " + b64(challenge()) +
-                             "\r\nContent-Length: 0\r\n\r\n");
+            if (!refuse("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: NTLM " + b64(challenge()) +
+                        "\r\nContent-Length: 0\r\n\r\n"))
+                break;
             continue;
         }
         if (type != 3) {
             note(line + " | none | UA " + ua);
-            send_all(fd, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: NTLM\r\n"
-                         "Content-Length: 0\r\n\r\n");
+            if (!refuse(kDenied)) break;
             continue;
         }
         std::string user = narrow(field(msg, 36)), domain = narrow(field(msg, 28));
         bool ok = user == user_ && field(msg, 20).size() >= 24;  // an NT response is there
         note(line + " | type3 user=" + user + " domain=" + domain + (ok ? " ok" : " refused") + " | UA " + ua);
         if (!ok) {
-            send_all(fd, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: NTLM\r\n"
-                         "Content-Length: 0\r\n\r\n");
+            if (!refuse(kDenied)) break;
+            continue;
+        }
+        if (plain) {
+            authed = user;
+            if (!forward(fd, buf, head, upstream)) break;
             continue;
         }
         std::string target = line.substr(8, line.find(' ', 8) - 8);

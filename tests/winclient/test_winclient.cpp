@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <regex>
 #include <sstream>
@@ -135,20 +136,24 @@ std::string first_match(const std::string& text, const std::string& re) {
 
 // One relay for both ways in (docs/SECURITY.md "Plain HTTP"): TLS for the
 // supporter and plain HTTP beside it (--plain-listen) for the customer
-// behind a squid that refuses CONNECT; its pinned key (proxy.conf relay_key).
-struct PlainHttpSetup {
-    PlainHttpSetup() : squid(refusing()) {}
+// behind a proxy that refuses CONNECT; its pinned key (proxy.conf relay_key).
+struct PlainRelay {
+    Relay relay{test_support::RelayOptions{{"--plain-listen", "127.0.0.1:0"}}};
+    const std::string plain_url =
+        "http://localhost:" + first_match(relay.log(), "listening on http://[^ :]+:([0-9]+)") + "/";
+    const std::string key = first_match(relay.log(), "request key \\(proxy.conf relay_key[^:]*: ([0-9a-f]{64})");
+    test_support::TempDir dir{"tether-winplain"};
+};
+
+// ... with a squid that refuses CONNECT (`o`: and perhaps wants a login).
+struct PlainHttpSetup : PlainRelay {
+    explicit PlainHttpSetup(test_support::SquidOptions o = refusing()) : squid(o) {}
     static test_support::SquidOptions refusing() {
         auto o = squid_options();
         o.deny_connect = true;
         return o;
     }
-    Relay relay{test_support::RelayOptions{{"--plain-listen", "127.0.0.1:0"}}};
     test_support::Squid squid;
-    const std::string plain_url =
-        "http://localhost:" + first_match(relay.log(), "listening on http://[^ :]+:([0-9]+)") + "/";
-    const std::string key = first_match(relay.log(), "request key \\(proxy.conf relay_key[^:]*: ([0-9a-f]{64})");
-    test_support::TempDir dir{"tether-winplain"};
 };
 
 // What squid logged for the Windows client: its lines (User-Agent "(Windows)").
@@ -227,6 +232,161 @@ TEST_CASE("windows client: the plain-HTTP fallback after a refused CONNECT, the 
     CHECK(std::regex_search(log, std::regex("TCP_DENIED/403 .*CONNECT localhost:" + std::to_string(p.relay.port()))));
     CHECK(std::regex_search(log, std::regex("GET http://localhost:[0-9]+/v1/poll/down")));
     CHECK(log.find("/v1/stream") == std::string::npos);
+}
+
+namespace {
+
+// Issue 17 item 3 on Windows: the proxy that refuses CONNECT also wants a
+// login, as corporate ones nearly always do. The client reaches the
+// relay's plain-HTTP URL through `proxy` (--proxy) with `login`
+// (--proxy-user ...), proxy.conf allowing plain HTTP with the relay's key.
+Args plain_route(const PlainRelay& p, const std::string& proxy, const Args& login) {
+    const std::string conf =
+        p.dir.write("proxy.conf", "wpad = no\nallow_plain_http = yes\nrelay_key = " + p.key + "\n");
+    return Args{"--relay", p.plain_url, "--proxy-conf", conf, "--proxy", proxy} + login;
+}
+
+// A whole session over that route: files both ways, SHA-256 checked. With
+// `late` the supporter arrives late: the desk is stopped (SIGSTOP) right
+// after showing its code, the customer joins (`joined` says when the proxy
+// passed the join) and waits 10 s more, then the desk comes back.
+void plain_session(const PlainRelay& p, const Args& route, const std::string& proxy, bool late,
+                   const std::function<bool()>& joined) {
+    Scratch src;
+    Session s(relay_args(p.relay), desk_sends(src, 2 * MiB + 3));  // the desk goes direct, over TLS
+    if (late) REQUIRE(::kill(s.desk->pid(), SIGSTOP) == 0);
+    s.start_client(route, client_sends(src, 2 * MiB + 7));
+    if (late) {
+        REQUIRE(wait_until(joined, 90s));
+        std::this_thread::sleep_for(10s);
+        CHECK(read_status(s.client_status)["auth"].empty());  // nobody to secure the session with yet
+        REQUIRE(::kill(s.desk->pid(), SIGCONT) == 0);
+    }
+    files_both_ways(s, src);
+    CHECK(read_status(s.client_status)["route"] == "the relay " + p.plain_url.substr(7, p.plain_url.size() - 8) +
+                                                       " through http proxy " + proxy + " (from command line --proxy)");
+    desk_quits(s);
+}
+
+// tether-client.exe joining over `route` with a code nobody has: what it
+// says last (its exit code must be 1: no session took place).
+std::string refused_login(const Args& route) {
+    test_support::Process win(exe_options(Args{"--headless", "--code", "123456"} + route));
+    CHECK(win.wait(180s) == 1);
+    std::string err = lf(win.err());
+    INFO(err);
+    CHECK(err.find("Could not connect: ") != std::string::npos);
+    return err;
+}
+
+// Through squid refusing CONNECT and requiring Basic (alice): a wrong
+// password is named once, without retrying; then a session whose every
+// plain request squid logged as alice's, a 407 only on each connection's
+// first request (then Basic goes with every request).
+void plain_basic(bool late) {
+    auto so = PlainHttpSetup::refusing();
+    so.basic_user = "alice";
+    so.basic_password = "s3cret";
+    PlainHttpSetup p(so);
+    const std::string proxy = p.squid.host_port();
+    const Args basic = {"--proxy-user", "alice", "--proxy-auth", "basic", "--proxy-password"};
+
+    std::string wrong = refused_login(plain_route(p, p.squid.url(), basic + Args{"nope"}));
+    CHECK(wrong.find("tether-client: Could not connect: the proxy " + proxy +
+                     " rejected the credentials of 'alice' (407): check proxy_user/proxy_password\n") !=
+          std::string::npos);
+    REQUIRE(p.squid.wait_for_log("TCP_DENIED/407 .*POST http://localhost:[0-9]+/v1/sessions/join", 10s));
+    const auto refused = windows_lines(p.squid.access_log());
+    CHECK(refused.size() == 2);  // without credentials, with the wrong ones: no retry loop
+    for (const std::string& l : refused) CHECK(l.find("TCP_DENIED/407") != std::string::npos);
+
+    plain_session(p, plain_route(p, p.squid.url(), basic + Args{"s3cret"}), proxy, late, [&] {
+        return p.squid.wait_for_log("POST http://localhost:[0-9]+/v1/sessions/join alice .*\\(Windows\\)", 1s);
+    });
+    REQUIRE(p.squid.wait_for_log("POST http://localhost:[0-9]+/v1/poll/up alice .*\\(Windows\\)", 10s));
+    const auto lines = windows_lines(p.squid.access_log());
+    std::size_t challenged = 0, alice = 0, polls = 0, ups = 0;
+    for (std::size_t i = refused.size(); i < lines.size(); ++i) {
+        const std::string& l = lines[i];
+        INFO(l);
+        CHECK(l.find("CONNECT") == std::string::npos);
+        const bool denied = l.find("TCP_DENIED/407") != std::string::npos;
+        challenged += denied;
+        if (denied) continue;
+        CHECK(std::regex_search(l, std::regex(" (GET|POST|DELETE) http://localhost:[0-9]+/v1/\\S* alice ")));
+        alice += 1;
+        polls += l.find(" GET http://localhost:") != std::string::npos;
+        ups += l.find("/v1/poll/up alice") != std::string::npos;
+    }
+    CHECK(challenged >= 1);
+    // join, end and the carrier's three request paths: one 407 each, more
+    // only for connections the relay or squid closed meanwhile.
+    CHECK(challenged <= 10);
+    CHECK(polls > 0);
+    CHECK(ups > 2);
+    CHECK(alice > 3 * challenged);  // preemptive Basic: far more requests than challenges
+}
+
+// The NTLM proxy double (tests/support, plain_only: CONNECT refused, plain
+// requests forwarded after an NTLM login per connection).
+void plain_ntlm(bool late) {
+    PlainRelay p;
+    test_support::NtlmProxy proxy("alice", test_support::NtlmProxy::Mode::plain_only);
+    const Args ntlm = {"--proxy-password", "pw", "--proxy-user"};
+
+    std::string wrong = refused_login(plain_route(p, proxy.url(), ntlm + Args{"LAB\\mallory"}));
+    CHECK(wrong.find("tether-client: Could not connect: the proxy " + proxy.host_port() +
+                     " rejected the credentials of 'LAB\\mallory' (407): check proxy_user/proxy_password\n") !=
+          std::string::npos);
+    const auto refused = proxy.log();
+    REQUIRE(refused.size() == 3);  // no header, negotiate, authenticate: refused, and no retry loop
+    CHECK(refused[0].find(" | none | ") != std::string::npos);
+    CHECK(refused[1].find(" | type1 | ") != std::string::npos);
+    CHECK(refused[2].find(" | type3 user=mallory domain=LAB refused | ") != std::string::npos);
+
+    auto logged = [&](const std::string& re) {
+        for (const auto& l : proxy.log())
+            if (std::regex_search(l, std::regex(re))) return true;
+        return false;
+    };
+    plain_session(p, plain_route(p, proxy.url(), ntlm + Args{"LAB\\alice"}), proxy.host_port(), late,
+                  [&] { return logged("^POST http://localhost:[0-9]+/v1/sessions/join HTTP/1.1 \\| type3 user=alice"); });
+    const auto lines = proxy.log();
+    std::size_t logins = 0, reused = 0;
+    const std::regex ua("UA Tether/[0-9]+\\.[0-9]+\\.[0-9]+ \\(Windows\\)$");
+    for (std::size_t i = refused.size(); i < lines.size(); ++i) {
+        const std::string& l = lines[i];
+        INFO(l);
+        CHECK(std::regex_search(l, std::regex("^(GET|POST|DELETE) http://localhost:[0-9]+/v1/")));
+        CHECK(std::regex_search(l, ua));
+        CHECK(l.find("refused") == std::string::npos);
+        logins += l.find(" | type3 user=alice domain=LAB ok | ") != std::string::npos;
+        reused += l.find(" | conn user=alice | ") != std::string::npos;
+    }
+    // Every connection logged in (join, end, the carrier's three request
+    // paths), and the poll requests then went on the logged-in connections.
+    CHECK(logins >= 5);
+    CHECK(reused > logins);
+    CHECK(logged("^POST http://localhost:[0-9]+/v1/poll/up HTTP/1.1 \\| conn user=alice"));
+    CHECK(logged("^GET http://localhost:[0-9]+/v1/poll/down\\?wait=[0-9]+ HTTP/1.1 \\| conn user=alice"));
+}
+
+}  // namespace
+
+TEST_CASE("windows client: plain HTTP through a squid that refuses CONNECT and wants Basic", "[plain_basic]") {
+    plain_basic(false);
+}
+
+TEST_CASE("windows client: plain HTTP through a squid that wants Basic, the desk arriving late", "[plain_basic_late]") {
+    plain_basic(true);
+}
+
+TEST_CASE("windows client: plain HTTP through a proxy that refuses CONNECT and wants NTLM", "[plain_ntlm]") {
+    plain_ntlm(false);
+}
+
+TEST_CASE("windows client: plain HTTP through a proxy that wants NTLM, the desk arriving late", "[plain_ntlm_late]") {
+    plain_ntlm(true);
 }
 
 TEST_CASE("windows client: through squid with Basic auth", "[squid_basic]") {

@@ -71,6 +71,30 @@ TEST_CASE("winnet: a second 407 after Basic means wrong credentials: give up", "
     CHECK(auth.basic_offered());
 }
 
+// Plain requests through the proxy (issue 17): after one accepted login,
+// later requests carry it unasked; NTLM authenticates the connection.
+TEST_CASE("winnet: after a login, Basic and Digest go with later requests; NTLM does not", "[units]") {
+    Config cfg = with_auth("basic");
+    ProxyAuth basic(cfg, "127.0.0.1", "http://localhost:80/v1/sessions/join", "POST");
+    CHECK(basic.again("GET", "http://localhost:80/v1/poll/down").empty());  // nothing accepted yet
+    CHECK(basic.answer({"Basic realm=\"x\""}) == "Basic YWxpY2U6czNjcmV0");
+    CHECK(basic.again("GET", "http://localhost:80/v1/poll/down") == "Basic YWxpY2U6czNjcmV0");
+
+    Config safe = with_auth("anysafe");
+    ProxyAuth digest(safe, "127.0.0.1", "http://localhost:80/v1/poll/up", "POST");
+    std::string first = digest.answer({"Digest realm=\"squid\", nonce=\"n1\", qop=\"auth\""});
+    CHECK(first.find("uri=\"http://localhost:80/v1/poll/up\"") != std::string::npos);
+    CHECK(first.find("nc=00000001") != std::string::npos);
+    std::string later = digest.again("GET", "http://localhost:80/v1/poll/down?wait=25");
+    CHECK(later.find("nonce=\"n1\", uri=\"http://localhost:80/v1/poll/down?wait=25\"") != std::string::npos);
+    CHECK(later.find("nc=00000002") != std::string::npos);
+    CHECK(digest.again("GET", "http://localhost:80/x").find("nc=00000003") != std::string::npos);
+
+    Config ntlm = with_auth("ntlm");
+    ProxyAuth conn(ntlm, "127.0.0.1", "http://localhost:80/x", "GET");
+    CHECK(conn.again("GET", "http://localhost:80/x").empty());
+}
+
 TEST_CASE("winnet: routes: https only, proxy port 1080 by default, names for messages", "[units]") {
     Config c;
     c.relay_url = "https://Relay.Example.com/base/";

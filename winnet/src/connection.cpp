@@ -8,8 +8,6 @@ namespace {
 
 // CONNECT answers (a 407 page) are small; more is a broken proxy.
 constexpr std::size_t kMaxProxyBody = 64 * 1024;
-// 407 rounds before we give up: Basic needs 1, NTLM 2, Negotiate 1-2.
-constexpr int kMaxAuthRounds = 4;
 
 // Reads from a raw socket (before TLS) or the TLS layer alike.
 template <class Stream>
@@ -75,59 +73,69 @@ void Connection::connect_socket(const http1::Url& to, bool proxy, Clock::time_po
     }
 }
 
-// CONNECT host:port, answering 407s (proxy_auth.h). squid keeps the
+// CONNECT host:port, answering 407s (proxy_auth.h: answer_407s, the same
+// rounds as a plain request's through the proxy). squid keeps the
 // connection open across 407s; a proxy that closes it gets a new one.
 void Connection::open_tunnel(Clock::time_point deadline) {
     ProxyAuth auth(cfg_, route_.proxy->host, route_.relay.host_port());
-    std::string authorization;
-    for (int round = 0;; ++round) {
+    std::string buf;  // after the last answer's head: its 407 page, or the TLS server hello
+    auto send_connect = [&](const std::string& authorization) {
         if (!sock_ || sock_->aborted()) connect_socket(*route_.proxy, true, deadline);
-        http1::RequestHead req{"CONNECT", route_.relay.host_port(),
-                               {{"Host", route_.relay.host_port()}, {"User-Agent", user_agent()},
-                                {"Proxy-Connection", "keep-alive"}}};
-        if (!authorization.empty()) req.headers.emplace_back("Proxy-Authorization", authorization);
-        std::string head_bytes = http1::write_request_head(req);
-        try {
-            sock_->send_all(head_bytes.data(), head_bytes.size());
-        } catch (const SocketError& e) {
-            throw unreachable(route_, true, winsock_text(e.code));
+        http1::ResponseHead head = connect_once(authorization, buf, deadline);
+        if (head.status == 407 && !skip_407_page(head, buf, deadline)) sock_.reset();
+        return head;
+    };
+    http1::ResponseHead head = answer_407s(auth, cfg_, route_, send_connect(""), send_connect);
+    if (head.status / 100 != 2) throw connect_refused(head.status, cfg_, route_);
+    pending_ = std::move(buf);
+    proxy_scheme_ = auth.scheme();
+}
+
+// One CONNECT on the socket and the head of its answer; `buf` then holds
+// what followed the head.
+http1::ResponseHead Connection::connect_once(const std::string& authorization, std::string& buf,
+                                             Clock::time_point deadline) {
+    http1::RequestHead req{"CONNECT", route_.relay.host_port(),
+                           {{"Host", route_.relay.host_port()}, {"User-Agent", user_agent()},
+                            {"Proxy-Connection", "keep-alive"}}};
+    if (!authorization.empty()) req.headers.emplace_back("Proxy-Authorization", authorization);
+    std::string head_bytes = http1::write_request_head(req);
+    try {
+        sock_->send_all(head_bytes.data(), head_bytes.size());
+    } catch (const SocketError& e) {
+        throw unreachable(route_, true, winsock_text(e.code));
+    }
+    buf.clear();
+    http1::ResponseHead head;
+    std::size_t used = 0;
+    try {
+        while ((used = http1::parse_response_head(buf, head)) == 0) {
+            auto r = read_from(*sock_, buf, deadline);
+            if (r == Socket::Read::closed) throw unreachable(route_, true, "it closed the connection during CONNECT");
+            if (r == Socket::Read::timeout) throw unreachable(route_, true, "no answer to CONNECT in time");
         }
-        std::string buf;
-        http1::ResponseHead head;
-        std::size_t used = 0;
-        try {
-            while ((used = http1::parse_response_head(buf, head)) == 0) {
-                auto r = read_from(*sock_, buf, deadline);
-                if (r == Socket::Read::closed) throw unreachable(route_, true, "it closed the connection during CONNECT");
-                if (r == Socket::Read::timeout) throw unreachable(route_, true, "no answer to CONNECT in time");
-            }
-        } catch (const http1::ParseError& e) {
-            throw session::CarrierError("the proxy " + route_.proxy_name() + " sent a malformed answer to CONNECT (" +
-                                        e.what() + ")");
-        } catch (const SocketError& e) {
-            throw unreachable(route_, true, winsock_text(e.code));
-        }
-        buf.erase(0, used);
-        if (head.status / 100 == 2) {
-            pending_ = std::move(buf);
-            proxy_scheme_ = auth.scheme();
-            return;
-        }
-        if (head.status != 407) throw connect_refused(head.status, cfg_, route_);
-        // Skip the 407 page to reuse the connection; a proxy that closes it
-        // (or does not say how long the page is) gets a new connection.
-        bool reuse = false;
-        try {
-            auto f = http1::body_framing(head, "CONNECT");
-            std::string close = head.header("Connection") + head.header("Proxy-Connection");
-            reuse = f.kind != http1::BodyFraming::until_close && close.find("close") == std::string::npos;
-            if (reuse) skip_body(*sock_, buf, f, deadline);
-        } catch (const std::exception&) {
-            reuse = false;
-        }
-        authorization = round < kMaxAuthRounds ? auth.answer(head.headers_named("Proxy-Authenticate")) : "";
-        if (authorization.empty()) throw connect_refused(407, cfg_, route_, auth.seen());
-        if (!reuse) sock_.reset();
+    } catch (const http1::ParseError& e) {
+        throw session::CarrierError("the proxy " + route_.proxy_name() + " sent a malformed answer to CONNECT (" +
+                                    e.what() + ")");
+    } catch (const SocketError& e) {
+        throw unreachable(route_, true, winsock_text(e.code));
+    }
+    buf.erase(0, used);
+    return head;
+}
+
+// Skips a 407 page so that the next CONNECT can reuse the connection;
+// false when it cannot be reused (the proxy closes it, or does not say how
+// long the page is).
+bool Connection::skip_407_page(const http1::ResponseHead& head, std::string& buf, Clock::time_point deadline) {
+    try {
+        auto f = http1::body_framing(head, "CONNECT");
+        std::string close = head.header("Connection") + head.header("Proxy-Connection");
+        if (f.kind == http1::BodyFraming::until_close || close.find("close") != std::string::npos) return false;
+        skip_body(*sock_, buf, f, deadline);
+        return true;
+    } catch (const std::exception&) {
+        return false;
     }
 }
 

@@ -42,6 +42,8 @@ public:
 
 private:
     void open_tunnel(Clock::time_point deadline);
+    http1::ResponseHead connect_once(const std::string& authorization, std::string& buf, Clock::time_point deadline);
+    bool skip_407_page(const http1::ResponseHead& head, std::string& buf, Clock::time_point deadline);
     void connect_socket(const http1::Url& to, bool proxy, Clock::time_point deadline);
 
     const Config& cfg_;

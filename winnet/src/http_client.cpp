@@ -30,8 +30,8 @@ void HttpClient::abort() {
 // `target`: path and query as the relay sees them (what the MAC covers).
 // Through a proxy on a plain-HTTP route the request line names the whole
 // URL (a forward-proxy request); the proxy passes the origin form on.
-std::string HttpClient::head_of(const std::string& method, const std::string& target, const std::string& body,
-                                const http1::Headers& extra, std::uint64_t seq) const {
+http1::RequestHead HttpClient::head_of(const std::string& method, const std::string& target, const std::string& body,
+                                       const http1::Headers& extra, std::uint64_t seq) const {
     const bool absolute = route_.plain() && route_.proxy;
     http1::RequestHead req{method, absolute ? "http://" + route_.relay.host_port() + target : target,
                            {{"Host", relay_host_header(route_)}, {"User-Agent", user_agent()}}};
@@ -44,7 +44,7 @@ std::string HttpClient::head_of(const std::string& method, const std::string& ta
     if (method == "POST" || method == "PUT" || !body.empty())
         req.headers.emplace_back("Content-Length", std::to_string(body.size()));
     for (auto& h : extra) req.headers.push_back(h);
-    return http1::write_request_head(req);
+    return req;
 }
 
 // Only successes are checked (as on Linux): the relay cannot sign
@@ -68,13 +68,7 @@ Response HttpClient::request(const std::string& method, const std::string& path,
     // Each attempt its own sequence number: the relay accepts each once.
     auto attempt = [&] {
         const std::uint64_t seq = cred_.key ? e2e::next_request_seq() : 0;
-        Response r = once(head_of(method, target, body, extra, seq), body, method, timeout);
-        if (r.status() == 407 && route_.plain() && route_.proxy)
-            throw session::CarrierError("the proxy " + route_.proxy_name() +
-                                            " asks for a login (407) on plain-HTTP requests, which the Windows "
-                                            "client does not answer: ask the proxy admin to let Tether's plain "
-                                            "requests to the relay through without one",
-                                        true);
+        Response r = once(head_of(method, target, body, extra, seq), body, timeout);
         check_signed(r, target, seq);
         return r;
     };
@@ -93,22 +87,43 @@ Response HttpClient::request(const std::string& method, const std::string& path,
     }
 }
 
-Response HttpClient::once(const std::string& head, const std::string& body, const std::string& method,
-                          std::chrono::milliseconds timeout) {
+// A plain request through the proxy answers its 407s (the relay never saw
+// a refused try, so each try keeps the request's sequence number); over
+// HTTPS the proxy saw only our CONNECT, which answered them already.
+Response HttpClient::once(const http1::RequestHead& req, const std::string& body, std::chrono::milliseconds timeout) {
+    const auto deadline = Connection::Clock::now() + timeout;
+    const bool login = route_.plain() && route_.proxy;
+    Response r = exchange(req, body, login && login_ ? login_->again(req.method, req.target) : "", deadline);
+    if (!login || r.status() != 407) return r;
+    auto auth = std::make_unique<ProxyAuth>(cfg_, route_.proxy->host, req.target, req.method);
+    answer_407s(*auth, cfg_, route_, r.head, [&](const std::string& authorization) {
+        r = exchange(req, body, authorization, deadline);
+        return r.head;
+    });
+    login_ = std::move(auth);
+    return r;
+}
+
+// One request and its whole answer on the kept-alive connection (a new
+// one if there is none), with `authorization` as Proxy-Authorization.
+Response HttpClient::exchange(const http1::RequestHead& req, const std::string& body, const std::string& authorization,
+                              Connection::Clock::time_point deadline) {
+    http1::RequestHead sent = req;
+    if (!authorization.empty()) sent.headers.emplace_back("Proxy-Authorization", authorization);
     auto conn = connection();
-    auto deadline = Connection::Clock::now() + timeout;
-    conn->write(head + body);
+    conn->write(http1::write_request_head(sent) + body);
     Response r;
     conn->read_head(buf_, r.head, deadline);
     http1::BodyFraming f;
     try {
-        f = http1::body_framing(r.head, method);
+        f = http1::body_framing(r.head, req.method);
     } catch (const http1::ParseError& e) {
         throw session::CarrierError("the relay sent a malformed answer (" + std::string(e.what()) + ")");
     }
     r.body = conn->read_body(buf_, f, deadline, kMaxAnswerBody);
     bool close = f.kind == http1::BodyFraming::until_close ||
-                 r.head.header("Connection").find("close") != std::string::npos;
+                 r.head.header("Connection").find("close") != std::string::npos ||
+                 r.head.header("Proxy-Connection").find("close") != std::string::npos;
     if (close) {
         std::lock_guard<std::mutex> lk(mu_);
         conn_.reset();

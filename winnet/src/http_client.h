@@ -2,7 +2,12 @@
 // one kept-alive Connection, reopened when the relay or proxy closed it.
 // A keyed credential (plain HTTP, e2e/request_auth.h) signs each request
 // (X-Tether-Auth) instead of a bearer token and checks each 2xx answer's
-// signature; through a proxy the request target is then absolute-form.
+// signature; through a proxy the request target is then absolute-form, and
+// the proxy's 407 is answered with the same login as our CONNECT
+// (proxy_auth.h): Basic and Digest then go with every later request of
+// this client unasked; NTLM and Negotiate authenticate the kept-alive
+// connection, and a new connection logs in again (each HttpClient its own:
+// a poll carrier's two pollers and its sender each have one).
 // One thread makes requests; abort() from any thread fails the current one
 // and every later one soon.
 #pragma once
@@ -14,6 +19,7 @@
 
 #include "connection.h"
 #include "e2e/request_auth.h"
+#include "proxy_auth.h"
 
 namespace winnet {
 
@@ -38,10 +44,11 @@ public:
     void abort();
 
 private:
-    std::string head_of(const std::string& method, const std::string& target, const std::string& body,
-                        const http1::Headers& extra, std::uint64_t seq) const;
-    Response once(const std::string& head, const std::string& body, const std::string& method,
-                  std::chrono::milliseconds timeout);
+    http1::RequestHead head_of(const std::string& method, const std::string& target, const std::string& body,
+                               const http1::Headers& extra, std::uint64_t seq) const;
+    Response once(const http1::RequestHead& req, const std::string& body, std::chrono::milliseconds timeout);
+    Response exchange(const http1::RequestHead& req, const std::string& body, const std::string& authorization,
+                      Connection::Clock::time_point deadline);
     void check_signed(const Response& r, const std::string& target, std::uint64_t seq) const;
     std::shared_ptr<Connection> connection();
 
@@ -52,6 +59,9 @@ private:
     std::shared_ptr<Connection> conn_;
     std::string buf_;  // bytes read past the last answer (none, normally)
     bool aborted_ = false;
+    // Plain requests through a proxy: the login the proxy last accepted
+    // (for ProxyAuth::again), null before the first 407.
+    std::unique_ptr<ProxyAuth> login_;
 };
 
 // The largest answer body we accept: a poll answer holds up to 1 MiB of

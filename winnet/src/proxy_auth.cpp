@@ -1,4 +1,4 @@
-// Proxy authentication for CONNECT (see proxy_auth.h).
+// Proxy authentication for CONNECT and plain requests (see proxy_auth.h).
 #define SECURITY_WIN32
 #include "proxy_auth.h"
 
@@ -8,8 +8,6 @@
 #include <algorithm>
 #include <cctype>
 
-#include "digest_auth.h"
-#include "http1/http1.h"
 
 namespace winnet {
 namespace {
@@ -93,8 +91,8 @@ private:
     bool ok_ = false, have_ctx_ = false;
 };
 
-ProxyAuth::ProxyAuth(const Config& cfg, std::string proxy_host, std::string target)
-    : cfg_(cfg), proxy_host_(std::move(proxy_host)), target_(std::move(target)) {}
+ProxyAuth::ProxyAuth(const Config& cfg, std::string proxy_host, std::string target, std::string method)
+    : cfg_(cfg), proxy_host_(std::move(proxy_host)), target_(std::move(target)), method_(std::move(method)) {}
 ProxyAuth::~ProxyAuth() = default;
 
 // "anysafe" (default): Negotiate, NTLM and Digest; "any": Basic too.
@@ -167,13 +165,37 @@ std::string ProxyAuth::answer_digest(const std::vector<std::pair<std::string, st
     if (!best) return "";
     if (!digest_nonce_.empty() && !best->stale) return "";
     digest_nonce_ = best->nonce;
+    digest_ = best;
+    digest_nc_ = 1;
     try {
-        // Each nonce is used once (one CONNECT per answer), so nc is 1.
-        return digest_authorization(*best, {cfg_.proxy_user, cfg_.proxy_password, "CONNECT", target_,
+        // A fresh nonce: nc 1. Later requests count on from here (again()).
+        return digest_authorization(*best, {cfg_.proxy_user, cfg_.proxy_password, method_, target_,
                                             random_cnonce(), 1});
     } catch (const std::invalid_argument&) {
         return "";  // the 407 is reported as it came
     }
+}
+
+std::string ProxyAuth::again(const std::string& method, const std::string& target) {
+    if (scheme_ == "basic" && basic_sent_) return http1::basic_credentials(cfg_.proxy_user, cfg_.proxy_password);
+    if (scheme_ != "digest" || !digest_) return "";  // NTLM, Negotiate: the connection is authenticated
+    try {
+        return digest_authorization(*digest_, {cfg_.proxy_user, cfg_.proxy_password, method, target,
+                                               random_cnonce(), ++digest_nc_});
+    } catch (const std::invalid_argument&) {
+        return "";
+    }
+}
+
+http1::ResponseHead answer_407s(ProxyAuth& auth, const Config& cfg, const Route& route, http1::ResponseHead head,
+                                const SendAgain& again) {
+    for (int round = 0; head.status == 407; ++round) {
+        std::string authorization =
+            round < kMaxAuthRounds ? auth.answer(head.headers_named("Proxy-Authenticate")) : "";
+        if (authorization.empty()) throw connect_refused(407, cfg, route, auth.seen());
+        head = again(authorization);
+    }
+    return head;
 }
 
 }  // namespace winnet

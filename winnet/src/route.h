@@ -32,7 +32,8 @@ struct AuthSeen {
     bool only_basic_offered = false;  // the last 407 offered Basic and nothing else
 };
 
-// The proxy's refusal of CONNECT. A 407 is worded by
+// The proxy's refusal of CONNECT. A 407 (to CONNECT or to a plain request
+// through the proxy: the login is the same, proxy_auth.h) is worded by
 // session::proxy_auth_refused_text, as on Linux: it names the proxy, and
 // says "rejected the credentials" only when `seen.credentials_sent`.
 session::CarrierError connect_refused(int status, const Config& cfg, const Route& route, const AuthSeen& seen = {});
