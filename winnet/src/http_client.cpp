@@ -91,13 +91,12 @@ Response HttpClient::request(const std::string& method, const std::string& path,
 // a refused try, so each try keeps the request's sequence number); over
 // HTTPS the proxy saw only our CONNECT, which answered them already.
 Response HttpClient::once(const http1::RequestHead& req, const std::string& body, std::chrono::milliseconds timeout) {
-    const auto deadline = Connection::Clock::now() + timeout;
     const bool login = route_.plain() && route_.proxy;
-    Response r = exchange(req, body, login && login_ ? login_->again(req.method, req.target) : "", deadline);
+    Response r = exchange(req, body, login && login_ ? login_->again(req.method, req.target) : "", timeout);
     if (!login || r.status() != 407) return r;
     auto auth = std::make_unique<ProxyAuth>(cfg_, route_.proxy->host, req.target, req.method);
     answer_407s(*auth, cfg_, route_, r.head, [&](const std::string& authorization) {
-        r = exchange(req, body, authorization, deadline);
+        r = exchange(req, body, authorization, timeout);
         return r.head;
     });
     login_ = std::move(auth);
@@ -105,12 +104,14 @@ Response HttpClient::once(const http1::RequestHead& req, const std::string& body
 }
 
 // One request and its whole answer on the kept-alive connection (a new
-// one if there is none), with `authorization` as Proxy-Authorization.
+// one if there is none), with `authorization` as Proxy-Authorization;
+// `timeout` counts once the connection is up.
 Response HttpClient::exchange(const http1::RequestHead& req, const std::string& body, const std::string& authorization,
-                              Connection::Clock::time_point deadline) {
+                              std::chrono::milliseconds timeout) {
     http1::RequestHead sent = req;
     if (!authorization.empty()) sent.headers.emplace_back("Proxy-Authorization", authorization);
     auto conn = connection();
+    const auto deadline = Connection::Clock::now() + timeout;
     conn->write(http1::write_request_head(sent) + body);
     Response r;
     conn->read_head(buf_, r.head, deadline);

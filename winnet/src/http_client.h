@@ -36,7 +36,9 @@ public:
     // any message.
     HttpClient(const Config& cfg, const Route& route, std::string token = {});
 
-    // `timeout` bounds the whole request after the connection is up.
+    // `timeout` bounds each try after its connection is up (one more per
+    // 407 round of a plain request through the proxy, at most
+    // kMaxAuthRounds).
     // Throws session::CarrierError, also for a 2xx answer to a keyed
     // request that the relay did not sign.
     Response request(const std::string& method, const std::string& path, const std::string& body,
@@ -48,7 +50,7 @@ private:
                                const http1::Headers& extra, std::uint64_t seq) const;
     Response once(const http1::RequestHead& req, const std::string& body, std::chrono::milliseconds timeout);
     Response exchange(const http1::RequestHead& req, const std::string& body, const std::string& authorization,
-                      Connection::Clock::time_point deadline);
+                      std::chrono::milliseconds timeout);
     void check_signed(const Response& r, const std::string& target, std::uint64_t seq) const;
     std::shared_ptr<Connection> connection();
 
