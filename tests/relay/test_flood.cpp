@@ -182,11 +182,12 @@ TEST_CASE("2,000 trickling connections and 4 header floods: bounded memory, cust
         on = true;  // under attack
         const auto until = std::chrono::steady_clock::now() + kAttackPhase;
         std::this_thread::sleep_for(kSettle);
+        desk.round_trips(kTripsPerPhase, loaded);
+        // After the round trips: the quiet phases time no session's making either.
         max_rss = std::max(max_rss, rss_kb(relay.pid));
         auto [s, created] = call(port, ca, "/v1/sessions", "{}");
         if (s == 201 && call(port, ca, "/v1/sessions/join", nlohmann::json{{"code", created["code"]}}.dump()).first == 200)
             ++sessions_ok;
-        desk.round_trips(kTripsPerPhase, loaded);
         std::this_thread::sleep_until(until);
         // Counted early: after the relay's --head-timeout (10 s) it closes all.
         if (cycle == kCycles / 4)
