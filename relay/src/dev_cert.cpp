@@ -1,5 +1,6 @@
 #include "relay/dev_cert.h"
 
+#include <openssl/ecdsa.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
@@ -53,6 +54,39 @@ void add_ext(X509* cert, int nid, const std::string& value) {
     X509_EXTENSION_free(ext);
 }
 
+// True when the certificate's ECDSA signature has r and s of the curve's
+// full size (32 bytes for P-256), i.e. neither starts with a zero byte.
+bool full_length_signature(const X509* cert, int field_bytes) {
+    const ASN1_BIT_STRING* sig = nullptr;
+    X509_get0_signature(&sig, nullptr, cert);
+    const unsigned char* p = sig->data;
+    std::unique_ptr<ECDSA_SIG, decltype(&ECDSA_SIG_free)> ecdsa(d2i_ECDSA_SIG(nullptr, &p, sig->length),
+                                                                 ECDSA_SIG_free);
+    if (!ecdsa) return false;
+    const BIGNUM *r = nullptr, *s = nullptr;
+    ECDSA_SIG_get0(ecdsa.get(), &r, &s);
+    return BN_num_bytes(r) == field_bytes && BN_num_bytes(s) == field_bytes;
+}
+
+// Signs `cert` (SHA-256) so that wine's crypt32 can check it too. Wine 8
+// drops the leading zero bytes of r or s when it turns the DER signature
+// into the r||s that BCryptVerifySignature takes: a 63-byte signature,
+// which fails, and tether-client.exe refuses the relay with "Windows
+// rejected the certificate (0x80096004)" (TRUST_E_CERT_SIGNATURE). That
+// happens when r or s is below 2^248, once in 128 signatures; it made
+// e2e.winclient.* fail now and then (a fresh --dev certificate per test).
+// Real Windows is not affected. ECDSA signs with a fresh random nonce, so
+// signing again gives another r and s: 8 attempts all short is 2^-56.
+void sign_for_wine(X509* cert, EVP_PKEY* key) {
+    constexpr int kAttempts = 8;
+    const int field_bytes = (EVP_PKEY_get_bits(key) + 7) / 8;
+    for (int i = 0; i < kAttempts; ++i) {
+        if (!X509_sign(cert, key, EVP_sha256())) throw std::runtime_error("cannot sign the dev certificate");
+        if (full_length_signature(cert, field_bytes)) return;
+    }
+    throw std::runtime_error("cannot sign the dev certificate: every ECDSA signature was short");
+}
+
 CertPtr make_cert(EVP_PKEY* key, const std::string& names) {
     CertPtr cert(X509_new(), X509_free);
     std::string cn;
@@ -76,7 +110,7 @@ CertPtr make_cert(EVP_PKEY* key, const std::string& names) {
     add_ext(cert.get(), NID_key_usage, "critical,digitalSignature,keyCertSign");
     add_ext(cert.get(), NID_ext_key_usage, "serverAuth");
     add_ext(cert.get(), NID_subject_alt_name, sans);
-    if (!X509_sign(cert.get(), key, EVP_sha256())) throw std::runtime_error("cannot sign the dev certificate");
+    sign_for_wine(cert.get(), key);
     return cert;
 }
 

@@ -5,6 +5,13 @@
 // round trip stays close to the unloaded one. Strangers come from 127.0.0.1
 // and 127.0.0.3, customers from 127.0.0.2 (all this host), so that the
 // per-address cap bites the strangers only.
+//
+// The round trips with and without the attack are measured side by side:
+// the attack is switched on and off in short phases and each phase adds
+// samples to its own side, so that both medians see the same machine. (One
+// unloaded median measured before the attack met another moment's load: in
+// a full suite on 2 cores the background changes within seconds, and the
+// ratio once read 2.2 from that alone.)
 #include <catch2/catch.hpp>
 #include <sys/resource.h>
 
@@ -28,9 +35,24 @@ constexpr const char* kCustomer = "127.0.0.2";
 constexpr const char* kFlooder = "127.0.0.3";
 constexpr int kTricklers = 2000;
 constexpr int kFloods = 4;
-constexpr std::size_t kFloodBytes = 100u << 20;  // per flooding connection's attempts
-constexpr auto kAttack = 8s;
-constexpr int kRoundTrips = 200;  // unloaded; as many again or more spread over the attack
+// Each flooder's budget. Spent as fast as the relay takes it, it lasts
+// the first ~1.5 s of attack here (~270 MB/s): the later attack phases
+// hold the tricklers only. A flood sustained over all 8 s (the same bytes,
+// paced) raised the round trip 1.3-2.2x at load 3 and 2-100x at load 7-16
+// on a 2-core machine: the relay serves strangers' handshakes and heads on
+// the threads that serve sessions. Not met yet, so not asserted: a known
+// gap of the relay (docs/RELAY.md "Bounds").
+constexpr std::size_t kFloodBytes = 100u << 20;
+// The attack is on for kCycles phases of at least kAttackPhase (8 s in all)
+// and off for as many quiet phases between them; each phase times
+// kTripsPerPhase round trips (200 per side). A phase starts counting after
+// kSettle, so that a quiet phase does not time the relay still draining
+// the last flood, nor an attack phase the flooders' reconnecting.
+constexpr int kCycles = 16;
+constexpr auto kAttackPhase = 500ms;
+constexpr auto kSettle = 150ms;
+constexpr int kTripsPerPhase = 13;
+constexpr int kRoundTrips = kCycles * kTripsPerPhase;  // per side: 208
 
 long rss_kb(pid_t pid) {
     std::ifstream in("/proc/" + std::to_string(pid) + "/status");
@@ -96,16 +118,22 @@ double median(std::vector<double> v) {
 }
 
 // One flooding connection after the other (each is cut off after its
-// first 101 header lines) until kFloodBytes were offered or `stop`.
-void flood(int port, const std::string& ca, const std::atomic<bool>& stop, std::atomic<std::size_t>& taken) {
+// first 101 header lines) while `on`, until kFloodBytes were offered or
+// `stop`. Off, the flooder closes its connection and waits.
+void flood(int port, const std::string& ca, const std::atomic<bool>& on, const std::atomic<bool>& stop,
+           std::atomic<std::size_t>& taken) {
     std::string lines;
     while (lines.size() < 64 * 1024) lines += "X-Flood: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n";
     std::size_t offered = 0;
     while (!stop && offered < kFloodBytes) {
+        if (!on) {
+            std::this_thread::sleep_for(5ms);
+            continue;
+        }
         try {
             RawTls c(port, ca, kFlooder);
             if (!c.send("GET /healthz HTTP/1.1\r\nHost: relay\r\n")) continue;
-            while (!stop && offered < kFloodBytes && !c.readable() && c.send(lines)) {
+            while (on && !stop && offered < kFloodBytes && !c.readable() && c.send(lines)) {
                 offered += lines.size();
                 taken += lines.size();
             }
@@ -130,53 +158,62 @@ TEST_CASE("2,000 trickling connections and 4 header floods: bounded memory, cust
 
     ActiveDesk desk(port, ca);
     std::vector<double> unloaded, loaded;
-    desk.round_trips(kRoundTrips, unloaded);
 
-    std::atomic<bool> stop{false};
+    std::atomic<bool> on{false}, stop{false};
     std::atomic<std::size_t> flood_taken{0};
     std::vector<std::thread> floods;
-    for (int i = 0; i < kFloods; ++i) floods.emplace_back([&] { flood(port, ca, stop, flood_taken); });
+    for (int i = 0; i < kFloods; ++i) floods.emplace_back([&] { flood(port, ca, on, stop, flood_taken); });
     std::vector<int> tricklers;
     for (int i = 0; i < kTricklers; ++i) tricklers.push_back(tcp_connect(port, 1s));
-    std::thread trickle([&] {  // a byte of a ClientHello on each, every second
+    std::thread trickle([&] {  // a byte of a ClientHello on each, every second of the attack
         const char hello[] = {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01};
         for (std::size_t i = 0; !stop; i = (i + 1) % sizeof hello) {
-            for (int fd : tricklers) ::send(fd, &hello[i], 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (on)
+                for (int fd : tricklers) ::send(fd, &hello[i], 1, MSG_NOSIGNAL | MSG_DONTWAIT);
             for (int t = 0; t < 10 && !stop; ++t) std::this_thread::sleep_for(100ms);
         }
     });
 
     long max_rss = 0;
-    int sessions_ok = 0;
-    const auto until = std::chrono::steady_clock::now() + kAttack;
-    while (std::chrono::steady_clock::now() < until) {
+    int sessions_ok = 0, tricklers_open = 0;
+    for (int cycle = 0; cycle < kCycles; ++cycle) {
+        on = false;  // quiet
+        std::this_thread::sleep_for(kSettle);
+        desk.round_trips(kTripsPerPhase, unloaded);
+        on = true;  // under attack
+        const auto until = std::chrono::steady_clock::now() + kAttackPhase;
+        std::this_thread::sleep_for(kSettle);
+        desk.round_trips(kTripsPerPhase, loaded);
+        // After the round trips: the quiet phases time no session's making either.
         max_rss = std::max(max_rss, rss_kb(relay.pid));
         auto [s, created] = call(port, ca, "/v1/sessions", "{}");
         if (s == 201 && call(port, ca, "/v1/sessions/join", nlohmann::json{{"code", created["code"]}}.dump()).first == 200)
             ++sessions_ok;
-        desk.round_trips(kRoundTrips / 10, loaded);  // spread over the attack
-        std::this_thread::sleep_for(500ms);
+        std::this_thread::sleep_until(until);
+        // Counted early: after the relay's --head-timeout (10 s) it closes all.
+        if (cycle == kCycles / 4)
+            for (int fd : tricklers) tricklers_open += fd >= 0 && !closed_by_peer(fd, 0ms);
     }
     const double unloaded_us = median(unloaded), loaded_us = median(loaded);
     max_rss = std::max(max_rss, rss_kb(relay.pid));
-    int tricklers_open = 0;
-    for (int fd : tricklers) tricklers_open += fd >= 0 && !closed_by_peer(fd, 0ms);
     stop = true;
     trickle.join();
     for (auto& t : floods) t.join();
     for (int fd : tricklers) ::close(fd);
 
-    std::cout << "flood: relay max RSS " << max_rss / 1024 << " MiB; tricklers still open " << tricklers_open << " of "
+    std::cout << "flood: relay max RSS " << max_rss / 1024 << " MiB; tricklers open 3 s in " << tricklers_open << " of "
               << kTricklers << "; flood bytes written by the flooders (the relay reads at most a head + 256 KiB of each connection) " << flood_taken / 1024 << " KiB; customer sessions "
               << sessions_ok << "; round trip p50 unloaded " << unloaded_us << " us, under attack " << loaded_us
               << " us" << std::endl;
     CHECK(max_rss < 256 * 1024);
-    CHECK(sessions_ok >= 10);  // one every ~0.5 s for 8 s: none refused
+    CHECK(sessions_ok == kCycles);  // one per attack phase: none refused
     CHECK(tricklers_open <= 256);  // --max-conns-per-ip
-    // Within 2x of the unloaded round trip: medians of 200+ samples each, so
-    // that one descheduling of this process (2 cores shared with the
-    // attackers and whatever else runs) does not decide.
-    CHECK(loaded.size() >= kRoundTrips);
+    // Within 2x of the unloaded round trip: medians of 200+ samples each,
+    // taken in alternating phases, so that neither one descheduling of this
+    // process nor the background's changing load (2 cores shared with the
+    // attackers and whatever else runs) decides.
+    CHECK(unloaded.size() == kRoundTrips);
+    CHECK(loaded.size() == kRoundTrips);
     CHECK(loaded_us <= 2 * unloaded_us);
     kill(relay.pid, SIGINT);
     CHECK(wait_exit(relay) == 0);

@@ -145,10 +145,18 @@ void paste_code_and_connect(Window& w, const std::string& code) {
 
 // The window's security code once connected; it must equal the desk's.
 void check_same_auth(Window& w, const Session& s) {
-    REQUIRE(wait_until([&] { return !read_status(s.desk_status)["auth"].empty(); }, 120s));
+    if (!wait_until([&] { return !read_status(s.desk_status)["auth"].empty(); }, 120s)) {
+        // Which side stopped where: both status files and the client's stderr.
+        INFO("desk status:\n" << slurp(s.desk_status) << "client status:\n" << slurp(s.client_status)
+                               << "client stderr:\n" << slurp(s.dir / "client.err") << "window:\n" << w.dump());
+        FAIL("the desk showed no security code within 120 s");
+    }
     std::string auth = read_status(s.desk_status)["auth"];
-    INFO(w.last);
-    REQUIRE(w.wait("auth", "Security code " + auth + ": ", 60) == 0);
+    // winctl's own output after it (INFO takes its text when it runs).
+    const int waited = w.wait("auth", "Security code " + auth + ": ", 60);
+    INFO("winctl:\n" << w.last << "client status:\n" << slurp(s.client_status) << "client stderr:\n"
+                      << slurp(s.dir / "client.err"));
+    REQUIRE(waited == 0);
     // The security code shows when the handshake ends; "Connected to NAME"
     // when the supporter's hello arrives, a moment later (under load the
     // status still said "Connected, waiting for the supporter...").

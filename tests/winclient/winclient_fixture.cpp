@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "session/fd_stream.h"
+#include "support/localhost_cert.h"
 #include "support/net.h"
 
 namespace wintest {
@@ -75,12 +76,7 @@ bool windows_tunnel_logged(test_support::Squid& squid, int relay_port, std::chro
         limit);
 }
 
-NginxCert::NginxCert() {
-    auto made = test_support::run({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-                                   "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=localhost",
-                                   "-addext", "subjectAltName=DNS:localhost"});
-    if (made.code != 0) throw std::runtime_error("openssl could not make nginx's certificate: " + made.output);
-}
+NginxCert::NginxCert() { test_support::make_localhost_certificate(cert, key); }
 
 namespace {
 

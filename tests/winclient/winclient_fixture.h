@@ -64,7 +64,7 @@ struct SquidRoute {
 // it closes. False after `limit`.
 bool windows_tunnel_logged(test_support::Squid& squid, int relay_port, std::chrono::milliseconds limit);
 
-// nginx's certificate for `localhost` (self-signed: it is its own --ca).
+// nginx's certificate for `localhost` (self-signed: it is its own --ca; test_support::make_localhost_certificate).
 struct NginxCert {
     NginxCert();  // throws if openssl fails
     test_support::TempDir dir{"tether-nginx-cert"};

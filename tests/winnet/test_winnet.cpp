@@ -11,6 +11,7 @@
 #include <regex>
 #include <thread>
 
+#include "support/localhost_cert.h"
 #include "support/nginx.h"
 #include "support/ntlm_proxy.h"
 #include "winnet_fixture.h"
@@ -268,10 +269,7 @@ TEST_CASE("winnet: behind a buffering nginx the shared transport choice falls ba
     Relay relay;
     TempDir dir("tether-nginx-cert");
     std::string cert = dir.file("cert.pem"), key = dir.file("key.pem");
-    auto made = test_support::run({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-                                   "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=localhost",
-                                   "-addext", "subjectAltName=DNS:localhost"});
-    REQUIRE(made.code == 0);
+    test_support::make_localhost_certificate(cert, key);
     NginxOptions no{relay.port(), cert, key, /*buffering=*/true};
     no.max_body = "0";
     Nginx nginx(no);
