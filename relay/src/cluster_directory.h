@@ -1,7 +1,8 @@
 // The cluster's shared session directory in Redis (issue 18; docs/RELAY.md
 // "A cluster"). A node's own sessions stay in its SessionDirectory (served
 // from memory, so they run on while Redis is down); this is written through
-// on create, join and end, and read on a local miss. Keys (prefix tether:):
+// on create, join (both synchronously: nothing is handed out before Redis
+// holds it) and end (queued), and read on a local miss. Keys (prefix tether:):
 //   node:<node id>     -> "HOST:PORT INCARNATION": its cluster address and a
 //                         random number new at each start; EX 3 s,
 //                         refreshed every second: the node's liveness
@@ -10,6 +11,9 @@
 //   token:<token key>  -> "<session id> desk|client" | "x": a tombstone
 //   session:<id>       -> hash {name, home, joined, code, desk, client,
 //                         desk_pub, client_pub, created, code_until}
+// and the pub/sub channel joins:<node id>: "<session id> <client token
+// key> <client pub>" for each join of a session homed there that another
+// node answered (ClusterDirectory::join).
 // code key = hex HMAC-SHA-256(cluster secret, code); token key = hex
 // SHA-256(token); session id = the desk's token key. No raw code or token
 // ever reaches Redis. `home` is the node id serving the session, "" once
