@@ -21,6 +21,14 @@ constexpr std::chrono::seconds kRefreshEvery{60};
 constexpr std::size_t kMaxQueued = 100000;
 // A refused node counts as dead this long: longer than its liveness key's life.
 constexpr std::chrono::seconds kRefusedFor{5};
+// A call of a request (a create's or join's write, a look-up) is retried
+// this long before the answer is 503:
+// long enough for a reconnect after a Redis restart (RedisLink backs off
+// 500 ms after a failed connect), short for an io thread. Once Redis has
+// been unreachable for kKnownOutage, it is not retried: 503 at once.
+constexpr std::chrono::milliseconds kWriteWithin{1200};
+constexpr std::chrono::milliseconds kRetryEvery{100};
+constexpr std::chrono::seconds kKnownOutage{3};
 // Edge cache entries kept (token key -> home); the oldest half goes beyond.
 constexpr std::size_t kMaxCachedHomes = 100000;
 
@@ -39,12 +47,38 @@ std::string key(const std::string& kind, const std::string& k) { return kPrefix 
 // KEYS: code, session, desk token. ARGV: id, code ttl, name, home, code key,
 // desk key, desk pub, created, code_until, record ttl.
 const char* kPublishScript = R"(
-if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then return 0 end
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then
+  -- taken, unless by this very session: a retry of a call that timed out
+  if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+end
 redis.call('HSET', KEYS[2], 'name', ARGV[3], 'home', ARGV[4], 'joined', '0', 'code', ARGV[5], 'desk', ARGV[6],
            'client', '', 'desk_pub', ARGV[7], 'client_pub', '', 'created', ARGV[8], 'code_until', ARGV[9])
 redis.call('EXPIRE', KEYS[2], ARGV[10])
 redis.call('SET', KEYS[3], ARGV[1] .. ' desk', 'EX', ARGV[10])
 return 1
+)";
+
+// A join by code (ClusterDirectory::join). KEYS: code. ARGV: client key,
+// client pub, record ttl. Returns {1, id, name, home} if this join won, else
+// {0, error id}.
+const char* kJoinScript = R"(
+local id = redis.call('GET', KEYS[1])
+if not id then return {0, 'unknown_code'} end
+if string.sub(id, 1, 2) == 'x:' then return {0, string.sub(id, 3)} end
+local s = 'tether:session:' .. id
+local f = redis.call('HMGET', s, 'joined', 'name', 'home')
+if not f[1] then return {0, 'unknown_code'} end
+if f[1] == '1' then
+  -- a retry of this very join (its first call timed out) won, not another's
+  if redis.call('HGET', s, 'client') ~= ARGV[1] then return {0, 'used_code'} end
+  return {1, id, f[2] or '', f[3] or ''}
+end
+redis.call('HSET', s, 'joined', '1', 'client', ARGV[1], 'client_pub', ARGV[2])
+redis.call('SET', 'tether:token:' .. ARGV[1], id .. ' client', 'EX', ARGV[3])
+if f[3] and f[3] ~= '' then
+  redis.call('PUBLISH', 'tether:joins:' .. f[3], id .. ' ' .. ARGV[1] .. ' ' .. ARGV[2])
+end
+return {1, id, f[2] or '', f[3] or ''}
 )";
 
 // The adoption's compare-and-set. KEYS: session. ARGV: expected home, new home.
@@ -76,7 +110,7 @@ long long unix_now() {
 }  // namespace
 
 ClusterDirectory::ClusterDirectory(ClusterSettings settings, Log& log)
-    : s_(std::move(settings)), log_(log), fg_(s_.redis, s_.timeout), bg_(s_.redis, s_.timeout) {
+    : s_(std::move(settings)), log_(log), fg_(s_.redis, s_.timeout), bg_(s_.redis, s_.timeout), sub_(s_.redis, s_.timeout) {
     std::random_device rd;
     incarnation_ = std::to_string(rd()) + std::to_string(rd());
 }
@@ -119,8 +153,17 @@ std::optional<std::vector<RedisReply>> ClusterDirectory::call(RedisLink& link, c
         ++counters.directory_errors;
     }
     const bool was = available_.exchange(r.has_value());
+    if (was && !r) down_since_ = std::chrono::steady_clock::now().time_since_epoch().count();
     if (was && !r) log_.warn("cluster", "Redis " + s_.redis.text + " unreachable: new sessions get 503 until it is back");
-    if (!was && r) log_.info("cluster", "Redis reachable at " + link.where());
+    if (!was && r) {
+        log_.info("cluster", "Redis reachable at " + link.where());
+        up_since_ = std::chrono::steady_clock::now().time_since_epoch().count();
+        // This node's liveness key may have expired during the outage: at
+        // once, not at the next beat (others must not take it for dead).
+        if (!s_.node_id.empty()) link.run(beat_command());
+        fg_.retry_now();  // requests need not wait out a back-off
+        bg_.retry_now();
+    }
     return r;
 }
 
@@ -132,7 +175,7 @@ std::optional<RedisReply> ClusterDirectory::call1(RedisLink& link, const Command
 
 ClusterDirectory::Publish ClusterDirectory::publish(const SessionRecord& r) {
     const std::string ttl = std::to_string(record_ttl().count());
-    auto reply = call1(fg_, {"EVAL", kPublishScript, "3", key("code", r.code_key), key("session", r.id),
+    auto reply = call1_within({"EVAL", kPublishScript, "3", key("code", r.code_key), key("session", r.id),
                              key("token", r.desk_key), r.id, std::to_string(s_.code_ttl.count()), r.name, s_.node_id,
                              r.code_key, r.desk_key, r.desk_pub, std::to_string(unix_now()),
                              std::to_string(unix_now() + s_.code_ttl.count()), ttl});
@@ -140,8 +183,38 @@ ClusterDirectory::Publish ClusterDirectory::publish(const SessionRecord& r) {
     return reply->integer == 1 ? Publish::ok : Publish::code_taken;
 }
 
+std::optional<RedisReply> ClusterDirectory::call1_within(const Command& cmd) {
+    using Clock = std::chrono::steady_clock;
+    const auto deadline = Clock::now() + kWriteWithin;
+    for (;;) {
+        auto r = call1(fg_, cmd);
+        if (r) return r;
+        const auto down_for = Clock::now().time_since_epoch() - Clock::duration(down_since_.load());
+        // A known outage fails fast (io threads have sessions to serve)
+        // unless the background beat just saw Redis back.
+        if ((down_for > kKnownOutage && !available_) || Clock::now() + kRetryEvery > deadline) return std::nullopt;
+        std::this_thread::sleep_for(kRetryEvery);
+    }
+}
+
+Found ClusterDirectory::join(const std::string& code_key, const std::string& client_key,
+                             const std::string& client_pub, JoinedRecord& out) {
+    auto r = call1_within({"EVAL", kJoinScript, "1", key("code", code_key), client_key, client_pub,
+                           std::to_string(record_ttl().count())});
+    if (!r || r->type != RedisReply::Type::array || r->elements.size() < 2) return Found::unavailable;
+    if (r->elements[0].integer != 1) {
+        out.error = r->elements[1].str;
+        return out.error == "unknown_code" ? Found::no : Found::ended;
+    }
+    if (r->elements.size() != 4) return Found::unavailable;
+    out.id = r->elements[1].str;
+    out.name = r->elements[2].str;
+    out.home = r->elements[3].str;
+    return Found::yes;
+}
+
 Found ClusterDirectory::find_code(const std::string& code_key, std::string& id) {
-    auto r = call1(fg_, {"GET", key("code", code_key)});
+    auto r = call1_within({"GET", key("code", code_key)});
     if (!r) return Found::unavailable;
     if (r->is_nil()) return Found::no;
     if (r->str.rfind("x:", 0) == 0) {
@@ -153,7 +226,7 @@ Found ClusterDirectory::find_code(const std::string& code_key, std::string& id) 
 }
 
 Found ClusterDirectory::find_token(const std::string& token_key, std::string& id, Side& side) {
-    auto r = call1(fg_, {"GET", key("token", token_key)});
+    auto r = call1_within({"GET", key("token", token_key)});
     if (!r) return Found::unavailable;
     if (r->is_nil()) return Found::no;
     const auto space = r->str.find(' ');
@@ -164,7 +237,7 @@ Found ClusterDirectory::find_token(const std::string& token_key, std::string& id
 }
 
 Found ClusterDirectory::session(const std::string& id, SessionRecord& out) {
-    auto r = call1(fg_, {"HGETALL", key("session", id)});
+    auto r = call1_within({"HGETALL", key("session", id)});
     if (!r) return Found::unavailable;
     if (r->type != RedisReply::Type::array || r->elements.empty()) return Found::no;
     std::map<std::string, std::string> f;
@@ -188,7 +261,7 @@ Found ClusterDirectory::session(const std::string& id, SessionRecord& out) {
 }
 
 Found ClusterDirectory::node_address(const std::string& node, std::string& where) {
-    auto r = call1(fg_, {"GET", key("node", node)});
+    auto r = call1_within({"GET", key("node", node)});
     if (!r) return Found::unavailable;
     if (r->is_nil()) return Found::no;
     where = r->str;
@@ -240,15 +313,6 @@ void ClusterDirectory::queue(std::vector<Command> cmds) {
     cv_.notify_all();
 }
 
-void ClusterDirectory::joined(const std::string& id, const std::string& client_key, const std::string& client_pub) {
-    const std::string ttl = std::to_string(record_ttl().count());
-    std::vector<Command> cmds{{"HSET", key("session", id), "joined", "1", "client", client_key, "client_pub", client_pub},
-                              {"SET", key("token", client_key), id + " client", "EX", ttl}};
-    // At once: the client's next request may reach another node, which
-    // must find its token. Queued only if Redis cannot take it now.
-    if (!call(fg_, cmds)) queue(std::move(cmds));
-}
-
 void ClusterDirectory::ended(const EndedKeys& k) {
     const std::string ttl = std::to_string(s_.tombstone_ttl.count());
     std::vector<Command> cmds;
@@ -258,6 +322,15 @@ void ClusterDirectory::ended(const EndedKeys& k) {
     if (!k.client.empty()) cmds.push_back({"SET", key("token", k.client), "x", "EX", ttl});
     cmds.push_back({"DEL", key("session", k.desk)});
     queue(std::move(cmds));
+}
+
+std::vector<std::string> ClusterDirectory::beat_command() const {
+    return {"SET", key("node", s_.node_id), s_.advertise + " " + incarnation_, "EX", std::to_string(kNodeTtl.count())};
+}
+
+bool ClusterDirectory::liveness_settled() const {
+    using Clock = std::chrono::steady_clock;
+    return available_ && Clock::now().time_since_epoch() - Clock::duration(up_since_.load()) >= kNodeTtl;
 }
 
 void ClusterDirectory::refused(const std::string& node, const std::string& where) {
@@ -285,13 +358,36 @@ std::optional<std::pair<std::string, std::string>> ClusterDirectory::cached_home
 }
 
 void ClusterDirectory::start(const std::string& node_id, const std::string& advertise,
-                             std::function<std::vector<std::string>()> local_ids) {
+                             std::function<std::vector<std::string>()> local_ids, JoinedHook on_joined) {
     s_.node_id = node_id;
     s_.advertise = advertise;
     local_ids_ = std::move(local_ids);
+    on_joined_ = std::move(on_joined);
     // The first beat before serving: /readyz is right from the start.
-    call1(bg_, {"SET", key("node", s_.node_id), s_.advertise + " " + incarnation_, "EX", std::to_string(kNodeTtl.count())});
+    call1(bg_, beat_command());
     thread_ = std::thread([this] { background(); });
+    if (on_joined_) {
+        listening_ = true;
+        listener_ = std::thread([this] { listen_for_joins(); });
+    }
+}
+
+// A join another node answered for a session homed here. Messages sent
+// while this is not subscribed (Redis restarting) are lost: the home then
+// learns of the join from Redis when the client's first request reaches
+// it (cluster_routing.cpp), so they are a matter of promptness only.
+void ClusterDirectory::listen_for_joins() {
+    const std::string channel = kPrefix + "joins:" + s_.node_id;
+    while (listening_) {
+        sub_.listen(channel, [this](const std::string& m) {
+            const auto a = m.find(' ');
+            const auto b = a == std::string::npos ? a : m.find(' ', a + 1);
+            if (b == std::string::npos) return;
+            on_joined_(m.substr(0, a), m.substr(a + 1, b - a - 1), m.substr(b + 1));
+        });
+        std::unique_lock<std::mutex> lock(mutex_);
+        cv_.wait_for(lock, kRetryEvery * 5, [this] { return !listening_; });
+    }
 }
 
 void ClusterDirectory::stop(bool leave) {
@@ -302,6 +398,21 @@ void ClusterDirectory::stop(bool leave) {
         cv_.notify_all();
     }
     thread_.join();
+    if (listener_.joinable()) {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            listening_ = false;
+            cv_.notify_all();
+        }
+        // Its socket may be opened just after an interrupt: again until it ends.
+        std::atomic<bool> done{false};
+        std::thread waiter([this, &done] { listener_.join(); done = true; });
+        while (!done) {
+            sub_.interrupt();
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        waiter.join();
+    }
     flush_queue();
     if (leave) call1(bg_, {"DEL", key("node", s_.node_id)});
 }
@@ -340,7 +451,7 @@ void ClusterDirectory::background() {
         flush_queue();
         if (Clock::now() >= next_beat) {
             next_beat = Clock::now() + kBeat;
-            call1(bg_, {"SET", key("node", s_.node_id), s_.advertise + " " + incarnation_, "EX", std::to_string(kNodeTtl.count())});
+            call1(bg_, beat_command());
         }
         if (Clock::now() >= next_refresh) {
             next_refresh = Clock::now() + kRefreshEvery;

@@ -1,7 +1,8 @@
 // The cluster's shared session directory in Redis (issue 18; docs/RELAY.md
 // "A cluster"). A node's own sessions stay in its SessionDirectory (served
 // from memory, so they run on while Redis is down); this is written through
-// on create, join and end, and read on a local miss. Keys (prefix tether:):
+// on create, join (both synchronously: nothing is handed out before Redis
+// holds it) and end (queued), and read on a local miss. Keys (prefix tether:):
 //   node:<node id>     -> "HOST:PORT INCARNATION": its cluster address and a
 //                         random number new at each start; EX 3 s,
 //                         refreshed every second: the node's liveness
@@ -10,6 +11,9 @@
 //   token:<token key>  -> "<session id> desk|client" | "x": a tombstone
 //   session:<id>       -> hash {name, home, joined, code, desk, client,
 //                         desk_pub, client_pub, created, code_until}
+// and the pub/sub channel joins:<node id>: "<session id> <client token
+// key> <client pub>" for each join of a session homed there that another
+// node answered (ClusterDirectory::join).
 // code key = hex HMAC-SHA-256(cluster secret, code); token key = hex
 // SHA-256(token); session id = the desk's token key. No raw code or token
 // ever reaches Redis. `home` is the node id serving the session, "" once
@@ -69,11 +73,17 @@ public:
     // `settings.node_id` and `advertise` may be empty until start().
     ClusterDirectory(ClusterSettings settings, Log& log);
     ~ClusterDirectory();
+    // What a home does when a client joined one of its sessions through
+    // another node: (session id, client token key, client public key hex).
+    using JoinedHook = std::function<void(const std::string&, const std::string&, const std::string&)>;
     // Starts the background thread: liveness key (`node_id` -> `advertise`)
     // every second, queued writes, and every minute the TTLs of the
-    // sessions `local_ids` names. Before any other call but keys().
+    // sessions `local_ids` names; and the listener of channel
+    // tether:joins:<node id>, which calls `on_joined` for each join of a
+    // session homed here answered by another node. Before any other call
+    // but keys().
     void start(const std::string& node_id, const std::string& advertise,
-               std::function<std::vector<std::string>()> local_ids);
+               std::function<std::vector<std::string>()> local_ids, JoinedHook on_joined = {});
     // Stops the thread after one last flush of queued writes; `leave`:
     // deletes the liveness key (a clean stop: others adopt at once).
     void stop(bool leave);
@@ -86,10 +96,25 @@ public:
     // The last round trip with Redis worked (/readyz).
     bool available() const { return available_; }
 
-    // ---- synchronous: bounded by the Redis timeout ----
+    // ---- synchronous: bounded by kWriteWithin (1.2 s; at once during an
+    // outage older than 3 s) ----
     enum class Publish { ok, code_taken, unavailable };
     // A new session homed here; code_taken: another node holds the code.
+    // Retried for up to kWriteWithin (a Redis restart's reconnect).
     Publish publish(const SessionRecord& r);
+    // A join by code, decided in Redis (any node answers a join, so Redis is
+    // the one place that says which join won): if the code's session is
+    // there and not joined yet, marks it joined by `client_key`, writes the
+    // client's token key and publishes the join to the session's home, all
+    // in one script. yes: this join won, `out` has id, name and home;
+    // ended: `error` is the tombstone's error id (expired_code,
+    // ended_session) or used_code; no: no such code; unavailable: Redis did
+    // not take it within kWriteWithin (answer 503, hand out no token).
+    struct JoinedRecord {
+        std::string id, name, home, error;
+    };
+    Found join(const std::string& code_key, const std::string& client_key, const std::string& client_pub,
+               JoinedRecord& out);
     // yes: `id` set; ended: `id` = the tombstone's error id.
     Found find_code(const std::string& code_key, std::string& id);
     Found find_token(const std::string& token_key, std::string& id, Side& side);
@@ -104,14 +129,16 @@ public:
     // A live node other than this one, for a draining node's misses.
     Found other_live_node(std::string& node, std::string& addr);
 
-    // A client joined: written at once (bounded by the Redis timeout: its
-    // next request may reach another node), queued if Redis is down.
-    void joined(const std::string& id, const std::string& client_key, const std::string& client_pub);
     // ---- queued: written in order by the background thread, retried
     // while Redis is down (bounded); never blocks (called under the
     // session directory's lock) ----
     void ended(const EndedKeys& k);
 
+    // Redis has been reachable for a liveness key's life (3 s): a missing
+    // key now means a dead node. Right after an outage (during which every
+    // key expired) it may only mean a node that has not beaten again yet,
+    // whose sessions must not be adopted (they would be split).
+    bool liveness_settled() const;
     // A node that refused a cluster connection counts as dead for a while
     // (its liveness key may outlive it by up to 3 s), but only that run of
     // it (`where` holds its incarnation): once restarted it lives again, and
@@ -131,6 +158,10 @@ private:
     std::optional<RedisReply> call1(RedisLink& link, const Command& cmd);
     void queue(std::vector<Command> cmds);
     void background();
+    void listen_for_joins();
+    std::vector<std::string> beat_command() const;  // SET this node's liveness key
+    // `call1` again until it gets an answer or `kWriteWithin` passed.
+    std::optional<RedisReply> call1_within(const Command& cmd);
     void flush_queue();
     void refresh_sessions();
     std::chrono::seconds record_ttl() const;
@@ -139,7 +170,13 @@ private:
     Log& log_;
     RedisLink fg_;  // callers' (io threads')
     RedisLink bg_;  // the background thread's
+    RedisLink sub_;  // the join listener's (pub/sub ties up a connection)
+    JoinedHook on_joined_;
+    std::thread listener_;
+    std::atomic<bool> listening_{false};
     std::atomic<bool> available_{false};
+    std::atomic<std::chrono::steady_clock::rep> down_since_{0};
+    std::atomic<std::chrono::steady_clock::rep> up_since_{0};  // when available_ last rose  // when available_ last fell
     std::function<std::vector<std::string>()> local_ids_;
 
     std::mutex mutex_;  // guards the queue and stop_

@@ -2,6 +2,8 @@
 
 #include <hiredis/hiredis.h>
 
+#include <sys/socket.h>
+
 #include <stdexcept>
 
 namespace relay {
@@ -207,6 +209,38 @@ std::optional<RedisReply> RedisLink::run(const std::vector<std::string>& command
     auto r = run(std::vector<std::vector<std::string>>{command});
     if (!r) return std::nullopt;
     return std::move(r->front());
+}
+
+bool RedisLink::listen(const std::string& channel, const std::function<void(const std::string&)>& on) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!connect_locked()) return false;
+    redisSetTimeout(ctx_, timeval{0, 0});  // messages come when they come
+    listen_fd_ = ctx_->fd;
+    append(ctx_, {"SUBSCRIBE", channel});
+    bool subscribed = false;
+    for (;;) {
+        void* raw = nullptr;
+        if (redisGetReply(ctx_, &raw) != REDIS_OK || !raw) break;
+        const RedisReply r = copy(static_cast<redisReply*>(raw));
+        freeReplyObject(raw);
+        // ["subscribe", channel, n] once, then ["message", channel, payload].
+        if (r.type != RedisReply::Type::array || r.elements.size() != 3) continue;
+        if (r.elements[0].str == "subscribe") subscribed = true;
+        else if (r.elements[0].str == "message") on(r.elements[2].str);
+    }
+    listen_fd_ = -1;
+    drop_locked();
+    return subscribed;
+}
+
+void RedisLink::retry_now() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    retry_after_ = {};
+}
+
+void RedisLink::interrupt() {
+    const int fd = listen_fd_;
+    if (fd >= 0) ::shutdown(fd, SHUT_RDWR);
 }
 
 std::string RedisLink::where() const {

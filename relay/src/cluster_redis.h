@@ -9,7 +9,9 @@
 // link per thread that talks a lot). Internal to relay/.
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -56,6 +58,16 @@ public:
     std::optional<RedisReply> run(const std::vector<std::string>& command);
     // The address connected to last ("" before the first connect), for logs.
     std::string where() const;
+    // Subscribes to `channel` and hands each message's payload to `on`
+    // until the connection breaks or interrupt() is called; false if it
+    // could not subscribe. Blocks with no read timeout: for a link of its
+    // own on a thread of its own (pub/sub ties up the connection).
+    bool listen(const std::string& channel, const std::function<void(const std::string&)>& on);
+    // The next call connects at once, even during a back-off (another link
+    // just reached Redis).
+    void retry_now();
+    // Ends a listen() from another thread (shuts its socket down).
+    void interrupt();
 
 private:
     bool connect_locked();
@@ -68,6 +80,7 @@ private:
     const std::chrono::milliseconds timeout_;
     mutable std::mutex mutex_;
     redisContext* ctx_ = nullptr;
+    std::atomic<int> listen_fd_{-1};  // listen()'s socket, for interrupt()
     std::string where_;
     std::chrono::steady_clock::time_point retry_after_{};  // back-off after a failed connect
 };

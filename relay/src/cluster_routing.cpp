@@ -39,11 +39,15 @@ void adopt_here(HttpContext& cx, const SessionRecord& r) {
     a.code_left = std::chrono::seconds(std::max(0LL, r.code_until - now));
     a.desk_side_key = side_key_from(cx, r.desk_pub);
     a.client_side_key = side_key_from(cx, r.client_pub);
-    if (cx.directory.adopt(a)) {
-        ++cx.cluster->counters.adopted;
-        cx.log.info(session_prefix(a.desk_key.substr(0, 8)),
-                    "adopted: its home " + (r.home.empty() ? std::string("released it (drain)") : r.home + " is gone"));
+    // Already here: a join answered by another node whose message did not
+    // arrive (yet); Redis, which decided it, says who joined.
+    if (!cx.directory.adopt(a)) {
+        if (r.joined && !r.client_key.empty()) cx.directory.apply_join(a.desk_key, r.client_key, a.client_side_key);
+        return;
     }
+    ++cx.cluster->counters.adopted;
+    cx.log.info(session_prefix(a.desk_key.substr(0, 8)),
+                "adopted: its home " + (r.home.empty() ? std::string("released it (drain)") : r.home + " is gone"));
 }
 
 // A draining node adopts nothing: the request goes to another live node.
@@ -80,6 +84,12 @@ Reach reach(HttpContext& cx, Exchange& ex, const std::string& id, const std::str
             if (n == Found::yes && !cl.refused_recently(rec.home, where)) {
                 if (!token_key.empty()) cl.remember_home(token_key, rec.home, where);
                 ex.forward(rec.home, where);
+                return Reach::forwarded;
+            }
+            // No key right after an outage: its home may not have beaten
+            // again yet. The endpoint retries a 503 a moment later.
+            if (n == Found::no && !cl.liveness_settled()) {
+                unavailable(cx, ex);
                 return Reach::forwarded;
             }
         }
@@ -135,28 +145,34 @@ std::optional<Result<Endpoint>> find_token_in_cluster(HttpContext& cx, Exchange&
     return cx.directory.authenticate(token);
 }
 
-CodeRoute find_code_in_cluster(HttpContext& cx, Exchange& ex, const std::string& code, ApiError& e) {
+static ApiError join_error(const std::string& id) {
+    if (id == "used_code") return ApiError::used_code;
+    if (id == "expired_code") return ApiError::expired_code;
+    if (id == "ended_session") return ApiError::ended_session;
+    return ApiError::unknown_code;
+}
+
+Result<ClusterJoin> join_in_cluster(HttpContext& cx, const std::string& code, const std::shared_ptr<SideKey>& key,
+                                    const std::string& client_pub) {
     ClusterDirectory& cl = *cx.cluster;
-    std::string id;
-    const Found f = cl.find_code(cl.code_key(code), id);
-    if (f == Found::unavailable) {
-        unavailable(cx, ex);
-        return CodeRoute::forwarded;
+    ClusterJoin j{cx.directory.fresh_token(), ""};
+    const std::string client_key = ClusterDirectory::token_key(j.token);
+    ClusterDirectory::JoinedRecord rec;
+    switch (cl.join(cl.code_key(code), client_key, client_pub, rec)) {
+    case Found::unavailable: return ApiError::directory_unavailable;
+    case Found::no: return ApiError::unknown_code;
+    case Found::ended: return join_error(rec.error);
+    case Found::yes: break;
     }
-    if (f == Found::ended) {
-        e = id == "expired_code" ? ApiError::expired_code : ApiError::ended_session;
-        return CodeRoute::error;
-    }
-    if (f == Found::no) {
-        e = ApiError::unknown_code;
-        return CodeRoute::error;
-    }
-    switch (reach(cx, ex, id, "")) {
-    case Reach::forwarded: return CodeRoute::forwarded;
-    case Reach::gone: e = ApiError::unknown_code; return CodeRoute::error;
-    case Reach::here: break;
-    }
-    return CodeRoute::here;
+    // Homed here: at once (the message to this node is then a no-op).
+    if (rec.home == cl.node_id()) cx.directory.apply_join(rec.id, client_key, key);
+    j.name = rec.name;
+    return j;
+}
+
+void apply_remote_join(HttpContext& cx, const std::string& id, const std::string& client_key,
+                       const std::string& client_pub) {
+    cx.directory.apply_join(id, client_key, side_key_from(cx, client_pub));
 }
 
 std::string side_public_hex(const std::string& body) {

@@ -18,11 +18,22 @@ namespace relay {
 // ended_session); nullopt once the request was forwarded or answered (503).
 std::optional<Result<Endpoint>> find_token_in_cluster(HttpContext& cx, Exchange& ex, const std::string& token);
 
-// A join whose code missed locally (unknown_code).
-enum class CodeRoute { here, forwarded, error };
-// here: the code's session was adopted, join it locally; forwarded: handed
-// to its home (or answered 503); error: `e` says what to answer.
-CodeRoute find_code_in_cluster(HttpContext& cx, Exchange& ex, const std::string& code, ApiError& e);
+// A join by code in a cluster, answered by whichever node receives it (no
+// forward: only carriers go to the session's home). Redis decides it
+// (ClusterDirectory::join) and holds the client's token before this returns,
+// so the client's next request finds it on any node. The home applies the
+// join when Redis tells it (apply_remote_join) or, should that message be
+// lost, when the client's first request reaches it. directory_unavailable:
+// Redis did not take it in time (no token was handed out).
+struct ClusterJoin {
+    std::string token, name;
+};
+Result<ClusterJoin> join_in_cluster(HttpContext& cx, const std::string& code, const std::shared_ptr<SideKey>& key,
+                                    const std::string& client_pub);
+
+// A join of session `id` (homed here) answered by another node.
+void apply_remote_join(HttpContext& cx, const std::string& id, const std::string& client_key,
+                       const std::string& client_pub);
 
 // The public key hex of a create's or join's "key" field ("" without one):
 // kept in Redis so that an adopting node rebuilds the side's request key.

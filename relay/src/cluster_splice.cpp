@@ -159,68 +159,67 @@ void Splice::connected() {
     });
 }
 
-// Client -> home. The client's end (EOF, close_notify) half-closes toward
-// home. Each direction waits for readability holding no buffer (most
-// forwarded connections are idle carriers that ping every heartbeat) and
-// keeps its buffer only while bulk flows (a read of at least half of it).
-void Splice::pump_up() {
-    if (up_.size() < kSpliceBytes / 2) up_ = std::vector<char>();
-    if (up_.empty()) {
-        c_->transport_.async_wait_readable([self = shared_from_this()](const error_code& ec) {
+namespace {
+
+template <class Handler>
+void wait_readable(Transport& t, Handler&& h) {
+    t.async_wait_readable(std::forward<Handler>(h));
+}
+
+template <class Handler>
+void wait_readable(tcp::socket& s, Handler&& h) {
+    s.async_wait(tcp::socket::wait_read, std::forward<Handler>(h));
+}
+
+}  // namespace
+
+// Most forwarded connections are idle carriers that ping every heartbeat:
+// each direction waits for readability holding no buffer, and keeps its
+// buffer only while bulk flows (a read of at least half of it).
+template <class From, class To, class ReadEnded>
+void Splice::pump(From& from, To& to, std::vector<char>& buf, ReadEnded read_ended) {
+    if (buf.size() < kSpliceBytes / 2) buf = std::vector<char>();
+    if (buf.empty()) {
+        wait_readable(from, [self = shared_from_this(), &from, &to, &buf, read_ended](const error_code& ec) {
             if (ec) return self->finish();
-            self->up_.resize(kSpliceBytes);
-            self->read_up();
+            buf.resize(kSpliceBytes);
+            self->read(from, to, buf, read_ended);
         });
         return;
     }
-    up_.resize(kSpliceBytes);
-    read_up();
+    buf.resize(kSpliceBytes);
+    read(from, to, buf, read_ended);
 }
 
-void Splice::read_up() {
-    c_->transport_.async_read_some(asio::buffer(up_), [self = shared_from_this()](const error_code& ec, std::size_t n) {
-        if (ec) {
-            self->up_open_ = false;
-            error_code ignored;
-            self->home_.shutdown(tcp::socket::shutdown_send, ignored);
-            if (ec != asio::error::eof || !self->down_open_) return self->finish();
-            return;
-        }
-        self->up_.resize(n);
-        asio::async_write(self->home_, asio::buffer(self->up_.data(), n), [self](const error_code& ec2, std::size_t) {
+template <class From, class To, class ReadEnded>
+void Splice::read(From& from, To& to, std::vector<char>& buf, ReadEnded read_ended) {
+    from.async_read_some(asio::buffer(buf), [self = shared_from_this(), &from, &to, &buf, read_ended](
+                                                const error_code& ec, std::size_t n) {
+        if (ec) return read_ended(*self, ec);
+        buf.resize(n);
+        asio::async_write(to, asio::buffer(buf.data(), n), [self, &from, &to, &buf, read_ended](const error_code& ec2, std::size_t) {
             if (ec2) return self->finish();
-            self->pump_up();
+            self->pump(from, to, buf, read_ended);
         });
     });
 }
 
-// Home -> client.
-void Splice::pump_down() {
-    if (down_.size() < kSpliceBytes / 2) down_ = std::vector<char>();
-    if (down_.empty()) {
-        home_.async_wait(tcp::socket::wait_read, [self = shared_from_this()](const error_code& ec) {
-            if (ec) return self->finish();
-            self->down_.resize(kSpliceBytes);
-            self->read_down();
-        });
-        return;
-    }
-    down_.resize(kSpliceBytes);
-    read_down();
+// Client -> home. The client's end (EOF, close_notify) half-closes toward
+// home; the connection stays while the home still answers.
+void Splice::pump_up() {
+    pump(c_->transport_, home_, up_, [](Splice& s, const error_code& ec) {
+        s.up_open_ = false;
+        error_code ignored;
+        s.home_.shutdown(tcp::socket::shutdown_send, ignored);
+        if (ec != asio::error::eof || !s.down_open_) s.finish();
+    });
 }
 
-void Splice::read_down() {
-    home_.async_read_some(asio::buffer(down_), [self = shared_from_this()](const error_code& ec, std::size_t n) {
-        if (ec) {
-            self->down_open_ = false;
-            return self->finish();  // the home closed: so does the client connection
-        }
-        self->down_.resize(n);
-        asio::async_write(self->c_->transport_, asio::buffer(self->down_.data(), n),
-                          [self](const error_code& ec2, std::size_t) {
-                              if (ec2) return self->finish();
-                              self->pump_down();
-                          });
+// Home -> client. The home closed: so does the client connection.
+void Splice::pump_down() {
+    pump(home_, c_->transport_, down_, [](Splice& s, const error_code&) {
+        s.down_open_ = false;
+        s.finish();
     });
 }
 

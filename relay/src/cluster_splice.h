@@ -39,10 +39,16 @@ public:
 private:
     void connected();
     void refused();
+    // One direction, `from` -> `to` (the client's Transport and the home's
+    // socket, either way round): waits for readability holding no buffer,
+    // keeps `buf` only while bulk flows; a read error or EOF calls
+    // `read_ended(ec)`, a write error finish().
+    template <class From, class To, class ReadEnded>
+    void pump(From& from, To& to, std::vector<char>& buf, ReadEnded read_ended);
+    template <class From, class To, class ReadEnded>
+    void read(From& from, To& to, std::vector<char>& buf, ReadEnded read_ended);
     void pump_up();
-    void read_up();
     void pump_down();
-    void read_down();
     void finish();
 
     std::shared_ptr<HttpConnection> c_;

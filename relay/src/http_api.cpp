@@ -168,6 +168,28 @@ std::optional<Created> create_in_cluster(HttpContext& cx, Exchange& ex, const st
     return std::nullopt;
 }
 
+void answer_join(HttpContext& cx, Exchange& ex, const std::shared_ptr<SideKey>& key, const std::string& token,
+                 const std::string& name) {
+    cx.guard.succeeded(ex.request().remote_addr);
+    ++cx.metrics.joins;
+    ex.authenticated();
+    sign_creation(ex, key);
+    ex.respond(json_response(200, json{{"token", token}, {"name", name}}.dump()));
+}
+
+// A cluster: the node that receives a join answers it (cluster_routing.h),
+// once Redis holds its token; 503 if Redis cannot take it in time.
+void join_here_in_cluster(HttpContext& cx, Exchange& ex, const std::string& code, const std::shared_ptr<SideKey>& key) {
+    auto result = join_in_cluster(cx, code, key, side_public_hex(ex.request().body));
+    if (auto* e = std::get_if<ApiError>(&result)) {
+        if (*e == ApiError::directory_unavailable) return ex.respond(error_response(*e));  // not a guess
+        charge_failure(cx, ex.request().remote_addr);
+        return refuse_join(cx, ex, *e);
+    }
+    const ClusterJoin& j = std::get<ClusterJoin>(result);
+    answer_join(cx, ex, key, j.token, j.name);
+}
+
 // The endpoint of a request with X-Tether-Auth, checked: its side has a
 // key, the MAC is right and its sequence number fresh; nullopt after
 // answering. Every check runs before the request has any effect.
@@ -252,26 +274,14 @@ void join_session(HttpContext& cx, Exchange ex) {
     auto key = side_key(cx, ex);  // before the guard: a malformed request is not a guess
     if (!key) return;
     if (!guard_admits(cx, ex, *code)) return;
+    if (cx.cluster) return join_here_in_cluster(cx, ex, *code, *key);
     auto result = cx.directory.join(*code, *key);
-    if (auto* e = std::get_if<ApiError>(&result); e && *e == ApiError::unknown_code && cx.cluster) {
-        switch (find_code_in_cluster(cx, ex, *code, *e)) {
-        case CodeRoute::forwarded: return;  // its home answers (and charges a failure)
-        case CodeRoute::here: result = cx.directory.join(*code, *key); break;
-        case CodeRoute::error: break;
-        }
-    }
     if (auto* e = std::get_if<ApiError>(&result)) {
         charge_failure(cx, ex.request().remote_addr);
         return refuse_join(cx, ex, *e);
     }
-    cx.guard.succeeded(ex.request().remote_addr);
     const Joined& j = std::get<Joined>(result);
-    if (cx.cluster)
-        cx.cluster->joined(j.desk_key, ClusterDirectory::token_key(j.token), side_public_hex(ex.request().body));
-    ++cx.metrics.joins;
-    ex.authenticated();
-    sign_creation(ex, *key);
-    ex.respond(json_response(200, json{{"token", j.token}, {"name", j.session->name()}}.dump()));
+    answer_join(cx, ex, *key, j.token, j.session->name());
 }
 
 void end_session(HttpContext& cx, Exchange ex) {

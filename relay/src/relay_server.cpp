@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cluster_directory.h"
+#include "cluster_routing.h"
 #include "cluster_secret.h"
 #include "connection_registry.h"
 #include "http_context.h"
@@ -315,7 +316,10 @@ void RelayServer::start_cluster(int public_port) {
         advertise = (h.find(':') != std::string::npos ? "[" + h + "]" : h) + ":" + std::to_string(i.cluster_port);
     }
     const std::string node = i.config.node_id.empty() ? host_name() + ":" + std::to_string(public_port) : i.config.node_id;
-    i.cluster->start(node, advertise, [&i] { return i.directory.desk_keys(); });
+    i.cluster->start(node, advertise, [&i] { return i.directory.desk_keys(); },
+                     [&i](const std::string& id, const std::string& client_key, const std::string& client_pub) {
+                         apply_remote_join(i.cx, id, client_key, client_pub);
+                     });
     i.cluster_listener->start();
     i.log.info("cluster", "node " + node + ": cluster listener on " + i.config.cluster_listen_host + ":" +
                               std::to_string(i.cluster_port) + " (advertised as " + advertise + "), directory " +

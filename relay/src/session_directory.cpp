@@ -189,6 +189,27 @@ bool SessionDirectory::adopt(const AdoptedSession& a) {
     return true;
 }
 
+std::string SessionDirectory::fresh_token() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return random_token(rng_);
+}
+
+bool SessionDirectory::apply_join(const std::string& desk_key, const std::string& client_key,
+                                  std::shared_ptr<SideKey> key) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto t = tokens_.find(desk_key);
+    if (t == tokens_.end() || t->second.side != Side::desk) return false;
+    Entry& e = entries_.at(t->second.session.get());
+    if (e.joined) return e.client_token == client_key;
+    e.joined = true;
+    e.joined_at = time_.now();
+    e.client_token = client_key;
+    tokens_[e.client_token] = Endpoint{e.session, Side::client, std::move(key)};
+    e.session->mark_joined();
+    log_.info(session_prefix(e.session->short_id()), "client joined (through another node)");
+    return true;
+}
+
 void SessionDirectory::forget_locked(Entries::iterator it) {
     Entry& e = it->second;
     codes_.erase(e.code);

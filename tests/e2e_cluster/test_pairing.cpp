@@ -1,6 +1,6 @@
 // A desk and a client paired across nodes (issue 18): the desk creates its
-// session on one node, the client's join and carriers land on another, the
-// nodes forward between them; 50 MiB each way arrive with the right
+// session on one node, the client's join and carriers land on another (the
+// join is answered there, the carriers are forwarded to the desk's node); 50 MiB each way arrive with the right
 // SHA-256. Straight at two different nodes (cross-node for certain), and
 // both through HAProxy; and a variant where the client arrives late.
 #include <catch2/catch.hpp>
@@ -41,8 +41,8 @@ void transfer_50mib(cluster_e2e::Stack& s, const e2e::Route& desk_route, const e
 TEST_CASE("desk on node 0, client on node 1, then both through HAProxy: 50 MiB each way", "[paired]") {
     cluster_e2e::Stack s;
     transfer_50mib(s, s.via_node(0), s.via_node(1), "desk at node0, client at node1", 0s);
-    // The session lived on node 0 (created and joined there: node 1
-    // forwarded the join), and on no other node.
+    // The session lived on node 0 (created there; node 1 answered the join
+    // and node 0 learnt of it from Redis), and on no other node.
     CHECK(cluster_e2e::count_matches(s.cluster.log(0), "created, waiting for the client") == 1);
     CHECK(cluster_e2e::count_matches(s.cluster.log(0), "client joined") == 1);
     CHECK(cluster_e2e::count_matches(s.cluster.log(1) + s.cluster.log(2), "created, waiting for the client") == 0);

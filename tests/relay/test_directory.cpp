@@ -84,6 +84,28 @@ TEST_CASE("a code joined just before expiry stays joined") {
     CHECK_FALSE(c.session->ended());
 }
 
+// A cluster's join answered by another node (decided in Redis): the home
+// records it, and from then on the session is joined as by a local join.
+TEST_CASE("a join applied from another node counts like a local one, once") {
+    Fixture f;
+    Created c = f.create();
+    c.session->attach_downlink(Side::desk);
+    const std::string client(64, 'c');  // no DirectoryKeys here: a token is its own key
+    CHECK(f.dir.apply_join(c.token, client, nullptr));
+    CHECK(f.dir.apply_join(c.token, client, nullptr));               // told twice (pub/sub and a request): no change
+    CHECK_FALSE(f.dir.apply_join(c.token, std::string(64, 'd'), nullptr));  // another client: refused
+    CHECK_FALSE(f.dir.apply_join(std::string(64, 'e'), client, nullptr));   // no such session
+    auto ep = f.dir.authenticate(client);
+    REQUIRE(std::holds_alternative<Endpoint>(ep));
+    CHECK(std::get<Endpoint>(ep).side == Side::client);
+    CHECK(std::get<ApiError>(f.join(c.code)) == ApiError::used_code);
+    CHECK(f.dir.counts().waiting == 0);
+    c.session->attach_downlink(Side::client);
+    f.time.advance(601s);  // past the code's life: a joined session does not expire
+    f.dir.sweep();
+    CHECK_FALSE(c.session->ended());
+}
+
 TEST_CASE("expiry ends the session and tells the desk") {
     Fixture f;
     Created c = f.create();

@@ -139,6 +139,14 @@ public:
     // Adds a session taken over from another node; false if its desk key is
     // already here (adopted meanwhile by another request).
     bool adopt(const AdoptedSession& a);
+    // A client joined session `desk_key` (homed here) through another node,
+    // which decided the join in Redis: records its token key and marks it
+    // joined, so that its grace and code expiry run as for a local join.
+    // false if no such session, or it already has another client.
+    // A new token from this directory's random source (a cluster's join at
+    // an edge node, whose session lives elsewhere).
+    std::string fresh_token();
+    bool apply_join(const std::string& desk_key, const std::string& client_key, std::shared_ptr<SideKey> key);
     // Removes a session without ending it: no end frames, no tombstone, no
     // end hook (its code collided in the cluster, or it moves to another
     // node). Its carriers stay attached until they close.
