@@ -103,8 +103,13 @@ render "$R/usr/share/man/man1/tether-relay.1.gz" >"$T/relay.man"
 for word in "--config" "--downloads-dir" "--log-format" "--listen" "NAME"; do
   grep -q -- "$word" "$T/relay.man" || fail "man tether-relay lacks $word"
 done
-render "$R/usr/share/man/man1/tether-client.1.gz" | grep -q "tether://join/CODE" || fail "man tether-client lacks the join link"
-render "$R/usr/share/man/man1/tether-desk.1.gz" | grep -q -- "--relay" || fail "man tether-desk lacks --relay"
+# Rendered to files first: with pipefail, `render | grep -q` fails when grep
+# quits at its first match and man then dies of SIGPIPE (141), which it did
+# now and then under load.
+render "$R/usr/share/man/man1/tether-client.1.gz" >"$T/client.man"
+grep -q "tether://join/CODE" "$T/client.man" || fail "man tether-client lacks the join link"
+render "$R/usr/share/man/man1/tether-desk.1.gz" >"$T/desk.man"
+grep -q -- "--relay" "$T/desk.man" || fail "man tether-desk lacks --relay"
 grep -qx "MimeType=x-scheme-handler/tether;" "$R/usr/share/applications/tether-client.desktop" || fail "client .desktop: no tether: handler"
 grep -qx "Exec=tether-client %u" "$R/usr/share/applications/tether-client.desktop" || fail "client .desktop: Exec"
 if command -v desktop-file-validate >/dev/null; then
