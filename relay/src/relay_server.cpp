@@ -1,5 +1,6 @@
 #include "relay/relay_server.h"
 
+#include <pthread.h>
 #include <sys/resource.h>
 
 #include <boost/asio/io_context.hpp>
@@ -289,7 +290,11 @@ int RelayServer::start() {
     i.heartbeat_timer = std::make_unique<boost::asio::steady_timer>(*i.ioc);
     i.beat();
     const unsigned n = io_thread_count(i.config);
-    for (unsigned t = 0; t < n; ++t) i.threads.emplace_back([&i] { i.ioc->run(); });
+    for (unsigned t = 0; t < n; ++t)
+        i.threads.emplace_back([&i] {
+            ::pthread_setname_np(::pthread_self(), "relay-io");  // top -H, perf, bench_cluster
+            i.ioc->run();
+        });
     i.log.info("relay", "open-file limit " + std::to_string(i.open_files) + ": at most " +
                             std::to_string(session_cap(i.config, i.open_files)) + " sessions, " + std::to_string(n) +
                             " io threads");
