@@ -17,6 +17,7 @@
 #include "cluster_routing.h"
 #include "cluster_secret.h"
 #include "connection_registry.h"
+#include "cpu_allowance.h"
 #include "http_context.h"
 #include "listener.h"
 #include "e2e/request_auth.h"
@@ -65,7 +66,7 @@ std::size_t session_cap(const Config& c, std::size_t open_files) {
 
 unsigned io_thread_count(const Config& c) {
     if (c.io_threads) return c.io_threads;
-    return std::max(1u, std::thread::hardware_concurrency());
+    return allowed_cores(std::max(1u, std::thread::hardware_concurrency()));
 }
 
 std::shared_ptr<boost::asio::ssl::context> load_tls(const Config& c) {
