@@ -15,7 +15,7 @@
 //
 //   bench_cluster [--seconds S (10)] [--concurrency C (8)] [--megabytes N (100)]
 //                 [--round-trips N (200)] [--repeat N (3)] [--kills N (3)]
-//                 [--quota CORES (0.05)]
+//                 [--quota CORES (0.05)] [--io-threads N (-1)] [--per-node 0|1 (1)]
 // --quota: in step 1 each relay node runs under a CPU quota of CORES cores
 // (cgroup v1, cpu_quota.h), so that 3 nodes can show what they add on a
 // machine whose cores they otherwise share; 0: no quota. Small enough that
@@ -26,6 +26,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -33,6 +34,7 @@
 
 #include "bench_client.h"
 #include "cpu_quota.h"
+#include "proc_threads.h"
 #include "support/file_growth.h"
 #include "support/haproxy.h"
 #include "support/redis.h"
@@ -49,6 +51,16 @@ constexpr std::uint64_t kMiB = 1024 * 1024;
 struct Args {
     int seconds = 10, concurrency = 8, megabytes = 100, round_trips = 200, repeat = 3, kills = 3;
     double quota = 0.05;  // cores per relay node in step 1; 0: none
+    // Step 1's nodes' --io-threads: -1: the cores of the machine a node
+    // stands for (its quota rounded up; unquoted: the relay's default); 0: the
+    // relay's default (one per core of this machine: 2 threads sharing a
+    // 0.05-core quota, what runs before branch pairgap did); N: N.
+    int io_threads = -1;
+    // 1: step 1 runs C clients per node (C x 3 with 3 nodes), so that every
+    // node has as many requests in flight as the single node; 0: C in all
+    // (before branch pairgap), where each of 3 nodes has a third of them
+    // and wakes ~3x as often per pair (bench/cluster/README.md).
+    int per_node = 1;
 };
 
 Args parse(int argc, char** argv) {
@@ -62,18 +74,21 @@ Args parse(int argc, char** argv) {
         else if (!std::strcmp(argv[i], "--repeat")) a.repeat = v;
         else if (!std::strcmp(argv[i], "--kills")) a.kills = v;
         else if (!std::strcmp(argv[i], "--quota")) a.quota = std::atof(argv[i + 1]);
+        else if (!std::strcmp(argv[i], "--io-threads")) a.io_threads = v;
+        else if (!std::strcmp(argv[i], "--per-node")) a.per_node = v;
         else throw std::runtime_error(std::string("unknown option ") + argv[i]);
     }
-    if (a.seconds < 1 || a.concurrency < 1 || a.megabytes < 1 || a.round_trips < 1 || a.repeat < 1 || a.kills < 0 || a.quota < 0)
+    if (a.seconds < 1 || a.concurrency < 1 || a.megabytes < 1 || a.round_trips < 1 || a.repeat < 1 || a.kills < 0 || a.quota < 0 ||
+        a.io_threads < -1 || a.per_node < 0 || a.per_node > 1)
         throw std::runtime_error("values must be positive");
     return a;
 }
 
 // Redis, N nodes and HAProxy in front, torn down in reverse.
 struct Deployment {
-    explicit Deployment(std::size_t nodes)
-        : cluster(cluster_options(nodes, redis.url())), haproxy(balancer(cluster)) {}
-    static test_support::RelayClusterOptions cluster_options(std::size_t nodes, const std::string& url) {
+    explicit Deployment(std::size_t nodes, int io_threads = 0)
+        : cluster(cluster_options(nodes, redis.url(), io_threads)), haproxy(balancer(cluster)) {}
+    static test_support::RelayClusterOptions cluster_options(std::size_t nodes, const std::string& url, int io_threads) {
         test_support::RelayClusterOptions o;
         o.nodes = nodes;
         o.redis_url = url;
@@ -82,6 +97,7 @@ struct Deployment {
         // the join alarm out of reach (a failed join is a bench error).
         o.extra_args = {"--max-conns-per-ip", "0", "--join-failures-per-ip", "0", "--join-failures-per-prefix", "0",
                         "--join-alarm", "1000000", "--log-level", "warn"};
+        if (io_threads > 0) o.extra_args.insert(o.extra_args.end(), {"--io-threads", std::to_string(io_threads)});
         return o;
     }
     static test_support::HaproxyOptions balancer(const test_support::RelayCluster& c) {
@@ -109,6 +125,10 @@ struct Rate {
     long pairs = 0, errors = 0;
     double cpu_relays = 0, cpu_haproxy = 0, cpu_redis = 0, cpu_bench = 0;  // seconds during the run
     double seconds = 0, quota_used = -1;  // the run's length; share of the nodes' quota spent (-1: no quota)
+    double idle_ms_per_s = 0;  // a node's CPU with no requests (health checks, beats, sweeps), mean of the nodes
+    std::size_t nodes = 0;
+    cluster_bench::ThreadUses threads;           // the relays' threads during the run, by name
+    std::map<std::string, long> redis_calls;     // Redis commands during the run, by command
     std::string first_error;
 };
 
@@ -145,10 +165,22 @@ Rate create_join_rate(Deployment& d, const Args& args) {
         for (std::size_t i = 0; i < d.cluster.size(); ++i) relays += cpu_of(d.cluster.process(i).pid());
         return std::array<double, 4>{relays, cpu_of(d.haproxy.pid()), cpu_of(d.redis.pid()), own_cpu()};
     };
+    std::vector<pid_t> pids;
+    for (std::size_t i = 0; i < d.cluster.size(); ++i) pids.push_back(d.cluster.process(i).pid());
+    // What the nodes spend doing nothing: a fixed cost per node, which the
+    // per-pair figures below include.
+    constexpr auto kIdle = 2s;
+    const double idle0 = cluster_bench::cpu_total(pids);
+    std::this_thread::sleep_for(kIdle);
+    r.idle_ms_per_s = (cluster_bench::cpu_total(pids) - idle0) * 1000 / std::chrono::duration<double>(kIdle).count() / double(pids.size());
+    r.nodes = pids.size();
+    const auto threads0 = cluster_bench::thread_uses(pids);
+    const auto redis0 = cluster_bench::redis_calls(d.redis.command({"INFO", "commandstats"}));
     auto c0 = cpu();
     auto t0 = Clock::now();
     std::vector<std::thread> workers;
-    for (int w = 0; w < args.concurrency; ++w)
+    const int clients = args.concurrency * (args.per_node ? int(d.cluster.size()) : 1);
+    for (int w = 0; w < clients; ++w)
         workers.emplace_back([&] {
             while (!stop) {
                 try {
@@ -169,6 +201,9 @@ Rate create_join_rate(Deployment& d, const Args& args) {
     for (auto& t : workers) t.join();
     double secs = std::chrono::duration<double>(Clock::now() - t0).count();
     auto c1 = cpu();
+    r.threads = cluster_bench::minus(cluster_bench::thread_uses(pids), threads0);
+    r.redis_calls = cluster_bench::redis_calls(d.redis.command({"INFO", "commandstats"}));
+    for (const auto& [cmd, n] : redis0) r.redis_calls[cmd] -= n;
     SSL_CTX_free(ctx);
     r.pairs = pairs;
     r.errors = errors;
@@ -188,6 +223,18 @@ void print_rate(const char* name, const Rate& r) {
     std::printf("%-8s %10.1f %8ld %7ld   %8.2f %8.2f %8.2f %8.2f   %10s\n", name, r.pairs_per_s, r.pairs, r.errors,
                 r.cpu_relays * k, r.cpu_haproxy * k, r.cpu_redis * k, r.cpu_bench * k, used);
     if (!r.first_error.empty()) std::printf("         first error: %s\n", r.first_error.c_str());
+    // Where the relays' time went: per thread name, per pair; and the Redis
+    // commands a pair cost (INFO commandstats counts EVAL, PUBLISH, ...,
+    // and the info call itself once).
+    std::printf("         idle: %.2f ms CPU/s per node; per pair by thread (ms CPU, waits, preemptions):",
+                r.idle_ms_per_s);
+    for (const auto& [name, u] : r.threads)
+        std::printf(" %s %.3f %.1f %.1f;", name.c_str(), u.cpu_s * k, double(u.waits) * k / 1000,
+                    double(u.preempted) * k / 1000);
+    std::printf("\n         Redis calls per pair:");
+    for (const auto& [cmd, n] : r.redis_calls)
+        if (n > 1) std::printf(" %s %.2f", cmd.c_str(), double(n) * k / 1000);
+    std::printf("\n");
 }
 
 // ---- 2. one session: bulk and round trip ----
@@ -342,19 +389,29 @@ int run(const Args& args) {
     test_support::write_random_file(dir.file("bulk.in"), std::uint64_t(args.megabytes) * kMiB, 17);
     bool ok = true;
 
-    std::printf("1. creates + joins through HAProxy: %d s, %d concurrent clients, a fresh TLS connection per request\n",
-                args.seconds, args.concurrency);
+    // A node under a quota stands for a machine of that many cores, where
+    // the relay's default would run that many io threads (rounded up), not
+    // one per core of this machine.
+    const int io_threads = args.io_threads >= 0 ? args.io_threads
+                           : args.quota > 0    ? int(std::ceil(args.quota))
+                                               : 0;
+    std::printf("1. creates + joins through HAProxy: %d s, %d concurrent clients%s, a fresh TLS connection per request; "
+                "io threads per node: %s\n",
+                args.seconds, args.concurrency, args.per_node ? " per node" : "",
+                io_threads ? std::to_string(io_threads).c_str() : "the relay's default (one per core)");
     std::printf("%-8s %10s %8s %7s   %s\n", "nodes", "pairs/s", "pairs", "errors",
                 "CPU s per 1000 pairs: relays  haproxy    redis    bench   quota used");
     Rate one, three;
     std::string note_one, note_three;
     {
-        Deployment d(1);
+        Deployment d(1, io_threads);
         one = quoted_rate(d, args, note_one);
     }
     print_rate("1", one);
-    Deployment d(3);
-    three = quoted_rate(d, args, note_three);  // released before step 2
+    {
+        Deployment d(3, io_threads);
+        three = quoted_rate(d, args, note_three);
+    }
     print_rate("3", three);
     if (note_three == note_one) std::printf("   %s\n", note_one.c_str());
     else std::printf("   1 node: %s\n   3 nodes: %s\n", note_one.c_str(), note_three.c_str());
@@ -363,6 +420,7 @@ int run(const Args& args) {
     ok = ok && one.pairs > 0 && three.pairs > 0;
     std::fflush(stdout);
 
+    Deployment d(3);  // the relay's defaults
     std::vector<OneSession> same, cross;
     const std::string ca = d.cluster.ca_file();
     // A run that fails is reported and left out of the medians (exit 1).

@@ -1,5 +1,7 @@
 #include "cluster_directory.h"
 
+#include <pthread.h>
+
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
 
@@ -365,10 +367,16 @@ void ClusterDirectory::start(const std::string& node_id, const std::string& adve
     on_joined_ = std::move(on_joined);
     // The first beat before serving: /readyz is right from the start.
     call1(bg_, beat_command());
-    thread_ = std::thread([this] { background(); });
+    thread_ = std::thread([this] {
+        ::pthread_setname_np(::pthread_self(), "cluster-beat");  // top -H, perf, bench_cluster
+        background();
+    });
     if (on_joined_) {
         listening_ = true;
-        listener_ = std::thread([this] { listen_for_joins(); });
+        listener_ = std::thread([this] {
+            ::pthread_setname_np(::pthread_self(), "cluster-joins");
+            listen_for_joins();
+        });
     }
 }
 

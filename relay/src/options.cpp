@@ -102,7 +102,7 @@ po::options_description describe_options() {
         ("max-body-bytes", positive_value<std::size_t>()->default_value((1 << 20) + 64 * 1024), "JSON and poll bodies at most (413 beyond)")
         ("max-conns-per-ip", settings::number<std::size_t>()->default_value(256), "open connections per source address (0: unlimited)")
         ("max-unauthenticated", settings::number<std::size_t>()->default_value(1024), "connections without a session token yet, in total (0: unlimited)")
-        ("io-threads", settings::number<unsigned>()->default_value(0), "threads serving connections (0: one per core)")
+        ("io-threads", settings::number<unsigned>()->default_value(0), "threads serving connections (0: one per core, or the cgroup CPU quota rounded up)")
         ("drain-time", settings::checked<long>(settings::at_least<long>(0, "seconds"))->default_value(0), "seconds sessions may go on after SIGTERM (no new ones) before end(relay_shutdown); 0: at once")
         ("log-level", settings::checked<std::string>(check_log_level)->default_value("info"), "debug, info, warn or error")
         ("log-format", settings::checked<std::string>(check_log_format)->default_value("text"), "text (one line per event; journald priorities when stderr is the journal) or json (one object per line)")

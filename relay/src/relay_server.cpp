@@ -1,5 +1,6 @@
 #include "relay/relay_server.h"
 
+#include <pthread.h>
 #include <sys/resource.h>
 
 #include <boost/asio/io_context.hpp>
@@ -16,6 +17,7 @@
 #include "cluster_routing.h"
 #include "cluster_secret.h"
 #include "connection_registry.h"
+#include "cpu_allowance.h"
 #include "http_context.h"
 #include "listener.h"
 #include "e2e/request_auth.h"
@@ -64,7 +66,7 @@ std::size_t session_cap(const Config& c, std::size_t open_files) {
 
 unsigned io_thread_count(const Config& c) {
     if (c.io_threads) return c.io_threads;
-    return std::max(1u, std::thread::hardware_concurrency());
+    return allowed_cores(std::max(1u, std::thread::hardware_concurrency()));
 }
 
 std::shared_ptr<boost::asio::ssl::context> load_tls(const Config& c) {
@@ -289,7 +291,11 @@ int RelayServer::start() {
     i.heartbeat_timer = std::make_unique<boost::asio::steady_timer>(*i.ioc);
     i.beat();
     const unsigned n = io_thread_count(i.config);
-    for (unsigned t = 0; t < n; ++t) i.threads.emplace_back([&i] { i.ioc->run(); });
+    for (unsigned t = 0; t < n; ++t)
+        i.threads.emplace_back([&i] {
+            ::pthread_setname_np(::pthread_self(), "relay-io");  // top -H, perf, bench_cluster
+            i.ioc->run();
+        });
     i.log.info("relay", "open-file limit " + std::to_string(i.open_files) + ": at most " +
                             std::to_string(session_cap(i.config, i.open_files)) + " sessions, " + std::to_string(n) +
                             " io threads");
