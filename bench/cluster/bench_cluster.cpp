@@ -28,6 +28,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <thread>
@@ -63,8 +64,28 @@ struct Args {
     int per_node = 1;
 };
 
+constexpr const char* kUsage =
+    "Usage: bench_cluster [--OPTION N]...\n"
+    "Starts Redis, tether-relay nodes and HAProxy on 127.0.0.1 and measures issue 18's targets\n"
+    "(bench/cluster/README.md). Options (default):\n"
+    "  --seconds N       step 1's length (10)\n"
+    "  --concurrency C   step 1's clients (8), per node with --per-node 1\n"
+    "  --per-node 0|1    C clients per node (1) or C in all (0)\n"
+    "  --quota CORES     step 1's CPU quota per node, cgroup v1 (0.05); 0: none\n"
+    "  --io-threads N    step 1's --io-threads per node; -1: the quota rounded up (-1)\n"
+    "  --megabytes N     step 2's bulk transfer (100)\n"
+    "  --round-trips N   step 2's round trips (200)\n"
+    "  --repeat N        step 2's alternating runs (3)\n"
+    "  --kills N         step 3's kills (3)\n";
+
 Args parse(int argc, char** argv) {
     Args a;
+    for (int i = 1; i < argc; ++i)
+        if (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h")) {
+            std::fputs(kUsage, stdout);
+            std::exit(0);
+        }
+    if (argc % 2 == 0) throw std::runtime_error(std::string("option ") + argv[argc - 1] + " needs a value (--help)");
     for (int i = 1; i + 1 < argc; i += 2) {
         int v = std::atoi(argv[i + 1]);
         if (!std::strcmp(argv[i], "--seconds")) a.seconds = v;
