@@ -7,8 +7,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "relay/dev_cert.h"
 #include "session/fd_stream.h"
-#include "support/localhost_cert.h"
 #include "support/net.h"
 
 namespace wintest {
@@ -76,7 +76,11 @@ bool windows_tunnel_logged(test_support::Squid& squid, int relay_port, std::chro
         limit);
 }
 
-NginxCert::NginxCert() { test_support::make_localhost_certificate(cert, key); }
+NginxCert::NginxCert() {
+    ::relay::DevCertificate made = ::relay::ensure_dev_certificate(dir.path(), "localhost");
+    cert = made.cert_file;
+    key = made.key_file;
+}
 
 namespace {
 

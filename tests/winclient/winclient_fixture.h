@@ -64,11 +64,13 @@ struct SquidRoute {
 // it closes. False after `limit`.
 bool windows_tunnel_logged(test_support::Squid& squid, int relay_port, std::chrono::milliseconds limit);
 
-// nginx's certificate for `localhost` (self-signed: it is its own --ca; test_support::make_localhost_certificate).
+// nginx's certificate for `localhost`: made as the relay makes its --dev
+// one (self-signed, so it is its own --ca; an ECDSA signature wine can
+// check, relay/src/dev_cert.cpp).
 struct NginxCert {
-    NginxCert();  // throws if openssl fails
+    NginxCert();  // throws with a sentence if it cannot be made
     test_support::TempDir dir{"tether-nginx-cert"};
-    std::string cert = dir.file("cert.pem"), key = dir.file("key.pem");
+    std::string cert, key;
 };
 
 // The forced poll mode set-up (e2e.winclient.poll_nginx, .window_poll): a

@@ -11,7 +11,7 @@
 #include <regex>
 #include <thread>
 
-#include "support/localhost_cert.h"
+#include "relay/dev_cert.h"
 #include "support/nginx.h"
 #include "support/ntlm_proxy.h"
 #include "winnet_fixture.h"
@@ -268,8 +268,9 @@ TEST_CASE("winnet: the shared transport choice picks stream mode on a streaming 
 TEST_CASE("winnet: behind a buffering nginx the shared transport choice falls back to poll mode", "[auto_nginx]") {
     Relay relay;
     TempDir dir("tether-nginx-cert");
-    std::string cert = dir.file("cert.pem"), key = dir.file("key.pem");
-    test_support::make_localhost_certificate(cert, key);
+    // Made as the relay makes its --dev one: an ECDSA signature wine can check.
+    const ::relay::DevCertificate made = ::relay::ensure_dev_certificate(dir.path(), "localhost");
+    const std::string &cert = made.cert_file, &key = made.key_file;
     NginxOptions no{relay.port(), cert, key, /*buffering=*/true};
     no.max_body = "0";
     Nginx nginx(no);
