@@ -10,11 +10,12 @@
 #include <dirent.h>
 #include <sys/types.h>
 
-#include <fstream>
 #include <map>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "bench_client.h"  // relay_bench: /proc status and stat files
 
 namespace cluster_bench {
 
@@ -26,38 +27,13 @@ struct ThreadUse {
 
 using ThreadUses = std::map<std::string, ThreadUse>;  // by thread name
 
-inline std::string read_all(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-// utime + stime of /proc/.../stat, in seconds (fields 14 and 15, after the
-// parenthesised name, which may hold spaces).
-inline double stat_cpu(const std::string& stat) {
-    const auto close = stat.rfind(')');
-    if (close == std::string::npos) return 0;
-    std::istringstream in(stat.substr(close + 2));
-    std::string f;
-    long ut = 0, st = 0;
-    for (int i = 3; i <= 15 && in >> f; ++i) {
-        if (i == 14) ut = std::atol(f.c_str());
-        if (i == 15) st = std::atol(f.c_str());
-    }
-    return double(ut + st) / double(::sysconf(_SC_CLK_TCK));
-}
-
-inline long status_field(const std::string& status, const std::string& field) {
-    const auto at = status.find("\n" + field + ":");
-    return at == std::string::npos ? 0 : std::atol(status.c_str() + at + field.size() + 2);
-}
+using relay_bench::proc_file;
 
 // schedstat's first field: nanoseconds on a CPU; else stat's ticks.
 inline double task_cpu(const std::string& dir) {
-    const std::string sched = read_all(dir + "/schedstat");
+    const std::string sched = proc_file(dir + "/schedstat");
     if (!sched.empty()) return double(std::atoll(sched.c_str())) / 1e9;
-    return stat_cpu(read_all(dir + "/stat"));
+    return relay_bench::stat_cpu_seconds(proc_file(dir + "/stat"));
 }
 
 inline ThreadUses thread_uses(const std::vector<pid_t>& pids) {
@@ -69,13 +45,13 @@ inline ThreadUses thread_uses(const std::vector<pid_t>& pids) {
         while (dirent* e = ::readdir(d)) {
             if (e->d_name[0] == '.') continue;
             const std::string t = dir + "/" + e->d_name;
-            std::string name = read_all(t + "/comm");
+            std::string name = proc_file(t + "/comm");
             while (!name.empty() && name.back() == '\n') name.pop_back();
             ThreadUse& u = out[name];
             u.cpu_s += task_cpu(t);
-            const std::string status = read_all(t + "/status");
-            u.waits += status_field(status, "voluntary_ctxt_switches");
-            u.preempted += status_field(status, "nonvoluntary_ctxt_switches");
+            const std::string status = proc_file(t + "/status");
+            u.waits += relay_bench::status_value(status, "voluntary_ctxt_switches");
+            u.preempted += relay_bench::status_value(status, "nonvoluntary_ctxt_switches");
         }
         ::closedir(d);
     }

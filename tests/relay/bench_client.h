@@ -96,22 +96,33 @@ inline Relay start_relay(const std::string& binary, const std::string& state_dir
     return r;
 }
 
-// "VmRSS" (kB) or "Threads" from /proc/PID/status.
-inline long proc_status(pid_t pid, const std::string& key) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-    std::string k;
-    long v = 0;
+// The number of a "Key: value" line in a /proc status file's text (a
+// process's or a thread's): "VmRSS" (kB), "Threads",
+// "voluntary_ctxt_switches"...; 0 if absent.
+inline long status_value(const std::string& status, const std::string& key) {
+    std::istringstream in(status);
     std::string line;
     while (std::getline(in, line))
         if (line.rfind(key + ":", 0) == 0) return std::stol(line.substr(key.size() + 1));
-    return v;
+    return 0;
 }
 
-// User + system CPU time of a process, in seconds.
-inline double cpu_seconds(pid_t pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    std::istringstream rest(stat.substr(stat.rfind(')') + 2));
+inline std::string proc_file(const std::string& path) {
+    std::ifstream in(path);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// `key` from /proc/PID/status.
+inline long proc_status(pid_t pid, const std::string& key) {
+    return status_value(proc_file("/proc/" + std::to_string(pid) + "/status"), key);
+}
+
+// User + system CPU time in a /proc stat file's text (a process's or a
+// thread's), in seconds (clock ticks: 10 ms steps); 0 if empty (gone).
+inline double stat_cpu_seconds(const std::string& stat) {
+    const auto close = stat.rfind(')');  // after the name, which may hold spaces
+    if (close == std::string::npos) return 0;
+    std::istringstream rest(stat.substr(close + 2));
     std::string field;
     unsigned long utime = 0, stime = 0;
     for (int i = 3; i <= 15 && rest >> field; ++i) {
@@ -120,6 +131,9 @@ inline double cpu_seconds(pid_t pid) {
     }
     return double(utime + stime) / sysconf(_SC_CLK_TCK);
 }
+
+// User + system CPU time of a process, in seconds.
+inline double cpu_seconds(pid_t pid) { return stat_cpu_seconds(proc_file("/proc/" + std::to_string(pid) + "/stat")); }
 
 class Tls {
 public:
