@@ -84,14 +84,19 @@ Result<Joined> SessionDirectory::join(const std::string& code, std::shared_ptr<S
     if (c == codes_.end()) return join_error_locked(code);
     Entry& e = entries_.at(c->second);
     if (e.joined) return ApiError::used_code;
+    std::string token = random_token(rng_);
+    mark_joined_locked(e, token_key(token), std::move(key), "");
+    return Joined{token, e.session, e.desk_token};
+}
+
+void SessionDirectory::mark_joined_locked(Entry& e, const std::string& client_key, std::shared_ptr<SideKey> key,
+                                          const std::string& how) {
     e.joined = true;
     e.joined_at = time_.now();
-    std::string token = random_token(rng_);
-    e.client_token = token_key(token);
+    e.client_token = client_key;
     tokens_[e.client_token] = Endpoint{e.session, Side::client, std::move(key)};
     e.session->mark_joined();
-    log_.info(session_prefix(e.session->short_id()), "client joined");
-    return Joined{token, e.session, e.desk_token};
+    log_.info(session_prefix(e.session->short_id()), "client joined" + how);
 }
 
 Result<Endpoint> SessionDirectory::authenticate(const std::string& token) const {
@@ -201,12 +206,7 @@ bool SessionDirectory::apply_join(const std::string& desk_key, const std::string
     if (t == tokens_.end() || t->second.side != Side::desk) return false;
     Entry& e = entries_.at(t->second.session.get());
     if (e.joined) return e.client_token == client_key;
-    e.joined = true;
-    e.joined_at = time_.now();
-    e.client_token = client_key;
-    tokens_[e.client_token] = Endpoint{e.session, Side::client, std::move(key)};
-    e.session->mark_joined();
-    log_.info(session_prefix(e.session->short_id()), "client joined (through another node)");
+    mark_joined_locked(e, client_key, std::move(key), " (through another node)");
     return true;
 }
 

@@ -174,6 +174,10 @@ private:
 
     std::string fresh_code_locked(std::size_t digits);
     ApiError join_error_locked(const std::string& code) const;
+    // The client (its token's key `client_key`) joined `e`, here or, per
+    // `how`, through another node.
+    void mark_joined_locked(Entry& e, const std::string& client_key, std::shared_ptr<SideKey> key,
+                            const std::string& how);
     void end_locked(Entries::iterator it, EndCause cause);
     void expire_locked(TimePoint now);
     void drop_old_tombstones_locked(TimePoint now);
